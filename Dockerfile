@@ -1,0 +1,34 @@
+# ozgwatch daemon image. Build: docker build -t ozgwatch .
+# Run:   docker run -p 9464:9464 -v ozgwatch-data:/var/lib/ozgwatch -v $PWD/probes:/etc/ozgwatch/probes:ro ozgwatch
+
+# Stage 1: production dependencies only (reproducible from package-lock.json).
+FROM node:24.21.0-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+# Stage 2: runtime. Node runs the TypeScript sources directly (type stripping).
+FROM node:24.21.0-bookworm-slim
+# tini reaps child processes (browsers of later probe kinds) and forwards signals.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY bin ./bin
+COPY src ./src
+COPY probes /etc/ozgwatch/probes
+RUN mkdir -p /var/lib/ozgwatch && chown node:node /var/lib/ozgwatch
+USER node
+ENV NODE_ENV=production \
+    OZGWATCH_PROBES=/etc/ozgwatch/probes \
+    OZGWATCH_DATA_DIR=/var/lib/ozgwatch \
+    OZGWATCH_HOST=0.0.0.0 \
+    OZGWATCH_PORT=9464
+VOLUME ["/var/lib/ozgwatch"]
+EXPOSE 9464
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
+  CMD node -e "fetch('http://127.0.0.1:9464/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/src/cli/main.ts"]
+CMD ["serve"]

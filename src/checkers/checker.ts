@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Outcome } from '../results/result.ts';
+import type { HostLimiter } from '../runner/host-limiter.ts';
+
+/** Everything a checker may use. It never sees the store, metrics, scheduler or server. */
+export interface CheckContext {
+  /** Aborts at the run's deadline or at shutdown; pass it into every I/O call. */
+  signal: AbortSignal;
+  /** Bound to the probe id and run id. */
+  logger: Logger;
+  /** Identifiable User-Agent with a contact URL. */
+  userAgent: string;
+  /** Per-host concurrency limit shared by all runs of the daemon. */
+  hosts: HostLimiter;
+  /** Epoch milliseconds; injectable for tests. */
+  now: () => number;
+}
+
+/**
+ * One kind of probe: the schema of its kind-specific spec and the function that checks it.
+ * Adding a kind means one folder under `src/checkers/` and one line in `registry.ts`.
+ */
+export interface Checker<Spec = unknown> {
+  kind: string;
+  /** Strict zod schema of the spec (the value under the key named like the kind). */
+  spec: z.ZodType<Spec>;
+  /** Concurrency pool the runs of this kind draw from. */
+  pool: string;
+  check(ctx: CheckContext, spec: Spec): Promise<Outcome>;
+}

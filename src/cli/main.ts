@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../config/config.ts';
+import { createLogger } from '../log/logger.ts';
+import { VERSION } from '../version.ts';
+
+/** Exit codes: 0 all good, 1 a check failed or the config is invalid, 2 wrong usage. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+const USAGE = `ozgwatch ${VERSION} — monitoring for public-sector online services
+
+Usage:
+  ozgwatch serve    [--probes DIR] [--port N] [--host ADDR] [--data DIR] [--config FILE] [--pretty]
+  ozgwatch validate [--probes DIR] [--json]
+  ozgwatch run      <probe-id…> [--probes DIR] [--json]
+  ozgwatch scan     <url…> [--checks availability] [--json]
+  ozgwatch version
+
+Reference: docs/cli.md`;
+
+const OPTIONS = {
+  probes: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  config: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  pretty: { type: 'boolean', default: false },
+  checks: { type: 'string' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export type CliValues = ReturnType<typeof parse>['values'];
+
+function parse(argv: string[]) {
+  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined && !values.help ? EXIT_USAGE : EXIT_OK;
+  }
+  if (command === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT_OK;
+  }
+  // Commands load lazily: `validate` should not pay for the daemon's imports.
+  if (command === 'scan') return (await import('./scan-command.ts')).scanCommand(args, values);
+
+  let config: Config;
+  try {
+    config = await loadConfig({
+      ...(values.config ? { file: values.config } : {}),
+      env: process.env,
+      overrides: {
+        probes: values.probes,
+        dataDir: values.data,
+        'server.host': values.host,
+        'server.port': values.port === undefined ? undefined : Number(values.port),
+        'log.format': values.pretty ? 'pretty' : undefined,
+      },
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return EXIT_FAILED;
+    }
+    throw error;
+  }
+
+  switch (command) {
+    case 'serve':
+      return (await import('./serve-command.ts')).serveCommand(config);
+    case 'validate':
+      return (await import('./validate-command.ts')).validateCommand(config, values);
+    case 'run':
+      return (await import('./run-command.ts')).runCommand(
+        config,
+        args,
+        values,
+        createLogger({ level: 'silent', format: 'json' }),
+      );
+    default:
+      process.stderr.write(`unknown command "${command}"\n\n${USAGE}\n`);
+      return EXIT_USAGE;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,48 @@
+import type { Result } from '../results/result.ts';
+
+/** Strips control characters (terminal escapes included) from text that came from a target. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}
+
+const SYMBOL: Record<string, string> = { pass: '✓', degraded: '~', fail: '✗', error: '!' };
+
+/** A table of results for a terminal, one row per run. */
+export function formatResultTable(rows: { label: string; result: Result }[]): string {
+  const header = ['', 'probe', 'status', 'reason', 'time', 'message'];
+  const body = rows.map(({ label, result }) => [
+    SYMBOL[result.status] ?? '?',
+    printable(label),
+    result.status,
+    result.reason ?? '',
+    `${(result.duration * 1000).toFixed(0)} ms`,
+    printable(result.message),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  const out = [line(header), ...body.map(line)];
+  for (const { label, result } of rows) {
+    const failed = result.assertions.filter((a) => !a.ok);
+    if (failed.length === 0 && !result.phases) continue;
+    out.push('', `${printable(label)}:`);
+    if (result.phases) {
+      const p = result.phases;
+      const ms = (s: number): string => `${(s * 1000).toFixed(1)}ms`;
+      out.push(
+        `  phases  resolve ${ms(p.resolve)}  connect ${ms(p.connect)}  tls ${ms(p.tls)}  processing ${ms(p.processing)}  transfer ${ms(p.transfer)}`,
+      );
+    }
+    for (const a of result.assertions) out.push(`  ${a.ok ? '✓' : '✗'} ${printable(a.text)}`);
+  }
+  return out.join('\n');
+}
+
+/** Exit status for a set of results: any `fail` or `error` is a failure; `degraded` still works. */
+export function anyFailed(results: readonly Result[]): boolean {
+  return results.some((r) => r.status === 'fail' || r.status === 'error');
+}

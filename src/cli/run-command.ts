@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import { checkerFor } from '../checkers/registry.ts';
+import { userAgentFor, type Config } from '../config/config.ts';
+import { formatDiagnostic } from '../probes/diagnostics.ts';
+import { loadProbes } from '../probes/loader.ts';
+import type { Result } from '../results/result.ts';
+import { FlapDamper } from '../runner/flap-damper.ts';
+import { HostLimiter } from '../runner/host-limiter.ts';
+import { MaintenanceCalendar } from '../runner/maintenance.ts';
+import { Runner } from '../runner/runner.ts';
+import { systemClock } from '../scheduler/clock.ts';
+import { VERSION } from '../version.ts';
+import type { CliValues } from './main.ts';
+import { anyFailed, formatResultTable } from './result-table.ts';
+
+/** `ozgwatch run <id…>`: runs probes once now, prints the results, stores nothing. */
+export async function runCommand(config: Config, ids: string[], values: CliValues, logger: Logger): Promise<number> {
+  if (ids.length === 0) {
+    process.stderr.write('ozgwatch run: name at least one probe id (see ozgwatch validate for the list)\n');
+    return 2;
+  }
+  const set = await loadProbes(config.probes);
+  if (set.diagnostics.length > 0) {
+    for (const d of set.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    return 1;
+  }
+  const byId = new Map(set.probes.map((l) => [l.probe.id, l.probe]));
+  const unknown = ids.filter((id) => !byId.has(id));
+  if (unknown.length > 0) {
+    process.stderr.write(`ozgwatch run: no probe with id ${unknown.map((id) => `"${id}"`).join(', ')}\n`);
+    return 2;
+  }
+  const probes = ids.map((id) => byId.get(id)!);
+  const calendar = new MaintenanceCalendar(probes, set.maintenance);
+  const runner = new Runner({
+    checkerFor,
+    clock: systemClock,
+    logger,
+    userAgent: userAgentFor(config, VERSION),
+    hosts: new HostLimiter(config.concurrency.perHost),
+    flap: new FlapDamper(),
+    sinks: [],
+    maintenance: () => calendar,
+  });
+  const results: Result[] = await Promise.all(probes.map((p) => runner.run(p)));
+  if (values.json) {
+    for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
+  } else {
+    process.stdout.write(`${formatResultTable(results.map((r) => ({ label: r.probeId, result: r })))}\n`);
+  }
+  return anyFailed(results) ? 1 : 0;
+}

@@ -1,0 +1,34 @@
+import type { Config } from '../config/config.ts';
+import { createLogger } from '../log/logger.ts';
+import { startDaemon } from '../main.ts';
+
+/** `ozgwatch serve`: the daemon. SIGHUP reloads probes; SIGTERM/SIGINT stop gracefully. */
+export async function serveCommand(config: Config): Promise<number> {
+  const logger = createLogger({ level: config.log.level, format: config.log.format });
+  let daemon;
+  try {
+    daemon = await startDaemon(config, { logger });
+  } catch (error) {
+    logger.fatal({ err: error }, 'cannot start');
+    return 1;
+  }
+  const running = daemon;
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: reloading probes');
+    void running.reload();
+  });
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string): void => {
+      logger.info({ signal }, 'shutting down');
+      running.stop().then(
+        () => resolve(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}

@@ -1,0 +1,25 @@
+import path from 'node:path';
+import type { Config } from '../config/config.ts';
+import { formatDiagnostic } from '../probes/diagnostics.ts';
+import { loadProbes } from '../probes/loader.ts';
+import type { CliValues } from './main.ts';
+
+/** `ozgwatch validate`: every problem of the probe folder, or a count of good probes. */
+export async function validateCommand(config: Config, values: CliValues): Promise<number> {
+  const set = await loadProbes(config.probes);
+  const ok = set.diagnostics.length === 0;
+  if (values.json) {
+    process.stdout.write(
+      `${JSON.stringify({ ok, probes: set.probes.length, files: set.files.length, diagnostics: set.diagnostics })}\n`,
+    );
+  } else if (ok) {
+    process.stdout.write(`${set.probes.length} probes in ${set.files.length} files: valid\n`);
+  } else {
+    // Paths relative to the working directory, so a terminal or editor can jump to them.
+    for (const d of set.diagnostics) {
+      process.stderr.write(`${formatDiagnostic({ ...d, file: path.join(config.probes, d.file) })}\n`);
+    }
+    process.stderr.write(`\n${set.diagnostics.length} problem(s) in ${config.probes}\n`);
+  }
+  return ok ? 0 : 1;
+}

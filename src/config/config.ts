@@ -1,0 +1,137 @@
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { describeIssue, formatPath } from '../probes/diagnostics.ts';
+import { durationMs } from '../probes/duration.ts';
+
+/**
+ * Daemon settings: one strict schema, read from an optional YAML file, then
+ * environment variables, then command-line flags (each later source wins).
+ * Every field is documented in docs/configuration.md.
+ */
+export const configSchema = z.strictObject({
+  /** Folder of probe files. @default ./probes */
+  probes: z.string().default('./probes'),
+  /** Folder for the embedded store and artifacts. @default ./data */
+  dataDir: z.string().default('./data'),
+  server: z
+    .strictObject({
+      /** Bind address. @default 127.0.0.1 (the container image sets 0.0.0.0) */
+      host: z.string().default('127.0.0.1'),
+      /** @default 9464 */
+      port: z.number().int().min(0).max(65535).default(9464),
+      /** Bearer token required for /api/*; unset means open. */
+      token: z.string().min(16, 'token must be at least 16 characters').optional(),
+    })
+    .default({ host: '127.0.0.1', port: 9464 }),
+  /** Contact URL or e-mail address sent in the User-Agent, so operators of watched services can reach you. */
+  contact: z.string().default('https://github.com/ozgwatch/ozgwatch'),
+  /** Replaces the whole User-Agent; keep it identifiable. */
+  userAgent: z.string().min(1).optional(),
+  concurrency: z
+    .strictObject({
+      /** Runs in flight at once, all kinds together. @default 256 */
+      global: z.number().int().min(1).default(256),
+      /** Per-kind limits. @default { http: 256 } */
+      kinds: z.record(z.string(), z.number().int().min(1)).default({}),
+      /** Requests in flight per target host, across all probes. @default 2 */
+      perHost: z.number().int().min(1).default(2),
+    })
+    .default({ global: 256, kinds: {}, perHost: 2 }),
+  store: z
+    .strictObject({
+      /** Runs older than this are deleted. @default 90d */
+      retention: durationMs.default(90 * 86_400_000),
+    })
+    .default({ retention: 90 * 86_400_000 }),
+  log: z
+    .strictObject({
+      level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+      /** `json` lines for log collectors, `pretty` for a terminal. @default json */
+      format: z.enum(['json', 'pretty']).default('json'),
+    })
+    .default({ level: 'info', format: 'json' }),
+  /** How long runs in flight may take to finish on SIGTERM before they are aborted. @default 10s */
+  shutdownGrace: durationMs.default(10_000),
+  /** Watch the probes folder and reload on change (SIGHUP always reloads). @default true */
+  watch: z.boolean().default(true),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+/** Environment variables and the config field each one sets. */
+export const ENV_VARS: Record<string, (string | number)[]> = {
+  OZGWATCH_PROBES: ['probes'],
+  OZGWATCH_DATA_DIR: ['dataDir'],
+  OZGWATCH_HOST: ['server', 'host'],
+  OZGWATCH_PORT: ['server', 'port'],
+  OZGWATCH_TOKEN: ['server', 'token'],
+  OZGWATCH_CONTACT: ['contact'],
+  OZGWATCH_LOG_LEVEL: ['log', 'level'],
+  OZGWATCH_LOG_FORMAT: ['log', 'format'],
+};
+
+export class ConfigError extends Error {}
+
+/**
+ * Builds the config from an optional file, the environment and overrides.
+ * Throws {@link ConfigError} listing every problem with file, line and field.
+ */
+export async function loadConfig(options: {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  overrides?: Record<string, unknown>;
+}): Promise<Config> {
+  let raw: Record<string, unknown> = {};
+  let locate: (path: PropertyKey[]) => string = () => '';
+  const source = options.file ?? 'config';
+  if (options.file) {
+    const text = await readFile(options.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new ConfigError(`${options.file}: cannot read config file (${error.code ?? error.message})`);
+    });
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      throw new ConfigError(doc.errors.map((e) => `${options.file}: YAML syntax: ${e.message.split('\n')[0]}`).join('\n'));
+    }
+    raw = (doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null) ?? {};
+    locate = (path) => {
+      for (let n = path.length; n >= 0; n--) {
+        const node = doc.getIn(path.slice(0, n) as (string | number)[], true) as { range?: [number, number, number] } | undefined;
+        if (node?.range) return `:${lines.linePos(node.range[0]).line}`;
+      }
+      return '';
+    };
+  }
+  for (const [name, path] of Object.entries(ENV_VARS)) {
+    const value = options.env?.[name];
+    if (value !== undefined && value !== '') setIn(raw, path, path.at(-1) === 'port' ? Number(value) : value);
+  }
+  for (const [key, value] of Object.entries(options.overrides ?? {})) {
+    if (value !== undefined) setIn(raw, key.split('.'), value);
+  }
+  const parsed = configSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
+      return `${source}${locate(path)}: ${formatPath(path)}: ${describeIssue(issue)}`;
+    });
+    throw new ConfigError(lines.join('\n'));
+  }
+  return parsed.data;
+}
+
+function setIn(target: Record<string, unknown>, path: (string | number)[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+/** `ozgwatch/0.1.0 (+https://…)`: identifies the daemon and how to reach its operator. */
+export function userAgentFor(config: Config, version: string): string {
+  return config.userAgent ?? `ozgwatch/${version} (+${config.contact})`;
+}

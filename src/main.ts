@@ -1,0 +1,222 @@
+import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import { Registry } from 'prom-client';
+import type { Logger } from 'pino';
+import { checkerFor, checkers } from './checkers/registry.ts';
+import { userAgentFor, type Config } from './config/config.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { formatDiagnostic } from './probes/diagnostics.ts';
+import { loadProbes } from './probes/loader.ts';
+import type { LoadedProbe, Probe } from './probes/schema.ts';
+import { FlapDamper } from './runner/flap-damper.ts';
+import { HostLimiter } from './runner/host-limiter.ts';
+import { MaintenanceCalendar } from './runner/maintenance.ts';
+import { Runner, type ResultSink } from './runner/runner.ts';
+import { systemClock, type Clock } from './scheduler/clock.ts';
+import { Pool } from './scheduler/pool.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
+import { startServer, type RunningServer } from './server/server.ts';
+import { openSqliteStore } from './store/sqlite.ts';
+import type { Store } from './store/store.ts';
+import { VERSION } from './version.ts';
+
+/** The configuration the daemon runs on: swapped as a whole on a successful reload. */
+export interface ActiveProbes {
+  probes: LoadedProbe[];
+  byId: Map<string, Probe>;
+  maintenance: MaintenanceCalendar;
+  loadedAt: number;
+}
+
+export interface Daemon {
+  readonly config: Config;
+  readonly metrics: Metrics;
+  readonly store: Store;
+  readonly server: RunningServer;
+  readonly scheduler: Scheduler;
+  readonly runner: Runner;
+  /** The probes in force (the last good configuration). */
+  active(): ActiveProbes | undefined;
+  /** Re-reads the probes folder; keeps the last good set when the new one has problems. */
+  reload(): Promise<boolean>;
+  /** Stops scheduling, lets runs finish (up to the grace period), flushes the store, closes the server. */
+  stop(): Promise<void>;
+}
+
+export interface DaemonDeps {
+  logger: Logger;
+  clock?: Clock;
+  /** For tests: a store other than the SQLite file under dataDir. */
+  store?: Store;
+  random?: () => number;
+}
+
+/**
+ * The composition root: the one place that builds the registry, store, scheduler,
+ * runner and server and wires them together. Everything below receives what it
+ * needs; nothing reaches for a global.
+ */
+export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Daemon> {
+  const { logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const registry = new Registry();
+  const metrics = createMetrics({ registry, version: VERSION, now: () => clock.now() });
+  const store = deps.store ?? openSqliteStore({ path: path.join(config.dataDir, 'ozgwatch.db'), logger });
+
+  let current: ActiveProbes | undefined;
+  const flap = new FlapDamper();
+  const hosts = new HostLimiter(config.concurrency.perHost);
+  const storeSink: ResultSink = { name: 'store', record: (_probe, result) => store.save(result) };
+  const metricsSink: ResultSink = { name: 'metrics', record: (probe, result) => metrics.record(probe, result) };
+  const runner = new Runner({
+    checkerFor,
+    clock,
+    logger,
+    userAgent: userAgentFor(config, VERSION),
+    hosts,
+    flap,
+    sinks: [storeSink, metricsSink],
+    maintenance: () => current?.maintenance,
+  });
+
+  const globalPool = new Pool('global', config.concurrency.global);
+  const kindPools = new Map(
+    checkers.map((c) => [c.kind, new Pool(c.pool, config.concurrency.kinds[c.kind] ?? config.concurrency.global)]),
+  );
+  const stopRuns = new AbortController();
+  const inFlight = new Set<Promise<unknown>>();
+
+  const dispatch = (probe: Probe): Promise<void> => {
+    const pool = kindPools.get(probe.kind) ?? globalPool;
+    const run = pool
+      .run(
+        () =>
+          globalPool.run(async () => {
+            metrics.runStarted(probe.kind);
+            try {
+              await runner.run(probe, stopRuns.signal);
+            } finally {
+              metrics.runFinished(probe.kind);
+            }
+          }, stopRuns.signal),
+        stopRuns.signal,
+      )
+      .catch((error: unknown) => {
+        // Only an abort while waiting for a slot lands here: the run never started.
+        if (stopRuns.signal.aborted) metrics.runSkipped('shutdown');
+        else logger.error({ err: error, probe: probe.id }, 'dispatch failed');
+      });
+    inFlight.add(run);
+    void run.finally(() => inFlight.delete(run));
+    return run;
+  };
+
+  const scheduler = new Scheduler({
+    clock,
+    ...(deps.random ? { random: deps.random } : {}),
+    dispatch,
+    onSkip: (probe, reason) => {
+      metrics.runSkipped(reason);
+      logger.warn({ probe: probe.id, reason }, 'run skipped');
+    },
+    onLag: (seconds) => metrics.observeSchedulerLag(seconds),
+  });
+
+  const reload = async (): Promise<boolean> => {
+    const set = await loadProbes(config.probes);
+    if (set.diagnostics.length > 0) {
+      for (const d of set.diagnostics) logger.error({ diagnostic: d }, formatDiagnostic(d));
+      logger.error(
+        { problems: set.diagnostics.length },
+        current ? 'probe configuration invalid; keeping the last good one' : 'probe configuration invalid',
+      );
+      metrics.configReloaded(false, clock.now());
+      return false;
+    }
+    const probes = set.probes.map((p) => p.probe);
+    current = {
+      probes: set.probes,
+      byId: new Map(probes.map((p) => [p.id, p])),
+      maintenance: new MaintenanceCalendar(probes, set.maintenance),
+      loadedAt: clock.now(),
+    };
+    scheduler.setProbes(probes);
+    metrics.setProbes(probes);
+    flap.retain(new Set(probes.map((p) => p.id)));
+    metrics.configReloaded(true, clock.now());
+    logger.info({ probes: probes.length, files: set.files.length }, 'probe configuration loaded');
+    return true;
+  };
+
+  await reload();
+  scheduler.start();
+
+  const server = await startServer({
+    host: config.server.host,
+    port: config.server.port,
+    ...(config.server.token ? { token: config.server.token } : {}),
+    logger,
+    metrics,
+    store,
+    probes: () => current?.probes ?? [],
+    nextRunAt: (id) => scheduler.nextRunAt(id),
+    ready: () => current !== undefined && store.healthy(),
+  });
+  logger.info({ url: server.url, version: VERSION }, 'ozgwatch serving');
+
+  const pendingTimer = setInterval(() => metrics.setStorePending(store.pending()), 5_000);
+  pendingTimer.unref();
+  const pruneTimer = setInterval(() => {
+    store
+      .prune(clock.now() - config.store.retention)
+      .then((n) => n > 0 && logger.info({ deleted: n }, 'retention: old runs deleted'))
+      .catch((error: unknown) => logger.error({ err: error }, 'retention failed'));
+  }, 3_600_000);
+  pruneTimer.unref();
+
+  const watcher = config.watch ? watchFolder(config.probes, () => void reload(), logger) : undefined;
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      watcher?.close();
+      clearInterval(pendingTimer);
+      clearInterval(pruneTimer);
+      scheduler.stop();
+      logger.info({ inFlight: inFlight.size }, 'stopping: waiting for runs in flight');
+      const settled = Promise.allSettled([...inFlight]);
+      const graceOver = await Promise.race([
+        settled.then(() => false),
+        new Promise<boolean>((r) => setTimeout(() => r(true), config.shutdownGrace).unref()),
+      ]);
+      if (graceOver) {
+        logger.warn({ inFlight: inFlight.size }, 'grace period over: aborting runs in flight');
+        stopRuns.abort(new Error('shutdown'));
+        // Aborted runs still produce (and store) a result.
+        await settled;
+      }
+      await server.close();
+      await store.close();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+
+  return { config, metrics, store, server, scheduler, runner, active: () => current, reload, stop };
+}
+
+/** Reloads after the folder has been quiet for a moment, so a file saved in several writes is read once, whole. */
+function watchFolder(dir: string, onChange: () => void, logger: Logger): FSWatcher | undefined {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const watcher = watch(dir, { recursive: true }, () => {
+      clearTimeout(timer);
+      timer = setTimeout(onChange, 500);
+    });
+    watcher.on('error', (error) => logger.warn({ err: error }, 'probes folder watch failed; reload with SIGHUP'));
+    return watcher;
+  } catch (error) {
+    logger.warn({ err: error }, 'cannot watch probes folder; reload with SIGHUP');
+    return undefined;
+  }
+}

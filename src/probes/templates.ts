@@ -1,0 +1,56 @@
+/**
+ * Probe templates: one probe entry stamped over a list of targets (`targets:`),
+ * so that one file can watch the same service in 40 municipalities.
+ *
+ * A target is a mapping of variables; `${name}` in any string of the entry is
+ * replaced by the target's value. `${env:NAME}` is left alone (secrets are
+ * resolved at run time, never at load time). A target's `labels` are merged
+ * into the entry's labels.
+ */
+
+const VARIABLE = /\$\{(?!env:)([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+export type Target = Record<string, unknown>;
+
+export class TemplateError extends Error {}
+
+/** Replaces `${var}` in every string of `value`; throws {@link TemplateError} on an undefined variable. */
+export function substitute(value: unknown, vars: Target): unknown {
+  if (typeof value === 'string') {
+    return value.replace(VARIABLE, (_, name: string) => {
+      const v = vars[name];
+      if (v === undefined) throw new TemplateError(`variable \${${name}} is not defined by this target`);
+      if (typeof v === 'object') throw new TemplateError(`variable \${${name}} is not a string or number`);
+      return String(v as string | number | boolean);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => substitute(v, vars));
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = substitute(v, vars);
+    return out;
+  }
+  return value;
+}
+
+export function usesVariable(text: string): boolean {
+  VARIABLE.lastIndex = 0;
+  return VARIABLE.test(text);
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Deep-merges `defaults` under `value`: mappings merge key by key, anything else
+ * (lists included) in `value` replaces the default.
+ */
+export function mergeDefaults(defaults: Record<string, unknown>, value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(value)) {
+    const d = out[k];
+    out[k] = isPlainObject(d) && isPlainObject(v) ? mergeDefaults(d, v) : v;
+  }
+  return out;
+}

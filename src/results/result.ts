@@ -1,0 +1,120 @@
+/**
+ * The Result every part of ozgwatch speaks: checkers produce an {@link Outcome},
+ * the runner wraps it into a {@link Result}, sinks (store, metrics) consume it.
+ * A result explains itself — nothing downstream ever parses a log line.
+ */
+
+/** `error` means ozgwatch could not run the check; it says nothing about the target. */
+export type RunStatus = 'pass' | 'degraded' | 'fail' | 'error';
+
+export const RUN_STATUSES: readonly RunStatus[] = ['pass', 'degraded', 'fail', 'error'];
+
+/** Why a run did not pass. Stable strings: they are stored and shown to people. */
+export type ReasonCode =
+  | 'dns'
+  | 'connect'
+  | 'tls'
+  | 'timeout'
+  | 'http_status'
+  | 'assertion'
+  | 'redirect_loop'
+  | 'too_many_redirects'
+  | 'connection_reset'
+  | 'protocol'
+  | 'body_too_large'
+  | 'soft_error'
+  | 'maintenance_page'
+  | 'cert_expiring'
+  | 'cert_invalid'
+  | 'slow'
+  | 'aborted'
+  | 'internal';
+
+/** One checked expectation, with what was expected and what was seen. */
+export interface Assertion {
+  /** Short machine name, e.g. `status`, `body_contains`, `header`, `max_duration`, `cert_expiry`. */
+  name: string;
+  ok: boolean;
+  /** Human sentence in the style `status 503 ∈ [200]`. */
+  text: string;
+  expected?: unknown;
+  actual?: unknown;
+}
+
+/** HTTP phase durations in seconds, named as blackbox_exporter names them. */
+export interface HttpPhases {
+  resolve: number;
+  connect: number;
+  tls: number;
+  processing: number;
+  transfer: number;
+}
+
+export interface RedirectHop {
+  url: string;
+  status: number;
+}
+
+export interface HttpDetails {
+  /** Final status code (after redirects); 0 when no response arrived. */
+  status: number;
+  /** `1.1` or `2`. */
+  httpVersion: string;
+  finalUrl: string;
+  redirects: RedirectHop[];
+  bodyBytes: number;
+  remoteAddress?: string;
+}
+
+export interface TlsDetails {
+  /** Earliest `notAfter` of the presented chain, epoch milliseconds. */
+  earliestExpiry: number;
+  /** Days until {@link earliestExpiry} at the time of the run (may be negative). */
+  daysLeft: number;
+  subject: string;
+  issuer: string;
+  subjectAltNames: string[];
+  /** Whether the requested host name matches the leaf certificate. */
+  hostnameMatch: boolean;
+  /** Whether Node's default CA store accepted the chain. */
+  authorized: boolean;
+  authorizationError?: string;
+  protocol?: string;
+  cipher?: string;
+}
+
+/**
+ * What a checker returns. Identity, timing of the whole run, retries and
+ * flap damping are the runner's business, not the checker's.
+ */
+export interface Outcome {
+  status: RunStatus;
+  reason?: ReasonCode;
+  /** One line a person can read, e.g. `status 503 ∈ [200]`. */
+  message: string;
+  assertions: Assertion[];
+  phases?: HttpPhases;
+  http?: HttpDetails;
+  tls?: TlsDetails;
+}
+
+export interface Result extends Outcome {
+  runId: string;
+  probeId: string;
+  kind: string;
+  /** Epoch milliseconds. */
+  startedAt: number;
+  /** Wall-clock duration of the run (all attempts), seconds. */
+  duration: number;
+  /** How many attempts were made (1 + retries used). */
+  attempts: number;
+  /** The run fell into a maintenance window: stored, but kept out of availability. */
+  maintenance: boolean;
+  /** The status after flap damping; what metrics and alerts see. */
+  reportedStatus: RunStatus;
+}
+
+/** `pass` and `degraded` both mean "the service works". */
+export function isSuccess(status: RunStatus): boolean {
+  return status === 'pass' || status === 'degraded';
+}

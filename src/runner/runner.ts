@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { CheckContext, Checker } from '../checkers/checker.ts';
+import type { Probe } from '../probes/schema.ts';
+import { specOf } from '../probes/schema.ts';
+import type { Outcome, Result } from '../results/result.ts';
+import type { Clock } from '../scheduler/clock.ts';
+import type { FlapDamper } from './flap-damper.ts';
+import type { HostLimiter } from './host-limiter.ts';
+import type { MaintenanceCalendar } from './maintenance.ts';
+
+/** Where results go. A sink that throws never keeps a result from the others. */
+export interface ResultSink {
+  name: string;
+  record(probe: Probe, result: Result): void;
+}
+
+export interface RunnerOptions {
+  checkerFor: (kind: string) => Checker<unknown> | undefined;
+  clock: Clock;
+  logger: Logger;
+  userAgent: string;
+  hosts: HostLimiter;
+  flap: FlapDamper;
+  sinks: readonly ResultSink[];
+  /** Current maintenance calendar; a function because reloads replace it. */
+  maintenance: () => MaintenanceCalendar | undefined;
+}
+
+/**
+ * How one run executes: deadline, attempts, maintenance marking, flap damping,
+ * and delivery of the result to every sink. It never throws.
+ */
+export class Runner {
+  readonly #o: RunnerOptions;
+
+  constructor(options: RunnerOptions) {
+    this.#o = options;
+  }
+
+  /**
+   * Runs `probe` once. `stop` (shutdown) aborts the run like its deadline does.
+   * Returns the result that was delivered to the sinks.
+   */
+  async run(probe: Probe, stop?: AbortSignal): Promise<Result> {
+    const { clock } = this.#o;
+    const runId = randomUUID();
+    const logger = this.#o.logger.child({ probe: probe.id, run: runId });
+    const startedAt = clock.now();
+    const started = performance.now();
+    const deadline = AbortSignal.timeout(probe.timeout);
+    const signal = stop ? AbortSignal.any([deadline, stop]) : deadline;
+
+    let outcome: Outcome;
+    let attempts = 0;
+    const checker = this.#o.checkerFor(probe.kind);
+    if (!checker) {
+      outcome = { status: 'error', reason: 'internal', message: `no checker for kind ${probe.kind}`, assertions: [] };
+    } else {
+      const ctx: CheckContext = { signal, logger, userAgent: this.#o.userAgent, hosts: this.#o.hosts, now: () => clock.now() };
+      for (;;) {
+        attempts++;
+        outcome = await attempt(checker, ctx, specOf(probe));
+        if (outcome.status !== 'fail' || attempts > probe.retries || signal.aborted) break;
+        const pause = probe.retryBackoff * 2 ** (attempts - 1);
+        logger.debug({ reason: outcome.reason, pause }, 'attempt failed, retrying');
+        if (!(await sleep(pause, signal))) break;
+      }
+    }
+
+    const window = this.#o.maintenance()?.windowAt(probe.id, startedAt);
+    const result: Result = {
+      ...outcome,
+      runId,
+      probeId: probe.id,
+      kind: probe.kind,
+      startedAt,
+      duration: (performance.now() - started) / 1000,
+      attempts,
+      maintenance: window !== undefined,
+      // Runs in a maintenance window do not move the damped state: they are not evidence either way.
+      reportedStatus:
+        window === undefined
+          ? this.#o.flap.report(probe.id, outcome.status, probe.failAfter, probe.recoverAfter)
+          : outcome.status,
+    };
+
+    const level = result.status === 'pass' ? 'debug' : 'info';
+    logger[level](
+      { status: result.status, reason: result.reason, duration: result.duration, attempts, maintenance: result.maintenance },
+      result.message,
+    );
+    for (const sink of this.#o.sinks) {
+      try {
+        sink.record(probe, result);
+      } catch (error) {
+        logger.error({ err: error, sink: sink.name }, 'result sink failed');
+      }
+    }
+    return result;
+  }
+}
+
+/** One call of the checker; whatever it throws becomes a result, never an escape. */
+async function attempt(checker: Checker<unknown>, ctx: CheckContext, spec: unknown): Promise<Outcome> {
+  try {
+    return await checker.check(ctx, spec);
+  } catch (error) {
+    if (ctx.signal.aborted) {
+      const timedOut = (ctx.signal.reason as Error | undefined)?.name === 'TimeoutError';
+      return {
+        status: timedOut ? 'fail' : 'error',
+        reason: timedOut ? 'timeout' : 'aborted',
+        message: timedOut ? 'deadline exceeded' : 'run aborted (shutdown)',
+        assertions: [],
+      };
+    }
+    ctx.logger.error({ err: error }, 'checker threw');
+    return { status: 'error', reason: 'internal', message: `checker failed: ${(error as Error).message}`, assertions: [] };
+  }
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

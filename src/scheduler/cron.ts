@@ -1,0 +1,130 @@
+import { parse, type ParsedFields } from 'node-cron';
+
+/** Schedules and maintenance windows are read in the time zone of German administrations. */
+export const SCHEDULE_TIME_ZONE = 'Europe/Berlin';
+
+/**
+ * A cron expression compiled for "when does it next match?". Field semantics are
+ * node-cron's (it validates the expressions): optional seconds field, names, steps,
+ * `L` for the last day of the month, and day-of-month AND day-of-week must both match.
+ */
+export class CronSchedule {
+  readonly expression: string;
+  readonly #second: Set<number>;
+  readonly #minute: Set<number>;
+  readonly #hour: Set<number>;
+  readonly #dayOfMonth: Set<number>;
+  readonly #lastDayOfMonth: boolean;
+  readonly #month: Set<number>;
+  readonly #dayOfWeek: Set<number>;
+  readonly #parts: LocalParts;
+
+  constructor(expression: string, timeZone = SCHEDULE_TIME_ZONE) {
+    this.expression = expression;
+    const f: ParsedFields = parse(expression);
+    this.#second = new Set(f.second);
+    this.#minute = new Set(f.minute);
+    this.#hour = new Set(f.hour);
+    this.#dayOfMonth = new Set(f.dayOfMonth.filter((d): d is number => typeof d === 'number'));
+    this.#lastDayOfMonth = f.dayOfMonth.includes('L');
+    this.#month = new Set(f.month);
+    // node-cron accepts 7 for Sunday as well as 0.
+    this.#dayOfWeek = new Set(f.dayOfWeek.filter((d): d is number => typeof d === 'number').map((d) => d % 7));
+    this.#parts = localPartsIn(timeZone);
+  }
+
+  matches(epochMs: number): boolean {
+    const p = this.#parts(epochMs);
+    return this.#dayMatches(p) && this.#hour.has(p.hour) && this.#minute.has(p.minute) && this.#second.has(p.second);
+  }
+
+  /** The first whole second strictly after `after` (epoch ms) at which the expression matches. */
+  next(after: number): number {
+    let t = Math.floor(after / 1000) * 1000 + 1000;
+    // Two years covers every satisfiable expression (29 February included).
+    const limit = after + 2 * 366 * 86_400_000;
+    while (t <= limit) {
+      const p = this.#parts(t);
+      if (!this.#dayMatches(p) || !this.#hour.has(p.hour)) {
+        // Step to the next full local hour; stepping by hours (not days) stays right across DST changes.
+        t += (3600 - p.minute * 60 - p.second) * 1000;
+      } else if (!this.#minute.has(p.minute)) {
+        t += (60 - p.second) * 1000;
+      } else if (!this.#second.has(p.second)) {
+        t += 1000;
+      } else {
+        return t;
+      }
+    }
+    throw new RangeError(`cron expression "${this.expression}" never matches`);
+  }
+
+  #dayMatches(p: Parts): boolean {
+    if (!this.#month.has(p.month) || !this.#dayOfWeek.has(p.weekday)) return false;
+    if (this.#dayOfMonth.has(p.day)) return true;
+    return this.#lastDayOfMonth && p.day === daysInMonth(p.year, p.month);
+  }
+}
+
+interface Parts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  weekday: number;
+}
+
+type LocalParts = (epochMs: number) => Parts;
+
+const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+function localPartsIn(timeZone: string): LocalParts {
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    weekday: 'short',
+  });
+  return (epochMs) => {
+    const out: Parts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, weekday: 0 };
+    for (const part of format.formatToParts(epochMs)) {
+      switch (part.type) {
+        case 'year':
+          out.year = Number(part.value);
+          break;
+        case 'month':
+          out.month = Number(part.value);
+          break;
+        case 'day':
+          out.day = Number(part.value);
+          break;
+        case 'hour':
+          out.hour = Number(part.value);
+          break;
+        case 'minute':
+          out.minute = Number(part.value);
+          break;
+        case 'second':
+          out.second = Number(part.value);
+          break;
+        case 'weekday':
+          out.weekday = WEEKDAYS[part.value] ?? 0;
+          break;
+        default:
+          break;
+      }
+    }
+    return out;
+  };
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}

@@ -1,0 +1,190 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { LoadedProbe } from '../probes/schema.ts';
+import { intervalOf } from '../probes/schema.ts';
+import type { Store } from '../store/store.ts';
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  /** When set, `/api/*` requires `Authorization: Bearer <token>`. */
+  token?: string;
+  logger: Logger;
+  metrics: Metrics;
+  store: Store;
+  probes: () => readonly LoadedProbe[];
+  nextRunAt: (probeId: string) => number | undefined;
+  ready: () => boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_LIMIT = 1000;
+
+/**
+ * The daemon's HTTP face: `/metrics` for Prometheus, `/healthz` and `/readyz` for the
+ * orchestrator, and a read-only JSON API. It never fetches anything a caller names.
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const tokenDigest = options.token ? digest(options.token) : undefined;
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.logger.error({ err: error, url: req.url }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+  // Small limits: nothing here takes a request body.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.maxHeadersCount = 64;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return sendJson(res, 405, { error: 'method not allowed' });
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = url.pathname;
+
+    if (route === '/metrics') {
+      const body = await options.metrics.render();
+      res.writeHead(200, { 'content-type': options.metrics.contentType });
+      res.end(body);
+      return;
+    }
+    if (route === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (route === '/readyz') {
+      const ready = options.ready();
+      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+    }
+    if (route.startsWith('/api/')) {
+      if (tokenDigest && !authorized(req, tokenDigest)) {
+        res.setHeader('www-authenticate', 'Bearer realm="ozgwatch"');
+        return sendJson(res, 401, { error: 'missing or wrong bearer token' });
+      }
+      return api(route, url, res);
+    }
+    if (route === '/') {
+      return sendJson(res, 200, {
+        name: 'ozgwatch',
+        endpoints: ['/metrics', '/healthz', '/readyz', '/api/probes', '/api/probes/{id}/runs', '/api/runs/{id}'],
+      });
+    }
+    sendJson(res, 404, { error: 'not found' });
+  }
+
+  async function api(route: string, url: URL, res: ServerResponse): Promise<void> {
+    if (route === '/api/probes') {
+      const loaded = options.probes();
+      const latest = await options.store.latest(loaded.map((l) => l.probe.id));
+      return sendJson(
+        res,
+        200,
+        loaded.map(({ probe, source }) => {
+          const last = latest.get(probe.id);
+          const next = options.nextRunAt(probe.id);
+          return {
+            id: probe.id,
+            name: probe.name,
+            kind: probe.kind,
+            labels: probe.labels,
+            ags: probe.ags ?? null,
+            leika: probe.leika ?? null,
+            url: probe.url ?? null,
+            owner: probe.owner ?? null,
+            enabled: probe.enabled,
+            intervalSeconds: probe.cron ? null : intervalOf(probe) / 1000,
+            cron: probe.cron ?? null,
+            source,
+            nextRunAt: next === undefined ? null : new Date(next).toISOString(),
+            lastRun: last
+              ? {
+                  runId: last.runId,
+                  startedAt: new Date(last.startedAt).toISOString(),
+                  status: last.status,
+                  reportedStatus: last.reportedStatus,
+                  reason: last.reason ?? null,
+                  message: last.message,
+                }
+              : null,
+          };
+        }),
+      );
+    }
+    const runsMatch = /^\/api\/probes\/([a-z0-9-]{1,64})\/runs$/.exec(route);
+    if (runsMatch) {
+      const probeId = runsMatch[1] as string;
+      if (!options.probes().some((l) => l.probe.id === probeId)) return sendJson(res, 404, { error: 'no such probe' });
+      const limit = clampInt(url.searchParams.get('limit'), 20, 1, MAX_LIMIT);
+      const runs = await options.store.runs({ probeId, limit });
+      return sendJson(
+        res,
+        200,
+        runs.map((r) => ({ ...r, startedAt: new Date(r.startedAt).toISOString() })),
+      );
+    }
+    const runMatch = /^\/api\/runs\/([A-Za-z0-9-]{1,64})$/.exec(route);
+    if (runMatch) {
+      const result = await options.store.run(runMatch[1] as string);
+      if (!result) return sendJson(res, 404, { error: 'no such run' });
+      return sendJson(res, 200, { ...result, startedAt: new Date(result.startedAt).toISOString() });
+    }
+    sendJson(res, 404, { error: 'not found' });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${hostForUrl}:${address.port}`,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(text);
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** Compares digests in constant time, so the token's length and prefix do not leak through timing. */
+function authorized(req: IncomingMessage, expected: Buffer): boolean {
+  const header = req.headers.authorization ?? '';
+  const m = /^Bearer\s+(.+)$/i.exec(header);
+  if (!m) return false;
+  return timingSafeEqual(digest(m[1] as string), expected);
+}
+
+function clampInt(text: string | null, fallback: number, min: number, max: number): number {
+  const n = text === null ? fallback : Number.parseInt(text, 10);
+  if (!Number.isFinite(n)) return fallback;
+  return Math.min(max, Math.max(min, n));
+}

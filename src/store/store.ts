@@ -1,0 +1,50 @@
+import type { Result, RunStatus } from '../results/result.ts';
+
+/** A stored run, as the API and pages list it. */
+export interface RunSummary {
+  runId: string;
+  probeId: string;
+  kind: string;
+  startedAt: number;
+  duration: number;
+  status: RunStatus;
+  reportedStatus: RunStatus;
+  reason: string | null;
+  message: string;
+  maintenance: boolean;
+}
+
+export interface RunQuery {
+  probeId: string;
+  /** Epoch ms, inclusive. */
+  from?: number;
+  /** Epoch ms, exclusive. */
+  to?: number;
+  /** Newest first; at most this many. @default 100 */
+  limit?: number;
+}
+
+/**
+ * History of results. Writes are queued and committed in batches, so `save` never
+ * blocks a run; `flush` and `close` commit everything queued, so nothing acknowledged is lost.
+ */
+export interface Store {
+  /** Queues a result for writing. Throws only after `close`. */
+  save(result: Result): void;
+  /** Commits everything queued. */
+  flush(): Promise<void>;
+  /** Last runs of a probe, newest first. */
+  runs(query: RunQuery): Promise<RunSummary[]>;
+  /** One whole result by run id. */
+  run(runId: string): Promise<Result | undefined>;
+  /** Latest result per probe id. */
+  latest(probeIds?: readonly string[]): Promise<Map<string, Result>>;
+  /** Deletes runs that started before `before` (epoch ms); returns how many. */
+  prune(before: number): Promise<number>;
+  /** Results queued and not yet committed; exported as a metric. */
+  pending(): number;
+  /** Whether the store is open and writable; for `/readyz`. */
+  healthy(): boolean;
+  /** Flushes and closes. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,118 @@
+import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadProbes } from '../../src/probes/loader.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-probes-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function write(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+  await writeFile(path.join(dir, file), text);
+}
+
+const kfz = (id: string, extra = ''): string => `
+- id: ${id}
+  name: Kfz-Zulassung
+  kind: http
+  labels: { service: kfz }
+  http: { url: "https://kfz.example.de/" }
+${extra}`;
+
+describe('loadProbes', () => {
+  it('applies schema defaults', async () => {
+    await write('a.yaml', kfz('kfz'));
+    const { probes, diagnostics } = await loadProbes(dir);
+    expect(diagnostics).toEqual([]);
+    const probe = probes[0]!.probe;
+    expect(probe.timeout).toBe(30_000);
+    expect(probe.labels.county).toBe('none');
+    expect(probe.http).toMatchObject({ method: 'GET', maxRedirects: 5, expect: { noSoftError: true } });
+    expect(probes[0]!.source).toEqual({ file: 'a.yaml', line: 2 });
+  });
+
+  it('merges folder defaults, nearest folder last, and only the probe kind’s spec defaults', async () => {
+    await write('defaults.yaml', 'defaults:\n  every: 1m\n  timeout: 10s\n  labels: { county: musterkreis }\n  http: { maxRedirects: 2 }\n');
+    await write('ulm/defaults.yaml', 'defaults:\n  labels: { county: ulm }\n');
+    await write('top.yaml', kfz('kfz-top'));
+    await write('ulm/kfz.yaml', kfz('kfz-ulm'));
+    const { probes, diagnostics } = await loadProbes(dir);
+    expect(diagnostics).toEqual([]);
+    const byId = new Map(probes.map((p) => [p.probe.id, p.probe]));
+    expect(byId.get('kfz-top')).toMatchObject({ every: 60_000, timeout: 10_000, labels: { service: 'kfz', county: 'musterkreis' } });
+    expect(byId.get('kfz-ulm')).toMatchObject({ every: 60_000, labels: { service: 'kfz', county: 'ulm' } });
+    expect((byId.get('kfz-ulm')!.http as { maxRedirects: number }).maxRedirects).toBe(2);
+  });
+
+  it('a probe’s own value wins over defaults; lists replace, mappings merge', async () => {
+    await write('defaults.yaml', 'defaults:\n  http: { expect: { status: [200], bodyContains: ["Landkreis"] } }\n');
+    await write('a.yaml', kfz('kfz').replace('http: { url: "https://kfz.example.de/" }', 'http: { url: "https://kfz.example.de/", expect: { status: [200, 302] } }'));
+    const { probes } = await loadProbes(dir);
+    expect(probes[0]!.probe.http).toMatchObject({ expect: { status: [200, 302], bodyContains: ['Landkreis'] } });
+  });
+
+  it('stamps a template over targets with per-target labels', async () => {
+    await write(
+      'wohngeld.yaml',
+      `- id: wohngeld-\${slug}
+  name: Wohngeld \${name}
+  kind: http
+  ags: "\${ags}"
+  labels: { service: wohngeld, county: bw }
+  targets:
+    - { slug: ulm, name: Ulm, ags: "08421000", labels: { county: ulm } }
+    - { slug: biberach, name: Biberach, ags: "08426021" }
+  http: { url: "https://\${slug}.example.de/wohngeld?token=\${env:TOKEN}" }
+`,
+    );
+    const { probes, diagnostics } = await loadProbes(dir);
+    expect(diagnostics).toEqual([]);
+    expect(probes.map((p) => [p.probe.id, p.probe.name, p.probe.ags, p.probe.labels.county])).toEqual([
+      ['wohngeld-ulm', 'Wohngeld Ulm', '08421000', 'ulm'],
+      ['wohngeld-biberach', 'Wohngeld Biberach', '08426021', 'bw'],
+    ]);
+    // Secrets are resolved at run time, never at load time.
+    expect((probes[0]!.probe.http as { url: string }).url).toBe('https://ulm.example.de/wohngeld?token=${env:TOKEN}');
+  });
+
+  it('loads TypeScript probes written with defineProbe', async () => {
+    const define = path.join(import.meta.dirname, '../../src/index.ts');
+    await write(
+      'journeys/kfz.probe.ts',
+      `import { defineProbe } from ${JSON.stringify(define)};
+export default defineProbe({ id: 'kfz-ts', name: 'Kfz', kind: 'http', every: '2m', labels: { service: 'kfz' }, http: { url: 'https://kfz.example.de/' } });
+`,
+    );
+    const { probes, diagnostics } = await loadProbes(dir);
+    expect(diagnostics).toEqual([]);
+    expect(probes[0]!.probe).toMatchObject({ id: 'kfz-ts', every: 120_000 });
+    expect(probes[0]!.source).toEqual({ file: 'journeys/kfz.probe.ts' });
+  });
+
+  it('reads maintenance windows with label selectors', async () => {
+    await write('defaults.yaml', 'maintenance:\n  - match: { county: ulm }\n    cron: "0 2 * * 0"\n    duration: 2h\n    reason: Patchday\n');
+    const { maintenance, diagnostics } = await loadProbes(dir);
+    expect(diagnostics).toEqual([]);
+    expect(maintenance).toEqual([{ match: { county: 'ulm' }, cron: '0 2 * * 0', duration: 7_200_000, reason: 'Patchday' }]);
+  });
+
+  it('reports every problem at once, across files', async () => {
+    await write('a.yaml', kfz('kfz', '  retries: 9\n'));
+    await write('b.yaml', kfz('B!'));
+    const { probes, diagnostics } = await loadProbes(dir);
+    expect(probes).toEqual([]);
+    expect(diagnostics.map((d) => `${d.file}:${d.line}`)).toEqual(['a.yaml:7', 'b.yaml:2']);
+  });
+
+  it('accepts an empty file and a missing folder is a diagnostic', async () => {
+    await write('empty.yaml', '');
+    expect((await loadProbes(dir)).diagnostics).toEqual([]);
+    expect((await loadProbes(path.join(dir, 'nope'))).diagnostics[0]?.message).toBe('probes folder does not exist');
+  });
+});

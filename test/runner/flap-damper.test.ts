@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import type { RunStatus } from '../../src/results/result.ts';
+import { FlapDamper } from '../../src/runner/flap-damper.ts';
+
+function feed(statuses: RunStatus[], failAfter: number, recoverAfter: number): RunStatus[] {
+  const damper = new FlapDamper();
+  return statuses.map((s) => damper.report('p', s, failAfter, recoverAfter));
+}
+
+describe('FlapDamper', () => {
+  it('reports raw results when damping is off', () => {
+    expect(feed(['pass', 'fail', 'pass', 'error'], 1, 1)).toEqual(['pass', 'fail', 'pass', 'error']);
+  });
+
+  it('turns failing only after failAfter consecutive failures', () => {
+    expect(feed(['pass', 'fail', 'pass', 'fail', 'fail', 'fail'], 2, 1)).toEqual([
+      'pass', 'pass', 'pass', 'pass', 'fail', 'fail',
+    ]);
+  });
+
+  it('recovers only after recoverAfter consecutive successes', () => {
+    expect(feed(['fail', 'pass', 'fail', 'pass', 'degraded', 'pass'], 1, 2)).toEqual([
+      'fail', 'fail', 'fail', 'fail', 'degraded', 'pass',
+    ]);
+  });
+
+  it('treats degraded as up and error as down', () => {
+    expect(feed(['pass', 'degraded', 'error', 'error'], 2, 1)).toEqual(['pass', 'degraded', 'degraded', 'error']);
+  });
+});
