@@ -61,13 +61,17 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   const clock = deps.clock ?? systemClock;
   const registry = new Registry();
   const metrics = createMetrics({ registry, version: VERSION, now: () => clock.now() });
-  const store = deps.store ?? openSqliteStore({ path: path.join(config.dataDir, 'ozgwatch.db'), logger });
+  const store =
+    deps.store ?? openSqliteStore({ path: path.join(config.dataDir, 'ozgwatch.db'), logger });
 
   let current: ActiveProbes | undefined;
   const flap = new FlapDamper();
   const hosts = new HostLimiter(config.concurrency.perHost);
   const storeSink: ResultSink = { name: 'store', record: (_probe, result) => store.save(result) };
-  const metricsSink: ResultSink = { name: 'metrics', record: (probe, result) => metrics.record(probe, result) };
+  const metricsSink: ResultSink = {
+    name: 'metrics',
+    record: (probe, result) => metrics.record(probe, result),
+  };
   const runner = new Runner({
     checkerFor,
     clock,
@@ -81,7 +85,10 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
 
   const globalPool = new Pool('global', config.concurrency.global);
   const kindPools = new Map(
-    checkers.map((c) => [c.kind, new Pool(c.pool, config.concurrency.kinds[c.kind] ?? config.concurrency.global)]),
+    checkers.map((c) => [
+      c.kind,
+      new Pool(c.pool, config.concurrency.kinds[c.kind] ?? config.concurrency.global),
+    ]),
   );
   const stopRuns = new AbortController();
   const inFlight = new Set<Promise<unknown>>();
@@ -128,7 +135,9 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       for (const d of set.diagnostics) logger.error({ diagnostic: d }, formatDiagnostic(d));
       logger.error(
         { problems: set.diagnostics.length },
-        current ? 'probe configuration invalid; keeping the last good one' : 'probe configuration invalid',
+        current
+          ? 'probe configuration invalid; keeping the last good one'
+          : 'probe configuration invalid',
       );
       metrics.configReloaded(false, clock.now());
       return false;
@@ -174,7 +183,9 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   }, 3_600_000);
   pruneTimer.unref();
 
-  const watcher = config.watch ? watchFolder(config.probes, () => void reload(), logger) : undefined;
+  const watcher = config.watch
+    ? watchFolder(config.probes, () => void reload(), logger)
+    : undefined;
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -213,7 +224,9 @@ function watchFolder(dir: string, onChange: () => void, logger: Logger): FSWatch
       clearTimeout(timer);
       timer = setTimeout(onChange, 500);
     });
-    watcher.on('error', (error) => logger.warn({ err: error }, 'probes folder watch failed; reload with SIGHUP'));
+    watcher.on('error', (error) =>
+      logger.warn({ err: error }, 'probes folder watch failed; reload with SIGHUP'),
+    );
     return watcher;
   } catch (error) {
     logger.warn({ err: error }, 'cannot watch probes folder; reload with SIGHUP');

@@ -14,9 +14,16 @@ import type { CliValues } from './main.ts';
 import { anyFailed, formatResultTable } from './result-table.ts';
 
 /** `ozgwatch run <id…>`: runs probes once now, prints the results, stores nothing. */
-export async function runCommand(config: Config, ids: string[], values: CliValues, logger: Logger): Promise<number> {
+export async function runCommand(
+  config: Config,
+  ids: string[],
+  values: CliValues,
+  logger: Logger,
+): Promise<number> {
   if (ids.length === 0) {
-    process.stderr.write('ozgwatch run: name at least one probe id (see ozgwatch validate for the list)\n');
+    process.stderr.write(
+      'ozgwatch run: name at least one probe id (see ozgwatch validate for the list)\n',
+    );
     return 2;
   }
   const set = await loadProbes(config.probes);
@@ -27,7 +34,9 @@ export async function runCommand(config: Config, ids: string[], values: CliValue
   const byId = new Map(set.probes.map((l) => [l.probe.id, l.probe]));
   const unknown = ids.filter((id) => !byId.has(id));
   if (unknown.length > 0) {
-    process.stderr.write(`ozgwatch run: no probe with id ${unknown.map((id) => `"${id}"`).join(', ')}\n`);
+    process.stderr.write(
+      `ozgwatch run: no probe with id ${unknown.map((id) => `"${id}"`).join(', ')}\n`,
+    );
     return 2;
   }
   const probes = ids.map((id) => byId.get(id)!);
@@ -46,7 +55,9 @@ export async function runCommand(config: Config, ids: string[], values: CliValue
   if (values.json) {
     for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
   } else {
-    process.stdout.write(`${formatResultTable(results.map((r) => ({ label: r.probeId, result: r })))}\n`);
+    process.stdout.write(
+      `${formatResultTable(results.map((r) => ({ label: r.probeId, result: r })))}\n`,
+    );
   }
   return anyFailed(results) ? 1 : 0;
 }

@@ -28,12 +28,16 @@ export async function scanCommand(urls: string[], values: CliValues): Promise<nu
   const checks = (values.checks ?? 'availability').split(',').map((c) => c.trim());
   const unknownChecks = checks.filter((c) => !(SCAN_CHECKS as readonly string[]).includes(c));
   if (unknownChecks.length > 0) {
-    process.stderr.write(`ozgwatch scan: unknown check(s) ${unknownChecks.join(', ')}; available: ${SCAN_CHECKS.join(', ')}\n`);
+    process.stderr.write(
+      `ozgwatch scan: unknown check(s) ${unknownChecks.join(', ')}; available: ${SCAN_CHECKS.join(', ')}\n`,
+    );
     return 2;
   }
   const timeout = values.timeout === undefined ? 30_000 : parseDuration(values.timeout);
   if (timeout === undefined) {
-    process.stderr.write(`ozgwatch scan: --timeout "${values.timeout}" is not a duration (e.g. 10s)\n`);
+    process.stderr.write(
+      `ozgwatch scan: --timeout "${values.timeout}" is not a duration (e.g. 10s)\n`,
+    );
     return 2;
   }
   const probes = [];
@@ -67,15 +71,26 @@ export async function scanCommand(urls: string[], values: CliValues): Promise<nu
   const results = await Promise.all(probes.map((p) => runner.run(p)));
   if (values.json) {
     results.forEach((result, i) => {
-      process.stdout.write(`${JSON.stringify(scanDocument(urls[i] as string, checks as ScanCheck[], result))}\n`);
+      process.stdout.write(
+        `${JSON.stringify(scanDocument(urls[i] as string, checks as ScanCheck[], result))}\n`,
+      );
     });
   } else {
-    process.stdout.write(`${formatResultTable(results.map((r, i) => ({ label: urls[i] as string, result: r })))}\n`);
+    process.stdout.write(
+      `${formatResultTable(results.map((r, i) => ({ label: urls[i] as string, result: r })))}\n`,
+    );
   }
   return anyFailed(results) ? 1 : 0;
 }
 
 function scanDocument(url: string, _checks: ScanCheck[], availability: Result) {
-  const { runId: _r, probeId: _p, kind: _k, reportedStatus: _s, maintenance: _m, ...rest } = availability;
+  const {
+    runId: _r,
+    probeId: _p,
+    kind: _k,
+    reportedStatus: _s,
+    maintenance: _m,
+    ...rest
+  } = availability;
   return { url, status: availability.status, availability: rest };
 }

@@ -17,7 +17,9 @@ export async function validateCommand(config: Config, values: CliValues): Promis
   } else {
     // Paths relative to the working directory, so a terminal or editor can jump to them.
     for (const d of set.diagnostics) {
-      process.stderr.write(`${formatDiagnostic({ ...d, file: path.join(config.probes, d.file) })}\n`);
+      process.stderr.write(
+        `${formatDiagnostic({ ...d, file: path.join(config.probes, d.file) })}\n`,
+      );
     }
     process.stderr.write(`\n${set.diagnostics.length} problem(s) in ${config.probes}\n`);
   }

@@ -87,17 +87,24 @@ export async function loadConfig(options: {
   const source = options.file ?? 'config';
   if (options.file) {
     const text = await readFile(options.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new ConfigError(`${options.file}: cannot read config file (${error.code ?? error.message})`);
+      throw new ConfigError(
+        `${options.file}: cannot read config file (${error.code ?? error.message})`,
+      );
     });
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
     if (doc.errors.length > 0) {
-      throw new ConfigError(doc.errors.map((e) => `${options.file}: YAML syntax: ${e.message.split('\n')[0]}`).join('\n'));
+      throw new ConfigError(
+        doc.errors
+          .map((e) => `${options.file}: YAML syntax: ${e.message.split('\n')[0]}`)
+          .join('\n'),
+      );
     }
     raw = (doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null) ?? {};
     locate = (path) => {
       for (let n = path.length; n >= 0; n--) {
-        const node = doc.getIn(path.slice(0, n) as (string | number)[], true) as { range?: [number, number, number] } | undefined;
+        const node = doc.getIn(path.slice(0, n) as (string | number)[], true) as
+          { range?: [number, number, number] } | undefined;
         if (node?.range) return `:${lines.linePos(node.range[0]).line}`;
       }
       return '';
@@ -105,7 +112,8 @@ export async function loadConfig(options: {
   }
   for (const [name, path] of Object.entries(ENV_VARS)) {
     const value = options.env?.[name];
-    if (value !== undefined && value !== '') setIn(raw, path, path.at(-1) === 'port' ? Number(value) : value);
+    if (value !== undefined && value !== '')
+      setIn(raw, path, path.at(-1) === 'port' ? Number(value) : value);
   }
   for (const [key, value] of Object.entries(options.overrides ?? {})) {
     if (value !== undefined) setIn(raw, key.split('.'), value);

@@ -14,10 +14,20 @@ export interface LoggerOptions {
  * Child loggers carry `probe` and `run` so every line of a run can be found.
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const base = { level: options.level, base: { app: 'ozgwatch' }, timestamp: pino.stdTimeFunctions.isoTime };
+  const base = {
+    level: options.level,
+    base: { app: 'ozgwatch' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
   if (options.destination) return pino(base, options.destination);
   if (options.format === 'pretty') {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
+    return pino({
+      ...base,
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' },
+      },
+    });
   }
   return pino(base);
 }

@@ -12,20 +12,26 @@ export function parseDuration(text: string): number | undefined {
 
 /** Formats milliseconds the way users write them (`90s` → `1m30s` is not attempted; `90000` → `90s`). */
 export function formatDuration(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
 }
 
 /** A duration field: a string like `5m` in YAML, milliseconds after parsing. */
-export const durationMs = z
-  .string()
-  .transform((text, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration; write e.g. 500ms, 10s, 5m, 1h or 14d` });
-      return z.NEVER;
-    }
-    return ms;
-  });
+export const durationMs = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${text}" is not a duration; write e.g. 500ms, 10s, 5m, 1h or 14d`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});

@@ -4,8 +4,20 @@ import { pathToFileURL } from 'node:url';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { describeIssue, formatPath, type Diagnostic } from './diagnostics.ts';
-import { KINDS, maintenanceWindow, probeSchema, type LoadedProbe, type MaintenanceWindow } from './schema.ts';
-import { isPlainObject, mergeDefaults, substitute, TemplateError, usesVariable } from './templates.ts';
+import {
+  KINDS,
+  maintenanceWindow,
+  probeSchema,
+  type LoadedProbe,
+  type MaintenanceWindow,
+} from './schema.ts';
+import {
+  isPlainObject,
+  mergeDefaults,
+  substitute,
+  TemplateError,
+  usesVariable,
+} from './templates.ts';
 
 /**
  * Reads every probe file under a folder into validated probes, or into diagnostics
@@ -39,7 +51,11 @@ const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
 const selectorWindowSchema = maintenanceWindow.extend({
   match: z
-    .strictObject({ probe: z.string().optional(), service: z.string().optional(), county: z.string().optional() })
+    .strictObject({
+      probe: z.string().optional(),
+      service: z.string().optional(),
+      county: z.string().optional(),
+    })
     .refine((m) => Object.keys(m).length > 0, 'match needs at least one of probe, service, county'),
 });
 
@@ -78,7 +94,9 @@ async function loadFolder(
   set: ProbeSet,
 ): Promise<void> {
   const dir = path.join(root, rel);
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
   let defaults = inherited;
   if (entries.some((e) => e.isFile() && e.name === DEFAULTS_FILE)) {
     const file = path.join(rel, DEFAULTS_FILE);
@@ -109,11 +127,19 @@ interface YamlSource {
   lines: LineCounter;
 }
 
-async function parseYamlFile(root: string, file: string, set: ProbeSet): Promise<YamlSource | undefined> {
+async function parseYamlFile(
+  root: string,
+  file: string,
+  set: ProbeSet,
+): Promise<YamlSource | undefined> {
   const full = path.join(root, file);
   const size = (await stat(full)).size;
   if (size > MAX_FILE_BYTES) {
-    set.diagnostics.push({ file, path: '', message: `file is ${size} bytes; probe files may be at most ${MAX_FILE_BYTES}` });
+    set.diagnostics.push({
+      file,
+      path: '',
+      message: `file is ${size} bytes; probe files may be at most ${MAX_FILE_BYTES}`,
+    });
     return undefined;
   }
   const text = await readFile(full, 'utf8');
@@ -139,12 +165,20 @@ function toData(source: YamlSource, set: ProbeSet): unknown {
   try {
     return source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    set.diagnostics.push({ file: source.file, path: '', message: `YAML: ${(error as Error).message}` });
+    set.diagnostics.push({
+      file: source.file,
+      path: '',
+      message: `YAML: ${(error as Error).message}`,
+    });
     return undefined;
   }
 }
 
-async function readDefaultsFile(root: string, file: string, set: ProbeSet): Promise<Record<string, unknown>> {
+async function readDefaultsFile(
+  root: string,
+  file: string,
+  set: ProbeSet,
+): Promise<Record<string, unknown>> {
   const source = await parseYamlFile(root, file, set);
   if (!source) return {};
   const data = toData(source, set) ?? {};
@@ -175,7 +209,13 @@ async function readYamlProbeFile(
   } else {
     const parsed = probeFileSchema.safeParse(data, { reportInput: true });
     if (!parsed.success) {
-      pushIssues(set, source, [], parsed.error.issues, 'a probe file is a list of probes, or a mapping with probes: and maintenance:');
+      pushIssues(
+        set,
+        source,
+        [],
+        parsed.error.issues,
+        'a probe file is a list of probes, or a mapping with probes: and maintenance:',
+      );
       return;
     }
     entries = parsed.data.probes;
@@ -194,9 +234,19 @@ interface EntryOrigin {
   path: (string | number)[];
 }
 
-function addEntry(set: ProbeSet, origin: EntryOrigin, entry: unknown, defaults: Record<string, unknown>): void {
+function addEntry(
+  set: ProbeSet,
+  origin: EntryOrigin,
+  entry: unknown,
+  defaults: Record<string, unknown>,
+): void {
   if (!isPlainObject(entry)) {
-    pushAt(set, origin, [], `a probe is a mapping with id, name, kind, …; got ${Array.isArray(entry) ? 'a list' : typeof entry}`);
+    pushAt(
+      set,
+      origin,
+      [],
+      `a probe is a mapping with id, name, kind, …; got ${Array.isArray(entry) ? 'a list' : typeof entry}`,
+    );
     return;
   }
   const { targets, ...template } = entry;
@@ -205,11 +255,21 @@ function addEntry(set: ProbeSet, origin: EntryOrigin, entry: unknown, defaults: 
     return;
   }
   if (!Array.isArray(targets) || targets.length === 0 || !targets.every(isPlainObject)) {
-    pushAt(set, origin, ['targets'], 'targets is a non-empty list of mappings (variables, and optional labels)');
+    pushAt(
+      set,
+      origin,
+      ['targets'],
+      'targets is a non-empty list of mappings (variables, and optional labels)',
+    );
     return;
   }
   if (typeof template.id !== 'string' || !usesVariable(template.id)) {
-    pushAt(set, origin, ['id'], 'with targets, the id must use a variable, e.g. id: wohngeld-${slug}');
+    pushAt(
+      set,
+      origin,
+      ['id'],
+      'with targets, the id must use a variable, e.g. id: wohngeld-${slug}',
+    );
     return;
   }
   targets.forEach((target, i) => {
@@ -253,7 +313,10 @@ function addProbe(
   const where = locate(origin, []);
   set.probes.push({
     probe: parsed.data,
-    source: { file: origin.source?.file ?? origin.file ?? '', ...(where.line !== undefined ? { line: where.line } : {}) },
+    source: {
+      file: origin.source?.file ?? origin.file ?? '',
+      ...(where.line !== undefined ? { line: where.line } : {}),
+    },
   });
 }
 
@@ -262,7 +325,10 @@ function idNote(input: Record<string, unknown>): string {
 }
 
 /** Folder defaults may hold a spec per kind (`http: {...}`); only the probe's own kind applies. */
-function defaultsForKind(defaults: Record<string, unknown>, kind: unknown): Record<string, unknown> {
+function defaultsForKind(
+  defaults: Record<string, unknown>,
+  kind: unknown,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(defaults)) {
     if (KINDS.includes(k) && k !== kind) continue;
@@ -297,7 +363,11 @@ async function readModuleProbeFile(
     return;
   }
   if (exported === undefined) {
-    set.diagnostics.push({ file, path: '', message: 'no default export; write export default defineProbe({...})' });
+    set.diagnostics.push({
+      file,
+      path: '',
+      message: 'no default export; write export default defineProbe({...})',
+    });
     return;
   }
   const entries = Array.isArray(exported) ? exported : [exported];
@@ -328,11 +398,17 @@ function pushIssues(
 /** An unknown key is reported at the key itself, where the person has to delete or rename it. */
 function issuePath(issue: z.core.$ZodIssue): (string | number)[] {
   const at = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
-  if (issue.code === 'unrecognized_keys' && issue.keys.length === 1) at.push(issue.keys[0] as string);
+  if (issue.code === 'unrecognized_keys' && issue.keys.length === 1)
+    at.push(issue.keys[0] as string);
   return at;
 }
 
-function pushAt(set: ProbeSet, origin: EntryOrigin, rel: (string | number)[], message: string): void {
+function pushAt(
+  set: ProbeSet,
+  origin: EntryOrigin,
+  rel: (string | number)[],
+  message: string,
+): void {
   const full = [...origin.path, ...rel];
   const where = locate(origin, rel);
   set.diagnostics.push({
@@ -388,7 +464,9 @@ function reportDuplicateIds(set: ProbeSet): void {
   for (const loaded of set.probes) {
     const first = seen.get(loaded.probe.id);
     if (first) {
-      const firstAt = first.source.line ? `${first.source.file}:${first.source.line}` : first.source.file;
+      const firstAt = first.source.line
+        ? `${first.source.file}:${first.source.line}`
+        : first.source.file;
       set.diagnostics.push({
         file: loaded.source.file,
         ...(loaded.source.line !== undefined ? { line: loaded.source.line, column: 1 } : {}),

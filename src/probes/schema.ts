@@ -14,7 +14,10 @@ const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 export const probeId = z
   .string()
-  .regex(PROBE_ID, 'ids are 1–64 lowercase letters, digits and "-", starting and ending with a letter or digit');
+  .regex(
+    PROBE_ID,
+    'ids are 1–64 lowercase letters, digits and "-", starting and ending with a letter or digit',
+  );
 
 const slug = (what: string) =>
   z.string().regex(SLUG, `${what} is a label value: 1–64 lowercase letters, digits and "-"`);
@@ -66,9 +69,15 @@ const commonFields = {
   recoverAfter: z.number().int().min(1).max(20).default(1),
   labels: probeLabels,
   /** Amtlicher Gemeindeschlüssel (8 digits) or Regionalschlüssel (12 digits). */
-  ags: z.string().regex(/^(\d{8}|\d{12})$/, 'ags is the 8-digit Gemeindeschlüssel or 12-digit Regionalschlüssel').optional(),
+  ags: z
+    .string()
+    .regex(/^(\d{8}|\d{12})$/, 'ags is the 8-digit Gemeindeschlüssel or 12-digit Regionalschlüssel')
+    .optional(),
   /** LeiKa Leistungsschlüssel (14 digits). */
-  leika: z.string().regex(/^\d{14}$/, 'leika is the 14-digit Leistungsschlüssel').optional(),
+  leika: z
+    .string()
+    .regex(/^\d{14}$/, 'leika is the 14-digit Leistungsschlüssel')
+    .optional(),
   /** Page for humans (the service description); not what is checked. */
   url: z.url().optional(),
   /** Team or person responsible, shown on run pages. */
@@ -91,14 +100,22 @@ const kindSchemas = checkers.map((c) => kindSchema(c.kind, c.spec));
 export const KINDS: readonly string[] = checkers.map((c) => c.kind);
 
 export const probeSchema = z
-  .discriminatedUnion('kind', kindSchemas as [(typeof kindSchemas)[number], ...(typeof kindSchemas)[number][]], {
-    error: (issue) =>
-      issue.code === 'invalid_union' ? `kind must be one of: ${KINDS.join(', ')}` : undefined,
-  })
+  .discriminatedUnion(
+    'kind',
+    kindSchemas as [(typeof kindSchemas)[number], ...(typeof kindSchemas)[number][]],
+    {
+      error: (issue) =>
+        issue.code === 'invalid_union' ? `kind must be one of: ${KINDS.join(', ')}` : undefined,
+    },
+  )
   .transform((probe) => probe as Probe)
   .superRefine((probe, ctx) => {
     if (probe.every !== undefined && probe.cron !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['cron'], message: 'set either every or cron, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cron'],
+        message: 'set either every or cron, not both',
+      });
     }
     const interval = probe.every ?? DEFAULT_EVERY_MS;
     if (probe.cron === undefined && probe.timeout >= interval) {

@@ -19,9 +19,11 @@ export function substitute(value: unknown, vars: Target): unknown {
   if (typeof value === 'string') {
     return value.replace(VARIABLE, (_, name: string) => {
       const v = vars[name];
-      if (v === undefined) throw new TemplateError(`variable \${${name}} is not defined by this target`);
-      if (typeof v === 'object') throw new TemplateError(`variable \${${name}} is not a string or number`);
-      return String(v as string | number | boolean);
+      if (v === undefined)
+        throw new TemplateError(`variable \${${name}} is not defined by this target`);
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+        throw new TemplateError(`variable \${${name}} is not a string or number`);
+      return String(v);
     });
   }
   if (Array.isArray(value)) return value.map((v) => substitute(v, vars));
@@ -46,7 +48,10 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * Deep-merges `defaults` under `value`: mappings merge key by key, anything else
  * (lists included) in `value` replaces the default.
  */
-export function mergeDefaults(defaults: Record<string, unknown>, value: Record<string, unknown>): Record<string, unknown> {
+export function mergeDefaults(
+  defaults: Record<string, unknown>,
+  value: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...defaults };
   for (const [k, v] of Object.entries(value)) {
     const d = out[k];

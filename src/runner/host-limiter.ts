@@ -8,7 +8,8 @@ export class HostLimiter {
   readonly #waiting = new Map<string, (() => void)[]>();
 
   constructor(limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`host limit must be ≥ 1, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`host limit must be ≥ 1, got ${limit}`);
     this.#limit = limit;
   }
 

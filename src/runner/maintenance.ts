@@ -34,7 +34,8 @@ export class MaintenanceCalendar {
     for (const w of this.#byProbe.get(probeId) ?? []) {
       // The window that could contain `at` is the first start after (at - duration).
       const start = w.cron.next(at - w.duration - 1);
-      if (start <= at && at < start + w.duration) return { ...(w.reason ? { reason: w.reason } : {}), until: start + w.duration };
+      if (start <= at && at < start + w.duration)
+        return { ...(w.reason ? { reason: w.reason } : {}), until: start + w.duration };
     }
     return undefined;
   }

@@ -55,9 +55,20 @@ export class Runner {
     let attempts = 0;
     const checker = this.#o.checkerFor(probe.kind);
     if (!checker) {
-      outcome = { status: 'error', reason: 'internal', message: `no checker for kind ${probe.kind}`, assertions: [] };
+      outcome = {
+        status: 'error',
+        reason: 'internal',
+        message: `no checker for kind ${probe.kind}`,
+        assertions: [],
+      };
     } else {
-      const ctx: CheckContext = { signal, logger, userAgent: this.#o.userAgent, hosts: this.#o.hosts, now: () => clock.now() };
+      const ctx: CheckContext = {
+        signal,
+        logger,
+        userAgent: this.#o.userAgent,
+        hosts: this.#o.hosts,
+        now: () => clock.now(),
+      };
       for (;;) {
         attempts++;
         outcome = await attempt(checker, ctx, specOf(probe));
@@ -87,7 +98,13 @@ export class Runner {
 
     const level = result.status === 'pass' ? 'debug' : 'info';
     logger[level](
-      { status: result.status, reason: result.reason, duration: result.duration, attempts, maintenance: result.maintenance },
+      {
+        status: result.status,
+        reason: result.reason,
+        duration: result.duration,
+        attempts,
+        maintenance: result.maintenance,
+      },
       result.message,
     );
     for (const sink of this.#o.sinks) {
@@ -102,7 +119,11 @@ export class Runner {
 }
 
 /** One call of the checker; whatever it throws becomes a result, never an escape. */
-async function attempt(checker: Checker<unknown>, ctx: CheckContext, spec: unknown): Promise<Outcome> {
+async function attempt(
+  checker: Checker<unknown>,
+  ctx: CheckContext,
+  spec: unknown,
+): Promise<Outcome> {
   try {
     return await checker.check(ctx, spec);
   } catch (error) {
@@ -116,7 +137,12 @@ async function attempt(checker: Checker<unknown>, ctx: CheckContext, spec: unkno
       };
     }
     ctx.logger.error({ err: error }, 'checker threw');
-    return { status: 'error', reason: 'internal', message: `checker failed: ${(error as Error).message}`, assertions: [] };
+    return {
+      status: 'error',
+      reason: 'internal',
+      message: `checker failed: ${(error as Error).message}`,
+      assertions: [],
+    };
   }
 }
 

@@ -29,13 +29,20 @@ export class CronSchedule {
     this.#lastDayOfMonth = f.dayOfMonth.includes('L');
     this.#month = new Set(f.month);
     // node-cron accepts 7 for Sunday as well as 0.
-    this.#dayOfWeek = new Set(f.dayOfWeek.filter((d): d is number => typeof d === 'number').map((d) => d % 7));
+    this.#dayOfWeek = new Set(
+      f.dayOfWeek.filter((d): d is number => typeof d === 'number').map((d) => d % 7),
+    );
     this.#parts = localPartsIn(timeZone);
   }
 
   matches(epochMs: number): boolean {
     const p = this.#parts(epochMs);
-    return this.#dayMatches(p) && this.#hour.has(p.hour) && this.#minute.has(p.minute) && this.#second.has(p.second);
+    return (
+      this.#dayMatches(p) &&
+      this.#hour.has(p.hour) &&
+      this.#minute.has(p.minute) &&
+      this.#second.has(p.second)
+    );
   }
 
   /** The first whole second strictly after `after` (epoch ms) at which the expression matches. */

@@ -38,8 +38,10 @@ export class MinHeap<T> {
       const left = 2 * i + 1;
       const right = left + 1;
       let smallest = i;
-      if (left < items.length && this.#less(items[left] as T, items[smallest] as T) < 0) smallest = left;
-      if (right < items.length && this.#less(items[right] as T, items[smallest] as T) < 0) smallest = right;
+      if (left < items.length && this.#less(items[left] as T, items[smallest] as T) < 0)
+        smallest = left;
+      if (right < items.length && this.#less(items[right] as T, items[smallest] as T) < 0)
+        smallest = right;
       if (smallest === i) break;
       [items[i], items[smallest]] = [items[smallest] as T, items[i] as T];
       i = smallest;

@@ -10,7 +10,8 @@ export class Pool {
   readonly #queue: (() => void)[] = [];
 
   constructor(name: string, limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`pool ${name}: limit must be ≥ 1, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`pool ${name}: limit must be ≥ 1, got ${limit}`);
     this.name = name;
     this.limit = limit;
   }

@@ -130,7 +130,14 @@ export class Scheduler {
     if (probe.cron !== undefined) {
       const cron = new CronSchedule(probe.cron);
       const entry: Entry = {
-        probe, signature, due: 0, anchor: 0, interval: 0, jitter: probe.jitter ?? 0, cron, removed: false,
+        probe,
+        signature,
+        due: 0,
+        anchor: 0,
+        interval: 0,
+        jitter: probe.jitter ?? 0,
+        cron,
+        removed: false,
       };
       entry.due = this.#nextCronDue(entry, now);
       return entry;

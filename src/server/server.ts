@@ -76,7 +76,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (route === '/') {
       return sendJson(res, 200, {
         name: 'ozgwatch',
-        endpoints: ['/metrics', '/healthz', '/readyz', '/api/probes', '/api/probes/{id}/runs', '/api/runs/{id}'],
+        endpoints: [
+          '/metrics',
+          '/healthz',
+          '/readyz',
+          '/api/probes',
+          '/api/probes/{id}/runs',
+          '/api/runs/{id}',
+        ],
       });
     }
     sendJson(res, 404, { error: 'not found' });
@@ -123,7 +130,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const runsMatch = /^\/api\/probes\/([a-z0-9-]{1,64})\/runs$/.exec(route);
     if (runsMatch) {
       const probeId = runsMatch[1] as string;
-      if (!options.probes().some((l) => l.probe.id === probeId)) return sendJson(res, 404, { error: 'no such probe' });
+      if (!options.probes().some((l) => l.probe.id === probeId))
+        return sendJson(res, 404, { error: 'no such probe' });
       const limit = clampInt(url.searchParams.get('limit'), 20, 1, MAX_LIMIT);
       const runs = await options.store.runs({ probeId, limit });
       return sendJson(

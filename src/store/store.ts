@@ -43,6 +43,11 @@ export interface Store {
   prune(before: number): Promise<number>;
   /** Results queued and not yet committed; exported as a metric. */
   pending(): number;
+  /**
+   * Results given up on since opening (queue bound exceeded while writes failed, or
+   * rejected as malformed); exported as `ozgwatch_store_dropped_writes_total`.
+   */
+  dropped(): number;
   /** Whether the store is open and writable; for `/readyz`. */
   healthy(): boolean;
   /** Flushes and closes. Idempotent. */

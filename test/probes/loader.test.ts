@@ -33,28 +33,53 @@ describe('loadProbes', () => {
     const probe = probes[0]!.probe;
     expect(probe.timeout).toBe(30_000);
     expect(probe.labels.county).toBe('none');
-    expect(probe.http).toMatchObject({ method: 'GET', maxRedirects: 5, expect: { noSoftError: true } });
+    expect(probe.http).toMatchObject({
+      method: 'GET',
+      maxRedirects: 5,
+      expect: { noSoftError: true },
+    });
     expect(probes[0]!.source).toEqual({ file: 'a.yaml', line: 2 });
   });
 
   it('merges folder defaults, nearest folder last, and only the probe kind’s spec defaults', async () => {
-    await write('defaults.yaml', 'defaults:\n  every: 1m\n  timeout: 10s\n  labels: { county: musterkreis }\n  http: { maxRedirects: 2 }\n');
+    await write(
+      'defaults.yaml',
+      'defaults:\n  every: 1m\n  timeout: 10s\n  labels: { county: musterkreis }\n  http: { maxRedirects: 2 }\n',
+    );
     await write('ulm/defaults.yaml', 'defaults:\n  labels: { county: ulm }\n');
     await write('top.yaml', kfz('kfz-top'));
     await write('ulm/kfz.yaml', kfz('kfz-ulm'));
     const { probes, diagnostics } = await loadProbes(dir);
     expect(diagnostics).toEqual([]);
     const byId = new Map(probes.map((p) => [p.probe.id, p.probe]));
-    expect(byId.get('kfz-top')).toMatchObject({ every: 60_000, timeout: 10_000, labels: { service: 'kfz', county: 'musterkreis' } });
-    expect(byId.get('kfz-ulm')).toMatchObject({ every: 60_000, labels: { service: 'kfz', county: 'ulm' } });
+    expect(byId.get('kfz-top')).toMatchObject({
+      every: 60_000,
+      timeout: 10_000,
+      labels: { service: 'kfz', county: 'musterkreis' },
+    });
+    expect(byId.get('kfz-ulm')).toMatchObject({
+      every: 60_000,
+      labels: { service: 'kfz', county: 'ulm' },
+    });
     expect((byId.get('kfz-ulm')!.http as { maxRedirects: number }).maxRedirects).toBe(2);
   });
 
   it('a probe’s own value wins over defaults; lists replace, mappings merge', async () => {
-    await write('defaults.yaml', 'defaults:\n  http: { expect: { status: [200], bodyContains: ["Landkreis"] } }\n');
-    await write('a.yaml', kfz('kfz').replace('http: { url: "https://kfz.example.de/" }', 'http: { url: "https://kfz.example.de/", expect: { status: [200, 302] } }'));
+    await write(
+      'defaults.yaml',
+      'defaults:\n  http: { expect: { status: [200], bodyContains: ["Landkreis"] } }\n',
+    );
+    await write(
+      'a.yaml',
+      kfz('kfz').replace(
+        'http: { url: "https://kfz.example.de/" }',
+        'http: { url: "https://kfz.example.de/", expect: { status: [200, 302] } }',
+      ),
+    );
     const { probes } = await loadProbes(dir);
-    expect(probes[0]!.probe.http).toMatchObject({ expect: { status: [200, 302], bodyContains: ['Landkreis'] } });
+    expect(probes[0]!.probe.http).toMatchObject({
+      expect: { status: [200, 302], bodyContains: ['Landkreis'] },
+    });
   });
 
   it('stamps a template over targets with per-target labels', async () => {
@@ -73,12 +98,16 @@ describe('loadProbes', () => {
     );
     const { probes, diagnostics } = await loadProbes(dir);
     expect(diagnostics).toEqual([]);
-    expect(probes.map((p) => [p.probe.id, p.probe.name, p.probe.ags, p.probe.labels.county])).toEqual([
+    expect(
+      probes.map((p) => [p.probe.id, p.probe.name, p.probe.ags, p.probe.labels.county]),
+    ).toEqual([
       ['wohngeld-ulm', 'Wohngeld Ulm', '08421000', 'ulm'],
       ['wohngeld-biberach', 'Wohngeld Biberach', '08426021', 'bw'],
     ]);
     // Secrets are resolved at run time, never at load time.
-    expect((probes[0]!.probe.http as { url: string }).url).toBe('https://ulm.example.de/wohngeld?token=${env:TOKEN}');
+    expect((probes[0]!.probe.http as { url: string }).url).toBe(
+      'https://ulm.example.de/wohngeld?token=${env:TOKEN}',
+    );
   });
 
   it('loads TypeScript probes written with defineProbe', async () => {
@@ -96,10 +125,15 @@ export default defineProbe({ id: 'kfz-ts', name: 'Kfz', kind: 'http', every: '2m
   });
 
   it('reads maintenance windows with label selectors', async () => {
-    await write('defaults.yaml', 'maintenance:\n  - match: { county: ulm }\n    cron: "0 2 * * 0"\n    duration: 2h\n    reason: Patchday\n');
+    await write(
+      'defaults.yaml',
+      'maintenance:\n  - match: { county: ulm }\n    cron: "0 2 * * 0"\n    duration: 2h\n    reason: Patchday\n',
+    );
     const { maintenance, diagnostics } = await loadProbes(dir);
     expect(diagnostics).toEqual([]);
-    expect(maintenance).toEqual([{ match: { county: 'ulm' }, cron: '0 2 * * 0', duration: 7_200_000, reason: 'Patchday' }]);
+    expect(maintenance).toEqual([
+      { match: { county: 'ulm' }, cron: '0 2 * * 0', duration: 7_200_000, reason: 'Patchday' },
+    ]);
   });
 
   it('reports every problem at once, across files', async () => {
@@ -113,6 +147,8 @@ export default defineProbe({ id: 'kfz-ts', name: 'Kfz', kind: 'http', every: '2m
   it('accepts an empty file and a missing folder is a diagnostic', async () => {
     await write('empty.yaml', '');
     expect((await loadProbes(dir)).diagnostics).toEqual([]);
-    expect((await loadProbes(path.join(dir, 'nope'))).diagnostics[0]?.message).toBe('probes folder does not exist');
+    expect((await loadProbes(path.join(dir, 'nope'))).diagnostics[0]?.message).toBe(
+      'probes folder does not exist',
+    );
   });
 });

@@ -9,22 +9,42 @@ function feed(statuses: RunStatus[], failAfter: number, recoverAfter: number): R
 
 describe('FlapDamper', () => {
   it('reports raw results when damping is off', () => {
-    expect(feed(['pass', 'fail', 'pass', 'error'], 1, 1)).toEqual(['pass', 'fail', 'pass', 'error']);
+    expect(feed(['pass', 'fail', 'pass', 'error'], 1, 1)).toEqual([
+      'pass',
+      'fail',
+      'pass',
+      'error',
+    ]);
   });
 
   it('turns failing only after failAfter consecutive failures', () => {
     expect(feed(['pass', 'fail', 'pass', 'fail', 'fail', 'fail'], 2, 1)).toEqual([
-      'pass', 'pass', 'pass', 'pass', 'fail', 'fail',
+      'pass',
+      'pass',
+      'pass',
+      'pass',
+      'fail',
+      'fail',
     ]);
   });
 
   it('recovers only after recoverAfter consecutive successes', () => {
     expect(feed(['fail', 'pass', 'fail', 'pass', 'degraded', 'pass'], 1, 2)).toEqual([
-      'fail', 'fail', 'fail', 'fail', 'degraded', 'pass',
+      'fail',
+      'fail',
+      'fail',
+      'fail',
+      'degraded',
+      'pass',
     ]);
   });
 
   it('treats degraded as up and error as down', () => {
-    expect(feed(['pass', 'degraded', 'error', 'error'], 2, 1)).toEqual(['pass', 'degraded', 'degraded', 'error']);
+    expect(feed(['pass', 'degraded', 'error', 'error'], 2, 1)).toEqual([
+      'pass',
+      'degraded',
+      'degraded',
+      'error',
+    ]);
   });
 });

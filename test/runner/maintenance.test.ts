@@ -4,7 +4,11 @@ import { MaintenanceCalendar } from '../../src/runner/maintenance.ts';
 
 const probe = (id: string, county: string, maintenance: unknown[] = []): Probe =>
   probeSchema.parse({
-    id, name: id, kind: 'http', labels: { service: 'kfz', county }, maintenance,
+    id,
+    name: id,
+    kind: 'http',
+    labels: { service: 'kfz', county },
+    maintenance,
     http: { url: 'https://kfz.example.de/' },
   });
 
@@ -13,7 +17,10 @@ describe('MaintenanceCalendar', () => {
   const sunday = (h: number, m = 0): number => Date.UTC(2026, 10, 22, h - 1, m);
 
   it('marks runs inside a probe’s own window, with its reason', () => {
-    const cal = new MaintenanceCalendar([probe('a', 'ulm', [{ cron: '0 2 * * 0', duration: '2h', reason: 'Patchday' }])], []);
+    const cal = new MaintenanceCalendar(
+      [probe('a', 'ulm', [{ cron: '0 2 * * 0', duration: '2h', reason: 'Patchday' }])],
+      [],
+    );
     expect(cal.windowAt('a', sunday(1, 59))).toBeUndefined();
     expect(cal.windowAt('a', sunday(2, 0))).toEqual({ reason: 'Patchday', until: sunday(4, 0) });
     expect(cal.windowAt('a', sunday(3, 59))).toBeDefined();

@@ -11,23 +11,43 @@ import { Runner, type ResultSink } from '../../src/runner/runner.ts';
 import { systemClock } from '../../src/scheduler/clock.ts';
 
 /** A checker whose behaviour each test scripts; the runner under test is real. */
-function scripted(behaviour: (ctx: CheckContext, attempt: number) => Promise<Outcome>): Checker<unknown> {
+function scripted(
+  behaviour: (ctx: CheckContext, attempt: number) => Promise<Outcome>,
+): Checker<unknown> {
   let attempt = 0;
-  return { kind: 'http', spec: z.unknown(), pool: 'http', check: (ctx) => behaviour(ctx, ++attempt) };
+  return {
+    kind: 'http',
+    spec: z.unknown(),
+    pool: 'http',
+    check: (ctx) => behaviour(ctx, ++attempt),
+  };
 }
 
 const outcome = (status: Outcome['status'], reason?: Outcome['reason']): Outcome => ({
-  status, ...(reason ? { reason } : {}), message: status, assertions: [],
+  status,
+  ...(reason ? { reason } : {}),
+  message: status,
+  assertions: [],
 });
 
 function probe(fields: Record<string, unknown> = {}): Probe {
   return probeSchema.parse({
-    id: 'kfz', name: 'Kfz', kind: 'http', every: '1m', timeout: '2s', labels: { service: 'kfz' },
-    http: { url: 'https://kfz.example.de/' }, ...fields,
+    id: 'kfz',
+    name: 'Kfz',
+    kind: 'http',
+    every: '1m',
+    timeout: '2s',
+    labels: { service: 'kfz' },
+    http: { url: 'https://kfz.example.de/' },
+    ...fields,
   });
 }
 
-function runner(checker: Checker<unknown>, sinks: ResultSink[] = [], calendar?: MaintenanceCalendar): Runner {
+function runner(
+  checker: Checker<unknown>,
+  sinks: ResultSink[] = [],
+  calendar?: MaintenanceCalendar,
+): Runner {
   return new Runner({
     checkerFor: () => checker,
     clock: systemClock,
@@ -43,10 +63,12 @@ function runner(checker: Checker<unknown>, sinks: ResultSink[] = [], calendar?: 
 describe('Runner', () => {
   it('retries a failed attempt when the probe asks, with backoff, and records the attempts', async () => {
     const times: number[] = [];
-    const r = runner(scripted(async (_ctx, n) => {
-      times.push(performance.now());
-      return n < 3 ? outcome('fail', 'connect') : outcome('pass');
-    }));
+    const r = runner(
+      scripted(async (_ctx, n) => {
+        times.push(performance.now());
+        return n < 3 ? outcome('fail', 'connect') : outcome('pass');
+      }),
+    );
     const result = await r.run(probe({ retries: 2, retryBackoff: '50ms' }));
     expect(result).toMatchObject({ status: 'pass', attempts: 3 });
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(45);
@@ -54,14 +76,24 @@ describe('Runner', () => {
   });
 
   it('does not retry without retries, nor after an error of ozgwatch itself', async () => {
-    expect((await runner(scripted(async () => outcome('fail', 'connect'))).run(probe())).attempts).toBe(1);
-    expect((await runner(scripted(async () => outcome('error', 'internal'))).run(probe({ retries: 3 }))).attempts).toBe(1);
+    expect(
+      (await runner(scripted(async () => outcome('fail', 'connect'))).run(probe())).attempts,
+    ).toBe(1);
+    expect(
+      (await runner(scripted(async () => outcome('error', 'internal'))).run(probe({ retries: 3 })))
+        .attempts,
+    ).toBe(1);
   });
 
   it('ends a hung checker as a timeout at the probe deadline: the signal reaches the work', async () => {
-    const r = runner(scripted((ctx) => new Promise((_, reject) => {
-      ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error));
-    })));
+    const r = runner(
+      scripted(
+        (ctx) =>
+          new Promise((_, reject) => {
+            ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error));
+          }),
+      ),
+    );
     const started = performance.now();
     const result = await r.run(probe({ timeout: '300ms' }));
     expect(result).toMatchObject({ status: 'fail', reason: 'timeout' });
@@ -70,22 +102,41 @@ describe('Runner', () => {
 
   it('turns an exception of the checker into an error result', async () => {
     const result = await runner(scripted(() => Promise.reject(new Error('bug')))).run(probe());
-    expect(result).toMatchObject({ status: 'error', reason: 'internal', message: 'checker failed: bug' });
+    expect(result).toMatchObject({
+      status: 'error',
+      reason: 'internal',
+      message: 'checker failed: bug',
+    });
   });
 
   it('delivers the result to every sink even when one throws', async () => {
     const seen: Result[] = [];
     const sinks: ResultSink[] = [
-      { name: 'broken', record: () => { throw new Error('disk full'); } },
+      {
+        name: 'broken',
+        record: () => {
+          throw new Error('disk full');
+        },
+      },
       { name: 'ok', record: (_p, result) => seen.push(result) },
     ];
-    const result = await runner(scripted(async () => outcome('pass')), sinks).run(probe());
+    const result = await runner(
+      scripted(async () => outcome('pass')),
+      sinks,
+    ).run(probe());
     expect(seen).toEqual([result]);
   });
 
   it('marks runs inside a maintenance window and leaves the damped state alone', async () => {
-    const always = new MaintenanceCalendar([probe({ maintenance: [{ cron: '* * * * *', duration: '2m' }] })], []);
-    const result = await runner(scripted(async () => outcome('fail', 'http_status')), [], always).run(probe());
+    const always = new MaintenanceCalendar(
+      [probe({ maintenance: [{ cron: '* * * * *', duration: '2m' }] })],
+      [],
+    );
+    const result = await runner(
+      scripted(async () => outcome('fail', 'http_status')),
+      [],
+      always,
+    ).run(probe());
     expect(result).toMatchObject({ maintenance: true, status: 'fail' });
   });
 
@@ -95,7 +146,9 @@ describe('Runner', () => {
     const p = probe({ failAfter: 2 });
     const results = [await r.run(p), await r.run(p), await r.run(p)];
     expect(results.map((x) => [x.status, x.reportedStatus])).toEqual([
-      ['pass', 'pass'], ['fail', 'pass'], ['fail', 'fail'],
+      ['pass', 'pass'],
+      ['fail', 'pass'],
+      ['fail', 'fail'],
     ]);
   });
 });

@@ -20,12 +20,23 @@ describe('CronSchedule', () => {
   });
 
   it('supports the last day of the month and weekday names', () => {
-    expect(iso(new CronSchedule('0 0 L * *').next(Date.UTC(2026, 1, 1)))).toBe('2026-02-27T23:00:00.000Z');
-    expect(iso(new CronSchedule('0 6 * * mon').next(Date.UTC(2026, 10, 23, 12)))).toBe('2026-11-30T05:00:00.000Z');
+    expect(iso(new CronSchedule('0 0 L * *').next(Date.UTC(2026, 1, 1)))).toBe(
+      '2026-02-27T23:00:00.000Z',
+    );
+    expect(iso(new CronSchedule('0 6 * * mon').next(Date.UTC(2026, 10, 23, 12)))).toBe(
+      '2026-11-30T05:00:00.000Z',
+    );
   });
 
   it('agrees with node-cron on which minutes match', () => {
-    const expressions = ['*/7 * * * *', '15 8-17 * * 1-5', '0 0 1 * *', '0 2 * * 0', '0 0 13 * 5', '10,40 */3 * 2,8 *'];
+    const expressions = [
+      '*/7 * * * *',
+      '15 8-17 * * 1-5',
+      '0 0 1 * *',
+      '0 2 * * 0',
+      '0 0 13 * 5',
+      '10,40 */3 * 2,8 *',
+    ];
     for (const expression of expressions) {
       const ours = new CronSchedule(expression);
       const theirs = createTask(expression, () => undefined, { timezone: 'Europe/Berlin' });
@@ -46,7 +57,8 @@ describe('CronSchedule', () => {
     for (let i = 0; i < 20; i++) {
       const n = c.next(t);
       expect(c.matches(n)).toBe(true);
-      for (let m = Math.ceil((t + 1) / 60_000) * 60_000; m < n; m += 60_000) expect(c.matches(m)).toBe(false);
+      for (let m = Math.ceil((t + 1) / 60_000) * 60_000; m < n; m += 60_000)
+        expect(c.matches(m)).toBe(false);
       t = n;
     }
   });

@@ -13,7 +13,12 @@ describe('Pool', () => {
     const pool = new Pool('http', 2);
     const gates = [gate(), gate(), gate()];
     const started: number[] = [];
-    const runs = gates.map((g, i) => pool.run(async () => { started.push(i); await g.promise; }));
+    const runs = gates.map((g, i) =>
+      pool.run(async () => {
+        started.push(i);
+        await g.promise;
+      }),
+    );
     await Promise.resolve();
     expect(started).toEqual([0, 1]);
     expect(pool.waiting).toBe(1);

@@ -115,7 +115,9 @@ describe('Scheduler', () => {
     expect(w.scheduler.nextDue('c')).toBe(10_000 + 60_000);
     await w.clock.advance(3 * 60_000);
     expect(w.starts.some((s) => s.id === 'b')).toBe(false);
-    expect(w.starts.filter((s) => s.id === 'a').map((s) => s.at)).toEqual([30_000, 90_000, 150_000]);
+    expect(w.starts.filter((s) => s.id === 'a').map((s) => s.at)).toEqual([
+      30_000, 90_000, 150_000,
+    ]);
   });
 
   it('does not schedule disabled probes', async () => {

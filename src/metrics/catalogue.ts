@@ -1,0 +1,247 @@
+/**
+ * The one catalogue of ozgwatch's metrics: name, type, help text and labels. The code
+ * builds every metric from here and `docs/metrics.md` is checked against it, so
+ * dashboards and alert rules can rely on it.
+ *
+ * Labels are bounded on purpose: a probe's id, its service and county slugs, and small
+ * fixed sets (phase, result, kind, reason). Never a URL, a selector or error text.
+ */
+
+export type MetricType = 'gauge' | 'counter' | 'histogram';
+
+export interface MetricSpec {
+  readonly name: string;
+  readonly type: MetricType;
+  /** The `# HELP` text; one line. */
+  readonly help: string;
+  readonly labels: readonly string[];
+  /**
+   * `probe`: one set of series per configured probe, served from the per-probe cache.
+   * `self`: the daemon's own health, kept by prom-client.
+   */
+  readonly scope: 'probe' | 'self';
+  /** Extra words for the docs: when the series exists, what the values mean. */
+  readonly doc?: string;
+  /** Histogram buckets, in seconds. */
+  readonly buckets?: readonly number[];
+}
+
+/** The labels of every per-probe series; a probe's `id`, `labels.service`, `labels.county`. */
+export const PROBE_LABELS = ['probe', 'service', 'county'] as const;
+
+/** `ozgwatch_probe_status` values. */
+export const STATUS_VALUES = { pass: 0, degraded: 1, fail: 2, error: 3 } as const;
+
+/** `result` label values of `ozgwatch_probe_runs_total`. */
+export const RUN_RESULTS = ['pass', 'degraded', 'fail', 'error', 'maintenance'] as const;
+export type RunResult = (typeof RUN_RESULTS)[number];
+
+/** HTTP phases, named as blackbox_exporter names them. */
+export const HTTP_PHASES = ['resolve', 'connect', 'tls', 'processing', 'transfer'] as const;
+
+/** Skip reasons known today; the label takes what the scheduler reports. */
+export const SKIP_REASONS = ['overlap', 'stopped', 'shutdown'] as const;
+
+const probeLabels = PROBE_LABELS;
+
+export const catalogue = {
+  probeSuccess: {
+    name: 'probe_success',
+    type: 'gauge',
+    help: 'Whether the probe succeeded (1) or failed (0), after flap damping.',
+    labels: probeLabels,
+    scope: 'probe',
+    doc: 'From the reported status (after `failAfter`/`recoverAfter`); `pass` and `degraded` are 1. Runs in a maintenance window leave it at its last value.',
+  },
+  probeDuration: {
+    name: 'probe_duration_seconds',
+    type: 'gauge',
+    help: 'Duration of the last run, all attempts, in seconds.',
+    labels: probeLabels,
+    scope: 'probe',
+  },
+  probeHttpStatusCode: {
+    name: 'probe_http_status_code',
+    type: 'gauge',
+    help: 'HTTP status code of the last response (after redirects); 0 when none arrived.',
+    labels: probeLabels,
+    scope: 'probe',
+    doc: 'Present when the last run made an HTTP request.',
+  },
+  probeHttpDuration: {
+    name: 'probe_http_duration_seconds',
+    type: 'gauge',
+    help: 'Duration of each HTTP phase of the last run, in seconds.',
+    labels: [...probeLabels, 'phase'],
+    scope: 'probe',
+    doc: '`phase` is one of `resolve`, `connect`, `tls`, `processing` (time to first byte), `transfer`. Present when the last run timed its phases.',
+  },
+  probeSslEarliestCertExpiry: {
+    name: 'probe_ssl_earliest_cert_expiry',
+    type: 'gauge',
+    help: 'Earliest expiry of the presented certificate chain, unix seconds.',
+    labels: probeLabels,
+    scope: 'probe',
+    doc: 'Only for probes whose last run completed a TLS handshake.',
+  },
+  probeHttpRedirects: {
+    name: 'probe_http_redirects',
+    type: 'gauge',
+    help: 'Number of redirects the last run followed.',
+    labels: probeLabels,
+    scope: 'probe',
+    doc: 'Present when the last run made an HTTP request.',
+  },
+  probeHttpVersion: {
+    name: 'probe_http_version',
+    type: 'gauge',
+    help: 'HTTP version of the last response (1.1 or 2).',
+    labels: probeLabels,
+    scope: 'probe',
+    doc: 'Present when the last run received a response.',
+  },
+  runsTotal: {
+    name: 'ozgwatch_probe_runs_total',
+    type: 'counter',
+    help: 'Runs of each probe by result.',
+    labels: [...probeLabels, 'result'],
+    scope: 'probe',
+    doc: '`result` is the status of the run before flap damping (`pass`, `degraded`, `fail`, `error`), or `maintenance` for every run in a maintenance window whatever its status. A series appears with the first run of that result. Survives reloads for probes that stay.',
+  },
+  lastRunTimestamp: {
+    name: 'ozgwatch_probe_last_run_timestamp_seconds',
+    type: 'gauge',
+    help: 'When the last run of the probe finished, unix seconds.',
+    labels: probeLabels,
+    scope: 'probe',
+    doc: 'Also moved by runs in a maintenance window. Alert when it falls behind the interval.',
+  },
+  intervalSeconds: {
+    name: 'ozgwatch_probe_interval_seconds',
+    type: 'gauge',
+    help: 'Configured interval between runs of the probe, in seconds.',
+    labels: probeLabels,
+    scope: 'probe',
+    doc: 'For `cron` probes the default interval (300), a typical gap rather than a promise. Present from the moment the probe is configured.',
+  },
+  probeStatus: {
+    name: 'ozgwatch_probe_status',
+    type: 'gauge',
+    help: 'Reported status of the probe: 0 pass, 1 degraded, 2 fail, 3 error.',
+    labels: probeLabels,
+    scope: 'probe',
+    doc: 'Same source as `probe_success` (after flap damping, maintenance runs left out), but tells `degraded` from `pass` and `error` (ozgwatch could not check) from `fail` (the service is down).',
+  },
+  probeMaintenance: {
+    name: 'ozgwatch_probe_maintenance',
+    type: 'gauge',
+    help: 'Whether the last run of the probe fell into a maintenance window (1) or not (0).',
+    labels: probeLabels,
+    scope: 'probe',
+    doc: 'Use it to silence alerts during announced maintenance: `probe_success` keeps its value from before the window.',
+  },
+  probeInfo: {
+    name: 'ozgwatch_probe_info',
+    type: 'gauge',
+    help: 'Descriptive labels of each configured probe; the value is always 1.',
+    labels: ['probe', 'name', 'kind', 'service', 'county', 'ags', 'leika'],
+    scope: 'probe',
+    doc: '`ags` and `leika` are empty when the probe does not set them. Join it for display names and keys: `… * on (probe) group_left (name, ags) ozgwatch_probe_info`.',
+  },
+
+  schedulerLag: {
+    name: 'ozgwatch_scheduler_lag_seconds',
+    type: 'histogram',
+    help: 'How late runs start against their schedule, in seconds.',
+    labels: [],
+    scope: 'self',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    doc: 'Buckets from 1 ms: a healthy daemon starts runs within a few milliseconds.',
+  },
+  runsInFlight: {
+    name: 'ozgwatch_runs_in_flight',
+    type: 'gauge',
+    help: 'Runs executing now, by kind of probe.',
+    labels: ['kind'],
+    scope: 'self',
+  },
+  runsSkipped: {
+    name: 'ozgwatch_runs_skipped_total',
+    type: 'counter',
+    help: 'Runs that were due but not made, by reason.',
+    labels: ['reason'],
+    scope: 'self',
+    doc: '`overlap`: the previous run of the probe was still going. `stopped`, `shutdown`: the daemon was stopping.',
+  },
+  configReloadSuccessful: {
+    name: 'ozgwatch_config_last_reload_successful',
+    type: 'gauge',
+    help: 'Whether the last probe configuration (re)load succeeded (1) or not (0).',
+    labels: [],
+    scope: 'self',
+    doc: 'On 0 the daemon keeps running the last good configuration.',
+  },
+  configReloadTimestamp: {
+    name: 'ozgwatch_config_last_reload_success_timestamp_seconds',
+    type: 'gauge',
+    help: 'When the probe configuration was last loaded successfully, unix seconds.',
+    labels: [],
+    scope: 'self',
+  },
+  buildInfo: {
+    name: 'ozgwatch_build_info',
+    type: 'gauge',
+    help: 'Version of ozgwatch and of its runtime; the value is always 1.',
+    labels: ['version', 'node_version'],
+    scope: 'self',
+  },
+  storePendingWrites: {
+    name: 'ozgwatch_store_pending_writes',
+    type: 'gauge',
+    help: 'Results queued for the store and not yet committed.',
+    labels: [],
+    scope: 'self',
+    doc: 'Near 0 normally; it grows while the store cannot write (disk full, locked).',
+  },
+  storeDroppedWrites: {
+    name: 'ozgwatch_store_dropped_writes_total',
+    type: 'counter',
+    help: 'Results the store gave up on: queue full while writes failed, or rejected as malformed.',
+    labels: [],
+    scope: 'self',
+    doc: 'Anything above 0 is lost history; the log says why.',
+  },
+} as const satisfies Record<string, MetricSpec>;
+
+/** Every catalogued metric, in exposition order. */
+export const METRICS: readonly MetricSpec[] = Object.values(catalogue);
+
+/** The per-probe families, in exposition order. */
+export const PROBE_METRICS: readonly MetricSpec[] = METRICS.filter((m) => m.scope === 'probe');
+
+/**
+ * prom-client's default process metrics (`collectDefaultMetrics`), catalogued as
+ * groups by prefix: their exact set depends on the platform and prom-client version.
+ */
+export const DEFAULT_METRIC_GROUPS = [
+  { prefix: 'process_', help: 'CPU, memory, file descriptors and start time of the process.' },
+  { prefix: 'nodejs_', help: 'Event loop lag, heap, garbage collection and handles of Node.js.' },
+] as const;
+
+const byName = new Map(METRICS.map((m) => [m.name, m]));
+
+/** The catalogue entry of a family name, `undefined` when not catalogued. */
+export function specOf(name: string): MetricSpec | undefined {
+  return byName.get(name);
+}
+
+/**
+ * Whether a name as it appears in PromQL (a family, or a histogram's `_bucket`, `_sum`,
+ * `_count` series) is catalogued, individually or as a default process metric.
+ */
+export function isCatalogued(name: string): boolean {
+  if (byName.has(name)) return true;
+  const m = /^(.*)_(bucket|sum|count)$/.exec(name);
+  if (m && byName.get(m[1] as string)?.type === 'histogram') return true;
+  return DEFAULT_METRIC_GROUPS.some((g) => name.startsWith(g.prefix));
+}

@@ -1,0 +1,127 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Probe } from '../probes/schema.ts';
+import type { Result } from '../results/result.ts';
+import { catalogue, SKIP_REASONS, type MetricSpec } from './catalogue.ts';
+import { ProbeSeries } from './probe-series.ts';
+
+export interface MetricsOptions {
+  /** Where the daemon's own metrics go; built by the caller, never prom-client's global one. */
+  registry: Registry;
+  /** ozgwatch's version, for `ozgwatch_build_info`. */
+  version: string;
+  /** Wall time, epoch ms; stamps `ozgwatch_probe_last_run_timestamp_seconds`. @default Date.now */
+  now?: () => number;
+  /** Register prom-client's default process metrics in the registry. @default true */
+  processMetrics?: boolean;
+}
+
+/**
+ * The metrics sink and the daemon's own metrics. Owns every metric ozgwatch exports;
+ * names, types and labels come from the {@link catalogue}.
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  /** `Content-Type` of {@link render}'s text. */
+  readonly contentType: string;
+  /**
+   * The probes now configured; call on every (re)load. Writes info and interval series,
+   * drops every series of probes no longer listed; counters of the others survive.
+   */
+  setProbes(probes: readonly Probe[]): void;
+  /**
+   * One result. A run in a maintenance window counts as `result="maintenance"` and
+   * leaves `probe_success` and the other last-run gauges at their last values.
+   * Results of probes not configured (any more) are ignored.
+   */
+  record(probe: Probe, result: Result): void;
+  observeSchedulerLag(seconds: number): void;
+  runStarted(kind: string): void;
+  runFinished(kind: string): void;
+  runSkipped(reason: string): void;
+  /** A (re)load of the probe configuration ended; `at` in epoch ms. */
+  configReloaded(ok: boolean, at: number): void;
+  setStorePending(n: number): void;
+  /** The store's running total of dropped results ({@link SqliteStore.dropped}). */
+  setStoreDropped(total: number): void;
+  /** The full text exposition: per-probe series, then the registry's metrics. */
+  render(): Promise<string>;
+}
+
+/**
+ * @example
+ * const metrics = createMetrics({ registry: new Registry(), version: VERSION });
+ * metrics.setProbes(probes);
+ * metrics.record(probe, result);
+ * res.end(await metrics.render());
+ */
+export function createMetrics(options: MetricsOptions): Metrics {
+  const { registry } = options;
+  const now = options.now ?? Date.now;
+  const series = new ProbeSeries();
+
+  const lag = new Histogram({
+    ...base(catalogue.schedulerLag, registry),
+    buckets: [...catalogue.schedulerLag.buckets],
+  });
+  const inFlight = new Gauge(base(catalogue.runsInFlight, registry));
+  const skipped = new Counter(base(catalogue.runsSkipped, registry));
+  const reloadOk = new Gauge(base(catalogue.configReloadSuccessful, registry));
+  const reloadAt = new Gauge(base(catalogue.configReloadTimestamp, registry));
+  const build = new Gauge(base(catalogue.buildInfo, registry));
+  const pending = new Gauge(base(catalogue.storePendingWrites, registry));
+  const dropped = new Counter(base(catalogue.storeDroppedWrites, registry));
+  let droppedSoFar = 0;
+
+  build.set({ version: options.version, node_version: process.versions.node }, 1);
+  // Known reasons start at 0, so the first skip shows up in increase().
+  for (const reason of SKIP_REASONS) skipped.inc({ reason }, 0);
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    setProbes(probes) {
+      series.setProbes(probes);
+      for (const kind of new Set(probes.map((p) => p.kind))) inFlight.inc({ kind }, 0);
+    },
+    record(probe, result) {
+      series.record(probe, result, now());
+    },
+    observeSchedulerLag(seconds) {
+      lag.observe(Math.max(0, seconds));
+    },
+    runStarted(kind) {
+      inFlight.inc({ kind });
+    },
+    runFinished(kind) {
+      inFlight.dec({ kind });
+    },
+    runSkipped(reason) {
+      skipped.inc({ reason });
+    },
+    configReloaded(ok, at) {
+      reloadOk.set(ok ? 1 : 0);
+      if (ok) reloadAt.set(at / 1000);
+    },
+    setStorePending(n) {
+      pending.set(n);
+    },
+    setStoreDropped(total) {
+      if (total > droppedSoFar) dropped.inc(total - droppedSoFar);
+      droppedSoFar = Math.max(droppedSoFar, total);
+    },
+    async render() {
+      // Probe series first: they are what people look for.
+      return series.render() + (await registry.metrics());
+    },
+  };
+}
+
+function base(spec: MetricSpec, registry: Registry) {
+  return {
+    name: spec.name,
+    help: spec.help,
+    labelNames: spec.labels,
+    registers: [registry],
+  };
+}

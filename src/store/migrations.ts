@@ -1,0 +1,103 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+/**
+ * The store's schema, as a list of steps. Step `i` brings a file from schema version `i`
+ * to `i + 1`; the version lives in `PRAGMA user_version`. Steps are append-only: never
+ * edit a released one, add a new one.
+ */
+export interface Migration {
+  /** What the step does, for the log. */
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    description: 'runs and latest run per probe',
+    sql: `
+      CREATE TABLE runs (
+        run_id          TEXT    NOT NULL PRIMARY KEY,
+        probe_id        TEXT    NOT NULL,
+        kind            TEXT    NOT NULL,
+        started_at      INTEGER NOT NULL, -- epoch ms
+        duration        REAL    NOT NULL, -- seconds
+        status          TEXT    NOT NULL,
+        reported_status TEXT    NOT NULL,
+        reason          TEXT,
+        message         TEXT    NOT NULL,
+        maintenance     INTEGER NOT NULL, -- 0 or 1
+        result          TEXT    NOT NULL  -- the whole Result as JSON
+      );
+      -- Serves "last N runs of a probe", "runs of a probe in a time range" and the
+      -- per-probe deletes of retention. One index, so a write touches few pages.
+      CREATE INDEX runs_by_probe_time ON runs (probe_id, started_at);
+      -- Upserted in the same transaction as the run: latest() reads one row per probe.
+      CREATE TABLE latest (
+        probe_id   TEXT    NOT NULL PRIMARY KEY,
+        run_id     TEXT    NOT NULL,
+        started_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+/** The newest schema version this build knows. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** `PRAGMA application_id` of ozgwatch stores ("ozgw"), so a foreign SQLite file is recognised. */
+export const APPLICATION_ID = 0x6f7a6777;
+
+/**
+ * Checks that the file is an ozgwatch store this build can read, before anything is
+ * written to it. Throws a message a person can act on.
+ */
+export function checkSchema(db: DatabaseSync, path: string): number {
+  const version = pragmaNumber(db, 'user_version');
+  if (version > SCHEMA_VERSION) {
+    throw new Error(
+      `store at ${path} has schema version ${version}, this ozgwatch supports up to ${SCHEMA_VERSION}; upgrade ozgwatch`,
+    );
+  }
+  const appId = pragmaNumber(db, 'application_id');
+  if (appId !== 0 && appId !== APPLICATION_ID) {
+    throw new Error(`${path} is not an ozgwatch store (application_id ${appId})`);
+  }
+  if (version === 0) {
+    const row = db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number };
+    if (row.n > 0) {
+      throw new Error(
+        `${path} is an SQLite file with other tables and no ozgwatch schema; point dataDir elsewhere`,
+      );
+    }
+  }
+  return version;
+}
+
+/**
+ * Applies the steps after `from`, each in its own transaction together with its
+ * version bump, so a crash leaves the file at a well-defined version.
+ * Returns the descriptions of the steps applied.
+ */
+export function migrate(db: DatabaseSync, from: number): string[] {
+  const applied: string[] = [];
+  for (let v = from; v < MIGRATIONS.length; v++) {
+    const step = MIGRATIONS[v] as Migration;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(step.sql);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+      if (v === 0) db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+    applied.push(step.description);
+  }
+  return applied;
+}
+
+function pragmaNumber(db: DatabaseSync, name: string): number {
+  const row = db.prepare(`PRAGMA ${name}`).get() as Record<string, number> | undefined;
+  return row?.[name] ?? 0;
+}

@@ -1,0 +1,524 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { Logger } from 'pino';
+import type { Result, RunStatus } from '../results/result.ts';
+import { checkSchema, migrate, SCHEMA_VERSION } from './migrations.ts';
+import type { RunQuery, RunSummary, Store } from './store.ts';
+
+export interface SqliteStoreOptions {
+  /** The database file; its folder is created when missing. `:memory:` for a throwaway store. */
+  path: string;
+  logger: Logger;
+  /** How long runs are kept by {@link SqliteStore.pruneExpired}. @default 90 */
+  retentionDays?: number;
+  /** Wall time for {@link SqliteStore.pruneExpired}. @default Date.now */
+  clock?: { now(): number };
+  /** Longest a queued result waits before its batch is committed. @default 100 */
+  flushIntervalMs?: number;
+  /** A queue this long is committed at once, without waiting for the interval. @default 500 */
+  batchSize?: number;
+  /**
+   * Most results held while writes fail; past it the oldest are dropped (logged and
+   * counted in {@link SqliteStore.dropped}). About 1–2 kB each. @default 50000
+   */
+  maxPending?: number;
+  /** How long one statement waits for another connection's lock. @default 250 */
+  busyTimeoutMs?: number;
+  /** Longest pause between retries of a failing write. @default 30000 */
+  maxRetryDelayMs?: number;
+}
+
+/** The SQLite store, with the extras beyond {@link Store}. */
+export interface SqliteStore extends Store {
+  readonly path: string;
+  /** Prunes runs older than `retentionDays` before the clock's now. */
+  pruneExpired(): Promise<number>;
+}
+
+/** Rows in one write transaction: bounds how long one commit holds the event loop. */
+const MAX_ROWS_PER_TRANSACTION = 5_000;
+/** Rows deleted per retention transaction, with a pause for the event loop in between. */
+const PRUNE_CHUNK = 2_000;
+
+/**
+ * Opens (creating and migrating when needed) the SQLite store at `options.path`.
+ *
+ * `node:sqlite` is synchronous: every statement runs on the event loop. The settings
+ * follow from that:
+ * - `journal_mode=WAL`: readers (API, reports) never wait for the writer, and a commit
+ *   is one sequential append to the WAL file.
+ * - `synchronous=NORMAL`: in WAL mode this skips the fsync on every commit (the WAL is
+ *   synced at checkpoints). A crash of ozgwatch loses nothing; a power cut may lose the
+ *   last moments of history, never consistency. An fsync per batch would block the
+ *   event loop, and with it every run, for as long as a slow disk takes.
+ * - a short `busy_timeout`: a lock held by another process blocks the event loop while
+ *   SQLite waits, so the wait is short and the batch writer retries with backoff instead.
+ *
+ * @example
+ * const store = openSqliteStore({ path: 'data/ozgwatch.db', logger });
+ * store.save(result);
+ * await store.close();
+ */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  return new SqliteStoreImpl(options);
+}
+
+/**
+ * Every statement the store runs, prepared once per connection. Exported so a test can
+ * check their query plans.
+ * @internal
+ */
+export const SQL = {
+  insertRun: `INSERT INTO runs (run_id, probe_id, kind, started_at, duration, status,
+                   reported_status, reason, message, maintenance, result)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (run_id) DO NOTHING`,
+  upsertLatest: `INSERT INTO latest (probe_id, run_id, started_at) VALUES (?, ?, ?)
+                 ON CONFLICT (probe_id) DO UPDATE
+                 SET run_id = excluded.run_id, started_at = excluded.started_at
+                 WHERE excluded.started_at >= latest.started_at`,
+  selectRuns: `SELECT run_id, probe_id, kind, started_at, duration, status, reported_status,
+                      reason, message, maintenance
+               FROM runs
+               WHERE probe_id = ? AND started_at >= ? AND started_at < ?
+               ORDER BY started_at DESC, rowid DESC
+               LIMIT ?`,
+  selectRun: 'SELECT result FROM runs WHERE run_id = ?',
+  selectLatestAll: 'SELECT r.result FROM latest l JOIN runs r ON r.run_id = l.run_id',
+  selectLatestSome: `SELECT r.result FROM latest l JOIN runs r ON r.run_id = l.run_id
+                     WHERE l.probe_id IN (SELECT value FROM json_each(?))`,
+  selectLatestIds: 'SELECT probe_id FROM latest',
+  deleteRuns: `DELETE FROM runs WHERE rowid IN
+                 (SELECT rowid FROM runs WHERE probe_id = ? AND started_at < ? LIMIT ?)`,
+  deleteLatest: 'DELETE FROM latest WHERE started_at < ?',
+} as const;
+
+interface SummaryRow {
+  run_id: string;
+  probe_id: string;
+  kind: string;
+  started_at: number;
+  duration: number;
+  status: string;
+  reported_status: string;
+  reason: string | null;
+  message: string;
+  maintenance: number;
+}
+
+class SqliteStoreImpl implements SqliteStore {
+  readonly path: string;
+  readonly #db: DatabaseSync;
+  readonly #log: Logger;
+  readonly #now: () => number;
+  readonly #retentionMs: number;
+  readonly #flushIntervalMs: number;
+  readonly #batchSize: number;
+  readonly #maxPending: number;
+  readonly #maxRetryDelayMs: number;
+
+  readonly #insertRun: StatementSync;
+  readonly #upsertLatest: StatementSync;
+  readonly #selectRuns: StatementSync;
+  readonly #selectRun: StatementSync;
+  readonly #selectLatestAll: StatementSync;
+  readonly #selectLatestSome: StatementSync;
+  readonly #selectLatestIds: StatementSync;
+  readonly #deleteRuns: StatementSync;
+  readonly #deleteLatest: StatementSync;
+
+  /** Queued results are `#queue[#head…]`; a head index makes dropping the oldest O(1). */
+  #queue: Result[] = [];
+  #head = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #timerDue = Infinity;
+  /** Consecutive failed write attempts; > 0 means the writer is backing off. */
+  #failures = 0;
+  #dropped = 0;
+  #lastDropLog = 0;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: SqliteStoreOptions) {
+    this.path = options.path;
+    this.#log = options.logger.child({ component: 'store' });
+    const clock = options.clock;
+    this.#now = clock ? () => clock.now() : () => Date.now();
+    this.#retentionMs = (options.retentionDays ?? 90) * 86_400_000;
+    this.#flushIntervalMs = options.flushIntervalMs ?? 100;
+    this.#batchSize = options.batchSize ?? 500;
+    this.#maxPending = options.maxPending ?? 50_000;
+    this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
+
+    const inMemory = options.path === ':memory:';
+    if (!inMemory) mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+    let db: DatabaseSync;
+    try {
+      db = new DatabaseSync(options.path);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : 'unknown error';
+      throw new Error(`cannot open store at ${options.path}: ${why}`, { cause: error });
+    }
+    try {
+      // Connection settings only: nothing in the file changes before the version check.
+      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 250))}`);
+      const version = checkSchema(db, options.path);
+      if (!inMemory) db.exec('PRAGMA journal_mode = WAL');
+      db.exec('PRAGMA synchronous = NORMAL');
+      // Keeps the WAL file from staying large after a burst.
+      db.exec('PRAGMA journal_size_limit = 67108864');
+      const applied = migrate(db, version);
+      if (applied.length > 0) {
+        this.#log.info(
+          { path: options.path, from: version, to: SCHEMA_VERSION, steps: applied },
+          'store schema migrated',
+        );
+      }
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    this.#db = db;
+
+    this.#insertRun = db.prepare(SQL.insertRun);
+    this.#upsertLatest = db.prepare(SQL.upsertLatest);
+    this.#selectRuns = db.prepare(SQL.selectRuns);
+    this.#selectRun = db.prepare(SQL.selectRun);
+    this.#selectLatestAll = db.prepare(SQL.selectLatestAll);
+    this.#selectLatestSome = db.prepare(SQL.selectLatestSome);
+    this.#selectLatestIds = db.prepare(SQL.selectLatestIds);
+    this.#deleteRuns = db.prepare(SQL.deleteRuns);
+    this.#deleteLatest = db.prepare(SQL.deleteLatest);
+  }
+
+  save(result: Result): void {
+    if (this.#closed) throw new Error(`store ${this.path} is closed`);
+    if (this.pending() >= this.#maxPending) this.#dropOldest();
+    this.#queue.push(result);
+    // While backing off, the retry timer decides when to write.
+    if (this.#failures > 0) return;
+    this.#schedule(this.pending() >= this.#batchSize ? 0 : this.#flushIntervalMs);
+  }
+
+  async flush(): Promise<void> {
+    // Commits what is queued now: results saved meanwhile are behind these (the queue is
+    // FIFO), so this many transactions suffice even while saves keep arriving.
+    let transactions = Math.ceil(this.pending() / MAX_ROWS_PER_TRANSACTION);
+    while (transactions-- > 0 && this.pending() > 0 && this.#db.isOpen) {
+      try {
+        this.#writeSome();
+      } catch (error) {
+        this.#writeFailed(error);
+        throw error;
+      }
+      this.#writeSucceeded();
+      // Let runs and scrapes in between the transactions of a long queue.
+      if (transactions > 0) await yieldToEventLoop();
+    }
+  }
+
+  async runs(query: RunQuery): Promise<RunSummary[]> {
+    this.#commitBeforeRead();
+    const limit = Math.max(0, Math.trunc(query.limit ?? 100));
+    const rows = this.#selectRuns.all(
+      query.probeId,
+      query.from ?? Number.MIN_SAFE_INTEGER,
+      query.to ?? Number.MAX_SAFE_INTEGER,
+      limit,
+    ) as unknown as SummaryRow[];
+    return rows.map((r) => ({
+      runId: r.run_id,
+      probeId: r.probe_id,
+      kind: r.kind,
+      startedAt: r.started_at,
+      duration: r.duration,
+      status: r.status as RunStatus,
+      reportedStatus: r.reported_status as RunStatus,
+      reason: r.reason,
+      message: r.message,
+      maintenance: r.maintenance === 1,
+    }));
+  }
+
+  async run(runId: string): Promise<Result | undefined> {
+    this.#commitBeforeRead();
+    const row = this.#selectRun.get(runId) as { result: string } | undefined;
+    return row ? (JSON.parse(row.result) as Result) : undefined;
+  }
+
+  async latest(probeIds?: readonly string[]): Promise<Map<string, Result>> {
+    this.#commitBeforeRead();
+    const rows = (probeIds
+      ? this.#selectLatestSome.all(JSON.stringify(probeIds))
+      : this.#selectLatestAll.all()) as unknown as { result: string }[];
+    const latest = new Map<string, Result>();
+    for (const row of rows) {
+      const result = JSON.parse(row.result) as Result;
+      latest.set(result.probeId, result);
+    }
+    return latest;
+  }
+
+  /**
+   * Deletes per probe through the (probe_id, started_at) index, in small transactions
+   * with a pause in between, so an hourly prune never stalls runs or scrapes.
+   * Every probe with runs has a `latest` row whose `started_at` is its newest run, so
+   * the probes to visit are the `latest` rows, and a probe whose newest run is older
+   * than `before` loses its `latest` row along with all its runs.
+   */
+  async prune(before: number): Promise<number> {
+    this.#commitBeforeRead();
+    const ids = (this.#selectLatestIds.all() as { probe_id: string }[]).map((r) => r.probe_id);
+    let deleted = 0;
+    let inTransaction = 0;
+    const db = this.#db;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const id of ids) {
+        for (;;) {
+          const n = Number(this.#deleteRuns.run(id, before, PRUNE_CHUNK).changes);
+          deleted += n;
+          inTransaction += n;
+          if (inTransaction >= PRUNE_CHUNK) {
+            db.exec('COMMIT');
+            await yieldToEventLoop();
+            if (!db.isOpen) return deleted;
+            db.exec('BEGIN IMMEDIATE');
+            inTransaction = 0;
+          }
+          if (n < PRUNE_CHUNK) break;
+        }
+      }
+      this.#deleteLatest.run(before);
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.isOpen && db.isTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+    return deleted;
+  }
+
+  pruneExpired(): Promise<number> {
+    return this.prune(this.#now() - this.#retentionMs);
+  }
+
+  pending(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  dropped(): number {
+    return this.#dropped;
+  }
+
+  healthy(): boolean {
+    return !this.#closed && this.#failures === 0;
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#closed = true;
+    this.#clearTimer();
+    let failure: unknown;
+    // A few quick tries: a lock held by another process may just be passing.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.flush();
+        failure = undefined;
+        break;
+      } catch (error) {
+        failure = error;
+        this.#clearTimer();
+        if (attempt < 2) await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      }
+    }
+    this.#clearTimer();
+    if (failure !== undefined) {
+      this.#log.error(
+        { err: failure, lost: this.pending(), path: this.path },
+        'store closed with results that could not be written',
+      );
+    } else {
+      try {
+        // Keeps query plans good on a long-lived file; cheap when nothing changed.
+        this.#db.exec('PRAGMA optimize');
+      } catch {
+        // Best effort only.
+      }
+    }
+    this.#db.close();
+    if (failure !== undefined) {
+      throw failure instanceof Error
+        ? failure
+        : new Error('store write failed', { cause: failure });
+    }
+  }
+
+  /** Commits up to one transaction's worth of the queue; throws (queue untouched) on failure. */
+  #writeSome(): void {
+    const db = this.#db;
+    const end = Math.min(this.#queue.length, this.#head + MAX_ROWS_PER_TRANSACTION);
+    let rejected: { result: Result; error: unknown }[] | undefined;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      for (let i = this.#head; i < end; i++) {
+        const result = this.#queue[i] as Result;
+        try {
+          this.#insert(result);
+        } catch (error) {
+          // One malformed result must not block the queue behind it forever.
+          if (!isRowError(error)) throw error;
+          (rejected ??= []).push({ result, error });
+        }
+      }
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+    this.#head = end;
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    for (const { result, error } of rejected ?? []) {
+      this.#dropped++;
+      this.#log.error(
+        { err: error, run: result.runId, probe: result.probeId },
+        'result rejected by the store; dropped',
+      );
+    }
+  }
+
+  #insert(r: Result): void {
+    const changes = this.#insertRun.run(
+      r.runId,
+      r.probeId,
+      r.kind,
+      r.startedAt,
+      r.duration,
+      r.status,
+      r.reportedStatus,
+      r.reason ?? null,
+      r.message,
+      r.maintenance ? 1 : 0,
+      JSON.stringify(r),
+    ).changes;
+    // A run id already stored (a repeated save) changes nothing.
+    if (changes !== 0) this.#upsertLatest.run(r.probeId, r.runId, r.startedAt);
+  }
+
+  /** Reads include everything saved before them, unless the writer is backing off. */
+  #commitBeforeRead(): void {
+    if (!this.#db.isOpen) throw new Error(`store ${this.path} is closed`);
+    if (this.#failures > 0 || this.pending() === 0) return;
+    try {
+      this.#writeSome();
+      this.#writeSucceeded();
+    } catch (error) {
+      this.#writeFailed(error);
+    }
+  }
+
+  #tick(): void {
+    this.#timer = undefined;
+    this.#timerDue = Infinity;
+    if (!this.#db.isOpen || this.pending() === 0) return;
+    try {
+      this.#writeSome();
+    } catch (error) {
+      this.#writeFailed(error);
+      return;
+    }
+    this.#writeSucceeded();
+  }
+
+  #writeSucceeded(): void {
+    if (this.#failures > 0) {
+      this.#log.info(
+        { attempts: this.#failures + 1, pending: this.pending() },
+        'store writes recovered',
+      );
+      this.#failures = 0;
+      this.#clearTimer();
+    }
+    if (this.pending() === 0 || this.#closed) return;
+    this.#schedule(this.pending() >= this.#batchSize ? 0 : this.#flushIntervalMs);
+  }
+
+  #writeFailed(error: unknown): void {
+    this.#failures++;
+    const delay = Math.min(this.#maxRetryDelayMs, this.#flushIntervalMs * 2 ** this.#failures);
+    // The first failure and then every tenth: a full disk should not also fill the log.
+    if (this.#failures === 1 || this.#failures % 10 === 0) {
+      this.#log.error(
+        { err: error, attempts: this.#failures, pending: this.pending(), retryInMs: delay },
+        'store write failed; results stay queued',
+      );
+    }
+    if (this.#closed) return;
+    this.#clearTimer();
+    this.#schedule(delay);
+  }
+
+  /** Arms the writer to run within `ms`; an earlier existing timer is kept. */
+  #schedule(ms: number): void {
+    const due = performance.now() + ms;
+    if (this.#timer !== undefined) {
+      if (this.#timerDue <= due) return;
+      clearTimeout(this.#timer);
+    }
+    this.#timerDue = due;
+    this.#timer = setTimeout(() => this.#tick(), ms);
+    // Nothing pending should keep a finished process alive; close() commits the rest.
+    this.#timer.unref();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerDue = Infinity;
+  }
+
+  #dropOldest(): void {
+    const dropped = this.#queue[this.#head];
+    this.#queue[this.#head] = undefined as unknown as Result;
+    this.#head++;
+    this.#dropped++;
+    const now = Date.now();
+    if (now - this.#lastDropLog >= 10_000) {
+      this.#lastDropLog = now;
+      this.#log.error(
+        { dropped: this.#dropped, maxPending: this.#maxPending, run: dropped?.runId },
+        'store queue full; oldest unwritten results dropped',
+      );
+    }
+  }
+}
+
+/** SQLite primary result codes that belong to one row, not to the database or the disk. */
+const ROW_ERRORS = new Set([
+  18, // SQLITE_TOOBIG
+  19, // SQLITE_CONSTRAINT
+  20, // SQLITE_MISMATCH
+  25, // SQLITE_RANGE
+]);
+
+function isRowError(error: unknown): boolean {
+  const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
+  if (typeof errcode === 'number') return ROW_ERRORS.has(errcode & 0xff);
+  // Not from SQLite (a value that cannot be bound, JSON.stringify on a cycle): the row's
+  // fault, unless the database itself is closed.
+  return code !== 'ERR_SQLITE_ERROR' && code !== 'ERR_INVALID_STATE';
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

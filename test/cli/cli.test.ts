@@ -1,0 +1,190 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CLI = path.join(import.meta.dirname, '../../src/cli/main.ts');
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI in a child process (no mocks: argv, stdout, exit code as a user sees them). */
+function cli(
+  args: string[],
+  options: {
+    cwd?: string;
+    onStdout?: (chunk: string, child: ReturnType<typeof spawn>) => void;
+  } = {},
+): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd ?? dir,
+      env: { ...process.env, OZGWATCH_LOG_LEVEL: 'info' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+      options.onStdout?.(c, child);
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+let dir: string;
+let server: Server;
+let target: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-cli-'));
+  server = createServer((req, res) => {
+    if (req.url === '/down') res.writeHead(503).end('nope');
+    else
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<title>Startseite</title><p>Online-Antrag</p>');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await mkdir(path.join(dir, 'probes'));
+  await writeFile(
+    path.join(dir, 'probes/kfz.yaml'),
+    `- id: kfz-ok
+  name: Kfz ok
+  kind: http
+  every: 1s
+  timeout: 900ms
+  labels: { service: kfz }
+  http: { url: "${target}/", expect: { bodyContains: ["Online-Antrag"] } }
+- id: kfz-down
+  name: Kfz down
+  kind: http
+  every: 1s
+  timeout: 900ms
+  labels: { service: kfz }
+  http: { url: "${target}/down" }
+`,
+  );
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('ozgwatch CLI', () => {
+  it('validate: counts valid probes, exit 0', async () => {
+    const r = await cli(['validate']);
+    expect(r).toMatchObject({ code: 0, stdout: '2 probes in 1 files: valid\n' });
+  });
+
+  it('validate --json on a broken folder: every diagnostic, exit 1', async () => {
+    const fixtures = path.join(import.meta.dirname, '../fixtures/validation/unknown-key');
+    const r = await cli(['validate', '--probes', fixtures, '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: false,
+      probes: 0,
+      files: 1,
+      diagnostics: [
+        {
+          file: 'probes.yaml',
+          line: 4,
+          column: 3,
+          path: '[0].intervall',
+          message: 'unknown key "intervall"',
+        },
+      ],
+    });
+  });
+
+  it('run: prints a table and exits 1 when a probe fails', async () => {
+    const r = await cli(['run', 'kfz-ok', 'kfz-down']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✓\s+kfz-ok\s+pass/);
+    expect(r.stdout).toMatch(/✗\s+kfz-down\s+fail\s+http_status/);
+    expect(r.stdout).toContain('status 503');
+  });
+
+  it('run --json: one result per line; unknown ids are a usage error', async () => {
+    const r = await cli(['run', 'kfz-ok', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      probeId: 'kfz-ok',
+      status: 'pass',
+      http: { status: 200 },
+    });
+    expect((await cli(['run', 'nope'])).code).toBe(2);
+  });
+
+  it('scan --json: one document per URL with url and each check’s status', async () => {
+    const r = await cli(['scan', `${target}/`, `${target}/down`, '--json']);
+    expect(r.code).toBe(1);
+    const docs = r.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            url: string;
+            status: string;
+            availability: { status: string; http: { status: number } };
+          },
+      );
+    expect(
+      docs.map((d) => [d.url, d.status, d.availability.status, d.availability.http.status]),
+    ).toEqual([
+      [`${target}/`, 'pass', 'pass', 200],
+      [`${target}/down`, 'fail', 'fail', 503],
+    ]);
+    expect((await cli(['scan', 'ftp://x'])).code).toBe(2);
+    expect((await cli(['scan', `${target}/`, '--checks', 'nonsense'])).code).toBe(2);
+  });
+
+  it('serve: runs, answers /readyz, and exits 0 on SIGTERM after storing results', async () => {
+    let base = '';
+    const r = await cli(['serve', '--port', '0', '--data', path.join(dir, 'data')], {
+      onStdout: (chunk, child) => {
+        const m = /"url":"(http:\/\/[^"]+)"[^\n]*ozgwatch serving/.exec(chunk);
+        if (m && !base) {
+          base = m[1]!;
+          void (async () => {
+            const deadline = Date.now() + 10_000;
+            // Wait until both probes have run at least once, then stop.
+            while (Date.now() < deadline) {
+              const text = await (await fetch(`${base}/metrics`)).text();
+              if ((text.match(/^probe_success\{/gm) ?? []).length >= 2) break;
+              await new Promise((res) => setTimeout(res, 100));
+            }
+            expect((await fetch(`${base}/readyz`)).status).toBe(200);
+            child.kill('SIGTERM');
+          })();
+        }
+      },
+    });
+    expect(base).not.toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('"msg":"stopped"');
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { probe?: string; run?: string; msg: string });
+    // Every line of a run carries the probe and the run id.
+    const runLines = lines.filter((l) => l.msg.startsWith('status'));
+    expect(runLines.length).toBeGreaterThan(0);
+    expect(runLines.every((l) => l.probe === 'kfz-down' && typeof l.run === 'string')).toBe(true);
+  });
+});

@@ -1,0 +1,209 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { configSchema, type Config } from '../../src/config/config.ts';
+import { startDaemon, type Daemon } from '../../src/main.ts';
+import { openSqliteStore } from '../../src/store/sqlite.ts';
+
+/** A minimal target: `/ok` answers 200, `/down` 503. */
+async function startTarget(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    if (req.url === '/down') {
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('down');
+      return;
+    }
+    res
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end('<title>Landkreis Musterkreis</title><h1>Online-Antrag</h1>');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+function probesYaml(target: string, ids: string[], every = '1s'): string {
+  return ids
+    .map(
+      (id) => `- id: ${id}
+  name: ${id}
+  kind: http
+  every: ${every}
+  timeout: 900ms
+  labels: { service: kfz, county: musterkreis }
+  http: { url: "${target}/${id.endsWith('down') ? 'down' : 'ok'}" }
+`,
+    )
+    .join('');
+}
+
+let dir: string;
+let target: { url: string; server: Server };
+let daemon: Daemon | undefined;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-daemon-'));
+  target = await startTarget();
+});
+afterEach(async () => {
+  await daemon?.stop();
+  daemon = undefined;
+  target.server.closeAllConnections();
+  await new Promise((r) => target.server.close(r));
+  await rm(dir, { recursive: true, force: true });
+});
+
+function config(extra: Partial<Config> = {}): Config {
+  return {
+    ...configSchema.parse({ probes: path.join(dir, 'probes'), dataDir: path.join(dir, 'data') }),
+    server: { host: '127.0.0.1', port: 0 },
+    watch: false,
+    ...extra,
+  };
+}
+
+async function scrape(d: Daemon): Promise<string> {
+  return (await fetch(`${d.server.url}/metrics`)).text();
+}
+
+async function until(what: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await what())) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const logger = pino({ level: 'silent' });
+
+describe('daemon', () => {
+  it('keeps the last good configuration when a reload is invalid, and reports it', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, 'probes'));
+    await writeFile(path.join(dir, 'probes/a.yaml'), probesYaml(target.url, ['kfz-ok']));
+    daemon = await startDaemon(config(), { logger });
+    expect(daemon.active()?.byId.has('kfz-ok')).toBe(true);
+
+    await writeFile(
+      path.join(dir, 'probes/a.yaml'),
+      `${probesYaml(target.url, ['kfz-ok', 'kfz-new'])}  intervall: 5m\n`,
+    );
+    expect(await daemon.reload()).toBe(false);
+    expect([...daemon.active()!.byId.keys()]).toEqual(['kfz-ok']);
+    let text = await scrape(daemon);
+    expect(text).toMatch(/^ozgwatch_config_last_reload_successful 0$/m);
+    // The old probe keeps running.
+    await until(async () => /probe_success\{probe="kfz-ok"[^}]*\} 1/.test(await scrape(daemon!)));
+
+    await writeFile(
+      path.join(dir, 'probes/a.yaml'),
+      probesYaml(target.url, ['kfz-new', 'kfz-down']),
+    );
+    expect(await daemon.reload()).toBe(true);
+    expect([...daemon.active()!.byId.keys()].sort()).toEqual(['kfz-down', 'kfz-new']);
+    text = await scrape(daemon);
+    expect(text).toMatch(/^ozgwatch_config_last_reload_successful 1$/m);
+    // Series of the removed probe are gone.
+    expect(text).not.toContain('probe="kfz-ok"');
+    await until(async () => /probe_success\{probe="kfz-down"[^}]*\} 0/.test(await scrape(daemon!)));
+  });
+
+  it('reloads when a file in the probes folder changes', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, 'probes'));
+    await writeFile(path.join(dir, 'probes/a.yaml'), probesYaml(target.url, ['kfz-ok']));
+    daemon = await startDaemon({ ...config(), watch: true }, { logger });
+    await writeFile(path.join(dir, 'probes/b.yaml'), probesYaml(target.url, ['kfz-more']));
+    await until(() => daemon!.active()!.byId.has('kfz-more'));
+  });
+
+  it('stores every result it exported, also those finished during shutdown', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, 'probes'));
+    const ids = Array.from({ length: 20 }, (_, i) => `kfz-${i}`);
+    await writeFile(path.join(dir, 'probes/a.yaml'), probesYaml(target.url, ids));
+    daemon = await startDaemon(config(), { logger });
+    await until(async () => {
+      const total = [
+        ...(await scrape(daemon!)).matchAll(/^ozgwatch_probe_runs_total\{[^}]*\} (\d+)$/gm),
+      ].reduce((s, m) => s + Number(m[1]), 0);
+      return total >= 40;
+    });
+    const stopping = daemon.stop();
+    await stopping;
+    // Counted in metrics after the last scrape too: read the final count from the registry.
+    const finalText = await daemon.metrics.render();
+    const exported = [...finalText.matchAll(/^ozgwatch_probe_runs_total\{[^}]*\} (\d+)$/gm)].reduce(
+      (s, m) => s + Number(m[1]),
+      0,
+    );
+    daemon = undefined;
+
+    const reopened = openSqliteStore({ path: path.join(dir, 'data/ozgwatch.db'), logger });
+    try {
+      let stored = 0;
+      for (const id of ids) stored += (await reopened.runs({ probeId: id, limit: 1000 })).length;
+      expect(stored).toBe(exported);
+      expect(stored).toBeGreaterThanOrEqual(40);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('serves health, readiness and the API; the token guards /api only', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, 'probes'));
+    await writeFile(path.join(dir, 'probes/a.yaml'), probesYaml(target.url, ['kfz-ok']));
+    const token = 'a-long-enough-secret-token';
+    daemon = await startDaemon(
+      { ...config(), server: { host: '127.0.0.1', port: 0, token } },
+      { logger },
+    );
+    const base = daemon.server.url;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect((await fetch(`${base}/metrics`)).status).toBe(200);
+    expect((await fetch(`${base}/api/probes`)).status).toBe(401);
+    expect(
+      (
+        await fetch(`${base}/api/probes`, {
+          headers: { authorization: 'Bearer wrong-token-of-some-length' },
+        })
+      ).status,
+    ).toBe(401);
+    const auth = { headers: { authorization: `Bearer ${token}` } };
+    await until(async () => {
+      const probes = (await (await fetch(`${base}/api/probes`, auth)).json()) as {
+        lastRun: unknown;
+      }[];
+      return probes[0]?.lastRun != null;
+    });
+    const [probe] = (await (await fetch(`${base}/api/probes`, auth)).json()) as {
+      id: string;
+      labels: { county: string };
+      source: { file: string; line: number };
+      lastRun: { runId: string; status: string };
+    }[];
+    expect(probe).toMatchObject({
+      id: 'kfz-ok',
+      labels: { county: 'musterkreis' },
+      source: { file: 'a.yaml', line: 1 },
+      lastRun: { status: 'pass' },
+    });
+    const runs = (await (await fetch(`${base}/api/probes/kfz-ok/runs?limit=1`, auth)).json()) as {
+      runId: string;
+    }[];
+    expect(runs).toHaveLength(1);
+    const run = (await (await fetch(`${base}/api/runs/${runs[0]!.runId}`, auth)).json()) as {
+      status: string;
+      phases: { connect: number };
+    };
+    expect(run.status).toBe('pass');
+    expect(run.phases.connect).toBeGreaterThan(0);
+    expect((await fetch(`${base}/api/probes/nope/runs`, auth)).status).toBe(404);
+    expect((await fetch(`${base}/api/runs/nope`, auth)).status).toBe(404);
+    expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);
+  });
+});

@@ -1,0 +1,62 @@
+import type { Metrics } from '../../src/metrics/metrics.ts';
+import { DEFAULT_METRIC_GROUPS } from '../../src/metrics/catalogue.ts';
+import { buildMetrics, failedResult, NOW, probe, result, samples } from './helpers.ts';
+
+/**
+ * A fixed world for the golden and promtool tests: an HTTPS probe that passed, one that
+ * failed without a response, one whose run fell into a maintenance window, and a little
+ * of the daemon's own activity.
+ */
+export function fixtureMetrics(): Metrics {
+  const metrics = buildMetrics();
+  const ok = probe('kfz-ludwigsburg', {
+    name: 'Kfz-Zulassung Ludwigsburg',
+    ags: '08118000',
+    leika: '99036008261000',
+  });
+  const down = probe('bauantrag-ulm', {
+    name: 'Bauantrag "digital" Ulm',
+    labels: { service: 'bauantrag', county: 'ulm' },
+  });
+  const maint = probe('service-bw-start', {
+    every: '5m',
+    labels: { service: 'service-bw', county: 'land-bw' },
+  });
+  metrics.setProbes([ok, down, maint]);
+  metrics.record(ok, result(ok));
+  metrics.record(down, failedResult(down));
+  metrics.record(maint, result(maint, { maintenance: true }));
+  metrics.runStarted('http');
+  metrics.runSkipped('overlap');
+  metrics.observeSchedulerLag(0.004);
+  metrics.configReloaded(true, NOW);
+  metrics.setStorePending(0);
+  return metrics;
+}
+
+/** Whether a family is one of prom-client's default process metrics. */
+export function isDefaultMetric(name: string): boolean {
+  return DEFAULT_METRIC_GROUPS.some((g) => name.startsWith(g.prefix));
+}
+
+/**
+ * Names and label sets of an exposition, one per line, sorted, without sample values:
+ * what dashboards and rules depend on. Values that vary by machine are normalised;
+ * prom-client's default process metrics (which vary by platform) are left out.
+ */
+export function normalise(text: string): string {
+  const lines = new Set<string>();
+  for (const m of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+    if (!isDefaultMetric(m[1] as string)) lines.add(`# TYPE ${m[1]} ${m[2]}`);
+  }
+  for (const s of samples(text)) {
+    if (isDefaultMetric(s.name)) continue;
+    const labels = Object.entries(s.labels)
+      .map(([k, v]) => [k, k === 'node_version' ? '<node>' : v] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(',');
+    lines.add(`${s.name}{${labels}}`);
+  }
+  return `${[...lines].sort().join('\n')}\n`;
+}

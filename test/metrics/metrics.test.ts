@@ -1,0 +1,266 @@
+import { register as globalRegistry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { escapeLabelValue, formatValue } from '../../src/metrics/exposition.ts';
+import {
+  buildMetrics,
+  failedResult,
+  has,
+  NOW,
+  probe,
+  result,
+  samples,
+  types,
+  valueOf,
+} from './helpers.ts';
+
+const KFZ = { probe: 'kfz', service: 'kfz', county: 'ludwigsburg' };
+
+describe('metrics: per-probe series', () => {
+  it('exports a passing HTTPS run with blackbox-compatible names', async () => {
+    let now = NOW;
+    const metrics = buildMetrics(() => now);
+    const p = probe('kfz', { ags: '08118000', leika: '99012345678901' });
+    metrics.setProbes([p]);
+    now = NOW + 500;
+    metrics.record(p, result(p));
+    const text = await metrics.render();
+
+    expect(valueOf(text, 'probe_success', KFZ)).toBe(1);
+    expect(valueOf(text, 'probe_duration_seconds', KFZ)).toBe(0.25);
+    expect(valueOf(text, 'probe_http_status_code', KFZ)).toBe(200);
+    expect(valueOf(text, 'probe_http_version', KFZ)).toBe(2);
+    expect(valueOf(text, 'probe_http_redirects', KFZ)).toBe(1);
+    expect(valueOf(text, 'probe_ssl_earliest_cert_expiry', KFZ)).toBe(
+      Date.UTC(2027, 0, 31, 23, 59, 59) / 1000,
+    );
+    const phases = samples(text).filter((s) => s.name === 'probe_http_duration_seconds');
+    expect(phases.map((s) => [s.labels.phase, Number(s.value)])).toEqual([
+      ['resolve', 0.002],
+      ['connect', 0.011],
+      ['tls', 0.024],
+      ['processing', 0.152],
+      ['transfer', 0.006],
+    ]);
+    expect(valueOf(text, 'ozgwatch_probe_runs_total', { ...KFZ, result: 'pass' })).toBe(1);
+    expect(valueOf(text, 'ozgwatch_probe_last_run_timestamp_seconds', KFZ)).toBe(
+      (NOW + 500) / 1000,
+    );
+    expect(valueOf(text, 'ozgwatch_probe_interval_seconds', KFZ)).toBe(60);
+    expect(valueOf(text, 'ozgwatch_probe_status', KFZ)).toBe(0);
+    expect(valueOf(text, 'ozgwatch_probe_maintenance', KFZ)).toBe(0);
+    expect(samples(text).find((s) => s.name === 'ozgwatch_probe_info')?.labels).toEqual({
+      probe: 'kfz',
+      name: 'Probe kfz',
+      kind: 'http',
+      service: 'kfz',
+      county: 'ludwigsburg',
+      ags: '08118000',
+      leika: '99012345678901',
+    });
+    // An HTTPS probe that passed has 17 series.
+    expect(samples(text).filter((s) => s.labels.probe === 'kfz')).toHaveLength(17);
+    // One HELP and TYPE per family.
+    expect(text.match(/^# TYPE probe_http_duration_seconds /gm)).toHaveLength(1);
+    expect(types(text).get('ozgwatch_probe_runs_total')).toBe('counter');
+  });
+
+  it('takes probe_success from the reported status; runs_total counts the run status', async () => {
+    const metrics = buildMetrics();
+    const p = probe('kfz', { failAfter: 3 });
+    metrics.setProbes([p]);
+    // A first failure, damped: still reported as pass.
+    metrics.record(p, failedResult(p, { reportedStatus: 'pass' }));
+    let text = await metrics.render();
+    expect(valueOf(text, 'probe_success', KFZ)).toBe(1);
+    expect(valueOf(text, 'ozgwatch_probe_status', KFZ)).toBe(0);
+    expect(valueOf(text, 'ozgwatch_probe_runs_total', { ...KFZ, result: 'fail' })).toBe(1);
+
+    metrics.record(
+      p,
+      result(p, { status: 'degraded', reportedStatus: 'degraded', reason: 'slow' }),
+    );
+    text = await metrics.render();
+    expect(valueOf(text, 'probe_success', KFZ)).toBe(1);
+    expect(valueOf(text, 'ozgwatch_probe_status', KFZ)).toBe(1);
+
+    metrics.record(p, failedResult(p, { status: 'error', reportedStatus: 'error' }));
+    text = await metrics.render();
+    expect(valueOf(text, 'probe_success', KFZ)).toBe(0);
+    expect(valueOf(text, 'ozgwatch_probe_status', KFZ)).toBe(3);
+    expect(
+      samples(text)
+        .filter((s) => s.name === 'ozgwatch_probe_runs_total')
+        .map((s) => [s.labels.result, s.value]),
+    ).toEqual([
+      ['degraded', '1'],
+      ['fail', '1'],
+      ['error', '1'],
+    ]);
+  });
+
+  it('drops series the last run did not produce (no TLS after a refused connection)', async () => {
+    const metrics = buildMetrics();
+    const p = probe('kfz');
+    metrics.setProbes([p]);
+    metrics.record(p, result(p));
+    metrics.record(p, failedResult(p));
+    const text = await metrics.render();
+    expect(has(text, 'probe_ssl_earliest_cert_expiry')).toBe(false);
+    expect(has(text, 'probe_http_duration_seconds')).toBe(false);
+    expect(has(text, 'probe_http_version')).toBe(false);
+    expect(valueOf(text, 'probe_http_status_code', KFZ)).toBe(0);
+    expect(valueOf(text, 'probe_success', KFZ)).toBe(0);
+    expect(valueOf(text, 'ozgwatch_probe_status', KFZ)).toBe(2);
+    // No empty families: a header without samples is left out.
+    expect(text).not.toContain('# TYPE probe_ssl_earliest_cert_expiry');
+  });
+
+  it('keeps maintenance runs out of probe_success and the last-run gauges', async () => {
+    let now = NOW;
+    const metrics = buildMetrics(() => now);
+    const p = probe('kfz');
+    metrics.setProbes([p]);
+    metrics.record(p, result(p));
+    now += 60_000;
+    metrics.record(
+      p,
+      failedResult(p, { maintenance: true, status: 'fail', reportedStatus: 'fail', duration: 9 }),
+    );
+    let text = await metrics.render();
+    expect(valueOf(text, 'probe_success', KFZ)).toBe(1);
+    expect(valueOf(text, 'ozgwatch_probe_status', KFZ)).toBe(0);
+    expect(valueOf(text, 'probe_duration_seconds', KFZ)).toBe(0.25);
+    expect(valueOf(text, 'probe_http_status_code', KFZ)).toBe(200);
+    expect(valueOf(text, 'ozgwatch_probe_maintenance', KFZ)).toBe(1);
+    expect(valueOf(text, 'ozgwatch_probe_last_run_timestamp_seconds', KFZ)).toBe(now / 1000);
+    expect(valueOf(text, 'ozgwatch_probe_runs_total', { ...KFZ, result: 'maintenance' })).toBe(1);
+    expect(has(text, 'ozgwatch_probe_runs_total', { result: 'fail' })).toBe(false);
+
+    metrics.record(p, failedResult(p));
+    text = await metrics.render();
+    expect(valueOf(text, 'probe_success', KFZ)).toBe(0);
+    expect(valueOf(text, 'ozgwatch_probe_maintenance', KFZ)).toBe(0);
+  });
+
+  it('a maintenance run before any other run exports no probe_success', async () => {
+    const metrics = buildMetrics();
+    const p = probe('kfz');
+    metrics.setProbes([p]);
+    metrics.record(p, result(p, { maintenance: true }));
+    const text = await metrics.render();
+    expect(has(text, 'probe_success')).toBe(false);
+    expect(valueOf(text, 'ozgwatch_probe_runs_total', { ...KFZ, result: 'maintenance' })).toBe(1);
+  });
+
+  it('removes every series of a probe dropped by a reload; counters of the others survive', async () => {
+    const metrics = buildMetrics();
+    const stays = probe('stays');
+    const goes = probe('goes');
+    metrics.setProbes([stays, goes]);
+    metrics.record(stays, result(stays));
+    metrics.record(stays, result(stays));
+    metrics.record(goes, failedResult(goes));
+    expect(await metrics.render()).toContain('probe="goes"');
+
+    metrics.setProbes([probe('stays', { every: '5m' }), probe('new')]);
+    const text = await metrics.render();
+    expect(text).not.toContain('probe="goes"');
+    expect(valueOf(text, 'ozgwatch_probe_runs_total', { probe: 'stays', result: 'pass' })).toBe(2);
+    expect(valueOf(text, 'probe_success', { probe: 'stays' })).toBe(1);
+    expect(valueOf(text, 'ozgwatch_probe_interval_seconds', { probe: 'stays' })).toBe(300);
+    expect(valueOf(text, 'ozgwatch_probe_info', { probe: 'new' })).toBe(1);
+    expect(has(text, 'probe_success', { probe: 'new' })).toBe(false);
+
+    // A run of the removed probe that ends after the reload does not bring it back.
+    metrics.record(goes, result(goes));
+    expect(await metrics.render()).not.toContain('probe="goes"');
+  });
+
+  it('re-renders every series of a probe whose labels changed', async () => {
+    const metrics = buildMetrics();
+    const before = probe('kfz');
+    metrics.setProbes([before]);
+    metrics.record(before, result(before));
+    metrics.setProbes([probe('kfz', { labels: { service: 'kfz-neu', county: 'ludwigsburg' } })]);
+    const text = await metrics.render();
+    const ofProbe = samples(text).filter((s) => s.labels.probe === 'kfz');
+    expect(ofProbe).toHaveLength(17);
+    expect(new Set(ofProbe.map((s) => s.labels.service))).toEqual(new Set(['kfz-neu']));
+    expect(valueOf(text, 'ozgwatch_probe_runs_total', { probe: 'kfz' })).toBe(1);
+  });
+
+  it('escapes label values from the configuration', async () => {
+    const metrics = buildMetrics();
+    const p = probe('kfz', { name: 'Kfz "Zulassung" C:\\Amt\nzweite Zeile' });
+    metrics.setProbes([p]);
+    const text = await metrics.render();
+    expect(text).toContain('name="Kfz \\"Zulassung\\" C:\\\\Amt\\nzweite Zeile"');
+    expect(samples(text).find((s) => s.name === 'ozgwatch_probe_info')?.labels.name).toBe(
+      'Kfz "Zulassung" C:\\Amt\nzweite Zeile',
+    );
+  });
+});
+
+describe('metrics: the daemon itself', () => {
+  it('exports self metrics in the given registry, never the global one', async () => {
+    const metrics = buildMetrics();
+    metrics.setProbes([probe('kfz')]);
+    metrics.runStarted('http');
+    metrics.runStarted('http');
+    metrics.runFinished('http');
+    metrics.runSkipped('overlap');
+    metrics.observeSchedulerLag(0.003);
+    metrics.observeSchedulerLag(1.5);
+    metrics.configReloaded(true, NOW);
+    metrics.configReloaded(false, NOW + 5000);
+    metrics.setStorePending(42);
+    metrics.setStoreDropped(3);
+    metrics.setStoreDropped(5);
+    const text = await metrics.render();
+
+    expect(valueOf(text, 'ozgwatch_runs_in_flight', { kind: 'http' })).toBe(1);
+    expect(valueOf(text, 'ozgwatch_runs_skipped_total', { reason: 'overlap' })).toBe(1);
+    expect(valueOf(text, 'ozgwatch_runs_skipped_total', { reason: 'shutdown' })).toBe(0);
+    expect(valueOf(text, 'ozgwatch_scheduler_lag_seconds_count')).toBe(2);
+    expect(valueOf(text, 'ozgwatch_scheduler_lag_seconds_bucket', { le: '0.005' })).toBe(1);
+    expect(valueOf(text, 'ozgwatch_config_last_reload_successful')).toBe(0);
+    expect(valueOf(text, 'ozgwatch_config_last_reload_success_timestamp_seconds')).toBe(NOW / 1000);
+    expect(valueOf(text, 'ozgwatch_build_info', { version: '1.2.3' })).toBe(1);
+    expect(valueOf(text, 'ozgwatch_store_pending_writes')).toBe(42);
+    expect(valueOf(text, 'ozgwatch_store_dropped_writes_total')).toBe(5);
+    expect(has(text, 'process_cpu_seconds_total')).toBe(true);
+
+    expect(metrics.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(await globalRegistry.metrics()).not.toContain('ozgwatch_');
+  });
+
+  it('two instances do not share state', async () => {
+    const a = buildMetrics();
+    const b = buildMetrics();
+    const p = probe('kfz');
+    a.setProbes([p]);
+    a.record(p, result(p));
+    a.runSkipped('overlap');
+    const text = await b.render();
+    expect(text).not.toContain('probe="kfz"');
+    expect(valueOf(text, 'ozgwatch_runs_skipped_total', { reason: 'overlap' })).toBe(0);
+  });
+});
+
+describe('exposition helpers', () => {
+  it('escapes backslash, quote and newline, nothing else', () => {
+    expect(escapeLabelValue('plain – ü')).toBe('plain – ü');
+    expect(escapeLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd');
+    // Twice in a row: no state kept between calls.
+    expect(escapeLabelValue('"')).toBe('\\"');
+    expect(escapeLabelValue('"')).toBe('\\"');
+  });
+
+  it('formats special values as Prometheus parses them', () => {
+    expect(formatValue(0.25)).toBe('0.25');
+    expect(formatValue(1e-7)).toBe('1e-7');
+    expect(formatValue(Number.POSITIVE_INFINITY)).toBe('+Inf');
+    expect(formatValue(Number.NEGATIVE_INFINITY)).toBe('-Inf');
+    expect(formatValue(Number.NaN)).toBe('NaN');
+  });
+});
