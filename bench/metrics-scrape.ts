@@ -2,9 +2,11 @@
  * `/metrics` latency with 10,000 probes that all have results, served by the daemon's
  * real HTTP server while results keep arriving (as they do in production).
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createMetrics } from '../src/metrics/metrics.ts';
@@ -13,6 +15,8 @@ import type { Result } from '../src/results/result.ts';
 import { startServer } from '../src/server/server.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { percentile } from './lib/proc.ts';
+
+const execFileAsync = promisify(execFile);
 
 export interface ScrapeFigures {
   probes: number;
@@ -95,18 +99,17 @@ export async function metricsScrape(probeCount: number, scrapes: number): Promis
       metrics.record(p, resultFor(p, i));
     }
   }, 10);
-  const times: number[] = [];
-  let bytes = 0;
-  let series = 0;
+  let scraped: { times: number[]; bytes: number; series: number };
   try {
-    for (let s = 0; s < scrapes; s++) {
-      const t0 = performance.now();
-      const text = await (await fetch(`${server.url}/metrics`)).text();
-      times.push(performance.now() - t0);
-      bytes = text.length;
-      series = text.split('\n').filter((l) => l && !l.startsWith('#')).length;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // The scraper is a separate process, like Prometheus: its own parsing must not
+    // be billed to the daemon's event loop.
+    const { stdout } = await execFileAsync(process.execPath, [
+      path.join(import.meta.dirname, 'scrape-client.ts'),
+      `${server.url}/metrics`,
+      String(scrapes),
+      '50',
+    ]);
+    scraped = JSON.parse(stdout) as typeof scraped;
   } finally {
     clearInterval(feeder);
     await server.close();
@@ -115,11 +118,11 @@ export async function metricsScrape(probeCount: number, scrapes: number): Promis
   }
   return {
     probes: probeCount,
-    series,
-    bytes,
+    series: scraped.series,
+    bytes: scraped.bytes,
     scrapes,
-    p50Ms: percentile(times, 50),
-    p99Ms: percentile(times, 99),
+    p50Ms: percentile(scraped.times, 50),
+    p99Ms: percentile(scraped.times, 99),
     rssMb: process.memoryUsage().rss / 2 ** 20,
   };
 }

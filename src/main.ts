@@ -173,7 +173,10 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   });
   logger.info({ url: server.url, version: VERSION }, 'ozgwatch serving');
 
-  const pendingTimer = setInterval(() => metrics.setStorePending(store.pending()), 5_000);
+  const pendingTimer = setInterval(() => {
+    metrics.setStorePending(store.pending());
+    metrics.setStoreDropped(store.dropped());
+  }, 5_000);
   pendingTimer.unref();
   const pruneTimer = setInterval(() => {
     store

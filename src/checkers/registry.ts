@@ -2,8 +2,8 @@ import type { Checker } from './checker.ts';
 import { httpChecker } from './http/check.ts';
 
 /** Every kind of probe ozgwatch knows. One line per kind. */
-export const checkers: readonly Checker<never>[] = [httpChecker as Checker<never>];
+export const checkers: readonly Checker<unknown>[] = [httpChecker];
 
 export function checkerFor(kind: string): Checker<unknown> | undefined {
-  return checkers.find((c) => c.kind === kind) as Checker<unknown> | undefined;
+  return checkers.find((c) => c.kind === kind);
 }

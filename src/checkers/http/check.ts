@@ -1,10 +1,310 @@
-import type { Checker } from '../checker.ts';
+import { Client } from 'undici';
+import type { CheckContext, Checker } from '../checker.ts';
+import type {
+  HttpPhases,
+  Outcome,
+  ReasonCode,
+  RedirectHop,
+  TlsDetails,
+} from '../../results/result.ts';
+import {
+  bodyChecks,
+  certExpiryCheck,
+  type Check,
+  DEFAULT_CERT_EXPIRES_IN_MS,
+  headerChecks,
+  maxDurationCheck,
+  softErrorCheck,
+  statusCheck,
+  toAssertion,
+} from './assertions.ts';
+import { loadCa } from './ca-file.ts';
+import { PhaseError, type TimedConnection, timedConnector } from './connector.ts';
+import { classifyError } from './errors.ts';
+import { detectSoftError } from './soft-error.ts';
 import { httpSpecSchema, type HttpSpec } from './spec.ts';
 
-// Placeholder until the HTTP checker lands.
 export const httpChecker: Checker<HttpSpec> = {
   kind: 'http',
   spec: httpSpecSchema,
   pool: 'http',
-  check: () => Promise.reject(new Error('not implemented')),
+  check: checkHttp,
 };
+
+/** Builds the run's outcome from what the run saw so far. */
+type BuildOutcome = (
+  status: Outcome['status'],
+  reason: ReasonCode | undefined,
+  message: string,
+  checks: Check[],
+  last?: Hop,
+) => Outcome;
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** What one request/response exchange (one hop of a redirect chain) produced. */
+interface Hop {
+  connection: TimedConnection;
+  /** performance.now() at response headers and at the end of the body; 0 = not reached. */
+  headersAt: number;
+  doneAt: number;
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  bodyBytes: number;
+  tooLarge: boolean;
+}
+
+/**
+ * One HTTP availability run: a fresh connection per hop (so the timings are real),
+ * redirects followed by hand (so the chain is reported), every expectation
+ * evaluated with its actual value. The phase durations add up over the hops,
+ * as in blackbox_exporter.
+ */
+export async function checkHttp(ctx: CheckContext, spec: HttpSpec): Promise<Outcome> {
+  const started = performance.now();
+  const phases: HttpPhases = { resolve: 0, connect: 0, tls: 0, processing: 0, transfer: 0 };
+  const redirects: RedirectHop[] = [];
+  const visited = new Set<string>();
+  const ca = spec.caFile ? await loadCa(spec.caFile) : undefined;
+  let url = new URL(spec.url);
+  let method = spec.method;
+  let tls: TlsDetails | undefined;
+  let remoteAddress: string | undefined;
+  let httpVersion = '1.1';
+
+  const absorb = (hop: Hop): void => {
+    addPhases(phases, hop);
+    tls = hop.connection.tls ?? tls;
+    remoteAddress = hop.connection.remoteAddress ?? remoteAddress;
+  };
+  const outcome: BuildOutcome = (status, reason, message, checks, last) => ({
+    status,
+    ...(reason ? { reason } : {}),
+    message,
+    assertions: checks.map(toAssertion),
+    phases,
+    http: {
+      status: last?.status ?? 0,
+      httpVersion,
+      finalUrl: url.href,
+      redirects,
+      bodyBytes: last?.bodyBytes ?? 0,
+      ...(remoteAddress ? { remoteAddress } : {}),
+    },
+    ...(tls ? { tls } : {}),
+  });
+
+  for (;;) {
+    visited.add(url.href);
+    const hop = newHop();
+    try {
+      await ctx.hosts.run(url.host, ctx.signal, () => exchange(ctx, spec, url, method, ca, hop));
+    } catch (error) {
+      absorb(hop);
+      return failure(ctx, error, hop, outcome);
+    }
+    absorb(hop);
+    httpVersion = hop.connection.alpnProtocol === 'h2' ? '2' : '1.1';
+
+    const location = headerValue(hop.headers.location);
+    if (!spec.followRedirects || !REDIRECT_STATUSES.has(hop.status) || !location) {
+      return judge(ctx, spec, hop, started, outcome);
+    }
+    redirects.push({ url: url.href, status: hop.status });
+    const next = new URL(location, url);
+    if (visited.has(next.href)) {
+      url = next;
+      return outcome('fail', 'redirect_loop', `redirect loop back to ${next.href}`, [], hop);
+    }
+    if (redirects.length > spec.maxRedirects) {
+      url = next;
+      return outcome(
+        'fail',
+        'too_many_redirects',
+        `more than ${spec.maxRedirects} redirects`,
+        [],
+        hop,
+      );
+    }
+    // 303 means "see other with GET"; browsers do the same for 301/302 after POST, and we only GET/HEAD.
+    if (hop.status === 303 && method === 'HEAD') method = 'GET';
+    url = next;
+  }
+}
+
+function newHop(): Hop {
+  return {
+    connection: { times: { start: performance.now(), resolved: 0, connected: 0, secured: 0 } },
+    headersAt: 0,
+    doneAt: 0,
+    status: 0,
+    headers: {},
+    body: '',
+    bodyBytes: 0,
+    tooLarge: false,
+  };
+}
+
+/** One request on one fresh connection, closed again before returning. */
+async function exchange(
+  ctx: CheckContext,
+  spec: HttpSpec,
+  url: URL,
+  method: HttpSpec['method'],
+  ca: string | undefined,
+  hop: Hop,
+): Promise<void> {
+  const https = url.protocol === 'https:';
+  const client = new Client(url.origin, {
+    connect: timedConnector(
+      {
+        signal: ctx.signal,
+        allowH2: https && spec.http2,
+        insecureSkipVerify: spec.insecureSkipVerify,
+        now: ctx.now,
+        ...(ca ? { ca } : {}),
+      },
+      hop.connection,
+    ),
+    allowH2: https && spec.http2,
+    // The run's deadline governs; undici's own timers would only race it.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
+  try {
+    const response = await client.request({
+      path: `${url.pathname}${url.search}`,
+      method,
+      headers: { ...spec.headers, 'user-agent': ctx.userAgent },
+      signal: ctx.signal,
+    });
+    hop.headersAt = performance.now();
+    hop.status = response.statusCode;
+    hop.headers = response.headers;
+    const wantText = needsBody(spec, response.headers['content-type']);
+    const decoder = wantText ? new TextDecoder(charsetOf(response.headers['content-type'])) : null;
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      hop.bodyBytes += chunk.byteLength;
+      if (hop.bodyBytes > spec.maxBodyBytes) {
+        hop.tooLarge = true;
+        response.body.destroy();
+        break;
+      }
+      if (decoder) hop.body += decoder.decode(chunk, { stream: true });
+    }
+    if (decoder) hop.body += decoder.decode();
+    hop.doneAt = performance.now();
+  } finally {
+    await client.destroy().catch(() => undefined);
+  }
+}
+
+/** Whether the body must be kept as text: only when an assertion reads it. */
+function needsBody(spec: HttpSpec, contentType: string | string[] | undefined): boolean {
+  if (spec.expect.bodyContains.length > 0 || spec.expect.bodyNotContains.length > 0) return true;
+  return spec.expect.noSoftError && /text\/html|xhtml/i.test(headerValue(contentType) ?? '');
+}
+
+function charsetOf(contentType: string | string[] | undefined): string {
+  const label = /charset="?([\w-]+)"?/i.exec(headerValue(contentType) ?? '')?.[1] ?? 'utf-8';
+  try {
+    return new TextDecoder(label).encoding;
+  } catch {
+    return 'utf-8';
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Adds one hop's phase durations (seconds) to the run's totals. */
+function addPhases(phases: HttpPhases, hop: Hop): void {
+  const { start, resolved, connected, secured } = hop.connection.times;
+  const s = (from: number, to: number): number => (from > 0 && to >= from ? (to - from) / 1000 : 0);
+  phases.resolve += s(start, resolved);
+  phases.connect += s(resolved, connected);
+  phases.tls += secured > connected && connected > 0 ? (secured - connected) / 1000 : 0;
+  phases.processing += s(secured, hop.headersAt);
+  phases.transfer += s(hop.headersAt, hop.doneAt);
+}
+
+/** Turns a thrown error into a failed outcome that says in which phase the run broke. */
+function failure(ctx: CheckContext, error: unknown, hop: Hop, outcome: BuildOutcome): Outcome {
+  if (ctx.signal.aborted) {
+    const timedOut = (ctx.signal.reason as Error | undefined)?.name === 'TimeoutError';
+    const phase = phaseReached(hop);
+    return timedOut
+      ? outcome('fail', 'timeout', `timeout while ${phase}`, [], hop)
+      : outcome('error', 'aborted', `run aborted (shutdown) while ${phase}`, [], hop);
+  }
+  if (error instanceof PhaseError) return outcome('fail', error.reason, error.message, [], hop);
+  const { reason, message } = classifyError(error);
+  if (reason === 'internal') throw error as Error;
+  return outcome('fail', reason, message, [], hop);
+}
+
+function phaseReached(hop: Hop): string {
+  const t = hop.connection.times;
+  if (hop.headersAt > 0) return 'reading the body';
+  if (t.secured > 0) return 'waiting for the first byte';
+  if (t.connected > 0) return 'in the TLS handshake';
+  if (t.resolved > 0) return 'connecting';
+  return 'resolving the host name';
+}
+
+/** Evaluates every expectation on the final response; the first failure decides the reason. */
+function judge(
+  ctx: CheckContext,
+  spec: HttpSpec,
+  hop: Hop,
+  started: number,
+  outcome: BuildOutcome,
+): Outcome {
+  if (hop.tooLarge) {
+    return outcome(
+      'fail',
+      'body_too_large',
+      `body larger than ${spec.maxBodyBytes} bytes (maxBodyBytes)`,
+      [],
+      hop,
+    );
+  }
+  const { expect } = spec;
+  const checks: Check[] = [statusCheck(hop.status, expect.status)];
+  const statusOk = checks[0]?.ok === true;
+  if (spec.method === 'GET') {
+    // A soft-error page only matters when the server claims success.
+    if (expect.noSoftError && statusOk && hop.status < 300 && hop.body !== '') {
+      checks.push(softErrorCheck(detectSoftError(hop.body)));
+    }
+    checks.push(...bodyChecks(hop.body, expect));
+  }
+  checks.push(...headerChecks(hop.headers, expect.headers));
+  const tls = hop.connection.tls;
+  if (tls) {
+    checks.push(
+      certExpiryCheck(
+        tls.earliestExpiry,
+        ctx.now(),
+        expect.certExpiresIn ?? DEFAULT_CERT_EXPIRES_IN_MS,
+      ),
+    );
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (expect.maxDuration !== undefined) checks.push(maxDurationCheck(seconds, expect.maxDuration));
+
+  const failed = checks.find((c) => !c.ok);
+  if (failed) return outcome('fail', failed.reason, failed.text, checks, hop);
+  if (spec.degradedAfter !== undefined && seconds * 1000 > spec.degradedAfter) {
+    return outcome(
+      'degraded',
+      'slow',
+      `slow: ${seconds.toFixed(3)}s > ${spec.degradedAfter / 1000}s (degradedAfter)`,
+      checks,
+      hop,
+    );
+  }
+  return outcome('pass', undefined, `status ${hop.status} in ${seconds.toFixed(3)}s`, checks, hop);
+}

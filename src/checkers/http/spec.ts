@@ -33,28 +33,49 @@ export const httpExpectSchema = z.strictObject({
   noSoftError: z.boolean().default(true),
 });
 
-export const httpSpecSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
-  method: z.enum(['GET', 'HEAD']).default('GET'),
-  /** Extra request headers (never `user-agent`: ozgwatch always identifies itself). */
-  headers: z
-    .record(z.string(), z.string())
-    .refine((h) => !Object.keys(h).some((k) => k.toLowerCase() === 'user-agent'), {
-      message: 'user-agent is set by ozgwatch (config field userAgent)',
-    })
-    .default({}),
-  followRedirects: z.boolean().default(true),
-  maxRedirects: z.number().int().min(0).max(20).default(5),
-  /** Offer HTTP/2 through ALPN on https targets. @default true */
-  http2: z.boolean().default(true),
-  /** Slower than this (whole run) but otherwise fine → `degraded`. */
-  degradedAfter: durationMs.optional(),
-  /** Reading stops at this many bytes; larger bodies fail with reason `body_too_large`. @default 5 MiB */
-  maxBodyBytes: z.number().int().positive().default(5 * 1024 * 1024),
-  /** Accept certificates the system does not trust (self-signed test systems). Expiry is still checked. */
-  insecureSkipVerify: z.boolean().default(false),
-  expect: httpExpectSchema.default({ bodyContains: [], bodyNotContains: [], headers: {}, noSoftError: true }),
-});
+export const httpSpecSchema = z
+  .strictObject({
+    url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+    method: z.enum(['GET', 'HEAD']).default('GET'),
+    /** Extra request headers (never `user-agent`: ozgwatch always identifies itself). */
+    headers: z
+      .record(z.string(), z.string())
+      .refine((h) => !Object.keys(h).some((k) => k.toLowerCase() === 'user-agent'), {
+        message: 'user-agent is set by ozgwatch (config field userAgent)',
+      })
+      .default({}),
+    followRedirects: z.boolean().default(true),
+    maxRedirects: z.number().int().min(0).max(20).default(5),
+    /** Offer HTTP/2 through ALPN on https targets. @default true */
+    http2: z.boolean().default(true),
+    /** Slower than this (whole run) but otherwise fine → `degraded`. */
+    degradedAfter: durationMs.optional(),
+    /** Reading stops at this many bytes; larger bodies fail with reason `body_too_large`. @default 5 MiB */
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(5 * 1024 * 1024),
+    /** Accept certificates the system does not trust (self-signed test systems). Expiry is still checked. */
+    insecureSkipVerify: z.boolean().default(false),
+    /** PEM file of extra CA certificates to trust (e.g. an internal CA), relative to the working directory. */
+    caFile: z.string().min(1).optional(),
+    expect: httpExpectSchema.default({
+      bodyContains: [],
+      bodyNotContains: [],
+      headers: {},
+      noSoftError: true,
+    }),
+  })
+  .refine(
+    (spec) =>
+      spec.method !== 'HEAD' ||
+      (spec.expect.bodyContains.length === 0 && spec.expect.bodyNotContains.length === 0),
+    {
+      message: 'a HEAD request has no body: drop expect.bodyContains/bodyNotContains or use GET',
+      path: ['method'],
+    },
+  );
 
 export type HttpSpec = z.output<typeof httpSpecSchema>;
 export type HttpSpecInput = z.input<typeof httpSpecSchema>;

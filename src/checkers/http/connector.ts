@@ -1,0 +1,196 @@
+import { lookup } from 'node:dns/promises';
+import { isIP, Socket } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { buildConnector } from 'undici';
+import type { TlsDetails } from '../../results/result.ts';
+import { readTlsDetails } from './tls-details.ts';
+
+/** Why a connection could not be made; the reason code says which phase broke. */
+export class PhaseError extends Error {
+  readonly reason: 'dns' | 'connect' | 'tls' | 'cert_invalid';
+  constructor(reason: PhaseError['reason'], message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'PhaseError';
+    this.reason = reason;
+  }
+}
+
+/** Milliseconds (performance.now) at which each connection phase ended; 0 = not reached. */
+export interface ConnectionTimes {
+  start: number;
+  resolved: number;
+  connected: number;
+  secured: number;
+}
+
+export interface TimedConnection {
+  times: ConnectionTimes;
+  remoteAddress?: string;
+  /** Negotiated ALPN protocol (`h2`, `http/1.1`) on https connections. */
+  alpnProtocol?: string;
+  tls?: TlsDetails;
+}
+
+export interface TimedConnectorOptions {
+  signal: AbortSignal;
+  /** Offer `h2` in ALPN (https only). */
+  allowH2: boolean;
+  /** Extra trusted CA certificates (PEM); undefined = Node's default store. */
+  ca?: string;
+  /** Accept untrusted chains and host name mismatches; details are still reported. */
+  insecureSkipVerify: boolean;
+  now: () => number;
+}
+
+/**
+ * An undici connector that opens one fresh connection and times its phases
+ * the way blackbox_exporter does: resolve, TCP connect, TLS handshake.
+ * Each phase is done by hand (not by `net.connect(host)`) so that each can be timed.
+ */
+export function timedConnector(
+  options: TimedConnectorOptions,
+  into: TimedConnection,
+): buildConnector.connector {
+  return (target, callback) => {
+    open(target, options, into).then(
+      (socket) => callback(null, socket),
+      (error: unknown) => callback(error as Error, null),
+    );
+  };
+}
+
+async function open(
+  target: buildConnector.Options,
+  options: TimedConnectorOptions,
+  into: TimedConnection,
+): Promise<Socket | TLSSocket> {
+  const { signal } = options;
+  const times = into.times;
+  times.start = performance.now();
+  // URL.hostname keeps the brackets of an IPv6 literal.
+  const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  const https = target.protocol === 'https:';
+  const port = Number(target.port) || (https ? 443 : 80);
+
+  let address = host;
+  if (isIP(host) === 0) {
+    try {
+      address = (await abortable(lookup(host), signal)).address;
+    } catch (error) {
+      signal.throwIfAborted();
+      throw new PhaseError('dns', `DNS: ${host}: ${codeOf(error)}`, { cause: error });
+    }
+    times.resolved = performance.now();
+  } else {
+    // An IP literal needs no resolution; its resolve phase is zero, as in blackbox_exporter.
+    times.resolved = times.start;
+  }
+  into.remoteAddress = address;
+
+  const socket = await connectTcp(address, port, signal);
+  times.connected = performance.now();
+  if (!https) {
+    times.secured = times.connected;
+    return socket;
+  }
+
+  const secure = await handshake(socket, host, options);
+  times.secured = performance.now();
+  const details = readTlsDetails(secure, host, options.now());
+  into.tls = details;
+  if (secure.alpnProtocol) into.alpnProtocol = secure.alpnProtocol;
+  if (!options.insecureSkipVerify && !(details.authorized && details.hostnameMatch)) {
+    secure.destroy();
+    const why = !details.hostnameMatch
+      ? `certificate is not valid for ${host} (SAN: ${details.subjectAltNames.join(', ') || 'none'})`
+      : `certificate not trusted: ${details.authorizationError ?? 'unknown reason'}`;
+    throw new PhaseError('cert_invalid', why);
+  }
+  return secure;
+}
+
+function connectTcp(address: string, port: number, signal: AbortSignal): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    signal.throwIfAborted();
+    const socket = new Socket();
+    const onAbort = (): void => {
+      socket.destroy();
+      reject(signal.reason as Error);
+    };
+    const onError = (error: Error): void => {
+      signal.removeEventListener('abort', onAbort);
+      socket.destroy();
+      reject(new PhaseError('connect', `connect ${address}:${port}: ${codeOf(error)}`));
+    };
+    socket.once('connect', () => {
+      signal.removeEventListener('abort', onAbort);
+      socket.off('error', onError);
+      resolve(socket);
+    });
+    socket.once('error', onError);
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.setNoDelay(true);
+    socket.connect({ host: address, port });
+  });
+}
+
+function handshake(
+  socket: Socket,
+  host: string,
+  options: TimedConnectorOptions,
+): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const { signal } = options;
+    const secure = tlsConnect({
+      socket,
+      // SNI must not carry an IP address (RFC 6066).
+      servername: isIP(host) === 0 ? host : undefined,
+      ALPNProtocols: options.allowH2 ? ['h2', 'http/1.1'] : ['http/1.1'],
+      // Trust is decided after the handshake, so that the certificate of an
+      // untrusted or expired server is still reported.
+      rejectUnauthorized: false,
+      ca: options.ca,
+      // A fresh handshake per run: the TLS phase must be real.
+      session: undefined,
+    });
+    const onAbort = (): void => {
+      secure.destroy();
+      reject(signal.reason as Error);
+    };
+    const onError = (error: Error): void => {
+      signal.removeEventListener('abort', onAbort);
+      secure.destroy();
+      reject(new PhaseError('tls', `TLS handshake with ${host}: ${error.message}`));
+    };
+    secure.once('secureConnect', () => {
+      signal.removeEventListener('abort', onAbort);
+      secure.off('error', onError);
+      resolve(secure);
+    });
+    secure.once('error', onError);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: Error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function codeOf(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  return code ?? message;
+}
