@@ -11,7 +11,7 @@ if (!available) {
 }
 
 describe('promtool check metrics', () => {
-  it.skipIf(!available)('accepts the exposition; no lint findings for our metrics', async () => {
+  it.skipIf(!available && !process.env.CI)('accepts the exposition; no lint findings for our metrics', async () => {
     const text = await fixtureMetrics().render();
     const run = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     const findings = `${run.stdout}${run.stderr}`
