@@ -30,5 +30,5 @@ VOLUME ["/var/lib/ozgwatch"]
 EXPOSE 9464
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:9464/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/src/cli/main.ts"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=4", "/app/src/cli/main.ts"]
 CMD ["serve"]

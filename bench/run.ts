@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: ozgwatch's performance figures on this machine, printed as a table
- * and written to bench/results/latest.json.
+ * and written to bench/results/latest.json. Each section runs in a fresh process
+ * (bench/section.ts) against one target server, itself a separate process.
  *
  * Environment knobs (defaults are the documented figures):
  *   BENCH_SECONDS      seconds per throughput measurement      (10)
@@ -8,24 +9,20 @@
  *   BENCH_LAG_SECONDS  how long the 5,000-probe schedule runs  (75; ≥ 60 covers every probe once)
  *   BENCH_ONLY         comma list: throughput,lag,scrape
  */
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  blackboxAvailable,
-  blackboxThroughput,
-  ozgwatchThroughput,
-  startTarget,
-  type ThroughputFigures,
-} from './http-throughput.ts';
-import { metricsScrape } from './metrics-scrape.ts';
-import { schedulerLag } from './scheduler-lag.ts';
+import { promisify } from 'node:util';
+import { startTarget, type ThroughputFigures } from './http-throughput.ts';
+import type { ScrapeFigures } from './metrics-scrape.ts';
+import type { LagFigures } from './scheduler-lag.ts';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const lagSeconds = Number(process.env.BENCH_LAG_SECONDS ?? 75);
+const execFileAsync = promisify(execFile);
+const DAEMON_V8_FLAG = '--max-semi-space-size=4';
 const only = new Set((process.env.BENCH_ONLY ?? 'throughput,lag,scrape').split(','));
-const MAX_RUNS = 200_000;
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
 const out: Record<string, unknown> = {
   date: new Date().toISOString(),
@@ -36,58 +33,71 @@ const out: Record<string, unknown> = {
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const fmt = (n: number, digits = 2): string => n.toFixed(digits);
 
+async function section<T>(name: string, url: string): Promise<{ figures: T; maxRssMb: number }> {
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    // The daemon's own V8 setting (see package.json "start"): the figures are those of the daemon as shipped.
+    [DAEMON_V8_FLAG, path.join(import.meta.dirname, 'section.ts'), name, url],
+    // Bounded: no section may run away with the machine.
+    { timeout: 10 * 60_000, maxBuffer: 16 * 2 ** 20 },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { figures: T; maxRssMb: number };
+}
+
 const target = await startTarget();
 try {
   if (only.has('throughput')) {
     log(
       `HTTP probe throughput: ${seconds} s each, ${concurrency} in flight, target ${target.url} (separate process)`,
     );
-    const ours = await ozgwatchThroughput(target.url, { concurrency, seconds, maxRuns: MAX_RUNS });
-    let theirs: ThroughputFigures | undefined;
-    if (blackboxAvailable())
-      theirs = await blackboxThroughput(target.url, { concurrency, seconds, maxRuns: MAX_RUNS });
-    else
+    const ours = await section<ThroughputFigures>('throughput', target.url);
+    const theirs = await section<ThroughputFigures | null>('blackbox', target.url);
+    if (!theirs.figures)
       log(
         '  blackbox_exporter not installed (apt-get install prometheus-blackbox-exporter): no comparison',
       );
-    const row = (name: string, f: ThroughputFigures): string =>
-      `| ${name} | ${f.runs} | ${fmt(f.runsPerSecond, 0)} | ${fmt(f.cpuMsPerRun, 3)} | ${f.failed} |`;
-    log('| prober | runs | runs/s | CPU ms/run | failed |');
-    log('|---|---:|---:|---:|---:|');
-    log(row('ozgwatch (run + store + metrics)', ours));
-    if (theirs) log(row('blackbox_exporter /probe', theirs));
-    if (theirs) {
+    const row = (name: string, f: ThroughputFigures, rss?: number): string =>
+      `| ${name} | ${f.runs} | ${fmt(f.runsPerSecond, 0)} | ${fmt(f.cpuMsPerRun, 3)} | ${f.failed} | ${rss === undefined ? '–' : fmt(rss, 0)} |`;
+    log('| prober | runs | runs/s | CPU ms/run | failed | max RSS MB |');
+    log('|---|---:|---:|---:|---:|---:|');
+    log(row('ozgwatch (run + store + metrics)', ours.figures, ours.maxRssMb));
+    if (theirs.figures) {
+      log(row('blackbox_exporter /probe', theirs.figures));
       log(
-        `  ratio ozgwatch/blackbox: throughput ${fmt(ours.runsPerSecond / theirs.runsPerSecond)}×, CPU per run ${fmt(ours.cpuMsPerRun / theirs.cpuMsPerRun)}× (lower is better)`,
+        `  ratio ozgwatch/blackbox: throughput ${fmt(ours.figures.runsPerSecond / theirs.figures.runsPerSecond)}×, CPU per run ${fmt(ours.figures.cpuMsPerRun / theirs.figures.cpuMsPerRun)}× (lower is better)`,
       );
     }
-    out.throughput = { ozgwatch: ours, blackbox: theirs ?? null, concurrency, seconds };
+    out.throughput = {
+      ozgwatch: ours.figures,
+      ozgwatchMaxRssMb: ours.maxRssMb,
+      blackbox: theirs.figures,
+      concurrency,
+      seconds,
+    };
   }
 
   if (only.has('lag')) {
-    log(`\nScheduler lag: 5,000 probes every 1m, real runs, ${lagSeconds} s`);
-    const lag = await schedulerLag(target.url, 5000, lagSeconds);
+    log('\nScheduler lag: 5,000 probes every 1m, real runs (store + metrics), own process');
+    const { figures: lag, maxRssMb } = await section<LagFigures>('lag', target.url);
     log(
-      `  runs ${lag.runs}, skipped ${lag.skipped}, lag p50 ${fmt(lag.lagP50Ms)} ms, p99 ${fmt(lag.lagP99Ms)} ms, max ${fmt(lag.lagMaxMs)} ms, max RSS ${fmt(lag.maxRssMb, 0)} MB`,
+      `  ${lag.seconds} s: runs ${lag.runs}, skipped ${lag.skipped}, lag p50 ${fmt(lag.lagP50Ms)} ms, p99 ${fmt(lag.lagP99Ms)} ms, max ${fmt(lag.lagMaxMs)} ms; max RSS ${fmt(maxRssMb, 0)} MB`,
     );
-    out.schedulerLag = lag;
+    out.schedulerLag = { ...lag, maxRssMb };
   }
 
   if (only.has('scrape')) {
-    log('\n/metrics with 10,000 probes (results arriving meanwhile)');
-    const scrape = await metricsScrape(10_000, 30);
+    log('\n/metrics with 10,000 probes (results arriving meanwhile; scraper in its own process)');
+    const { figures: scrape, maxRssMb } = await section<ScrapeFigures>('scrape', target.url);
     log(
-      `  ${scrape.series} series, ${fmt(scrape.bytes / 2 ** 20, 1)} MiB; scrape p50 ${fmt(scrape.p50Ms, 1)} ms, p99 ${fmt(scrape.p99Ms, 1)} ms; RSS ${fmt(scrape.rssMb, 0)} MB`,
+      `  ${scrape.series} series, ${fmt(scrape.bytes / 2 ** 20, 1)} MiB; ${scrape.scrapes} scrapes: p50 ${fmt(scrape.p50Ms, 1)} ms, p99 ${fmt(scrape.p99Ms, 1)} ms; max RSS ${fmt(maxRssMb, 0)} MB`,
     );
-    out.scrape = scrape;
+    out.scrape = { ...scrape, maxRssMb };
   }
 } finally {
   await target.stop();
 }
 
-out.maxRssMb = process.resourceUsage().maxRSS / 1024;
-log(`\nmax RSS of the benchmark process: ${fmt(out.maxRssMb as number, 0)} MB`);
 const file = path.join(import.meta.dirname, 'results', 'latest.json');
 await mkdir(path.dirname(file), { recursive: true });
 await writeFile(file, `${JSON.stringify(out, null, 2)}\n`);
-log(`figures written to ${path.relative(process.cwd(), file)}`);
+log(`\nfigures written to ${path.relative(process.cwd(), file)}`);

@@ -45,6 +45,8 @@ export interface Metrics {
   setStoreDropped(total: number): void;
   /** The full text exposition: per-probe series, then the registry's metrics. */
   render(): Promise<string>;
+  /** {@link render}'s text in pieces of about 64 KiB, for a server that streams it. */
+  exposition(): AsyncGenerator<string>;
 }
 
 /**
@@ -113,6 +115,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
     async render() {
       // Probe series first: they are what people look for.
       return series.render() + (await registry.metrics());
+    },
+    async *exposition() {
+      yield* series.chunks();
+      yield await registry.metrics();
     },
   };
 }

@@ -80,14 +80,33 @@ export class ProbeSeries {
 
   /** The text exposition of all per-probe families; families without series are left out. */
   render(): string {
+    let out = '';
+    for (const chunk of this.chunks()) out += chunk;
+    return out;
+  }
+
+  /**
+   * The same text in pieces of about `size` characters, so that a scrape of 10,000
+   * probes never holds a 16 MB string: the server writes each piece as the socket
+   * takes it. Each piece holds whole lines; a family's header comes before its lines.
+   */
+  *chunks(size = 64 * 1024): Generator<string> {
     const entries = [...this.#entries.values()];
     let out = '';
     for (let f = 0; f < PROBE_METRICS.length; f++) {
-      let body = '';
-      for (const entry of entries) body += entry.lines[f] as string;
-      if (body !== '') out += (HEADERS[f] as string) + body;
+      let header = HEADERS[f] as string;
+      for (const entry of entries) {
+        const lines = entry.lines[f] as string;
+        if (lines === '') continue;
+        out += header + lines;
+        header = '';
+        if (out.length >= size) {
+          yield out;
+          out = '';
+        }
+      }
     }
-    return out;
+    if (out !== '') yield out;
   }
 }
 

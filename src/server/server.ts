@@ -56,9 +56,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const route = url.pathname;
 
     if (route === '/metrics') {
-      const body = await options.metrics.render();
       res.writeHead(200, { 'content-type': options.metrics.contentType });
-      res.end(body);
+      if (req.method === 'HEAD') return void res.end();
+      // Streamed with backpressure: memory stays flat however many probes there are.
+      for await (const chunk of options.metrics.exposition()) {
+        if (res.destroyed) return;
+        if (!res.write(chunk)) await drained(res);
+      }
+      res.end();
       return;
     }
     if (route === '/healthz') return sendJson(res, 200, { status: 'ok' });
@@ -195,4 +200,17 @@ function clampInt(text: string | null, fallback: number, min: number, max: numbe
   const n = text === null ? fallback : Number.parseInt(text, 10);
   if (!Number.isFinite(n)) return fallback;
   return Math.min(max, Math.max(min, n));
+}
+
+/** Resolves when the response can take more data, or when the client went away. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }

@@ -201,6 +201,28 @@ describe('metrics: per-probe series', () => {
   });
 });
 
+describe('metrics: streamed exposition', () => {
+  it('streams the same text in pieces of whole lines, one header per family', async () => {
+    const metrics = buildMetrics();
+    const probes = Array.from({ length: 3000 }, (_, i) => probe(`svc-${i}`));
+    metrics.setProbes(probes);
+    for (const p of probes) metrics.record(p, result(p));
+    const pieces: string[] = [];
+    for await (const piece of metrics.exposition()) pieces.push(piece);
+
+    expect(pieces.length).toBeGreaterThan(5);
+    expect(pieces.every((piece) => piece.endsWith('\n'))).toBe(true);
+    const text = pieces.join('');
+    // Gauges of the process differ between two renders; the probe series do not.
+    const probeLines = (t: string): string[] => t.split('\n').filter((l) => l.includes('probe="'));
+    expect(probeLines(text)).toEqual(probeLines(await metrics.render()));
+    expect(text.match(/^# TYPE probe_success gauge$/gm)).toHaveLength(1);
+    expect(
+      valueOf(text, 'probe_success', { probe: 'svc-2999', service: 'kfz', county: 'ludwigsburg' }),
+    ).toBe(1);
+  });
+});
+
 describe('metrics: the daemon itself', () => {
   it('exports self metrics in the given registry, never the global one', async () => {
     const metrics = buildMetrics();

@@ -1,0 +1,37 @@
+/**
+ * One section of `npm run bench`, in a process of its own so that its memory figures
+ * are its own. Prints one JSON line. Usage: node bench/section.ts <section> <targetUrl>
+ */
+import { blackboxAvailable, blackboxThroughput, ozgwatchThroughput } from './http-throughput.ts';
+import { metricsScrape } from './metrics-scrape.ts';
+import { schedulerLag } from './scheduler-lag.ts';
+
+const [section, target] = process.argv.slice(2);
+if (!section || !target) throw new Error('usage: section.ts <section> <targetUrl>');
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const lagSeconds = Number(process.env.BENCH_LAG_SECONDS ?? 75);
+const MAX_RUNS = 200_000;
+
+let figures: unknown;
+switch (section) {
+  case 'throughput':
+    figures = await ozgwatchThroughput(target, { concurrency, seconds, maxRuns: MAX_RUNS });
+    break;
+  case 'blackbox':
+    figures = blackboxAvailable()
+      ? await blackboxThroughput(target, { concurrency, seconds, maxRuns: MAX_RUNS })
+      : null;
+    break;
+  case 'lag':
+    figures = await schedulerLag(target, 5000, lagSeconds);
+    break;
+  case 'scrape':
+    figures = await metricsScrape(10_000, 60);
+    break;
+  default:
+    throw new Error(`unknown section ${section}`);
+}
+const maxRssMb = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`${JSON.stringify({ figures, maxRssMb })}\n`);
