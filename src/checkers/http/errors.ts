@@ -22,7 +22,12 @@ export function classifyError(error: unknown): { reason: ReasonCode; message: st
       message: `HTTP/2 stream closed by the server (${message})`,
     };
   }
-  if (code.startsWith('HPE_') || code === 'UND_ERR_INFO' || code.startsWith('ERR_HTTP2')) {
+  if (
+    e.name === 'HTTPParserError' ||
+    code.startsWith('HPE_') ||
+    code === 'UND_ERR_INFO' ||
+    code.startsWith('ERR_HTTP2')
+  ) {
     return { reason: 'protocol', message: `invalid HTTP response: ${message}` };
   }
   if (

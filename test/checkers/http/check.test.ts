@@ -178,6 +178,12 @@ describe('HTTP checker: network failures name their phase', () => {
     expect(out).toMatchObject({ status: 'fail', reason: 'connection_reset' });
   });
 
+  it('an answer that is not HTTP is protocol', async () => {
+    const out = await check({ url: `${portal.http}/garbage` });
+    expect(out).toMatchObject({ status: 'fail', reason: 'protocol' });
+    expect(out.message).toMatch(/^invalid HTTP response: /);
+  });
+
   it('a closed port is connect', async () => {
     const out = await check({ url: `${portal.closedPort}/` });
     expect(out).toMatchObject({ status: 'fail', reason: 'connect' });
