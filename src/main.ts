@@ -13,12 +13,14 @@ import { HostLimiter } from './runner/host-limiter.ts';
 import { MaintenanceCalendar } from './runner/maintenance.ts';
 import { Runner, type ResultSink } from './runner/runner.ts';
 import { systemClock, type Clock } from './scheduler/clock.ts';
+import { ArtifactStore } from './runner/artifacts.ts';
+import { BrowserHost } from './runner/browser-host.ts';
 import { Pool } from './scheduler/pool.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { startServer, type RunningServer } from './server/server.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/store.ts';
-import { VERSION } from './version.ts';
+import { PLAYWRIGHT_VERSION, VERSION } from './version.ts';
 
 /** The configuration the daemon runs on: swapped as a whole on a successful reload. */
 export interface ActiveProbes {
@@ -60,7 +62,12 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   const { logger } = deps;
   const clock = deps.clock ?? systemClock;
   const registry = new Registry();
-  const metrics = createMetrics({ registry, version: VERSION, now: () => clock.now() });
+  const metrics = createMetrics({
+    registry,
+    version: VERSION,
+    now: () => clock.now(),
+    playwrightVersion: PLAYWRIGHT_VERSION,
+  });
   const store =
     deps.store ?? openSqliteStore({ path: path.join(config.dataDir, 'ozgwatch.db'), logger });
 
@@ -72,6 +79,15 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     name: 'metrics',
     record: (probe, result) => metrics.record(probe, result),
   };
+  // Chromium starts with the first journey, never for a daemon that has none.
+  const browser = new BrowserHost({
+    ...config.browser,
+    logger: logger.child({ component: 'browser' }),
+    onRestart: (reason) => metrics.browserRestarted(reason),
+    onContexts: (n) => metrics.setBrowserContexts(n),
+    onLaunch: (version) => metrics.setBrowserVersion(version),
+  });
+  const artifacts = new ArtifactStore(path.join(config.dataDir, 'artifacts'));
   const runner = new Runner({
     checkerFor,
     clock,
@@ -81,13 +97,18 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     flap,
     sinks: [storeSink, metricsSink],
     maintenance: () => current?.maintenance,
+    browser,
+    artifacts,
   });
 
   const globalPool = new Pool('global', config.concurrency.global);
   const kindPools = new Map(
     checkers.map((c) => [
       c.kind,
-      new Pool(c.pool, config.concurrency.kinds[c.kind] ?? config.concurrency.global),
+      new Pool(
+        c.pool,
+        config.concurrency.kinds[c.kind] ?? c.concurrency ?? config.concurrency.global,
+      ),
     ]),
   );
   const stopRuns = new AbortController();
@@ -183,6 +204,10 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       .prune(clock.now() - config.store.retention)
       .then((n) => n > 0 && logger.info({ deleted: n }, 'retention: old runs deleted'))
       .catch((error: unknown) => logger.error({ err: error }, 'retention failed'));
+    artifacts
+      .prune(clock.now() - config.artifacts.retention)
+      .then((n) => n > 0 && logger.info({ deleted: n }, 'retention: old evidence deleted'))
+      .catch((error: unknown) => logger.error({ err: error }, 'artifact retention failed'));
   }, 3_600_000);
   pruneTimer.unref();
 
@@ -209,6 +234,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
         // Aborted runs still produce (and store) a result.
         await settled;
       }
+      await browser.close();
       await server.close();
       await store.close();
       logger.info('stopped');

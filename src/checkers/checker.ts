@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Outcome } from '../results/result.ts';
+import type { RunArtifacts } from '../runner/artifacts.ts';
+import type { BrowserHost } from '../runner/browser-host.ts';
 import type { HostLimiter } from '../runner/host-limiter.ts';
 
 /** Everything a checker may use. It never sees the store, metrics, scheduler or server. */
@@ -15,6 +17,10 @@ export interface CheckContext {
   hosts: HostLimiter;
   /** Epoch milliseconds; injectable for tests. */
   now: () => number;
+  /** The daemon's browser, for kinds that lease a context; absent where no browser is set up. */
+  browser?: BrowserHost;
+  /** Where this run keeps its evidence files. */
+  artifacts?: RunArtifacts;
 }
 
 /**
@@ -27,5 +33,7 @@ export interface Checker<Spec = unknown> {
   spec: z.ZodType<Spec>;
   /** Concurrency pool the runs of this kind draw from. */
   pool: string;
+  /** Runs of this kind in flight at once unless `concurrency.kinds` says otherwise; unset = the global limit. */
+  concurrency?: number;
   check(ctx: CheckContext, spec: Spec): Promise<Outcome>;
 }

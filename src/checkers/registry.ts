@@ -1,8 +1,9 @@
 import type { Checker } from './checker.ts';
+import { browserChecker } from './browser/check.ts';
 import { httpChecker } from './http/check.ts';
 
 /** Every kind of probe ozgwatch knows. One line per kind. */
-export const checkers: readonly Checker<unknown>[] = [httpChecker];
+export const checkers: readonly Checker<unknown>[] = [httpChecker, browserChecker];
 
 export function checkerFor(kind: string): Checker<unknown> | undefined {
   return checkers.find((c) => c.kind === kind);

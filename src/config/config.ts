@@ -51,6 +51,24 @@ export const configSchema = z.strictObject({
       format: z.enum(['json', 'pretty']).default('json'),
     })
     .default({ level: 'info', format: 'json' }),
+  browser: z
+    .strictObject({
+      /** A Chromium binary. Unset: Playwright's browser, or a system Chromium when that is not installed. */
+      executablePath: z.string().min(1).optional(),
+      /** Extra Chromium flags. */
+      args: z.array(z.string()).default([]),
+      /** Replace the browser after this many journeys. @default 500 */
+      restartAfterRuns: z.number().int().min(1).default(500),
+      /** Replace the browser when all its processes together hold more RSS than this (MiB). @default 1500 */
+      memoryLimitMb: z.number().int().min(100).default(1500),
+    })
+    .default({ args: [], restartAfterRuns: 500, memoryLimitMb: 1500 }),
+  artifacts: z
+    .strictObject({
+      /** Evidence of failed runs (screenshot, HTML, trace) is deleted after this; the newest of each probe stays. @default 14d */
+      retention: durationMs.default(14 * 86_400_000),
+    })
+    .default({ retention: 14 * 86_400_000 }),
   /** How long runs in flight may take to finish on SIGTERM before they are aborted. @default 10s */
   shutdownGrace: durationMs.default(10_000),
   /** Watch the probes folder and reload on change (SIGHUP always reloads). @default true */
@@ -69,6 +87,7 @@ export const ENV_VARS: Record<string, (string | number)[]> = {
   OZGWATCH_CONTACT: ['contact'],
   OZGWATCH_LOG_LEVEL: ['log', 'level'],
   OZGWATCH_LOG_FORMAT: ['log', 'format'],
+  OZGWATCH_BROWSER_PATH: ['browser', 'executablePath'],
 };
 
 export class ConfigError extends Error {}

@@ -13,6 +13,8 @@ export interface MetricsOptions {
   now?: () => number;
   /** Register prom-client's default process metrics in the registry. @default true */
   processMetrics?: boolean;
+  /** Playwright's version, for `ozgwatch_build_info`. @default '' */
+  playwrightVersion?: string;
 }
 
 /**
@@ -43,6 +45,11 @@ export interface Metrics {
   setStorePending(n: number): void;
   /** The store's running total of dropped results ({@link SqliteStore.dropped}). */
   setStoreDropped(total: number): void;
+  /** The browser was replaced (`crash`, `runs`, `memory`). */
+  browserRestarted(reason: string): void;
+  setBrowserContexts(n: number): void;
+  /** Chromium's version, known after the first launch; goes into `ozgwatch_build_info`. */
+  setBrowserVersion(version: string): void;
   /** The full text exposition: per-probe series, then the registry's metrics. */
   render(): Promise<string>;
   /** {@link render}'s text in pieces of about 64 KiB, for a server that streams it. */
@@ -72,9 +79,19 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const build = new Gauge(base(catalogue.buildInfo, registry));
   const pending = new Gauge(base(catalogue.storePendingWrites, registry));
   const dropped = new Counter(base(catalogue.storeDroppedWrites, registry));
+  const contexts = new Gauge(base(catalogue.browserContexts, registry));
+  const restarts = new Counter(base(catalogue.browserRestarts, registry));
   let droppedSoFar = 0;
 
-  build.set({ version: options.version, node_version: process.versions.node }, 1);
+  const buildLabels = {
+    version: options.version,
+    node_version: process.versions.node,
+    playwright_version: options.playwrightVersion ?? '',
+    browser_version: '',
+  };
+  build.set(buildLabels, 1);
+  for (const reason of ['crash', 'runs', 'memory']) restarts.inc({ reason }, 0);
+  contexts.set(0);
   // Known reasons start at 0, so the first skip shows up in increase().
   for (const reason of SKIP_REASONS) skipped.inc({ reason }, 0);
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
@@ -111,6 +128,18 @@ export function createMetrics(options: MetricsOptions): Metrics {
     setStoreDropped(total) {
       if (total > droppedSoFar) dropped.inc(total - droppedSoFar);
       droppedSoFar = Math.max(droppedSoFar, total);
+    },
+    browserRestarted(reason) {
+      restarts.inc({ reason });
+    },
+    setBrowserContexts(n) {
+      contexts.set(n);
+    },
+    setBrowserVersion(version) {
+      if (buildLabels.browser_version === version) return;
+      build.remove(buildLabels);
+      buildLabels.browser_version = version;
+      build.set(buildLabels, 1);
     },
     async render() {
       // Probe series first: they are what people look for.

@@ -120,6 +120,10 @@ interface LastRun {
   httpVersion: number | undefined;
   phases: HttpPhases | undefined;
   certExpiry: number | undefined;
+  /** Steps that ran (not skipped), in order. */
+  steps: { name: string; duration: number; success: number }[] | undefined;
+  failedStep: string | undefined;
+  vitals: { ttfb?: number; fcp?: number; lcp?: number; cls?: number } | undefined;
 }
 
 interface Entry {
@@ -150,6 +154,12 @@ const INTERVAL = index(catalogue.intervalSeconds);
 const STATUS = index(catalogue.probeStatus);
 const MAINTENANCE_FLAG = index(catalogue.probeMaintenance);
 const INFO = index(catalogue.probeInfo);
+const STEP_DURATION = index(catalogue.journeyStepDuration);
+const STEP_SUCCESS = index(catalogue.journeyStepSuccess);
+const FAILED_STEP = index(catalogue.journeyFailedStep);
+const VITAL_SECONDS = index(catalogue.webVitalSeconds);
+const VITAL_CLS = index(catalogue.webVitalCls);
+const VITALS = ['ttfb', 'fcp', 'lcp'] as const;
 
 const HEADERS = PROBE_METRICS.map(familyHeader);
 const MAINTENANCE = RUN_RESULTS.indexOf('maintenance');
@@ -173,7 +183,30 @@ function lastOf(result: Result): LastRun {
     httpVersion: Number.isFinite(version) && version > 0 ? version : undefined,
     phases: result.phases ? { ...result.phases } : undefined,
     certExpiry: result.tls ? result.tls.earliestExpiry / 1000 : undefined,
+    steps: result.steps
+      ?.filter((st) => st.status !== 'skipped')
+      .map((st) => ({
+        name: st.name,
+        duration: st.duration,
+        success: st.status === 'pass' ? 1 : 0,
+      })),
+    failedStep: result.steps?.find((st) => st.status === 'fail')?.name,
+    vitals: worstVitals(result),
   };
+}
+
+/** The largest value of each vital over the pages a journey visited. */
+function worstVitals(result: Result): LastRun['vitals'] {
+  if (!result.vitals || result.vitals.length === 0) return undefined;
+  const worst: NonNullable<LastRun['vitals']> = {};
+  for (const page of result.vitals) {
+    for (const key of [...VITALS, 'cls'] as const) {
+      const value = page[key];
+      if (value !== undefined && (worst[key] === undefined || value > worst[key]))
+        worst[key] = value;
+    }
+  }
+  return worst;
 }
 
 /** A single-sample family line, or `''` when there is no value. */
@@ -231,6 +264,37 @@ function renderLast(entry: Entry, prev?: LastRun): void {
     }
   }
   lines[HTTP_PHASE] = flat(phases);
+  renderJourney(entry);
+}
+
+/** Journey families: per declared step, the failed step, and the worst web vitals. */
+function renderJourney(entry: Entry): void {
+  const { last, labels, lines } = entry;
+  if (last === undefined) return;
+  let durations = '';
+  let successes = '';
+  for (const step of last.steps ?? []) {
+    const stepLabels = `${labels},${labelPairs([['step', step.name]])}`;
+    durations += `${catalogue.journeyStepDuration.name}{${stepLabels}} ${formatValue(step.duration)}\n`;
+    successes += `${catalogue.journeyStepSuccess.name}{${stepLabels}} ${step.success}\n`;
+  }
+  lines[STEP_DURATION] = flat(durations);
+  lines[STEP_SUCCESS] = flat(successes);
+  lines[FAILED_STEP] =
+    last.failedStep === undefined
+      ? ''
+      : flat(
+          `${catalogue.journeyFailedStep.name}{${labels},${labelPairs([['step', last.failedStep]])}} 1\n`,
+        );
+  let vitals = '';
+  for (const vital of VITALS) {
+    const value = last.vitals?.[vital];
+    if (value !== undefined) {
+      vitals += `${catalogue.webVitalSeconds.name}{${labels},vital="${vital}"} ${formatValue(value)}\n`;
+    }
+  }
+  lines[VITAL_SECONDS] = flat(vitals);
+  lines[VITAL_CLS] = line(catalogue.webVitalCls, labels, last.vitals?.cls);
 }
 
 function renderRuns(entry: Entry): void {

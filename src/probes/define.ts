@@ -1,3 +1,4 @@
+import type { BrowserSpecInput, JourneyFunction } from '../checkers/browser/spec.ts';
 import type { HttpSpecInput } from '../checkers/http/spec.ts';
 import type { ProbeInput } from './schema.ts';
 
@@ -6,8 +7,18 @@ type Common = Omit<ProbeInput, 'kind'>;
 /** An HTTP availability probe, as written in a `*.probe.ts` file. */
 export type HttpProbeInput = Common & { kind: 'http'; http: HttpSpecInput };
 
+/**
+ * A browser journey. In TypeScript the journey is a function (`journey`, at the top
+ * level or under `browser`); `browser` holds the other settings.
+ */
+export type BrowserProbeInput = Common & {
+  kind: 'browser';
+  journey?: JourneyFunction;
+  browser?: Omit<BrowserSpecInput, 'journey'> & { journey?: JourneyFunction };
+};
+
 /** Every kind of probe a user can write. */
-export type AnyProbeInput = HttpProbeInput;
+export type AnyProbeInput = HttpProbeInput | BrowserProbeInput;
 
 /**
  * Declares a probe in TypeScript, with types and editor help for every field.

@@ -67,7 +67,22 @@ const probeFileSchema = z.strictObject({
 const defaultsFileSchema = z.strictObject({
   defaults: z.record(z.string(), z.unknown()).default({}),
   maintenance: z.array(z.unknown()).default([]),
+  /** Shared browser steps by name, used in journeys as `- use: <name>`. */
+  steps: z
+    .record(
+      z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and -'),
+      z.array(z.unknown()).min(1),
+    )
+    .default({}),
 });
+
+/** Shared steps ride along with a folder's defaults, out of reach of the merge into probes. */
+const SHARED_STEPS = Symbol('sharedSteps');
+type Defaults = Record<string, unknown> & { [SHARED_STEPS]?: Record<string, unknown[]> };
+
+function sharedStepsOf(defaults: Defaults): Record<string, unknown[]> {
+  return defaults[SHARED_STEPS] ?? {};
+}
 
 export async function loadProbes(root: string): Promise<ProbeSet> {
   const set: ProbeSet = { probes: [], maintenance: [], diagnostics: [], files: [] };
@@ -102,7 +117,9 @@ async function loadFolder(
     const file = path.join(rel, DEFAULTS_FILE);
     set.files.push(file);
     const own = await readDefaultsFile(root, file, set);
-    defaults = mergeDefaults(inherited, own);
+    const merged: Defaults = mergeDefaults(inherited, own.defaults);
+    merged[SHARED_STEPS] = { ...sharedStepsOf(inherited), ...own.steps };
+    defaults = merged;
   }
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
@@ -178,17 +195,18 @@ async function readDefaultsFile(
   root: string,
   file: string,
   set: ProbeSet,
-): Promise<Record<string, unknown>> {
+): Promise<{ defaults: Record<string, unknown>; steps: Record<string, unknown[]> }> {
+  const none = { defaults: {}, steps: {} };
   const source = await parseYamlFile(root, file, set);
-  if (!source) return {};
+  if (!source) return none;
   const data = toData(source, set) ?? {};
   const parsed = defaultsFileSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     pushIssues(set, source, [], parsed.error.issues);
-    return {};
+    return none;
   }
   readSelectorWindows(set, source, parsed.data.maintenance);
-  return parsed.data.defaults;
+  return { defaults: parsed.data.defaults, steps: parsed.data.steps };
 }
 
 async function readYamlProbeFile(
@@ -300,7 +318,10 @@ function addProbe(
   defaults: Record<string, unknown>,
   targetIndex: number | undefined,
 ): void {
-  const withDefaults = mergeDefaults(defaultsForKind(defaults, input.kind), input);
+  const withDefaults = mergeDefaults(
+    defaultsForKind(defaults, input.kind),
+    input.kind === 'browser' ? normaliseJourney(input, sharedStepsOf(defaults)) : input,
+  );
   const parsed = probeSchema.safeParse(withDefaults, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -317,6 +338,33 @@ function addProbe(
       file: origin.source?.file ?? origin.file ?? '',
       ...(where.line !== undefined ? { line: where.line } : {}),
     },
+  });
+}
+
+/**
+ * Browser probes: a TypeScript `journey` at the top level moves under `browser`, and
+ * `- use: <name>` steps are replaced by the shared steps of that name (nested uses too).
+ */
+function normaliseJourney(
+  input: Record<string, unknown>,
+  shared: Record<string, unknown[]>,
+): Record<string, unknown> {
+  const { journey, ...rest } = input;
+  const browser = isPlainObject(rest.browser) ? { ...rest.browser } : {};
+  if (journey !== undefined) browser.journey = journey;
+  if (Array.isArray(browser.steps)) browser.steps = expandUses(browser.steps, shared, 0);
+  return journey !== undefined || Array.isArray(browser.steps) ? { ...rest, browser } : input;
+}
+
+function expandUses(steps: unknown[], shared: Record<string, unknown[]>, depth: number): unknown[] {
+  return steps.flatMap((step) => {
+    if (!isPlainObject(step) || typeof step.use !== 'string' || Object.keys(step).length !== 1) {
+      return [step];
+    }
+    const named = shared[step.use];
+    // Unknown names stay, so that validation reports them where they are written.
+    if (named === undefined || depth >= 5) return [step];
+    return expandUses(named, shared, depth + 1);
   });
 }
 

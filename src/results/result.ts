@@ -27,6 +27,12 @@ export type ReasonCode =
   | 'cert_expiring'
   | 'cert_invalid'
   | 'slow'
+  | 'selector_missing'
+  | 'not_actionable'
+  | 'navigation_timeout'
+  | 'request_blocked'
+  | 'js_error'
+  | 'browser_crash'
   | 'aborted'
   | 'internal';
 
@@ -83,6 +89,52 @@ export interface TlsDetails {
   cipher?: string;
 }
 
+/** One step of a browser journey. */
+export interface StepResult {
+  /** The declared name (a metric label): given in the probe, or `<position>-<action>`. */
+  name: string;
+  action: string;
+  status: 'pass' | 'fail' | 'skipped';
+  /** Seconds. */
+  duration: number;
+  /** Page URL when the step ended. */
+  url?: string;
+  /** Status of the main document, for steps that navigated. */
+  httpStatus?: number;
+  consoleErrors: string[];
+  /** Uncaught JavaScript errors of the page during the step. */
+  pageErrors: string[];
+  failedRequests: number;
+  /** The failed expectation, with what was seen. */
+  assertion?: Assertion;
+  error?: string;
+}
+
+/** A request the journey wanted to send but the guard stopped (it would change state). */
+export interface BlockedRequest {
+  method: string;
+  url: string;
+  step: string;
+}
+
+/** Core Web Vitals of one visited page, as the browser reported them. Seconds, CLS unitless. */
+export interface PageVitals {
+  url: string;
+  ttfb?: number;
+  fcp?: number;
+  lcp?: number;
+  cls?: number;
+}
+
+/** A file kept as evidence of a run (screenshot, page HTML, trace, download). */
+export interface Artifact {
+  /** File name inside the run's artifact folder. */
+  name: string;
+  kind: 'screenshot' | 'html' | 'trace' | 'download';
+  contentType: string;
+  bytes: number;
+}
+
 /**
  * What a checker returns. Identity, timing of the whole run, retries and
  * flap damping are the runner's business, not the checker's.
@@ -96,6 +148,10 @@ export interface Outcome {
   phases?: HttpPhases;
   http?: HttpDetails;
   tls?: TlsDetails;
+  steps?: StepResult[];
+  blockedRequests?: BlockedRequest[];
+  vitals?: PageVitals[];
+  artifacts?: Artifact[];
 }
 
 export interface Result extends Outcome {

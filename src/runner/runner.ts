@@ -5,6 +5,8 @@ import type { Probe } from '../probes/schema.ts';
 import { specOf } from '../probes/schema.ts';
 import type { Outcome, Result } from '../results/result.ts';
 import type { Clock } from '../scheduler/clock.ts';
+import type { ArtifactStore } from './artifacts.ts';
+import type { BrowserHost } from './browser-host.ts';
 import type { FlapDamper } from './flap-damper.ts';
 import type { HostLimiter } from './host-limiter.ts';
 import type { MaintenanceCalendar } from './maintenance.ts';
@@ -25,6 +27,10 @@ export interface RunnerOptions {
   sinks: readonly ResultSink[];
   /** Current maintenance calendar; a function because reloads replace it. */
   maintenance: () => MaintenanceCalendar | undefined;
+  /** The daemon's browser, for browser journeys. */
+  browser?: BrowserHost;
+  /** Where runs keep evidence files. */
+  artifacts?: ArtifactStore;
 }
 
 /**
@@ -68,6 +74,8 @@ export class Runner {
         userAgent: this.#o.userAgent,
         hosts: this.#o.hosts,
         now: () => clock.now(),
+        ...(this.#o.browser ? { browser: this.#o.browser } : {}),
+        ...(this.#o.artifacts ? { artifacts: this.#o.artifacts.forRun(probe.id, runId) } : {}),
       };
       for (;;) {
         attempts++;

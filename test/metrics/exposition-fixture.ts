@@ -1,5 +1,7 @@
 import type { Metrics } from '../../src/metrics/metrics.ts';
 import { DEFAULT_METRIC_GROUPS } from '../../src/metrics/catalogue.ts';
+import { probeSchema, type Probe } from '../../src/probes/schema.ts';
+import type { Result } from '../../src/results/result.ts';
 import { buildMetrics, failedResult, NOW, probe, result, samples } from './helpers.ts';
 
 /**
@@ -22,16 +24,74 @@ export function fixtureMetrics(): Metrics {
     every: '5m',
     labels: { service: 'service-bw', county: 'land-bw' },
   });
-  metrics.setProbes([ok, down, maint]);
+  const journey = probeSchema.parse({
+    id: 'wohngeld-journey',
+    name: 'Wohngeld online beantragen',
+    kind: 'browser',
+    every: '15m',
+    labels: { service: 'wohngeld', county: 'ludwigsburg' },
+    browser: { steps: [{ goto: 'https://example.de/wohngeld' }] },
+  });
+  metrics.setProbes([ok, down, maint, journey]);
   metrics.record(ok, result(ok));
   metrics.record(down, failedResult(down));
   metrics.record(maint, result(maint, { maintenance: true }));
+  metrics.record(journey, journeyResult(journey));
+  metrics.setBrowserVersion('156.0.8078.73');
+  metrics.setBrowserContexts(1);
+  metrics.browserRestarted('crash');
   metrics.runStarted('http');
   metrics.runSkipped('overlap');
   metrics.observeSchedulerLag(0.004);
   metrics.configReloaded(true, NOW);
   metrics.setStorePending(0);
   return metrics;
+}
+
+/** A journey that opened the start page, then failed at the button whose label changed. */
+function journeyResult(p: Probe): Result {
+  const { phases: _phases, http: _http, tls: _tls, ...base } = result(p);
+  return {
+    ...base,
+    kind: 'browser',
+    status: 'fail',
+    reportedStatus: 'fail',
+    reason: 'selector_missing',
+    message: 'step "antrag-oeffnen": no link "Online beantragen"',
+    steps: [
+      {
+        name: 'start',
+        action: 'goto',
+        status: 'pass',
+        duration: 0.8,
+        consoleErrors: [],
+        pageErrors: [],
+        failedRequests: 0,
+      },
+      {
+        name: 'antrag-oeffnen',
+        action: 'click',
+        status: 'fail',
+        duration: 10,
+        consoleErrors: [],
+        pageErrors: [],
+        failedRequests: 0,
+      },
+      {
+        name: 'weiter',
+        action: 'click',
+        status: 'skipped',
+        duration: 0,
+        consoleErrors: [],
+        pageErrors: [],
+        failedRequests: 0,
+      },
+    ],
+    vitals: [
+      { url: 'https://example.de/wohngeld', ttfb: 0.12, fcp: 0.4, lcp: 1.1, cls: 0.02 },
+      { url: 'https://example.de/wohngeld/antrag', ttfb: 0.3, fcp: 0.5, lcp: 0.9, cls: 0.15 },
+    ],
+  };
 }
 
 /** Whether a family is one of prom-client's default process metrics. */

@@ -1,6 +1,7 @@
 import { register as globalRegistry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { escapeLabelValue, formatValue } from '../../src/metrics/exposition.ts';
+import { fixtureMetrics } from './exposition-fixture.ts';
 import {
   buildMetrics,
   failedResult,
@@ -198,6 +199,29 @@ describe('metrics: per-probe series', () => {
     expect(samples(text).find((s) => s.name === 'ozgwatch_probe_info')?.labels.name).toBe(
       'Kfz "Zulassung" C:\\Amt\nzweite Zeile',
     );
+  });
+});
+
+describe('metrics: browser journeys', () => {
+  it('exports each run step, the failed step and the worst vitals of the pages', async () => {
+    const text = await fixtureMetrics().render();
+    const j = { probe: 'wohngeld-journey', service: 'wohngeld', county: 'ludwigsburg' };
+    expect(valueOf(text, 'ozgwatch_journey_step_success', { ...j, step: 'start' })).toBe(1);
+    expect(valueOf(text, 'ozgwatch_journey_step_success', { ...j, step: 'antrag-oeffnen' })).toBe(
+      0,
+    );
+    expect(valueOf(text, 'ozgwatch_journey_step_duration_seconds', { ...j, step: 'start' })).toBe(
+      0.8,
+    );
+    // A skipped step has no series: it did not run.
+    expect(has(text, 'ozgwatch_journey_step_success', { ...j, step: 'weiter' })).toBe(false);
+    expect(
+      valueOf(text, 'ozgwatch_journey_failed_step_info', { ...j, step: 'antrag-oeffnen' }),
+    ).toBe(1);
+    expect(valueOf(text, 'ozgwatch_web_vital_seconds', { ...j, vital: 'lcp' })).toBe(1.1);
+    expect(valueOf(text, 'ozgwatch_web_vital_seconds', { ...j, vital: 'ttfb' })).toBe(0.3);
+    expect(valueOf(text, 'ozgwatch_web_vital_cls', j)).toBe(0.15);
+    expect(valueOf(text, 'ozgwatch_build_info', { browser_version: '156.0.8078.73' })).toBe(1);
   });
 });
 

@@ -1,0 +1,428 @@
+import { readFile, rm } from 'node:fs/promises';
+import type { BrowserContext, Page } from 'playwright';
+import type {
+  Artifact,
+  Outcome,
+  PageVitals,
+  ReasonCode,
+  StepResult,
+} from '../../results/result.ts';
+import type { BrowserLease } from '../../runner/browser-host.ts';
+import type { CheckContext } from '../checker.ts';
+import { installGuard, type Guard } from './guard.ts';
+import { describeTarget, locate } from './locate.ts';
+import { Secrets } from './secrets.ts';
+import type { BrowserSpec, Step } from './spec.ts';
+import { AssertionFailure, HttpStatusFailure, runStep, type StepEnv } from './steps.ts';
+import { readVitals, VITALS_INIT_SCRIPT } from './vitals.ts';
+
+interface Failure {
+  reason: ReasonCode;
+  message: string;
+}
+
+/** Thrown by `step()` of a TypeScript journey after the step was recorded as failed. */
+class StepFailed extends Error {
+  readonly failure: Failure;
+  constructor(failure: Failure) {
+    super(failure.message);
+    this.failure = failure;
+  }
+}
+
+/**
+ * One browser journey: a fresh context of the daemon's Chromium, every request
+ * guarded, each step timed and attributed; on failure a screenshot, the page HTML and
+ * a Playwright trace are kept as evidence, with secrets removed from all of them.
+ */
+export async function checkBrowser(ctx: CheckContext, spec: BrowserSpec): Promise<Outcome> {
+  const started = performance.now();
+  if (!ctx.browser) {
+    return {
+      status: 'error',
+      reason: 'internal',
+      message: 'no browser configured',
+      assertions: [],
+    };
+  }
+  const secrets = new Secrets();
+  let lease: BrowserLease;
+  try {
+    lease = await ctx.browser.lease({
+      userAgent: ctx.userAgent,
+      locale: spec.locale,
+      viewport: spec.viewport,
+      acceptDownloads: true,
+      serviceWorkers: 'block',
+    });
+  } catch (error) {
+    return {
+      status: 'error',
+      reason: 'internal',
+      message: `browser could not start: ${firstLine(error)}`,
+      assertions: [],
+    };
+  }
+  const run = new JourneyRun(ctx, spec, lease, secrets);
+  const closeOnAbort = (): void => void lease.context.close().catch(() => undefined);
+  ctx.signal.addEventListener('abort', closeOnAbort, { once: true });
+  try {
+    const failure = await run.execute();
+    const outcome = await run.finish(failure, (performance.now() - started) / 1000);
+    return secrets.redactValue(outcome);
+  } finally {
+    ctx.signal.removeEventListener('abort', closeOnAbort);
+    await lease.release();
+  }
+}
+
+class JourneyRun {
+  readonly #ctx: CheckContext;
+  readonly #spec: BrowserSpec;
+  readonly #lease: BrowserLease;
+  readonly #secrets: Secrets;
+  readonly steps: StepResult[] = [];
+  readonly artifacts: Artifact[] = [];
+  readonly vitals = new Map<string, PageVitals>();
+  readonly scans: StepEnv['scans'] = [];
+  readonly secretFields: StepEnv['secretFields'] = [];
+  #guard: Guard | undefined;
+  #page: Page | undefined;
+  #current: StepResult | undefined;
+  #pageCrashed = false;
+  #traced = false;
+
+  constructor(ctx: CheckContext, spec: BrowserSpec, lease: BrowserLease, secrets: Secrets) {
+    this.#ctx = ctx;
+    this.#spec = spec;
+    this.#lease = lease;
+    this.#secrets = secrets;
+  }
+
+  get #context(): BrowserContext {
+    return this.#lease.context;
+  }
+
+  /** Runs the journey; returns the failure that ended it, if any. */
+  async execute(): Promise<Failure | undefined> {
+    try {
+      this.#guard = await installGuard(
+        this.#context,
+        this.#spec.allowRequests,
+        this.#ctx.hosts,
+        this.#ctx.signal,
+      );
+      await this.#context.addInitScript(VITALS_INIT_SCRIPT);
+      // A screencast would show a secret typed into a text field; without one the trace
+      // still has actions, DOM snapshots (redacted) and network.
+      await this.#context.tracing.start({
+        screenshots: !this.#mayUseSecrets(),
+        snapshots: true,
+      });
+      this.#traced = true;
+      this.#page = await this.#context.newPage();
+      this.#listen(this.#page);
+      if (this.#spec.steps) await this.#runDeclared(this.#spec.steps, this.#page);
+      else await this.#runFunction(this.#page);
+      return undefined;
+    } catch (error) {
+      if (error instanceof StepFailed) return error.failure;
+      return this.#classify(error, undefined);
+    }
+  }
+
+  #mayUseSecrets(): boolean {
+    return this.#spec.journey !== undefined || JSON.stringify(this.#spec.steps).includes('${env:');
+  }
+
+  #listen(page: Page): void {
+    page.on('console', (message) => {
+      if (message.type() === 'error')
+        this.#current?.consoleErrors.push(message.text().slice(0, 500));
+    });
+    page.on('pageerror', (error) => {
+      this.#current?.pageErrors.push(`${error.name}: ${error.message}`.slice(0, 500));
+    });
+    page.on('requestfailed', () => {
+      if (this.#current) this.#current.failedRequests++;
+    });
+    page.on('crash', () => {
+      this.#pageCrashed = true;
+    });
+    page.on('download', (download) => {
+      const artifacts = this.#ctx.artifacts;
+      if (!artifacts) return void download.cancel().catch(() => undefined);
+      const name = `download-${this.artifacts.length + 1}${extension(download.suggestedFilename())}`;
+      void artifacts
+        .path(name)
+        .then((file) => download.saveAs(file))
+        .then(() => artifacts.describe(name, 'download', 'application/octet-stream'))
+        .then((artifact) => this.artifacts.push(artifact))
+        .catch(() => undefined);
+    });
+  }
+
+  async #runDeclared(steps: readonly Step[], page: Page): Promise<void> {
+    for (const [i, step] of steps.entries()) {
+      await this.#step(
+        step.name,
+        step.action,
+        async () => {
+          const status = await runStep(step, {
+            page,
+            timeout: step.timeout ?? this.#spec.stepTimeout,
+            secrets: this.#secrets,
+            ...(this.#ctx.artifacts ? { artifacts: this.#ctx.artifacts } : {}),
+            secretFields: this.secretFields,
+            onArtifact: (a) => this.artifacts.push(a),
+            scans: this.scans,
+          });
+          return status;
+        },
+        step,
+      ).catch((error: unknown) => {
+        for (const rest of steps.slice(i + 1)) {
+          this.steps.push(emptyStep(rest.name, rest.action, 'skipped'));
+        }
+        throw error;
+      });
+    }
+  }
+
+  async #runFunction(page: Page): Promise<void> {
+    const journey = this.#spec.journey;
+    if (!journey) return;
+    page.setDefaultTimeout(this.#spec.stepTimeout);
+    await journey({
+      page,
+      secret: (name) => this.#secrets.get(name),
+      step: (name, fn) => this.#step(name, 'step', fn),
+    });
+  }
+
+  /** Times one step, records it, and turns its error into the run's failure. */
+  async #step<T>(name: string, action: string, fn: () => Promise<T>, declared?: Step): Promise<T> {
+    const result = emptyStep(name, action, 'pass');
+    this.#current = result;
+    if (this.#guard) this.#guard.step = name;
+    this.steps.push(result);
+    const t0 = performance.now();
+    try {
+      const value = await fn();
+      if (typeof value === 'number' && action === 'goto') result.httpStatus = value;
+      result.duration = (performance.now() - t0) / 1000;
+      result.url = this.#page?.url() ?? '';
+      await this.#collectVitals();
+      return value;
+    } catch (error) {
+      result.duration = (performance.now() - t0) / 1000;
+      result.status = 'fail';
+      result.url = this.#page?.url() ?? '';
+      if (error instanceof AssertionFailure) result.assertion = error.assertion;
+      if (error instanceof HttpStatusFailure) result.httpStatus = error.status;
+      result.error = firstLine(error);
+      throw new StepFailed(await this.#classify(error, declared));
+    }
+  }
+
+  async #collectVitals(): Promise<void> {
+    if (!this.#page) return;
+    const vitals = await readVitals(this.#page);
+    if (vitals) this.vitals.set(vitals.url, vitals);
+  }
+
+  /** Why the run failed, in the terms of the reason codes. The order of the checks matters. */
+  async #classify(error: unknown, step: Step | undefined): Promise<Failure> {
+    const message = firstLine(error);
+    const stepName = this.#current?.name ?? '';
+    if (this.#ctx.signal.aborted) {
+      const timedOut = (this.#ctx.signal.reason as Error | undefined)?.name === 'TimeoutError';
+      return timedOut
+        ? { reason: 'timeout', message: `timeout in step "${stepName}"` }
+        : { reason: 'aborted', message: `run aborted (shutdown) in step "${stepName}"` };
+    }
+    if (
+      this.#pageCrashed ||
+      this.#lease.crashed() ||
+      /Target crashed|browser has been closed|Browser closed|has been disconnected/i.test(message)
+    ) {
+      return { reason: 'browser_crash', message: `browser crashed in step "${stepName}"` };
+    }
+    const recent = this.#recentSteps();
+    const blocked = this.#guard?.blocked.find((b) => recent.has(b.step));
+    if (blocked) {
+      return {
+        reason: 'request_blocked',
+        message: `blocked ${blocked.method} ${blocked.url} in step "${blocked.step}": it would change state (allow it in allowRequests if it is safe)`,
+      };
+    }
+    const pageError = this.steps.filter((s) => recent.has(s.name)).flatMap((s) => s.pageErrors)[0];
+    if (pageError) {
+      return {
+        reason: 'js_error',
+        message: `JavaScript error in step "${stepName}": ${pageError}`,
+      };
+    }
+    if (error instanceof AssertionFailure) return { reason: 'assertion', message: error.message };
+    if (error instanceof HttpStatusFailure) {
+      return { reason: 'http_status', message: `step "${stepName}": ${error.message}` };
+    }
+    const net = /net::(ERR_[A-Z_]+)/.exec(message)?.[1];
+    if (net) return { reason: netReason(net), message: `step "${stepName}": ${net} (${message})` };
+    if ((error as Error | undefined)?.name === 'TimeoutError') {
+      if (step?.action === 'goto' || /page\.goto|waitForNavigation|waitForURL/.test(message)) {
+        return {
+          reason: 'navigation_timeout',
+          message: `step "${stepName}": page did not finish loading in time`,
+        };
+      }
+      if (step && 'value' in step && typeof step.value === 'object' && this.#page) {
+        const target = step.value as Parameters<typeof locate>[1];
+        const count = await locate(this.#page, target)
+          .count()
+          .catch(() => 0);
+        const what = describeTarget(target);
+        if (count === 0) {
+          return {
+            reason: 'selector_missing',
+            message: `step "${stepName}": no ${what} on ${this.#page.url()}`,
+          };
+        }
+        return {
+          reason: 'not_actionable',
+          message: `step "${stepName}": ${what} is there but cannot be used${obstruction(error)}`,
+        };
+      }
+      return { reason: 'timeout', message: `step "${stepName}": ${message}` };
+    }
+    if (/waiting for|locator|strict mode/i.test(message)) {
+      return { reason: 'selector_missing', message: `step "${stepName}": ${message}` };
+    }
+    return { reason: 'assertion', message: `step "${stepName}": ${message}` };
+  }
+
+  /** The failing step and the one before it: a click often breaks only the next step. */
+  #recentSteps(): Set<string> {
+    return new Set(
+      this.steps
+        .filter((s) => s.status !== 'skipped')
+        .slice(-2)
+        .map((s) => s.name),
+    );
+  }
+
+  /** Builds the outcome; on failure keeps screenshot, HTML and trace as evidence. */
+  async finish(failure: Failure | undefined, seconds: number): Promise<Outcome> {
+    await this.#saveEvidence(failure !== undefined);
+    const base = {
+      assertions: this.steps.flatMap((s) => (s.assertion ? [s.assertion] : [])),
+      steps: this.steps,
+      blockedRequests: this.#guard?.blocked ?? [],
+      vitals: [...this.vitals.values()],
+      artifacts: this.artifacts,
+    };
+    if (failure) return { status: 'fail', ...failure, ...base };
+    const degradedAfter = this.#spec.degradedAfter;
+    if (degradedAfter !== undefined && seconds * 1000 > degradedAfter) {
+      return {
+        status: 'degraded',
+        reason: 'slow',
+        message: `slow: ${seconds.toFixed(3)}s > ${degradedAfter / 1000}s (degradedAfter)`,
+        ...base,
+      };
+    }
+    return {
+      status: 'pass',
+      message: `${this.steps.length} step(s) in ${seconds.toFixed(3)}s`,
+      ...base,
+    };
+  }
+
+  async #saveEvidence(failed: boolean): Promise<void> {
+    const artifacts = this.#ctx.artifacts;
+    const page = this.#page;
+    if (failed && artifacts && page && !this.#pageCrashed && !page.isClosed()) {
+      const shot = await page
+        .screenshot({ fullPage: true, timeout: 5000, mask: this.secretFields })
+        .catch(() => undefined);
+      if (shot)
+        this.artifacts.push(await artifacts.write('failure.png', 'screenshot', 'image/png', shot));
+      const html = await page.content().catch(() => undefined);
+      if (html !== undefined) {
+        this.artifacts.push(
+          await artifacts.write(
+            'page.html',
+            'html',
+            'text/html; charset=utf-8',
+            this.#secrets.redact(html),
+          ),
+        );
+      }
+    }
+    if (!this.#traced) return;
+    if (!failed || !artifacts) {
+      await this.#context.tracing.stop().catch(() => undefined);
+      return;
+    }
+    // Written to a scratch name first: the trace is kept only once secrets are out of it.
+    const raw = await artifacts.path('trace.raw');
+    const stopped = await this.#context.tracing
+      .stop({ path: raw })
+      .then(() => true)
+      .catch(() => false);
+    if (!stopped) return;
+    try {
+      const zip = this.#secrets.redactZip(await readFile(raw));
+      this.artifacts.push(await artifacts.write('trace.zip', 'trace', 'application/zip', zip));
+    } finally {
+      await rm(raw, { force: true });
+    }
+  }
+}
+
+function emptyStep(name: string, action: string, status: StepResult['status']): StepResult {
+  return {
+    name,
+    action,
+    status,
+    duration: 0,
+    consoleErrors: [],
+    pageErrors: [],
+    failedRequests: 0,
+  };
+}
+
+function netReason(code: string): ReasonCode {
+  if (code === 'ERR_BLOCKED_BY_CLIENT') return 'request_blocked';
+  if (code === 'ERR_NAME_NOT_RESOLVED') return 'dns';
+  if (code.startsWith('ERR_CERT') || code === 'ERR_SSL_PROTOCOL_ERROR') return 'cert_invalid';
+  if (code === 'ERR_TIMED_OUT') return 'navigation_timeout';
+  if (code === 'ERR_CONNECTION_RESET' || code === 'ERR_EMPTY_RESPONSE') return 'connection_reset';
+  return 'connect';
+}
+
+/** Playwright's call log names what covers an element ("<div …> intercepts pointer events"). */
+function obstruction(error: unknown): string {
+  const log = stripAnsi(String((error as Error).message));
+  const line = /^\s*-?\s*(.*intercepts pointer events)\s*$/m.exec(log)?.[1];
+  if (!line) return '';
+  return ` (${line.length > 300 ? `${line.slice(0, 150)}…${line.slice(-120)}` : line})`;
+}
+
+// Built from a string: a control character in a regex literal reads as a mistake.
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+/** Playwright colours its call log for terminals. */
+function stripAnsi(text: string): string {
+  return text.replace(ANSI_COLOUR, '');
+}
+
+function firstLine(error: unknown): string {
+  const text = stripAnsi(error instanceof Error ? error.message : String(error));
+  return (text.split('\n')[0] ?? '').slice(0, 500);
+}
+
+function extension(filename: string): string {
+  const ext = /\.[a-z0-9]{1,8}$/i.exec(filename)?.[0];
+  return ext ? ext.toLowerCase() : '';
+}

@@ -1,0 +1,95 @@
+import { unzipSync, zipSync } from 'fflate';
+
+const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const MASK = '***';
+
+/**
+ * The secrets one run used (test-account passwords from `${env:NAME}`), and the means to
+ * keep them out of everything the run leaves behind: result, logs, page HTML, trace.
+ * A secret is also looked for in the forms it takes on the way (URL-encoded in a form
+ * body, JSON-escaped in a trace).
+ */
+export class Secrets {
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #values = new Set<string>();
+  #forms: string[] = [];
+
+  constructor(env: NodeJS.ProcessEnv = process.env) {
+    this.#env = env;
+  }
+
+  get used(): boolean {
+    return this.#values.size > 0;
+  }
+
+  /** Replaces `${env:NAME}` references; throws naming the variable when it is not set. */
+  resolve(text: string): string {
+    return text.replace(ENV_REF, (_, name: string) => this.get(name));
+  }
+
+  /** Reads one secret by name. */
+  get(name: string): string {
+    const value = this.#env[name];
+    if (value === undefined || value === '') {
+      throw new Error(`environment variable ${name} is not set (referenced as \${env:${name}})`);
+    }
+    this.#remember(value);
+    return value;
+  }
+
+  #remember(value: string): void {
+    if (this.#values.has(value)) return;
+    this.#values.add(value);
+    const forms = new Set([
+      value,
+      JSON.stringify(value).slice(1, -1),
+      encodeURIComponent(value),
+      encodeURIComponent(value).replace(/%20/g, '+'),
+    ]);
+    // Longest first, so that a form containing another is replaced whole.
+    this.#forms = [...new Set([...this.#forms, ...forms])].sort((a, b) => b.length - a.length);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const form of this.#forms) out = out.split(form).join(MASK);
+    return out;
+  }
+
+  /** A deep copy with every string redacted. */
+  redactValue<T>(value: T): T {
+    if (!this.used) return value;
+    return JSON.parse(this.redact(JSON.stringify(value))) as T;
+  }
+
+  /** Redacts every entry of a zip archive (a Playwright trace) whose bytes hold a secret. */
+  redactZip(zip: Uint8Array): Uint8Array {
+    if (!this.used) return zip;
+    const entries = unzipSync(zip);
+    const needles = this.#forms.map((f) => Buffer.from(f));
+    for (const [name, data] of Object.entries(entries)) {
+      const bytes = Buffer.from(data);
+      if (needles.some((n) => bytes.includes(n))) {
+        entries[name] = new Uint8Array(replaceAll(bytes, needles, Buffer.from(MASK)));
+      }
+    }
+    return zipSync(entries, { level: 6 });
+  }
+}
+
+function replaceAll(bytes: Buffer, needles: Buffer[], mask: Buffer): Buffer {
+  let out = bytes;
+  for (const needle of needles) {
+    const parts: Buffer[] = [];
+    let from = 0;
+    for (let i = out.indexOf(needle); i !== -1; i = out.indexOf(needle, from)) {
+      parts.push(out.subarray(from, i), mask);
+      from = i + needle.length;
+    }
+    if (parts.length > 0) {
+      parts.push(out.subarray(from));
+      out = Buffer.concat(parts);
+    }
+  }
+  return out;
+}

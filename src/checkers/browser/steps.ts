@@ -1,0 +1,173 @@
+import type { Page, Response } from 'playwright';
+import type { Assertion } from '../../results/result.ts';
+import type { RunArtifacts } from '../../runner/artifacts.ts';
+import type { Artifact } from '../../results/result.ts';
+import { describeTarget, locate } from './locate.ts';
+import type { Secrets } from './secrets.ts';
+import { urlMatcher } from './guard.ts';
+import type { Step } from './spec.ts';
+
+/** A step whose expectation did not hold; carries what was seen. */
+export class AssertionFailure extends Error {
+  readonly assertion: Assertion;
+  constructor(assertion: Assertion) {
+    super(assertion.text);
+    this.name = 'AssertionFailure';
+    this.assertion = assertion;
+  }
+}
+
+/** A main-document answer that is an error (404, 500, …). */
+export class HttpStatusFailure extends Error {
+  readonly status: number;
+  constructor(url: string, status: number) {
+    super(`status ${status} for ${url}`);
+    this.name = 'HttpStatusFailure';
+    this.status = status;
+  }
+}
+
+export interface StepEnv {
+  page: Page;
+  timeout: number;
+  secrets: Secrets;
+  artifacts?: RunArtifacts;
+  /** Locators of fields filled with a secret: masked in screenshots. */
+  secretFields: ReturnType<typeof locate>[];
+  onArtifact: (artifact: Artifact) => void;
+  /** Names of checks requested by `scan` steps, for the checkers of later kinds. */
+  scans: { step: string; url: string; checks: string[] }[];
+}
+
+/** Runs one declarative step; returns the main-document status when it navigated. */
+export async function runStep(step: Step, env: StepEnv): Promise<number | undefined> {
+  const { page, timeout, secrets } = env;
+  switch (step.action) {
+    case 'goto': {
+      const { url, waitUntil } =
+        typeof step.value === 'string'
+          ? { url: step.value, waitUntil: 'load' as const }
+          : step.value;
+      const response: Response | null = await page.goto(secrets.resolve(url), {
+        waitUntil,
+        timeout,
+      });
+      const status = response?.status();
+      if (status !== undefined && status >= 400) throw new HttpStatusFailure(page.url(), status);
+      return status;
+    }
+    case 'click':
+      await locate(page, step.value).click({ timeout });
+      return undefined;
+    case 'fill': {
+      const locator = locate(page, step.value);
+      const value = secrets.resolve(step.value.value);
+      if (value !== step.value.value) env.secretFields.push(locator);
+      await locator.fill(value, { timeout });
+      return undefined;
+    }
+    case 'select':
+      await locate(page, step.value).selectOption(secrets.resolve(step.value.value), { timeout });
+      return undefined;
+    case 'check':
+      await locate(page, step.value).setChecked(step.value.checked, { timeout });
+      return undefined;
+    case 'press': {
+      const { key, ...target } = step.value;
+      if (target.role ?? target.text ?? target.label ?? target.placeholder ?? target.css) {
+        await locate(page, { ...target }).press(key, { timeout });
+      } else {
+        await page.keyboard.press(key);
+      }
+      return undefined;
+    }
+    case 'waitFor':
+      await locate(page, step.value).waitFor({ state: step.value.state, timeout });
+      return undefined;
+    case 'expectText':
+      await expectText(page, step.value, timeout);
+      return undefined;
+    case 'expectVisible': {
+      const locator = locate(page, step.value);
+      const ok = await locator
+        .waitFor({ state: 'visible', timeout })
+        .then(() => true)
+        .catch(() => false);
+      if (!ok) {
+        throw new AssertionFailure({
+          name: 'visible',
+          ok: false,
+          text: `${describeTarget(step.value)} is not visible on ${page.url()}`,
+          expected: describeTarget(step.value),
+          actual: { url: page.url(), title: await page.title().catch(() => '') },
+        });
+      }
+      return undefined;
+    }
+    case 'expectUrl': {
+      const matches = urlMatcher(step.value);
+      const ok = await page
+        .waitForURL((u) => matches(u.href), { timeout, waitUntil: 'commit' })
+        .then(() => true)
+        .catch(() => false);
+      if (!ok) {
+        throw new AssertionFailure({
+          name: 'url',
+          ok: false,
+          text: `url ${page.url()} !~ ${step.value}`,
+          expected: step.value,
+          actual: page.url(),
+        });
+      }
+      return undefined;
+    }
+    case 'screenshot': {
+      if (!env.artifacts) return undefined;
+      const name = `${step.value === true ? step.name.replace(/[^a-z0-9-]+/gi, '-').toLowerCase() : step.value}.png`;
+      const data = await page.screenshot({ fullPage: true, timeout, mask: env.secretFields });
+      env.onArtifact(await env.artifacts.write(name, 'screenshot', 'image/png', data));
+      return undefined;
+    }
+    case 'scan':
+      env.scans.push({
+        step: step.name,
+        url: page.url(),
+        checks: step.value === true ? ['all'] : step.value,
+      });
+      return undefined;
+  }
+}
+
+async function expectText(
+  page: Page,
+  value: Extract<Step, { action: 'expectText' }>['value'],
+  timeout: number,
+): Promise<void> {
+  const text = typeof value === 'string' ? value : value.value;
+  const scope = typeof value === 'string' ? page.locator('body') : locate(page, value);
+  const deadline = Date.now() + timeout;
+  let seen: string;
+  for (;;) {
+    seen = await scope.innerText({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => '');
+    if (normalise(seen).includes(normalise(text))) return;
+    if (Date.now() >= deadline) break;
+    await page.waitForTimeout(Math.min(100, Math.max(1, deadline - Date.now())));
+  }
+  const where = typeof value === 'string' ? 'page' : describeTarget(value);
+  throw new AssertionFailure({
+    name: 'text',
+    ok: false,
+    text: `${where} does not contain ${JSON.stringify(text)} on ${page.url()}`,
+    expected: text,
+    actual: { url: page.url(), title: await page.title().catch(() => ''), text: excerpt(seen) },
+  });
+}
+
+function normalise(text: string): string {
+  return text.replace(/\s+/g, ' ');
+}
+
+function excerpt(text: string): string {
+  const flat = normalise(text).trim();
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+}

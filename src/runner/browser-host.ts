@@ -1,0 +1,261 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright';
+import type { Logger } from 'pino';
+
+/** Flags that keep a headless Chromium quiet on a closed network and in a container. */
+export const CHROMIUM_ARGS = [
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
+
+/** Where distributions put Chromium; tried in order when Playwright's own browser is missing. */
+const SYSTEM_CHROMIUM = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
+
+export type RestartReason = 'crash' | 'runs' | 'memory';
+
+export interface BrowserHostOptions {
+  /** A Chromium binary; unset = Playwright's browser, else a system Chromium. */
+  executablePath?: string;
+  /** Extra command-line flags. */
+  args: readonly string[];
+  /** Replace the browser after this many contexts (slow leaks in long-lived browsers). */
+  restartAfterRuns: number;
+  /** Replace the browser when all its processes together hold more than this (MiB). */
+  memoryLimitMb: number;
+  logger: Logger;
+  onRestart?: (reason: RestartReason) => void;
+  onContexts?: (active: number) => void;
+  /** Called with Chromium's version after each launch. */
+  onLaunch?: (version: string) => void;
+}
+
+/** A fresh, isolated context for one run. `release` closes it; always call it in `finally`. */
+export interface BrowserLease {
+  context: BrowserContext;
+  /** Whether the browser of this context died while the context was in use. */
+  crashed(): boolean;
+  release(): Promise<void>;
+}
+
+interface Generation {
+  browser: Browser;
+  contexts: number;
+  served: number;
+  crashed: boolean;
+  retiring: boolean;
+}
+
+/**
+ * One Chromium per daemon, a fresh context per run. The browser is launched on first
+ * use, replaced after a crash, after `restartAfterRuns` contexts or above the memory
+ * ceiling; a retiring browser closes once its last context is released, so a
+ * replacement never cuts a run short.
+ */
+export class BrowserHost {
+  readonly #o: BrowserHostOptions;
+  #current: Promise<Generation> | undefined;
+  #active = 0;
+  #closed = false;
+  #lastMemoryCheck = 0;
+  #version = '';
+  #executable = '';
+
+  constructor(options: BrowserHostOptions) {
+    this.#o = options;
+  }
+
+  /** Chromium's version once launched, e.g. `156.0.8078.73`; '' before. */
+  get browserVersion(): string {
+    return this.#version;
+  }
+
+  get executable(): string {
+    return this.#executable;
+  }
+
+  async lease(options: BrowserContextOptions): Promise<BrowserLease> {
+    if (this.#closed) throw new Error('browser host is closed');
+    let generation = await this.#generation();
+    if (generation.crashed || !generation.browser.isConnected()) {
+      this.#current = undefined;
+      generation = await this.#generation();
+    }
+    const context = await generation.browser.newContext(options);
+    generation.contexts++;
+    generation.served++;
+    this.#setActive(+1);
+    if (generation.served >= this.#o.restartAfterRuns) this.#retire(generation, 'runs');
+    else this.#checkMemory(generation);
+    let released = false;
+    return {
+      context,
+      crashed: () => generation.crashed,
+      release: async () => {
+        if (released) return;
+        released = true;
+        this.#setActive(-1);
+        generation.contexts--;
+        await context.close().catch(() => undefined);
+        if (generation.retiring && generation.contexts === 0) await this.#closeBrowser(generation);
+      },
+    };
+  }
+
+  /** Kills the browser process (tests; a stuck browser). The next lease launches a new one. */
+  async kill(): Promise<void> {
+    const generation = await this.#current;
+    if (!generation) return;
+    const pid = await browserPid(generation.browser);
+    if (pid !== undefined) process.kill(pid, 'SIGKILL');
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const generation = await this.#current?.catch(() => undefined);
+    this.#current = undefined;
+    if (generation) await this.#closeBrowser(generation);
+  }
+
+  #setActive(delta: number): void {
+    this.#active += delta;
+    this.#o.onContexts?.(this.#active);
+  }
+
+  #generation(): Promise<Generation> {
+    this.#current ??= this.#launch().catch((error: unknown) => {
+      this.#current = undefined;
+      throw error;
+    });
+    return this.#current;
+  }
+
+  async #launch(): Promise<Generation> {
+    const { chromium } = await import('playwright');
+    const executablePath = this.#o.executablePath ?? defaultExecutable(chromium.executablePath());
+    const browser = await chromium.launch({
+      ...(executablePath ? { executablePath } : {}),
+      headless: true,
+      args: [...CHROMIUM_ARGS, ...this.#o.args],
+    });
+    this.#version = browser.version();
+    this.#o.onLaunch?.(this.#version);
+    this.#executable = executablePath ?? chromium.executablePath();
+    this.#o.logger.info(
+      { executable: this.#executable, version: this.#version },
+      executablePath ? 'browser launched (system Chromium)' : "browser launched (Playwright's)",
+    );
+    const generation: Generation = {
+      browser,
+      contexts: 0,
+      served: 0,
+      crashed: false,
+      retiring: false,
+    };
+    browser.on('disconnected', () => {
+      if (generation.retiring || this.#closed) return;
+      generation.crashed = true;
+      this.#o.logger.error(
+        { contexts: generation.contexts },
+        'browser crashed; a new one starts with the next run',
+      );
+      this.#o.onRestart?.('crash');
+      if (this.#current !== undefined) {
+        void this.#current.then((g) => {
+          if (g === generation) this.#current = undefined;
+        });
+      }
+    });
+    return generation;
+  }
+
+  #retire(generation: Generation, reason: RestartReason): void {
+    if (generation.retiring) return;
+    generation.retiring = true;
+    this.#current = undefined;
+    this.#o.logger.info({ reason, served: generation.served }, 'replacing the browser');
+    this.#o.onRestart?.(reason);
+  }
+
+  #checkMemory(generation: Generation): void {
+    const now = Date.now();
+    if (now - this.#lastMemoryCheck < 30_000) return;
+    this.#lastMemoryCheck = now;
+    void browserPid(generation.browser).then((pid) => {
+      if (pid === undefined) return;
+      const mb = treeRssBytes(pid) / 2 ** 20;
+      if (mb > this.#o.memoryLimitMb) this.#retire(generation, 'memory');
+    });
+  }
+
+  async #closeBrowser(generation: Generation): Promise<void> {
+    generation.retiring = true;
+    await generation.browser.close().catch(() => undefined);
+  }
+}
+
+/** The PID of the browser process, asked of Chromium itself (Playwright does not expose it). */
+export async function browserPid(browser: Browser): Promise<number | undefined> {
+  try {
+    const session = await browser.newBrowserCDPSession();
+    try {
+      const info = (await session.send('SystemInfo.getProcessInfo')) as {
+        processInfo: { type: string; id: number }[];
+      };
+      return info.processInfo.find((p) => p.type === 'browser')?.id;
+    } finally {
+      await session.detach().catch(() => undefined);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** Playwright's browser when it is installed, else the first system Chromium found. */
+function defaultExecutable(playwrightPath: string): string | undefined {
+  if (playwrightPath && existsSync(playwrightPath)) return undefined;
+  return SYSTEM_CHROMIUM.find((p) => existsSync(p));
+}
+
+/** RSS of a process and all its descendants (Linux /proc); 0 elsewhere. */
+export function treeRssBytes(root: number): number {
+  let children: Map<number, number[]>;
+  try {
+    children = new Map();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const list = children.get(ppid) ?? [];
+        list.push(Number(entry));
+        children.set(ppid, list);
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+  } catch {
+    return 0;
+  }
+  let total = 0;
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.pop() as number;
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      total += Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
+    } catch {
+      continue;
+    }
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}

@@ -1,0 +1,273 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckContext } from '../../../src/checkers/checker.ts';
+import { checkBrowser } from '../../../src/checkers/browser/journey.ts';
+import { browserSpecSchema, type BrowserSpecInput } from '../../../src/checkers/browser/spec.ts';
+import type { Outcome } from '../../../src/results/result.ts';
+import { ArtifactStore } from '../../../src/runner/artifacts.ts';
+import { BrowserHost, type RestartReason } from '../../../src/runner/browser-host.ts';
+import { HostLimiter } from '../../../src/runner/host-limiter.ts';
+import { startPortal, type Portal } from '../../fixtures/county-portal/index.ts';
+
+const USER_AGENT = 'ozgwatch/test (+https://example.org/contact)';
+const SECRET = 'Geheim!Pa$$wort 42';
+process.env.OZGWATCH_TEST_PASSWORD = SECRET;
+
+let portal: Portal;
+let host: BrowserHost;
+let dir: string;
+let artifacts: ArtifactStore;
+const restarts: RestartReason[] = [];
+let runs = 0;
+
+beforeAll(async () => {
+  portal = await startPortal();
+  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-journey-'));
+  artifacts = new ArtifactStore(path.join(dir, 'artifacts'));
+  host = new BrowserHost({
+    // A small renderer heap makes the crash page die in a moment instead of at 4 GB.
+    args: ['--js-flags=--max-old-space-size=64'],
+    restartAfterRuns: 1000,
+    memoryLimitMb: 4000,
+    logger: pino({ level: 'silent' }),
+    onRestart: (reason) => restarts.push(reason),
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await host.close();
+  await portal.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function context(timeoutMs: number): CheckContext {
+  runs++;
+  return {
+    signal: AbortSignal.timeout(timeoutMs),
+    logger: pino({ level: 'silent' }),
+    userAgent: USER_AGENT,
+    hosts: new HostLimiter(2),
+    now: () => Date.now(),
+    browser: host,
+    artifacts: artifacts.forRun('journey', `run-${runs}`),
+  };
+}
+
+function journey(spec: BrowserSpecInput, timeoutMs = 20_000): Promise<Outcome> {
+  return checkBrowser(context(timeoutMs), browserSpecSchema.parse({ stepTimeout: '3s', ...spec }));
+}
+
+const site = (p: string): string => `${portal.http}/dienste/${p}`;
+
+const applyForHousingBenefit = (): BrowserSpecInput['steps'] & object => [
+  { name: 'start', goto: site('wohngeld/') },
+  { name: 'antrag-oeffnen', click: { role: 'link', name: 'Online beantragen' } },
+  { fill: { label: 'Vorname', value: 'Erika' } },
+  { fill: { label: 'Nachname', value: 'Mustermann' } },
+  { select: { label: 'Haushaltsgröße', value: '2' } },
+  { check: { label: 'Ich habe die Datenschutzhinweise gelesen' } },
+  { name: 'weiter', click: { role: 'button', name: 'Weiter' } },
+  { expectText: 'Zusammenfassung' },
+  { expectVisible: { role: 'button', name: 'Antrag absenden' } },
+  { expectUrl: '**/antrag/schritt-2?*' },
+];
+
+function artifactFile(out: Outcome, name: string): string {
+  expect(out.artifacts?.map((a) => a.name)).toContain(name);
+  const runDir = path.join(dir, 'artifacts', 'journey', `run-${runs}`);
+  return path.join(runDir, name);
+}
+
+describe('browser journeys', () => {
+  it('walks a service up to the summary, step by step, and stops before submitting', async () => {
+    const out = await journey({ steps: applyForHousingBenefit() });
+    expect(out.message).toMatch(/^10 step\(s\) in \d+\.\d{3}s$/);
+    expect(out.status).toBe('pass');
+    expect(out.steps?.map((s) => s.name)).toEqual([
+      'start',
+      'antrag-oeffnen',
+      '3-fill',
+      '4-fill',
+      '5-select',
+      '6-check',
+      'weiter',
+      '8-expectText',
+      '9-expectVisible',
+      '10-expectUrl',
+    ]);
+    const start = out.steps![0]!;
+    expect(start).toMatchObject({ status: 'pass', httpStatus: 200, url: site('wohngeld/') });
+    expect(out.steps!.every((s) => s.duration > 0)).toBe(true);
+    expect(out.steps!.at(-1)!.url).toMatch(
+      /schritt-2\?vorname=Erika&nachname=Mustermann&haushalt=2/,
+    );
+    expect(out.vitals?.[0]?.ttfb).toBeGreaterThanOrEqual(0);
+    expect(out.blockedRequests).toEqual([]);
+    expect(out.artifacts).toEqual([]); // evidence is kept for failures only
+    expect(portal.posts().size).toBe(0);
+    expect(portal.userAgents()).toContain(USER_AGENT);
+  });
+
+  it('a changed button label is selector_missing, with screenshot, HTML and trace', async () => {
+    const out = await journey({
+      steps: [
+        { name: 'start', goto: site('kfz/') },
+        { name: 'antrag-oeffnen', click: { role: 'link', name: 'Online beantragen' } },
+        { name: 'weiter', click: { role: 'button', name: 'Weiter' } },
+      ],
+    });
+    expect(out).toMatchObject({ status: 'fail', reason: 'selector_missing' });
+    expect(out.message).toBe(
+      `step "antrag-oeffnen": no link "Online beantragen" on ${site('kfz/')}`,
+    );
+    expect(out.steps?.map((s) => s.status)).toEqual(['pass', 'fail', 'skipped']);
+    const png = readFileSync(artifactFile(out, 'failure.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(readFileSync(artifactFile(out, 'page.html'), 'utf8')).toContain(
+      'Jetzt digital beantragen',
+    );
+    const trace = unzipSync(readFileSync(artifactFile(out, 'trace.zip')));
+    expect(Object.keys(trace)).toContain('trace.trace');
+  });
+
+  it('blocks a form that POSTs: reported as request_blocked, never sent', async () => {
+    const out = await journey({
+      steps: [
+        { goto: site('anmeldung/') },
+        { fill: { label: 'E-Mail', value: 'test@example.org' } },
+        { name: 'weiter', click: { role: 'button', name: 'Weiter' } },
+        { expectText: 'Antrag eingegangen' },
+      ],
+    });
+    expect(out).toMatchObject({ status: 'fail', reason: 'request_blocked' });
+    expect(out.blockedRequests).toEqual([
+      { method: 'POST', url: site('anmeldung/weiter'), step: 'weiter' },
+    ]);
+    expect(out.message).toMatch(/^blocked POST .*\/dienste\/anmeldung\/weiter in step "weiter"/);
+    expect(portal.posts().get('/dienste/anmeldung/weiter')).toBeUndefined();
+  });
+
+  it('sends what allowRequests allows, and keeps a secret out of result, HTML and trace', async () => {
+    const out = await journey({
+      allowRequests: [{ method: 'POST', url: '**/dienste/login/anmelden' }],
+      steps: [
+        { goto: site('login/') },
+        { fill: { label: 'Benutzername', value: 'testnutzer' } },
+        { fill: { label: 'Passwort', value: '${env:OZGWATCH_TEST_PASSWORD}' } },
+        { name: 'anmelden', click: { role: 'button', name: 'Anmelden' } },
+        { expectText: 'Angemeldet als testnutzer' },
+        // Fails on purpose, so that all evidence is written.
+        { name: 'postfach', expectText: 'Ihr Postfach' },
+      ],
+    });
+    expect(portal.posts().get('/dienste/login/anmelden')).toBe(1);
+    expect(out).toMatchObject({ status: 'fail', reason: 'assertion' });
+    const forms = [
+      SECRET,
+      encodeURIComponent(SECRET),
+      encodeURIComponent(SECRET).replace(/%20/g, '+'),
+    ];
+    const leaks = (text: string): string[] => forms.filter((f) => text.includes(f));
+    expect(leaks(JSON.stringify(out))).toEqual([]);
+    expect(leaks(readFileSync(artifactFile(out, 'page.html'), 'utf8'))).toEqual([]);
+    const trace = unzipSync(readFileSync(artifactFile(out, 'trace.zip')));
+    for (const [name, bytes] of Object.entries(trace)) {
+      expect(leaks(Buffer.from(bytes).toString('latin1')), name).toEqual([]);
+    }
+    // The trace still shows the journey, with the secret masked.
+    expect(Buffer.from(trace['trace.trace']!).toString()).toContain('***');
+  });
+
+  it('a page that never finishes loading is navigation_timeout', async () => {
+    const out = await journey({ steps: [{ goto: site('endlos/'), timeout: '1500ms' }] });
+    expect(out).toMatchObject({ status: 'fail', reason: 'navigation_timeout' });
+  });
+
+  it('the run deadline ends a hung journey as a timeout', async () => {
+    const started = performance.now();
+    const out = await journey({ steps: [{ goto: site('endlos/'), timeout: '30s' }] }, 1500);
+    expect(out).toMatchObject({ status: 'fail', reason: 'timeout' });
+    expect(performance.now() - started).toBeLessThan(6000);
+  });
+
+  it('a JavaScript error that breaks "Weiter" is js_error', async () => {
+    const out = await journey({
+      steps: [
+        { goto: site('js-fehler/') },
+        { name: 'weiter', click: { role: 'button', name: 'Weiter' } },
+        { expectText: 'Schritt 2 von 3' },
+      ],
+    });
+    expect(out).toMatchObject({ status: 'fail', reason: 'js_error' });
+    expect(out.message).toMatch(/JavaScript error in step "3-expectText": TypeError: .*append/);
+    expect(out.steps?.[1]?.pageErrors[0]).toMatch(/^TypeError/);
+  });
+
+  it('a cookie banner over the page is not_actionable until accepted', async () => {
+    const covered = await journey({
+      steps: [
+        { goto: site('cookie/') },
+        { click: { role: 'link', name: 'Online beantragen' }, timeout: '1s' },
+      ],
+    });
+    expect(covered).toMatchObject({ status: 'fail', reason: 'not_actionable' });
+    expect(covered.message).toMatch(/intercepts pointer events/);
+
+    const accepted = await journey({
+      steps: [
+        { goto: site('cookie/') },
+        { click: { role: 'button', name: 'Alle akzeptieren' } },
+        { click: { role: 'link', name: 'Online beantragen' } },
+        { expectText: 'Schritt 1 von 2' },
+      ],
+    });
+    expect(accepted.status).toBe('pass');
+  });
+
+  it('reaches into an iframe-hosted form', async () => {
+    const frame = 'iframe[title="Antragsformular"]';
+    const out = await journey({
+      steps: [
+        { goto: site('iframe/') },
+        { fill: { label: 'E-Mail', value: 'test@example.org', frame } },
+        { click: { role: 'button', name: 'Weiter', frame } },
+        { expectText: { css: '#status', frame, value: 'Eingabe geprüft' } },
+      ],
+    });
+    expect(out.status).toBe('pass');
+  });
+
+  it('a slow third-party script makes the journey degraded, not failed', async () => {
+    const out = await journey({ degradedAfter: '1s', steps: [{ goto: site('drittanbieter/') }] });
+    expect(out).toMatchObject({ status: 'degraded', reason: 'slow' });
+    expect(out.steps?.[0]?.duration).toBeGreaterThanOrEqual(1.4);
+  });
+
+  it('a renderer crash fails only that run; the next run passes', async () => {
+    const crashed = await journey({ steps: [{ goto: site('absturz/'), timeout: '15s' }] });
+    expect(crashed).toMatchObject({ status: 'fail', reason: 'browser_crash' });
+    const next = await journey({ steps: applyForHousingBenefit().slice(0, 2) });
+    expect(next.status).toBe('pass');
+  }, 30_000);
+
+  it('a killed browser is replaced; the run inside it fails, the next one passes', async () => {
+    const inside = journey({ steps: [{ goto: site('endlos/'), timeout: '10s' }] });
+    await new Promise((r) => setTimeout(r, 800));
+    await host.kill();
+    const out = await inside;
+    expect(out).toMatchObject({ status: 'fail', reason: 'browser_crash' });
+    expect(restarts).toContain('crash');
+    const next = await journey({ steps: applyForHousingBenefit().slice(0, 2) });
+    expect(next.status).toBe('pass');
+  }, 30_000);
+
+  it('uses the system Chromium when Playwright has none, and says which', () => {
+    expect(host.browserVersion).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(existsSync(host.executable)).toBe(true);
+  });
+});
