@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { createLogger } from '../log/logger.ts';
 import { VERSION } from '../version.ts';
@@ -15,7 +16,7 @@ Usage:
   ozgwatch serve    [--probes DIR] [--port N] [--host ADDR] [--data DIR] [--config FILE] [--pretty]
   ozgwatch validate [--probes DIR] [--json]
   ozgwatch run      <probe-id…> [--probes DIR] [--json]
-  ozgwatch scan     <url…> [--checks availability] [--json]
+  ozgwatch scan     <url…> [--checks availability,browser] [--browser] [--json]
   ozgwatch version
 
 Reference: docs/cli.md`;
@@ -29,6 +30,7 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   pretty: { type: 'boolean', default: false },
   checks: { type: 'string' },
+  browser: { type: 'boolean', default: false },
   timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -91,7 +93,12 @@ export async function main(argv: string[]): Promise<number> {
         config,
         args,
         values,
-        createLogger({ level: 'silent', format: 'json' }),
+        // Logs go to standard error: standard output is the table or the JSON lines.
+        createLogger({
+          level: config.log.level,
+          format: config.log.format,
+          destination: pino.destination(2),
+        }),
       );
     default:
       process.stderr.write(`unknown command "${command}"\n\n${USAGE}\n`);

@@ -28,8 +28,9 @@ export function formatResultTable(rows: { label: string; result: Result }[]): st
   const out = [line(header), ...body.map(line)];
   for (const { label, result } of rows) {
     const failed = result.assertions.filter((a) => !a.ok);
-    if (failed.length === 0 && !result.phases) continue;
+    if (failed.length === 0 && !result.phases && !result.steps) continue;
     out.push('', `${printable(label)}:`);
+    if (result.steps) out.push(...stepLines(result));
     if (result.phases) {
       const p = result.phases;
       const ms = (s: number): string => `${(s * 1000).toFixed(1)}ms`;
@@ -40,6 +41,34 @@ export function formatResultTable(rows: { label: string; result: Result }[]): st
     for (const a of result.assertions) out.push(`  ${a.ok ? '✓' : '✗'} ${printable(a.text)}`);
   }
   return out.join('\n');
+}
+
+const STEP_SYMBOL: Record<string, string> = { pass: '✓', fail: '✗', skipped: '·' };
+
+/** The steps of a journey, aligned, then what was blocked and where the evidence is. */
+function stepLines(result: Result): string[] {
+  const steps = result.steps ?? [];
+  const nameWidth = Math.max(4, ...steps.map((s) => printable(s.name).length));
+  const actionWidth = Math.max(6, ...steps.map((s) => s.action.length));
+  const lines = steps.map((s) => {
+    const time = s.status === 'skipped' ? '' : `${(s.duration * 1000).toFixed(0)} ms`;
+    const detail =
+      s.status === 'fail'
+        ? printable(s.error ?? '')
+        : s.httpStatus
+          ? `${s.httpStatus} ${s.url ?? ''}`
+          : '';
+    return `  ${STEP_SYMBOL[s.status] ?? '?'} ${printable(s.name).padEnd(nameWidth)}  ${s.action.padEnd(actionWidth)}  ${time.padStart(8)}  ${detail}`.trimEnd();
+  });
+  for (const b of result.blockedRequests ?? []) {
+    lines.push(`  blocked ${b.method} ${printable(b.url)} (step ${printable(b.step)})`);
+  }
+  if (result.artifacts && result.artifacts.length > 0) {
+    lines.push(
+      `  evidence: ${result.artifacts.map((a) => a.name).join(', ')} (in the data folder, artifacts/${result.probeId}/${result.runId}/)`,
+    );
+  }
+  return lines;
 }
 
 /** Exit status for a set of results: any `fail` or `error` is a failure; `degraded` still works. */

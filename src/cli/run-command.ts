@@ -1,19 +1,14 @@
 import type { Logger } from 'pino';
-import { checkerFor } from '../checkers/registry.ts';
-import { userAgentFor, type Config } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
 import { formatDiagnostic } from '../probes/diagnostics.ts';
 import { loadProbes } from '../probes/loader.ts';
 import type { Result } from '../results/result.ts';
-import { FlapDamper } from '../runner/flap-damper.ts';
-import { HostLimiter } from '../runner/host-limiter.ts';
 import { MaintenanceCalendar } from '../runner/maintenance.ts';
-import { Runner } from '../runner/runner.ts';
-import { systemClock } from '../scheduler/clock.ts';
-import { VERSION } from '../version.ts';
+import { runOnce } from './cli-runner.ts';
 import type { CliValues } from './main.ts';
 import { anyFailed, formatResultTable } from './result-table.ts';
 
-/** `ozgwatch run <id…>`: runs probes once now, prints the results, stores nothing. */
+/** `ozgwatch run <id…>`: runs probes once now and prints the results; nothing goes to the store (evidence of failed journeys goes to the data folder). */
 export async function runCommand(
   config: Config,
   ids: string[],
@@ -41,17 +36,7 @@ export async function runCommand(
   }
   const probes = ids.map((id) => byId.get(id)!);
   const calendar = new MaintenanceCalendar(probes, set.maintenance);
-  const runner = new Runner({
-    checkerFor,
-    clock: systemClock,
-    logger,
-    userAgent: userAgentFor(config, VERSION),
-    hosts: new HostLimiter(config.concurrency.perHost),
-    flap: new FlapDamper(),
-    sinks: [],
-    maintenance: () => calendar,
-  });
-  const results: Result[] = await Promise.all(probes.map((p) => runner.run(p)));
+  const results: Result[] = await runOnce(config, probes, logger, calendar);
   if (values.json) {
     for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
   } else {

@@ -1,24 +1,23 @@
-import { checkerFor } from '../checkers/registry.ts';
-import { configSchema, userAgentFor } from '../config/config.ts';
+import { configSchema } from '../config/config.ts';
 import { createLogger } from '../log/logger.ts';
 import { parseDuration } from '../probes/duration.ts';
-import { probeSchema } from '../probes/schema.ts';
+import { probeSchema, type Probe } from '../probes/schema.ts';
 import type { Result } from '../results/result.ts';
-import { FlapDamper } from '../runner/flap-damper.ts';
-import { HostLimiter } from '../runner/host-limiter.ts';
-import { Runner } from '../runner/runner.ts';
-import { systemClock } from '../scheduler/clock.ts';
-import { VERSION } from '../version.ts';
+import { runOnce } from './cli-runner.ts';
 import type { CliValues } from './main.ts';
 import { anyFailed, formatResultTable } from './result-table.ts';
 
-/** Checks `scan` can run, by the name used in `--checks` and as the key in its JSON output. */
-export const SCAN_CHECKS = ['availability'] as const;
+/**
+ * Checks `scan` can run, by the name used in `--checks` and as the key in its JSON output.
+ * `browser` loads the page in Chromium (also `--browser`).
+ */
+export const SCAN_CHECKS = ['availability', 'browser'] as const;
 type ScanCheck = (typeof SCAN_CHECKS)[number];
 
 /**
  * `ozgwatch scan <url…>`: an ad-hoc check of URLs without a probe file.
- * With `--json`, one JSON document per URL per line: `{ url, status, availability: {…} }`.
+ * With `--json`, one JSON document per URL per line:
+ * `{ url, status, availability: {…}, browser: {…} }`, one key per check.
  */
 export async function scanCommand(urls: string[], values: CliValues): Promise<number> {
   if (urls.length === 0) {
@@ -26,6 +25,7 @@ export async function scanCommand(urls: string[], values: CliValues): Promise<nu
     return 2;
   }
   const checks = (values.checks ?? 'availability').split(',').map((c) => c.trim());
+  if (values.browser && !checks.includes('browser')) checks.push('browser');
   const unknownChecks = checks.filter((c) => !(SCAN_CHECKS as readonly string[]).includes(c));
   if (unknownChecks.length > 0) {
     process.stderr.write(
@@ -40,57 +40,71 @@ export async function scanCommand(urls: string[], values: CliValues): Promise<nu
     );
     return 2;
   }
-  const probes = [];
+  const planned: { url: string; check: ScanCheck; probe: Probe }[] = [];
   for (const [i, url] of urls.entries()) {
-    const parsed = probeSchema.safeParse({
-      id: `scan-${i + 1}`,
-      name: url,
-      kind: 'http',
-      every: `${Math.max(timeout * 2, 60_000)}ms`,
-      timeout: `${timeout}ms`,
-      labels: { service: 'scan' },
-      http: { url },
-    });
-    if (!parsed.success) {
-      process.stderr.write(`ozgwatch scan: "${url}" is not an http:// or https:// URL\n`);
-      return 2;
+    for (const check of checks as ScanCheck[]) {
+      const probe = scanProbe(url, i, check, timeout);
+      if (!probe) {
+        process.stderr.write(`ozgwatch scan: "${url}" is not an http:// or https:// URL\n`);
+        return 2;
+      }
+      planned.push({ url, check, probe });
     }
-    probes.push(parsed.data);
   }
-  const config = configSchema.parse({});
-  const runner = new Runner({
-    checkerFor,
-    clock: systemClock,
-    logger: createLogger({ level: 'silent', format: 'json' }),
-    userAgent: userAgentFor(config, VERSION),
-    hosts: new HostLimiter(config.concurrency.perHost),
-    flap: new FlapDamper(),
-    sinks: [],
-    maintenance: () => undefined,
-  });
-  const results = await Promise.all(probes.map((p) => runner.run(p)));
+  const config = configSchema.parse({ ...(values.data ? { dataDir: values.data } : {}) });
+  const logger = createLogger({ level: 'silent', format: 'json' });
+  const results = await runOnce(
+    config,
+    planned.map((p) => p.probe),
+    logger,
+  );
   if (values.json) {
-    results.forEach((result, i) => {
-      process.stdout.write(
-        `${JSON.stringify(scanDocument(urls[i] as string, checks as ScanCheck[], result))}\n`,
+    for (const url of urls) {
+      const mine = planned.flatMap((p, i) =>
+        p.url === url ? [{ ...p, result: results[i]! }] : [],
       );
-    });
+      process.stdout.write(`${JSON.stringify(scanDocument(url, mine))}\n`);
+    }
   } else {
     process.stdout.write(
-      `${formatResultTable(results.map((r, i) => ({ label: urls[i] as string, result: r })))}\n`,
+      `${formatResultTable(planned.map((p, i) => ({ label: `${p.url} (${p.check})`, result: results[i]! })))}\n`,
     );
   }
   return anyFailed(results) ? 1 : 0;
 }
 
-function scanDocument(url: string, _checks: ScanCheck[], availability: Result) {
-  const {
-    runId: _r,
-    probeId: _p,
-    kind: _k,
-    reportedStatus: _s,
-    maintenance: _m,
-    ...rest
-  } = availability;
-  return { url, status: availability.status, availability: rest };
+function scanProbe(url: string, i: number, check: ScanCheck, timeout: number): Probe | undefined {
+  const parsed = probeSchema.safeParse({
+    id: `scan-${i + 1}-${check}`,
+    name: url,
+    kind: check === 'browser' ? 'browser' : 'http',
+    every: `${Math.max(timeout * 2, 60_000)}ms`,
+    timeout: `${timeout}ms`,
+    labels: { service: 'scan' },
+    ...(check === 'browser'
+      ? { browser: { steps: [{ name: 'load', goto: url }] } }
+      : { http: { url } }),
+  });
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** `{ url, status, <check>: {…} }`: the worst status of the checks, then each check's result. */
+function scanDocument(url: string, parts: { check: ScanCheck; result: Result }[]) {
+  const order = ['pass', 'degraded', 'fail', 'error'];
+  const worst = parts
+    .map((p) => p.result.status)
+    .reduce((a, b) => (order.indexOf(b) > order.indexOf(a) ? b : a), 'pass');
+  const doc: Record<string, unknown> = { url, status: worst };
+  for (const { check, result } of parts) {
+    const {
+      runId: _r,
+      probeId: _p,
+      kind: _k,
+      reportedStatus: _s,
+      maintenance: _m,
+      ...rest
+    } = result;
+    doc[check] = rest;
+  }
+  return doc;
 }

@@ -152,3 +152,65 @@ export default defineProbe({ id: 'kfz-ts', name: 'Kfz', kind: 'http', every: '2m
     );
   });
 });
+
+describe('loadProbes: browser journeys', () => {
+  it('replaces "use" with the shared steps of the folder defaults, nested ones too', async () => {
+    await write(
+      'defaults.yaml',
+      `steps:
+  cookie-banner:
+    - click: { role: button, name: Alle akzeptieren }
+  start:
+    - goto: https://www.musterkreis.de/
+    - use: cookie-banner
+`,
+    );
+    await write(
+      'landkreis/wohngeld.yaml',
+      `- id: wohngeld-journey
+  name: Wohngeld online
+  kind: browser
+  labels: { service: wohngeld }
+  browser:
+    steps:
+      - use: start
+      - name: antrag
+        click: { role: link, name: Online beantragen }
+`,
+    );
+    const { probes, diagnostics } = await loadProbes(dir);
+    expect(diagnostics).toEqual([]);
+    const steps = (probes[0]!.probe.browser as { steps: { name: string; action: string }[] }).steps;
+    expect(steps.map((s) => [s.name, s.action])).toEqual([
+      ['1-goto', 'goto'],
+      ['2-click', 'click'],
+      ['antrag', 'click'],
+    ]);
+  });
+
+  it('loads a TypeScript journey written with defineProbe', async () => {
+    const api = path.join(import.meta.dirname, '../../src/index.ts');
+    await write(
+      'antrag.probe.ts',
+      `import { defineProbe } from ${JSON.stringify(api)};
+export default defineProbe({
+  id: 'antrag-ts',
+  name: 'Antrag (TypeScript)',
+  kind: 'browser',
+  every: '15m',
+  labels: { service: 'wohngeld' },
+  journey: async ({ page, step }) => {
+    await step('start', async () => {
+      await page.goto('https://www.musterkreis.de/');
+    });
+  },
+});
+`,
+    );
+    const { probes, diagnostics } = await loadProbes(dir);
+    expect(diagnostics).toEqual([]);
+    const spec = probes[0]!.probe.browser as { journey: unknown; steps?: unknown };
+    expect(typeof spec.journey).toBe('function');
+    expect(spec.steps).toBeUndefined();
+  });
+});

@@ -10,7 +10,7 @@ import type {
 import type { BrowserLease } from '../../runner/browser-host.ts';
 import type { CheckContext } from '../checker.ts';
 import { installGuard, type Guard } from './guard.ts';
-import { describeTarget, locate } from './locate.ts';
+import { describeTarget } from './locate.ts';
 import { Secrets } from './secrets.ts';
 import type { BrowserSpec, Step } from './spec.ts';
 import { AssertionFailure, HttpStatusFailure, runStep, type StepEnv } from './steps.ts';
@@ -276,16 +276,19 @@ class JourneyRun {
           message: `step "${stepName}": page did not finish loading in time`,
         };
       }
-      if (step && 'value' in step && typeof step.value === 'object' && this.#page) {
-        const target = step.value as Parameters<typeof locate>[1];
-        const count = await locate(this.#page, target)
-          .count()
-          .catch(() => 0);
-        const what = describeTarget(target);
-        if (count === 0) {
+      // Playwright's call log tells whether the element was found at all.
+      const log = stripAnsi((error as Error).message);
+      const waitingFor = /waiting for (.+)$/m.exec(log)?.[1]?.trim();
+      if (waitingFor !== undefined || (step && typeof step.value === 'object')) {
+        const what =
+          step && typeof step.value === 'object'
+            ? describeTarget(step.value as Parameters<typeof describeTarget>[0])
+            : (waitingFor ?? 'element');
+        const url = this.#page?.url() ?? '';
+        if (!/locator resolved to/.test(log)) {
           return {
             reason: 'selector_missing',
-            message: `step "${stepName}": no ${what} on ${this.#page.url()}`,
+            message: `step "${stepName}": no ${what} on ${url}`,
           };
         }
         return {

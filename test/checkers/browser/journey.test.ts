@@ -266,6 +266,30 @@ describe('browser journeys', () => {
     expect(next.status).toBe('pass');
   }, 30_000);
 
+  it('runs a TypeScript journey: named steps, the failing one attributed', async () => {
+    const out = await journey({
+      journey: async ({ page, step, secret }) => {
+        await step('start', async () => {
+          await page.goto(site('wohngeld/'));
+        });
+        await step('antrag-oeffnen', async () => {
+          await page.getByRole('link', { name: 'Online beantragen' }).click();
+        });
+        await step('anmelden', async () => {
+          await page.getByLabel('Vorname').fill(secret('OZGWATCH_TEST_PASSWORD'));
+          await page.getByRole('button', { name: 'Zum Postfach' }).click({ timeout: 1000 });
+        });
+      },
+    });
+    expect(out).toMatchObject({ status: 'fail', reason: 'selector_missing' });
+    expect(out.steps?.map((s) => [s.name, s.status])).toEqual([
+      ['start', 'pass'],
+      ['antrag-oeffnen', 'pass'],
+      ['anmelden', 'fail'],
+    ]);
+    expect(JSON.stringify(out)).not.toContain(SECRET);
+  });
+
   it('uses the system Chromium when Playwright has none, and says which', () => {
     expect(host.browserVersion).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(existsSync(host.executable)).toBe(true);

@@ -1,0 +1,56 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { checkerFor } from '../checkers/registry.ts';
+import { userAgentFor, type Config } from '../config/config.ts';
+import type { Probe } from '../probes/schema.ts';
+import type { Result } from '../results/result.ts';
+import { ArtifactStore } from '../runner/artifacts.ts';
+import { BrowserHost } from '../runner/browser-host.ts';
+import { FlapDamper } from '../runner/flap-damper.ts';
+import { HostLimiter } from '../runner/host-limiter.ts';
+import type { MaintenanceCalendar } from '../runner/maintenance.ts';
+import { Runner } from '../runner/runner.ts';
+import { systemClock } from '../scheduler/clock.ts';
+import { Pool } from '../scheduler/pool.ts';
+import { VERSION } from '../version.ts';
+
+/**
+ * Runs probes once, for `run` and `scan`: the daemon's runner without scheduler, store
+ * or metrics. Browser journeys share one Chromium (launched only if needed) and run at
+ * most as many at a time as the daemon would; evidence goes to the data folder.
+ */
+export async function runOnce(
+  config: Config,
+  probes: readonly Probe[],
+  logger: Logger,
+  calendar?: MaintenanceCalendar,
+): Promise<Result[]> {
+  const browser = new BrowserHost({ ...config.browser, logger });
+  const runner = new Runner({
+    checkerFor,
+    clock: systemClock,
+    logger,
+    userAgent: userAgentFor(config, VERSION),
+    hosts: new HostLimiter(config.concurrency.perHost),
+    flap: new FlapDamper(),
+    sinks: [],
+    maintenance: () => calendar,
+    browser,
+    artifacts: new ArtifactStore(path.join(config.dataDir, 'artifacts')),
+  });
+  const pools = new Map<string, Pool>();
+  const poolFor = (kind: string): Pool => {
+    let pool = pools.get(kind);
+    if (!pool) {
+      const limit = config.concurrency.kinds[kind] ?? checkerFor(kind)?.concurrency ?? 16;
+      pool = new Pool(kind, limit);
+      pools.set(kind, pool);
+    }
+    return pool;
+  };
+  try {
+    return await Promise.all(probes.map((p) => poolFor(p.kind).run(() => runner.run(p))));
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPortal, type Portal } from '../fixtures/county-portal/index.ts';
+
+const CLI = path.join(import.meta.dirname, '../../src/cli/main.ts');
+const SECRET = 'Zugang-9f3e!streng geheim';
+
+let dir: string;
+let portal: Portal;
+
+/** The real CLI in a child process, with a secret in its environment and debug logs on. */
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: dir,
+      env: { ...process.env, OZGWATCH_LOG_LEVEL: 'debug', OZGWATCH_TEST_SECRET: SECRET },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-cli-journeys-'));
+  portal = await startPortal();
+  await mkdir(path.join(dir, 'probes'));
+  await writeFile(
+    path.join(dir, 'probes', 'journeys.yaml'),
+    `- id: kfz-journey
+  name: Kfz-Zulassung online
+  kind: browser
+  timeout: 20s
+  labels: { service: kfz, county: musterkreis }
+  browser:
+    stepTimeout: 2s
+    steps:
+      - name: start
+        goto: ${portal.http}/dienste/kfz/
+      - name: antrag-oeffnen
+        click: { role: link, name: Online beantragen }
+      - name: vorname
+        fill: { label: Vorname, value: "\${env:OZGWATCH_TEST_SECRET}" }
+`,
+  );
+}, 30_000);
+
+afterAll(async () => {
+  await portal.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('CLI with browser journeys', () => {
+  it('run prints the step table, names the evidence, exits 1', async () => {
+    const ran = await cli(['run', '--probes', 'probes', '--data', 'data', 'kfz-journey']);
+    expect(ran.code).toBe(1);
+    expect(ran.stdout).toMatch(/✗\s+kfz-journey\s+fail\s+selector_missing/);
+    expect(ran.stdout).toMatch(
+      /✓ start\s+goto\s+\d+ ms {2}200 http:\/\/127\.0\.0\.1:\d+\/dienste\/kfz\//,
+    );
+    expect(ran.stdout).toMatch(/✗ antrag-oeffnen\s+click/);
+    expect(ran.stdout).toMatch(/· vorname\s+fill/);
+    expect(ran.stdout).toMatch(/evidence: failure\.png, page\.html, trace\.zip/);
+    expect(ran.stderr).toMatch(/browser launched/);
+    expect(ran.stdout + ran.stderr).not.toContain(SECRET);
+  }, 60_000);
+
+  it('scan --browser loads the page in Chromium as well', async () => {
+    const ran = await cli(['scan', '--browser', '--json', '--data', 'data', `${portal.http}/`]);
+    expect(ran.code).toBe(0);
+    const doc = JSON.parse(ran.stdout.trim()) as {
+      url: string;
+      status: string;
+      availability: { status: string };
+      browser: { status: string; steps: { name: string; httpStatus: number }[] };
+    };
+    expect(doc.status).toBe('pass');
+    expect(doc.availability.status).toBe('pass');
+    expect(doc.browser.status).toBe('pass');
+    expect(doc.browser.steps[0]).toMatchObject({ name: 'load', httpStatus: 200 });
+  }, 60_000);
+});
