@@ -158,9 +158,9 @@ const allowedRequest = z.strictObject({
 export interface JourneyContext {
   page: Page;
   /** A named step: timed, reported, and the unit a failure is attributed to. */
-  step<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  step: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
   /** `${env:NAME}` for TypeScript: reads a secret and keeps it out of results, logs and traces. */
-  secret(name: string): string;
+  secret: (name: string) => string;
 }
 export type JourneyFunction = (ctx: JourneyContext) => Promise<void>;
 
