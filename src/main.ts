@@ -190,6 +190,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     store,
     probes: () => current?.probes ?? [],
     nextRunAt: (id) => scheduler.nextRunAt(id),
+    artifacts,
     ready: () => current !== undefined && store.healthy(),
   });
   logger.info({ url: server.url, version: VERSION }, 'ozgwatch serving');

@@ -140,7 +140,7 @@ export class BrowserHost {
 
   async #launch(): Promise<Generation> {
     const { chromium } = await import('playwright');
-    const executablePath = this.#o.executablePath ?? defaultExecutable(chromium.executablePath());
+    const executablePath = this.#o.executablePath ?? (await chromiumExecutable());
     const browser = await chromium.launch({
       ...(executablePath ? { executablePath } : {}),
       headless: true,
@@ -219,8 +219,13 @@ export async function browserPid(browser: Browser): Promise<number | undefined> 
   }
 }
 
-/** Playwright's browser when it is installed, else the first system Chromium found. */
-function defaultExecutable(playwrightPath: string): string | undefined {
+/**
+ * The Chromium to launch when none is configured: undefined for Playwright's own
+ * browser when it is installed, else the first system Chromium found.
+ */
+export async function chromiumExecutable(): Promise<string | undefined> {
+  const { chromium } = await import('playwright');
+  const playwrightPath = chromium.executablePath();
   if (playwrightPath && existsSync(playwrightPath)) return undefined;
   return SYSTEM_CHROMIUM.find((p) => existsSync(p));
 }

@@ -1,21 +1,27 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { LoadedProbe } from '../probes/schema.ts';
 import { intervalOf } from '../probes/schema.ts';
+import type { ArtifactStore } from '../runner/artifacts.ts';
 import type { Store } from '../store/store.ts';
+import { renderProbePage, renderRunPage, type ProbeModel } from './pages.ts';
 
 export interface ServerOptions {
   host: string;
   port: number;
-  /** When set, `/api/*` requires `Authorization: Bearer <token>`. */
+  /** When set, `/api/*` and the run pages require `Authorization: Bearer <token>`. */
   token?: string;
   logger: Logger;
   metrics: Metrics;
   store: Store;
   probes: () => readonly LoadedProbe[];
+  /** Evidence files of runs, served under /runs/:id/artifacts/. */
+  artifacts?: ArtifactStore;
   nextRunAt: (probeId: string) => number | undefined;
   ready: () => boolean;
 }
@@ -71,13 +77,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const ready = options.ready();
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
     }
-    if (route.startsWith('/api/')) {
-      if (tokenDigest && !authorized(req, tokenDigest)) {
-        res.setHeader('www-authenticate', 'Bearer realm="ozgwatch"');
-        return sendJson(res, 401, { error: 'missing or wrong bearer token' });
-      }
-      return api(route, url, res);
+    const guarded =
+      route.startsWith('/api/') || route.startsWith('/runs/') || route.startsWith('/probes/');
+    if (guarded && tokenDigest && !authorized(req, tokenDigest)) {
+      res.setHeader('www-authenticate', 'Bearer realm="ozgwatch"');
+      return sendJson(res, 401, { error: 'missing or wrong bearer token' });
     }
+    if (route.startsWith('/api/')) return api(route, url, res);
+    if (route.startsWith('/runs/') || route.startsWith('/probes/')) return pages(route, res);
     if (route === '/') {
       return sendJson(res, 200, {
         name: 'ozgwatch',
@@ -88,10 +95,75 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           '/api/probes',
           '/api/probes/{id}/runs',
           '/api/runs/{id}',
+          '/probes/{id}',
+          '/runs/{id}',
         ],
       });
     }
     sendJson(res, 404, { error: 'not found' });
+  }
+
+  function probeModel(id: string): ProbeModel | undefined {
+    const probe = options.probes().find((l) => l.probe.id === id)?.probe;
+    if (!probe) return undefined;
+    return {
+      id: probe.id,
+      name: probe.name,
+      kind: probe.kind,
+      service: probe.labels.service,
+      county: probe.labels.county,
+      ...(probe.url ? { url: probe.url } : {}),
+    };
+  }
+
+  async function pages(route: string, res: ServerResponse): Promise<void> {
+    const probeMatch = /^\/probes\/([a-z0-9-]{1,64})$/.exec(route);
+    if (probeMatch) {
+      const probe = probeModel(probeMatch[1] as string);
+      if (!probe)
+        return sendHtml(
+          res,
+          404,
+          '<!doctype html><html lang="de"><title>Nicht gefunden</title><h1>Keine solche Prüfung</h1></html>',
+        );
+      const runs = await options.store.runs({ probeId: probe.id, limit: 50 });
+      return sendHtml(res, 200, renderProbePage(probe, runs));
+    }
+    const runMatch =
+      /^\/runs\/([A-Za-z0-9-]{1,64})(?:\/artifacts\/([a-z0-9][a-z0-9._-]{0,100}))?$/.exec(route);
+    const result = runMatch ? await options.store.run(runMatch[1] as string) : undefined;
+    if (!runMatch || !result) {
+      return sendHtml(
+        res,
+        404,
+        '<!doctype html><html lang="de"><title>Nicht gefunden</title><h1>Kein solcher Lauf</h1></html>',
+      );
+    }
+    const name = runMatch[2];
+    if (name === undefined)
+      return sendHtml(res, 200, renderRunPage(result, probeModel(result.probeId)));
+    // Only files the result names are served: nothing else under the data folder.
+    const artifact = result.artifacts?.find((a) => a.name === name);
+    const file = artifact && options.artifacts?.file(result.probeId, result.runId, name);
+    const size = file
+      ? await stat(file)
+          .then((st) => st.size)
+          .catch(() => undefined)
+      : undefined;
+    if (!artifact || !file || size === undefined)
+      return sendJson(res, 404, { error: 'no such artifact' });
+    res.writeHead(200, {
+      // A page snapshot from a watched site must never run as our origin.
+      'content-type': artifact.kind === 'screenshot' ? 'image/png' : 'application/octet-stream',
+      'content-length': String(size),
+      'content-disposition': `${artifact.kind === 'screenshot' ? 'inline' : 'attachment'}; filename="${name}"`,
+      'content-security-policy': 'sandbox',
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'private, max-age=3600',
+    });
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   async function api(route: string, url: URL, res: ServerResponse): Promise<void> {
@@ -172,6 +244,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.closeIdleConnections();
       }),
   };
+}
+
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    // The pages need no script; what came from watched sites cannot run here.
+    'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+  });
+  res.end(html);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -1,0 +1,190 @@
+/**
+ * The run pages: plain server-rendered HTML, no script, for the people an alert or a
+ * Grafana panel sends here. Pure functions of their model; everything that came from a
+ * watched page (messages, URLs, console output) is escaped.
+ */
+import type { RunSummary } from '../store/store.ts';
+import type { Result, StepResult } from '../results/result.ts';
+
+export interface ProbeModel {
+  id: string;
+  name: string;
+  kind: string;
+  service: string;
+  county: string;
+  url?: string;
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  pass: 'bestanden',
+  degraded: 'eingeschränkt',
+  fail: 'fehlgeschlagen',
+  error: 'Prüfung nicht möglich',
+  skipped: 'übersprungen',
+};
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const e = escapeHtml;
+
+function layout(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="de">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(title)} – ozgwatch</title>
+<style>
+  body { font: 16px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 72rem; padding: 1rem; color: #1a1a1a; background: #fff; }
+  table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
+  th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #ccc; vertical-align: top; }
+  .pass { color: #0a5c1e; } .fail, .error { color: #a4000f; } .degraded { color: #7a4a00; } .skipped { color: #555; }
+  code, .url { word-break: break-all; }
+  img { max-width: 100%; border: 1px solid #999; }
+  a { color: #0b4fa3; }
+  a:focus, a:hover { outline: 2px solid #0b4fa3; outline-offset: 2px; }
+</style>
+</head>
+<body>
+<header><p><a href="/">ozgwatch</a></p></header>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+function status(s: string): string {
+  return `<span class="${e(s)}">${e(STATUS_TEXT[s] ?? s)}</span>`;
+}
+
+function seconds(s: number): string {
+  return `${s.toFixed(3).replace('.', ',')} s`;
+}
+
+function when(epochMs: number): string {
+  return new Date(epochMs)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
+}
+
+/** `/runs/:id`: one run with its steps, assertions, evidence and trace download. */
+export function renderRunPage(result: Result, probe: ProbeModel | undefined): string {
+  const title = `Lauf von ${probe?.name ?? result.probeId}`;
+  const artifactUrl = (name: string): string =>
+    `/runs/${encodeURIComponent(result.runId)}/artifacts/${encodeURIComponent(name)}`;
+  const parts: string[] = [
+    `<h1>${e(title)}</h1>`,
+    `<dl>
+<dt>Ergebnis</dt><dd>${status(result.status)}${result.reason ? ` (<code>${e(result.reason)}</code>)` : ''}</dd>
+<dt>Meldung</dt><dd>${e(result.message)}</dd>
+<dt>Prüfung</dt><dd><a href="/probes/${encodeURIComponent(result.probeId)}">${e(probe?.name ?? result.probeId)}</a> (<code>${e(result.kind)}</code>)</dd>
+<dt>Beginn</dt><dd>${e(when(result.startedAt))}</dd>
+<dt>Dauer</dt><dd>${e(seconds(result.duration))}, ${result.attempts} Versuch(e)${result.maintenance ? ', im Wartungsfenster' : ''}</dd>
+</dl>`,
+  ];
+  if (result.steps && result.steps.length > 0) parts.push(stepsTable(result.steps));
+  if (result.assertions.length > 0) {
+    parts.push(
+      `<h2>Erwartungen</h2>\n<ul>${result.assertions
+        .map(
+          (a) =>
+            `<li class="${a.ok ? 'pass' : 'fail'}">${a.ok ? 'erfüllt' : 'verletzt'}: ${e(a.text)}</li>`,
+        )
+        .join('\n')}</ul>`,
+    );
+  }
+  if (result.blockedRequests && result.blockedRequests.length > 0) {
+    parts.push(
+      `<h2>Blockierte Anfragen</h2>\n<p>Diese Anfragen hätten Daten verändert und wurden nicht gesendet.</p>\n<ul>${result.blockedRequests
+        .map(
+          (b) =>
+            `<li><code>${e(b.method)}</code> <span class="url">${e(b.url)}</span> (Schritt ${e(b.step)})</li>`,
+        )
+        .join('\n')}</ul>`,
+    );
+  }
+  if (result.phases) {
+    const p = result.phases;
+    parts.push(`<h2>HTTP-Phasen</h2>
+<table><caption>Dauer je Phase</caption><thead><tr><th scope="col">Phase</th><th scope="col">Dauer</th></tr></thead><tbody>
+${(['resolve', 'connect', 'tls', 'processing', 'transfer'] as const).map((k) => `<tr><td>${k}</td><td>${e(seconds(p[k]))}</td></tr>`).join('\n')}
+</tbody></table>`);
+  }
+  const artifacts = result.artifacts ?? [];
+  const shot = artifacts.find((a) => a.kind === 'screenshot');
+  if (artifacts.length > 0) {
+    parts.push(`<h2>Belege</h2>`);
+    if (shot) {
+      parts.push(
+        `<figure><img src="${artifactUrl(shot.name)}" alt="Bildschirmfoto der Seite zum Zeitpunkt des Fehlers"><figcaption>Bildschirmfoto (${e(shot.name)})</figcaption></figure>`,
+      );
+    }
+    parts.push(
+      `<ul>${artifacts
+        .map((a) => {
+          const hint =
+            a.kind === 'trace'
+              ? ' – öffnen mit <code>npx playwright show-trace trace.zip</code>'
+              : '';
+          return `<li><a href="${artifactUrl(a.name)}" download>${e(a.name)}</a> (${e(a.kind)}, ${Math.ceil(a.bytes / 1024)} KiB)${hint}</li>`;
+        })
+        .join('\n')}</ul>`,
+    );
+  }
+  return layout(title, parts.join('\n'));
+}
+
+function stepsTable(steps: readonly StepResult[]): string {
+  const rows = steps.map((s) => {
+    const detail = [
+      s.error ? e(s.error) : '',
+      s.assertion ? e(s.assertion.text) : '',
+      s.pageErrors.length > 0 ? `JavaScript: ${e(s.pageErrors.join('; '))}` : '',
+      s.consoleErrors.length > 0 ? `${s.consoleErrors.length} Konsolenfehler` : '',
+      s.failedRequests > 0 ? `${s.failedRequests} fehlgeschlagene Anfragen` : '',
+    ]
+      .filter((d) => d !== '')
+      .join('<br>');
+    return `<tr><th scope="row">${e(s.name)}</th><td><code>${e(s.action)}</code></td><td>${status(s.status)}</td><td>${s.status === 'skipped' ? '' : e(seconds(s.duration))}</td><td class="url">${e(s.url ?? '')}${s.httpStatus ? ` (${s.httpStatus})` : ''}</td><td>${detail}</td></tr>`;
+  });
+  return `<h2>Schritte</h2>
+<table><caption>Schritte der Journey</caption>
+<thead><tr><th scope="col">Schritt</th><th scope="col">Aktion</th><th scope="col">Ergebnis</th><th scope="col">Dauer</th><th scope="col">Seite</th><th scope="col">Details</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table>`;
+}
+
+/** `/probes/:id`: what the probe watches and its recent runs. */
+export function renderProbePage(probe: ProbeModel, runs: readonly RunSummary[]): string {
+  const title = probe.name;
+  const rows = runs.map(
+    (r) =>
+      `<tr><td><a href="/runs/${encodeURIComponent(r.runId)}">${e(when(r.startedAt))}</a></td><td>${status(r.status)}</td><td>${r.reason ? `<code>${e(r.reason)}</code>` : ''}</td><td>${e(seconds(r.duration))}</td><td>${e(r.message)}</td></tr>`,
+  );
+  return layout(
+    title,
+    `<h1>${e(title)}</h1>
+<dl>
+<dt>Kennung</dt><dd><code>${e(probe.id)}</code> (<code>${e(probe.kind)}</code>)</dd>
+<dt>Leistung</dt><dd>${e(probe.service)}</dd>
+<dt>Gebiet</dt><dd>${e(probe.county)}</dd>
+${probe.url ? `<dt>Adresse</dt><dd><a class="url" href="${e(probe.url)}">${e(probe.url)}</a></dd>` : ''}
+</dl>
+<h2>Letzte Läufe</h2>
+${
+  rows.length === 0
+    ? '<p>Noch keine Läufe.</p>'
+    : `<table><caption>Die letzten ${rows.length} Läufe, neueste zuerst</caption>
+<thead><tr><th scope="col">Beginn</th><th scope="col">Ergebnis</th><th scope="col">Grund</th><th scope="col">Dauer</th><th scope="col">Meldung</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table>`
+}`,
+  );
+}
