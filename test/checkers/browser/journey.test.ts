@@ -45,21 +45,28 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function context(timeoutMs: number): CheckContext {
+function context(timeoutMs: number, hosts = new HostLimiter(2)): CheckContext {
   runs++;
   return {
     signal: AbortSignal.timeout(timeoutMs),
     logger: pino({ level: 'silent' }),
     userAgent: USER_AGENT,
-    hosts: new HostLimiter(2),
+    hosts,
     now: () => Date.now(),
     browser: host,
     artifacts: artifacts.forRun('journey', `run-${runs}`),
   };
 }
 
-function journey(spec: BrowserSpecInput, timeoutMs = 20_000): Promise<Outcome> {
-  return checkBrowser(context(timeoutMs), browserSpecSchema.parse({ stepTimeout: '3s', ...spec }));
+function journey(
+  spec: BrowserSpecInput,
+  timeoutMs = 20_000,
+  hosts?: HostLimiter,
+): Promise<Outcome> {
+  return checkBrowser(
+    context(timeoutMs, hosts),
+    browserSpecSchema.parse({ stepTimeout: '3s', ...spec }),
+  );
 }
 
 const site = (p: string): string => `${portal.http}/dienste/${p}`;
@@ -288,6 +295,33 @@ describe('browser journeys', () => {
       ['anmelden', 'fail'],
     ]);
     expect(JSON.stringify(out)).not.toContain(SECRET);
+  });
+
+  it('keeps a download as evidence inside the artifacts folder', async () => {
+    const out = await journey({
+      steps: [
+        { goto: site('formulare/') },
+        { click: { role: 'link', name: 'Antrag als PDF herunterladen' } },
+        { name: 'warten', expectText: 'Formulare' },
+      ],
+    });
+    expect(out.status).toBe('pass');
+    await new Promise((r) => setTimeout(r, 300)); // the download is saved in the background
+    const file = path.join(dir, 'artifacts', 'journey', `run-${runs}`, 'download-1.pdf');
+    expect(readFileSync(file, 'utf8')).toMatch(/^%PDF-1\.4/);
+  });
+
+  it('navigations wait for the per-host limit like HTTP probes', async () => {
+    const oneAtATime = new HostLimiter(1);
+    const started = performance.now();
+    const outs = await Promise.all(
+      [1, 2, 3].map(() =>
+        journey({ steps: [{ goto: `${portal.http}/slow?ms=400` }] }, 20_000, oneAtATime),
+      ),
+    );
+    expect(outs.map((o) => o.status)).toEqual(['pass', 'pass', 'pass']);
+    // Three page loads of 400 ms each, one at a time.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1150);
   });
 
   it('uses the system Chromium when Playwright has none, and says which', () => {

@@ -1,0 +1,63 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BrowserHost, type RestartReason } from '../../src/runner/browser-host.ts';
+
+let host: BrowserHost | undefined;
+afterEach(async () => {
+  await host?.close();
+  host = undefined;
+});
+
+function newHost(options: { restartAfterRuns?: number; memoryLimitMb?: number }) {
+  const restarts: RestartReason[] = [];
+  const active: number[] = [];
+  host = new BrowserHost({
+    args: [],
+    restartAfterRuns: options.restartAfterRuns ?? 1000,
+    memoryLimitMb: options.memoryLimitMb ?? 100_000,
+    logger: pino({ level: 'silent' }),
+    onRestart: (reason) => restarts.push(reason),
+    onContexts: (n) => active.push(n),
+  });
+  return { host, restarts, active };
+}
+
+describe('BrowserHost', () => {
+  it('gives each run a fresh context and counts the open ones', async () => {
+    const { host, active } = newHost({});
+    const a = await host.lease({});
+    const b = await host.lease({});
+    await a.context.addCookies([{ name: 'sitzung', value: '1', url: 'http://127.0.0.1/' }]);
+    expect(await b.context.cookies('http://127.0.0.1/')).toEqual([]);
+    await a.release();
+    await b.release();
+    await b.release(); // idempotent
+    expect(active).toEqual([1, 2, 1, 0]);
+  }, 30_000);
+
+  it('replaces the browser after restartAfterRuns contexts, without cutting a run short', async () => {
+    const { host, restarts } = newHost({ restartAfterRuns: 2 });
+    const first = await host.lease({});
+    const second = await host.lease({}); // the second context retires the browser
+    expect(restarts).toEqual(['runs']);
+    // The retiring browser still serves the contexts it has.
+    const page = await second.context.newPage();
+    await page.setContent('<p>noch da</p>');
+    expect(await page.textContent('p')).toBe('noch da');
+    await first.release();
+    await second.release();
+    const third = await host.lease({});
+    expect(third.crashed()).toBe(false);
+    await third.release();
+  }, 30_000);
+
+  it('replaces the browser above the memory ceiling', async () => {
+    const { host, restarts } = newHost({ memoryLimitMb: 100 });
+    const lease = await host.lease({});
+    const end = Date.now() + 5000;
+    while (!restarts.includes('memory') && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(restarts).toEqual(['memory']);
+    await lease.release();
+  }, 30_000);
+});
