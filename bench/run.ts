@@ -7,7 +7,8 @@
  *   BENCH_SECONDS      seconds per throughput measurement      (10)
  *   BENCH_CONCURRENCY  runs in flight during throughput        (32)
  *   BENCH_LAG_SECONDS  how long the 5,000-probe schedule runs  (75; ≥ 60 covers every probe once)
- *   BENCH_ONLY         comma list: throughput,lag,scrape
+ *   BENCH_JOURNEY_SECONDS seconds per journey measurement      (20)
+ *   BENCH_ONLY         comma list: throughput,lag,scrape,journeys
  */
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -16,11 +17,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { startTarget, type ThroughputFigures } from './http-throughput.ts';
 import type { ScrapeFigures } from './metrics-scrape.ts';
+import type { JourneyFigures } from './browser-journeys.ts';
+import { startChild, stopChild } from './lib/proc.ts';
 import type { LagFigures } from './scheduler-lag.ts';
 
 const execFileAsync = promisify(execFile);
 const DAEMON_V8_FLAG = '--max-semi-space-size=4';
-const only = new Set((process.env.BENCH_ONLY ?? 'throughput,lag,scrape').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'throughput,lag,scrape,journeys').split(','));
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -92,6 +95,38 @@ try {
       `  ${scrape.series} series, ${fmt(scrape.bytes / 2 ** 20, 1)} MiB; ${scrape.scrapes} scrapes: p50 ${fmt(scrape.p50Ms, 1)} ms, p99 ${fmt(scrape.p99Ms, 1)} ms; max RSS ${fmt(maxRssMb, 0)} MB`,
     );
     out.scrape = { ...scrape, maxRssMb };
+  }
+  if (only.has('journeys')) {
+    const portal = await startChild(
+      process.execPath,
+      [path.join(import.meta.dirname, 'portal-server.ts')],
+      /(http:\/\/127\.0\.0\.1:\d+\/)\n/,
+    );
+    try {
+      const url = portal.match[1] as string;
+      log(
+        `\nBrowser journeys (3 steps, county portal in its own process): shared browser vs. a browser per run`,
+      );
+      const shared = await section<JourneyFigures[]>('journeys-shared', url);
+      const perRun = await section<JourneyFigures[]>('journeys-per-run', url);
+      log('| mode | contexts | runs | failed | journeys/min | peak PSS MB (Node + Chromium) |');
+      log('|---|---:|---:|---:|---:|---:|');
+      for (const f of [...shared.figures, ...perRun.figures]) {
+        log(
+          `| ${f.mode} | ${f.concurrency} | ${f.runs} | ${f.failed} | ${fmt(f.journeysPerMinute, 0)} | ${fmt(f.peakPssMb, 0)} |`,
+        );
+      }
+      for (const s of shared.figures) {
+        const naive = perRun.figures.find((f) => f.concurrency === s.concurrency);
+        if (naive)
+          log(
+            `  ${s.concurrency} context(s): shared browser ${fmt(s.journeysPerMinute / naive.journeysPerMinute)}× the journeys per minute of a browser per run`,
+          );
+      }
+      out.journeys = { shared: shared.figures, perRun: perRun.figures };
+    } finally {
+      await stopChild(portal.child);
+    }
   }
 } finally {
   await target.stop();

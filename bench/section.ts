@@ -3,6 +3,7 @@
  * are its own. Prints one JSON line. Usage: node bench/section.ts <section> <targetUrl>
  */
 import { blackboxAvailable, blackboxThroughput, ozgwatchThroughput } from './http-throughput.ts';
+import { journeyThroughput } from './browser-journeys.ts';
 import { metricsScrape } from './metrics-scrape.ts';
 import { schedulerLag } from './scheduler-lag.ts';
 
@@ -30,6 +31,16 @@ switch (section) {
   case 'scrape':
     figures = await metricsScrape(10_000, 60);
     break;
+  case 'journeys-shared':
+  case 'journeys-per-run': {
+    const mode = section === 'journeys-shared' ? 'shared' : 'per-run';
+    const journeySeconds = Number(process.env.BENCH_JOURNEY_SECONDS ?? 20);
+    figures = [];
+    for (const c of [1, 2, 4]) {
+      (figures as unknown[]).push(await journeyThroughput(target, mode, c, journeySeconds, 2000));
+    }
+    break;
+  }
   default:
     throw new Error(`unknown section ${section}`);
 }

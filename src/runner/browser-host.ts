@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright';
 import type { Logger } from 'pino';
 
 /** Flags that keep a headless Chromium quiet on a closed network and in a container. */
@@ -31,6 +31,8 @@ export interface BrowserHostOptions {
   restartAfterRuns: number;
   /** Replace the browser when all its processes together hold more than this (MiB). */
   memoryLimitMb: number;
+  /** Keep the next context and page ready while a run is busy. @default true */
+  prewarm?: boolean;
   logger: Logger;
   onRestart?: (reason: RestartReason) => void;
   onContexts?: (active: number) => void;
@@ -41,6 +43,8 @@ export interface BrowserHostOptions {
 /** A fresh, isolated context for one run. `release` closes it; always call it in `finally`. */
 export interface BrowserLease {
   context: BrowserContext;
+  /** The context's first page, ready to navigate. */
+  page: Page;
   /** Whether the browser of this context died while the context was in use. */
   crashed(): boolean;
   release(): Promise<void>;
@@ -63,6 +67,13 @@ interface Generation {
 export class BrowserHost {
   readonly #o: BrowserHostOptions;
   #current: Promise<Generation> | undefined;
+  #spare:
+    | {
+        generation: Generation;
+        key: string;
+        ready: Promise<{ context: BrowserContext; page: Page }>;
+      }
+    | undefined;
   #active = 0;
   #closed = false;
   #lastMemoryCheck = 0;
@@ -89,15 +100,19 @@ export class BrowserHost {
       this.#current = undefined;
       generation = await this.#generation();
     }
-    const context = await generation.browser.newContext(options);
+    const { context, page } = await this.#takeSpare(generation, options);
     generation.contexts++;
     generation.served++;
     this.#setActive(+1);
     if (generation.served >= this.#o.restartAfterRuns) this.#retire(generation, 'runs');
-    else this.#checkMemory(generation);
+    else {
+      this.#checkMemory(generation);
+      this.#prepareSpare(generation, options);
+    }
     let released = false;
     return {
       context,
+      page,
       crashed: () => generation.crashed,
       release: async () => {
         if (released) return;
@@ -110,6 +125,39 @@ export class BrowserHost {
     };
   }
 
+  /**
+   * A context with its first page, made while the previous run was busy: a new page
+   * starts a renderer process (~0.2 s), which need not be on the next run's clock.
+   * Only used when the next run asks for the same context options.
+   */
+  #prepareSpare(generation: Generation, options: BrowserContextOptions): void {
+    if (this.#spare || generation.retiring || this.#o.prewarm === false) return;
+    const key = JSON.stringify(options);
+    const ready = (async () => {
+      const context = await generation.browser.newContext(options);
+      return { context, page: await context.newPage() };
+    })();
+    ready.catch(() => undefined);
+    this.#spare = { generation, key, ready };
+  }
+
+  async #takeSpare(
+    generation: Generation,
+    options: BrowserContextOptions,
+  ): Promise<{ context: BrowserContext; page: Page }> {
+    const spare = this.#spare;
+    this.#spare = undefined;
+    if (spare) {
+      const made = await spare.ready.catch(() => undefined);
+      if (made && spare.generation === generation && spare.key === JSON.stringify(options)) {
+        return made;
+      }
+      await made?.context.close().catch(() => undefined);
+    }
+    const context = await generation.browser.newContext(options);
+    return { context, page: await context.newPage() };
+  }
+
   /** Kills the browser process (tests; a stuck browser). The next lease launches a new one. */
   async kill(): Promise<void> {
     const generation = await this.#current;
@@ -120,6 +168,9 @@ export class BrowserHost {
 
   async close(): Promise<void> {
     this.#closed = true;
+    const spare = this.#spare;
+    this.#spare = undefined;
+    await spare?.ready.then((s) => s.context.close()).catch(() => undefined);
     const generation = await this.#current?.catch(() => undefined);
     this.#current = undefined;
     if (generation) await this.#closeBrowser(generation);

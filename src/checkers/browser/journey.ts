@@ -16,6 +16,19 @@ import type { BrowserSpec, Step } from './spec.ts';
 import { AssertionFailure, HttpStatusFailure, runStep, type StepEnv } from './steps.ts';
 import { readVitals, VITALS_INIT_SCRIPT } from './vitals.ts';
 
+/** Steps that cannot leave the page: no need to read its vitals after them. */
+const QUIET_ACTIONS = new Set([
+  'fill',
+  'select',
+  'check',
+  'waitFor',
+  'expectText',
+  'expectVisible',
+  'expectUrl',
+  'screenshot',
+  'scan',
+]);
+
 interface Failure {
   reason: ReasonCode;
   message: string;
@@ -105,6 +118,12 @@ class JourneyRun {
 
   /** Runs the journey; returns the failure that ended it, if any. */
   async execute(): Promise<Failure | undefined> {
+    const failure = await this.#execute();
+    if (!failure) await this.#collectVitals();
+    return failure;
+  }
+
+  async #execute(): Promise<Failure | undefined> {
     try {
       this.#guard = await installGuard(
         this.#context,
@@ -113,14 +132,14 @@ class JourneyRun {
         this.#ctx.signal,
       );
       await this.#context.addInitScript(VITALS_INIT_SCRIPT);
-      // A screencast would show a secret typed into a text field; without one the trace
-      // still has actions, DOM snapshots (redacted) and network.
+      // DOM snapshots make the trace; a screencast would add ~20% CPU to every run and
+      // could show a secret typed into a text field, so it is opt-in.
       await this.#context.tracing.start({
-        screenshots: !this.#mayUseSecrets(),
+        screenshots: this.#spec.traceScreencast && !this.#mayUseSecrets(),
         snapshots: true,
       });
       this.#traced = true;
-      this.#page = await this.#context.newPage();
+      this.#page = this.#lease.page;
       this.#listen(this.#page);
       if (this.#spec.steps) await this.#runDeclared(this.#spec.steps, this.#page);
       else await this.#runFunction(this.#page);
@@ -212,7 +231,8 @@ class JourneyRun {
       if (typeof value === 'number' && action === 'goto') result.httpStatus = value;
       result.duration = (performance.now() - t0) / 1000;
       result.url = this.#page?.url() ?? '';
-      await this.#collectVitals();
+      // Vitals are read where a page may be left next; the last page is read at the end.
+      if (!QUIET_ACTIONS.has(action)) await this.#collectVitals();
       return value;
     } catch (error) {
       result.duration = (performance.now() - t0) / 1000;

@@ -184,6 +184,8 @@ export const browserSpecSchema = z
     stepTimeout: durationMs.default(10_000),
     /** A run slower than this but otherwise fine is `degraded`. */
     degradedAfter: durationMs.optional(),
+    /** Record a screencast in the trace of failed runs (costs CPU on every run; never with secrets). @default false */
+    traceScreencast: z.boolean().default(false),
   })
   .superRefine((spec, ctx) => {
     if ((spec.steps === undefined) === (spec.journey === undefined)) {

@@ -1,0 +1,141 @@
+/**
+ * Browser journeys per minute and peak memory (PSS of Node plus every Chromium process)
+ * for a 3-step journey at 1, 2 and 4 concurrent contexts: ozgwatch's shared browser
+ * against the naive way, a browser launched per run.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { checkBrowser } from '../src/checkers/browser/journey.ts';
+import { browserSpecSchema, type BrowserSpec } from '../src/checkers/browser/spec.ts';
+import { ArtifactStore } from '../src/runner/artifacts.ts';
+import { BrowserHost } from '../src/runner/browser-host.ts';
+import { HostLimiter } from '../src/runner/host-limiter.ts';
+
+export interface JourneyFigures {
+  mode: 'shared' | 'per-run';
+  concurrency: number;
+  runs: number;
+  failed: number;
+  seconds: number;
+  journeysPerMinute: number;
+  peakPssMb: number;
+}
+
+const logger = pino({ level: 'silent' });
+
+function threeSteps(portalUrl: string): BrowserSpec {
+  return browserSpecSchema.parse({
+    steps: [
+      { name: 'start', goto: `${portalUrl}dienste/wohngeld/` },
+      { name: 'antrag-oeffnen', click: { role: 'link', name: 'Online beantragen' } },
+      { name: 'formular', expectText: 'Schritt 1 von 2' },
+    ],
+  });
+}
+
+/** PSS of a process and all its descendants, from /proc/<pid>/smaps_rollup (kB → MiB). */
+export function treePssMb(root: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let kb = 0;
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.pop() as number;
+    try {
+      kb += Number(
+        /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0,
+      );
+    } catch {
+      continue;
+    }
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return kb / 1024;
+}
+
+export async function journeyThroughput(
+  portalUrl: string,
+  mode: JourneyFigures['mode'],
+  concurrency: number,
+  seconds: number,
+  maxRuns: number,
+): Promise<JourneyFigures> {
+  const spec = threeSteps(portalUrl);
+  const dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-bench-journeys-'));
+  const artifacts = new ArtifactStore(dir);
+  const hosts = new HostLimiter(concurrency);
+  // The naive baseline launches a browser for one run: nothing to keep warm for a next one.
+  const newHost = (): BrowserHost =>
+    new BrowserHost({
+      args: [],
+      restartAfterRuns: 100_000,
+      memoryLimitMb: 100_000,
+      logger,
+      prewarm: mode === 'shared',
+    });
+  const shared = mode === 'shared' ? newHost() : undefined;
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, treePssMb(process.pid))), 250);
+  let runs = 0;
+  let failed = 0;
+  const one = async (i: number): Promise<void> => {
+    const host = shared ?? newHost();
+    try {
+      const out = await checkBrowser(
+        {
+          signal: AbortSignal.timeout(30_000),
+          logger,
+          userAgent: 'ozgwatch-bench',
+          hosts,
+          now: Date.now,
+          browser: host,
+          artifacts: artifacts.forRun('bench', `run-${i}`),
+        },
+        spec,
+      );
+      if (out.status !== 'pass') failed++;
+    } finally {
+      if (!shared) await host.close();
+    }
+  };
+  try {
+    if (shared) await one(-1); // launch outside the measurement, as a running daemon has
+    const end = performance.now() + seconds * 1000;
+    const t0 = performance.now();
+    let started = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (started < maxRuns && performance.now() < end) {
+          await one(started++);
+          runs++;
+        }
+      }),
+    );
+    const elapsed = (performance.now() - t0) / 1000;
+    return {
+      mode,
+      concurrency,
+      runs,
+      failed,
+      seconds: elapsed,
+      journeysPerMinute: (runs / elapsed) * 60,
+      peakPssMb: peak,
+    };
+  } finally {
+    clearInterval(sampler);
+    await shared?.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
