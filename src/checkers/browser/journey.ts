@@ -103,6 +103,9 @@ class JourneyRun {
   #page: Page | undefined;
   #current: StepResult | undefined;
   #pageCrashed = false;
+  #downloadCount = 0;
+  /** Downloads being saved; the run waits for them before its context closes. */
+  readonly #downloads: Promise<void>[] = [];
   #traced = false;
 
   constructor(ctx: CheckContext, spec: BrowserSpec, lease: BrowserLease, secrets: Secrets) {
@@ -171,13 +174,16 @@ class JourneyRun {
     page.on('download', (download) => {
       const artifacts = this.#ctx.artifacts;
       if (!artifacts) return void download.cancel().catch(() => undefined);
-      const name = `download-${this.artifacts.length + 1}${extension(download.suggestedFilename())}`;
-      void artifacts
-        .path(name)
-        .then((file) => download.saveAs(file))
-        .then(() => artifacts.describe(name, 'download', 'application/octet-stream'))
-        .then((artifact) => this.artifacts.push(artifact))
-        .catch(() => undefined);
+      this.#downloadCount++;
+      const name = `download-${this.#downloadCount}${extension(download.suggestedFilename())}`;
+      this.#downloads.push(
+        artifacts
+          .path(name)
+          .then((file) => download.saveAs(file))
+          .then(() => artifacts.describe(name, 'download', 'application/octet-stream'))
+          .then((artifact) => void this.artifacts.push(artifact))
+          .catch(() => undefined),
+      );
     });
   }
 
@@ -336,6 +342,7 @@ class JourneyRun {
 
   /** Builds the outcome; on failure keeps screenshot, HTML and trace as evidence. */
   async finish(failure: Failure | undefined, seconds: number): Promise<Outcome> {
+    await Promise.allSettled(this.#downloads);
     await this.#saveEvidence(failure !== undefined);
     const base = {
       assertions: this.steps.flatMap((s) => (s.assertion ? [s.assertion] : [])),

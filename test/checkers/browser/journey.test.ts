@@ -306,7 +306,7 @@ describe('browser journeys', () => {
       ],
     });
     expect(out.status).toBe('pass');
-    await new Promise((r) => setTimeout(r, 300)); // the download is saved in the background
+    expect(out.artifacts).toMatchObject([{ name: 'download-1.pdf', kind: 'download' }]);
     const file = path.join(dir, 'artifacts', 'journey', `run-${runs}`, 'download-1.pdf');
     expect(readFileSync(file, 'utf8')).toMatch(/^%PDF-1\.4/);
   });
