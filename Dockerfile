@@ -9,9 +9,10 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 # Stage 2: runtime. Node runs the TypeScript sources directly (type stripping).
 FROM node:24.21.0-bookworm-slim
-# tini reaps child processes (browsers of later probe kinds) and forwards signals.
+# tini reaps child processes (Chromium's) and forwards signals. Debian's Chromium runs the
+# browser journeys; fonts so that screenshots of German pages show their umlauts.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tini ca-certificates \
+ && apt-get install -y --no-install-recommends tini ca-certificates chromium fonts-liberation fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
@@ -25,7 +26,8 @@ ENV NODE_ENV=production \
     OZGWATCH_PROBES=/etc/ozgwatch/probes \
     OZGWATCH_DATA_DIR=/var/lib/ozgwatch \
     OZGWATCH_HOST=0.0.0.0 \
-    OZGWATCH_PORT=9464
+    OZGWATCH_PORT=9464 \
+    OZGWATCH_BROWSER_PATH=/usr/bin/chromium
 VOLUME ["/var/lib/ozgwatch"]
 EXPOSE 9464
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
