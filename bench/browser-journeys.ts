@@ -3,7 +3,6 @@
  * for a 3-step journey at 1, 2 and 4 concurrent contexts: ozgwatch's shared browser
  * against the naive way, a browser launched per run.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { browserSpecSchema, type BrowserSpec } from '../src/checkers/browser/spe
 import { ArtifactStore } from '../src/runner/artifacts.ts';
 import { BrowserHost } from '../src/runner/browser-host.ts';
 import { HostLimiter } from '../src/runner/host-limiter.ts';
+import { treeMemoryBytes } from '../src/runner/process-tree.ts';
 
 export interface JourneyFigures {
   mode: 'shared' | 'per-run';
@@ -34,35 +34,6 @@ function threeSteps(portalUrl: string): BrowserSpec {
       { name: 'formular', expectText: 'Schritt 1 von 2' },
     ],
   });
-}
-
-/** PSS of a process and all its descendants, from /proc/<pid>/smaps_rollup (kB → MiB). */
-export function treePssMb(root: number): number {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  let kb = 0;
-  const queue = [root];
-  while (queue.length > 0) {
-    const pid = queue.pop() as number;
-    try {
-      kb += Number(
-        /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0,
-      );
-    } catch {
-      continue;
-    }
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return kb / 1024;
 }
 
 export async function journeyThroughput(
@@ -87,7 +58,10 @@ export async function journeyThroughput(
     });
   const shared = mode === 'shared' ? newHost() : undefined;
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, treePssMb(process.pid))), 250);
+  const sampler = setInterval(
+    () => (peak = Math.max(peak, treeMemoryBytes(process.pid, 'smaps_rollup', 'Pss') / 2 ** 20)),
+    250,
+  );
   let runs = 0;
   let failed = 0;
   const one = async (i: number): Promise<void> => {

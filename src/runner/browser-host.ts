@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright';
 import type { Logger } from 'pino';
+import { treeMemoryBytes } from './process-tree.ts';
 
 /** Flags that keep a headless Chromium quiet on a closed network and in a container. */
 export const CHROMIUM_ARGS = [
@@ -242,7 +243,7 @@ export class BrowserHost {
     this.#lastMemoryCheck = now;
     void browserPid(generation.browser).then((pid) => {
       if (pid === undefined) return;
-      const mb = treeRssBytes(pid) / 2 ** 20;
+      const mb = treeMemoryBytes(pid, 'status', 'VmRSS') / 2 ** 20;
       if (mb > this.#o.memoryLimitMb) this.#retire(generation, 'memory');
     });
   }
@@ -279,39 +280,4 @@ export async function chromiumExecutable(): Promise<string | undefined> {
   const playwrightPath = chromium.executablePath();
   if (playwrightPath && existsSync(playwrightPath)) return undefined;
   return SYSTEM_CHROMIUM.find((p) => existsSync(p));
-}
-
-/** RSS of a process and all its descendants (Linux /proc); 0 elsewhere. */
-export function treeRssBytes(root: number): number {
-  let children: Map<number, number[]>;
-  try {
-    children = new Map();
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        const list = children.get(ppid) ?? [];
-        list.push(Number(entry));
-        children.set(ppid, list);
-      } catch {
-        // The process ended while we looked.
-      }
-    }
-  } catch {
-    return 0;
-  }
-  let total = 0;
-  const queue = [root];
-  while (queue.length > 0) {
-    const pid = queue.pop() as number;
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      total += Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
-    } catch {
-      continue;
-    }
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return total;
 }
