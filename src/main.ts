@@ -102,14 +102,23 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   });
 
   const globalPool = new Pool('global', config.concurrency.global);
+  // Kinds that name the same pool share it (journeys and accessibility scans share the browser's).
+  const namedPools = new Map<string, Pool>();
   const kindPools = new Map(
-    checkers.map((c) => [
-      c.kind,
-      new Pool(
-        c.pool,
-        config.concurrency.kinds[c.kind] ?? c.concurrency ?? config.concurrency.global,
-      ),
-    ]),
+    checkers.map((c) => {
+      let pool = namedPools.get(c.pool);
+      if (!pool) {
+        pool = new Pool(
+          c.pool,
+          config.concurrency.kinds[c.pool] ??
+            config.concurrency.kinds[c.kind] ??
+            c.concurrency ??
+            config.concurrency.global,
+        );
+        namedPools.set(c.pool, pool);
+      }
+      return [c.kind, pool] as const;
+    }),
   );
   const stopRuns = new AbortController();
   const inFlight = new Set<Promise<unknown>>();

@@ -33,6 +33,7 @@ export type ReasonCode =
   | 'request_blocked'
   | 'js_error'
   | 'browser_crash'
+  | 'a11y_violations'
   | 'aborted'
   | 'internal';
 
@@ -135,6 +136,52 @@ export interface Artifact {
   bytes: number;
 }
 
+/** One element an accessibility rule flagged. */
+export interface A11yNode {
+  /** CSS selectors (`>>>` enters a frame). */
+  target: string[];
+  /** Selectors with the element's ancestry: stable across small changes elsewhere on the page. */
+  ancestry: string[];
+  /** The element's HTML, truncated. */
+  html: string;
+  failureSummary?: string;
+  /** Rule + page + stable selector: this finding at this place. */
+  occurrence: string;
+  /** Rule + normalised HTML of the component: the same broken widget wherever it appears. */
+  pattern: string;
+}
+
+/** One rule's result on one page: a violation, or `incomplete` (needs a person to review). */
+export interface A11yFinding {
+  ruleId: string;
+  impact: string;
+  tags: string[];
+  /** WCAG success criteria from the rule's tags, e.g. `1.4.3`. */
+  wcag: string[];
+  /** EN 301 549 clauses from the rule's tags, e.g. `9.1.4.3`. */
+  en301549: string[];
+  help: string;
+  helpUrl: string;
+  nodes: A11yNode[];
+}
+
+export interface A11yPage {
+  url: string;
+  /** Seconds axe took on this page. */
+  seconds: number;
+  violations: A11yFinding[];
+  incomplete: A11yFinding[];
+  /** Why the page could not be scanned. */
+  error?: string;
+}
+
+/** The accessibility scans of a run: which engine, which rules, every page. */
+export interface A11yReport {
+  engine: { name: 'axe-core'; version: string };
+  profile: string;
+  pages: A11yPage[];
+}
+
 /**
  * What a checker returns. Identity, timing of the whole run, retries and
  * flap damping are the runner's business, not the checker's.
@@ -152,6 +199,7 @@ export interface Outcome {
   blockedRequests?: BlockedRequest[];
   vitals?: PageVitals[];
   artifacts?: Artifact[];
+  a11y?: A11yReport;
 }
 
 export interface Result extends Outcome {

@@ -1,6 +1,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright';
+import { AXE_VERSION } from '../a11y/axe.ts';
 import type {
+  A11yPage,
   Artifact,
   Outcome,
   PageVitals,
@@ -98,6 +100,7 @@ class JourneyRun {
   readonly artifacts: Artifact[] = [];
   readonly vitals = new Map<string, PageVitals>();
   readonly scans: StepEnv['scans'] = [];
+  readonly a11yPages: A11yPage[] = [];
   readonly secretFields: StepEnv['secretFields'] = [];
   #guard: Guard | undefined;
   #page: Page | undefined;
@@ -201,6 +204,8 @@ class JourneyRun {
             secretFields: this.secretFields,
             onArtifact: (a) => this.artifacts.push(a),
             scans: this.scans,
+            a11y: this.#spec.a11y,
+            a11yPages: this.a11yPages,
           });
           return status;
         },
@@ -350,6 +355,15 @@ class JourneyRun {
       blockedRequests: this.#guard?.blocked ?? [],
       vitals: [...this.vitals.values()],
       artifacts: this.artifacts,
+      ...(this.a11yPages.length > 0
+        ? {
+            a11y: {
+              engine: { name: 'axe-core' as const, version: AXE_VERSION },
+              profile: this.#spec.a11y.profile,
+              pages: this.a11yPages,
+            },
+          }
+        : {}),
     };
     if (failure) return { status: 'fail', ...failure, ...base };
     const degradedAfter = this.#spec.degradedAfter;

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright';
 import { z } from 'zod';
 import { describeIssue } from '../../probes/diagnostics.ts';
+import { axeSettingsShape } from '../a11y/spec.ts';
 import { durationMs } from '../../probes/duration.ts';
 
 /**
@@ -63,7 +64,7 @@ const actions = {
   expectVisible: target,
   expectUrl: z.string().min(1),
   screenshot: z.union([z.literal(true), z.string().regex(/^[a-z0-9-]+$/, 'lowercase, digits, -')]),
-  scan: z.union([z.literal(true), z.array(z.string().min(1)).min(1)]),
+  scan: z.union([z.literal(true), z.array(z.enum(['a11y', 'media-breaks'])).min(1)]),
 } as const;
 
 export type StepAction = keyof typeof actions;
@@ -184,6 +185,14 @@ export const browserSpecSchema = z
     stepTimeout: durationMs.default(10_000),
     /** A run slower than this but otherwise fine is `degraded`. */
     degradedAfter: durationMs.optional(),
+    /** Rule set of `scan` steps that ask for `a11y`. */
+    a11y: z.strictObject(axeSettingsShape).default({
+      profile: 'en-301-549',
+      bestPractice: false,
+      include: [],
+      exclude: [],
+      disableRules: [],
+    }),
     /** Record a screencast in the trace of failed runs (costs CPU on every run; never with secrets). @default false */
     traceScreencast: z.boolean().default(false),
   })

@@ -5,7 +5,9 @@ import type { Artifact } from '../../results/result.ts';
 import { describeTarget, locate } from './locate.ts';
 import type { Secrets } from './secrets.ts';
 import { urlMatcher } from './guard.ts';
-import type { Step } from './spec.ts';
+import type { BrowserSpec, Step } from './spec.ts';
+import { scanPage } from '../a11y/axe.ts';
+import type { A11yPage } from '../../results/result.ts';
 
 /** A step whose expectation did not hold; carries what was seen. */
 export class AssertionFailure extends Error {
@@ -37,6 +39,10 @@ export interface StepEnv {
   onArtifact: (artifact: Artifact) => void;
   /** Names of checks requested by `scan` steps, for the checkers of later kinds. */
   scans: { step: string; url: string; checks: string[] }[];
+  /** Rule set for `scan` steps with `a11y`. */
+  a11y?: BrowserSpec['a11y'];
+  /** Pages scanned by axe during the journey. */
+  a11yPages: A11yPage[];
 }
 
 /** Runs one declarative step; returns the main-document status when it navigated. */
@@ -128,13 +134,17 @@ export async function runStep(step: Step, env: StepEnv): Promise<number | undefi
       env.onArtifact(await env.artifacts.write(name, 'screenshot', 'image/png', data));
       return undefined;
     }
-    case 'scan':
-      env.scans.push({
-        step: step.name,
-        url: page.url(),
-        checks: step.value === true ? ['all'] : step.value,
-      });
+    case 'scan': {
+      const checks = step.value === true ? ['a11y', 'media-breaks'] : step.value;
+      env.scans.push({ step: step.name, url: page.url(), checks });
+      if (checks.includes('a11y') && env.a11y) {
+        const { disableRules, ...settings } = env.a11y;
+        env.a11yPages.push(
+          await scanPage(page, { ...settings, disabledRules: disableRules.map((r) => r.id) }),
+        );
+      }
       return undefined;
+    }
   }
 }
 

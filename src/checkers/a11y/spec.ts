@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { durationMs } from '../../probes/duration.ts';
+import { PROFILES, type Profile } from './axe.ts';
+
+const profiles = Object.keys(PROFILES) as [Profile, ...Profile[]];
+
+/** Rule set and scope of an axe scan; shared by the `a11y` kind and journey `scan` steps. */
+export const axeSettingsShape = {
+  /** `en-301-549` (BITV 2.0), `wcag21aa` or `wcag22aa`. @default en-301-549 */
+  profile: z.enum(profiles).default('en-301-549'),
+  /** Add axe's `best-practice` rules (not requirements of WCAG or EN 301 549). @default false */
+  bestPractice: z.boolean().default(false),
+  /** Scan only inside these CSS selectors. */
+  include: z.array(z.string().min(1)).default([]),
+  /** Leave these CSS selectors out (a third-party widget you report elsewhere). */
+  exclude: z.array(z.string().min(1)).default([]),
+  /** Rules switched off, each with the reason a reviewer will read. */
+  disableRules: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z0-9-]+$/, 'an axe rule id'),
+        reason: z.string().min(3),
+      }),
+    )
+    .default([]),
+};
+
+export const a11ySpecSchema = z.strictObject({
+  /** Pages to scan, in one browser context, one after the other. */
+  urls: z
+    .array(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }))
+    .min(1)
+    .max(500),
+  ...axeSettingsShape,
+  /** How long one page may take to load. @default 30s */
+  pageTimeout: durationMs.default(30_000),
+  waitUntil: z.enum(['load', 'domcontentloaded', 'networkidle']).default('load'),
+});
+
+export type A11ySpec = z.output<typeof a11ySpecSchema>;
+export type A11ySpecInput = z.input<typeof a11ySpecSchema>;

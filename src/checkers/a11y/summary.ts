@@ -1,0 +1,48 @@
+import type { A11yReport } from '../../results/result.ts';
+
+export const IMPACTS = ['critical', 'serious', 'moderate', 'minor'] as const;
+export type Impact = (typeof IMPACTS)[number];
+
+export interface A11ySummary {
+  /** Violation occurrences (flagged elements) over all pages. */
+  violations: number;
+  byImpact: Record<Impact, number>;
+  /** Distinct patterns (the same component on many pages counts once), by impact. */
+  patternsByImpact: Record<Impact, number>;
+  /** Elements that need a person's review. */
+  incomplete: number;
+  /** Pages scanned without error. */
+  pagesScanned: number;
+  /** Rule ids with violations, most occurrences first. */
+  rules: string[];
+}
+
+/** Counts of a report, for messages and metrics. */
+export function summarise(report: A11yReport): A11ySummary {
+  const zero = (): Record<Impact, number> => ({ critical: 0, serious: 0, moderate: 0, minor: 0 });
+  const byImpact = zero();
+  const patterns = new Map<string, Impact>();
+  const perRule = new Map<string, number>();
+  let incomplete = 0;
+  for (const page of report.pages) {
+    for (const v of page.violations) {
+      const impact = (IMPACTS as readonly string[]).includes(v.impact)
+        ? (v.impact as Impact)
+        : 'minor';
+      byImpact[impact] += v.nodes.length;
+      perRule.set(v.ruleId, (perRule.get(v.ruleId) ?? 0) + v.nodes.length);
+      for (const n of v.nodes) patterns.set(n.pattern, impact);
+    }
+    for (const i of page.incomplete) incomplete += i.nodes.length;
+  }
+  const patternsByImpact = zero();
+  for (const impact of patterns.values()) patternsByImpact[impact]++;
+  return {
+    violations: Object.values(byImpact).reduce((a, b) => a + b, 0),
+    byImpact,
+    patternsByImpact,
+    incomplete,
+    pagesScanned: report.pages.filter((p) => p.error === undefined).length,
+    rules: [...perRule.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id),
+  };
+}

@@ -1,0 +1,147 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AXE_VERSION, normaliseHtml } from '../../../src/checkers/a11y/axe.ts';
+import { checkA11y } from '../../../src/checkers/a11y/check.ts';
+import { a11ySpecSchema, type A11ySpecInput } from '../../../src/checkers/a11y/spec.ts';
+import { summarise } from '../../../src/checkers/a11y/summary.ts';
+import { checkBrowser } from '../../../src/checkers/browser/journey.ts';
+import { browserSpecSchema } from '../../../src/checkers/browser/spec.ts';
+import type { CheckContext } from '../../../src/checkers/checker.ts';
+import type { A11yFinding, Outcome } from '../../../src/results/result.ts';
+import { BrowserHost } from '../../../src/runner/browser-host.ts';
+import { HostLimiter } from '../../../src/runner/host-limiter.ts';
+import { startPortal, type Portal } from '../../fixtures/county-portal/index.ts';
+
+let portal: Portal;
+let host: BrowserHost;
+
+beforeAll(async () => {
+  portal = await startPortal();
+  host = new BrowserHost({
+    args: [],
+    restartAfterRuns: 1000,
+    memoryLimitMb: 4000,
+    logger: pino({ level: 'silent' }),
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await host.close();
+  await portal.close();
+});
+
+function context(): CheckContext {
+  return {
+    signal: AbortSignal.timeout(30_000),
+    logger: pino({ level: 'silent' }),
+    userAgent: 'ozgwatch/test',
+    hosts: new HostLimiter(2),
+    now: () => Date.now(),
+    browser: host,
+  };
+}
+
+const page = (p: string): string => `${portal.http}/a11y/${p}`;
+
+function scan(urls: string[], extra: Partial<A11ySpecInput> = {}): Promise<Outcome> {
+  return checkA11y(context(), a11ySpecSchema.parse({ urls, ...extra }));
+}
+
+const rules = (findings: readonly A11yFinding[]): string[] =>
+  findings.map((f) => `${f.ruleId}:${f.impact}`).sort();
+
+describe('accessibility scans with axe-core', () => {
+  it('a correct page passes, and the engine and profile are recorded', async () => {
+    const out = await scan([page('ok')]);
+    expect(out.status).toBe('pass');
+    expect(out.a11y).toMatchObject({
+      engine: { name: 'axe-core', version: AXE_VERSION },
+      profile: 'en-301-549',
+    });
+    expect(out.a11y?.pages[0]?.violations).toEqual([]);
+  });
+
+  it('names the exact rule and impact of each broken page, with WCAG and EN 301 549 references', async () => {
+    const out = await scan([page('bild-ohne-alt'), page('formular-ohne-label'), page('kontrast')]);
+    expect(out).toMatchObject({ status: 'fail', reason: 'a11y_violations' });
+    const [alt, label, contrast] = out.a11y!.pages;
+    expect(rules(alt!.violations)).toEqual(['image-alt:critical']);
+    expect(rules(label!.violations)).toEqual(['label:critical']);
+    expect(rules(contrast!.violations)).toEqual(['color-contrast:serious']);
+    const imageAlt = alt!.violations[0]!;
+    expect(imageAlt.wcag).toContain('1.1.1');
+    expect(imageAlt.en301549).toContain('9.1.1.1');
+    expect(imageAlt.helpUrl).toMatch(/^https:\/\/dequeuniversity\.com\/rules\/axe\//);
+    expect(imageAlt.nodes[0]).toMatchObject({
+      target: ['img'],
+      html: '<img src="/a11y/wappen.png">',
+    });
+    expect(out.message).toMatch(/^3 violation\(s\) of 3 rule\(s\) on 3 page\(s\)/);
+  }, 30_000);
+
+  it('finds violations inside iframes', async () => {
+    const out = await scan([page('iframe')]);
+    const v = out.a11y!.pages[0]!.violations;
+    expect(rules(v)).toEqual(['image-alt:critical']);
+    expect(v[0]!.nodes[0]!.target).toEqual(['iframe', 'img']);
+  });
+
+  it('the same broken widget on three pages is one pattern with three occurrences', async () => {
+    const out = await scan([page('widget/1'), page('widget/2'), page('widget/3')]);
+    const nodes = out.a11y!.pages.flatMap((p) => p.violations.flatMap((v) => v.nodes));
+    expect(
+      out.a11y!.pages.every((p) => rules(p.violations).join() === 'button-name:critical'),
+    ).toBe(true);
+    expect(new Set(nodes.map((n) => n.occurrence)).size).toBe(3);
+    expect(new Set(nodes.map((n) => n.pattern)).size).toBe(1);
+    const summary = summarise(out.a11y!);
+    expect(summary.byImpact.critical).toBe(3);
+    expect(summary.patternsByImpact.critical).toBe(1);
+  }, 30_000);
+
+  it('profiles, excluded regions and disabled rules change what is checked', async () => {
+    const excluded = await scan([page('kontrast')], { exclude: ['main p'] });
+    expect(excluded.status).toBe('pass');
+    const disabled = await scan([page('kontrast')], {
+      disableRules: [{ id: 'color-contrast', reason: 'Corporate design, Ticket 4711' }],
+    });
+    expect(disabled.status).toBe('pass');
+    const wcag = await scan([page('bild-ohne-alt')], { profile: 'wcag21aa' });
+    expect(wcag.a11y?.profile).toBe('wcag21aa');
+    expect(rules(wcag.a11y!.pages[0]!.violations)).toEqual(['image-alt:critical']);
+  }, 30_000);
+
+  it('a page that does not load is reported, the others are still scanned', async () => {
+    const out = await scan([`${portal.http}/status/500`, page('ok')]);
+    expect(out.status).toBe('fail');
+    expect(out.a11y!.pages[0]).toMatchObject({ error: 'status 500' });
+    expect(out.a11y!.pages[1]!.violations).toEqual([]);
+  });
+
+  it('a journey scans the pages it visits with a scan step', async () => {
+    const out = await checkBrowser(
+      context(),
+      browserSpecSchema.parse({
+        steps: [
+          { goto: page('widget/1') },
+          { name: 'scan-start', scan: ['a11y'] },
+          { goto: page('ok') },
+          { scan: ['a11y'] },
+        ],
+      }),
+    );
+    expect(out.status).toBe('pass'); // findings are reported, not a journey failure
+    expect(out.a11y?.pages.map((p) => new URL(p.url).pathname)).toEqual([
+      '/a11y/widget/1',
+      '/a11y/ok',
+    ]);
+    expect(rules(out.a11y!.pages[0]!.violations)).toEqual(['button-name:critical']);
+  }, 30_000);
+
+  it('normalises component HTML: ids, text and numbers do not make a new pattern', () => {
+    expect(normaliseHtml('<button id="suche-1" class="x">Suchen 1</button>')).toBe(
+      normaliseHtml('<button id="suche-22" class="x">Finden 7</button>'),
+    );
+    expect(normaliseHtml('<button class="x">')).not.toBe(normaliseHtml('<a class="x">'));
+  });
+});
