@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { Probe } from '../probes/schema.ts';
 import type { Result } from '../results/result.ts';
+import { AXE_VERSION } from '../checkers/a11y/axe.ts';
+import { specOf, type Probe } from '../probes/schema.ts';
 import { catalogue, SKIP_REASONS, type MetricSpec } from './catalogue.ts';
 import { ProbeSeries } from './probe-series.ts';
 
@@ -80,6 +81,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const pending = new Gauge(base(catalogue.storePendingWrites, registry));
   const dropped = new Counter(base(catalogue.storeDroppedWrites, registry));
   const contexts = new Gauge(base(catalogue.browserContexts, registry));
+  const a11yEngine = new Gauge(base(catalogue.a11yEngineInfo, registry));
   const restarts = new Counter(base(catalogue.browserRestarts, registry));
   let droppedSoFar = 0;
 
@@ -101,6 +103,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
     contentType: registry.contentType,
     setProbes(probes) {
       series.setProbes(probes);
+      a11yEngine.reset();
+      for (const profile of a11yProfiles(probes)) {
+        a11yEngine.set({ axe_core_version: AXE_VERSION, profile }, 1);
+      }
       for (const kind of new Set(probes.map((p) => p.kind))) inFlight.inc({ kind }, 0);
     },
     record(probe, result) {
@@ -150,6 +156,28 @@ export function createMetrics(options: MetricsOptions): Metrics {
       yield await registry.metrics();
     },
   };
+}
+
+/** Rule profiles of the probes that scan for accessibility. */
+function a11yProfiles(probes: readonly Probe[]): Set<string> {
+  const profiles = new Set<string>();
+  for (const probe of probes) {
+    const spec = specOf(probe) as
+      | {
+          profile?: string;
+          a11y?: { profile?: string };
+          steps?: { action: string; value: unknown }[];
+        }
+      | undefined;
+    if (probe.kind === 'a11y' && spec?.profile) profiles.add(spec.profile);
+    const scans = spec?.steps?.some(
+      (s) =>
+        s.action === 'scan' &&
+        (s.value === true || (Array.isArray(s.value) && s.value.includes('a11y'))),
+    );
+    if (probe.kind === 'browser' && scans && spec?.a11y?.profile) profiles.add(spec.a11y.profile);
+  }
+  return profiles;
 }
 
 function base(spec: MetricSpec, registry: Registry) {

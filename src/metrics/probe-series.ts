@@ -8,6 +8,7 @@ import {
   STATUS_VALUES,
   type MetricSpec,
 } from './catalogue.ts';
+import { IMPACTS, summarise, type A11ySummary } from '../checkers/a11y/summary.ts';
 import { familyHeader, formatValue, labelPairs } from './exposition.ts';
 
 /**
@@ -124,6 +125,7 @@ interface LastRun {
   steps: { name: string; duration: number; success: number }[] | undefined;
   failedStep: string | undefined;
   vitals: { ttfb?: number; fcp?: number; lcp?: number; cls?: number } | undefined;
+  a11y: A11ySummary | undefined;
 }
 
 interface Entry {
@@ -160,6 +162,11 @@ const FAILED_STEP = index(catalogue.journeyFailedStep);
 const VITAL_SECONDS = index(catalogue.webVitalSeconds);
 const VITAL_CLS = index(catalogue.webVitalCls);
 const VITALS = ['ttfb', 'fcp', 'lcp'] as const;
+const A11Y_VIOLATIONS = index(catalogue.a11yViolations);
+const A11Y_PATTERNS = index(catalogue.a11yViolationPatterns);
+const A11Y_INCOMPLETE = index(catalogue.a11yIncomplete);
+const A11Y_PAGES = index(catalogue.a11yPagesScanned);
+const A11Y_SUCCESS = index(catalogue.a11yScanSuccess);
 
 const HEADERS = PROBE_METRICS.map(familyHeader);
 const MAINTENANCE = RUN_RESULTS.indexOf('maintenance');
@@ -192,6 +199,7 @@ function lastOf(result: Result): LastRun {
       })),
     failedStep: result.steps?.find((st) => st.status === 'fail')?.name,
     vitals: worstVitals(result),
+    a11y: result.a11y ? summarise(result.a11y) : undefined,
   };
 }
 
@@ -295,6 +303,30 @@ function renderJourney(entry: Entry): void {
   }
   lines[VITAL_SECONDS] = flat(vitals);
   lines[VITAL_CLS] = line(catalogue.webVitalCls, labels, last.vitals?.cls);
+  renderA11y(entry);
+}
+
+/** Accessibility families: occurrences and patterns by impact, reviews, pages, success. */
+function renderA11y(entry: Entry): void {
+  const { last, labels, lines } = entry;
+  const a11y = last?.a11y;
+  let violations = '';
+  let patterns = '';
+  if (a11y) {
+    for (const impact of IMPACTS) {
+      violations += `${catalogue.a11yViolations.name}{${labels},impact="${impact}"} ${a11y.byImpact[impact]}\n`;
+      patterns += `${catalogue.a11yViolationPatterns.name}{${labels},impact="${impact}"} ${a11y.patternsByImpact[impact]}\n`;
+    }
+  }
+  lines[A11Y_VIOLATIONS] = flat(violations);
+  lines[A11Y_PATTERNS] = flat(patterns);
+  lines[A11Y_INCOMPLETE] = line(catalogue.a11yIncomplete, labels, a11y?.incomplete);
+  lines[A11Y_PAGES] = line(catalogue.a11yPagesScanned, labels, a11y?.pagesScanned);
+  lines[A11Y_SUCCESS] = line(
+    catalogue.a11yScanSuccess,
+    labels,
+    a11y ? (a11y.complete ? 1 : 0) : undefined,
+  );
 }
 
 function renderRuns(entry: Entry): void {

@@ -32,7 +32,16 @@ export function fixtureMetrics(): Metrics {
     labels: { service: 'wohngeld', county: 'ludwigsburg' },
     browser: { steps: [{ goto: 'https://example.de/wohngeld' }] },
   });
-  metrics.setProbes([ok, down, maint, journey]);
+  const a11y = probeSchema.parse({
+    id: 'portal-a11y',
+    name: 'Bürgerservice barrierefrei',
+    kind: 'a11y',
+    every: '1d',
+    labels: { service: 'portal', county: 'ludwigsburg' },
+    a11y: { urls: ['https://example.de/', 'https://example.de/kfz'] },
+  });
+  metrics.setProbes([ok, down, maint, journey, a11y]);
+  metrics.record(a11y, a11yResult(a11y));
   metrics.record(ok, result(ok));
   metrics.record(down, failedResult(down));
   metrics.record(maint, result(maint, { maintenance: true }));
@@ -91,6 +100,62 @@ function journeyResult(p: Probe): Result {
       { url: 'https://example.de/wohngeld', ttfb: 0.12, fcp: 0.4, lcp: 1.1, cls: 0.02 },
       { url: 'https://example.de/wohngeld/antrag', ttfb: 0.3, fcp: 0.5, lcp: 0.9, cls: 0.15 },
     ],
+  };
+}
+
+/** The same unnamed search button on two pages, and an image without alt on one. */
+function a11yResult(p: Probe): Result {
+  const { phases: _phases, http: _http, tls: _tls, ...base } = result(p);
+  const node = (occurrence: string, pattern: string) => ({
+    target: ['button'],
+    ancestry: ['html > body > form > button'],
+    html: '<button>',
+    occurrence,
+    pattern,
+  });
+  const buttonName = (occurrence: string) => ({
+    ruleId: 'button-name',
+    impact: 'critical',
+    tags: ['wcag2a', 'wcag412', 'EN-301-549', 'EN-9.4.1.2'],
+    wcag: ['4.1.2'],
+    en301549: ['9.4.1.2'],
+    help: 'Buttons must have discernible text',
+    helpUrl: 'https://dequeuniversity.com/rules/axe/4.10/button-name',
+    nodes: [node(occurrence, 'p-button')],
+  });
+  return {
+    ...base,
+    kind: 'a11y',
+    status: 'fail',
+    reportedStatus: 'fail',
+    reason: 'a11y_violations',
+    message: '3 violation(s)',
+    a11y: {
+      engine: { name: 'axe-core', version: '4.14.1' },
+      profile: 'en-301-549',
+      pages: [
+        {
+          url: 'https://example.de/',
+          seconds: 0.2,
+          violations: [buttonName('o1')],
+          incomplete: [],
+        },
+        {
+          url: 'https://example.de/kfz',
+          seconds: 0.3,
+          violations: [
+            buttonName('o2'),
+            {
+              ...buttonName('o3'),
+              ruleId: 'color-contrast',
+              impact: 'serious',
+              nodes: [node('o3', 'p-contrast')],
+            },
+          ],
+          incomplete: [{ ...buttonName('o4'), ruleId: 'color-contrast', impact: 'serious' }],
+        },
+      ],
+    },
   };
 }
 

@@ -225,6 +225,23 @@ describe('metrics: browser journeys', () => {
   });
 });
 
+describe('metrics: accessibility', () => {
+  it('exports occurrences and patterns by impact, reviews, pages and the engine', async () => {
+    const text = await fixtureMetrics().render();
+    const a = { probe: 'portal-a11y', service: 'portal', county: 'ludwigsburg' };
+    expect(valueOf(text, 'ozgwatch_a11y_violations', { ...a, impact: 'critical' })).toBe(2);
+    expect(valueOf(text, 'ozgwatch_a11y_violations', { ...a, impact: 'serious' })).toBe(1);
+    expect(valueOf(text, 'ozgwatch_a11y_violations', { ...a, impact: 'minor' })).toBe(0);
+    expect(valueOf(text, 'ozgwatch_a11y_violation_patterns', { ...a, impact: 'critical' })).toBe(1);
+    expect(valueOf(text, 'ozgwatch_a11y_incomplete', a)).toBe(1);
+    expect(valueOf(text, 'ozgwatch_a11y_pages_scanned', a)).toBe(2);
+    expect(valueOf(text, 'ozgwatch_a11y_scan_success', a)).toBe(1);
+    expect(valueOf(text, 'ozgwatch_a11y_engine_info', { profile: 'en-301-549' })).toBe(1);
+    // A probe that never scanned has no accessibility series.
+    expect(has(text, 'ozgwatch_a11y_pages_scanned', { probe: 'kfz-ludwigsburg' })).toBe(false);
+  });
+});
+
 describe('metrics: streamed exposition', () => {
   it('streams the same text in pieces of whole lines, one header per family', async () => {
     const metrics = buildMetrics();

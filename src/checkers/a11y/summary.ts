@@ -13,6 +13,8 @@ export interface A11ySummary {
   incomplete: number;
   /** Pages scanned without error. */
   pagesScanned: number;
+  /** Every page of the run was scanned. */
+  complete: boolean;
   /** Rule ids with violations, most occurrences first. */
   rules: string[];
 }
@@ -43,6 +45,7 @@ export function summarise(report: A11yReport): A11ySummary {
     patternsByImpact,
     incomplete,
     pagesScanned: report.pages.filter((p) => p.error === undefined).length,
+    complete: report.pages.every((p) => p.error === undefined),
     rules: [...perRule.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id),
   };
 }
