@@ -16,7 +16,7 @@ Usage:
   ozgwatch serve    [--probes DIR] [--port N] [--host ADDR] [--data DIR] [--config FILE] [--pretty]
   ozgwatch validate [--probes DIR] [--json]
   ozgwatch run      <probe-id…> [--probes DIR] [--json]
-  ozgwatch scan     <url…> [--checks availability,browser] [--browser] [--json]
+  ozgwatch scan     <url…> [--checks availability,browser,a11y] [--browser] [--profile P] [--json]
   ozgwatch version
 
 Reference: docs/cli.md`;
@@ -31,6 +31,7 @@ const OPTIONS = {
   pretty: { type: 'boolean', default: false },
   checks: { type: 'string' },
   browser: { type: 'boolean', default: false },
+  profile: { type: 'string' },
   timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;

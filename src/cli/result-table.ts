@@ -28,9 +28,10 @@ export function formatResultTable(rows: { label: string; result: Result }[]): st
   const out = [line(header), ...body.map(line)];
   for (const { label, result } of rows) {
     const failed = result.assertions.filter((a) => !a.ok);
-    if (failed.length === 0 && !result.phases && !result.steps) continue;
+    if (failed.length === 0 && !result.phases && !result.steps && !result.a11y) continue;
     out.push('', `${printable(label)}:`);
     if (result.steps) out.push(...stepLines(result));
+    if (result.a11y) out.push(...a11yLines(result));
     if (result.phases) {
       const p = result.phases;
       const ms = (s: number): string => `${(s * 1000).toFixed(1)}ms`;
@@ -67,6 +68,24 @@ function stepLines(result: Result): string[] {
     lines.push(
       `  evidence: ${result.artifacts.map((a) => a.name).join(', ')} (in the data folder, artifacts/${result.probeId}/${result.runId}/)`,
     );
+  }
+  return lines;
+}
+
+/** Per page: each violated rule with impact and count; then what needs review. */
+function a11yLines(result: Result): string[] {
+  const lines: string[] = [];
+  for (const page of result.a11y?.pages ?? []) {
+    lines.push(
+      `  ${printable(page.url)}${page.error ? `  not scanned: ${printable(page.error)}` : ''}`,
+    );
+    for (const v of page.violations) {
+      lines.push(
+        `    ✗ ${v.ruleId.padEnd(24)} ${v.impact.padEnd(9)} ${String(v.nodes.length).padStart(3)}×  ${printable(v.help)}`,
+      );
+    }
+    const review = page.incomplete.reduce((n, f) => n + f.nodes.length, 0);
+    if (review > 0) lines.push(`    ? ${review} element(s) to review`);
   }
   return lines;
 }

@@ -1,6 +1,8 @@
 import { configSchema } from '../config/config.ts';
+import { pino } from 'pino';
 import { createLogger } from '../log/logger.ts';
 import { parseDuration } from '../probes/duration.ts';
+import { PROFILES } from '../checkers/a11y/axe.ts';
 import { probeSchema, type Probe } from '../probes/schema.ts';
 import type { Result } from '../results/result.ts';
 import { runOnce } from './cli-runner.ts';
@@ -9,9 +11,10 @@ import { anyFailed, formatResultTable } from './result-table.ts';
 
 /**
  * Checks `scan` can run, by the name used in `--checks` and as the key in its JSON output.
- * `browser` loads the page in Chromium (also `--browser`).
+ * `browser` loads the page in Chromium (also `--browser`); `a11y` scans it with axe-core
+ * (rule set from `--profile`).
  */
-export const SCAN_CHECKS = ['availability', 'browser'] as const;
+export const SCAN_CHECKS = ['availability', 'browser', 'a11y'] as const;
 type ScanCheck = (typeof SCAN_CHECKS)[number];
 
 /**
@@ -40,10 +43,17 @@ export async function scanCommand(urls: string[], values: CliValues): Promise<nu
     );
     return 2;
   }
+  const profile = values.profile ?? 'en-301-549';
+  if (!(profile in PROFILES)) {
+    process.stderr.write(
+      `ozgwatch scan: unknown profile "${profile}"; available: ${Object.keys(PROFILES).join(', ')}\n`,
+    );
+    return 2;
+  }
   const planned: { url: string; check: ScanCheck; probe: Probe }[] = [];
   for (const [i, url] of urls.entries()) {
     for (const check of checks as ScanCheck[]) {
-      const probe = scanProbe(url, i, check, timeout);
+      const probe = scanProbe(url, i, check, timeout, profile);
       if (!probe) {
         process.stderr.write(`ozgwatch scan: "${url}" is not an http:// or https:// URL\n`);
         return 2;
@@ -52,7 +62,12 @@ export async function scanCommand(urls: string[], values: CliValues): Promise<nu
     }
   }
   const config = configSchema.parse({ ...(values.data ? { dataDir: values.data } : {}) });
-  const logger = createLogger({ level: 'silent', format: 'json' });
+  // Quiet by default (the output is the report); OZGWATCH_LOG_LEVEL opens it, on standard error.
+  const logger = createLogger({
+    level: process.env.OZGWATCH_LOG_LEVEL ?? 'warn',
+    format: 'json',
+    destination: pino.destination(2),
+  });
   const results = await runOnce(
     config,
     planned.map((p) => p.probe),
@@ -73,17 +88,25 @@ export async function scanCommand(urls: string[], values: CliValues): Promise<nu
   return anyFailed(results) ? 1 : 0;
 }
 
-function scanProbe(url: string, i: number, check: ScanCheck, timeout: number): Probe | undefined {
+function scanProbe(
+  url: string,
+  i: number,
+  check: ScanCheck,
+  timeout: number,
+  profile: string,
+): Probe | undefined {
+  const specs: Record<ScanCheck, Record<string, unknown>> = {
+    availability: { kind: 'http', http: { url } },
+    browser: { kind: 'browser', browser: { steps: [{ name: 'load', goto: url }] } },
+    a11y: { kind: 'a11y', a11y: { urls: [url], profile } },
+  };
   const parsed = probeSchema.safeParse({
     id: `scan-${i + 1}-${check}`,
     name: url,
-    kind: check === 'browser' ? 'browser' : 'http',
     every: `${Math.max(timeout * 2, 60_000)}ms`,
     timeout: `${timeout}ms`,
     labels: { service: 'scan' },
-    ...(check === 'browser'
-      ? { browser: { steps: [{ name: 'load', goto: url }] } }
-      : { http: { url } }),
+    ...specs[check],
   });
   return parsed.success ? parsed.data : undefined;
 }
@@ -104,7 +127,23 @@ function scanDocument(url: string, parts: { check: ScanCheck; result: Result }[]
       maintenance: _m,
       ...rest
     } = result;
-    doc[check] = rest;
+    doc[check] = check === 'a11y' ? a11yPart(rest) : rest;
   }
   return doc;
+}
+
+/** The a11y part of a scan document: the one page's findings at the top, as pa11y users expect. */
+function a11yPart(
+  result: Omit<Result, 'runId' | 'probeId' | 'kind' | 'reportedStatus' | 'maintenance'>,
+) {
+  const { a11y, ...rest } = result;
+  const page = a11y?.pages[0];
+  return {
+    ...rest,
+    engine: a11y?.engine,
+    profile: a11y?.profile,
+    violations: page?.violations ?? [],
+    incomplete: page?.incomplete ?? [],
+    ...(page?.error ? { error: page.error } : {}),
+  };
 }

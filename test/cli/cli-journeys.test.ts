@@ -61,6 +61,64 @@ afterAll(async () => {
 });
 
 describe('CLI with browser journeys', () => {
+  it('scan --checks a11y: one document per URL with violations and incomplete, one browser', async () => {
+    const urls = ['ok', 'bild-ohne-alt', 'kontrast', 'widget/1'].map(
+      (p) => `${portal.http}/a11y/${p}`,
+    );
+    const ran = await cli(['scan', '--checks', 'a11y', '--json', '--data', 'data', ...urls]);
+    expect(ran.code).toBe(1);
+    const docs = ran.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            url: string;
+            status: string;
+            a11y: {
+              status: string;
+              profile: string;
+              violations: {
+                ruleId: string;
+                impact: string;
+                tags: string[];
+                nodes: { target: string[] }[];
+              }[];
+              incomplete: unknown[];
+            };
+          },
+      );
+    expect(docs.map((d) => d.url)).toEqual(urls);
+    expect(docs.map((d) => d.a11y.violations.map((v) => v.ruleId))).toEqual([
+      [],
+      ['image-alt'],
+      ['color-contrast'],
+      ['button-name'],
+    ]);
+    expect(docs[1]!.a11y.violations[0]).toMatchObject({
+      impact: 'critical',
+      nodes: [{ target: ['img'] }],
+    });
+    expect(docs[1]!.a11y.violations[0]!.tags).toContain('EN-301-549');
+    expect(docs[0]).toMatchObject({
+      status: 'pass',
+      a11y: { profile: 'en-301-549', incomplete: [] },
+    });
+    expect(ran.stderr.match(/browser launched/g)).toHaveLength(1);
+
+    const table = await cli([
+      'scan',
+      '--checks',
+      'a11y',
+      '--profile',
+      'wcag21aa',
+      '--data',
+      'data',
+      urls[1]!,
+    ]);
+    expect(table.stdout).toMatch(/✗ image-alt\s+critical\s+1×/);
+  }, 60_000);
+
   it('run prints the step table, names the evidence, exits 1', async () => {
     const ran = await cli(['run', '--probes', 'probes', '--data', 'data', 'kfz-journey']);
     expect(ran.code).toBe(1);
