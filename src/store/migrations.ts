@@ -39,6 +39,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    description: 'accessibility findings tracked across runs',
+    sql: `
+      -- One row per probe and occurrence fingerprint: when it was first and last seen,
+      -- whether it is open or fixed, how often it came back. The quarterly report reads it.
+      CREATE TABLE a11y_findings (
+        probe_id   TEXT    NOT NULL,
+        occurrence TEXT    NOT NULL,
+        pattern    TEXT    NOT NULL,
+        rule_id    TEXT    NOT NULL,
+        impact     TEXT    NOT NULL,
+        page       TEXT    NOT NULL, -- origin + path
+        selector   TEXT    NOT NULL,
+        first_seen INTEGER NOT NULL, -- epoch ms (run start)
+        last_seen  INTEGER NOT NULL,
+        state      TEXT    NOT NULL, -- open | fixed
+        fixed_at   INTEGER,
+        reopened   INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (probe_id, occurrence)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from 'pino';
-import type { Result, RunStatus } from '../results/result.ts';
+import { pageKey } from '../results/page-key.ts';
+import type { A11yReport, Result, RunStatus } from '../results/result.ts';
 import { checkSchema, migrate, SCHEMA_VERSION } from './migrations.ts';
-import type { RunQuery, RunSummary, Store } from './store.ts';
+import type { FindingRecord, RunQuery, RunSummary, Store } from './store.ts';
 
 export interface SqliteStoreOptions {
   /** The database file; its folder is created when missing. `:memory:` for a throwaway store. */
@@ -92,7 +93,35 @@ export const SQL = {
   deleteRuns: `DELETE FROM runs WHERE rowid IN
                  (SELECT rowid FROM runs WHERE probe_id = ? AND started_at < ? LIMIT ?)`,
   deleteLatest: 'DELETE FROM latest WHERE started_at < ?',
+  upsertFinding: `INSERT INTO a11y_findings (probe_id, occurrence, pattern, rule_id, impact, page,
+                     selector, first_seen, last_seen, state, fixed_at, reopened)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', NULL, 0)
+                   ON CONFLICT (probe_id, occurrence) DO UPDATE
+                   SET last_seen = excluded.last_seen, impact = excluded.impact,
+                       reopened = reopened + (state = 'fixed'), state = 'open', fixed_at = NULL
+                   WHERE excluded.last_seen >= a11y_findings.last_seen`,
+  fixMissing: `UPDATE a11y_findings SET state = 'fixed', fixed_at = ?
+               WHERE probe_id = ? AND state = 'open' AND last_seen < ?
+                 AND page IN (SELECT value FROM json_each(?))`,
+  selectFindings: `SELECT probe_id, occurrence, pattern, rule_id, impact, page, selector,
+                          first_seen, last_seen, state, fixed_at, reopened
+                   FROM a11y_findings WHERE probe_id = ? ORDER BY first_seen, occurrence`,
 } as const;
+
+interface FindingRow {
+  probe_id: string;
+  occurrence: string;
+  pattern: string;
+  rule_id: string;
+  impact: string;
+  page: string;
+  selector: string;
+  first_seen: number;
+  last_seen: number;
+  state: string;
+  fixed_at: number | null;
+  reopened: number;
+}
 
 interface SummaryRow {
   run_id: string;
@@ -120,6 +149,9 @@ class SqliteStoreImpl implements SqliteStore {
 
   readonly #insertRun: StatementSync;
   readonly #upsertLatest: StatementSync;
+  readonly #upsertFinding: StatementSync;
+  readonly #fixMissing: StatementSync;
+  readonly #selectFindings: StatementSync;
   readonly #selectRuns: StatementSync;
   readonly #selectRun: StatementSync;
   readonly #selectLatestAll: StatementSync;
@@ -183,6 +215,9 @@ class SqliteStoreImpl implements SqliteStore {
 
     this.#insertRun = db.prepare(SQL.insertRun);
     this.#upsertLatest = db.prepare(SQL.upsertLatest);
+    this.#upsertFinding = db.prepare(SQL.upsertFinding);
+    this.#fixMissing = db.prepare(SQL.fixMissing);
+    this.#selectFindings = db.prepare(SQL.selectFindings);
     this.#selectRuns = db.prepare(SQL.selectRuns);
     this.#selectRun = db.prepare(SQL.selectRun);
     this.#selectLatestAll = db.prepare(SQL.selectLatestAll);
@@ -412,7 +447,59 @@ class SqliteStoreImpl implements SqliteStore {
       JSON.stringify(r),
     ).changes;
     // A run id already stored (a repeated save) changes nothing.
-    if (changes !== 0) this.#upsertLatest.run(r.probeId, r.runId, r.startedAt);
+    if (changes === 0) return;
+    this.#upsertLatest.run(r.probeId, r.runId, r.startedAt);
+    if (r.a11y) this.#trackFindings(r, r.a11y);
+  }
+
+  /**
+   * Findings seen now are opened (or reopened); open findings on pages this run scanned
+   * but did not see are fixed. Pages that could not be scanned change nothing.
+   */
+  #trackFindings(r: Result, report: A11yReport): void {
+    const scanned: string[] = [];
+    for (const page of report.pages) {
+      if (page.error !== undefined) continue;
+      const key = pageKey(page.url);
+      scanned.push(key);
+      for (const v of page.violations) {
+        for (const n of v.nodes) {
+          this.#upsertFinding.run(
+            r.probeId,
+            n.occurrence,
+            n.pattern,
+            v.ruleId,
+            v.impact,
+            key,
+            n.ancestry.join(' | '),
+            r.startedAt,
+            r.startedAt,
+          );
+        }
+      }
+    }
+    if (scanned.length > 0) {
+      this.#fixMissing.run(r.startedAt, r.probeId, r.startedAt, JSON.stringify(scanned));
+    }
+  }
+
+  async findings(probeId: string): Promise<FindingRecord[]> {
+    this.#commitBeforeRead();
+    const rows = this.#selectFindings.all(probeId) as unknown as FindingRow[];
+    return rows.map((row) => ({
+      probeId: row.probe_id,
+      occurrence: row.occurrence,
+      pattern: row.pattern,
+      ruleId: row.rule_id,
+      impact: row.impact,
+      page: row.page,
+      selector: row.selector,
+      firstSeen: row.first_seen,
+      lastSeen: row.last_seen,
+      state: row.state as FindingRecord['state'],
+      fixedAt: row.fixed_at,
+      reopened: row.reopened,
+    }));
   }
 
   /** Reads include everything saved before them, unless the writer is backing off. */

@@ -14,6 +14,25 @@ export interface RunSummary {
   maintenance: boolean;
 }
 
+/** One accessibility finding (an occurrence fingerprint) of a probe, over its history. */
+export interface FindingRecord {
+  probeId: string;
+  occurrence: string;
+  pattern: string;
+  ruleId: string;
+  impact: string;
+  page: string;
+  selector: string;
+  /** Epoch ms of the runs that first and last saw it. */
+  firstSeen: number;
+  lastSeen: number;
+  state: 'open' | 'fixed';
+  /** When a scan of its page last found it gone. */
+  fixedAt: number | null;
+  /** How often it came back after being fixed. */
+  reopened: number;
+}
+
 export interface RunQuery {
   probeId: string;
   /** Epoch ms, inclusive. */
@@ -37,6 +56,8 @@ export interface Store {
   runs(query: RunQuery): Promise<RunSummary[]>;
   /** One whole result by run id. */
   run(runId: string): Promise<Result | undefined>;
+  /** Accessibility findings of a probe: new, still open, fixed, reopened. */
+  findings(probeId: string): Promise<FindingRecord[]>;
   /** Latest result per probe id. */
   latest(probeIds?: readonly string[]): Promise<Map<string, Result>>;
   /** Deletes runs that started before `before` (epoch ms); returns how many. */

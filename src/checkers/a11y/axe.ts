@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Frame, Page } from 'playwright';
+import { pageKey } from '../../results/page-key.ts';
 import type { A11yFinding, A11yNode, A11yPage } from '../../results/result.ts';
 
 const require = createRequire(import.meta.url);
@@ -138,16 +139,6 @@ function node(ruleId: string, url: string, n: AxeResult['nodes'][number]): A11yN
 
 function fingerprint(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
-}
-
-/** A page is its origin and path: query strings of sessions and trackers do not make new pages. */
-function pageKey(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return url;
-  }
 }
 
 /**

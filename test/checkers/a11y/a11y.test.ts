@@ -99,6 +99,14 @@ describe('accessibility scans with axe-core', () => {
     expect(summary.patternsByImpact.critical).toBe(1);
   }, 30_000);
 
+  it('fingerprints are stable across runs of the same page', async () => {
+    const first = await scan([page('widget/1')]);
+    const second = await scan([`${page('widget/1')}?sitzung=2`]);
+    const occurrences = (o: Outcome): string[] =>
+      o.a11y!.pages.flatMap((p) => p.violations.flatMap((v) => v.nodes.map((n) => n.occurrence)));
+    expect(occurrences(second)).toEqual(occurrences(first));
+  });
+
   it('profiles, excluded regions and disabled rules change what is checked', async () => {
     const excluded = await scan([page('kontrast')], { exclude: ['main p'] });
     expect(excluded.status).toBe('pass');

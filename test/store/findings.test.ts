@@ -1,0 +1,126 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { A11yPage, Result } from '../../src/results/result.ts';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
+
+const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
+const HOUR = 3_600_000;
+let dir: string;
+let store: SqliteStore;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-findings-'));
+  store = openSqliteStore({ path: path.join(dir, 'store.db'), logger: pino({ level: 'silent' }) });
+});
+afterEach(async () => {
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A scanned page with the given occurrences of `button-name` (all one pattern). */
+function scanned(url: string, occurrences: string[], error?: string): A11yPage {
+  return {
+    url,
+    seconds: 0.2,
+    incomplete: [],
+    ...(error ? { error } : {}),
+    violations:
+      occurrences.length === 0
+        ? []
+        : [
+            {
+              ruleId: 'button-name',
+              impact: 'critical',
+              tags: ['EN-301-549'],
+              wcag: ['4.1.2'],
+              en301549: ['9.4.1.2'],
+              help: 'Buttons must have discernible text',
+              helpUrl: 'https://dequeuniversity.com/rules/axe/4.14/button-name',
+              nodes: occurrences.map((occurrence) => ({
+                target: ['button'],
+                ancestry: [`html > body > ${occurrence}`],
+                html: '<button>',
+                occurrence,
+                pattern: 'search-button',
+              })),
+            },
+          ],
+  };
+}
+
+let seq = 0;
+function scanResult(at: number, pages: A11yPage[]): Result {
+  seq++;
+  return {
+    runId: `run-${seq}`,
+    probeId: 'portal-a11y',
+    kind: 'a11y',
+    startedAt: at,
+    duration: 1,
+    attempts: 1,
+    maintenance: false,
+    status: 'fail',
+    reportedStatus: 'fail',
+    reason: 'a11y_violations',
+    message: '…',
+    assertions: [],
+    a11y: { engine: { name: 'axe-core', version: '4.14.1' }, profile: 'en-301-549', pages },
+  };
+}
+
+async function states(): Promise<Record<string, string>> {
+  const rows = await store.findings('portal-a11y');
+  return Object.fromEntries(rows.map((r) => [r.occurrence, `${r.state}/${r.reopened}`]));
+}
+
+describe('accessibility findings across runs', () => {
+  it('tracks new, fixed and reopened findings per occurrence', async () => {
+    const a = 'https://www.musterkreis.de/kfz?session=1';
+    store.save(scanResult(T0, [scanned(a, ['o1', 'o2'])]));
+    await store.flush();
+    expect(await states()).toEqual({ o1: 'open/0', o2: 'open/0' });
+
+    // o2 gone from a page that was scanned: fixed. Query strings do not make another page.
+    store.save(
+      scanResult(T0 + HOUR, [scanned('https://www.musterkreis.de/kfz?session=2', ['o1'])]),
+    );
+    await store.flush();
+    expect(await states()).toEqual({ o1: 'open/0', o2: 'fixed/0' });
+    const o2 = (await store.findings('portal-a11y')).find((f) => f.occurrence === 'o2')!;
+    expect(o2).toMatchObject({
+      fixedAt: T0 + HOUR,
+      firstSeen: T0,
+      lastSeen: T0,
+      page: 'https://www.musterkreis.de/kfz',
+    });
+
+    // A page that could not be scanned proves nothing: its findings stay as they are.
+    store.save(scanResult(T0 + 2 * HOUR, [scanned(a, [], 'status 503')]));
+    await store.flush();
+    expect(await states()).toEqual({ o1: 'open/0', o2: 'fixed/0' });
+
+    // Back again: reopened.
+    store.save(scanResult(T0 + 3 * HOUR, [scanned(a, ['o1', 'o2'])]));
+    await store.flush();
+    expect(await states()).toEqual({ o1: 'open/0', o2: 'open/1' });
+    const o1 = (await store.findings('portal-a11y')).find((f) => f.occurrence === 'o1')!;
+    expect(o1).toMatchObject({ firstSeen: T0, lastSeen: T0 + 3 * HOUR, fixedAt: null });
+  });
+
+  it('a scan of other pages leaves the findings of unscanned pages alone', async () => {
+    store.save(scanResult(T0, [scanned('https://www.musterkreis.de/a', ['o1'])]));
+    store.save(scanResult(T0 + HOUR, [scanned('https://www.musterkreis.de/b', ['o3'])]));
+    await store.flush();
+    expect(await states()).toEqual({ o1: 'open/0', o3: 'open/0' });
+  });
+
+  it('a late, older result does not undo a newer one', async () => {
+    store.save(scanResult(T0 + HOUR, [scanned('https://www.musterkreis.de/a', ['o1'])]));
+    store.save(scanResult(T0, [scanned('https://www.musterkreis.de/a', [])]));
+    await store.flush();
+    expect(await states()).toEqual({ o1: 'open/0' });
+  });
+});
