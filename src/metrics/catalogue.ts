@@ -227,6 +227,22 @@ export const catalogue = {
     scope: 'probe',
     doc: 'Tells a scan that found nothing from a scan that did not happen.',
   },
+  bitvSignal: {
+    name: 'ozgwatch_bitv_signal',
+    type: 'gauge',
+    help: 'Formal BITV 2.0 signals of a site at the last check: present (1) or not (0).',
+    labels: [...probeLabels, 'signal'],
+    scope: 'probe',
+    doc: '`signal` is one of `statement_link`, `statement_every_page`, `statement_reachable`, `statement_contents`, `statement_current`, `feedback`, `schlichtung`, `leichte_sprache`, `dgs`, `lang_matches`. For `bitv` probes; the evidence of each is in the run result.',
+  },
+  bitvStatementAge: {
+    name: 'ozgwatch_bitv_statement_age_seconds',
+    type: 'gauge',
+    help: 'Time since the accessibility statement was last prepared or reviewed, in seconds.',
+    labels: probeLabels,
+    scope: 'probe',
+    doc: 'Base unit seconds (divide by 86400 for days; the run result has `statementAgeDays`). Absent when the statement gives no date. A statement must be reviewed at least yearly: alert above 31536000.',
+  },
 
   schedulerLag: {
     name: 'ozgwatch_scheduler_lag_seconds',

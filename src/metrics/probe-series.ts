@@ -126,6 +126,7 @@ interface LastRun {
   failedStep: string | undefined;
   vitals: { ttfb?: number; fcp?: number; lcp?: number; cls?: number } | undefined;
   a11y: A11ySummary | undefined;
+  bitv: { signals: [string, number][]; statementAgeDays: number | undefined } | undefined;
 }
 
 interface Entry {
@@ -167,6 +168,8 @@ const A11Y_PATTERNS = index(catalogue.a11yViolationPatterns);
 const A11Y_INCOMPLETE = index(catalogue.a11yIncomplete);
 const A11Y_PAGES = index(catalogue.a11yPagesScanned);
 const A11Y_SUCCESS = index(catalogue.a11yScanSuccess);
+const BITV_SIGNAL = index(catalogue.bitvSignal);
+const BITV_AGE = index(catalogue.bitvStatementAge);
 
 const HEADERS = PROBE_METRICS.map(familyHeader);
 const MAINTENANCE = RUN_RESULTS.indexOf('maintenance');
@@ -200,6 +203,12 @@ function lastOf(result: Result): LastRun {
     failedStep: result.steps?.find((st) => st.status === 'fail')?.name,
     vitals: worstVitals(result),
     a11y: result.a11y ? summarise(result.a11y) : undefined,
+    bitv: result.bitv
+      ? {
+          signals: Object.entries(result.bitv.signals).map(([name, s]) => [name, s.value]),
+          statementAgeDays: result.bitv.statementAgeDays,
+        }
+      : undefined,
   };
 }
 
@@ -322,6 +331,13 @@ function renderA11y(entry: Entry): void {
   lines[A11Y_PATTERNS] = flat(patterns);
   lines[A11Y_INCOMPLETE] = line(catalogue.a11yIncomplete, labels, a11y?.incomplete);
   lines[A11Y_PAGES] = line(catalogue.a11yPagesScanned, labels, a11y?.pagesScanned);
+  let bitv = '';
+  for (const [name, value] of last?.bitv?.signals ?? []) {
+    bitv += `${catalogue.bitvSignal.name}{${labels},${labelPairs([['signal', name]])}} ${value}\n`;
+  }
+  lines[BITV_SIGNAL] = flat(bitv);
+  const days = last?.bitv?.statementAgeDays;
+  lines[BITV_AGE] = line(catalogue.bitvStatementAge, labels, days === undefined ? undefined : days * 86_400);
   lines[A11Y_SUCCESS] = line(
     catalogue.a11yScanSuccess,
     labels,

@@ -34,6 +34,7 @@ export type ReasonCode =
   | 'js_error'
   | 'browser_crash'
   | 'a11y_violations'
+  | 'bitv_signals'
   | 'aborted'
   | 'internal';
 
@@ -182,6 +183,19 @@ export interface A11yReport {
   pages: A11yPage[];
 }
 
+/** One formal BITV signal: present (1) or not (0), and what showed it. */
+export interface BitvSignal {
+  value: 0 | 1;
+  evidence: string;
+}
+
+export interface BitvReport {
+  /** By name: statement_link, statement_every_page, statement_reachable, statement_contents, statement_current, feedback, schlichtung, leichte_sprache, dgs, lang_matches. */
+  signals: Record<string, BitvSignal>;
+  /** Days since the statement's latest preparation or review date. */
+  statementAgeDays?: number;
+}
+
 /**
  * What a checker returns. Identity, timing of the whole run, retries and
  * flap damping are the runner's business, not the checker's.
@@ -200,6 +214,7 @@ export interface Outcome {
   vitals?: PageVitals[];
   artifacts?: Artifact[];
   a11y?: A11yReport;
+  bitv?: BitvReport;
 }
 
 export interface Result extends Outcome {

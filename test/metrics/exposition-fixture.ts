@@ -40,7 +40,29 @@ export function fixtureMetrics(): Metrics {
     labels: { service: 'portal', county: 'ludwigsburg' },
     a11y: { urls: ['https://example.de/', 'https://example.de/kfz'] },
   });
-  metrics.setProbes([ok, down, maint, journey, a11y]);
+  const bitv = probeSchema.parse({
+    id: 'portal-bitv',
+    name: 'Bürgerservice BITV',
+    kind: 'bitv',
+    every: '1d',
+    labels: { service: 'portal', county: 'ludwigsburg' },
+    bitv: { url: 'https://example.de/' },
+  });
+  metrics.setProbes([ok, down, maint, journey, a11y, bitv]);
+  metrics.record(bitv, {
+    ...result(bitv),
+    kind: 'bitv',
+    status: 'fail',
+    reportedStatus: 'fail',
+    reason: 'bitv_signals',
+    bitv: {
+      signals: {
+        statement_link: { value: 1, evidence: '"Barrierefreiheit" → https://example.de/bf' },
+        dgs: { value: 0, evidence: 'no link' },
+      },
+      statementAgeDays: 412,
+    },
+  });
   metrics.record(a11y, a11yResult(a11y));
   metrics.record(ok, result(ok));
   metrics.record(down, failedResult(down));
