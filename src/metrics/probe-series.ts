@@ -337,7 +337,11 @@ function renderA11y(entry: Entry): void {
   }
   lines[BITV_SIGNAL] = flat(bitv);
   const days = last?.bitv?.statementAgeDays;
-  lines[BITV_AGE] = line(catalogue.bitvStatementAge, labels, days === undefined ? undefined : days * 86_400);
+  lines[BITV_AGE] = line(
+    catalogue.bitvStatementAge,
+    labels,
+    days === undefined ? undefined : days * 86_400,
+  );
   lines[A11Y_SUCCESS] = line(
     catalogue.a11yScanSuccess,
     labels,
