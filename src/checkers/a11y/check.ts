@@ -1,9 +1,10 @@
+import type { Page } from 'playwright';
 import type { A11yPage, Outcome } from '../../results/result.ts';
 import type { Checker, CheckContext } from '../checker.ts';
-import { installGuard } from '../browser/guard.ts';
+import { withGuardedPage } from '../browser/guarded-page.ts';
 import { AXE_VERSION, scanPage } from './axe.ts';
-import { summarise } from './summary.ts';
 import { a11ySpecSchema, type A11ySpec } from './spec.ts';
+import { summarise } from './summary.ts';
 
 export const a11yChecker: Checker<A11ySpec> = {
   kind: 'a11y',
@@ -20,56 +21,48 @@ export const a11yChecker: Checker<A11ySpec> = {
  * the pages after it are still scanned.
  */
 export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outcome> {
-  if (!ctx.browser) {
-    return {
-      status: 'error',
-      reason: 'internal',
-      message: 'no browser configured',
-      assertions: [],
-    };
-  }
-  const lease = await ctx.browser.lease({ userAgent: ctx.userAgent, locale: 'de-DE' });
-  const closeOnAbort = (): void => void lease.context.close().catch(() => undefined);
-  ctx.signal.addEventListener('abort', closeOnAbort, { once: true });
-  const pages: A11yPage[] = [];
-  try {
-    await installGuard(lease.context, [], ctx.hosts, ctx.signal);
+  return withGuardedPage(ctx, async (page) => {
+    const pages: A11yPage[] = [];
     for (const url of spec.urls) {
       ctx.signal.throwIfAborted();
-      try {
-        const response = await lease.page.goto(url, {
-          waitUntil: spec.waitUntil,
-          timeout: spec.pageTimeout,
-        });
-        const status = response?.status() ?? 0;
-        if (status >= 400) {
-          pages.push({
-            url,
-            seconds: 0,
-            violations: [],
-            incomplete: [],
-            error: `status ${status}`,
-          });
-          continue;
-        }
-        pages.push(
-          await scanPage(lease.page, {
-            profile: spec.profile,
-            bestPractice: spec.bestPractice,
-            include: spec.include,
-            exclude: spec.exclude,
-            disabledRules: spec.disableRules.map((r) => r.id),
-          }),
-        );
-      } catch (error) {
-        if (ctx.signal.aborted) throw error;
-        pages.push({ url, seconds: 0, violations: [], incomplete: [], error: firstLine(error) });
-      }
+      pages.push(await scanUrl(page, url, spec, ctx.signal));
     }
-  } finally {
-    ctx.signal.removeEventListener('abort', closeOnAbort);
-    await lease.release();
+    return judge(spec, pages);
+  });
+}
+
+/** One page: loaded, then scanned; a page that cannot be loaded is reported, not thrown. */
+async function scanUrl(
+  page: Page,
+  url: string,
+  spec: A11ySpec,
+  signal: AbortSignal,
+): Promise<A11yPage> {
+  const notScanned = (error: string): A11yPage => ({
+    url,
+    seconds: 0,
+    violations: [],
+    incomplete: [],
+    error,
+  });
+  try {
+    const response = await page.goto(url, { waitUntil: spec.waitUntil, timeout: spec.pageTimeout });
+    const status = response?.status() ?? 0;
+    if (status >= 400) return notScanned(`status ${status}`);
+    return await scanPage(page, {
+      profile: spec.profile,
+      bestPractice: spec.bestPractice,
+      include: spec.include,
+      exclude: spec.exclude,
+      disabledRules: spec.disableRules.map((r) => r.id),
+    });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return notScanned(firstLine(error));
   }
+}
+
+function judge(spec: A11ySpec, pages: A11yPage[]): Outcome {
   const report = {
     engine: { name: 'axe-core' as const, version: AXE_VERSION },
     profile: spec.profile,
@@ -102,8 +95,6 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
 }
 
 function firstLine(error: unknown): string {
-  return ((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '').slice(
-    0,
-    300,
-  );
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split('\n')[0] ?? '').slice(0, 300);
 }

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright';
 import type { BitvReport, BitvSignal, Outcome } from '../../results/result.ts';
 import type { Checker, CheckContext } from '../checker.ts';
-import { installGuard } from '../browser/guard.ts';
+import { withGuardedPage } from '../browser/guarded-page.ts';
 import {
   EASY_LANGUAGE_LINK,
   findLink,
@@ -55,143 +55,129 @@ async function visit(page: Page, url: string, timeout: number): Promise<Seen> {
  * a declared language that matches the text.
  */
 export async function checkBitv(ctx: CheckContext, spec: BitvSpec): Promise<Outcome> {
-  if (!ctx.browser) {
-    return {
-      status: 'error',
-      reason: 'internal',
-      message: 'no browser configured',
-      assertions: [],
-    };
-  }
-  const lease = await ctx.browser.lease({ userAgent: ctx.userAgent, locale: 'de-DE' });
-  const closeOnAbort = (): void => void lease.context.close().catch(() => undefined);
-  ctx.signal.addEventListener('abort', closeOnAbort, { once: true });
+  return withGuardedPage(ctx, (page) => readSignals(ctx, spec, page));
+}
+
+async function readSignals(ctx: CheckContext, spec: BitvSpec, page: Page): Promise<Outcome> {
   const signals: Record<string, BitvSignal> = {};
   const set = (name: string, ok: boolean, evidence: string): void => {
     signals[name] = { value: ok ? 1 : 0, evidence };
   };
   let statementAgeDays: number | undefined;
-  try {
-    await installGuard(lease.context, [], ctx.hosts, ctx.signal);
-    const page = lease.page;
-    const start = await visit(page, spec.url, spec.pageTimeout);
-    if (start.status >= 400 || start.status === 0) {
-      return {
-        status: 'fail',
-        reason: 'http_status',
-        message: `start page ${spec.url} answered ${start.status}`,
-        assertions: [],
-      };
-    }
+  const start = await visit(page, spec.url, spec.pageTimeout);
+  if (start.status >= 400 || start.status === 0) {
+    return {
+      status: 'fail',
+      reason: 'http_status',
+      message: `start page ${spec.url} answered ${start.status}`,
+      assertions: [],
+    };
+  }
 
-    const declared = start.lang.toLowerCase().split('-')[0] ?? '';
-    const actual = textLanguage(start.text);
+  const declared = start.lang.toLowerCase().split('-')[0] ?? '';
+  const actual = textLanguage(start.text);
+  set(
+    'lang_matches',
+    actual === undefined || declared === actual,
+    `lang="${start.lang}", text reads as ${actual ?? 'undetermined'}`,
+  );
+
+  const statementLink = findLink(start.links, STATEMENT_LINK);
+  set(
+    'statement_link',
+    statementLink !== undefined,
+    statementLink
+      ? `"${statementLink.text}" → ${statementLink.href}`
+      : `no link matching ${STATEMENT_LINK.source} on ${start.url}`,
+  );
+  let withLink = statementLink ? 1 : 0;
+  const missing: string[] = [];
+  for (const url of spec.pages) {
+    const other = await visit(page, url, spec.pageTimeout).catch(() => undefined);
+    if (other && findLink(other.links, STATEMENT_LINK)) withLink++;
+    else missing.push(url);
+  }
+  const total = spec.pages.length + 1;
+  set(
+    'statement_every_page',
+    withLink === total,
+    `${withLink} of ${total} page(s) link the statement${missing.length > 0 ? `; missing on ${missing.slice(0, 5).join(', ')}` : ''}`,
+  );
+
+  for (const [name, pattern] of [
+    ['leichte_sprache', EASY_LANGUAGE_LINK],
+    ['dgs', SIGN_LANGUAGE_LINK],
+  ] as const) {
+    const link = findLink(start.links, pattern);
+    if (!link) {
+      set(name, false, `no link matching ${pattern.source} on the start page`);
+      continue;
+    }
+    const target = await visit(page, link.href, spec.pageTimeout).catch(() => undefined);
+    const reachable = target !== undefined && target.status > 0 && target.status < 400;
+    const video = name === 'dgs' ? (target?.videos ?? 0) > 0 : true;
     set(
-      'lang_matches',
-      actual === undefined || declared === actual,
-      `lang="${start.lang}", text reads as ${actual ?? 'undetermined'}`,
+      name,
+      reachable && video,
+      `"${link.text}" → ${link.href}: ${reachable ? `status ${target.status}` : 'not reachable'}${name === 'dgs' ? `, ${target?.videos ?? 0} video(s)` : ''}`,
     );
+  }
 
-    const statementLink = findLink(start.links, STATEMENT_LINK);
+  if (statementLink) {
+    const statement = await visit(page, statementLink.href, spec.pageTimeout).catch(
+      () => undefined,
+    );
+    const reachable = statement !== undefined && statement.status > 0 && statement.status < 400;
+    const html = reachable && !/\.pdf(\?|$)/i.test(statement.url);
     set(
-      'statement_link',
-      statementLink !== undefined,
-      statementLink
-        ? `"${statementLink.text}" → ${statementLink.href}`
-        : `no link matching ${STATEMENT_LINK.source} on ${start.url}`,
-    );
-    let withLink = statementLink ? 1 : 0;
-    const missing: string[] = [];
-    for (const url of spec.pages) {
-      const other = await visit(page, url, spec.pageTimeout).catch(() => undefined);
-      if (other && findLink(other.links, STATEMENT_LINK)) withLink++;
-      else missing.push(url);
-    }
-    const total = spec.pages.length + 1;
-    set(
-      'statement_every_page',
-      withLink === total,
-      `${withLink} of ${total} page(s) link the statement${missing.length > 0 ? `; missing on ${missing.slice(0, 5).join(', ')}` : ''}`,
-    );
-
-    for (const [name, pattern] of [
-      ['leichte_sprache', EASY_LANGUAGE_LINK],
-      ['dgs', SIGN_LANGUAGE_LINK],
-    ] as const) {
-      const link = findLink(start.links, pattern);
-      if (!link) {
-        set(name, false, `no link matching ${pattern.source} on the start page`);
-        continue;
-      }
-      const target = await visit(page, link.href, spec.pageTimeout).catch(() => undefined);
-      const reachable = target !== undefined && target.status > 0 && target.status < 400;
-      const video = name === 'dgs' ? (target?.videos ?? 0) > 0 : true;
-      set(
-        name,
-        reachable && video,
-        `"${link.text}" → ${link.href}: ${reachable ? `status ${target.status}` : 'not reachable'}${name === 'dgs' ? `, ${target?.videos ?? 0} video(s)` : ''}`,
-      );
-    }
-
-    if (statementLink) {
-      const statement = await visit(page, statementLink.href, spec.pageTimeout).catch(
-        () => undefined,
-      );
-      const reachable = statement !== undefined && statement.status > 0 && statement.status < 400;
-      const html = reachable && !/\.pdf(\?|$)/i.test(statement.url);
-      set(
-        'statement_reachable',
-        html,
-        reachable ? `status ${statement.status}, ${statement.url}` : 'not reachable',
-      );
-      if (statement && html) {
-        const contents = statementContents(statement.text, statement.links);
-        const parts = [
-          contents.complianceStatus ? '' : 'compliance status',
-          contents.nonAccessibleContent ? '' : 'non-accessible content',
-          contents.reviewedAt !== undefined ? '' : 'date of review',
-        ].filter(Boolean);
-        set(
-          'statement_contents',
-          parts.length === 0,
-          parts.length === 0 ? 'all required parts found' : `missing: ${parts.join(', ')}`,
-        );
-        set(
-          'feedback',
-          contents.feedback,
-          contents.feedback ? 'contact link in the statement' : 'no mailto: or contact link',
-        );
-        if (contents.reviewedAt !== undefined) {
-          statementAgeDays = Math.floor((ctx.now() - contents.reviewedAt) / DAY);
-        }
-        set(
-          'statement_current',
-          statementAgeDays !== undefined && statementAgeDays <= spec.maxStatementAgeDays,
-          statementAgeDays === undefined
-            ? 'no review date found'
-            : `reviewed ${statementAgeDays} day(s) ago`,
-        );
-        const hosts = spec.schlichtungsstelle ?? SCHLICHTUNGSSTELLE_HOSTS[spec.land] ?? [];
-        const schlichtung = statement.links.find((l) => hosts.some((h) => hostOf(l.href) === h));
-        set(
-          'schlichtung',
-          schlichtung !== undefined,
-          schlichtung ? schlichtung.href : `no link to ${hosts.join(', ')}`,
-        );
-      }
-    }
-    for (const name of [
       'statement_reachable',
-      'statement_contents',
-      'feedback',
-      'statement_current',
-      'schlichtung',
-    ]) {
-      signals[name] ??= { value: 0, evidence: 'no statement found' };
+      html,
+      reachable ? `status ${statement.status}, ${statement.url}` : 'not reachable',
+    );
+    if (statement && html) {
+      const contents = statementContents(statement.text, statement.links);
+      const parts = [
+        contents.complianceStatus ? '' : 'compliance status',
+        contents.nonAccessibleContent ? '' : 'non-accessible content',
+        contents.reviewedAt !== undefined ? '' : 'date of review',
+      ].filter(Boolean);
+      set(
+        'statement_contents',
+        parts.length === 0,
+        parts.length === 0 ? 'all required parts found' : `missing: ${parts.join(', ')}`,
+      );
+      set(
+        'feedback',
+        contents.feedback,
+        contents.feedback ? 'contact link in the statement' : 'no mailto: or contact link',
+      );
+      if (contents.reviewedAt !== undefined) {
+        statementAgeDays = Math.floor((ctx.now() - contents.reviewedAt) / DAY);
+      }
+      set(
+        'statement_current',
+        statementAgeDays !== undefined && statementAgeDays <= spec.maxStatementAgeDays,
+        statementAgeDays === undefined
+          ? 'no review date found'
+          : `reviewed ${statementAgeDays} day(s) ago`,
+      );
+      const hosts = spec.schlichtungsstelle ?? SCHLICHTUNGSSTELLE_HOSTS[spec.land] ?? [];
+      const schlichtung = statement.links.find((l) => hosts.some((h) => hostOf(l.href) === h));
+      set(
+        'schlichtung',
+        schlichtung !== undefined,
+        schlichtung ? schlichtung.href : `no link to ${hosts.join(', ')}`,
+      );
     }
-  } finally {
-    ctx.signal.removeEventListener('abort', closeOnAbort);
-    await lease.release();
+  }
+  for (const name of [
+    'statement_reachable',
+    'statement_contents',
+    'feedback',
+    'statement_current',
+    'schlichtung',
+  ]) {
+    signals[name] ??= { value: 0, evidence: 'no statement found' };
   }
   const report: BitvReport = {
     signals,
