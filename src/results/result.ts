@@ -176,11 +176,40 @@ export interface A11yPage {
   error?: string;
 }
 
+/**
+ * `scanned`: no text layer, page images (a print-and-sign form); `untagged`: text but no
+ * structure; `tagged`: MarkInfo and a structure tree; `pdfua`: tagged and claims PDF/UA;
+ * `broken`: could not be read (truncated, encrypted, too large, hostile).
+ */
+export type PdfClass = 'scanned' | 'untagged' | 'tagged' | 'pdfua' | 'broken';
+
+/** A downloadable document linked from a scanned page, as far as a machine can judge it. */
+export interface PdfDocumentInfo {
+  url: string;
+  bytes: number;
+  class: PdfClass;
+  pages: number;
+  tagged: boolean;
+  /** `pdfuaid:part` of the XMP metadata (1 or 2) when the file claims PDF/UA. */
+  pdfuaPart?: number;
+  /** The catalog's `/Lang`. */
+  lang?: string;
+  title?: string;
+  /** Fillable form fields (AcroForm). */
+  formFields: number;
+  /** Characters of the text layer on the first pages. */
+  textChars: number;
+  images: number;
+  error?: string;
+}
+
 /** The accessibility scans of a run: which engine, which rules, every page. */
 export interface A11yReport {
   engine: { name: 'axe-core'; version: string };
   profile: string;
   pages: A11yPage[];
+  /** PDFs linked from the scanned pages. */
+  documents?: PdfDocumentInfo[];
 }
 
 /** One formal BITV signal: present (1) or not (0), and what showed it. */
