@@ -63,12 +63,11 @@ export function classifyPdf(
         );
       },
     );
-    worker.once('error', (error) => {
+    worker.once('error', (error: Error) => {
+      const memory = /memory|heap/i.test(error.message);
       done(
         broken(
-          /memory|heap/i.test(error.message)
-            ? `memory limit of ${limits.memoryMb} MB reached while parsing`
-            : error.message,
+          memory ? `memory limit of ${limits.memoryMb} MB reached while parsing` : error.message,
         ),
       );
     });
