@@ -227,6 +227,14 @@ export const catalogue = {
     scope: 'probe',
     doc: 'Tells a scan that found nothing from a scan that did not happen.',
   },
+  pdfDocuments: {
+    name: 'ozgwatch_pdf_documents',
+    type: 'gauge',
+    help: 'PDFs linked from the pages of the last accessibility scan, by class.',
+    labels: [...probeLabels, 'class'],
+    scope: 'probe',
+    doc: '`class` is `scanned` (no text layer: print, sign, post), `untagged`, `tagged`, `pdfua` (tagged and claims PDF/UA) or `broken` (could not be read). All five series exist once the probe has scanned.',
+  },
   bitvSignal: {
     name: 'ozgwatch_bitv_signal',
     type: 'gauge',

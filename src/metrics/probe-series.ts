@@ -8,7 +8,7 @@ import {
   STATUS_VALUES,
   type MetricSpec,
 } from './catalogue.ts';
-import { IMPACTS, summarise, type A11ySummary } from '../checkers/a11y/summary.ts';
+import { IMPACTS, PDF_CLASSES, summarise, type A11ySummary } from '../checkers/a11y/summary.ts';
 import { familyHeader, formatValue, labelPairs } from './exposition.ts';
 
 /**
@@ -169,6 +169,7 @@ const A11Y_INCOMPLETE = index(catalogue.a11yIncomplete);
 const A11Y_PAGES = index(catalogue.a11yPagesScanned);
 const A11Y_SUCCESS = index(catalogue.a11yScanSuccess);
 const BITV_SIGNAL = index(catalogue.bitvSignal);
+const PDF_DOCUMENTS = index(catalogue.pdfDocuments);
 const BITV_AGE = index(catalogue.bitvStatementAge);
 
 const HEADERS = PROBE_METRICS.map(familyHeader);
@@ -327,6 +328,11 @@ function renderA11y(entry: Entry): void {
       patterns += `${catalogue.a11yViolationPatterns.name}{${labels},impact="${impact}"} ${a11y.patternsByImpact[impact]}\n`;
     }
   }
+  let documents = '';
+  for (const cls of a11y ? PDF_CLASSES : []) {
+    documents += `${catalogue.pdfDocuments.name}{${labels},class="${cls}"} ${a11y?.documents[cls] ?? 0}\n`;
+  }
+  lines[PDF_DOCUMENTS] = flat(documents);
   lines[A11Y_VIOLATIONS] = flat(violations);
   lines[A11Y_PATTERNS] = flat(patterns);
   lines[A11Y_INCOMPLETE] = line(catalogue.a11yIncomplete, labels, a11y?.incomplete);

@@ -155,6 +155,18 @@ function a11yResult(p: Probe): Result {
     a11y: {
       engine: { name: 'axe-core', version: '4.14.1' },
       profile: 'en-301-549',
+      documents: [
+        {
+          url: 'https://example.de/antrag.pdf',
+          bytes: 120_000,
+          class: 'scanned',
+          pages: 2,
+          tagged: false,
+          formFields: 0,
+          textChars: 0,
+          images: 2,
+        },
+      ],
       pages: [
         {
           url: 'https://example.de/',

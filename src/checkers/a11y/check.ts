@@ -1,8 +1,9 @@
 import type { Page } from 'playwright';
-import type { A11yPage, Outcome } from '../../results/result.ts';
+import type { A11yPage, Outcome, PdfDocumentInfo } from '../../results/result.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
 import { AXE_VERSION, scanPage } from './axe.ts';
+import { classifyDocuments, pdfLinks } from './documents.ts';
 import { a11ySpecSchema, type A11ySpec } from './spec.ts';
 import { summarise } from './summary.ts';
 
@@ -23,11 +24,17 @@ export const a11yChecker: Checker<A11ySpec> = {
 export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outcome> {
   return withGuardedPage(ctx, async (page) => {
     const pages: A11yPage[] = [];
+    const links: string[] = [];
     for (const url of spec.urls) {
       ctx.signal.throwIfAborted();
-      pages.push(await scanUrl(page, url, spec, ctx.signal));
+      const scanned = await scanUrl(page, url, spec, ctx.signal);
+      pages.push(scanned);
+      if (scanned.error === undefined && spec.documents.max > 0) {
+        links.push(...(await pdfLinks(page).catch(() => [])));
+      }
     }
-    return judge(spec, pages);
+    const documents = await classifyDocuments(ctx, links, spec.documents);
+    return judge(spec, pages, documents);
   });
 }
 
@@ -62,11 +69,12 @@ async function scanUrl(
   }
 }
 
-function judge(spec: A11ySpec, pages: A11yPage[]): Outcome {
+function judge(spec: A11ySpec, pages: A11yPage[], documents: PdfDocumentInfo[]): Outcome {
   const report = {
     engine: { name: 'axe-core' as const, version: AXE_VERSION },
     profile: spec.profile,
     pages,
+    ...(documents.length > 0 ? { documents } : {}),
   };
   const summary = summarise(report);
   const failedPages = pages.filter((p) => p.error !== undefined);

@@ -35,6 +35,20 @@ export const a11ySpecSchema = z.strictObject({
   /** How long one page may take to load. @default 30s */
   pageTimeout: durationMs.default(30_000),
   waitUntil: z.enum(['load', 'domcontentloaded', 'networkidle']).default('load'),
+  /** PDFs linked from the scanned pages: how many to fetch and classify, and up to what size. */
+  documents: z
+    .strictObject({
+      /** 0 switches document checks off. @default 20 */
+      max: z.number().int().min(0).max(200).default(20),
+      /** @default 20 MiB */
+      maxBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(200 * 2 ** 20)
+        .default(20 * 2 ** 20),
+    })
+    .default({ max: 20, maxBytes: 20 * 2 ** 20 }),
 });
 
 export type A11ySpec = z.output<typeof a11ySpecSchema>;

@@ -1,4 +1,4 @@
-import type { A11yReport } from '../../results/result.ts';
+import type { A11yReport, PdfClass } from '../../results/result.ts';
 
 export const IMPACTS = ['critical', 'serious', 'moderate', 'minor'] as const;
 export type Impact = (typeof IMPACTS)[number];
@@ -17,7 +17,17 @@ export interface A11ySummary {
   complete: boolean;
   /** Rule ids with violations, most occurrences first. */
   rules: string[];
+  /** Linked PDFs by class. */
+  documents: Record<PdfClass, number>;
 }
+
+export const PDF_CLASSES: readonly PdfClass[] = [
+  'scanned',
+  'untagged',
+  'tagged',
+  'pdfua',
+  'broken',
+];
 
 /** Counts of a report, for messages and metrics. */
 export function summarise(report: A11yReport): A11ySummary {
@@ -47,5 +57,8 @@ export function summarise(report: A11yReport): A11ySummary {
     pagesScanned: report.pages.filter((p) => p.error === undefined).length,
     complete: report.pages.every((p) => p.error === undefined),
     rules: [...perRule.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id),
+    documents: Object.fromEntries(
+      PDF_CLASSES.map((c) => [c, (report.documents ?? []).filter((d) => d.class === c).length]),
+    ) as Record<PdfClass, number>,
   };
 }

@@ -119,6 +119,23 @@ describe('accessibility scans with axe-core', () => {
     expect(rules(wcag.a11y!.pages[0]!.violations)).toEqual(['image-alt:critical']);
   }, 30_000);
 
+  it('fetches and classifies the PDFs a page links, once each', async () => {
+    const out = await scan([page('formulare'), page('formulare')]);
+    const docs = Object.fromEntries(
+      out.a11y!.documents!.map((d) => [new URL(d.url).pathname, d.class]),
+    );
+    expect(docs).toEqual({
+      '/a11y/pdf/antrag-scan.pdf': 'scanned',
+      '/a11y/pdf/antrag-barrierefrei.pdf': 'pdfua',
+      '/a11y/pdf/merkblatt.pdf': 'untagged',
+      '/a11y/pdf/kaputt.pdf': 'broken',
+      '/a11y/pdf/fehlt.pdf': 'broken',
+    });
+    expect(out.a11y!.documents!.find((d) => d.url.endsWith('fehlt.pdf'))?.error).toBe('status 404');
+    // Documents are findings for the report, not a failure of the scan.
+    expect(out.status).toBe('pass');
+  }, 30_000);
+
   it('a page that does not load is reported, the others are still scanned', async () => {
     const out = await scan([`${portal.http}/status/500`, page('ok')]);
     expect(out.status).toBe('fail');
