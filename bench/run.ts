@@ -8,7 +8,7 @@
  *   BENCH_CONCURRENCY  runs in flight during throughput        (32)
  *   BENCH_LAG_SECONDS  how long the 5,000-probe schedule runs  (75; ≥ 60 covers every probe once)
  *   BENCH_JOURNEY_SECONDS seconds per journey measurement      (20)
- *   BENCH_ONLY         comma list: throughput,lag,scrape,journeys
+ *   BENCH_ONLY         comma list: throughput,lag,scrape,journeys,a11y
  */
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -17,13 +17,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { startTarget, type ThroughputFigures } from './http-throughput.ts';
 import type { ScrapeFigures } from './metrics-scrape.ts';
+import { a11yThroughput } from './a11y-scan.ts';
 import type { JourneyFigures } from './browser-journeys.ts';
 import { startChild, stopChild } from './lib/proc.ts';
 import type { LagFigures } from './scheduler-lag.ts';
 
 const execFileAsync = promisify(execFile);
 const DAEMON_V8_FLAG = '--max-semi-space-size=4';
-const only = new Set((process.env.BENCH_ONLY ?? 'throughput,lag,scrape,journeys').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'throughput,lag,scrape,journeys,a11y').split(','));
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -126,6 +127,35 @@ try {
       out.journeys = { shared: shared.figures, perRun: perRun.figures };
     } finally {
       await stopChild(portal.child);
+    }
+  }
+  if (only.has('a11y')) {
+    const site = await startChild(
+      process.execPath,
+      [path.join(import.meta.dirname, 'a11y-site.ts')],
+      /(http:\/\/127\.0\.0\.1:\d+\/)\n/,
+    );
+    try {
+      log('\nAccessibility scans: 20 pages of ~300 elements, whole commands, same Chromium');
+      const f = await a11yThroughput(site.match[1] as string);
+      log('| tool | seconds | pages/min |');
+      log('|---|---:|---:|');
+      log(
+        `| ozgwatch scan --checks a11y | ${fmt(f.ozgwatchSeconds, 1)} | ${fmt(f.ozgwatchPagesPerMinute, 0)} |`,
+      );
+      if (f.pa11yCiSeconds !== null) {
+        log(
+          `| pa11y-ci (axe runner) | ${fmt(f.pa11yCiSeconds, 1)} | ${fmt(f.pa11yCiPagesPerMinute ?? 0, 0)} |`,
+        );
+        log(
+          `  ozgwatch ${fmt(f.ratio ?? 0)}× the pages per minute of pa11y-ci; axe median per page ${fmt(f.ozgwatchAxeMedianSeconds * 1000, 0)} ms`,
+        );
+      } else {
+        log('  pa11y-ci could not be installed: no comparison');
+      }
+      out.a11y = f;
+    } finally {
+      await stopChild(site.child);
     }
   }
 } finally {

@@ -142,6 +142,7 @@ function a11yPart(
     ...rest,
     engine: a11y?.engine,
     profile: a11y?.profile,
+    ...(page ? { seconds: page.seconds } : {}),
     violations: page?.violations ?? [],
     incomplete: page?.incomplete ?? [],
     ...(page?.error ? { error: page.error } : {}),

@@ -233,7 +233,7 @@ export const catalogue = {
     help: 'PDFs linked from the pages of the last accessibility scan, by class.',
     labels: [...probeLabels, 'class'],
     scope: 'probe',
-    doc: '`class` is `scanned` (no text layer: print, sign, post), `untagged`, `tagged`, `pdfua` (tagged and claims PDF/UA) or `broken` (could not be read). All five series exist once the probe has scanned.',
+    doc: '`class` is `scanned` (no fonts, only images: print, sign, post), `untagged`, `tagged`, `pdfua` (tagged and claims PDF/UA) or `broken` (could not be read). All five series exist once the probe has scanned.',
   },
   bitvSignal: {
     name: 'ozgwatch_bitv_signal',

@@ -177,7 +177,7 @@ export interface A11yPage {
 }
 
 /**
- * `scanned`: no text layer, page images (a print-and-sign form); `untagged`: text but no
+ * `scanned`: no fonts, only page images (a print-and-sign form); `untagged`: text but no
  * structure; `tagged`: MarkInfo and a structure tree; `pdfua`: tagged and claims PDF/UA;
  * `broken`: could not be read (truncated, encrypted, too large, hostile).
  */
@@ -197,8 +197,9 @@ export interface PdfDocumentInfo {
   title?: string;
   /** Fillable form fields (AcroForm). */
   formFields: number;
-  /** Characters of the text layer on the first pages. */
-  textChars: number;
+  /** Fonts used by the first pages: none, with images, is a scan. */
+  fonts: number;
+  /** Images on the first pages. */
   images: number;
   error?: string;
 }

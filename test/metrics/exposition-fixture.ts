@@ -163,7 +163,7 @@ function a11yResult(p: Probe): Result {
           pages: 2,
           tagged: false,
           formFields: 0,
-          textChars: 0,
+          fonts: 0,
           images: 2,
         },
       ],

@@ -41,7 +41,7 @@ export async function classifyDocuments(
             pages: 0,
             tagged: false,
             formFields: 0,
-            textChars: 0,
+            fonts: 0,
             images: 0,
             error: fetched,
           }

@@ -27,7 +27,7 @@ export function classifyPdf(
     pages: 0,
     tagged: false,
     formFields: 0,
-    textChars: 0,
+    fonts: 0,
     images: 0,
     error,
   });
