@@ -53,6 +53,7 @@ export async function scanCommand(urls: string[], values: CliValues): Promise<nu
   const planned: { url: string; check: ScanCheck; probe: Probe }[] = [];
   for (const [i, url] of urls.entries()) {
     for (const check of checks as ScanCheck[]) {
+      if (check === 'a11y') continue;
       const probe = scanProbe(url, i, check, timeout, profile);
       if (!probe) {
         process.stderr.write(`ozgwatch scan: "${url}" is not an http:// or https:// URL\n`);
@@ -61,6 +62,13 @@ export async function scanCommand(urls: string[], values: CliValues): Promise<nu
       planned.push({ url, check, probe });
     }
   }
+  // Accessibility scans go in batches, one browser page each: axe compiled and warmed up
+  // once per batch instead of once per URL. As many batches as the browser pool runs.
+  const batches = checks.includes('a11y') ? a11yBatches(urls, timeout, profile) : [];
+  if (batches === undefined) {
+    process.stderr.write('ozgwatch scan: every URL must be http:// or https://\n');
+    return 2;
+  }
   const config = configSchema.parse({ ...(values.data ? { dataDir: values.data } : {}) });
   // Quiet by default (the output is the report); OZGWATCH_LOG_LEVEL opens it, on standard error.
   const logger = createLogger({
@@ -68,24 +76,90 @@ export async function scanCommand(urls: string[], values: CliValues): Promise<nu
     format: 'json',
     destination: pino.destination(2),
   });
-  const results = await runOnce(
-    config,
-    planned.map((p) => p.probe),
-    logger,
-  );
+  const results = await runOnce(config, [...planned.map((p) => p.probe), ...batches], logger);
+  const done = planned.map((p, i) => ({ ...p, result: results[i]! }));
+  results.slice(planned.length).forEach((batch, b) => {
+    const probe = batches[b]!;
+    const requested = (probe.a11y as { urls: string[] }).urls;
+    splitA11y(batch).forEach((result, i) => {
+      done.push({ url: requested[i] ?? '', check: 'a11y', probe, result });
+    });
+  });
   if (values.json) {
     for (const url of urls) {
-      const mine = planned.flatMap((p, i) =>
-        p.url === url ? [{ ...p, result: results[i]! }] : [],
+      process.stdout.write(
+        `${JSON.stringify(
+          scanDocument(
+            url,
+            done.filter((d) => d.url === url),
+          ),
+        )}\n`,
       );
-      process.stdout.write(`${JSON.stringify(scanDocument(url, mine))}\n`);
     }
   } else {
     process.stdout.write(
-      `${formatResultTable(planned.map((p, i) => ({ label: `${p.url} (${p.check})`, result: results[i]! })))}\n`,
+      `${formatResultTable(done.map((d) => ({ label: `${d.url} (${d.check})`, result: d.result })))}\n`,
     );
   }
-  return anyFailed(results) ? 1 : 0;
+  return anyFailed(done.map((d) => d.result)) ? 1 : 0;
+}
+
+const A11Y_BATCHES = 2;
+
+function a11yBatches(urls: string[], timeout: number, profile: string): Probe[] | undefined {
+  const size = Math.ceil(urls.length / A11Y_BATCHES);
+  const probes: Probe[] = [];
+  for (let b = 0; b * size < urls.length; b++) {
+    const part = urls.slice(b * size, (b + 1) * size);
+    const parsed = probeSchema.safeParse({
+      id: `scan-a11y-${b + 1}`,
+      name: `accessibility scan ${b + 1}`,
+      kind: 'a11y',
+      every: '1d',
+      timeout: `${timeout * part.length}ms`,
+      labels: { service: 'scan' },
+      a11y: { urls: part, profile, pageTimeout: `${timeout}ms` },
+    });
+    if (!parsed.success) return undefined;
+    probes.push(parsed.data);
+  }
+  return probes;
+}
+
+/** One result per page of a batch (in the order of its URLs), judged like a one-page scan. */
+function splitA11y(batch: Result): Result[] {
+  const report = batch.a11y;
+  if (!report) return [];
+  return report.pages.map((page) => {
+    const documents = (report.documents ?? []).filter((d) => page.documentLinks?.includes(d.url));
+    const violations = page.violations.reduce((n, v) => n + v.nodes.length, 0);
+    const status: Result['status'] = page.error !== undefined || violations > 0 ? 'fail' : 'pass';
+    const reason =
+      page.error !== undefined
+        ? 'navigation_timeout'
+        : violations > 0
+          ? 'a11y_violations'
+          : undefined;
+    const { reason: _reason, a11y: _a11y, ...rest } = batch;
+    const { documents: _documents, ...reportRest } = report;
+    return {
+      ...rest,
+      status,
+      reportedStatus: status,
+      ...(reason ? { reason } : {}),
+      message:
+        page.error ??
+        (violations > 0
+          ? `${violations} violation(s) of ${page.violations.length} rule(s)`
+          : 'no violations'),
+      duration: page.seconds,
+      a11y: {
+        ...reportRest,
+        pages: [page],
+        ...(documents.length > 0 ? { documents } : {}),
+      },
+    };
+  });
 }
 
 function scanProbe(

@@ -174,6 +174,8 @@ export interface A11yPage {
   incomplete: A11yFinding[];
   /** Why the page could not be scanned. */
   error?: string;
+  /** PDFs the page links (classified in the report's `documents`). */
+  documentLinks?: string[];
 }
 
 /**

@@ -30,7 +30,9 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
       const scanned = await scanUrl(page, url, spec, ctx.signal);
       pages.push(scanned);
       if (scanned.error === undefined && spec.documents.max > 0) {
-        links.push(...(await pdfLinks(page).catch(() => [])));
+        const found = await pdfLinks(page).catch(() => []);
+        if (found.length > 0) scanned.documentLinks = found;
+        links.push(...found);
       }
     }
     const documents = await classifyDocuments(ctx, links, spec.documents);
