@@ -204,6 +204,14 @@ export const catalogue = {
     scope: 'probe',
     doc: 'A pattern is a rule on one kind of component: the same broken widget on 40 pages counts once here and 40 times in `ozgwatch_a11y_violations`.',
   },
+  a11yWaived: {
+    name: 'ozgwatch_a11y_waived',
+    type: 'gauge',
+    help: 'Accessibility violations covered by a live waiver at the last scan (not in ozgwatch_a11y_violations).',
+    labels: probeLabels,
+    scope: 'probe',
+    doc: 'A waiver (reason, owner, expiry) is written under `waivers:` in the probe files; once it expires, its findings count as violations again.',
+  },
   a11yIncomplete: {
     name: 'ozgwatch_a11y_incomplete',
     type: 'gauge',

@@ -166,6 +166,7 @@ const VITALS = ['ttfb', 'fcp', 'lcp'] as const;
 const A11Y_VIOLATIONS = index(catalogue.a11yViolations);
 const A11Y_PATTERNS = index(catalogue.a11yViolationPatterns);
 const A11Y_INCOMPLETE = index(catalogue.a11yIncomplete);
+const A11Y_WAIVED = index(catalogue.a11yWaived);
 const A11Y_PAGES = index(catalogue.a11yPagesScanned);
 const A11Y_SUCCESS = index(catalogue.a11yScanSuccess);
 const BITV_SIGNAL = index(catalogue.bitvSignal);
@@ -336,6 +337,7 @@ function renderA11y(entry: Entry): void {
   lines[A11Y_VIOLATIONS] = flat(violations);
   lines[A11Y_PATTERNS] = flat(patterns);
   lines[A11Y_INCOMPLETE] = line(catalogue.a11yIncomplete, labels, a11y?.incomplete);
+  lines[A11Y_WAIVED] = line(catalogue.a11yWaived, labels, a11y?.waived);
   lines[A11Y_PAGES] = line(catalogue.a11yPagesScanned, labels, a11y?.pagesScanned);
   let bitv = '';
   for (const [name, value] of last?.bitv?.signals ?? []) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
+import { waiverSchema, type Waiver } from '../checkers/a11y/waivers.ts';
 import { describeIssue, formatPath, type Diagnostic } from './diagnostics.ts';
 import {
   KINDS,
@@ -38,6 +39,8 @@ export interface SelectorWindow extends MaintenanceWindow {
 export interface ProbeSet {
   probes: LoadedProbe[];
   maintenance: SelectorWindow[];
+  /** Accepted accessibility findings, from `waivers:` in probe files and defaults. */
+  waivers: Waiver[];
   diagnostics: Diagnostic[];
   /** Files read, relative to the folder. */
   files: string[];
@@ -62,11 +65,13 @@ const selectorWindowSchema = maintenanceWindow.extend({
 const probeFileSchema = z.strictObject({
   probes: z.array(z.unknown()).default([]),
   maintenance: z.array(z.unknown()).default([]),
+  waivers: z.array(z.unknown()).default([]),
 });
 
 const defaultsFileSchema = z.strictObject({
   defaults: z.record(z.string(), z.unknown()).default({}),
   maintenance: z.array(z.unknown()).default([]),
+  waivers: z.array(z.unknown()).default([]),
   /** Shared browser steps by name, used in journeys as `- use: <name>`. */
   steps: z
     .record(
@@ -85,7 +90,7 @@ function sharedStepsOf(defaults: Defaults): Record<string, unknown[]> {
 }
 
 export async function loadProbes(root: string): Promise<ProbeSet> {
-  const set: ProbeSet = { probes: [], maintenance: [], diagnostics: [], files: [] };
+  const set: ProbeSet = { probes: [], maintenance: [], waivers: [], diagnostics: [], files: [] };
   let rootStat;
   try {
     rootStat = await stat(root);
@@ -99,6 +104,7 @@ export async function loadProbes(root: string): Promise<ProbeSet> {
   }
   await loadFolder(root, '', {}, set);
   reportDuplicateIds(set);
+  attachWaivers(set);
   return set;
 }
 
@@ -206,6 +212,7 @@ async function readDefaultsFile(
     return none;
   }
   readSelectorWindows(set, source, parsed.data.maintenance);
+  readWaivers(set, source, parsed.data.waivers);
   return { defaults: parsed.data.defaults, steps: parsed.data.steps };
 }
 
@@ -239,6 +246,7 @@ async function readYamlProbeFile(
     entries = parsed.data.probes;
     prefix = ['probes'];
     readSelectorWindows(set, source, parsed.data.maintenance);
+    readWaivers(set, source, parsed.data.waivers);
   }
   entries.forEach((entry, index) => {
     addEntry(set, { source, path: [...prefix, index] }, entry, defaults);
@@ -391,6 +399,25 @@ function readSelectorWindows(set: ProbeSet, source: YamlSource, windows: unknown
     if (!parsed.success) pushIssues(set, source, ['maintenance', i], parsed.error.issues);
     else set.maintenance.push(parsed.data);
   });
+}
+
+function readWaivers(set: ProbeSet, source: YamlSource, waivers: unknown[]): void {
+  waivers.forEach((w, i) => {
+    const parsed = waiverSchema.safeParse(w, { reportInput: true });
+    if (!parsed.success) pushIssues(set, source, ['waivers', i], parsed.error.issues);
+    else set.waivers.push(parsed.data);
+  });
+}
+
+/** Hands each `a11y` probe the waivers meant for it (its own, and those without a probe). */
+function attachWaivers(set: ProbeSet): void {
+  if (set.waivers.length === 0) return;
+  for (const { probe } of set.probes) {
+    if (probe.kind !== 'a11y') continue;
+    const spec = probe.a11y as { waivers: Waiver[] };
+    const mine = set.waivers.filter((w) => w.probe === undefined || w.probe === probe.id);
+    spec.waivers = [...spec.waivers, ...mine];
+  }
 }
 
 async function readModuleProbeFile(

@@ -150,6 +150,8 @@ export interface A11yNode {
   occurrence: string;
   /** Rule + normalised HTML of the component: the same broken widget wherever it appears. */
   pattern: string;
+  /** An accepted finding (from `waivers:`): counted apart, not as a violation. */
+  waived?: { reason: string; owner: string; expires: string };
 }
 
 /** One rule's result on one page: a violation, or `incomplete` (needs a person to review). */

@@ -234,6 +234,7 @@ describe('metrics: accessibility', () => {
     expect(valueOf(text, 'ozgwatch_a11y_violations', { ...a, impact: 'minor' })).toBe(0);
     expect(valueOf(text, 'ozgwatch_a11y_violation_patterns', { ...a, impact: 'critical' })).toBe(1);
     expect(valueOf(text, 'ozgwatch_a11y_incomplete', a)).toBe(1);
+    expect(valueOf(text, 'ozgwatch_a11y_waived', a)).toBe(0);
     expect(valueOf(text, 'ozgwatch_a11y_pages_scanned', a)).toBe(2);
     expect(valueOf(text, 'ozgwatch_a11y_scan_success', a)).toBe(1);
     expect(valueOf(text, 'ozgwatch_a11y_engine_info', { profile: 'en-301-549' })).toBe(1);

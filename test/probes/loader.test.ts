@@ -214,3 +214,37 @@ export default defineProbe({
     expect(spec.steps).toBeUndefined();
   });
 });
+
+describe('loadProbes: accessibility waivers', () => {
+  it('hands a11y probes the waivers of the folder, and reports a bad one with its line', async () => {
+    await write(
+      'a11y.yaml',
+      `probes:
+  - id: portal-a11y
+    name: Portal barrierefrei
+    kind: a11y
+    labels: { service: portal }
+    a11y: { urls: ['https://www.musterkreis.de/'] }
+  - id: other-a11y
+    name: Anderes Portal
+    kind: a11y
+    labels: { service: portal }
+    a11y: { urls: ['https://www.beispielkreis.de/'] }
+waivers:
+  - { probe: portal-a11y, rule: color-contrast, reason: Corporate Design, owner: Web-Team, expires: '2027-03-31' }
+  - { rule: region, reason: Alle Portale, owner: IT-Dienstleister, expires: '2027-01-31' }
+  - { rule: color-contrast, reason: ohne Ablauf, owner: Web-Team }
+`,
+    );
+    const { probes, diagnostics } = await loadProbes(dir);
+    expect(diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`)).toEqual([
+      'a11y.yaml:15: waivers[2].expires: missing required field (expected string)',
+    ]);
+    const waivers = (id: string): string[] =>
+      (
+        probes.find((p) => p.probe.id === id)!.probe.a11y as { waivers: { rule: string }[] }
+      ).waivers.map((w) => w.rule);
+    expect(waivers('portal-a11y')).toEqual(['color-contrast', 'region']);
+    expect(waivers('other-a11y')).toEqual(['region']);
+  });
+});

@@ -4,6 +4,7 @@ import type { Checker, CheckContext } from '../checker.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
 import { AXE_VERSION, scanPage } from './axe.ts';
 import { classifyDocuments, pdfLinks } from './documents.ts';
+import { applyWaivers } from './waivers.ts';
 import { a11ySpecSchema, type A11ySpec } from './spec.ts';
 import { summarise } from './summary.ts';
 
@@ -36,7 +37,7 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
       }
     }
     const documents = await classifyDocuments(ctx, links, spec.documents);
-    return judge(spec, pages, documents);
+    return judge(spec, pages, documents, ctx.now());
   });
 }
 
@@ -71,13 +72,22 @@ async function scanUrl(
   }
 }
 
-function judge(spec: A11ySpec, pages: A11yPage[], documents: PdfDocumentInfo[]): Outcome {
-  const report = {
-    engine: { name: 'axe-core' as const, version: AXE_VERSION },
-    profile: spec.profile,
-    pages,
-    ...(documents.length > 0 ? { documents } : {}),
-  };
+function judge(
+  spec: A11ySpec,
+  pages: A11yPage[],
+  documents: PdfDocumentInfo[],
+  now: number,
+): Outcome {
+  const report = applyWaivers(
+    {
+      engine: { name: 'axe-core' as const, version: AXE_VERSION },
+      profile: spec.profile,
+      pages,
+      ...(documents.length > 0 ? { documents } : {}),
+    },
+    spec.waivers,
+    now,
+  );
   const summary = summarise(report);
   const failedPages = pages.filter((p) => p.error !== undefined);
   const base = { assertions: [], a11y: report };
@@ -93,13 +103,13 @@ function judge(spec: A11ySpec, pages: A11yPage[], documents: PdfDocumentInfo[]):
     return {
       status: 'fail',
       reason: 'a11y_violations',
-      message: `${summary.violations} violation(s) of ${summary.rules.length} rule(s) on ${pages.length} page(s) (${summary.rules.slice(0, 5).join(', ')}); ${summary.incomplete} to review`,
+      message: `${summary.violations} violation(s) of ${summary.rules.length} rule(s) on ${pages.length} page(s) (${summary.rules.slice(0, 5).join(', ')}); ${summary.waived} waived; ${summary.incomplete} to review`,
       ...base,
     };
   }
   return {
     status: 'pass',
-    message: `no violations on ${pages.length} page(s); ${summary.incomplete} to review`,
+    message: `no violations on ${pages.length} page(s); ${summary.waived} waived; ${summary.incomplete} to review`,
     ...base,
   };
 }

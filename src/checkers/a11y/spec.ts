@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationMs } from '../../probes/duration.ts';
 import { PROFILES, type Profile } from './axe.ts';
+import { waiverSchema } from './waivers.ts';
 
 const profiles = Object.keys(PROFILES) as [Profile, ...Profile[]];
 
@@ -35,6 +36,8 @@ export const a11ySpecSchema = z.strictObject({
   /** How long one page may take to load. @default 30s */
   pageTimeout: durationMs.default(30_000),
   waitUntil: z.enum(['load', 'domcontentloaded', 'networkidle']).default('load'),
+  /** Accepted findings; usually filled from the `waivers:` of the probe files. */
+  waivers: z.array(waiverSchema).default([]),
   /** PDFs linked from the scanned pages: how many to fetch and classify, and up to what size. */
   documents: z
     .strictObject({

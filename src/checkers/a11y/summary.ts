@@ -11,6 +11,8 @@ export interface A11ySummary {
   patternsByImpact: Record<Impact, number>;
   /** Elements that need a person's review. */
   incomplete: number;
+  /** Violations covered by a live waiver: counted here, not in `violations`. */
+  waived: number;
   /** Pages scanned without error. */
   pagesScanned: number;
   /** Every page of the run was scanned. */
@@ -36,14 +38,18 @@ export function summarise(report: A11yReport): A11ySummary {
   const patterns = new Map<string, Impact>();
   const perRule = new Map<string, number>();
   let incomplete = 0;
+  let waived = 0;
   for (const page of report.pages) {
     for (const v of page.violations) {
       const impact = (IMPACTS as readonly string[]).includes(v.impact)
         ? (v.impact as Impact)
         : 'minor';
-      byImpact[impact] += v.nodes.length;
-      perRule.set(v.ruleId, (perRule.get(v.ruleId) ?? 0) + v.nodes.length);
-      for (const n of v.nodes) patterns.set(n.pattern, impact);
+      const open = v.nodes.filter((n) => n.waived === undefined);
+      waived += v.nodes.length - open.length;
+      if (open.length === 0) continue;
+      byImpact[impact] += open.length;
+      perRule.set(v.ruleId, (perRule.get(v.ruleId) ?? 0) + open.length);
+      for (const n of open) patterns.set(n.pattern, impact);
     }
     for (const i of page.incomplete) incomplete += i.nodes.length;
   }
@@ -54,6 +60,7 @@ export function summarise(report: A11yReport): A11ySummary {
     byImpact,
     patternsByImpact,
     incomplete,
+    waived,
     pagesScanned: report.pages.filter((p) => p.error === undefined).length,
     complete: report.pages.every((p) => p.error === undefined),
     rules: [...perRule.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id),

@@ -136,6 +136,30 @@ describe('accessibility scans with axe-core', () => {
     expect(out.status).toBe('pass');
   }, 30_000);
 
+  it('waived findings are counted apart; an expired waiver counts again', async () => {
+    const urls = [page('widget/1'), page('widget/2')];
+    const first = await scan(urls);
+    const pattern = first.a11y!.pages[0]!.violations[0]!.nodes[0]!.pattern;
+    const waiver = {
+      rule: 'button-name',
+      pattern,
+      reason: 'Suchfeld wird im Relaunch ersetzt',
+      owner: 'Web-Team',
+      expires: '2099-12-31',
+    };
+    const waived = await scan(urls, { waivers: [waiver] });
+    expect(waived.status).toBe('pass');
+    expect(waived.message).toMatch(/; 2 waived;/);
+    expect(waived.a11y!.pages[0]!.violations[0]!.nodes[0]!.waived).toMatchObject({
+      owner: 'Web-Team',
+    });
+    expect(summarise(waived.a11y!)).toMatchObject({ violations: 0, waived: 2 });
+
+    const expired = await scan(urls, { waivers: [{ ...waiver, expires: '2020-01-01' }] });
+    expect(expired).toMatchObject({ status: 'fail', reason: 'a11y_violations' });
+    expect(summarise(expired.a11y!)).toMatchObject({ violations: 2, waived: 0 });
+  }, 30_000);
+
   it('a page that does not load is reported, the others are still scanned', async () => {
     const out = await scan([`${portal.http}/status/500`, page('ok')]);
     expect(out.status).toBe('fail');
