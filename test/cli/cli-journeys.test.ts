@@ -1,33 +1,21 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortal, type Portal } from '../fixtures/county-portal/index.ts';
+import { runCli, type Ran } from './run-cli.ts';
 
-const CLI = path.join(import.meta.dirname, '../../src/cli/main.ts');
 const SECRET = 'Zugang-9f3e!streng geheim';
 
 let dir: string;
 let portal: Portal;
 
-/** The real CLI in a child process, with a secret in its environment and debug logs on. */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: dir,
-      env: { ...process.env, OZGWATCH_LOG_LEVEL: 'debug', OZGWATCH_TEST_SECRET: SECRET },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+/** The CLI with a secret in its environment and debug logs on. */
+function cli(args: string[]): Promise<Ran> {
+  return runCli(args, {
+    cwd: dir,
+    env: { OZGWATCH_LOG_LEVEL: 'debug', OZGWATCH_TEST_SECRET: SECRET },
+    timeoutMs: 60_000,
   });
 }
 

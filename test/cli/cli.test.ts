@@ -1,45 +1,21 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type Ran } from './run-cli.ts';
 
-const CLI = path.join(import.meta.dirname, '../../src/cli/main.ts');
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real CLI in a child process (no mocks: argv, stdout, exit code as a user sees them). */
+/** The CLI as a user runs it, in the test's temporary folder unless told otherwise. */
 function cli(
   args: string[],
-  options: {
-    cwd?: string;
-    onStdout?: (chunk: string, child: ReturnType<typeof spawn>) => void;
-  } = {},
+  options: { cwd?: string; onStdout?: (chunk: string, child: ChildProcess) => void } = {},
 ): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: options.cwd ?? dir,
-      env: { ...process.env, OZGWATCH_LOG_LEVEL: 'info' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-      options.onStdout?.(c, child);
-    });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+  return runCli(args, {
+    cwd: options.cwd ?? dir,
+    env: { OZGWATCH_LOG_LEVEL: 'info' },
+    ...(options.onStdout ? { onStdout: options.onStdout } : {}),
   });
 }
 

@@ -1,4 +1,3 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AXE_VERSION, normaliseHtml } from '../../../src/checkers/a11y/axe.ts';
 import { checkA11y } from '../../../src/checkers/a11y/check.ts';
@@ -8,40 +7,21 @@ import { checkBrowser } from '../../../src/checkers/browser/journey.ts';
 import { browserSpecSchema } from '../../../src/checkers/browser/spec.ts';
 import type { CheckContext } from '../../../src/checkers/checker.ts';
 import type { A11yFinding, Outcome } from '../../../src/results/result.ts';
-import { BrowserHost } from '../../../src/runner/browser-host.ts';
-import { HostLimiter } from '../../../src/runner/host-limiter.ts';
-import { startPortal, type Portal } from '../../fixtures/county-portal/index.ts';
+import { startBrowserWorld, type BrowserWorld } from '../browser-world.ts';
 
-let portal: Portal;
-let host: BrowserHost;
+let world: BrowserWorld;
 
 beforeAll(async () => {
-  portal = await startPortal();
-  host = new BrowserHost({
-    args: [],
-    restartAfterRuns: 1000,
-    memoryLimitMb: 4000,
-    logger: pino({ level: 'silent' }),
-  });
+  world = await startBrowserWorld();
 }, 30_000);
 
 afterAll(async () => {
-  await host.close();
-  await portal.close();
+  await world.close();
 });
 
-function context(): CheckContext {
-  return {
-    signal: AbortSignal.timeout(30_000),
-    logger: pino({ level: 'silent' }),
-    userAgent: 'ozgwatch/test',
-    hosts: new HostLimiter(2),
-    now: () => Date.now(),
-    browser: host,
-  };
-}
+const context = (): CheckContext => world.context();
 
-const page = (p: string): string => `${portal.http}/a11y/${p}`;
+const page = (p: string): string => `${world.portal.http}/a11y/${p}`;
 
 function scan(urls: string[], extra: Partial<A11ySpecInput> = {}): Promise<Outcome> {
   return checkA11y(context(), a11ySpecSchema.parse({ urls, ...extra }));
@@ -161,7 +141,7 @@ describe('accessibility scans with axe-core', () => {
   }, 30_000);
 
   it('a page that does not load is reported, the others are still scanned', async () => {
-    const out = await scan([`${portal.http}/status/500`, page('ok')]);
+    const out = await scan([`${world.portal.http}/status/500`, page('ok')]);
     expect(out.status).toBe('fail');
     expect(out.a11y!.pages[0]).toMatchObject({ error: 'status 500' });
     expect(out.a11y!.pages[1]!.violations).toEqual([]);

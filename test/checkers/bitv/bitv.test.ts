@@ -1,44 +1,26 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBitv } from '../../../src/checkers/bitv/check.ts';
 import { parseGermanDate, textLanguage } from '../../../src/checkers/bitv/signals.ts';
 import { bitvSpecSchema } from '../../../src/checkers/bitv/spec.ts';
 import type { Outcome } from '../../../src/results/result.ts';
-import { BrowserHost } from '../../../src/runner/browser-host.ts';
-import { HostLimiter } from '../../../src/runner/host-limiter.ts';
-import { startPortal, type Portal } from '../../fixtures/county-portal/index.ts';
+import { startBrowserWorld, type BrowserWorld } from '../browser-world.ts';
 
 const NOW = Date.UTC(2026, 10, 23);
-let portal: Portal;
-let host: BrowserHost;
+let world: BrowserWorld;
 
 beforeAll(async () => {
-  portal = await startPortal();
-  host = new BrowserHost({
-    args: [],
-    restartAfterRuns: 1000,
-    memoryLimitMb: 4000,
-    logger: pino({ level: 'silent' }),
-  });
+  world = await startBrowserWorld();
 }, 30_000);
 afterAll(async () => {
-  await host.close();
-  await portal.close();
+  await world.close();
 });
 
 function bitv(site: string, pages: string[] = []): Promise<Outcome> {
   return checkBitv(
-    {
-      signal: AbortSignal.timeout(30_000),
-      logger: pino({ level: 'silent' }),
-      userAgent: 'ozgwatch/test',
-      hosts: new HostLimiter(2),
-      now: () => NOW,
-      browser: host,
-    },
+    world.context(() => NOW),
     bitvSpecSchema.parse({
-      url: `${portal.http}/bitv/${site}/`,
-      pages: pages.map((p) => `${portal.http}/bitv/${site}/${p}`),
+      url: `${world.portal.http}/bitv/${site}/`,
+      pages: pages.map((p) => `${world.portal.http}/bitv/${site}/${p}`),
     }),
   );
 }
