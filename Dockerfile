@@ -10,9 +10,9 @@ RUN npm ci --omit=dev --no-audit --no-fund
 # Stage 2: runtime. Node runs the TypeScript sources directly (type stripping).
 FROM node:24.21.0-bookworm-slim
 # tini reaps child processes (Chromium's) and forwards signals. Debian's Chromium runs the
-# browser journeys; fonts so that screenshots of German pages show their umlauts.
+# browser journeys (its headless shell, the build Playwright runs headless); fonts so that screenshots of German pages show their umlauts.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tini ca-certificates chromium fonts-liberation fonts-dejavu-core \
+ && apt-get install -y --no-install-recommends tini ca-certificates chromium-headless-shell fonts-liberation fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
@@ -27,7 +27,7 @@ ENV NODE_ENV=production \
     OZGWATCH_DATA_DIR=/var/lib/ozgwatch \
     OZGWATCH_HOST=0.0.0.0 \
     OZGWATCH_PORT=9464 \
-    OZGWATCH_BROWSER_PATH=/usr/bin/chromium
+    OZGWATCH_BROWSER_PATH=/usr/bin/chromium-headless-shell
 VOLUME ["/var/lib/ozgwatch"]
 EXPOSE 9464
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { startTarget, type ThroughputFigures } from './http-throughput.ts';
 import type { ScrapeFigures } from './metrics-scrape.ts';
-import { a11yThroughput } from './a11y-scan.ts';
+import { a11yThroughput, type ScanRun } from './a11y-scan.ts';
 import type { JourneyFigures } from './browser-journeys.ts';
 import { startChild, stopChild } from './lib/proc.ts';
 import type { LagFigures } from './scheduler-lag.ts';
@@ -138,21 +138,28 @@ try {
     try {
       log('\nAccessibility scans: 20 pages of ~300 elements, whole commands, same Chromium');
       const f = await a11yThroughput(site.match[1] as string);
-      log('| tool | seconds | pages/min |');
-      log('|---|---:|---:|');
-      log(
-        `| ozgwatch scan --checks a11y | ${fmt(f.ozgwatchSeconds, 1)} | ${fmt(f.ozgwatchPagesPerMinute, 0)} |`,
-      );
-      if (f.pa11yCiSeconds !== null) {
+      log(`browser for both tools: ${f.browser}`);
+      log('| tool | pages in parallel | seconds | pages/min | pages not scanned |');
+      log('|---|---:|---:|---:|---:|');
+      for (const r of f.runs) {
         log(
-          `| pa11y-ci (axe runner) | ${fmt(f.pa11yCiSeconds, 1)} | ${fmt(f.pa11yCiPagesPerMinute ?? 0, 0)} |`,
+          `| ${r.tool === 'ozgwatch' ? 'ozgwatch scan --checks a11y' : 'pa11y-ci (axe runner)'} | ${r.parallel} | ${fmt(r.seconds, 1)} | ${fmt(r.pagesPerMinute, 0)} | ${r.failedPages}${r.firstError ? ` (${r.firstError})` : ''} |`,
         );
-        log(
-          `  ozgwatch ${fmt(f.ratio ?? 0)}× the pages per minute of pa11y-ci; axe median per page ${fmt(f.ozgwatchAxeMedianSeconds * 1000, 0)} ms`,
-        );
-      } else {
-        log('  pa11y-ci could not be installed: no comparison');
       }
+      if (f.pa11yCiMissing) log('  pa11y-ci could not be installed: no comparison');
+      const run = (tool: string, parallel: number) =>
+        f.runs.find((r) => r.tool === tool && r.parallel === parallel);
+      const compare = (label: string, ours?: ScanRun, theirs?: ScanRun): void => {
+        if (!ours || !theirs) return;
+        const lost = ours.failedPages + theirs.failedPages > 0;
+        log(
+          `  ${label}: ozgwatch ${fmt(ours.pagesPerMinute / theirs.pagesPerMinute)}× pa11y-ci's pages per minute${lost ? ' (not valid: pages were not scanned)' : ''}`,
+        );
+      };
+      compare('each at its default (2 against 1)', run('ozgwatch', 2), run('pa11y-ci', 1));
+      compare('both at 1 page at a time', run('ozgwatch', 1), run('pa11y-ci', 1));
+      compare('both at 2 pages at a time', run('ozgwatch', 2), run('pa11y-ci', 2));
+      log(`  axe per page in ozgwatch (median): ${fmt(f.ozgwatchAxeMedianSeconds * 1000, 0)} ms`);
       out.a11y = f;
     } finally {
       await stopChild(site.child);

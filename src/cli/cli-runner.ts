@@ -25,7 +25,17 @@ export async function runOnce(
   logger: Logger,
   calendar?: MaintenanceCalendar,
 ): Promise<Result[]> {
-  const browser = new BrowserHost({ ...config.browser, logger });
+  const poolName = (kind: string): string => checkerFor(kind)?.pool ?? kind;
+  const limitOf = (pool: string): number =>
+    config.concurrency.kinds[pool] ?? checkerFor(pool)?.concurrency ?? 16;
+  // A spare context pays off only when a run waits for a free slot; for a handful of
+  // runs it would be made and thrown away.
+  const browserRuns = probes.filter((p) => poolName(p.kind) === 'browser').length;
+  const browser = new BrowserHost({
+    ...config.browser,
+    prewarm: browserRuns > limitOf('browser'),
+    logger,
+  });
   const runner = new Runner({
     checkerFor,
     clock: systemClock,
@@ -40,11 +50,11 @@ export async function runOnce(
   });
   const pools = new Map<string, Pool>();
   const poolFor = (kind: string): Pool => {
-    let pool = pools.get(kind);
+    const name = poolName(kind);
+    let pool = pools.get(name);
     if (!pool) {
-      const limit = config.concurrency.kinds[kind] ?? checkerFor(kind)?.concurrency ?? 16;
-      pool = new Pool(kind, limit);
-      pools.set(kind, pool);
+      pool = new Pool(name, limitOf(name));
+      pools.set(name, pool);
     }
     return pool;
   };

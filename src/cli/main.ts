@@ -60,9 +60,6 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return EXIT_OK;
   }
-  // Commands load lazily: `validate` should not pay for the daemon's imports.
-  if (command === 'scan') return (await import('./scan-command.ts')).scanCommand(args, values);
-
   let config: Config;
   try {
     config = await loadConfig({
@@ -84,7 +81,10 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   }
 
+  // Commands load lazily: `validate` should not pay for the daemon's imports.
   switch (command) {
+    case 'scan':
+      return (await import('./scan-command.ts')).scanCommand(config, args, values);
     case 'serve':
       return (await import('./serve-command.ts')).serveCommand(config);
     case 'validate':

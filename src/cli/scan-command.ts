@@ -1,8 +1,9 @@
-import { configSchema } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
 import { pino } from 'pino';
 import { createLogger } from '../log/logger.ts';
 import { parseDuration } from '../probes/duration.ts';
 import { PROFILES } from '../checkers/a11y/axe.ts';
+import { a11yChecker } from '../checkers/a11y/check.ts';
 import { probeSchema, type Probe } from '../probes/schema.ts';
 import type { Result } from '../results/result.ts';
 import { runOnce } from './cli-runner.ts';
@@ -22,7 +23,11 @@ type ScanCheck = (typeof SCAN_CHECKS)[number];
  * With `--json`, one JSON document per URL per line:
  * `{ url, status, availability: {…}, browser: {…} }`, one key per check.
  */
-export async function scanCommand(urls: string[], values: CliValues): Promise<number> {
+export async function scanCommand(
+  config: Config,
+  urls: string[],
+  values: CliValues,
+): Promise<number> {
   if (urls.length === 0) {
     process.stderr.write('ozgwatch scan: name at least one URL\n');
     return 2;
@@ -62,14 +67,14 @@ export async function scanCommand(urls: string[], values: CliValues): Promise<nu
       planned.push({ url, check, probe });
     }
   }
-  // Accessibility scans go in batches, one browser page each: axe compiled and warmed up
-  // once per batch instead of once per URL. As many batches as the browser pool runs.
-  const batches = checks.includes('a11y') ? a11yBatches(urls, timeout, profile) : [];
+  // Accessibility scans go in batches, one browser page each: one context per batch
+  // instead of one per URL. As many batches as the browser pool runs at once.
+  const batchCount = config.concurrency.kinds['browser'] ?? a11yChecker.concurrency ?? 2;
+  const batches = checks.includes('a11y') ? a11yBatches(urls, batchCount, timeout, profile) : [];
   if (batches === undefined) {
     process.stderr.write('ozgwatch scan: every URL must be http:// or https://\n');
     return 2;
   }
-  const config = configSchema.parse({ ...(values.data ? { dataDir: values.data } : {}) });
   // Quiet by default (the output is the report); OZGWATCH_LOG_LEVEL opens it, on standard error.
   const logger = createLogger({
     level: process.env.OZGWATCH_LOG_LEVEL ?? 'warn',
@@ -81,7 +86,7 @@ export async function scanCommand(urls: string[], values: CliValues): Promise<nu
   results.slice(planned.length).forEach((batch, b) => {
     const probe = batches[b]!;
     const requested = (probe.a11y as { urls: string[] }).urls;
-    splitA11y(batch).forEach((result, i) => {
+    splitA11y(batch, requested.length).forEach((result, i) => {
       done.push({ url: requested[i] ?? '', check: 'a11y', probe, result });
     });
   });
@@ -104,10 +109,13 @@ export async function scanCommand(urls: string[], values: CliValues): Promise<nu
   return anyFailed(done.map((d) => d.result)) ? 1 : 0;
 }
 
-const A11Y_BATCHES = 2;
-
-function a11yBatches(urls: string[], timeout: number, profile: string): Probe[] | undefined {
-  const size = Math.ceil(urls.length / A11Y_BATCHES);
+function a11yBatches(
+  urls: string[],
+  count: number,
+  timeout: number,
+  profile: string,
+): Probe[] | undefined {
+  const size = Math.ceil(urls.length / count);
   const probes: Probe[] = [];
   for (let b = 0; b * size < urls.length; b++) {
     const part = urls.slice(b * size, (b + 1) * size);
@@ -126,10 +134,13 @@ function a11yBatches(urls: string[], timeout: number, profile: string): Probe[] 
   return probes;
 }
 
-/** One result per page of a batch (in the order of its URLs), judged like a one-page scan. */
-function splitA11y(batch: Result): Result[] {
+/**
+ * One result per page of a batch (in the order of its URLs), judged like a one-page scan.
+ * A batch that could not scan at all (no browser) gives each URL its error.
+ */
+function splitA11y(batch: Result, urls: number): Result[] {
   const report = batch.a11y;
-  if (!report) return [];
+  if (!report) return Array.from({ length: urls }, () => batch);
   return report.pages.map((page) => {
     const documents = (report.documents ?? []).filter((d) => page.documentLinks?.includes(d.url));
     const violations = page.violations.reduce((n, v) => n + v.nodes.length, 0);

@@ -13,8 +13,14 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Where distributions put Chromium; tried in order when Playwright's own browser is missing. */
+/**
+ * Where distributions put Chromium; tried in order when Playwright's own browser is
+ * missing. The headless shell comes first: it is the build Playwright itself runs for
+ * headless work, and without the full browser's UI machinery it spends about half the
+ * CPU per navigation (measured with Debian's 156: 0.10 against 0.17 CPU-s).
+ */
 const SYSTEM_CHROMIUM = [
+  '/usr/bin/chromium-headless-shell',
   '/usr/bin/chromium',
   '/usr/bin/chromium-browser',
   '/usr/bin/google-chrome',

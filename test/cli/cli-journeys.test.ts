@@ -107,6 +107,34 @@ describe('CLI with browser journeys', () => {
     expect(table.stdout).toMatch(/✗ image-alt\s+critical\s+1×/);
   }, 60_000);
 
+  it('scan takes the browser and its pool size from the daemon configuration', async () => {
+    const urls = ['ok', 'kontrast', 'widget/1'].map((p) => `${portal.http}/a11y/${p}`);
+    await writeFile(path.join(dir, 'one-context.yaml'), 'concurrency:\n  kinds:\n    browser: 1\n');
+    const ran = await cli([
+      'scan',
+      '--checks',
+      'a11y',
+      '--json',
+      '--config',
+      'one-context.yaml',
+      '--data',
+      'data',
+      ...urls,
+    ]);
+    expect(ran.stdout.trim().split('\n')).toHaveLength(3);
+    // One pool slot: all URLs in one batch, one browser context.
+    expect(ran.stderr).toContain('"probe":"scan-a11y-1"');
+    expect(ran.stderr).not.toContain('scan-a11y-2');
+
+    const missing = await runCli(
+      ['scan', '--checks', 'a11y', '--json', '--data', 'data', urls[0]!],
+      { cwd: dir, env: { OZGWATCH_BROWSER_PATH: '/nonexistent/chromium' }, timeoutMs: 30_000 },
+    );
+    const doc = JSON.parse(missing.stdout.trim()) as { a11y: { status: string; message: string } };
+    expect(doc.a11y.status).toBe('error');
+    expect(doc.a11y.message).toContain('/nonexistent/chromium');
+  }, 60_000);
+
   it('run prints the step table, names the evidence, exits 1', async () => {
     const ran = await cli(['run', '--probes', 'probes', '--data', 'data', 'kfz-journey']);
     expect(ran.code).toBe(1);
