@@ -116,6 +116,26 @@ describe('accessibility scans with axe-core', () => {
     expect(out.status).toBe('pass');
   }, 30_000);
 
+  it('hostile documents end as findings: encrypted, a bomb, 200 MB, no length', async () => {
+    const out = await scan([page('formulare-feindlich')], {
+      documents: { max: 20, maxBytes: 2 * 2 ** 20 },
+    });
+    const byName = Object.fromEntries(
+      out.a11y!.documents!.map((d) => [new URL(d.url).pathname.slice('/a11y/pdf/'.length), d]),
+    );
+    expect(Object.values(byName).map((d) => d.class)).toEqual([
+      'broken',
+      'broken',
+      'broken',
+      'broken',
+    ]);
+    expect(byName['verschluesselt.pdf']!.error).toMatch(/encrypt/i);
+    expect(byName['bombe.pdf']!.error).toMatch(/decompression bomb/);
+    expect(byName['riesig.pdf']!.error).toBe(`larger than ${2 * 2 ** 20} bytes (${200 * 2 ** 20})`);
+    expect(byName['endlos.pdf']!.error).toMatch(/larger than 2097152 bytes/);
+    expect(out.status).toBe('pass');
+  }, 30_000);
+
   it('waived findings are counted apart; an expired waiver counts again', async () => {
     const urls = [page('widget/1'), page('widget/2')];
     const first = await scan(urls);

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { classifyPdf } from '../../../src/checkers/a11y/pdf.ts';
-import { formPdf, scannedPdf, taggedPdf, untaggedPdf } from '../../fixtures/pdf/make-pdfs.ts';
+import {
+  encryptedPdf,
+  formPdf,
+  metadataBombPdf,
+  objectStreamBombPdf,
+  scannedPdf,
+  taggedPdf,
+  untaggedPdf,
+} from '../../fixtures/pdf/make-pdfs.ts';
 
 describe('PDF classification', () => {
   it('a scanned print-and-sign form has no text layer, only an image', async () => {
@@ -46,5 +54,30 @@ describe('PDF classification', () => {
     });
     const slow = await classifyPdf('https://x/slow.pdf', whole, { memoryMb: 256, timeoutMs: 1 });
     expect(slow).toMatchObject({ class: 'broken', error: 'parsing took longer than 1 ms' });
+  });
+
+  it('an encrypted file is a finding that says so', async () => {
+    const info = await classifyPdf('https://x/geheim.pdf', await encryptedPdf());
+    expect(info.class).toBe('broken');
+    expect(info.error).toMatch(/encrypt/i);
+  });
+
+  it('decompression bombs do not detonate: object stream and metadata of 256 MB', async () => {
+    const inflated = 256 * 2 ** 20;
+    const objectStream = objectStreamBombPdf(inflated);
+    const metadata = await metadataBombPdf(inflated);
+    expect(objectStream.byteLength + metadata.byteLength).toBeLessThan(2 * 2 ** 20);
+    const peakBefore = process.resourceUsage().maxRSS * 1024;
+    const bomb = await classifyPdf('https://x/bombe.pdf', objectStream);
+    expect(bomb).toMatchObject({ class: 'broken' });
+    expect(bomb.error).toMatch(
+      /decompression bomb: a structure stream inflates to more than 32 MB/,
+    );
+    // The metadata is skipped; the rest of the file is still classified.
+    const meta = await classifyPdf('https://x/merkblatt.pdf', metadata);
+    expect(meta).toMatchObject({ class: 'untagged', title: 'Merkblatt mit Metadaten', pages: 1 });
+    // Inflating either stream whole would raise the process's peak by 256 MB or more.
+    const peakAfter = process.resourceUsage().maxRSS * 1024;
+    expect(peakAfter - peakBefore).toBeLessThan(128 * 2 ** 20);
   });
 });
