@@ -9,10 +9,12 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 # Stage 2: runtime. Node runs the TypeScript sources directly (type stripping).
 FROM node:24.21.0-bookworm-slim
-# tini reaps child processes (Chromium's) and forwards signals. Debian's Chromium runs the
-# browser journeys (its headless shell, the build Playwright runs headless); fonts so that screenshots of German pages show their umlauts.
+# tini reaps child processes (Chromium's) and forwards signals. Debian's Chromium: the
+# headless shell runs the browser journeys (the build Playwright runs headless), the full
+# browser runs Lighthouse (it needs the new headless mode). Fonts so that screenshots of
+# German pages show their umlauts.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tini ca-certificates chromium-headless-shell fonts-liberation fonts-dejavu-core \
+ && apt-get install -y --no-install-recommends tini ca-certificates chromium-headless-shell chromium fonts-liberation fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules

@@ -3,6 +3,7 @@ import { a11yChecker } from './a11y/check.ts';
 import { bitvChecker } from './bitv/check.ts';
 import { browserChecker } from './browser/check.ts';
 import { httpChecker } from './http/check.ts';
+import { lighthouseChecker } from './lighthouse/check.ts';
 
 /** Every kind of probe ozgwatch knows. One line per kind. */
 export const checkers: readonly Checker<unknown>[] = [
@@ -10,6 +11,7 @@ export const checkers: readonly Checker<unknown>[] = [
   browserChecker,
   a11yChecker,
   bitvChecker,
+  lighthouseChecker,
 ];
 
 export function checkerFor(kind: string): Checker<unknown> | undefined {

@@ -259,6 +259,14 @@ export const catalogue = {
     scope: 'probe',
     doc: 'Base unit seconds (divide by 86400 for days; the run result has `statementAgeDays`). Absent when the statement gives no date. A statement must be reviewed at least yearly: alert above 31536000.',
   },
+  lighthouseScore: {
+    name: 'ozgwatch_lighthouse_score',
+    type: 'gauge',
+    help: 'Lighthouse category scores of the last audit, 0 to 1.',
+    labels: [...probeLabels, 'category'],
+    scope: 'probe',
+    doc: "`category` is `accessibility`, `performance`, `best-practices` or `seo` (those the probe asks for). For `lighthouse` probes (also made from the `lighthouse:` option of `a11y` probes, id `<id>-lighthouse`); absent for a category Lighthouse could not score. The full report is the run's `lighthouse.json` artifact.",
+  },
 
   schedulerLag: {
     name: 'ozgwatch_scheduler_lag_seconds',

@@ -127,6 +127,7 @@ interface LastRun {
   vitals: { ttfb?: number; fcp?: number; lcp?: number; cls?: number } | undefined;
   a11y: A11ySummary | undefined;
   bitv: { signals: [string, number][]; statementAgeDays: number | undefined } | undefined;
+  lighthouse: [category: string, score: number][] | undefined;
 }
 
 interface Entry {
@@ -172,6 +173,7 @@ const A11Y_SUCCESS = index(catalogue.a11yScanSuccess);
 const BITV_SIGNAL = index(catalogue.bitvSignal);
 const PDF_DOCUMENTS = index(catalogue.pdfDocuments);
 const BITV_AGE = index(catalogue.bitvStatementAge);
+const LIGHTHOUSE_SCORE = index(catalogue.lighthouseScore);
 
 const HEADERS = PROBE_METRICS.map(familyHeader);
 const MAINTENANCE = RUN_RESULTS.indexOf('maintenance');
@@ -210,6 +212,11 @@ function lastOf(result: Result): LastRun {
           signals: Object.entries(result.bitv.signals).map(([name, s]) => [name, s.value]),
           statementAgeDays: result.bitv.statementAgeDays,
         }
+      : undefined,
+    lighthouse: result.lighthouse
+      ? Object.entries(result.lighthouse.scores).filter(
+          (e): e is [string, number] => typeof e[1] === 'number',
+        )
       : undefined,
   };
 }
@@ -350,6 +357,11 @@ function renderA11y(entry: Entry): void {
     labels,
     days === undefined ? undefined : days * 86_400,
   );
+  let scores = '';
+  for (const [category, score] of last?.lighthouse ?? []) {
+    scores += `${catalogue.lighthouseScore.name}{${labels},${labelPairs([['category', category]])}} ${score}\n`;
+  }
+  lines[LIGHTHOUSE_SCORE] = flat(scores);
   lines[A11Y_SUCCESS] = line(
     catalogue.a11yScanSuccess,
     labels,

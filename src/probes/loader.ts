@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { waiverSchema, type Waiver } from '../checkers/a11y/waivers.ts';
+import type { LighthouseOption } from '../checkers/lighthouse/spec.ts';
 import { describeIssue, formatPath, type Diagnostic } from './diagnostics.ts';
 import {
   KINDS,
@@ -103,6 +104,7 @@ export async function loadProbes(root: string): Promise<ProbeSet> {
     return set;
   }
   await loadFolder(root, '', {}, set);
+  addLighthouseProbes(set);
   reportDuplicateIds(set);
   attachWaivers(set);
   return set;
@@ -407,6 +409,47 @@ function readWaivers(set: ProbeSet, source: YamlSource, waivers: unknown[]): voi
     if (!parsed.success) pushIssues(set, source, ['waivers', i], parsed.error.issues);
     else set.waivers.push(parsed.data);
   });
+}
+
+/**
+ * The `lighthouse:` option of an `a11y` probe becomes a `lighthouse` probe of its own
+ * (`<id>-lighthouse`, same labels, its own cadence and deadline), so that audits are
+ * scheduled, stored and shown like every other run, in their own pool.
+ */
+function addLighthouseProbes(set: ProbeSet): void {
+  const added: LoadedProbe[] = [];
+  for (const { probe, source } of set.probes) {
+    if (probe.kind !== 'a11y') continue;
+    const spec = probe.a11y as { urls: string[]; lighthouse?: LighthouseOption };
+    const option = spec.lighthouse;
+    if (!option) continue;
+    const derived = probeSchema.safeParse({
+      id: `${probe.id.slice(0, 52)}-lighthouse`,
+      name: `${probe.name} (Lighthouse)`,
+      kind: 'lighthouse',
+      every: `${option.every}ms`,
+      timeout: `${option.timeout}ms`,
+      labels: probe.labels,
+      enabled: probe.enabled,
+      ...(probe.owner ? { owner: probe.owner } : {}),
+      lighthouse: {
+        url: spec.urls[0],
+        categories: option.categories,
+        formFactor: option.formFactor,
+      },
+    });
+    if (derived.success) {
+      added.push({ probe: { ...derived.data, maintenance: probe.maintenance }, source });
+    } else {
+      set.diagnostics.push({
+        file: source.file,
+        ...(source.line !== undefined ? { line: source.line, column: 1 } : {}),
+        path: `${probe.id}.a11y.lighthouse`,
+        message: derived.error.issues.map((i) => i.message).join('; '),
+      });
+    }
+  }
+  set.probes.push(...added);
 }
 
 /** Hands each `a11y` probe the waivers meant for it (its own, and those without a probe). */

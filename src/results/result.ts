@@ -132,7 +132,7 @@ export interface PageVitals {
 export interface Artifact {
   /** File name inside the run's artifact folder. */
   name: string;
-  kind: 'screenshot' | 'html' | 'trace' | 'download';
+  kind: 'screenshot' | 'html' | 'trace' | 'download' | 'report';
   contentType: string;
   bytes: number;
 }
@@ -230,6 +230,19 @@ export interface BitvReport {
   statementAgeDays?: number;
 }
 
+/** A Lighthouse audit of one page (`kind: lighthouse`). */
+export interface LighthouseReport {
+  version: string;
+  /** The page as Lighthouse finally showed it (after redirects). */
+  url: string;
+  formFactor: 'desktop' | 'mobile';
+  /** 0–1 per category; null when Lighthouse could not score it. */
+  scores: Record<string, number | null>;
+  /** `fcp`, `lcp`, `tbt`, `speedIndex`, `tti` in seconds; `cls` unitless. */
+  metrics: Record<string, number>;
+  warnings?: string[];
+}
+
 /**
  * What a checker returns. Identity, timing of the whole run, retries and
  * flap damping are the runner's business, not the checker's.
@@ -249,6 +262,7 @@ export interface Outcome {
   artifacts?: Artifact[];
   a11y?: A11yReport;
   bitv?: BitvReport;
+  lighthouse?: LighthouseReport;
 }
 
 export interface Result extends Outcome {

@@ -188,6 +188,19 @@ export class BrowserHost {
     this.#o.onContexts?.(this.#active);
   }
 
+  /**
+   * The Chromium binary and flags this host launches, for tools that start a browser of
+   * their own (Lighthouse): the same one, found the same way.
+   */
+  async launchSettings(): Promise<{ executablePath: string; args: string[] }> {
+    const { chromium } = await import('playwright');
+    return {
+      executablePath:
+        this.#o.executablePath ?? (await chromiumExecutable()) ?? chromium.executablePath(),
+      args: [...CHROMIUM_ARGS, ...this.#o.args],
+    };
+  }
+
   #generation(): Promise<Generation> {
     this.#current ??= this.#launch().catch((error: unknown) => {
       this.#current = undefined;
@@ -286,4 +299,22 @@ export async function chromiumExecutable(): Promise<string | undefined> {
   const playwrightPath = chromium.executablePath();
   if (playwrightPath && existsSync(playwrightPath)) return undefined;
   return SYSTEM_CHROMIUM.find((p) => existsSync(p));
+}
+
+/** Chromium's headless shell: Debian's package or Playwright's own build. */
+function isHeadlessShell(executable: string): boolean {
+  return /headless[-_]shell/.test(executable);
+}
+
+/**
+ * A full Chromium for tools that drive its new headless mode over CDP (Lighthouse), which
+ * the headless shell lacks: the given one unless it is a shell, else Playwright's full
+ * browser or a system Chromium. Undefined when only shells are installed.
+ */
+export async function fullChromium(preferred: string): Promise<string | undefined> {
+  if (!isHeadlessShell(preferred)) return preferred;
+  const { chromium } = await import('playwright');
+  return [chromium.executablePath(), ...SYSTEM_CHROMIUM].find(
+    (p) => p && !isHeadlessShell(p) && existsSync(p),
+  );
 }

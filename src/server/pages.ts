@@ -4,7 +4,7 @@
  * watched page (messages, URLs, console output) is escaped.
  */
 import type { RunSummary } from '../store/store.ts';
-import type { Result, StepResult } from '../results/result.ts';
+import type { LighthouseReport, Result, StepResult } from '../results/result.ts';
 
 export interface ProbeModel {
   id: string;
@@ -115,6 +115,7 @@ export function renderRunPage(result: Result, probe: ProbeModel | undefined): st
 ${(['resolve', 'connect', 'tls', 'processing', 'transfer'] as const).map((k) => `<tr><td>${k}</td><td>${e(seconds(p[k]))}</td></tr>`).join('\n')}
 </tbody></table>`);
   }
+  if (result.lighthouse) parts.push(lighthouseTable(result.lighthouse));
   const artifacts = result.artifacts ?? [];
   const shot = artifacts.find((a) => a.kind === 'screenshot');
   if (artifacts.length > 0) {
@@ -137,6 +138,39 @@ ${(['resolve', 'connect', 'tls', 'processing', 'transfer'] as const).map((k) => 
     );
   }
   return layout(title, parts.join('\n'));
+}
+
+const LIGHTHOUSE_METRICS: [key: string, label: string][] = [
+  ['fcp', 'First Contentful Paint'],
+  ['lcp', 'Largest Contentful Paint'],
+  ['tbt', 'Total Blocking Time'],
+  ['speedIndex', 'Speed Index'],
+  ['cls', 'Cumulative Layout Shift'],
+];
+
+function lighthouseTable(report: LighthouseReport): string {
+  const scores = Object.entries(report.scores).map(
+    ([category, score]) =>
+      `<tr><th scope="row">${e(category)}</th><td>${score === null ? 'nicht bewertet' : Math.round(score * 100)}</td></tr>`,
+  );
+  const metrics = LIGHTHOUSE_METRICS.filter(([key]) => report.metrics[key] !== undefined).map(
+    ([key, label]) => {
+      const value = report.metrics[key]!;
+      return `<tr><th scope="row">${label}</th><td>${key === 'cls' ? value.toFixed(3) : e(seconds(value))}</td></tr>`;
+    },
+  );
+  return `<h2>Lighthouse ${e(report.version)}</h2>
+<p>Geprüft: <span class="url">${e(report.url)}</span> (${report.formFactor === 'mobile' ? 'Mobilgerät' : 'Desktop'})</p>
+<table><caption>Bewertung je Kategorie (0–100)</caption><thead><tr><th scope="col">Kategorie</th><th scope="col">Punkte</th></tr></thead><tbody>
+${scores.join('\n')}
+</tbody></table>
+<table><caption>Messwerte</caption><thead><tr><th scope="col">Messwert</th><th scope="col">Wert</th></tr></thead><tbody>
+${metrics.join('\n')}
+</tbody></table>${
+    report.warnings && report.warnings.length > 0
+      ? `\n<p>Hinweise von Lighthouse:</p><ul>${report.warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul>`
+      : ''
+  }`;
 }
 
 function stepsTable(steps: readonly StepResult[]): string {

@@ -48,7 +48,29 @@ export function fixtureMetrics(): Metrics {
     labels: { service: 'portal', county: 'ludwigsburg' },
     bitv: { url: 'https://example.de/' },
   });
-  metrics.setProbes([ok, down, maint, journey, a11y, bitv]);
+  const audit = probeSchema.parse({
+    id: 'portal-lighthouse',
+    name: 'Bürgerservice (Lighthouse)',
+    kind: 'lighthouse',
+    every: '1d',
+    timeout: '2m',
+    labels: { service: 'portal', county: 'ludwigsburg' },
+    lighthouse: { url: 'https://example.de/', categories: ['accessibility', 'performance', 'seo'] },
+  });
+  metrics.setProbes([ok, down, maint, journey, a11y, bitv, audit]);
+  const { phases: _phases, http: _http, tls: _tls, ...auditBase } = result(audit);
+  metrics.record(audit, {
+    ...auditBase,
+    kind: 'lighthouse',
+    lighthouse: {
+      version: '13.5.0',
+      url: 'https://example.de/',
+      formFactor: 'desktop',
+      // Lighthouse could not score SEO: no series for it.
+      scores: { accessibility: 0.87, performance: 0.99, seo: null },
+      metrics: { lcp: 1.2 },
+    },
+  });
   metrics.record(bitv, {
     ...result(bitv),
     kind: 'bitv',

@@ -244,6 +244,13 @@ describe('metrics: accessibility', () => {
     expect(valueOf(text, 'ozgwatch_bitv_signal', { ...b, signal: 'statement_link' })).toBe(1);
     expect(valueOf(text, 'ozgwatch_bitv_signal', { ...b, signal: 'dgs' })).toBe(0);
     expect(valueOf(text, 'ozgwatch_bitv_statement_age_seconds', b)).toBe(412 * 86_400);
+    const l = { probe: 'portal-lighthouse', service: 'portal', county: 'ludwigsburg' };
+    expect(valueOf(text, 'ozgwatch_lighthouse_score', { ...l, category: 'accessibility' })).toBe(
+      0.87,
+    );
+    // A category Lighthouse could not score has no series rather than a made-up 0.
+    expect(has(text, 'ozgwatch_lighthouse_score', { ...l, category: 'seo' })).toBe(false);
+    expect(has(text, 'ozgwatch_lighthouse_score', { probe: 'portal-a11y' })).toBe(false);
     // A probe that never scanned has no accessibility series.
     expect(has(text, 'ozgwatch_a11y_pages_scanned', { probe: 'kfz-ludwigsburg' })).toBe(false);
   });

@@ -248,3 +248,69 @@ waivers:
     expect(waivers('other-a11y')).toEqual(['region']);
   });
 });
+
+describe('loadProbes: Lighthouse on a slow cadence', () => {
+  it('turns the lighthouse option of an a11y probe into a probe of its own', async () => {
+    await write(
+      'a11y.yaml',
+      `- id: portal-a11y
+  name: Portal barrierefrei
+  kind: a11y
+  every: 1h
+  labels: { service: portal, county: musterkreis }
+  maintenance: [{ cron: '0 2 * * 0', duration: 2h }]
+  a11y:
+    urls: ['https://www.musterkreis.de/', 'https://www.musterkreis.de/kontakt']
+    lighthouse: { every: 12h, formFactor: mobile, categories: [accessibility, performance] }
+- id: plain-a11y
+  name: Ohne Lighthouse
+  kind: a11y
+  labels: { service: portal }
+  a11y: { urls: ['https://www.beispielkreis.de/'] }
+`,
+    );
+    const { probes, diagnostics } = await loadProbes(dir);
+    expect(diagnostics).toEqual([]);
+    expect(probes.map((p) => p.probe.id).sort()).toEqual([
+      'plain-a11y',
+      'portal-a11y',
+      'portal-a11y-lighthouse',
+    ]);
+    const audit = probes.find((p) => p.probe.id === 'portal-a11y-lighthouse')!;
+    expect(audit.source.file).toBe('a11y.yaml');
+    expect(audit.probe).toMatchObject({
+      kind: 'lighthouse',
+      every: 12 * 3_600_000,
+      timeout: 120_000,
+      labels: { service: 'portal', county: 'musterkreis' },
+      lighthouse: {
+        url: 'https://www.musterkreis.de/',
+        formFactor: 'mobile',
+        categories: ['accessibility', 'performance'],
+      },
+    });
+    expect(audit.probe.maintenance).toHaveLength(1);
+  });
+
+  it('reports an unknown Lighthouse category with file, line and field', async () => {
+    await write(
+      'a11y.yaml',
+      `- id: portal-a11y
+  name: Portal barrierefrei
+  kind: a11y
+  labels: { service: portal }
+  a11y:
+    urls: ['https://www.musterkreis.de/']
+    lighthouse: { categories: [pwa] }
+`,
+    );
+    const { probes, diagnostics } = await loadProbes(dir);
+    expect(probes).toEqual([]);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({
+      file: 'a11y.yaml',
+      line: 7,
+      path: expect.stringContaining('a11y.lighthouse.categories[0]') as unknown,
+    });
+  });
+});

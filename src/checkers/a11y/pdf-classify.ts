@@ -54,6 +54,7 @@ function assertNoStructureBomb(data: Uint8Array): void {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
         throw new Error(
           `decompression bomb: a structure stream inflates to more than ${STRUCTURE_STREAM_LIMIT / 2 ** 20} MB`,
+          { cause: error },
         );
       }
       // Damaged data: pdf-lib will say what is wrong with it.

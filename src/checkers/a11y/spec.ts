@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { durationMs } from '../../probes/duration.ts';
 import { PROFILES, type Profile } from './axe.ts';
 import { waiverSchema } from './waivers.ts';
+import { lighthouseOptionSchema } from '../lighthouse/spec.ts';
 
 const profiles = Object.keys(PROFILES) as [Profile, ...Profile[]];
 
@@ -36,6 +37,11 @@ export const a11ySpecSchema = z.strictObject({
   /** How long one page may take to load. @default 30s */
   pageTimeout: durationMs.default(30_000),
   waitUntil: z.enum(['load', 'domcontentloaded', 'networkidle']).default('load'),
+  /**
+   * A Lighthouse audit of the first URL on a slow cadence, e.g. `{ every: 1d }`: the
+   * loader makes it a `lighthouse` probe of its own, `<id>-lighthouse`.
+   */
+  lighthouse: lighthouseOptionSchema.optional(),
   /** Accepted findings; usually filled from the `waivers:` of the probe files. */
   waivers: z.array(waiverSchema).default([]),
   /** PDFs linked from the scanned pages: how many to fetch and classify, and up to what size. */

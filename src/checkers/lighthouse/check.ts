@@ -1,0 +1,140 @@
+import { spawn } from 'node:child_process';
+import { fullChromium } from '../../runner/browser-host.ts';
+import type { LighthouseReport, Outcome } from '../../results/result.ts';
+import type { Checker, CheckContext } from '../checker.ts';
+import type { LighthouseSummary, LighthouseTask } from './child.ts';
+import { lighthouseSpecSchema, type LighthouseSpec } from './spec.ts';
+
+const CHILD = new URL('./child.ts', import.meta.url);
+/** What the child may print (one summary line); more is a broken child, not a report. */
+const STDOUT_LIMIT = 1024 * 1024;
+
+export const lighthouseChecker: Checker<LighthouseSpec> = {
+  kind: 'lighthouse',
+  spec: lighthouseSpecSchema,
+  // A pool of its own with one slot: an audit costs ~10 s of a core and up to 1.5 GB,
+  // and must never take the browser pool's slots from journeys.
+  pool: 'lighthouse',
+  concurrency: 1,
+  check: checkLighthouse,
+};
+
+/**
+ * Audits one page with Lighthouse in a child process (its own Chromium, the daemon's
+ * binary and flags), within the run's deadline and one slot of the per-host limit. The
+ * full JSON report is kept as an artifact; scores and main metrics go into the result.
+ * Lighthouse's scores are findings, not availability: a scored page passes.
+ */
+export async function checkLighthouse(ctx: CheckContext, spec: LighthouseSpec): Promise<Outcome> {
+  if (!ctx.browser || !ctx.artifacts) {
+    return {
+      status: 'error',
+      reason: 'internal',
+      message: 'no browser configured',
+      assertions: [],
+    };
+  }
+  const settings = await ctx.browser.launchSettings();
+  const executablePath = await fullChromium(settings.executablePath);
+  if (!executablePath) {
+    return {
+      status: 'error',
+      reason: 'internal',
+      message: `Lighthouse needs a full Chromium; ${settings.executablePath} is the headless shell (install Debian's chromium or Playwright's full Chromium, or set browser.executablePath to one)`,
+      assertions: [],
+    };
+  }
+  const task: LighthouseTask = {
+    url: spec.url,
+    categories: spec.categories,
+    formFactor: spec.formFactor,
+    executablePath,
+    chromeFlags: settings.args,
+    userAgent: ctx.userAgent,
+    reportPath: await ctx.artifacts.path('lighthouse.json'),
+  };
+  const artifacts = ctx.artifacts;
+  return ctx.hosts.run(new URL(spec.url).host, ctx.signal, async () => {
+    const ran = await runChild(task, ctx.signal);
+    if (typeof ran === 'string') {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      return { status: 'error', reason: 'internal', message: ran, assertions: [] };
+    }
+    const report: LighthouseReport = {
+      version: ran.lighthouseVersion,
+      url: ran.finalUrl || spec.url,
+      formFactor: spec.formFactor,
+      scores: ran.scores,
+      metrics: ran.metrics,
+      ...(ran.warnings.length > 0 ? { warnings: ran.warnings } : {}),
+    };
+    const evidence = [await artifacts.describe('lighthouse.json', 'report', 'application/json')];
+    if (ran.runtimeError) {
+      return {
+        status: 'fail',
+        reason: 'navigation_timeout',
+        message: `Lighthouse could not audit the page: ${ran.runtimeError.code} (${ran.runtimeError.message.split('\n')[0]})`,
+        assertions: [],
+        lighthouse: report,
+        artifacts: evidence,
+      };
+    }
+    const scores = Object.entries(ran.scores)
+      .map(([c, s]) => `${c} ${s === null ? '–' : Math.round(s * 100)}`)
+      .join(', ');
+    return {
+      status: 'pass',
+      message: `Lighthouse ${ran.lighthouseVersion}: ${scores}`,
+      assertions: [],
+      lighthouse: report,
+      artifacts: evidence,
+    };
+  });
+}
+
+/**
+ * Runs the child in a process group of its own (its Chromium included), so that at the
+ * deadline all of it is killed at once. The summary, or why there is none.
+ */
+function runChild(task: LighthouseTask, signal: AbortSignal): Promise<LighthouseSummary | string> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CHILD.pathname], {
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const killGroup = (): void => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    signal.addEventListener('abort', killGroup, { once: true });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (stdout.length > STDOUT_LIMIT) killGroup();
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stderr.length < 4096) stderr += chunk;
+    });
+    child.on('error', (error) => resolve(`Lighthouse did not start: ${error.message}`));
+    child.on('close', (code) => {
+      signal.removeEventListener('abort', killGroup);
+      killGroup(); // a Chromium the child left behind
+      if (signal.aborted) return resolve('aborted');
+      try {
+        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as LighthouseSummary);
+      } catch {
+        const why =
+          stderr
+            .trim()
+            .split('\n')
+            .find((l) => /error/i.test(l)) ?? stderr.trim();
+        resolve(`Lighthouse exited with code ${code}: ${why.slice(0, 300) || 'no output'}`);
+      }
+    });
+    child.stdin.end(JSON.stringify(task));
+  });
+}

@@ -1,0 +1,131 @@
+/**
+ * One Lighthouse audit, in a process of its own: Lighthouse holds ~0.3–1.5 GB while it
+ * works and must not share the daemon's heap or event loop. Reads its task as JSON on
+ * standard input, starts its own headless Chromium (in this process's group, so that the
+ * parent kills both at once), writes the full report to the given file and prints one
+ * JSON line with the scores and main metrics.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import lighthouse, { desktopConfig, type Flags } from 'lighthouse';
+
+export interface LighthouseTask {
+  url: string;
+  categories: string[];
+  formFactor: 'desktop' | 'mobile';
+  executablePath: string;
+  chromeFlags: string[];
+  userAgent: string;
+  reportPath: string;
+}
+
+export interface LighthouseSummary {
+  lighthouseVersion: string;
+  finalUrl: string;
+  /** 0–1 per category; null when Lighthouse could not score it. */
+  scores: Record<string, number | null>;
+  /** Seconds, except `cls` (unitless). */
+  metrics: Record<string, number>;
+  runtimeError?: { code: string; message: string };
+  warnings: string[];
+}
+
+/** Lighthouse audit ids of the main metrics, by the name ozgwatch reports them under. */
+const METRICS: Record<string, [audit: string, toBase: number]> = {
+  fcp: ['first-contentful-paint', 1e-3],
+  lcp: ['largest-contentful-paint', 1e-3],
+  tbt: ['total-blocking-time', 1e-3],
+  cls: ['cumulative-layout-shift', 1],
+  speedIndex: ['speed-index', 1e-3],
+  tti: ['interactive', 1e-3],
+};
+
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text;
+}
+
+/** Chromium with a debugging port; resolves once it listens, with the port. */
+async function startChromium(
+  task: LighthouseTask,
+  profile: string,
+): Promise<{ browser: ChildProcess; port: number }> {
+  const browser = spawn(
+    task.executablePath,
+    [
+      '--headless',
+      // Without the sandbox, as Playwright launches the daemon's own Chromium by default
+      // (it cannot start as root or in most containers otherwise).
+      '--no-sandbox',
+      '--remote-debugging-port=0',
+      `--user-data-dir=${profile}`,
+      ...task.chromeFlags,
+      'about:blank',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    let seen = '';
+    browser.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      seen += chunk;
+      const m = /DevTools listening on ws:\/\/[^:]+:(\d+)\//.exec(seen);
+      if (m) resolve(Number(m[1]));
+      else if (seen.length > 64 * 1024) seen = seen.slice(-1024);
+    });
+    browser.once('error', reject);
+    browser.once('exit', (code) =>
+      reject(new Error(`Chromium exited with code ${code}: ${seen.trim().slice(-300)}`)),
+    );
+  });
+  return { browser, port };
+}
+
+async function audit(task: LighthouseTask): Promise<LighthouseSummary> {
+  const profile = await mkdtemp(path.join(tmpdir(), 'ozgwatch-lighthouse-'));
+  const chrome = await startChromium(task, profile).catch(async (error: unknown) => {
+    await rm(profile, { recursive: true, force: true });
+    throw error;
+  });
+  try {
+    const flags: Flags = {
+      port: chrome.port,
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: task.categories,
+      emulatedUserAgent: task.userAgent,
+    };
+    const result = await lighthouse(
+      task.url,
+      flags,
+      task.formFactor === 'desktop' ? desktopConfig : undefined,
+    );
+    if (!result) throw new Error('Lighthouse returned no result');
+    const { lhr } = result;
+    await writeFile(task.reportPath, String(result.report));
+    const metrics: Record<string, number> = {};
+    for (const [name, [id, toBase]] of Object.entries(METRICS)) {
+      const value = lhr.audits[id]?.numericValue;
+      if (typeof value === 'number' && Number.isFinite(value)) metrics[name] = value * toBase;
+    }
+    return {
+      lighthouseVersion: lhr.lighthouseVersion,
+      finalUrl: lhr.finalDisplayedUrl,
+      scores: Object.fromEntries(task.categories.map((c) => [c, lhr.categories[c]?.score ?? null])),
+      metrics,
+      ...(lhr.runtimeError
+        ? { runtimeError: { code: lhr.runtimeError.code, message: lhr.runtimeError.message } }
+        : {}),
+      warnings: lhr.runWarnings.map(String),
+    };
+  } finally {
+    chrome.browser.kill('SIGKILL');
+    await new Promise((r) => chrome.browser.once('exit', r));
+    await rm(profile, { recursive: true, force: true });
+  }
+}
+
+const summary = await audit(JSON.parse(await readStdin()) as LighthouseTask);
+process.stdout.write(`${JSON.stringify(summary)}\n`);

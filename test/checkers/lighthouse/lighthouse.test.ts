@@ -1,0 +1,106 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkLighthouse } from '../../../src/checkers/lighthouse/check.ts';
+import { renderRunPage } from '../../../src/server/pages.ts';
+import { lighthouseSpecSchema } from '../../../src/checkers/lighthouse/spec.ts';
+import { ArtifactStore } from '../../../src/runner/artifacts.ts';
+import { startBrowserWorld, type BrowserWorld } from '../browser-world.ts';
+
+let world: BrowserWorld;
+let dir: string;
+
+beforeAll(async () => {
+  world = await startBrowserWorld();
+  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-lighthouse-'));
+}, 30_000);
+
+afterAll(async () => {
+  await world.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Chromium processes started with a debugging port: Lighthouse's, never Playwright's (pipe). */
+async function lighthouseChromiums(): Promise<number> {
+  let n = 0;
+  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.includes('--remote-debugging-port=') && !cmd.includes('--type=')) n++;
+  }
+  return n;
+}
+
+function audit(page: string, runId: string, signal?: AbortSignal) {
+  const ctx = world.context();
+  return checkLighthouse(
+    {
+      ...ctx,
+      ...(signal ? { signal } : {}),
+      artifacts: new ArtifactStore(dir).forRun('kfz-lighthouse', runId),
+    },
+    lighthouseSpecSchema.parse({ url: `${world.portal.http}/a11y/${page}` }),
+  );
+}
+
+describe('Lighthouse audits', () => {
+  it('scores a page in every category, keeps the report, and tells broken from correct', async () => {
+    const good = await audit('ok', 'run-1', AbortSignal.timeout(60_000));
+    expect(good.message).toMatch(/^Lighthouse /);
+    expect(good.status).toBe('pass');
+    expect(Object.keys(good.lighthouse!.scores).sort()).toEqual([
+      'accessibility',
+      'best-practices',
+      'performance',
+      'seo',
+    ]);
+    for (const score of Object.values(good.lighthouse!.scores)) {
+      expect(score).toBeGreaterThanOrEqual(0);
+      expect(score).toBeLessThanOrEqual(1);
+    }
+    expect(good.lighthouse!.metrics.lcp).toBeGreaterThan(0);
+    expect(good.lighthouse!.formFactor).toBe('desktop');
+    expect(good.artifacts).toEqual([
+      expect.objectContaining({ name: 'lighthouse.json', kind: 'report' }),
+    ]);
+    const report = JSON.parse(
+      await readFile(path.join(dir, 'kfz-lighthouse', 'run-1', 'lighthouse.json'), 'utf8'),
+    ) as { lighthouseVersion: string; environment: { networkUserAgent: string } };
+    expect(report.lighthouseVersion).toBe(good.lighthouse!.version);
+    // The audited site sees who is calling.
+    expect(report.environment.networkUserAgent).toBe('ozgwatch/test');
+
+    // The run page shows the scores beside the report download.
+    const page = renderRunPage(
+      {
+        ...good,
+        runId: 'run-1',
+        probeId: 'kfz-lighthouse',
+        kind: 'lighthouse',
+        startedAt: Date.now(),
+        duration: 10,
+        attempts: 1,
+        maintenance: false,
+        reportedStatus: 'pass',
+      },
+      undefined,
+    );
+    const accessibility = Math.round(good.lighthouse!.scores.accessibility! * 100);
+    expect(page).toContain(`<th scope="row">accessibility</th><td>${accessibility}</td>`);
+    expect(page).toContain('/runs/run-1/artifacts/lighthouse.json');
+
+    const broken = await audit('bild-ohne-alt', 'run-2', AbortSignal.timeout(60_000));
+    expect(broken.lighthouse!.scores.accessibility).toBeLessThan(
+      good.lighthouse!.scores.accessibility!,
+    );
+    expect(await lighthouseChromiums()).toBe(0);
+  }, 90_000);
+
+  it('at the deadline the audit and its Chromium are killed', async () => {
+    const started = Date.now();
+    await expect(audit('ok', 'run-3', AbortSignal.timeout(1500))).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await lighthouseChromiums()).toBe(0);
+  }, 30_000);
+});
