@@ -227,6 +227,14 @@ export const catalogue = {
     labels: probeLabels,
     scope: 'probe',
   },
+  a11yPagesStatementLinked: {
+    name: 'ozgwatch_a11y_pages_statement_linked',
+    type: 'gauge',
+    help: 'Pages of the last accessibility scan that link the accessibility statement.',
+    labels: probeLabels,
+    scope: 'probe',
+    doc: 'BITV 2.0 § 7(1) asks for the link on every page: divide by `ozgwatch_a11y_pages_scanned` for the share, alert when it is below 1. Counts pages of `a11y` probes and of journey `scan: [a11y]` steps; the link found (or its absence) is in each page of the run result.',
+  },
   a11yScanSuccess: {
     name: 'ozgwatch_a11y_scan_success',
     type: 'gauge',
@@ -242,6 +250,14 @@ export const catalogue = {
     labels: [...probeLabels, 'class'],
     scope: 'probe',
     doc: '`class` is `scanned` (no fonts, only images: print, sign, post), `untagged`, `tagged`, `pdfua` (tagged and claims PDF/UA) or `broken` (could not be read). All five series exist once the probe has scanned.',
+  },
+  officeDocuments: {
+    name: 'ozgwatch_office_documents',
+    type: 'gauge',
+    help: 'Word and OpenDocument files linked from the pages of the last accessibility scan, by class.',
+    labels: [...probeLabels, 'class'],
+    scope: 'probe',
+    doc: '`.docx`, `.odt` and `.doc`, told by their bytes. `class` is `scanned` (only images), `untagged` (no heading styles, or images without alt text), `tagged` (headings, and alt text on every image), `unchecked` (binary Word 97–2003: structure not readable) or `broken`. All five series exist once the probe has scanned. A form to print in any of these formats is a media break as well.',
   },
   bitvSignal: {
     name: 'ozgwatch_bitv_signal',

@@ -8,7 +8,13 @@ import {
   STATUS_VALUES,
   type MetricSpec,
 } from './catalogue.ts';
-import { IMPACTS, PDF_CLASSES, summarise, type A11ySummary } from '../checkers/a11y/summary.ts';
+import {
+  IMPACTS,
+  OFFICE_CLASSES,
+  PDF_CLASSES,
+  summarise,
+  type A11ySummary,
+} from '../checkers/a11y/summary.ts';
 import { familyHeader, formatValue, labelPairs } from './exposition.ts';
 
 /**
@@ -169,9 +175,11 @@ const A11Y_PATTERNS = index(catalogue.a11yViolationPatterns);
 const A11Y_INCOMPLETE = index(catalogue.a11yIncomplete);
 const A11Y_WAIVED = index(catalogue.a11yWaived);
 const A11Y_PAGES = index(catalogue.a11yPagesScanned);
+const A11Y_STATEMENT = index(catalogue.a11yPagesStatementLinked);
 const A11Y_SUCCESS = index(catalogue.a11yScanSuccess);
 const BITV_SIGNAL = index(catalogue.bitvSignal);
 const PDF_DOCUMENTS = index(catalogue.pdfDocuments);
+const OFFICE_DOCUMENTS = index(catalogue.officeDocuments);
 const BITV_AGE = index(catalogue.bitvStatementAge);
 const LIGHTHOUSE_SCORE = index(catalogue.lighthouseScore);
 
@@ -341,11 +349,21 @@ function renderA11y(entry: Entry): void {
     documents += `${catalogue.pdfDocuments.name}{${labels},class="${cls}"} ${a11y?.documents[cls] ?? 0}\n`;
   }
   lines[PDF_DOCUMENTS] = flat(documents);
+  let office = '';
+  for (const cls of a11y ? OFFICE_CLASSES : []) {
+    office += `${catalogue.officeDocuments.name}{${labels},class="${cls}"} ${a11y?.officeDocuments[cls] ?? 0}\n`;
+  }
+  lines[OFFICE_DOCUMENTS] = flat(office);
   lines[A11Y_VIOLATIONS] = flat(violations);
   lines[A11Y_PATTERNS] = flat(patterns);
   lines[A11Y_INCOMPLETE] = line(catalogue.a11yIncomplete, labels, a11y?.incomplete);
   lines[A11Y_WAIVED] = line(catalogue.a11yWaived, labels, a11y?.waived);
   lines[A11Y_PAGES] = line(catalogue.a11yPagesScanned, labels, a11y?.pagesScanned);
+  lines[A11Y_STATEMENT] = line(
+    catalogue.a11yPagesStatementLinked,
+    labels,
+    a11y?.pagesStatementLinked,
+  );
   let bitv = '';
   for (const [name, value] of last?.bitv?.signals ?? []) {
     bitv += `${catalogue.bitvSignal.name}{${labels},${labelPairs([['signal', name]])}} ${value}\n`;

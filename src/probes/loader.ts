@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { waiverSchema, type Waiver } from '../checkers/a11y/waivers.ts';
-import type { LighthouseOption } from '../checkers/lighthouse/spec.ts';
+import { firstPage, type A11ySpec } from '../checkers/a11y/spec.ts';
 import { describeIssue, formatPath, type Diagnostic } from './diagnostics.ts';
 import {
   KINDS,
@@ -420,7 +420,7 @@ function addLighthouseProbes(set: ProbeSet): void {
   const added: LoadedProbe[] = [];
   for (const { probe, source } of set.probes) {
     if (probe.kind !== 'a11y') continue;
-    const spec = probe.a11y as { urls: string[]; lighthouse?: LighthouseOption };
+    const spec = probe.a11y as A11ySpec;
     const option = spec.lighthouse;
     if (!option) continue;
     const derived = probeSchema.safeParse({
@@ -433,7 +433,7 @@ function addLighthouseProbes(set: ProbeSet): void {
       enabled: probe.enabled,
       ...(probe.owner ? { owner: probe.owner } : {}),
       lighthouse: {
-        url: spec.urls[0],
+        url: firstPage(spec),
         categories: option.categories,
         formFactor: option.formFactor,
       },

@@ -176,35 +176,71 @@ export interface A11yPage {
   incomplete: A11yFinding[];
   /** Why the page could not be scanned. */
   error?: string;
-  /** PDFs the page links (classified in the report's `documents`). */
+  /** Documents the page links (classified in the report's `documents`). */
   documentLinks?: string[];
+  /**
+   * The page's link to the accessibility statement (BITV § 7(1): on every page), as
+   * `"name" → address`; null when the page has none. Absent on pages not scanned.
+   */
+  statementLink?: string | null;
+  /** Links followed from the start page to reach it (crawls only). */
+  depth?: number;
+}
+
+/** How a crawl went: what it was allowed, what it scanned, what it left out and why. */
+export interface A11yCrawl {
+  start: string;
+  depth: number;
+  maxPages: number;
+  /** Pages visited (scanned or not). */
+  pages: number;
+  skipped: {
+    /** Matched the probe's `exclude` patterns. */
+    excluded: number;
+    /** Forbidden to ozgwatch by the site's robots.txt. */
+    robots: number;
+    /** Found beyond `maxPages`. */
+    limit: number;
+  };
 }
 
 /**
- * `scanned`: no fonts, only page images (a print-and-sign form); `untagged`: text but no
- * structure; `tagged`: MarkInfo and a structure tree; `pdfua`: tagged and claims PDF/UA;
+ * `scanned`: no text, only page images (a print-and-sign form); `untagged`: text but no
+ * structure; `tagged`: structure a screen reader can follow (PDF: MarkInfo and a structure
+ * tree; Word/ODF: heading styles, and alt text on every image); `pdfua`: tagged and claims
+ * PDF/UA; `unchecked`: a binary Word 97–2003 file, whose structure ozgwatch cannot read;
  * `broken`: could not be read (truncated, encrypted, too large, hostile).
  */
-export type PdfClass = 'scanned' | 'untagged' | 'tagged' | 'pdfua' | 'broken';
+export type DocumentClass = 'scanned' | 'untagged' | 'tagged' | 'pdfua' | 'unchecked' | 'broken';
+
+/** File formats of downloadable documents, told by their bytes, not their names. */
+export type DocumentFormat = 'pdf' | 'docx' | 'odt' | 'doc';
 
 /** A downloadable document linked from a scanned page, as far as a machine can judge it. */
-export interface PdfDocumentInfo {
+export interface DocumentInfo {
   url: string;
+  /** Absent in results stored before office documents were checked: a PDF. */
+  format?: DocumentFormat;
   bytes: number;
-  class: PdfClass;
+  class: DocumentClass;
+  /** 0 when unknown (Word documents give it only when Word saved them). */
   pages: number;
   tagged: boolean;
   /** `pdfuaid:part` of the XMP metadata (1 or 2) when the file claims PDF/UA. */
   pdfuaPart?: number;
-  /** The catalog's `/Lang`. */
+  /** The catalog's `/Lang`, or the document language of a Word/ODF file. */
   lang?: string;
   title?: string;
-  /** Fillable form fields (AcroForm). */
+  /** Fillable form fields (AcroForm; Word form fields and content controls; ODF controls). */
   formFields: number;
-  /** Fonts used by the first pages: none, with images, is a scan. */
+  /** Fonts used by the first pages (PDF): none, with images, is a scan. */
   fonts: number;
-  /** Images on the first pages. */
+  /** Images (PDF: on the first pages). */
   images: number;
+  /** Word/ODF: images without alternative text. */
+  imagesWithoutAlt?: number;
+  /** Word/ODF: paragraphs with a heading style or outline level. */
+  headings?: number;
   error?: string;
 }
 
@@ -213,8 +249,10 @@ export interface A11yReport {
   engine: { name: 'axe-core'; version: string };
   profile: string;
   pages: A11yPage[];
+  /** Present when the pages were found by a crawl rather than listed. */
+  crawl?: A11yCrawl;
   /** PDFs linked from the scanned pages. */
-  documents?: PdfDocumentInfo[];
+  documents?: DocumentInfo[];
 }
 
 /** One formal BITV signal: present (1) or not (0), and what showed it. */

@@ -188,6 +188,17 @@ function a11yResult(p: Probe): Result {
           fonts: 0,
           images: 2,
         },
+        {
+          url: 'https://example.de/antrag.docx',
+          format: 'docx',
+          bytes: 30_000,
+          class: 'tagged',
+          pages: 1,
+          tagged: true,
+          formFields: 3,
+          fonts: 0,
+          images: 0,
+        },
       ],
       pages: [
         {
@@ -195,6 +206,7 @@ function a11yResult(p: Probe): Result {
           seconds: 0.2,
           violations: [buttonName('o1')],
           incomplete: [],
+          statementLink: '"Barrierefreiheit" → https://example.de/bf',
         },
         {
           url: 'https://example.de/kfz',
@@ -209,6 +221,7 @@ function a11yResult(p: Probe): Result {
             },
           ],
           incomplete: [{ ...buttonName('o4'), ruleId: 'color-contrast', impact: 'serious' }],
+          statementLink: null,
         },
       ],
     },

@@ -236,10 +236,15 @@ describe('metrics: accessibility', () => {
     expect(valueOf(text, 'ozgwatch_a11y_incomplete', a)).toBe(1);
     expect(valueOf(text, 'ozgwatch_a11y_waived', a)).toBe(0);
     expect(valueOf(text, 'ozgwatch_a11y_pages_scanned', a)).toBe(2);
+    expect(valueOf(text, 'ozgwatch_a11y_pages_statement_linked', a)).toBe(1);
     expect(valueOf(text, 'ozgwatch_a11y_scan_success', a)).toBe(1);
     expect(valueOf(text, 'ozgwatch_a11y_engine_info', { profile: 'en-301-549' })).toBe(1);
     expect(valueOf(text, 'ozgwatch_pdf_documents', { ...a, class: 'scanned' })).toBe(1);
     expect(valueOf(text, 'ozgwatch_pdf_documents', { ...a, class: 'pdfua' })).toBe(0);
+    // A Word form counts with office documents, not with PDFs.
+    expect(valueOf(text, 'ozgwatch_pdf_documents', { ...a, class: 'tagged' })).toBe(0);
+    expect(valueOf(text, 'ozgwatch_office_documents', { ...a, class: 'tagged' })).toBe(1);
+    expect(valueOf(text, 'ozgwatch_office_documents', { ...a, class: 'unchecked' })).toBe(0);
     const b = { probe: 'portal-bitv', service: 'portal', county: 'ludwigsburg' };
     expect(valueOf(text, 'ozgwatch_bitv_signal', { ...b, signal: 'statement_link' })).toBe(1);
     expect(valueOf(text, 'ozgwatch_bitv_signal', { ...b, signal: 'dgs' })).toBe(0);

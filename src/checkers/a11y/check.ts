@@ -1,9 +1,12 @@
 import type { Page } from 'playwright';
-import type { A11yPage, Outcome, PdfDocumentInfo } from '../../results/result.ts';
+import type { A11yCrawl, A11yPage, Outcome, DocumentInfo } from '../../results/result.ts';
+import { findLink, STATEMENT_LINK } from '../bitv/signals.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
+import { pageLinks } from '../browser/page-links.ts';
 import { AXE_VERSION, scanPage } from './axe.ts';
-import { classifyDocuments, pdfLinks } from './documents.ts';
+import { CrawlFrontier, loadRobots } from './crawl.ts';
+import { classifyDocuments, documentLinks } from './documents.ts';
 import { applyWaivers } from './waivers.ts';
 import { a11ySpecSchema, type A11ySpec } from './spec.ts';
 import { summarise } from './summary.ts';
@@ -18,27 +21,51 @@ export const a11yChecker: Checker<A11ySpec> = {
 };
 
 /**
- * Scans each URL with axe-core in one fresh browser context. Violations make the run
- * `fail` (reason `a11y_violations`); a page that does not load fails the run too, and
- * the pages after it are still scanned.
+ * Scans each URL, or the pages a crawl finds, with axe-core in one fresh browser context.
+ * Violations make the run `fail` (reason `a11y_violations`); a page that does not load
+ * fails the run too, and the pages after it are still scanned. Each scanned page also
+ * records its link to the accessibility statement and the documents it links.
  */
 export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outcome> {
+  const frontier = spec.crawl
+    ? new CrawlFrontier(
+        spec.crawl,
+        spec.crawl.robots ? await loadRobots(ctx, spec.crawl.start) : undefined,
+      )
+    : undefined;
   return withGuardedPage(ctx, async (page) => {
     const pages: A11yPage[] = [];
-    const links: string[] = [];
-    for (const url of spec.urls) {
+    const documents: string[] = [];
+    const targets = frontier ?? listed(spec.urls);
+    for (let target = targets.next(); target; target = targets.next()) {
       ctx.signal.throwIfAborted();
-      const scanned = await scanUrl(page, url, spec, ctx.signal);
+      const scanned = await scanUrl(page, target.url, spec, ctx.signal);
+      if (frontier) scanned.depth = target.depth;
       pages.push(scanned);
-      if (scanned.error === undefined && spec.documents.max > 0) {
-        const found = await pdfLinks(page).catch(() => []);
-        if (found.length > 0) scanned.documentLinks = found;
-        links.push(...found);
-      }
+      if (scanned.error !== undefined) continue;
+      frontier?.visited(page.url());
+      const links = await pageLinks(page).catch(() => []);
+      const statement = findLink(links, STATEMENT_LINK);
+      scanned.statementLink = statement ? `"${statement.text}" → ${statement.href}` : null;
+      const found = spec.documents.max > 0 ? documentLinks(links) : [];
+      if (found.length > 0) scanned.documentLinks = found;
+      documents.push(...found);
+      frontier?.add(
+        links.map((l) => l.href),
+        target.depth,
+      );
     }
-    const documents = await classifyDocuments(ctx, links, spec.documents);
-    return judge(spec, pages, documents, ctx.now());
+    const classified = await classifyDocuments(ctx, documents, spec.documents);
+    return judge(spec, pages, classified, ctx.now(), frontier?.summary(pages.length));
   });
+}
+
+/** The listed URLs, in the frontier's shape. */
+function listed(urls: readonly string[]): { next(): { url: string; depth: number } | undefined } {
+  let i = 0;
+  return {
+    next: () => (i < urls.length ? { url: urls[i++] as string, depth: 0 } : undefined),
+  };
 }
 
 /** One page: loaded, then scanned; a page that cannot be loaded is reported, not thrown. */
@@ -75,14 +102,16 @@ async function scanUrl(
 function judge(
   spec: A11ySpec,
   pages: A11yPage[],
-  documents: PdfDocumentInfo[],
+  documents: DocumentInfo[],
   now: number,
+  crawl: A11yCrawl | undefined,
 ): Outcome {
   const report = applyWaivers(
     {
       engine: { name: 'axe-core' as const, version: AXE_VERSION },
       profile: spec.profile,
       pages,
+      ...(crawl ? { crawl } : {}),
       ...(documents.length > 0 ? { documents } : {}),
     },
     spec.waivers,

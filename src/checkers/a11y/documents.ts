@@ -1,8 +1,8 @@
 import { request } from 'undici';
-import type { Page } from 'playwright';
-import type { PdfDocumentInfo } from '../../results/result.ts';
+import type { DocumentInfo } from '../../results/result.ts';
+import type { PageLink } from '../bitv/signals.ts';
 import type { CheckContext } from '../checker.ts';
-import { classifyPdf } from './pdf.ts';
+import { brokenDocument, classifyDocument } from './classify.ts';
 
 export interface DocumentLimits {
   /** At most this many documents per run. */
@@ -11,12 +11,14 @@ export interface DocumentLimits {
   maxBytes: number;
 }
 
-/** Links to PDFs on the page now shown (by extension; query strings allowed). */
-export async function pdfLinks(page: Page): Promise<string[]> {
-  const hrefs = await page.evaluate<string[]>(
-    `[...document.querySelectorAll('a[href]')].map((a) => a.href)`,
-  );
-  return hrefs.filter((h) => /^https?:/.test(h) && /\.pdf($|[?#])/i.test(h));
+/** Addresses of downloadable documents, by extension (query strings allowed). */
+export const DOCUMENT_LINK = /\.(pdf|docx?|odt)($|[?#])/i;
+
+/** The links to documents among a page's links. */
+export function documentLinks(links: readonly PageLink[]): string[] {
+  return links
+    .map((l) => l.href)
+    .filter((h) => /^https?:/.test(h) && DOCUMENT_LINK.test(new URL(h).pathname));
 }
 
 /**
@@ -27,25 +29,15 @@ export async function classifyDocuments(
   ctx: CheckContext,
   urls: readonly string[],
   limits: DocumentLimits,
-): Promise<PdfDocumentInfo[]> {
-  const out: PdfDocumentInfo[] = [];
+): Promise<DocumentInfo[]> {
+  const out: DocumentInfo[] = [];
   for (const url of [...new Set(urls)].slice(0, limits.max)) {
     ctx.signal.throwIfAborted();
     const fetched = await download(ctx, url, limits.maxBytes);
     out.push(
       typeof fetched === 'string'
-        ? {
-            url,
-            bytes: 0,
-            class: 'broken',
-            pages: 0,
-            tagged: false,
-            formFields: 0,
-            fonts: 0,
-            images: 0,
-            error: fetched,
-          }
-        : await classifyPdf(url, fetched),
+        ? brokenDocument(url, 0, fetched)
+        : await classifyDocument(url, fetched),
     );
   }
   return out;
@@ -60,7 +52,11 @@ async function download(
   try {
     return await ctx.hosts.run(new URL(url).host, ctx.signal, async () => {
       const res = await request(url, {
-        headers: { 'user-agent': ctx.userAgent, accept: 'application/pdf' },
+        headers: {
+          'user-agent': ctx.userAgent,
+          accept:
+            'application/pdf, application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/vnd.oasis.opendocument.text, application/msword;q=0.9, */*;q=0.5',
+        },
         signal: ctx.signal,
       });
       if (res.statusCode >= 400) {

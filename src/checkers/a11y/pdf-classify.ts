@@ -18,7 +18,7 @@ import {
   PDFRawStream,
   PDFString,
 } from 'pdf-lib';
-import type { PdfClass, PdfDocumentInfo } from '../../results/result.ts';
+import type { DocumentClass, DocumentInfo } from '../../results/result.ts';
 
 /** Pages whose resources are examined for fonts and images; the rest only count. */
 const PAGES_EXAMINED = 3;
@@ -62,7 +62,7 @@ function assertNoStructureBomb(data: Uint8Array): void {
   }
 }
 
-async function classify(data: Uint8Array): Promise<Omit<PdfDocumentInfo, 'url' | 'bytes'>> {
+async function classify(data: Uint8Array): Promise<Omit<DocumentInfo, 'url' | 'bytes'>> {
   assertNoStructureBomb(data);
   const doc = await PDFDocument.load(data, { updateMetadata: false, throwOnInvalidObject: true });
   const catalog = doc.catalog;
@@ -101,7 +101,7 @@ async function classify(data: Uint8Array): Promise<Omit<PdfDocumentInfo, 'url' |
       }
     }
   }
-  let cls: PdfClass;
+  let cls: DocumentClass;
   if (fonts === 0 && images > 0) cls = 'scanned';
   else if (tagged && pdfuaPart !== undefined) cls = 'pdfua';
   else if (tagged) cls = 'tagged';

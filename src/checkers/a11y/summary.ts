@@ -1,4 +1,4 @@
-import type { A11yReport, PdfClass } from '../../results/result.ts';
+import type { A11yReport, DocumentClass, DocumentInfo } from '../../results/result.ts';
 
 export const IMPACTS = ['critical', 'serious', 'moderate', 'minor'] as const;
 export type Impact = (typeof IMPACTS)[number];
@@ -15,19 +15,30 @@ export interface A11ySummary {
   waived: number;
   /** Pages scanned without error. */
   pagesScanned: number;
+  /** Scanned pages that link the accessibility statement. */
+  pagesStatementLinked: number;
   /** Every page of the run was scanned. */
   complete: boolean;
   /** Rule ids with violations, most occurrences first. */
   rules: string[];
   /** Linked PDFs by class. */
-  documents: Record<PdfClass, number>;
+  documents: Record<DocumentClass, number>;
+  /** Linked Word and ODF documents by class. */
+  officeDocuments: Record<DocumentClass, number>;
 }
 
-export const PDF_CLASSES: readonly PdfClass[] = [
+export const PDF_CLASSES: readonly DocumentClass[] = [
   'scanned',
   'untagged',
   'tagged',
   'pdfua',
+  'broken',
+];
+export const OFFICE_CLASSES: readonly DocumentClass[] = [
+  'scanned',
+  'untagged',
+  'tagged',
+  'unchecked',
   'broken',
 ];
 
@@ -53,6 +64,8 @@ export function summarise(report: A11yReport): A11ySummary {
     }
     for (const i of page.incomplete) incomplete += i.nodes.length;
   }
+  const pdfs = (report.documents ?? []).filter((d) => (d.format ?? 'pdf') === 'pdf');
+  const office = (report.documents ?? []).filter((d) => (d.format ?? 'pdf') !== 'pdf');
   const patternsByImpact = zero();
   for (const impact of patterns.values()) patternsByImpact[impact]++;
   return {
@@ -62,10 +75,20 @@ export function summarise(report: A11yReport): A11ySummary {
     incomplete,
     waived,
     pagesScanned: report.pages.filter((p) => p.error === undefined).length,
+    pagesStatementLinked: report.pages.filter((p) => p.error === undefined && p.statementLink)
+      .length,
     complete: report.pages.every((p) => p.error === undefined),
     rules: [...perRule.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id),
-    documents: Object.fromEntries(
-      PDF_CLASSES.map((c) => [c, (report.documents ?? []).filter((d) => d.class === c).length]),
-    ) as Record<PdfClass, number>,
+    documents: countByClass(pdfs, PDF_CLASSES),
+    officeDocuments: countByClass(office, OFFICE_CLASSES),
   };
+}
+
+function countByClass(
+  documents: readonly DocumentInfo[],
+  classes: readonly DocumentClass[],
+): Record<DocumentClass, number> {
+  const counts = Object.fromEntries(classes.map((c) => [c, 0])) as Record<DocumentClass, number>;
+  for (const d of documents) counts[d.class] = (counts[d.class] ?? 0) + 1;
+  return counts;
 }

@@ -2,6 +2,7 @@ import type { Page } from 'playwright';
 import type { BitvReport, BitvSignal, Outcome } from '../../results/result.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
+import { pageLinks } from '../browser/page-links.ts';
 import {
   EASY_LANGUAGE_LINK,
   findLink,
@@ -35,17 +36,17 @@ interface Seen {
 /** What a page shows: status, declared language, text, links (with accessible names), videos. */
 async function visit(page: Page, url: string, timeout: number): Promise<Seen> {
   const response = await page.goto(url, { timeout });
-  const seen = await page.evaluate<Omit<Seen, 'status' | 'url'>>(`(() => {
-    const name = (a) => (a.innerText || a.getAttribute('aria-label') || a.getAttribute('title') ||
-      [...a.querySelectorAll('img[alt]')].map((i) => i.alt).join(' ') || '').trim();
-    return {
-      lang: document.documentElement.lang || '',
-      text: (document.body ? document.body.innerText : '').slice(0, 200000),
-      links: [...document.querySelectorAll('a[href]')].map((a) => ({ text: name(a), href: a.href })),
-      videos: document.querySelectorAll('video, iframe[src*="youtube"], iframe[src*="vimeo"]').length,
-    };
-  })()`);
-  return { url: page.url(), status: response?.status() ?? 0, ...seen };
+  const seen = await page.evaluate<Omit<Seen, 'status' | 'url' | 'links'>>(`({
+    lang: document.documentElement.lang || '',
+    text: (document.body ? document.body.innerText : '').slice(0, 200000),
+    videos: document.querySelectorAll('video, iframe[src*="youtube"], iframe[src*="vimeo"]').length,
+  })`);
+  return {
+    url: page.url(),
+    status: response?.status() ?? 0,
+    ...seen,
+    links: await pageLinks(page),
+  };
 }
 
 /**

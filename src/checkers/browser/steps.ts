@@ -7,6 +7,8 @@ import type { Secrets } from './secrets.ts';
 import { urlMatcher } from './guard.ts';
 import type { BrowserSpec, Step } from './spec.ts';
 import { scanPage } from '../a11y/axe.ts';
+import { findLink, STATEMENT_LINK } from '../bitv/signals.ts';
+import { pageLinks } from './page-links.ts';
 import type { A11yPage } from '../../results/result.ts';
 
 /** A step whose expectation did not hold; carries what was seen. */
@@ -139,9 +141,14 @@ export async function runStep(step: Step, env: StepEnv): Promise<number | undefi
       env.scans.push({ step: step.name, url: page.url(), checks });
       if (checks.includes('a11y') && env.a11y) {
         const { disableRules, ...settings } = env.a11y;
-        env.a11yPages.push(
-          await scanPage(page, { ...settings, disabledRules: disableRules.map((r) => r.id) }),
-        );
+        const scanned = await scanPage(page, {
+          ...settings,
+          disabledRules: disableRules.map((r) => r.id),
+        });
+        // BITV § 7(1): every page of the process links the accessibility statement.
+        const statement = findLink(await pageLinks(page).catch(() => []), STATEMENT_LINK);
+        scanned.statementLink = statement ? `"${statement.text}" → ${statement.href}` : null;
+        env.a11yPages.push(scanned);
       }
       return undefined;
     }

@@ -116,6 +116,32 @@ describe('accessibility scans with axe-core', () => {
     expect(out.status).toBe('pass');
   }, 30_000);
 
+  it('classifies Word and OpenDocument files by their bytes, and counts them apart from PDFs', async () => {
+    const out = await scan([page('formulare-office')]);
+    const docs = Object.fromEntries(
+      out.a11y!.documents!.map((d) => [
+        new URL(d.url).pathname.slice('/a11y/dokumente/'.length),
+        `${d.format}:${d.class}`,
+      ]),
+    );
+    expect(docs).toEqual({
+      'antrag-wohngeld.docx': 'docx:tagged',
+      'hundesteuer.docx': 'docx:untagged',
+      'anmeldung-hund.odt': 'odt:tagged',
+      'altes-formular.doc': 'doc:unchecked',
+      'geloescht.docx': 'docx:broken',
+    });
+    const summary = summarise(out.a11y!);
+    expect(summary.officeDocuments).toEqual({
+      scanned: 0,
+      untagged: 1,
+      tagged: 2,
+      unchecked: 1,
+      broken: 1,
+    });
+    expect(Object.values(summary.documents).every((n) => n === 0)).toBe(true);
+  }, 30_000);
+
   it('hostile documents end as findings: encrypted, a bomb, 200 MB, no length', async () => {
     const out = await scan([page('formulare-feindlich')], {
       documents: { max: 20, maxBytes: 2 * 2 ** 20 },
@@ -176,6 +202,8 @@ describe('accessibility scans with axe-core', () => {
           { name: 'scan-start', scan: ['a11y'] },
           { goto: page('ok') },
           { scan: ['a11y'] },
+          { goto: `${world.portal.http}/kreis/kfz/termin` },
+          { scan: ['a11y'] },
         ],
       }),
     );
@@ -183,9 +211,74 @@ describe('accessibility scans with axe-core', () => {
     expect(out.a11y?.pages.map((p) => new URL(p.url).pathname)).toEqual([
       '/a11y/widget/1',
       '/a11y/ok',
+      '/kreis/kfz/termin',
     ]);
     expect(rules(out.a11y!.pages[0]!.violations)).toEqual(['button-name:critical']);
+    // BITV § 7(1): each step of the process is checked for the statement link.
+    expect(out.a11y!.pages.map((p) => p.statementLink)).toEqual([
+      `"Erklärung zur Barrierefreiheit" → ${world.portal.http}/barrierefreiheit`,
+      `"Erklärung zur Barrierefreiheit" → ${world.portal.http}/barrierefreiheit`,
+      null,
+    ]);
+    expect(summarise(out.a11y!).pagesStatementLinked).toBe(2);
   }, 30_000);
+
+  it('crawls one site breadth first, within depth, origin, exclusions and robots.txt', async () => {
+    const start = `${world.portal.http}/kreis/`;
+    const out = await scan([], { crawl: { start, exclude: ['**/suche*'] } });
+    const paths = out.a11y!.pages.map((p) => `${new URL(p.url).pathname}@${p.depth}`);
+    expect(paths).toEqual([
+      '/kreis/@0',
+      '/kreis/buergerservice@1',
+      '/kreis/kfz@1',
+      '/barrierefreiheit@1', // the statement: same origin, so part of the site
+      '/kreis/kfz/termin@2',
+    ]);
+    expect(out.a11y!.crawl).toEqual({
+      start,
+      depth: 2,
+      maxPages: 50,
+      pages: 5,
+      skipped: { excluded: 1, robots: 1, limit: 0 },
+    });
+    // Findings and statement links per crawled page, as for listed ones.
+    expect(rules(out.a11y!.pages[2]!.violations)).toEqual(['image-alt:critical']);
+    const unlinked = out.a11y!.pages.filter((p) => p.statementLink === null);
+    expect(unlinked.map((p) => new URL(p.url).pathname)).toEqual(['/kreis/kfz/termin']);
+    // The PDF is a document of the site, not a page to crawl.
+    expect(out.a11y!.documents?.map((d) => new URL(d.url).pathname)).toEqual([
+      '/kreis/merkblatt.pdf',
+    ]);
+  }, 30_000);
+
+  it('a crawl stops at its page count and can ignore robots.txt when told', async () => {
+    const start = `${world.portal.http}/kreis/`;
+    const out = await scan([], { crawl: { start, maxPages: 2, robots: false, depth: 1 } });
+    expect(out.a11y!.pages.map((p) => new URL(p.url).pathname)).toEqual([
+      '/kreis/',
+      '/kreis/buergerservice',
+    ]);
+    // kfz, the search, the intranet and the statement were found beyond the limit.
+    expect(out.a11y!.crawl?.skipped).toEqual({ excluded: 0, robots: 0, limit: 4 });
+    const deep = await scan([], { crawl: { start, depth: 0 } });
+    expect(deep.a11y!.pages).toHaveLength(1);
+  }, 30_000);
+
+  it('needs either urls or crawl', () => {
+    const both = a11ySpecSchema.safeParse({
+      urls: [page('ok')],
+      crawl: { start: page('ok') },
+    });
+    expect(both.error?.issues[0]).toMatchObject({
+      path: ['urls'],
+      message: expect.stringContaining('either urls') as unknown,
+    });
+    expect(a11ySpecSchema.safeParse({}).success).toBe(false);
+    expect(
+      a11ySpecSchema.safeParse({ crawl: { start: page('ok'), exclude: ['/(/'] } }).error?.issues[0]
+        ?.path,
+    ).toEqual(['crawl', 'exclude', 0]);
+  });
 
   it('normalises component HTML: ids, text and numbers do not make a new pattern', () => {
     expect(normaliseHtml('<button id="suche-1" class="x">Suchen 1</button>')).toBe(

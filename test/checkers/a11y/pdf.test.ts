@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyPdf } from '../../../src/checkers/a11y/pdf.ts';
+import { classifyDocument as classifyPdf } from '../../../src/checkers/a11y/classify.ts';
 import {
   encryptedPdf,
   formPdf,
@@ -49,8 +49,9 @@ describe('PDF classification', () => {
     expect(
       await classifyPdf('https://x/x.pdf', new TextEncoder().encode('<html>Fehler</html>')),
     ).toMatchObject({
+      format: 'pdf',
       class: 'broken',
-      error: 'not a PDF (no %PDF- header)',
+      error: 'not a PDF, Word or OpenDocument file (no %PDF- header, zip or compound file)',
     });
     const slow = await classifyPdf('https://x/slow.pdf', whole, { memoryMb: 256, timeoutMs: 1 });
     expect(slow).toMatchObject({ class: 'broken', error: 'parsing took longer than 1 ms' });
