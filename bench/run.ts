@@ -8,7 +8,8 @@
  *   BENCH_CONCURRENCY  runs in flight during throughput        (32)
  *   BENCH_LAG_SECONDS  how long the 5,000-probe schedule runs  (75; ≥ 60 covers every probe once)
  *   BENCH_JOURNEY_SECONDS seconds per journey measurement      (20)
- *   BENCH_ONLY         comma list: throughput,lag,scrape,journeys,a11y
+ *   BENCH_ONLY         comma list: throughput,lag,scrape,journeys,a11y,media-breaks
+ *   BENCH_MEDIA_SCANS  media-break scans measured                (15)
  */
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -18,13 +19,16 @@ import { promisify } from 'node:util';
 import { startTarget, type ThroughputFigures } from './http-throughput.ts';
 import type { ScrapeFigures } from './metrics-scrape.ts';
 import { a11yThroughput, type ScanRun } from './a11y-scan.ts';
+import type { MediaBreakFigures } from './media-breaks.ts';
 import type { JourneyFigures } from './browser-journeys.ts';
 import { startChild, stopChild } from './lib/proc.ts';
 import type { LagFigures } from './scheduler-lag.ts';
 
 const execFileAsync = promisify(execFile);
 const DAEMON_V8_FLAG = '--max-semi-space-size=4';
-const only = new Set((process.env.BENCH_ONLY ?? 'throughput,lag,scrape,journeys,a11y').split(','));
+const only = new Set(
+  (process.env.BENCH_ONLY ?? 'throughput,lag,scrape,journeys,a11y,media-breaks').split(','),
+);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -125,6 +129,28 @@ try {
           );
       }
       out.journeys = { shared: shared.figures, perRun: perRun.figures };
+    } finally {
+      await stopChild(portal.child);
+    }
+  }
+  if (only.has('media-breaks')) {
+    const portal = await startChild(
+      process.execPath,
+      [path.join(import.meta.dirname, 'portal-server.ts')],
+      /(http:\/\/127\.0\.0\.1:\d+\/)\n/,
+    );
+    try {
+      const { figures: f } = await section<MediaBreakFigures>(
+        'media-breaks',
+        portal.match[1] as string,
+      );
+      log(
+        `\nMedia-break scan of a typical service page (corpus case ${f.page}: ${f.pathSteps} application page(s) followed, ${f.documents} document(s)), browser running`,
+      );
+      log(
+        `  ${f.scans} scans: median ${fmt(f.medianSeconds, 2)} s, p90 ${fmt(f.p90Seconds, 2)} s (target < 3 s); breaks found: ${f.breaks.join(', ') || 'none'}`,
+      );
+      out.mediaBreaks = f;
     } finally {
       await stopChild(portal.child);
     }

@@ -4,6 +4,7 @@
  */
 import { blackboxAvailable, blackboxThroughput, ozgwatchThroughput } from './http-throughput.ts';
 import { journeyThroughput } from './browser-journeys.ts';
+import { mediaBreakScans } from './media-breaks.ts';
 import { metricsScrape } from './metrics-scrape.ts';
 import { schedulerLag } from './scheduler-lag.ts';
 
@@ -41,6 +42,9 @@ switch (section) {
     }
     break;
   }
+  case 'media-breaks':
+    figures = await mediaBreakScans(target, Number(process.env.BENCH_MEDIA_SCANS ?? 15));
+    break;
   default:
     throw new Error(`unknown section ${section}`);
 }

@@ -4,6 +4,7 @@ import { bitvChecker } from './bitv/check.ts';
 import { browserChecker } from './browser/check.ts';
 import { httpChecker } from './http/check.ts';
 import { lighthouseChecker } from './lighthouse/check.ts';
+import { mediaBreaksChecker } from './media-breaks/check.ts';
 
 /** Every kind of probe ozgwatch knows. One line per kind. */
 export const checkers: readonly Checker<unknown>[] = [
@@ -12,6 +13,7 @@ export const checkers: readonly Checker<unknown>[] = [
   a11yChecker,
   bitvChecker,
   lighthouseChecker,
+  mediaBreaksChecker,
 ];
 
 export function checkerFor(kind: string): Checker<unknown> | undefined {

@@ -16,7 +16,7 @@ Usage:
   ozgwatch serve    [--probes DIR] [--port N] [--host ADDR] [--data DIR] [--config FILE] [--pretty]
   ozgwatch validate [--probes DIR] [--json]
   ozgwatch run      <probe-id…> [--probes DIR] [--json]
-  ozgwatch scan     <url…> [--checks availability,browser,a11y] [--browser] [--profile P] [--json]
+  ozgwatch scan     <url…> [--checks availability,browser,a11y,media-breaks] [--browser] [--profile P] [--json]
   ozgwatch version
 
 Reference: docs/cli.md`;

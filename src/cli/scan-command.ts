@@ -13,9 +13,10 @@ import { anyFailed, formatResultTable } from './result-table.ts';
 /**
  * Checks `scan` can run, by the name used in `--checks` and as the key in its JSON output.
  * `browser` loads the page in Chromium (also `--browser`); `a11y` scans it with axe-core
- * (rule set from `--profile`).
+ * (rule set from `--profile`); `media-breaks` reads it as a service page (JSON key
+ * `mediaBreaks`), following its online application.
  */
-export const SCAN_CHECKS = ['availability', 'browser', 'a11y'] as const;
+export const SCAN_CHECKS = ['availability', 'browser', 'a11y', 'media-breaks'] as const;
 type ScanCheck = (typeof SCAN_CHECKS)[number];
 
 /**
@@ -105,6 +106,8 @@ export async function scanCommand(
     process.stdout.write(
       `${formatResultTable(done.map((d) => ({ label: `${d.url} (${d.check})`, result: d.result })))}\n`,
     );
+    const evidence = mediaBreakLines(done);
+    if (evidence) process.stdout.write(`${evidence}\n`);
   }
   return anyFailed(done.map((d) => d.result)) ? 1 : 0;
 }
@@ -184,12 +187,15 @@ function scanProbe(
     availability: { kind: 'http', http: { url } },
     browser: { kind: 'browser', browser: { steps: [{ name: 'load', goto: url }] } },
     a11y: { kind: 'a11y', a11y: { urls: [url], profile } },
+    'media-breaks': { kind: 'media-breaks', 'media-breaks': { url, pageTimeout: `${timeout}ms` } },
   };
+  // Reading a service follows its application and fetches its documents: several pages.
+  const runTimeout = check === 'media-breaks' ? timeout * 4 : timeout;
   const parsed = probeSchema.safeParse({
     id: `scan-${i + 1}-${check}`,
     name: url,
-    every: `${Math.max(timeout * 2, 60_000)}ms`,
-    timeout: `${timeout}ms`,
+    every: `${Math.max(runTimeout * 2, 60_000)}ms`,
+    timeout: `${runTimeout}ms`,
     labels: { service: 'scan' },
     ...specs[check],
   });
@@ -212,9 +218,44 @@ function scanDocument(url: string, parts: { check: ScanCheck; result: Result }[]
       maintenance: _m,
       ...rest
     } = result;
-    doc[check] = check === 'a11y' ? a11yPart(rest) : rest;
+    if (check === 'a11y') doc[check] = a11yPart(rest);
+    else if (check === 'media-breaks') doc['mediaBreaks'] = mediaBreaksPart(rest);
+    else doc[check] = rest;
   }
   return doc;
+}
+
+/** The media-break part: status and message of the run, then the report's fields at the top. */
+function mediaBreaksPart(
+  result: Omit<Result, 'runId' | 'probeId' | 'kind' | 'reportedStatus' | 'maintenance'>,
+) {
+  const { mediaBreaks, ...rest } = result;
+  return { ...rest, ...mediaBreaks };
+}
+
+/** Readable evidence of the media breaks found, under the result table. */
+function mediaBreakLines(done: { url: string; result: Result }[]): string {
+  const lines: string[] = [];
+  for (const { url, result } of done) {
+    const report = result.mediaBreaks;
+    if (!report) continue;
+    lines.push(
+      '',
+      `${url}: maturity ${report.maturity.level} (estimated, citizen-side)${report.endToEndDigital ? ', Ende-zu-Ende digital' : ''}; application path: ${report.path.steps} page(s), stopped: ${report.path.stoppedBecause}`,
+    );
+    for (const b of report.breaks) {
+      lines.push(
+        `  ${b.kind}${b.condition ? ` (${b.condition})` : ''}: ${oneLine(b.evidence.text)} [${b.evidence.url}]`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Page text on one line, without control characters that could drive a terminal. */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').slice(0, 200);
 }
 
 /** The a11y part of a scan document: the one page's findings at the top, as pa11y users expect. */

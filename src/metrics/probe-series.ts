@@ -8,6 +8,7 @@ import {
   STATUS_VALUES,
   type MetricSpec,
 } from './catalogue.ts';
+import { BREAK_KINDS } from '../checkers/media-breaks/lexicon.ts';
 import {
   IMPACTS,
   OFFICE_CLASSES,
@@ -134,6 +135,7 @@ interface LastRun {
   a11y: A11ySummary | undefined;
   bitv: { signals: [string, number][]; statementAgeDays: number | undefined } | undefined;
   lighthouse: [category: string, score: number][] | undefined;
+  media: { kinds: string[]; level: number; endToEnd: number; pathSteps: number } | undefined;
 }
 
 interface Entry {
@@ -182,6 +184,10 @@ const PDF_DOCUMENTS = index(catalogue.pdfDocuments);
 const OFFICE_DOCUMENTS = index(catalogue.officeDocuments);
 const BITV_AGE = index(catalogue.bitvStatementAge);
 const LIGHTHOUSE_SCORE = index(catalogue.lighthouseScore);
+const MEDIA_BREAKS = index(catalogue.mediaBreaks);
+const MATURITY = index(catalogue.maturityLevel);
+const END_TO_END = index(catalogue.endToEndDigital);
+const PATH_STEPS = index(catalogue.mediaBreakPathSteps);
 
 const HEADERS = PROBE_METRICS.map(familyHeader);
 const MAINTENANCE = RUN_RESULTS.indexOf('maintenance');
@@ -225,6 +231,14 @@ function lastOf(result: Result): LastRun {
       ? Object.entries(result.lighthouse.scores).filter(
           (e): e is [string, number] => typeof e[1] === 'number',
         )
+      : undefined,
+    media: result.mediaBreaks
+      ? {
+          kinds: result.mediaBreaks.breaks.map((b) => b.kind),
+          level: result.mediaBreaks.maturity.level,
+          endToEnd: result.mediaBreaks.endToEndDigital ? 1 : 0,
+          pathSteps: result.mediaBreaks.path.steps,
+        }
       : undefined,
   };
 }
@@ -380,11 +394,26 @@ function renderA11y(entry: Entry): void {
     scores += `${catalogue.lighthouseScore.name}{${labels},${labelPairs([['category', category]])}} ${score}\n`;
   }
   lines[LIGHTHOUSE_SCORE] = flat(scores);
+  renderMediaBreaks(entry);
   lines[A11Y_SUCCESS] = line(
     catalogue.a11yScanSuccess,
     labels,
     a11y ? (a11y.complete ? 1 : 0) : undefined,
   );
+}
+
+/** Media-break families: one series per category (0/1), maturity, Ende-zu-Ende, path length. */
+function renderMediaBreaks(entry: Entry): void {
+  const { last, labels, lines } = entry;
+  const media = last?.media;
+  let breaks = '';
+  for (const kind of media ? BREAK_KINDS : []) {
+    breaks += `${catalogue.mediaBreaks.name}{${labels},kind="${kind}"} ${media?.kinds.includes(kind) ? 1 : 0}\n`;
+  }
+  lines[MEDIA_BREAKS] = flat(breaks);
+  lines[MATURITY] = line(catalogue.maturityLevel, labels, media?.level);
+  lines[END_TO_END] = line(catalogue.endToEndDigital, labels, media?.endToEnd);
+  lines[PATH_STEPS] = line(catalogue.mediaBreakPathSteps, labels, media?.pathSteps);
 }
 
 function renderRuns(entry: Entry): void {

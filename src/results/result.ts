@@ -1,3 +1,5 @@
+import type { Detection, MediaBreak, PathFollowed } from '../checkers/media-breaks/detect.ts';
+import type { MaturityEstimate, MaturitySignals } from '../checkers/media-breaks/maturity.ts';
 /**
  * The Result every part of ozgwatch speaks: checkers produce an {@link Outcome},
  * the runner wraps it into a {@link Result}, sinks (store, metrics) consume it.
@@ -35,6 +37,7 @@ export type ReasonCode =
   | 'browser_crash'
   | 'a11y_violations'
   | 'bitv_signals'
+  | 'media_breaks'
   | 'aborted'
   | 'internal';
 
@@ -281,6 +284,22 @@ export interface LighthouseReport {
   warnings?: string[];
 }
 
+/** Media breaks of one service and its estimated OZG maturity level (kind `media-breaks`). */
+export interface MediaBreakReport {
+  /** Language of the lexicon the text was read with. */
+  lexicon: string;
+  breaks: MediaBreak[];
+  maturity: MaturityEstimate;
+  /** No forced break and maturity ≥ 3. */
+  endToEndDigital: boolean;
+  signals: MaturitySignals;
+  /** How far the online-application path was followed. */
+  path: PathFollowed;
+  /** Pages read: the service page and the application pages reached. */
+  pages: string[];
+  documents: Detection['documents'];
+}
+
 /**
  * What a checker returns. Identity, timing of the whole run, retries and
  * flap damping are the runner's business, not the checker's.
@@ -301,6 +320,7 @@ export interface Outcome {
   a11y?: A11yReport;
   bitv?: BitvReport;
   lighthouse?: LighthouseReport;
+  mediaBreaks?: MediaBreakReport;
 }
 
 export interface Result extends Outcome {

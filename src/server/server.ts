@@ -95,10 +95,33 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           '/api/probes',
           '/api/probes/{id}/runs',
           '/api/runs/{id}',
+          '/api/media-breaks/events',
           '/probes/{id}',
           '/runs/{id}',
         ],
       });
+    }
+    if (route === '/api/media-breaks/events') {
+      const probeId = url.searchParams.get('probe') ?? undefined;
+      if (probeId !== undefined && !/^[a-z0-9-]{1,64}$/.test(probeId)) {
+        return sendJson(res, 400, { error: 'probe must be a probe id' });
+      }
+      const from = timeParam(url.searchParams.get('from'));
+      const to = timeParam(url.searchParams.get('to'));
+      if (from === null || to === null) {
+        return sendJson(res, 400, { error: 'from and to must be ISO 8601 dates or epoch ms' });
+      }
+      const events = await options.store.mediaBreakEvents({
+        ...(probeId ? { probeId } : {}),
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
+        limit: clampInt(url.searchParams.get('limit'), 100, 1, MAX_LIMIT),
+      });
+      return sendJson(
+        res,
+        200,
+        events.map((ev) => ({ ...ev, at: new Date(ev.at).toISOString() })),
+      );
     }
     sendJson(res, 404, { error: 'not found' });
   }
@@ -223,6 +246,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (!result) return sendJson(res, 404, { error: 'no such run' });
       return sendJson(res, 200, { ...result, startedAt: new Date(result.startedAt).toISOString() });
     }
+    if (route === '/api/media-breaks/events') {
+      const probeId = url.searchParams.get('probe') ?? undefined;
+      if (probeId !== undefined && !/^[a-z0-9-]{1,64}$/.test(probeId)) {
+        return sendJson(res, 400, { error: 'probe must be a probe id' });
+      }
+      const from = timeParam(url.searchParams.get('from'));
+      const to = timeParam(url.searchParams.get('to'));
+      if (from === null || to === null) {
+        return sendJson(res, 400, { error: 'from and to must be ISO 8601 dates or epoch ms' });
+      }
+      const events = await options.store.mediaBreakEvents({
+        ...(probeId ? { probeId } : {}),
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
+        limit: clampInt(url.searchParams.get('limit'), 100, 1, MAX_LIMIT),
+      });
+      return sendJson(
+        res,
+        200,
+        events.map((ev) => ({ ...ev, at: new Date(ev.at).toISOString() })),
+      );
+    }
     sendJson(res, 404, { error: 'not found' });
   }
 
@@ -277,6 +322,13 @@ function authorized(req: IncomingMessage, expected: Buffer): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header);
   if (!m) return false;
   return timingSafeEqual(digest(m[1] as string), expected);
+}
+
+/** Undefined when absent, null when not a time, else epoch ms. */
+function timeParam(text: string | null): number | undefined | null {
+  if (text === null || text === '') return undefined;
+  const at = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  return Number.isFinite(at) ? at : null;
 }
 
 function clampInt(text: string | null, fallback: number, min: number, max: number): number {

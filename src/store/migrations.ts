@@ -61,6 +61,32 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    description: 'media breaks and maturity level tracked across runs',
+    sql: `
+      -- The last known set of media breaks and maturity level per probe, and every change
+      -- of it: a break appeared or disappeared, the level moved. The API lists the events;
+      -- the quarterly report reads them.
+      CREATE TABLE media_break_state (
+        probe_id TEXT    PRIMARY KEY,
+        kinds    TEXT    NOT NULL, -- JSON array of break ids, sorted
+        level    INTEGER NOT NULL,
+        at       INTEGER NOT NULL  -- epoch ms (run start)
+      ) WITHOUT ROWID;
+      CREATE TABLE media_break_events (
+        probe_id   TEXT    NOT NULL,
+        run_id     TEXT    NOT NULL,
+        at         INTEGER NOT NULL,
+        type       TEXT    NOT NULL, -- appeared | disappeared | level
+        kind       TEXT,             -- the break, for appeared/disappeared
+        level_from INTEGER,
+        level_to   INTEGER,
+        evidence   TEXT              -- JSON of the break's evidence, for appeared
+      );
+      CREATE INDEX media_break_events_at ON media_break_events (at);
+      CREATE INDEX media_break_events_probe ON media_break_events (probe_id, at);
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

@@ -3,9 +3,16 @@ import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from 'pino';
 import { pageKey } from '../results/page-key.ts';
-import type { A11yReport, Result, RunStatus } from '../results/result.ts';
+import type { A11yReport, MediaBreakReport, Result, RunStatus } from '../results/result.ts';
 import { checkSchema, migrate, SCHEMA_VERSION } from './migrations.ts';
-import type { FindingRecord, RunQuery, RunSummary, Store } from './store.ts';
+import type {
+  FindingRecord,
+  MediaBreakEvent,
+  MediaBreakEventQuery,
+  RunQuery,
+  RunSummary,
+  Store,
+} from './store.ts';
 
 export interface SqliteStoreOptions {
   /** The database file; its folder is created when missing. `:memory:` for a throwaway store. */
@@ -103,6 +110,17 @@ export const SQL = {
   fixMissing: `UPDATE a11y_findings SET state = 'fixed', fixed_at = ?
                WHERE probe_id = ? AND state = 'open' AND last_seen < ?
                  AND page IN (SELECT value FROM json_each(?))`,
+  selectMediaState: 'SELECT kinds, level, at FROM media_break_state WHERE probe_id = ?',
+  upsertMediaState: `INSERT INTO media_break_state (probe_id, kinds, level, at) VALUES (?, ?, ?, ?)
+                     ON CONFLICT (probe_id) DO UPDATE
+                     SET kinds = excluded.kinds, level = excluded.level, at = excluded.at`,
+  insertMediaEvent: `INSERT INTO media_break_events
+                       (probe_id, run_id, at, type, kind, level_from, level_to, evidence)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  selectMediaEvents: `SELECT probe_id, run_id, at, type, kind, level_from, level_to, evidence
+                      FROM media_break_events
+                      WHERE (?1 IS NULL OR probe_id = ?1) AND at >= ?2 AND at < ?3
+                      ORDER BY at DESC, rowid DESC LIMIT ?4`,
   selectFindings: `SELECT probe_id, occurrence, pattern, rule_id, impact, page, selector,
                           first_seen, last_seen, state, fixed_at, reopened
                    FROM a11y_findings WHERE probe_id = ? ORDER BY first_seen, occurrence`,
@@ -152,6 +170,10 @@ class SqliteStoreImpl implements SqliteStore {
   readonly #upsertFinding: StatementSync;
   readonly #fixMissing: StatementSync;
   readonly #selectFindings: StatementSync;
+  readonly #selectMediaState: StatementSync;
+  readonly #upsertMediaState: StatementSync;
+  readonly #insertMediaEvent: StatementSync;
+  readonly #selectMediaEvents: StatementSync;
   readonly #selectRuns: StatementSync;
   readonly #selectRun: StatementSync;
   readonly #selectLatestAll: StatementSync;
@@ -218,6 +240,10 @@ class SqliteStoreImpl implements SqliteStore {
     this.#upsertFinding = db.prepare(SQL.upsertFinding);
     this.#fixMissing = db.prepare(SQL.fixMissing);
     this.#selectFindings = db.prepare(SQL.selectFindings);
+    this.#selectMediaState = db.prepare(SQL.selectMediaState);
+    this.#upsertMediaState = db.prepare(SQL.upsertMediaState);
+    this.#insertMediaEvent = db.prepare(SQL.insertMediaEvent);
+    this.#selectMediaEvents = db.prepare(SQL.selectMediaEvents);
     this.#selectRuns = db.prepare(SQL.selectRuns);
     this.#selectRun = db.prepare(SQL.selectRun);
     this.#selectLatestAll = db.prepare(SQL.selectLatestAll);
@@ -450,6 +476,70 @@ class SqliteStoreImpl implements SqliteStore {
     if (changes === 0) return;
     this.#upsertLatest.run(r.probeId, r.runId, r.startedAt);
     if (r.a11y) this.#trackFindings(r, r.a11y);
+    if (r.mediaBreaks && !r.maintenance) this.#trackMediaBreaks(r, r.mediaBreaks);
+  }
+
+  /**
+   * Compares the breaks and level of this run with the probe's last known ones and records
+   * each difference as an event. A run older than the known state (stored late, after a
+   * restart) changes nothing; the first run of a probe sets the baseline.
+   */
+  #trackMediaBreaks(r: Result, report: MediaBreakReport): void {
+    const kinds = report.breaks.map((b) => b.kind).sort();
+    const level = report.maturity.level;
+    const before = this.#selectMediaState.get(r.probeId) as
+      { kinds: string; level: number; at: number } | undefined;
+    if (before && before.at > r.startedAt) return;
+    this.#upsertMediaState.run(r.probeId, JSON.stringify(kinds), level, r.startedAt);
+    if (!before) return;
+    const old = new Set(JSON.parse(before.kinds) as string[]);
+    const event = (
+      type: MediaBreakEvent['type'],
+      kind: string | null,
+      from: number | null,
+      to: number | null,
+      evidence: string | null,
+    ): void => {
+      this.#insertMediaEvent.run(r.probeId, r.runId, r.startedAt, type, kind, from, to, evidence);
+    };
+    for (const b of report.breaks) {
+      if (!old.has(b.kind)) event('appeared', b.kind, null, null, JSON.stringify(b.evidence));
+    }
+    for (const kind of old) {
+      if (!(kinds as string[]).includes(kind)) event('disappeared', kind, null, null, null);
+    }
+    if (before.level !== level) event('level', null, before.level, level, null);
+  }
+
+  async mediaBreakEvents(query: MediaBreakEventQuery): Promise<MediaBreakEvent[]> {
+    this.#commitBeforeRead();
+    const rows = this.#selectMediaEvents.all(
+      query.probeId ?? null,
+      query.from ?? 0,
+      query.to ?? Number.MAX_SAFE_INTEGER,
+      query.limit,
+    ) as unknown as {
+      probe_id: string;
+      run_id: string;
+      at: number;
+      type: MediaBreakEvent['type'];
+      kind: string | null;
+      level_from: number | null;
+      level_to: number | null;
+      evidence: string | null;
+    }[];
+    return rows.map((row) => ({
+      probeId: row.probe_id,
+      runId: row.run_id,
+      at: row.at,
+      type: row.type,
+      ...(row.kind !== null ? { kind: row.kind } : {}),
+      ...(row.level_from !== null ? { levelFrom: row.level_from } : {}),
+      ...(row.level_to !== null ? { levelTo: row.level_to } : {}),
+      ...(row.evidence !== null
+        ? { evidence: JSON.parse(row.evidence) as NonNullable<MediaBreakEvent['evidence']> }
+        : {}),
+    }));
   }
 
   /**

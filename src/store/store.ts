@@ -33,6 +33,31 @@ export interface FindingRecord {
   reopened: number;
 }
 
+/** A change of a service's media breaks or maturity level between two checks. */
+export interface MediaBreakEvent {
+  probeId: string;
+  runId: string;
+  /** Epoch ms of the run that saw the change. */
+  at: number;
+  type: 'appeared' | 'disappeared' | 'level';
+  /** The break, for `appeared` and `disappeared`. */
+  kind?: string;
+  /** For `level`: from and to. */
+  levelFrom?: number;
+  levelTo?: number;
+  /** For `appeared`: where the break was seen. */
+  evidence?: { text: string; url: string; selector: string };
+}
+
+export interface MediaBreakEventQuery {
+  probeId?: string;
+  /** Epoch ms, inclusive. */
+  from?: number;
+  /** Epoch ms, exclusive. */
+  to?: number;
+  limit: number;
+}
+
 export interface RunQuery {
   probeId: string;
   /** Epoch ms, inclusive. */
@@ -58,6 +83,11 @@ export interface Store {
   run(runId: string): Promise<Result | undefined>;
   /** Accessibility findings of a probe: new, still open, fixed, reopened. */
   findings(probeId: string): Promise<FindingRecord[]>;
+  /**
+   * Changes of media breaks and maturity level, newest first. The first check of a probe
+   * sets its baseline and is no event.
+   */
+  mediaBreakEvents(query: MediaBreakEventQuery): Promise<MediaBreakEvent[]>;
   /** Latest result per probe id. */
   latest(probeIds?: readonly string[]): Promise<Map<string, Result>>;
   /** Deletes runs that started before `before` (epoch ms); returns how many. */

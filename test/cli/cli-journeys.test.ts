@@ -163,4 +163,50 @@ describe('CLI with browser journeys', () => {
     expect(doc.browser.status).toBe('pass');
     expect(doc.browser.steps[0]).toMatchObject({ name: 'load', httpStatus: 200 });
   }, 60_000);
+
+  it('scan --checks media-breaks: one document with breaks, evidence, maturity; readable without --json', async () => {
+    const url = `${portal.http}/media-breaks/wohnberechtigungsschein-formularassistent/`;
+    const ran = await cli(['scan', '--checks', 'media-breaks', '--json', url]);
+    expect(ran.code).toBe(1);
+    const doc = JSON.parse(ran.stdout.trim()) as {
+      status: string;
+      mediaBreaks: {
+        status: string;
+        breaks: { kind: string; evidence: { text: string; url: string } }[];
+        maturity: { level: number };
+        endToEndDigital: boolean;
+        path: { steps: number; stoppedBecause: string };
+      };
+    };
+    expect(doc.status).toBe('fail');
+    expect(doc.mediaBreaks.breaks.map((b) => b.kind)).toEqual([
+      'paper-form',
+      'handwritten-signature',
+      'postal-submission',
+    ]);
+    // The break is on the last page of the application, which the scan reached.
+    expect(doc.mediaBreaks.breaks[0]!.evidence.url).toMatch(/zusammenfassung\.html/);
+    expect(doc.mediaBreaks.maturity.level).toBe(2);
+    expect(doc.mediaBreaks.endToEndDigital).toBe(false);
+    expect(doc.mediaBreaks.path).toMatchObject({ stoppedBecause: 'would-post' });
+
+    const readable = await cli(['scan', '--checks', 'media-breaks', url]);
+    expect(readable.stdout).toContain('maturity 2 (estimated, citizen-side)');
+    expect(readable.stdout).toMatch(
+      /^ {2}postal-submission: .+\[.+zusammenfassung\.html[^\]]*\]$/m,
+    );
+
+    const digital = await cli([
+      'scan',
+      '--checks',
+      'media-breaks',
+      '--json',
+      `${portal.http}/media-breaks/wohngeld-onlineantrag-digital/`,
+    ]);
+    expect(digital.code).toBe(0);
+    expect(JSON.parse(digital.stdout.trim())).toMatchObject({
+      status: 'pass',
+      mediaBreaks: { breaks: [], endToEndDigital: true },
+    });
+  }, 90_000);
 });

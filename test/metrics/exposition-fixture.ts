@@ -57,7 +57,63 @@ export function fixtureMetrics(): Metrics {
     labels: { service: 'portal', county: 'ludwigsburg' },
     lighthouse: { url: 'https://example.de/', categories: ['accessibility', 'performance', 'seo'] },
   });
-  metrics.setProbes([ok, down, maint, journey, a11y, bitv, audit]);
+  const media = probeSchema.parse({
+    id: 'wohngeld-medienbrueche',
+    name: 'Wohngeld – Medienbrüche',
+    kind: 'media-breaks',
+    every: '1d',
+    labels: { service: 'wohngeld', county: 'ludwigsburg' },
+    'media-breaks': { url: 'https://example.de/wohngeld' },
+  });
+  metrics.setProbes([ok, down, maint, journey, a11y, bitv, audit, media]);
+  const { phases: _p, http: _h, tls: _t, ...mediaBase } = result(media);
+  const evidence = {
+    text: 'Drucken Sie den Antrag aus.',
+    url: 'https://example.de/wohngeld',
+    selector: 'main p',
+  };
+  metrics.record(media, {
+    ...mediaBase,
+    kind: 'media-breaks',
+    status: 'fail',
+    reportedStatus: 'fail',
+    reason: 'media_breaks',
+    mediaBreaks: {
+      lexicon: 'de',
+      breaks: [
+        { kind: 'paper-form', evidence, confidence: 0.9 },
+        { kind: 'postal-submission', evidence, confidence: 0.9 },
+      ],
+      maturity: {
+        level: 1,
+        basis: 'estimated, citizen-side',
+        base: 2,
+        because: [],
+        cappedBy: 'paper-form',
+      },
+      endToEndDigital: false,
+      signals: {
+        info: true,
+        assist: false,
+        online: true,
+        auth: false,
+        upload: false,
+        epayment: false,
+        noFee: false,
+        onceOnly: false,
+        decisionDigital: false,
+        pathSteps: 3,
+      },
+      path: {
+        entry: 'Online beantragen',
+        steps: 3,
+        stoppedBecause: 'would-post',
+        stoppedAt: 'POST https://example.de/absenden',
+      },
+      pages: ['https://example.de/wohngeld'],
+      documents: [],
+    },
+  });
   const { phases: _phases, http: _http, tls: _tls, ...auditBase } = result(audit);
   metrics.record(audit, {
     ...auditBase,

@@ -253,6 +253,13 @@ describe('metrics: accessibility', () => {
     expect(valueOf(text, 'ozgwatch_lighthouse_score', { ...l, category: 'accessibility' })).toBe(
       0.87,
     );
+    const m = { probe: 'wohngeld-medienbrueche', service: 'wohngeld', county: 'ludwigsburg' };
+    expect(valueOf(text, 'ozgwatch_media_breaks', { ...m, kind: 'paper-form' })).toBe(1);
+    expect(valueOf(text, 'ozgwatch_media_breaks', { ...m, kind: 'in-person' })).toBe(0);
+    expect(valueOf(text, 'ozgwatch_maturity_level', m)).toBe(1);
+    expect(valueOf(text, 'ozgwatch_end_to_end_digital', m)).toBe(0);
+    expect(valueOf(text, 'ozgwatch_media_break_path_steps', m)).toBe(3);
+    expect(has(text, 'ozgwatch_maturity_level', { probe: 'portal-a11y' })).toBe(false);
     // A category Lighthouse could not score has no series rather than a made-up 0.
     expect(has(text, 'ozgwatch_lighthouse_score', { ...l, category: 'seo' })).toBe(false);
     expect(has(text, 'ozgwatch_lighthouse_score', { probe: 'portal-a11y' })).toBe(false);

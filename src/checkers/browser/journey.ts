@@ -1,6 +1,9 @@
 import { readFile, rm } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright';
 import { AXE_VERSION } from '../a11y/axe.ts';
+import { detectMediaBreaks, type PathFollowed } from '../media-breaks/detect.ts';
+import type { PageContent } from '../media-breaks/extract.ts';
+import { germanLexicon } from '../media-breaks/lexicon.ts';
 import type {
   A11yPage,
   Artifact,
@@ -8,6 +11,7 @@ import type {
   PageVitals,
   ReasonCode,
   StepResult,
+  MediaBreakReport,
 } from '../../results/result.ts';
 import type { BrowserLease } from '../../runner/browser-host.ts';
 import type { CheckContext } from '../checker.ts';
@@ -101,6 +105,7 @@ class JourneyRun {
   readonly vitals = new Map<string, PageVitals>();
   readonly scans: StepEnv['scans'] = [];
   readonly a11yPages: A11yPage[] = [];
+  readonly mediaPages: PageContent[] = [];
   readonly secretFields: StepEnv['secretFields'] = [];
   #guard: Guard | undefined;
   #page: Page | undefined;
@@ -206,6 +211,7 @@ class JourneyRun {
             scans: this.scans,
             a11y: this.#spec.a11y,
             a11yPages: this.a11yPages,
+            mediaPages: this.mediaPages,
           });
           return status;
         },
@@ -345,6 +351,30 @@ class JourneyRun {
     );
   }
 
+  /**
+   * Media breaks on the pages the journey's `scan: [media-breaks]` steps read: the journey
+   * is the path, so its pages are read as the application's steps (documents are left to
+   * `media-breaks` probes). Findings, not a journey failure.
+   */
+  #mediaBreaks(): MediaBreakReport {
+    const lexicon = germanLexicon();
+    const path: PathFollowed = {
+      steps: this.mediaPages.length - 1,
+      stoppedBecause: 'no-next-step',
+    };
+    const found = detectMediaBreaks(this.mediaPages, [], path, lexicon);
+    return {
+      lexicon: lexicon.language,
+      breaks: found.breaks,
+      maturity: found.maturity,
+      endToEndDigital: found.endToEndDigital,
+      signals: found.signals,
+      path,
+      pages: this.mediaPages.map((p) => p.url),
+      documents: [],
+    };
+  }
+
   /** Builds the outcome; on failure keeps screenshot, HTML and trace as evidence. */
   async finish(failure: Failure | undefined, seconds: number): Promise<Outcome> {
     await Promise.allSettled(this.#downloads);
@@ -364,6 +394,7 @@ class JourneyRun {
             },
           }
         : {}),
+      ...(this.mediaPages.length > 0 ? { mediaBreaks: this.#mediaBreaks() } : {}),
     };
     if (failure) return { status: 'fail', ...failure, ...base };
     const degradedAfter = this.#spec.degradedAfter;

@@ -7,6 +7,9 @@ import type { Secrets } from './secrets.ts';
 import { urlMatcher } from './guard.ts';
 import type { BrowserSpec, Step } from './spec.ts';
 import { scanPage } from '../a11y/axe.ts';
+import { extractPage, type PageContent } from '../media-breaks/extract.ts';
+import { settle } from '../media-breaks/follow.ts';
+import { germanLexicon } from '../media-breaks/lexicon.ts';
 import { findLink, STATEMENT_LINK } from '../bitv/signals.ts';
 import { pageLinks } from './page-links.ts';
 import type { A11yPage } from '../../results/result.ts';
@@ -45,6 +48,8 @@ export interface StepEnv {
   a11y?: BrowserSpec['a11y'];
   /** Pages scanned by axe during the journey. */
   a11yPages: A11yPage[];
+  /** Pages read for media breaks during the journey. */
+  mediaPages: PageContent[];
 }
 
 /** Runs one declarative step; returns the main-document status when it navigated. */
@@ -139,6 +144,10 @@ export async function runStep(step: Step, env: StepEnv): Promise<number | undefi
     case 'scan': {
       const checks = step.value === true ? ['a11y', 'media-breaks'] : step.value;
       env.scans.push({ step: step.name, url: page.url(), checks });
+      if (checks.includes('media-breaks')) {
+        await settle(page, Math.min(timeout, 2000));
+        env.mediaPages.push(await extractPage(page, germanLexicon().outOfScopeHeadings));
+      }
       if (checks.includes('a11y') && env.a11y) {
         const { disableRules, ...settings } = env.a11y;
         const scanned = await scanPage(page, {

@@ -1,0 +1,142 @@
+import type { Page } from 'playwright';
+import type { MediaBreakReport, Outcome } from '../../results/result.ts';
+import { classifyDocuments, DOCUMENT_LINK } from '../a11y/documents.ts';
+import type { Checker, CheckContext } from '../checker.ts';
+import { withGuardedPage } from '../browser/guarded-page.ts';
+import { detectMediaBreaks, type LinkedDocument } from './detect.ts';
+import { extractPage, type PageContent } from './extract.ts';
+import { followApplication, settle } from './follow.ts';
+import { germanLexicon, type Lexicon } from './lexicon.ts';
+import { mediaBreaksSpecSchema, type MediaBreaksSpec } from './spec.ts';
+
+export const mediaBreaksChecker: Checker<MediaBreaksSpec> = {
+  kind: 'media-breaks',
+  spec: mediaBreaksSpecSchema,
+  // A browser context like a journey: the browser's pool.
+  pool: 'browser',
+  concurrency: 2,
+  check: checkMediaBreaks,
+};
+
+/**
+ * Reads a service page in Chromium (as rendered, JavaScript included), follows its online
+ * application on the same site up to a step limit without ever sending it, fetches the
+ * documents the procedure links, and reports the media breaks found with their evidence
+ * and the estimated maturity level. A break is a finding: the run is `fail` with reason
+ * `media_breaks`, as accessibility violations are.
+ */
+export async function checkMediaBreaks(ctx: CheckContext, spec: MediaBreaksSpec): Promise<Outcome> {
+  return withGuardedPage(ctx, async (page) => {
+    let status: number;
+    try {
+      status = (await page.goto(spec.url, { timeout: spec.pageTimeout }))?.status() ?? 0;
+    } catch (error) {
+      if (ctx.signal.aborted) throw error;
+      return {
+        status: 'fail',
+        reason: 'navigation_timeout',
+        message: `service page ${spec.url} did not load: ${firstLine(error)}`,
+        assertions: [],
+      };
+    }
+    if (status >= 400 || status === 0) {
+      return {
+        status: 'fail',
+        reason: 'http_status',
+        message: `service page ${spec.url} answered ${status}`,
+        assertions: [],
+      };
+    }
+    const report = await readService(ctx, spec, page, germanLexicon());
+    return judge(report);
+  });
+}
+
+/** The service page, its application path, its documents, and what they show. */
+export async function readService(
+  ctx: CheckContext,
+  spec: MediaBreaksSpec,
+  page: Page,
+  lexicon: Lexicon,
+): Promise<MediaBreakReport> {
+  await settle(page);
+  const service = await extractPage(page, lexicon.outOfScopeHeadings);
+  const followed = await followApplication(
+    page,
+    service,
+    lexicon,
+    spec.followSteps,
+    spec.pageTimeout,
+  );
+  ctx.signal.throwIfAborted();
+  const pages = [service, ...followed.pages];
+  const linked = documentLinks(pages);
+  const infos = await classifyDocuments(
+    ctx,
+    linked.map((l) => l.href),
+    spec.documents,
+  );
+  const documents: LinkedDocument[] = infos.map((info) => {
+    const link = linked.find((l) => l.href === info.url) as (typeof linked)[number];
+    return {
+      linkText: link.text,
+      context: link.context,
+      heading: link.heading,
+      pageUrl: link.pageUrl,
+      selector: link.selector,
+      info,
+    };
+  });
+  const detection = detectMediaBreaks(pages, documents, followed.path, lexicon);
+  return {
+    lexicon: lexicon.language,
+    breaks: detection.breaks,
+    maturity: detection.maturity,
+    endToEndDigital: detection.endToEndDigital,
+    signals: detection.signals,
+    path: followed.path,
+    pages: pages.map((p) => p.url),
+    documents: detection.documents,
+  };
+}
+
+/** Document links of the procedure text, each once, with the page it was on. */
+function documentLinks(pages: readonly PageContent[]) {
+  const seen = new Set<string>();
+  const out: (PageContent['links'][number] & { pageUrl: string })[] = [];
+  for (const page of pages) {
+    for (const link of page.links) {
+      if (!link.inScope || !/^https?:/.test(link.href)) continue;
+      if (!DOCUMENT_LINK.test(new URL(link.href).pathname) || seen.has(link.href)) continue;
+      seen.add(link.href);
+      out.push({ ...link, pageUrl: page.url });
+    }
+  }
+  return out;
+}
+
+function judge(report: MediaBreakReport): Outcome {
+  const level = `maturity ${report.maturity.level} (estimated, citizen-side)`;
+  if (report.breaks.length === 0) {
+    return {
+      status: 'pass',
+      message: `no media break; ${level}${report.endToEndDigital ? '; Ende-zu-Ende digital' : ''}`,
+      assertions: [],
+      mediaBreaks: report,
+    };
+  }
+  return {
+    status: 'fail',
+    reason: 'media_breaks',
+    message: `${report.breaks.length} media break(s): ${report.breaks.map((b) => b.kind).join(', ')}; ${level}`,
+    assertions: [],
+    mediaBreaks: report,
+  };
+}
+
+/** The first line of an error, without terminal control sequences. */
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  // eslint-disable-next-line no-control-regex
+  return (text.split('\n')[0] ?? '').replace(/\u001b\[[0-9;]*m|[\u0000-\u001f]/g, '').slice(0, 300);
+}

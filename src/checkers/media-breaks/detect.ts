@@ -1,0 +1,415 @@
+import type { DocumentInfo } from '../../results/result.ts';
+import type { PageContent } from './extract.ts';
+import { BREAK_KINDS, type BreakKind, type Lexicon, type SignalName } from './lexicon.ts';
+import { estimateMaturity, type MaturityEstimate, type MaturitySignals } from './maturity.ts';
+import { clauses, normalise, sentences } from './text.ts';
+
+/** Where a break was seen: the sentence or link, the page and the element. */
+export interface BreakEvidence {
+  text: string;
+  url: string;
+  selector: string;
+}
+
+export interface MediaBreak {
+  kind: BreakKind;
+  evidence: BreakEvidence;
+  /** R4: the condition under which it applies ("bei Vertretung"), when there is one. */
+  condition?: string;
+  /** 0–1: explicit wording 0.9, weaker cues 0.6, a classified document 0.8. */
+  confidence: number;
+  /** Further places the same break was seen (up to 5). */
+  more?: BreakEvidence[];
+}
+
+/** A document linked from the procedure text, with what the link said and what the file is. */
+export interface LinkedDocument {
+  linkText: string;
+  context: string;
+  heading: string;
+  pageUrl: string;
+  selector: string;
+  info: DocumentInfo;
+}
+
+/** How far the online-application path was followed, and why it stopped. */
+export interface PathFollowed {
+  /** The online-application link or button taken, if any. */
+  entry?: string;
+  /** Pages of the application reached after the service page. */
+  steps: number;
+  stoppedBecause:
+    'no-online-application' | 'offsite' | 'would-post' | 'step-limit' | 'no-next-step' | 'error';
+  /** The form that would have sent a state-changing request, as `METHOD action`. */
+  stoppedAt?: string;
+}
+
+export interface Detection {
+  breaks: MediaBreak[];
+  signals: MaturitySignals;
+  maturity: MaturityEstimate;
+  endToEndDigital: boolean;
+  /** Documents linked from the procedure, as form, leaflet or unknown. */
+  documents: { url: string; role: 'form' | 'leaflet' | 'unknown'; class: DocumentInfo['class'] }[];
+}
+
+interface Candidate {
+  kind: BreakKind;
+  evidence: BreakEvidence;
+  weight: 'strong' | 'weak' | 'document';
+  /** Written as an alternative (R1): not forced when a complete online route exists. */
+  alternative: boolean;
+  condition?: string;
+}
+
+const CONFIDENCE = { strong: 0.9, weak: 0.6, document: 0.8 } as const;
+
+/**
+ * Finds the media breaks of a service from its rendered pages (the service page first,
+ * then the pages of its online application) and the documents they link, by the rules of
+ * DOMAIN.md §5: procedure text only (the pages are already scoped), negation per clause,
+ * alternatives per sentence (R1), physical items are no break (R3, in the lexicon),
+ * conditions recorded (R4), nothing inferred that is not written (R5).
+ */
+export function detectMediaBreaks(
+  pages: readonly PageContent[],
+  documents: readonly LinkedDocument[],
+  path: PathFollowed,
+  lexicon: Lexicon,
+): Detection {
+  const candidates: Candidate[] = [];
+  // Sections that describe an alternative route ("Alternativ: Antrag auf Papier", or a
+  // section saying "wenn Sie den Onlinedienst nicht nutzen können …"): R1 holds for all of it.
+  const alternativeSections = new Set<string>();
+  for (const page of pages) {
+    for (const block of page.blocks) {
+      const text = normalise(`${block.heading} ${block.isHeading ? '' : block.text}`);
+      if (block.heading && lexicon.alternatives.some((re) => re.test(text))) {
+        alternativeSections.add(`${page.url}#${block.heading}`);
+      }
+    }
+  }
+  for (const page of pages) {
+    for (const block of page.blocks) {
+      if (block.isHeading) continue;
+      const inAlternative = alternativeSections.has(`${page.url}#${block.heading}`);
+      for (const sentence of sentences(normalise(block.text), lexicon.abbreviations)) {
+        const found = sentenceCandidates(
+          sentence,
+          normalise(block.heading),
+          {
+            text: sentenceOriginal(block.text, sentence),
+            url: page.url,
+            selector: block.selector,
+          },
+          lexicon,
+        );
+        candidates.push(...found.map((c) => (inAlternative ? { ...c, alternative: true } : c)));
+      }
+    }
+    for (const link of page.links) {
+      if (!link.inScope || !link.href.startsWith('mailto:')) continue;
+      if (/subject=[^&]*(antrag|formular|anmeldung|meldung)/i.test(link.href)) {
+        candidates.push({
+          kind: 'email-submission',
+          evidence: { text: `${link.text} (${link.href})`, url: page.url, selector: link.selector },
+          weight: 'weak',
+          alternative: lexicon.alternatives.some((re) => re.test(normalise(link.context))),
+        });
+      }
+    }
+  }
+  const signals = readSignals(pages, documents, path, lexicon);
+  // "Sie müssen das Formular weder ausdrucken noch unterschreiben": a form to download is
+  // then filled on screen and sent as a file, not a paper form.
+  const printingRuledOut = clauseSignal(pages, 'printingNotNeeded', lexicon, false);
+  const roles: Detection['documents'] = [];
+  for (const doc of documents) {
+    const role = documentRole(doc, lexicon);
+    roles.push({ url: doc.info.url, role, class: doc.info.class });
+    if (role !== 'form' || printingRuledOut) continue;
+    const context = normalise(doc.context);
+    const prescribed = lexicon.categories['paper-form'].triggers.some((t) =>
+      new RegExp(t.re.source).test(context),
+    );
+    // A form to download beside a complete online route is an offered alternative (R1)
+    // unless the text around it prescribes printing it.
+    const alternative =
+      alternativeSections.has(`${doc.pageUrl}#${doc.heading}`) ||
+      lexicon.alternatives.some((re) => re.test(normalise(`${doc.heading} ${doc.context}`))) ||
+      (signals.online && !prescribed);
+    const evidence = {
+      text: `${doc.linkText} → ${doc.info.url}`,
+      url: doc.pageUrl,
+      selector: doc.selector,
+    };
+    candidates.push({ kind: 'paper-form', evidence, weight: 'document', alternative });
+    const scanned =
+      doc.info.class === 'scanned' ||
+      (doc.info.class === 'broken' && lexicon.documents.scannedHint.test(normalise(doc.linkText)));
+    if (scanned)
+      candidates.push({ kind: 'scanned-pdf', evidence, weight: 'document', alternative });
+  }
+
+  const forced = candidates.filter((c) => {
+    if (c.alternative && signals.online) return false;
+    const unless = lexicon.categories[c.kind].weakUnless;
+    return !(c.weight === 'weak' && unless && lexicon.signals[unless].test(allText(pages)));
+  });
+  const breaks = aggregate(forced);
+  // A scanned application form is a paper form too (DOMAIN.md §5).
+  const scanned = breaks.find((b) => b.kind === 'scanned-pdf');
+  if (scanned && !breaks.some((b) => b.kind === 'paper-form')) {
+    breaks.push({ ...scanned, kind: 'paper-form' });
+  }
+  breaks.sort((a, b) => BREAK_KINDS.indexOf(a.kind) - BREAK_KINDS.indexOf(b.kind));
+  const kinds = new Set(breaks.map((b) => b.kind));
+  const maturity = estimateMaturity(signals, kinds);
+  return {
+    breaks,
+    signals,
+    maturity,
+    endToEndDigital: kinds.size === 0 && maturity.level >= 3,
+    documents: roles,
+  };
+}
+
+function sentenceCandidates(
+  sentence: string,
+  heading: string,
+  evidence: BreakEvidence,
+  lexicon: Lexicon,
+): Candidate[] {
+  const alternative = lexicon.alternatives.some((re) => re.test(sentence) || re.test(heading));
+  const condition = conditionOf(sentence, heading, lexicon);
+  const out: Candidate[] = [];
+  for (const clause of clauses(sentence, lexicon.clauseBreaks)) {
+    for (const kind of BREAK_KINDS) {
+      const category = lexicon.categories[kind];
+      let weight: 'strong' | 'weak' | undefined;
+      for (const trigger of category.triggers) {
+        trigger.re.lastIndex = 0;
+        if (trigger.re.test(clause) && weight !== 'strong') weight = trigger.weight;
+      }
+      if (!weight) continue;
+      const spans = triggerSpans(clause, kind, lexicon);
+      if (category.exclusions.some((re) => re.test(clause))) continue;
+      if (negated(clause, spans, lexicon)) continue;
+      out.push({ kind, evidence, weight, alternative, ...(condition ? { condition } : {}) });
+    }
+  }
+  return out;
+}
+
+/** Whether a negation outside the trigger's own words (and outside known exceptions) is in the clause. */
+function negated(clause: string, spans: readonly [number, number][], lexicon: Lexicon): boolean {
+  let masked = clause;
+  const blank = (from: number, to: number): void => {
+    masked = masked.slice(0, from) + ' '.repeat(to - from) + masked.slice(to);
+  };
+  for (const re of lexicon.negationExceptions) {
+    for (const m of clause.matchAll(re)) blank(m.index, m.index + m[0].length);
+  }
+  // "Wenn Sie den Online-Antrag nicht nutzen können, …": the negation belongs to the
+  // alternative, not to what follows it.
+  for (const re of [...lexicon.alternatives, ...lexicon.conditions]) {
+    const m = re.exec(clause);
+    if (m) blank(m.index, m.index + m[0].length);
+  }
+  for (const [from, to] of spans) {
+    const words = clause.slice(from, to);
+    // Only a trigger that itself contains a negation masks it ("Kopien genügen nicht").
+    if (lexicon.negations.some((re) => re.test(words))) blank(from, to);
+  }
+  return lexicon.negations.some((re) => re.test(masked));
+}
+
+function conditionOf(sentence: string, heading: string, lexicon: Lexicon): string | undefined {
+  for (const text of [sentence, heading]) {
+    for (const re of lexicon.conditions) {
+      const m = re.exec(text);
+      if (m) return m[0].replace(/[,:]\s*$/, '').trim();
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The evidence as the page wrote it: the whole paragraph when it is short, else the
+ * matched sentence in its normalised form (positions do not map back through ä → ae).
+ */
+function sentenceOriginal(block: string, normalised: string): string {
+  return block.length <= 400 ? block : normalised.slice(0, 400);
+}
+
+function aggregate(candidates: readonly Candidate[]): MediaBreak[] {
+  const byKind = new Map<BreakKind, Candidate[]>();
+  for (const c of candidates) byKind.set(c.kind, [...(byKind.get(c.kind) ?? []), c]);
+  const out: MediaBreak[] = [];
+  for (const [kind, list] of byKind) {
+    // Unconditional before conditional, explicit before weak: the strongest reading leads.
+    const rank = (c: Candidate): number =>
+      (c.condition ? 10 : 0) + (c.weight === 'strong' ? 0 : c.weight === 'document' ? 1 : 2);
+    const sorted = [...list].sort((a, b) => rank(a) - rank(b));
+    const best = sorted[0] as Candidate;
+    const more = dedupe(sorted.slice(1).map((c) => c.evidence)).filter(
+      (e) => e.text !== best.evidence.text || e.url !== best.evidence.url,
+    );
+    out.push({
+      kind,
+      evidence: best.evidence,
+      ...(best.condition ? { condition: best.condition } : {}),
+      confidence: CONFIDENCE[best.weight],
+      ...(more.length > 0 ? { more: more.slice(0, 5) } : {}),
+    });
+  }
+  return out;
+}
+
+function dedupe(evidence: readonly BreakEvidence[]): BreakEvidence[] {
+  const seen = new Set<string>();
+  return evidence.filter((e) => {
+    const key = `${e.url} ${e.text}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Form (to fill in), leaflet (to read) or unknown, from the link text, file name, title
+ * and fields. Where both words occur, the one named first is the head of the title
+ * ("Antrag … mit Hinweisen" is a form, "Merkblatt zum Antrag" a leaflet).
+ */
+export function documentRole(
+  doc: LinkedDocument,
+  lexicon: Lexicon,
+): 'form' | 'leaflet' | 'unknown' {
+  const file = decodeURIComponent(new URL(doc.info.url).pathname.split('/').pop() ?? '').replace(
+    /[-_.]+/g,
+    ' ',
+  );
+  if (doc.info.formFields > 0 && !lexicon.documents.leaflet.test(normalise(doc.linkText))) {
+    return 'form';
+  }
+  for (const text of [doc.linkText, file, doc.info.title ?? '']) {
+    const folded = normalise(text);
+    const form = folded.search(lexicon.documents.form);
+    const leaflet = folded.search(lexicon.documents.leaflet);
+    if (form < 0 && leaflet < 0) continue;
+    if (leaflet < 0) return 'form';
+    if (form < 0) return 'leaflet';
+    return form < leaflet ? 'form' : 'leaflet';
+  }
+  return 'unknown';
+}
+
+function readSignals(
+  pages: readonly PageContent[],
+  documents: readonly LinkedDocument[],
+  path: PathFollowed,
+  lexicon: Lexicon,
+): MaturitySignals {
+  const text = allText(pages);
+  const has = (name: SignalName): boolean => lexicon.signals[name].test(text);
+  const first = pages[0];
+  const onlineLink =
+    path.entry !== undefined ||
+    pages.some(
+      (p) =>
+        p.links.some(
+          (l) =>
+            l.inScope &&
+            (lexicon.signals.onlineApplicationLink.test(normalise(l.text)) ||
+              (lexicon.signals.onlineApplicationHosts.test(l.href) && /^https?:/.test(l.href))),
+        ) || p.buttons.some((b) => lexicon.signals.onlineApplicationLink.test(normalise(b.text))),
+    );
+  const externalService = pages.some((p) =>
+    p.links.some(
+      (l) =>
+        l.inScope &&
+        /^https?:/.test(l.href) &&
+        new URL(l.href).origin !== new URL(p.url).origin &&
+        lexicon.signals.externalServiceLink.test(normalise(l.text)),
+    ),
+  );
+  const onlineText = clauseSignal(pages, 'onlineApplicationText', lexicon);
+  const finalForm = pages.some((p) =>
+    p.forms.some((f) => f.submits.some((s) => lexicon.signals.finalSubmit.test(normalise(s)))),
+  );
+  const fileInputs = pages.some((p) => p.forms.some((f) => f.fileInputs > 0));
+  const title = normalise(`${first?.title ?? ''} ${first?.h1 ?? ''}`);
+  const upload = fileInputs || has('upload');
+  const procedureText = first?.blocks.reduce((n, b) => n + b.text.length, 0) ?? 0;
+  return {
+    info: first !== undefined && procedureText >= 120 && !lexicon.signals.softError.test(title),
+    // Form assistance: a fillable form to download, or an online form that was followed
+    // (it may end in a printout: the Formular-Assistent of stage 2).
+    assist:
+      path.steps > 0 ||
+      documents.some((d) => d.info.formFields > 0 && documentRole(d, lexicon) === 'form'),
+    online: onlineLink || finalForm || onlineText || (externalService && has('auth')),
+    auth: has('auth'),
+    upload,
+    epayment: has('epayment'),
+    noFee: has('noFee'),
+    // Once-Only: said so, or no evidence is asked for anywhere in the procedure.
+    onceOnly: has('onceOnly') || !(upload || evidenceAsked(pages, lexicon)),
+    decisionDigital: has('decisionDigital'),
+    pathSteps: path.steps,
+  };
+}
+
+/** All procedure text and in-scope link names of the pages, normalised. */
+function allText(pages: readonly PageContent[]): string {
+  return normalise(
+    pages
+      .flatMap((p) => [
+        ...p.blocks.map((b) => b.text),
+        ...p.links.filter((l) => l.inScope).map((l) => l.text),
+      ])
+      .join(' \n '),
+  );
+}
+
+/** Whether a signal is stated in some clause of the procedure without being negated. */
+function clauseSignal(
+  pages: readonly PageContent[],
+  name: SignalName,
+  lexicon: Lexicon,
+  /** Whether a negation in the clause cancels it; false for signals that are negations. */
+  negatable = true,
+): boolean {
+  const re = lexicon.signals[name];
+  for (const page of pages) {
+    for (const block of page.blocks) {
+      for (const sentence of sentences(normalise(block.text), lexicon.abbreviations)) {
+        for (const clause of clauses(sentence, lexicon.clauseBreaks)) {
+          const m = re.exec(clause);
+          if (m && !(negatable && negated(clause, [[m.index, m.index + m[0].length]], lexicon))) {
+            return true;
+          }
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/** Whether the procedure asks for evidence: a section on it, or a sentence that requires it. */
+function evidenceAsked(pages: readonly PageContent[], lexicon: Lexicon): boolean {
+  const section = /\b(unterlagen|nachweise|dokumente|belege)\b/;
+  return (
+    pages.some((p) => p.blocks.some((b) => b.isHeading && section.test(normalise(b.text)))) ||
+    clauseSignal(pages, 'evidenceRequired', lexicon)
+  );
+}
+
+/** Where the triggers of a category match in a clause. */
+function triggerSpans(clause: string, kind: BreakKind, lexicon: Lexicon): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const trigger of lexicon.categories[kind].triggers) {
+    for (const m of clause.matchAll(trigger.re)) spans.push([m.index, m.index + m[0].length]);
+  }
+  return spans;
+}

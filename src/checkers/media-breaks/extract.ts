@@ -1,0 +1,171 @@
+import type { Page } from 'playwright';
+
+/** A paragraph-like piece of the procedure text, with where it is and what it is under. */
+export interface TextBlock {
+  text: string;
+  selector: string;
+  /** The nearest heading before it (accordion summaries count). */
+  heading: string;
+  /** A heading itself: names a topic, prescribes nothing. */
+  isHeading: boolean;
+}
+
+export interface PageLinkInfo {
+  text: string;
+  href: string;
+  selector: string;
+  heading: string;
+  /** The text of the paragraph or list item the link is in. */
+  context: string;
+  /** Inside the procedure content (not header, navigation, footer, contact blocks). */
+  inScope: boolean;
+}
+
+export interface FormInfo {
+  method: string;
+  action: string;
+  selector: string;
+  /** Labels of its submit buttons. */
+  submits: string[];
+  fileInputs: number;
+  requiredFields: number;
+}
+
+/** What the detector reads from one rendered page. */
+export interface PageContent {
+  url: string;
+  title: string;
+  h1: string;
+  blocks: TextBlock[];
+  links: PageLinkInfo[];
+  /** Buttons in scope that are not in a form (JavaScript navigation to an online service). */
+  buttons: { text: string; selector: string }[];
+  forms: FormInfo[];
+}
+
+/**
+ * Reads the procedure content of the page now shown (R2 of the media-break rules): the main
+ * content (`main`, `[role=main]`, `article`, `#content` …) without header, navigation,
+ * footer, asides, dialogs, cookie banners, addresses, and sections headed Kontakt,
+ * Öffnungszeiten, Impressum and the like. Text of closed accordions counts (it is part of
+ * the procedure), so text nodes are read rather than `innerText`. Bounded in size.
+ */
+export async function extractPage(page: Page, outOfScopeHeadings: RegExp): Promise<PageContent> {
+  return page.evaluate<PageContent>(`(${EXTRACT})(${JSON.stringify(outOfScopeHeadings.source)})`);
+}
+
+// Runs in the page: plain JavaScript, no closures over Node values.
+const EXTRACT = `(outOfScopeSource) => {
+  const outOfScope = new RegExp(outOfScopeSource);
+  const norm = (s) => s.replace(/\\u00ad/g, '').replace(/[\\s\\u00a0]+/g, ' ').trim();
+  const fold = (s) => norm(s).toLowerCase().replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss');
+  const root =
+    document.querySelector('main, [role=main]') ||
+    document.querySelector('article') ||
+    document.querySelector('#content, #inhalt, #main, #main-content, .content, .main-content, .inhalt') ||
+    document.body;
+  const EXCLUDED = 'header, nav, footer, aside, address, dialog, [role=contentinfo], [role=navigation], [role=banner], [role=complementary], [role=dialog], [role=alertdialog], [aria-modal=true], script, style, noscript, template';
+  const TRAP = /(cookie|consent|cmp-|privacy-banner|kontakt|contact|sidebar|breadcrumb|oeffnungszeit|opening|footer|header|navigation|megamenu|servicebox|teaser-kontakt|ansprechpartner|zustaendig)/i;
+  const excludedElement = (el) => {
+    // Only up to the content root: what wraps the whole content says nothing about a part.
+    for (let e = el; e && e !== root; e = e.parentElement) {
+      if (e.matches(EXCLUDED)) return true;
+      const marker = (e.id || '') + ' ' + (typeof e.className === 'string' ? e.className : '');
+      if (TRAP.test(marker)) return true;
+    }
+    if (el === root || root.contains(el)) return root.matches(EXCLUDED);
+    return false;
+  };
+  const selectorOf = (el) => {
+    const parts = [];
+    for (let e = el; e && e !== document.documentElement && parts.length < 6; e = e.parentElement) {
+      if (e.id) { parts.unshift('#' + CSS.escape(e.id)); break; }
+      const tag = e.tagName.toLowerCase();
+      const siblings = e.parentElement ? [...e.parentElement.children].filter((c) => c.tagName === e.tagName) : [];
+      parts.unshift(siblings.length > 1 ? tag + ':nth-of-type(' + (siblings.indexOf(e) + 1) + ')' : tag);
+    }
+    return parts.join(' > ');
+  };
+  const HEADING = 'h1, h2, h3, h4, h5, h6, summary, dt, [role=heading], caption, legend';
+  const BLOCK = 'p, li, dd, dt, td, th, h1, h2, h3, h4, h5, h6, summary, blockquote, figcaption, legend, label, pre, caption, div, section, article, main, form, fieldset, details, body';
+  // Headings in document order, to find the one a block is under.
+  const headings = [...root.querySelectorAll(HEADING)].filter((h) => !excludedElement(h));
+  const headingLevel = (h) => /^H[1-6]$/.test(h.tagName) ? Number(h.tagName[1]) : 7;
+  const headingOf = (el) => {
+    let found = null;
+    for (const h of headings) {
+      if (h === el || h.contains(el)) continue;
+      if (h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) found = h; else break;
+    }
+    return found;
+  };
+  // A block is out of scope when it is under a contact/opening-hours/imprint heading, until
+  // a heading of the same or a higher level comes.
+  const outOfScopeHeading = (h) => {
+    for (let i = headings.indexOf(h); i >= 0; i--) {
+      const candidate = headings[i];
+      if (headingLevel(candidate) > headingLevel(h) && candidate !== h) continue;
+      if (outOfScope.test(fold(candidate.textContent || ''))) return true;
+      if (headingLevel(candidate) <= 2) return false;
+      h = candidate;
+    }
+    return false;
+  };
+  const blocks = new Map();
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let total = 0;
+  for (let node = walker.nextNode(); node && total < 400000; node = walker.nextNode()) {
+    const text = node.nodeValue;
+    if (!text || !text.trim()) continue;
+    const parent = node.parentElement;
+    if (!parent || excludedElement(parent)) continue;
+    const block = parent.closest(BLOCK) || root;
+    const entry = blocks.get(block) || { parts: [], last: null };
+    // Text of different elements (a heading and its paragraph in one div) is separated,
+    // unless both are inline (a link inside a sentence).
+    if (entry.last && entry.last !== parent) {
+      const inline = (el) => getComputedStyle(el).display.startsWith('inline');
+      entry.parts.push(inline(parent) && inline(entry.last) ? '' : ' ');
+    }
+    entry.parts.push(text);
+    entry.last = parent;
+    blocks.set(block, entry);
+    total += text.length;
+  }
+  const out = [];
+  for (const [block, entry] of blocks) {
+    const text = norm(entry.parts.join(''));
+    if (!text) continue;
+    const heading = block.matches(HEADING) ? block : headingOf(block);
+    if (heading && heading !== block && outOfScopeHeading(heading)) continue;
+    if (block.matches(HEADING) && outOfScope.test(fold(text))) continue;
+    out.push({ text, selector: selectorOf(block), heading: heading ? norm(heading.textContent || '') : '', isHeading: block.matches(HEADING) });
+  }
+  const nameOf = (a) => norm(a.innerText || a.textContent || '') || a.getAttribute('aria-label') || a.getAttribute('title') || '';
+  const links = [...document.querySelectorAll('a[href]')].slice(0, 3000).map((a) => {
+    const heading = headingOf(a);
+    const inScope = root.contains(a) && !excludedElement(a) && !(heading && outOfScopeHeading(heading));
+    const block = a.parentElement ? a.parentElement.closest('p, li, dd, td, div') : null;
+    return {
+      text: norm(nameOf(a)),
+      href: a.href,
+      selector: selectorOf(a),
+      heading: heading ? norm(heading.textContent || '') : '',
+      context: block ? norm(block.textContent || '').slice(0, 500) : '',
+      inScope,
+    };
+  });
+  const buttons = [...root.querySelectorAll('button, [role=button], input[type=button]')]
+    .filter((b) => !b.closest('form') && !excludedElement(b))
+    .map((b) => ({ text: norm(b.innerText || b.value || b.getAttribute('aria-label') || ''), selector: selectorOf(b) }));
+  const forms = [...root.querySelectorAll('form')].filter((f) => !excludedElement(f) && f.getAttribute('role') !== 'search').map((f) => ({
+    method: (f.getAttribute('method') || 'get').toLowerCase(),
+    action: f.action,
+    selector: selectorOf(f),
+    submits: [...f.querySelectorAll('button:not([type=button]):not([type=reset]), input[type=submit]')].map((b) => norm(b.innerText || b.value || '')),
+    fileInputs: f.querySelectorAll('input[type=file]').length,
+    requiredFields: f.querySelectorAll('[required]').length,
+  }));
+  const h1 = document.querySelector('h1');
+  return { url: location.href, title: document.title, h1: h1 ? norm(h1.textContent || '') : '', blocks: out, links, buttons, forms };
+}`;

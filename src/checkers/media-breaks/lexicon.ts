@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/** The ten media-break categories of DOMAIN.md §5, by their stable ids. */
+export const BREAK_KINDS = [
+  'paper-form',
+  'handwritten-signature',
+  'postal-submission',
+  'fax-submission',
+  'email-submission',
+  'in-person',
+  'original-documents',
+  'manual-payment',
+  'paper-decision',
+  'scanned-pdf',
+] as const;
+export type BreakKind = (typeof BREAK_KINDS)[number];
+
+const pattern = z.string().refine((source) => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
+const SIGNAL_NAMES = [
+  'onlineApplicationLink',
+  'onlineApplicationHosts',
+  'onlineApplicationText',
+  'externalServiceLink',
+  'finalSubmit',
+  'nextStep',
+  'auth',
+  'upload',
+  'epayment',
+  'noFee',
+  'onceOnly',
+  'decisionDigital',
+  'evidenceRequired',
+  'softError',
+  'printingNotNeeded',
+] as const;
+export type SignalName = (typeof SIGNAL_NAMES)[number];
+
+const categorySchema = z.strictObject({
+  triggers: z.array(z.strictObject({ pattern, weight: z.enum(['strong', 'weak']) })).min(1),
+  exclusions: z.array(pattern).default([]),
+  /** Weak triggers do not count on a page where this signal is present. */
+  weakUnless: z.enum(SIGNAL_NAMES).optional(),
+});
+
+const lexiconFileSchema = z.looseObject({
+  language: z.string().min(2),
+  clauseBreaks: z.array(z.string().min(1)),
+  abbreviations: z.array(z.string().min(1)),
+  negations: z.array(pattern),
+  negationExceptions: z.array(pattern),
+  alternatives: z.array(pattern),
+  conditions: z.array(pattern),
+  physicalItems: pattern,
+  categories: z.strictObject(
+    Object.fromEntries(BREAK_KINDS.map((k) => [k, categorySchema])) as Record<
+      BreakKind,
+      typeof categorySchema
+    >,
+  ),
+  signals: z.strictObject(
+    Object.fromEntries(SIGNAL_NAMES.map((name) => [name, pattern])) as Record<
+      SignalName,
+      typeof pattern
+    >,
+  ),
+  procedureHeadings: pattern,
+  outOfScopeHeadings: pattern,
+  documents: z.strictObject({ form: pattern, leaflet: pattern, scannedHint: pattern }),
+});
+
+export interface Trigger {
+  re: RegExp;
+  weight: 'strong' | 'weak';
+}
+
+/** A lexicon with its patterns compiled: what the detector matches normalised text against. */
+export interface Lexicon {
+  language: string;
+  clauseBreaks: readonly string[];
+  abbreviations: readonly string[];
+  negations: RegExp[];
+  negationExceptions: RegExp[];
+  alternatives: RegExp[];
+  conditions: RegExp[];
+  categories: Record<
+    BreakKind,
+    { triggers: Trigger[]; exclusions: RegExp[]; weakUnless?: SignalName }
+  >;
+  signals: Record<SignalName, RegExp>;
+  procedureHeadings: RegExp;
+  outOfScopeHeadings: RegExp;
+  documents: { form: RegExp; leaflet: RegExp; scannedHint: RegExp };
+}
+
+/**
+ * Reads and compiles a lexicon file. `PHYSICAL` in a pattern stands for the lexicon's list
+ * of physical items (R3), so that it is written once.
+ */
+export function loadLexicon(file: URL | string): Lexicon {
+  const parsed = lexiconFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${String(file)}: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  const data = parsed.data;
+  const re = (source: string): RegExp =>
+    new RegExp(source.replaceAll('PHYSICAL', data.physicalItems));
+  return {
+    language: data.language,
+    clauseBreaks: data.clauseBreaks,
+    abbreviations: data.abbreviations,
+    negations: data.negations.map(re),
+    negationExceptions: data.negationExceptions.map((s) => new RegExp(s, 'g')),
+    alternatives: data.alternatives.map(re),
+    conditions: data.conditions.map(re),
+    categories: Object.fromEntries(
+      BREAK_KINDS.map((kind) => [
+        kind,
+        {
+          triggers: data.categories[kind].triggers.map((t) => ({
+            re: new RegExp(t.pattern.replaceAll('PHYSICAL', data.physicalItems), 'g'),
+            weight: t.weight,
+          })),
+          exclusions: data.categories[kind].exclusions.map(re),
+          ...(data.categories[kind].weakUnless
+            ? { weakUnless: data.categories[kind].weakUnless }
+            : {}),
+        },
+      ]),
+    ) as Lexicon['categories'],
+    signals: Object.fromEntries(
+      Object.entries(data.signals).map(([name, source]) => [name, re(source)]),
+    ) as Record<SignalName, RegExp>,
+    procedureHeadings: re(data.procedureHeadings),
+    outOfScopeHeadings: re(data.outOfScopeHeadings),
+    documents: {
+      form: re(data.documents.form),
+      leaflet: re(data.documents.leaflet),
+      scannedHint: re(data.documents.scannedHint),
+    },
+  };
+}
+
+let german: Lexicon | undefined;
+/** The shipped German lexicon, compiled once. */
+export function germanLexicon(): Lexicon {
+  german ??= loadLexicon(new URL('./lexicon/de.json', import.meta.url));
+  return german;
+}

@@ -1,0 +1,104 @@
+import type { BreakKind } from './lexicon.ts';
+
+/** What the pages show about the service (DOMAIN.md §6), citizen-side. */
+export interface MaturitySignals {
+  /** A service description exists (S_info). */
+  info: boolean;
+  /** A fillable application form (S_assist). */
+  assist: boolean;
+  /** An online application: a link to an online service or a form with a final submit (S_online). */
+  online: boolean;
+  /** BundID, Servicekonto, Online-Ausweis, ELSTER or an organisation account mentioned. */
+  auth: boolean;
+  /** Evidence can be uploaded (a file input on the path, or the text says so). */
+  upload: boolean;
+  /** An e-payment method is named. */
+  epayment: boolean;
+  /** The service is free of charge. */
+  noFee: boolean;
+  /** Once-Only: evidence is fetched from registers, or none is needed (S_once_only). */
+  onceOnly: boolean;
+  /** The decision arrives in a Postfach or as a download (S_decision_digital). */
+  decisionDigital: boolean;
+  /** Pages of the online application followed. */
+  pathSteps: number;
+}
+
+export interface MaturityEstimate {
+  /** 0 offline … 4 online transaction (OZG Reifegradmodell 1.1). */
+  level: 0 | 1 | 2 | 3 | 4;
+  /** Always `estimated, citizen-side`: back-office criteria are invisible to a monitor. */
+  basis: 'estimated, citizen-side';
+  /** The level before caps, and the signals that gave it. */
+  base: number;
+  because: string[];
+  /** The break that lowered the level, when one did. */
+  cappedBy?: BreakKind;
+}
+
+/** Caps of DOMAIN.md §6: the lowest criterion decides. */
+function cap(kind: BreakKind, s: MaturitySignals): number {
+  switch (kind) {
+    case 'scanned-pdf':
+      return 1;
+    case 'paper-form':
+      return s.assist ? 2 : 1;
+    case 'in-person':
+      return s.online || s.assist ? 2 : 1;
+    case 'paper-decision':
+      return 3;
+    default:
+      return 2;
+  }
+}
+
+/**
+ * The estimated OZG maturity level: a base level from the signals, lowered by the cap of
+ * each forced media break. Authentication, evidence and payment count as online unless a
+ * break says otherwise (in-person, original documents, manual payment): R5 forbids
+ * inferring an offline channel the text does not name.
+ */
+export function estimateMaturity(
+  s: MaturitySignals,
+  breaks: ReadonlySet<BreakKind>,
+): MaturityEstimate {
+  const because: string[] = [];
+  let base = 0;
+  if (s.info) {
+    base = 1;
+    because.push('service description');
+    if (s.assist || s.online) {
+      base = 2;
+      because.push(s.online ? 'online application' : 'fillable form');
+    }
+    const authOk = !breaks.has('in-person');
+    const evidenceOk = !breaks.has('original-documents');
+    const payOk = !breaks.has('manual-payment');
+    if (s.online && authOk && evidenceOk && payOk) {
+      base = 3;
+      because.push('evidence, identification and payment online or not needed');
+      if (s.onceOnly && s.decisionDigital) {
+        base = 4;
+        because.push('once-only evidence', 'decision to the Postfach');
+      }
+    }
+  } else {
+    because.push('no service description');
+  }
+  let level = base;
+  let cappedBy: BreakKind | undefined;
+  for (const kind of breaks) {
+    const limit = cap(kind, s);
+    if (limit < level) {
+      level = limit;
+      cappedBy = kind;
+    }
+  }
+  return {
+    level: level as MaturityEstimate['level'],
+    basis: 'estimated, citizen-side',
+    base,
+    because,
+    ...(cappedBy ? { cappedBy } : {}),
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * German text as the lexicon sees it: one normal form for the many ways a page writes the
+ * same word (case, umlauts or their transliteration, ß or ss, soft hyphens, non-breaking
+ * spaces, words broken over lines), cut into sentences and clauses.
+ */
+
+const SOFT_HYPHEN = /\u00ad/g;
+const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g;
+const SPACES = /[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+/g;
+const DASHES = /[\u2010-\u2015\u2212]/g;
+
+/** Lower case, ä→ae ö→oe ü→ue ß→ss, no soft hyphens, single spaces, "Unter-\nschrift" joined. */
+export function normalise(text: string): string {
+  return (
+    text
+      .replace(SOFT_HYPHEN, '')
+      .replace(ZERO_WIDTH, '')
+      .replace(DASHES, '-')
+      // A word broken over lines: a hyphen at the end of a line before a lower-case letter.
+      .replace(/([a-zäöüß])-[ \t]*\r?\n[ \t]*([a-zäöüß])/g, '$1$2')
+      .replace(SPACES, ' ')
+      .toLowerCase()
+      .replace(/ä/g, 'ae')
+      .replace(/ö/g, 'oe')
+      .replace(/ü/g, 'ue')
+      .replace(/ß/g, 'ss')
+      .replace(/[„“”‚‘’«»]/g, '"')
+      .trim()
+  );
+}
+
+/**
+ * Sentences of normalised text. A full stop ends a sentence unless it belongs to a known
+ * abbreviation, a number (dates, "3. Stock") or a single letter.
+ */
+export function sentences(text: string, abbreviations: readonly string[]): string[] {
+  // A private-use character stands in for full stops that do not end a sentence.
+  let masked = text;
+  for (const abbreviation of abbreviations) {
+    masked = masked.split(abbreviation).join(abbreviation.replace(/\./g, '\ue000'));
+  }
+  masked = masked
+    // Dates and decimals (15.03.2026, 1.5), ordinals (im 3. stock), single letters (z. b.).
+    .replace(/(\d)\.(?=\d)/g, '$1\ue000')
+    .replace(/(^|\s)(\d{1,2})\.(?=\s[a-z])/g, '$1$2\ue000')
+    .replace(/\b([a-z])\.(?=\s?[a-z]\.)/g, '$1\ue000');
+  return masked
+    .split(/(?<=[.!?])\s+|\s*[\n\r]+\s*/)
+    .map((s) => s.replace(/\ue000/g, '.').trim())
+    .filter((s) => s.length > 0);
+}
+
+/** Clauses of a sentence: where a negation stops (", sondern", "; ", ", aber" …). */
+export function clauses(sentence: string, breaks: readonly string[]): string[] {
+  let parts = [sentence];
+  for (const cut of breaks) parts = parts.flatMap((p) => p.split(cut));
+  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
+}

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkMediaBreaks } from '../../../src/checkers/media-breaks/check.ts';
+import { BREAK_KINDS } from '../../../src/checkers/media-breaks/lexicon.ts';
+import { mediaBreaksSpecSchema } from '../../../src/checkers/media-breaks/spec.ts';
+import type { MediaBreakReport } from '../../../src/results/result.ts';
+import {
+  CORPORA,
+  corpusLabels,
+  type CorpusCase,
+  type CorpusName,
+} from '../../fixtures/county-portal/media-breaks-site.ts';
+import { startBrowserWorld, type BrowserWorld } from '../browser-world.ts';
+
+/**
+ * The labelled corpora (test/fixtures/media-breaks and media-breaks-holdout): every page
+ * through the real checker in Chromium, scored against its labels. Fails below precision
+ * 0.9 or recall 0.85 in any category, or below 0.8 exact-set accuracy.
+ */
+let world: BrowserWorld;
+const corpora = Object.fromEntries(CORPORA.map((name) => [name, corpusLabels(name)])) as Record<
+  CorpusName,
+  Record<string, CorpusCase>
+>;
+const reports = new Map<string, MediaBreakReport | undefined>();
+
+beforeAll(async () => {
+  world = await startBrowserWorld();
+  const ids = CORPORA.flatMap((name) => Object.keys(corpora[name]).map((id) => `${name}/${id}`));
+  // Two at a time, as the daemon's browser pool runs them.
+  const queue = [...ids];
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let id = queue.shift(); id; id = queue.shift()) {
+        const out = await checkMediaBreaks(
+          { ...world.context(), signal: AbortSignal.timeout(60_000) },
+          mediaBreaksSpecSchema.parse({ url: `${world.portal.http}/${id}/` }),
+        );
+        reports.set(id, out.mediaBreaks);
+      }
+    }),
+  );
+}, 600_000);
+
+afterAll(async () => {
+  await world.close();
+});
+
+interface Score {
+  kind: string;
+  tp: number;
+  fp: number;
+  fn: number;
+  precision: number;
+  recall: number;
+}
+
+function score(
+  name: CorpusName,
+  labels: Record<string, CorpusCase>,
+): {
+  rows: Score[];
+  exact: number;
+  maturity: number;
+  e2e: number;
+  misses: string[];
+} {
+  const rows: Score[] = [];
+  const misses: string[] = [];
+  let exact = 0;
+  let maturity = 0;
+  let e2e = 0;
+  const predicted = (id: string): Set<string> =>
+    new Set(reports.get(`${name}/${id}`)?.breaks.map((b) => b.kind) ?? ['<no report>']);
+  for (const [id, label] of Object.entries(labels)) {
+    const got = predicted(id);
+    const want = new Set(label.breaks);
+    const same = got.size === want.size && [...got].every((k) => want.has(k));
+    if (same) exact++;
+    const report = reports.get(`${name}/${id}`);
+    if (report?.maturity.level === label.maturity) maturity++;
+    if (report?.endToEndDigital === label.endToEndDigital) e2e++;
+    if (!same || report?.maturity.level !== label.maturity) {
+      misses.push(
+        `${id}: want [${[...want].join(', ')}] L${label.maturity}, got [${[...got].join(', ')}] L${report?.maturity.level}`,
+      );
+    }
+  }
+  for (const kind of BREAK_KINDS) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (const [id, label] of Object.entries(labels)) {
+      const got = predicted(id).has(kind);
+      const want = label.breaks.includes(kind);
+      if (got && want) tp++;
+      else if (got) fp++;
+      else if (want) fn++;
+    }
+    rows.push({
+      kind,
+      tp,
+      fp,
+      fn,
+      precision: tp + fp === 0 ? 1 : tp / (tp + fp),
+      recall: tp + fn === 0 ? 1 : tp / (tp + fn),
+    });
+  }
+  const n = Object.keys(labels).length;
+  return { rows, exact: exact / n, maturity: maturity / n, e2e: e2e / n, misses };
+}
+
+describe.each(CORPORA)('media-break corpus %s', (name) => {
+  const labels = corpora[name];
+
+  it('has enough labelled pages covering every category twice', () => {
+    expect(Object.keys(labels).length).toBeGreaterThanOrEqual(name === 'media-breaks' ? 30 : 20);
+    for (const kind of BREAK_KINDS) {
+      expect(
+        Object.values(labels).filter((l) => l.breaks.includes(kind)).length,
+        kind,
+      ).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('scores precision ≥ 0.9 and recall ≥ 0.85 per category, exact sets ≥ 0.8', () => {
+    const { rows, exact, maturity, e2e, misses } = score(name, labels);
+    const pct = (x: number): string => x.toFixed(2);
+    const table = [
+      '| category | TP | FP | FN | precision | recall |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...rows.map(
+        (r) =>
+          `| ${r.kind} | ${r.tp} | ${r.fp} | ${r.fn} | ${pct(r.precision)} | ${pct(r.recall)} |`,
+      ),
+      `exact-set accuracy ${pct(exact)}, maturity accuracy ${pct(maturity)}, Ende-zu-Ende accuracy ${pct(e2e)} over ${Object.keys(labels).length} pages`,
+      ...misses.map((m) => `  miss: ${m}`),
+    ].join('\n');
+    console.log(`\nMedia-break corpus ${name}\n${table}`);
+    for (const r of rows) {
+      expect(r.precision, `${r.kind} precision`).toBeGreaterThanOrEqual(0.9);
+      expect(r.recall, `${r.kind} recall`).toBeGreaterThanOrEqual(0.85);
+    }
+    expect(exact).toBeGreaterThanOrEqual(0.8);
+  });
+});

@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { detectMediaBreaks, type PathFollowed } from '../../../src/checkers/media-breaks/detect.ts';
+import type { PageContent } from '../../../src/checkers/media-breaks/extract.ts';
+import { germanLexicon } from '../../../src/checkers/media-breaks/lexicon.ts';
+import { normalise, sentences } from '../../../src/checkers/media-breaks/text.ts';
+
+const lexicon = germanLexicon();
+const NO_PATH: PathFollowed = { steps: 0, stoppedBecause: 'no-online-application' };
+const INTRO =
+  'Hier erfahren Sie, welche Voraussetzungen gelten, welche Unterlagen Sie benötigen und wie das Verfahren abläuft.';
+
+/** A service page of the given paragraphs (already scoped), optionally with an online-application link. */
+function page(paragraphs: string[], online = false): PageContent {
+  return {
+    url: 'https://www.example-kreis.de/leistung',
+    title: 'Leistung',
+    h1: 'Leistung',
+    blocks: [INTRO, ...paragraphs].map((text, i) => ({
+      text,
+      selector: `main > p:nth-of-type(${i + 1})`,
+      heading: 'Verfahrensablauf',
+      isHeading: false,
+    })),
+    links: online
+      ? [
+          {
+            text: 'Jetzt online beantragen',
+            href: 'https://www.service-bw.de/onlineantraege/onlineantrag?x=1',
+            selector: 'main a',
+            heading: 'Online-Dienst',
+            context: '',
+            inScope: true,
+          },
+        ]
+      : [],
+    buttons: [],
+    forms: [],
+  };
+}
+
+const kinds = (paragraphs: string[], online = false): string[] =>
+  detectMediaBreaks([page(paragraphs, online)], [], NO_PATH, lexicon).breaks.map((b) => b.kind);
+
+describe('German text normalisation', () => {
+  it('folds case, umlauts, ß, soft hyphens, non-breaking spaces and words broken over lines', () => {
+    expect(
+      normalise('Persön\u00adliche\u00a0Vorsprache ist Pflicht. Unter-\nschrift, Straße'),
+    ).toBe('persoenliche vorsprache ist pflicht. unterschrift, strasse');
+  });
+
+  it('cuts sentences but not at abbreviations, dates or ordinals', () => {
+    expect(
+      sentences(
+        normalise('Bitte bringen Sie z. B. den Ausweis mit. Stand: 15.03.2026. Im 3. Stock.'),
+        lexicon.abbreviations,
+      ),
+    ).toEqual(['bitte bringen sie z. b. den ausweis mit.', 'stand: 15.03.2026.', 'im 3. stock.']);
+  });
+});
+
+describe('media-break rules on sentences the corpus does not contain', () => {
+  it('finds each category in wording of its own', () => {
+    expect(kinds(['Das ausgefüllte Formblatt drucken Sie bitte vollständig aus.'])).toEqual([
+      'paper-form',
+    ]);
+    expect(kinds(['Der Antrag muss von beiden Eltern eigenhändig unterzeichnet werden.'])).toEqual([
+      'handwritten-signature',
+    ]);
+    expect(kinds(['Schicken Sie die Erklärung bitte an das Ordnungsamt, Marktplatz 1.'])).toEqual([
+      'postal-submission',
+    ]);
+    expect(kinds(['Meldungen nehmen wir ausschließlich per Telefax entgegen.'])).toEqual([
+      'fax-submission',
+    ]);
+    expect(
+      kinds(['Senden Sie den Scan des Formulars an hundesteuer@example-gemeinde.de.']),
+    ).toEqual(['email-submission']);
+    expect(kinds(['Für die Anmeldung müssen Sie persönlich im Bürgerbüro erscheinen.'])).toEqual([
+      'in-person',
+    ]);
+    expect(kinds(['Die Heiratsurkunde ist im Original vorzulegen.'])).toEqual([
+      'original-documents',
+    ]);
+    expect(kinds(['Bitte überweisen Sie die Gebühr unter Angabe des Kassenzeichens.'])).toEqual([
+      'manual-payment',
+    ]);
+    expect(kinds(['Die Genehmigung erhalten Sie anschließend auf dem Postweg.'])).toEqual([
+      'paper-decision',
+    ]);
+  });
+
+  it('negation in the same clause cancels; a negation elsewhere does not', () => {
+    expect(kinds(['Eine Unterschrift ist nicht erforderlich.'])).toEqual([]);
+    expect(kinds(['Sie brauchen nicht persönlich vorbeizukommen.'])).toEqual([]);
+    expect(kinds(['Senden Sie uns bitte keine Originale.'])).toEqual([]);
+    expect(kinds(['Vergessen Sie bitte nicht, den Antrag zu unterschreiben.'])).toEqual([
+      'handwritten-signature',
+    ]);
+    expect(kinds(['Kopien reichen leider nicht aus.'])).toEqual(['original-documents']);
+    expect(
+      kinds([
+        'Eine Online-Beantragung ist nicht möglich, sondern nur persönlich im Rathaus beantragen.',
+      ]),
+    ).toEqual(['in-person']);
+  });
+
+  it('an offered alternative beside an online route is no break (R1); without one it is', () => {
+    const text = [
+      'Wenn Sie den Online-Antrag nicht nutzen können, können Sie das Formular auch per Post senden.',
+    ];
+    expect(kinds(text, true)).toEqual([]);
+    expect(kinds(text, false)).toEqual(['postal-submission']);
+  });
+
+  it('physical items by post and outbound payments are no break (R3)', () => {
+    expect(kinds(['Die Hundesteuermarke wird Ihnen per Post zugesandt.'])).toEqual([]);
+    expect(kinds(['Das Wohngeld wird monatlich auf Ihr Konto überwiesen.'])).toEqual([]);
+    expect(kinds(['Eine Bestätigung erhalten Sie per E-Mail.'])).toEqual([]);
+    expect(kinds(['Sie erhalten einen Bescheid.'])).toEqual([]); // R5: no channel named
+  });
+
+  it('records the condition of a conditional requirement (R4)', () => {
+    const found = detectMediaBreaks(
+      [page(['Bei Vertretung durch Dritte: Vollmacht im Original beifügen.'])],
+      [],
+      NO_PATH,
+      lexicon,
+    ).breaks;
+    expect(found).toMatchObject([
+      { kind: 'original-documents', condition: 'bei vertretung durch dritte' },
+    ]);
+  });
+
+  it('estimates the maturity level: online without breaks is 3, once-only with Postfach 4, a paper form 1', () => {
+    const digital = detectMediaBreaks(
+      [
+        page(
+          ['Nachweise laden Sie im Antrag hoch. Den Bescheid erhalten Sie in Ihr BundID-Postfach.'],
+          true,
+        ),
+      ],
+      [],
+      NO_PATH,
+      lexicon,
+    );
+    expect(digital).toMatchObject({ maturity: { level: 3 }, endToEndDigital: true });
+    const onceOnly = detectMediaBreaks(
+      [
+        page(
+          [
+            'Sie müssen keine Nachweise beifügen. Den Bescheid erhalten Sie in Ihr BundID-Postfach.',
+          ],
+          true,
+        ),
+      ],
+      [],
+      NO_PATH,
+      lexicon,
+    );
+    expect(onceOnly.maturity.level).toBe(4);
+    const paper = detectMediaBreaks(
+      [page(['Drucken Sie den Vordruck aus und geben Sie ihn im Rathaus ab.'])],
+      [],
+      NO_PATH,
+      lexicon,
+    );
+    expect(paper.maturity).toMatchObject({ level: 1, base: 1 });
+    expect(paper.breaks.map((b) => b.kind)).toEqual(['paper-form', 'in-person']);
+    expect(paper.endToEndDigital).toBe(false);
+  });
+});
