@@ -89,6 +89,29 @@ describe('media-break rules on sentences the corpus does not contain', () => {
     ]);
   });
 
+  it('reads passive, modal and list wording too', () => {
+    const cases: [string, string[]][] = [
+      [
+        'Das ausgefüllte Formular ist per Post an das Landratsamt zu übersenden.',
+        ['postal-submission'],
+      ],
+      ['Unterlagen: Personalausweis (Original), Meldebescheinigung', ['original-documents']],
+      ['Die Gebühr ist bar zu entrichten.', ['manual-payment']],
+      ['Zahlungsweise: Überweisung', ['manual-payment']],
+      ['Es ist ein Termin im Bürgerbüro zu vereinbaren.', ['in-person']],
+      ['Die Anmeldung hat persönlich zu erfolgen.', ['in-person']],
+      ['Der Bescheid wird Ihnen schriftlich zugestellt.', ['paper-decision']],
+      ['Der Antrag muss handschriftlich unterzeichnet werden.', ['handwritten-signature']],
+      ['Bitte legen Sie beglaubigte Übersetzungen bei.', ['original-documents']],
+      ['Sie erhalten die Erlaubnisurkunde per Post.', ['paper-decision']],
+      ['Die Übermittlung des Antrags per E-Mail ist nicht zulässig.', []],
+      ['Eine Beratung im Bürgerbüro ist nach Terminvereinbarung möglich.', []],
+      ['Nach Eingang des Antrags erhalten Sie eine Eingangsbestätigung per E-Mail.', []],
+      ['Eine Beglaubigung ist nicht notwendig.', []],
+    ];
+    for (const [sentence, expected] of cases) expect(kinds([sentence]), sentence).toEqual(expected);
+  });
+
   it('negation in the same clause cancels; a negation elsewhere does not', () => {
     expect(kinds(['Eine Unterschrift ist nicht erforderlich.'])).toEqual([]);
     expect(kinds(['Sie brauchen nicht persönlich vorbeizukommen.'])).toEqual([]);
