@@ -91,7 +91,7 @@ export function detectMediaBreaks(
   }
   for (const page of pages) {
     for (const block of page.blocks) {
-      if (block.isHeading) continue;
+      if (block.isHeading || block.isFieldLabel) continue;
       const inAlternative = alternativeSections.has(`${page.url}#${block.heading}`);
       for (const sentence of sentences(normalise(block.text), lexicon.abbreviations)) {
         const found = sentenceCandidates(
@@ -190,6 +190,7 @@ function sentenceCandidates(
       for (const trigger of category.triggers) {
         trigger.re.lastIndex = 0;
         if (trigger.re.test(clause) && weight !== 'strong') weight = trigger.weight;
+        trigger.re.lastIndex = 0;
       }
       if (!weight) continue;
       const spans = triggerSpans(clause, kind, lexicon);
@@ -216,12 +217,37 @@ function negated(clause: string, spans: readonly [number, number][], lexicon: Le
     const m = re.exec(clause);
     if (m) blank(m.index, m.index + m[0].length);
   }
+  const own: [number, number][] = [];
   for (const [from, to] of spans) {
     const words = clause.slice(from, to);
-    // Only a trigger that itself contains a negation masks it ("Kopien genügen nicht").
-    if (lexicon.negations.some((re) => re.test(words))) blank(from, to);
+    // A trigger that itself contains a negation ("Kopien genügen nicht") is not negated by it.
+    if (lexicon.negations.some((re) => re.test(words))) {
+      blank(from, to);
+      own.push([from, to]);
+    }
   }
-  return lexicon.negations.some((re) => re.test(masked));
+  const wordsBetween = (a: number, b: number): number =>
+    masked
+      .slice(a, b)
+      .split(/\s+/)
+      .filter((w) => /[a-z0-9]/.test(w)).length;
+  // The scope of a negation: up to 8 words before what it negates ("Sie müssen für die
+  // Verlängerung nicht persönlich erscheinen") or 5 after it ("Anmeldungen per Post, Fax
+  // oder E-Mail können nicht bearbeitet werden"); farther away it negates something else
+  // ("… ist Voraussetzung für die Erteilung und kann nicht telefonisch geführt werden").
+  for (const re of lexicon.negations) {
+    for (const m of masked.matchAll(new RegExp(re.source, 'g'))) {
+      const at = m.index;
+      const end = at + m[0].length;
+      for (const [from, to] of spans) {
+        if (own.some(([f, t]) => f === from && t === to)) continue;
+        if (end <= from && wordsBetween(end, from) <= 8) return true;
+        if (at >= to && wordsBetween(to, at) <= 5) return true;
+        if (at >= from && end <= to) return true;
+      }
+    }
+  }
+  return false;
 }
 
 function conditionOf(sentence: string, heading: string, lexicon: Lexicon): string | undefined {
@@ -409,6 +435,8 @@ function evidenceAsked(pages: readonly PageContent[], lexicon: Lexicon): boolean
 function triggerSpans(clause: string, kind: BreakKind, lexicon: Lexicon): [number, number][] {
   const spans: [number, number][] = [];
   for (const trigger of lexicon.categories[kind].triggers) {
+    // matchAll starts where the last test() of this (global) expression stopped.
+    trigger.re.lastIndex = 0;
     for (const m of clause.matchAll(trigger.re)) spans.push([m.index, m.index + m[0].length]);
   }
   return spans;

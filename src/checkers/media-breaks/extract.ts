@@ -8,6 +8,8 @@ export interface TextBlock {
   heading: string;
   /** A heading itself: names a topic, prescribes nothing. */
   isHeading: boolean;
+  /** The label of a form field ("IBAN", "Papierausfertigung per Post (optional)"): asks for data, prescribes nothing. */
+  isFieldLabel: boolean;
 }
 
 export interface PageLinkInfo {
@@ -139,7 +141,7 @@ const EXTRACT = `(outOfScopeSource) => {
     const heading = block.matches(HEADING) ? block : headingOf(block);
     if (heading && heading !== block && outOfScopeHeading(heading)) continue;
     if (block.matches(HEADING) && outOfScope.test(fold(text))) continue;
-    out.push({ text, selector: selectorOf(block), heading: heading ? norm(heading.textContent || '') : '', isHeading: block.matches(HEADING) });
+    out.push({ text, selector: selectorOf(block), heading: heading ? norm(heading.textContent || '') : '', isHeading: block.matches(HEADING), isFieldLabel: Boolean(block.closest('label, option, select, textarea, button') || (block.closest('form') && block.matches('legend'))) });
   }
   const nameOf = (a) => norm(a.innerText || a.textContent || '') || a.getAttribute('aria-label') || a.getAttribute('title') || '';
   const links = [...document.querySelectorAll('a[href]')].slice(0, 3000).map((a) => {

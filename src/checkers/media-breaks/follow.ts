@@ -4,21 +4,29 @@ import { extractPage, type PageContent } from './extract.ts';
 import type { Lexicon } from './lexicon.ts';
 import { normalise } from './text.ts';
 
+/** Text of the main content, as the extraction finds it; shorter than this looks like "loading". */
+const CONTENT_SCRIPT = `(() => {
+  const root = document.querySelector('main, [role=main]') || document.querySelector('article') ||
+    document.querySelector('#content, #inhalt, #main, #main-content, .content, .main-content, .inhalt') || document.body;
+  return root ? root.textContent.replace(/\\s+/g, ' ').length : 0;
+})()`;
+const LOADED_TEXT = 300;
+
 /**
- * Loads a page and waits until its content stops changing (portals that render the
- * procedure text with JavaScript after `load`), at most `settleMs`.
+ * Waits until the page's content stops changing (portals that render the procedure with
+ * JavaScript after `load`): unchanged over two checks 150 ms apart — and, while the main
+ * content is still nearly empty ("wird geladen …"), until it fills or `settleMs` passes.
  */
-export async function settle(page: Page, settleMs = 2000): Promise<void> {
+export async function settle(page: Page, settleMs = 4000): Promise<void> {
   const deadline = Date.now() + settleMs;
   let last = -1;
   let stable = 0;
-  while (Date.now() < deadline && stable < 2) {
-    const size = await page
-      .evaluate<number>('document.body ? document.body.textContent.length : 0')
-      .catch(() => -2);
+  for (;;) {
+    const size = await page.evaluate<number>(CONTENT_SCRIPT).catch(() => -2);
     stable = size === last ? stable + 1 : 0;
     last = size;
-    if (stable < 2) await page.waitForTimeout(150);
+    if ((stable >= 2 && size >= LOADED_TEXT) || Date.now() >= deadline) return;
+    await page.waitForTimeout(150);
   }
 }
 

@@ -20,6 +20,7 @@ function page(paragraphs: string[], online = false): PageContent {
       selector: `main > p:nth-of-type(${i + 1})`,
       heading: 'Verfahrensablauf',
       isHeading: false,
+      isFieldLabel: false,
     })),
     links: online
       ? [
@@ -120,6 +121,15 @@ describe('media-break rules on sentences the corpus does not contain', () => {
       'handwritten-signature',
     ]);
     expect(kinds(['Kopien reichen leider nicht aus.'])).toEqual(['original-documents']);
+    // The negation's scope ends a few words from it: here it is about the telephone.
+    expect(
+      kinds([
+        'Das persönliche Gespräch im Jugendamt ist Voraussetzung für die Erlaubnis und kann nicht telefonisch geführt werden.',
+      ]),
+    ).toEqual(['in-person']);
+    expect(
+      kinds(['Anmeldungen per Post, Fax oder E-Mail können nicht bearbeitet werden.']),
+    ).toEqual([]);
     expect(
       kinds([
         'Eine Online-Beantragung ist nicht möglich, sondern nur persönlich im Rathaus beantragen.',

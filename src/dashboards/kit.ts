@@ -1,0 +1,151 @@
+/**
+ * The few building blocks every ozgwatch dashboard shares, on top of Grafana's Foundation
+ * SDK: the Prometheus datasource as a variable, the county/service/probe variables, a
+ * query, and a layout that places panels left to right in rows of 24 columns.
+ */
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
+
+/** Every panel and variable queries the datasource chosen in `$datasource`. */
+export const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
+
+/** Label filter of the county and service variables, for every per-probe series. */
+export const SCOPE = 'county=~"$county", service=~"$service"';
+
+/** Prometheus query: a time series, or with `instant` the value now (tables, stats). */
+export function query(
+  expr: string,
+  legend = '',
+  options: { instant?: boolean; refId?: string } = {},
+): DataqueryBuilder {
+  const q = new DataqueryBuilder().expr(expr).datasource(DATASOURCE);
+  if (legend) q.legendFormat(legend);
+  if (options.instant) q.instant().format(PromQueryFormat.Table);
+  if (options.refId) q.refId(options.refId);
+  return q;
+}
+
+export function datasourceVariable(): dashboard.DatasourceVariableBuilder {
+  return new dashboard.DatasourceVariableBuilder('datasource')
+    .label('Prometheus')
+    .type('prometheus');
+}
+
+function labelVariable(
+  name: string,
+  label: string,
+  expr: string,
+  description: string,
+): dashboard.QueryVariableBuilder {
+  return new dashboard.QueryVariableBuilder(name)
+    .label(label)
+    .description(description)
+    .datasource(DATASOURCE)
+    .query({ query: expr, refId: `${name}-values`, qryType: 1 })
+    .definition(expr)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalCaseInsensitiveAsc)
+    .includeAll(true)
+    .allValue('.*')
+    .multi(true);
+}
+
+/** County, then service within it: the two labels every probe carries. */
+export function scopeVariables(): dashboard.QueryVariableBuilder[] {
+  return [
+    labelVariable(
+      'county',
+      'Landkreis',
+      'label_values(ozgwatch_probe_info, county)',
+      'County (Landkreis) label of the probes; "none" for probes without one.',
+    ),
+    labelVariable(
+      'service',
+      'Leistung',
+      'label_values(ozgwatch_probe_info{county=~"$county"}, service)',
+      'Service label of the probes in the chosen counties.',
+    ),
+  ];
+}
+
+/** One probe of the chosen county and service. */
+export function probeVariable(): dashboard.QueryVariableBuilder {
+  return labelVariable(
+    'probe',
+    'Prüfung',
+    `label_values(ozgwatch_probe_info{${SCOPE}}, probe)`,
+    'The probe (check) to show.',
+  )
+    .includeAll(false)
+    .multi(false);
+}
+
+/** Where the run and probe pages of the daemon are, for links from tables. */
+export function daemonUrlVariable(): dashboard.TextBoxVariableBuilder {
+  return new dashboard.TextBoxVariableBuilder('ozgwatch')
+    .label('ozgwatch URL')
+    .description('Base URL of the ozgwatch daemon, for links to its probe and run pages.')
+    .defaultValue('http://127.0.0.1:9464');
+}
+
+/** Thresholds from red (worst) upwards, e.g. `steps('red', [0.95, 'orange'], [0.99, 'green'])`. */
+export function thresholds(
+  base: string,
+  ...steps: [value: number, color: string][]
+): dashboard.ThresholdsConfigBuilder {
+  return new dashboard.ThresholdsConfigBuilder()
+    .mode(dashboard.ThresholdsMode.Absolute)
+    .steps([{ value: null, color: base }, ...steps.map(([value, color]) => ({ value, color }))]);
+}
+
+interface Placeable extends cog.Builder<dashboard.Panel> {
+  gridPos(pos: dashboard.GridPos): this;
+}
+
+/**
+ * Places panels in rows: each entry is a row of [panel, width] pairs (widths sum to 24),
+ * all of one height; a title row before each group.
+ */
+export function layout(
+  board: dashboard.DashboardBuilder,
+  sections: { title: string; height: number; panels: [Placeable, number][] }[],
+): dashboard.DashboardBuilder {
+  let y = 0;
+  for (const section of sections) {
+    board.withRow(new dashboard.RowBuilder(section.title).gridPos({ x: 0, y, w: 24, h: 1 }));
+    y += 1;
+    let x = 0;
+    for (const [panel, w] of section.panels) {
+      if (x + w > 24) {
+        x = 0;
+        y += section.height;
+      }
+      board.withPanel(panel.gridPos({ x, y, w, h: section.height }));
+      x += w;
+    }
+    y += section.height;
+  }
+  return board;
+}
+
+/** The frame every ozgwatch dashboard shares: uid, tags, refresh, time range, variables. */
+export function board(uid: string, title: string, description: string): dashboard.DashboardBuilder {
+  return new dashboard.DashboardBuilder(title)
+    .uid(uid)
+    .description(description)
+    .tags(['ozgwatch'])
+    .editable()
+    .refresh('1m')
+    .time({ from: 'now-24h', to: 'now' })
+    .timezone('browser')
+    .withVariable(datasourceVariable())
+    .link(
+      new dashboard.DashboardLinkBuilder('ozgwatch dashboards')
+        .type(dashboard.DashboardLinkType.Dashboards)
+        .tags(['ozgwatch'])
+        .asDropdown(true)
+        .includeVars(true)
+        .keepTime(true),
+    );
+}

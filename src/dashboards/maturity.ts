@@ -1,0 +1,140 @@
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { PanelBuilder as BarGauge } from '@grafana/grafana-foundation-sdk/bargauge';
+import { PanelBuilder as Stat } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
+import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
+import { DATASOURCE, SCOPE, board, layout, query, scopeVariables, thresholds } from './kit.ts';
+
+const levels = (): ReturnType<typeof thresholds> => thresholds('red', [2, 'orange'], [3, 'green']);
+
+/** Digital maturity: media breaks by kind, maturity per service and county, Ende-zu-Ende share. */
+export function maturityDashboard(): dashboard.DashboardBuilder {
+  const b = board(
+    'ozgwatch-maturity',
+    'ozgwatch – Digitale Reife',
+    'Media breaks (Medienbrüche) that force citizens out of the digital channel, the estimated OZG maturity level (0–4, citizen-side) per service and county, and the share of services that are Ende-zu-Ende digital.',
+  );
+  for (const v of scopeVariables()) b.withVariable(v);
+  return layout(b, [
+    {
+      title: 'Ende-zu-Ende digital',
+      height: 5,
+      panels: [
+        [
+          new Stat()
+            .title('Ende-zu-Ende digital')
+            .description(
+              'Share of checked services with no forced media break and an estimated maturity of at least 3.',
+            )
+            .datasource(DATASOURCE)
+            .unit('percentunit')
+            .min(0)
+            .max(1)
+            .thresholds(thresholds('red', [0.5, 'orange'], [0.9, 'green']))
+            .withTarget(query(`avg(ozgwatch_end_to_end_digital{${SCOPE}})`)),
+          8,
+        ],
+        [
+          new Stat()
+            .title('Mittlerer Reifegrad')
+            .description(
+              'Average estimated OZG maturity level (0 offline … 4 online transaction) of the checked services.',
+            )
+            .datasource(DATASOURCE)
+            .unit('none')
+            .decimals(1)
+            .thresholds(levels())
+            .withTarget(query(`avg(ozgwatch_maturity_level{${SCOPE}})`)),
+          8,
+        ],
+        [
+          new Stat()
+            .title('Medienbrüche')
+            .description(
+              'Forced media breaks over all checked services (each kind counts once per service).',
+            )
+            .datasource(DATASOURCE)
+            .unit('short')
+            .thresholds(thresholds('green', [1, 'orange']))
+            .withTarget(query(`sum(ozgwatch_media_breaks{${SCOPE}}) or vector(0)`)),
+          8,
+        ],
+      ],
+    },
+    {
+      title: 'Medienbrüche und Reifegrad',
+      height: 9,
+      panels: [
+        [
+          new BarGauge()
+            .title('Medienbrüche nach Art')
+            .description(
+              'Services with each kind of media break: paper form, handwritten signature, post, fax, e-mail, in person, originals, manual payment, paper decision, scanned form.',
+            )
+            .datasource(DATASOURCE)
+            .unit('short')
+            .withTarget(
+              query(`sum by (kind) (ozgwatch_media_breaks{${SCOPE}})`, '{{kind}}', {
+                instant: true,
+              }),
+            ),
+          8,
+        ],
+        [
+          new Table()
+            .title('Reifegrad je Leistung und Landkreis')
+            .description(
+              'Estimated maturity level per service (rows) and county (columns). Red 0–1, orange 2, green 3–4.',
+            )
+            .datasource(DATASOURCE)
+            .thresholds(levels())
+            .withTransformation({
+              id: 'groupingToMatrix',
+              options: { columnField: 'county', rowField: 'service', valueField: 'Value' },
+            })
+            .withTarget(
+              query(`max by (county, service) (ozgwatch_maturity_level{${SCOPE}})`, '', {
+                instant: true,
+              }),
+            ),
+          16,
+        ],
+      ],
+    },
+    {
+      title: 'Verlauf',
+      height: 8,
+      panels: [
+        [
+          new TimeSeries()
+            .title('Anteil Ende-zu-Ende digital')
+            .description('Trend of the share of services that are Ende-zu-Ende digital.')
+            .datasource(DATASOURCE)
+            .unit('percentunit')
+            .min(0)
+            .max(1)
+            .withTarget(
+              query(`avg(ozgwatch_end_to_end_digital{${SCOPE}})`, 'Ende-zu-Ende digital'),
+            ),
+          12,
+        ],
+        [
+          new Table()
+            .title('Neu aufgetretene Medienbrüche (24 h)')
+            .description(
+              'Media breaks present now that were not present 24 hours ago. The evidence (sentence, page, selector) is in the run result and in /api/media-breaks/events of the daemon.',
+            )
+            .datasource(DATASOURCE)
+            .withTarget(
+              query(
+                `ozgwatch_media_breaks{${SCOPE}} == 1 unless ozgwatch_media_breaks{${SCOPE}} offset 1d == 1`,
+                '',
+                { instant: true },
+              ),
+            ),
+          12,
+        ],
+      ],
+    },
+  ]);
+}

@@ -1,0 +1,180 @@
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { PanelBuilder as Stat } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
+import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
+import { DashboardLinkBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  DATASOURCE,
+  SCOPE,
+  board,
+  daemonUrlVariable,
+  layout,
+  query,
+  scopeVariables,
+  thresholds,
+} from './kit.ts';
+
+/** The availability objective the error budget is measured against. */
+export const SLO = 0.995;
+
+const availabilityThresholds = (): ReturnType<typeof thresholds> =>
+  thresholds('red', [0.95, 'orange'], [SLO, 'green']);
+
+/** Overview: is everything up, what is failing now, what breaks soon. */
+export function overviewDashboard(): dashboard.DashboardBuilder {
+  const b = board(
+    'ozgwatch-overview',
+    'ozgwatch – Übersicht',
+    'Availability of the watched online services now and over 30 days, the error budget against the SLO, probes failing now and certificates that expire soonest.',
+  );
+  for (const v of scopeVariables()) b.withVariable(v);
+  b.withVariable(daemonUrlVariable());
+  const probeLink = new DashboardLinkBuilder('Prüfung in ozgwatch öffnen')
+    .url('${ozgwatch}/probes/${__data.fields.probe}')
+    .targetBlank(true);
+  return layout(b, [
+    {
+      title: 'Jetzt',
+      height: 5,
+      panels: [
+        [
+          new Stat()
+            .title('Verfügbar jetzt')
+            .description(
+              'Share of probes that succeed now (probe_success, after flap damping), in the chosen counties and services.',
+            )
+            .datasource(DATASOURCE)
+            .unit('percentunit')
+            .decimals(1)
+            .min(0)
+            .max(1)
+            .thresholds(availabilityThresholds())
+            .withTarget(query(`avg(probe_success{${SCOPE}})`)),
+          6,
+        ],
+        [
+          new Stat()
+            .title('Gestört jetzt')
+            .description(
+              'Probes whose reported status is fail or error now (ozgwatch_probe_status ≥ 2). 0 is the goal.',
+            )
+            .datasource(DATASOURCE)
+            .unit('short')
+            .thresholds(thresholds('green', [1, 'red']))
+            .withTarget(query(`count(ozgwatch_probe_status{${SCOPE}} >= 2) or vector(0)`)),
+          6,
+        ],
+        [
+          new Stat()
+            .title('Verfügbarkeit 30 Tage')
+            .description(
+              'Average availability over 30 days of the chosen probes (recording rule probe:availability:ratio_30d; maintenance windows excluded).',
+            )
+            .datasource(DATASOURCE)
+            .unit('percentunit')
+            .decimals(2)
+            .thresholds(availabilityThresholds())
+            .withTarget(query(`avg(probe:availability:ratio_30d{${SCOPE}})`)),
+          6,
+        ],
+        [
+          new Stat()
+            .title('Fehlerbudget übrig')
+            .description(
+              `Error budget left over 30 days against the SLO of ${SLO * 100} %: 100 % means no downtime yet, 0 % or less means the SLO is missed.`,
+            )
+            .datasource(DATASOURCE)
+            .unit('percentunit')
+            .decimals(1)
+            .thresholds(thresholds('red', [0.25, 'orange'], [0.5, 'green']))
+            .withTarget(
+              query(`1 - (1 - avg(probe:availability:ratio_30d{${SCOPE}})) / (1 - ${SLO})`),
+            ),
+          6,
+        ],
+      ],
+    },
+    {
+      title: 'Verfügbarkeit',
+      height: 9,
+      panels: [
+        [
+          new TimeSeries()
+            .title('Verfügbarkeit je Leistung')
+            .description(
+              'Availability over the past hour per county and service (from the recording rule probe:availability:ratio_1h), over the dashboard time range.',
+            )
+            .datasource(DATASOURCE)
+            .unit('percentunit')
+            .min(0)
+            .max(1)
+            .thresholds(availabilityThresholds())
+            .withTarget(
+              query(
+                `avg by (county, service) (probe:availability:ratio_1h{${SCOPE}})`,
+                '{{county}} / {{service}}',
+              ),
+            ),
+          12,
+        ],
+        [
+          new Table()
+            .title('Verfügbarkeit 30 Tage je Landkreis und Leistung')
+            .description(
+              'Availability over 30 days per county and service, worst first; cells below the SLO are coloured.',
+            )
+            .datasource(DATASOURCE)
+            .unit('percentunit')
+            .decimals(2)
+            .thresholds(availabilityThresholds())
+            .withTarget(
+              query(`sort(avg by (county, service) (probe:availability:ratio_30d{${SCOPE}}))`, '', {
+                instant: true,
+              }),
+            ),
+          12,
+        ],
+      ],
+    },
+    {
+      title: 'Störungen und Zertifikate',
+      height: 9,
+      panels: [
+        [
+          new Table()
+            .title('Gestörte Prüfungen')
+            .description(
+              'Probes failing now (status 2 = fail, 3 = error) with their name; the link opens the probe page of the daemon with its runs, screenshots and traces.',
+            )
+            .datasource(DATASOURCE)
+            .dataLinks([probeLink])
+            .withTarget(
+              query(
+                `(ozgwatch_probe_status{${SCOPE}} >= 2) * on (probe) group_left (name, kind) ozgwatch_probe_info`,
+                '',
+                { instant: true },
+              ),
+            ),
+          12,
+        ],
+        [
+          new Table()
+            .title('Zertifikate, bald ablaufend zuerst')
+            .description(
+              'Days until the earliest certificate of each HTTPS probe expires, soonest first. Orange below 14 days, red below 3.',
+            )
+            .datasource(DATASOURCE)
+            .unit('d')
+            .decimals(1)
+            .thresholds(thresholds('red', [3, 'orange'], [14, 'green']))
+            .withTarget(
+              query(`sort((probe_ssl_earliest_cert_expiry{${SCOPE}} - time()) / 86400)`, '', {
+                instant: true,
+              }),
+            ),
+          12,
+        ],
+      ],
+    },
+  ]);
+}

@@ -1,0 +1,131 @@
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { PanelBuilder as Stat } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
+import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
+import { DATASOURCE, board, layout, query, thresholds } from './kit.ts';
+
+/** ozgwatch itself: is the monitor healthy, on time and configured. */
+export function selfDashboard(): dashboard.DashboardBuilder {
+  const b = board(
+    'ozgwatch-self',
+    'ozgwatch – Betrieb des Monitors',
+    'Health of the ozgwatch daemons: scheduler lag, runs in flight and skipped, browser restarts, store backlog, configuration reloads and versions.',
+  );
+  return layout(b, [
+    {
+      title: 'Zustand',
+      height: 5,
+      panels: [
+        [
+          new Stat()
+            .title('Konfiguration geladen')
+            .description(
+              'Whether the last (re)load of the probe files succeeded (1). On 0 the daemon keeps running on its last good configuration; ozgwatch validate names file, line and field.',
+            )
+            .datasource(DATASOURCE)
+            .unit('bool_yes_no')
+            .thresholds(thresholds('red', [1, 'green']))
+            .withTarget(query('min(ozgwatch_config_last_reload_successful)')),
+          6,
+        ],
+        [
+          new Stat()
+            .title('Verzug p99')
+            .description(
+              '99th percentile of how late runs start against their schedule, over 5 minutes.',
+            )
+            .datasource(DATASOURCE)
+            .unit('s')
+            .decimals(3)
+            .thresholds(thresholds('green', [1, 'orange'], [10, 'red']))
+            .withTarget(
+              query(
+                'histogram_quantile(0.99, sum by (le) (rate(ozgwatch_scheduler_lag_seconds_bucket[5m])))',
+              ),
+            ),
+          6,
+        ],
+        [
+          new Stat()
+            .title('Ungespeicherte Ergebnisse')
+            .description(
+              'Results queued for the store and not yet committed; growing means the disk or database is too slow or unavailable.',
+            )
+            .datasource(DATASOURCE)
+            .unit('short')
+            .thresholds(thresholds('green', [1000, 'orange']))
+            .withTarget(query('sum(ozgwatch_store_pending_writes)')),
+          6,
+        ],
+        [
+          new Stat()
+            .title('Browser-Neustarts 1 h')
+            .description('Times Chromium was replaced in the last hour (crash, run count, memory).')
+            .datasource(DATASOURCE)
+            .unit('short')
+            .thresholds(thresholds('green', [3, 'orange'], [10, 'red']))
+            .withTarget(query('sum(increase(ozgwatch_browser_restarts_total[1h])) or vector(0)')),
+          6,
+        ],
+      ],
+    },
+    {
+      title: 'Läufe',
+      height: 8,
+      panels: [
+        [
+          new TimeSeries()
+            .title('Läufe in Arbeit')
+            .description('Runs executing now, by kind of probe.')
+            .datasource(DATASOURCE)
+            .unit('short')
+            .withTarget(query('sum by (kind) (ozgwatch_runs_in_flight)', '{{kind}}')),
+          8,
+        ],
+        [
+          new TimeSeries()
+            .title('Ausgelassene Läufe')
+            .description(
+              'Runs that were due but not made, per minute, by reason (overlap: the previous run of the probe was still going).',
+            )
+            .datasource(DATASOURCE)
+            .unit('short')
+            .withTarget(
+              query('sum by (reason) (rate(ozgwatch_runs_skipped_total[5m])) * 60', '{{reason}}'),
+            ),
+          8,
+        ],
+        [
+          new TimeSeries()
+            .title('Browser-Neustarts')
+            .description('Browser replacements per hour by reason.')
+            .datasource(DATASOURCE)
+            .unit('short')
+            .withTarget(
+              query(
+                'sum by (reason) (increase(ozgwatch_browser_restarts_total[1h]))',
+                '{{reason}}',
+              ),
+            ),
+          8,
+        ],
+      ],
+    },
+    {
+      title: 'Versionen',
+      height: 6,
+      panels: [
+        [
+          new Table()
+            .title('Versionen')
+            .description(
+              'Version of ozgwatch, Node.js, Playwright and Chromium of each daemon instance.',
+            )
+            .datasource(DATASOURCE)
+            .withTarget(query('ozgwatch_build_info', '', { instant: true })),
+          24,
+        ],
+      ],
+    },
+  ]);
+}

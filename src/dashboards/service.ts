@@ -1,0 +1,171 @@
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { DashboardLinkBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { PanelBuilder as Stat } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
+import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
+import { StackingConfigBuilder, StackingMode } from '@grafana/grafana-foundation-sdk/common';
+import {
+  DATASOURCE,
+  board,
+  daemonUrlVariable,
+  layout,
+  probeVariable,
+  query,
+  scopeVariables,
+  thresholds,
+} from './kit.ts';
+
+const P = 'probe="$probe"';
+
+/** One probe in detail: status, HTTP phases, journey steps, web vitals, failures. */
+export function serviceDashboard(): dashboard.DashboardBuilder {
+  const b = board(
+    'ozgwatch-service',
+    'ozgwatch – Leistung im Detail',
+    'One probe in detail: its status, the HTTP phases of each run, the steps of its browser journey, web vitals, and its failed runs with a link to the run pages (screenshot, trace).',
+  );
+  for (const v of scopeVariables()) b.withVariable(v);
+  b.withVariable(probeVariable()).withVariable(daemonUrlVariable());
+  b.link(
+    new DashboardLinkBuilder('Läufe dieser Prüfung in ozgwatch')
+      .url('${ozgwatch}/probes/${probe}')
+      .targetBlank(true),
+  );
+  return layout(b, [
+    {
+      title: 'Zustand',
+      height: 5,
+      panels: [
+        [
+          new Stat()
+            .title('Status')
+            .description('Reported status of the last run: 0 pass, 1 degraded, 2 fail, 3 error.')
+            .datasource(DATASOURCE)
+            .unit('none')
+            .thresholds(thresholds('green', [1, 'orange'], [2, 'red']))
+            .withTarget(query(`ozgwatch_probe_status{${P}}`)),
+          6,
+        ],
+        [
+          new Stat()
+            .title('Verfügbarkeit 24 h')
+            .description(
+              'Share of the last 24 hours in which the probe succeeded (maintenance excluded).',
+            )
+            .datasource(DATASOURCE)
+            .unit('percentunit')
+            .decimals(2)
+            .thresholds(thresholds('red', [0.95, 'orange'], [0.995, 'green']))
+            .withTarget(query(`probe:availability:ratio_1d{${P}}`)),
+          6,
+        ],
+        [
+          new Stat()
+            .title('Dauer des letzten Laufs')
+            .description('Duration of the last run, all attempts.')
+            .datasource(DATASOURCE)
+            .unit('s')
+            .decimals(2)
+            .withTarget(query(`probe_duration_seconds{${P}}`)),
+          6,
+        ],
+        [
+          new Stat()
+            .title('Fehlgeschlagene Läufe 24 h')
+            .description(
+              'Runs that ended fail or error in the last 24 hours (before flap damping).',
+            )
+            .datasource(DATASOURCE)
+            .unit('short')
+            .thresholds(thresholds('green', [1, 'orange']))
+            .withTarget(
+              query(
+                `sum(increase(ozgwatch_probe_runs_total{${P}, result=~"fail|error"}[24h])) or vector(0)`,
+              ),
+            ),
+          6,
+        ],
+      ],
+    },
+    {
+      title: 'Zeiten',
+      height: 8,
+      panels: [
+        [
+          new TimeSeries()
+            .title('HTTP-Phasen')
+            .description(
+              'Duration of each HTTP phase of the last run: DNS, connect, TLS, time to first byte (processing), transfer. Stacked: the top is the whole request.',
+            )
+            .datasource(DATASOURCE)
+            .unit('s')
+            .stacking(new StackingConfigBuilder().mode(StackingMode.Normal))
+            .fillOpacity(30)
+            .withTarget(query(`probe_http_duration_seconds{${P}}`, '{{phase}}')),
+          12,
+        ],
+        [
+          new TimeSeries()
+            .title('Schritte der Journey')
+            .description(
+              'Duration of each step of the browser journey (as named in the probe file).',
+            )
+            .datasource(DATASOURCE)
+            .unit('s')
+            .withTarget(query(`ozgwatch_journey_step_duration_seconds{${P}}`, '{{step}}')),
+          12,
+        ],
+        [
+          new TimeSeries()
+            .title('Web Vitals')
+            .description(
+              'Time to first byte, first and largest contentful paint of the journey (worst page). LCP above 2.5 s is "needs improvement".',
+            )
+            .datasource(DATASOURCE)
+            .unit('s')
+            .thresholds(thresholds('green', [2.5, 'orange'], [4, 'red']))
+            .withTarget(query(`ozgwatch_web_vital_seconds{${P}}`, '{{vital}}')),
+          12,
+        ],
+        [
+          new Table()
+            .title('Schritte jetzt')
+            .description(
+              'Whether each journey step passed in the last run (1) or failed (0); the failed step is the one to look at first.',
+            )
+            .datasource(DATASOURCE)
+            .thresholds(thresholds('red', [1, 'green']))
+            .withTarget(query(`ozgwatch_journey_step_success{${P}}`, '', { instant: true })),
+          12,
+        ],
+      ],
+    },
+    {
+      title: 'Fehlschläge',
+      height: 8,
+      panels: [
+        [
+          new TimeSeries()
+            .title('Läufe nach Ergebnis')
+            .description(
+              'Runs per hour by result (pass, degraded, fail, error, maintenance). The run pages of the daemon show each failed run with its screenshot and trace.',
+            )
+            .datasource(DATASOURCE)
+            .unit('short')
+            .dataLinks([
+              new DashboardLinkBuilder('Läufe in ozgwatch öffnen')
+                .url('${ozgwatch}/probes/${probe}')
+                .targetBlank(true),
+            ])
+            .withTarget(
+              query(
+                `sum by (result) (increase(ozgwatch_probe_runs_total{${P}}[1h]))`,
+                '{{result}}',
+              ),
+            ),
+          24,
+        ],
+      ],
+    },
+  ]);
+}

@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dashboardExpressions, metricNames } from '../../src/dashboards/expressions.ts';
+import { DASHBOARDS, renderDashboards } from '../../src/dashboards/index.ts';
+import { METRICS } from '../../src/metrics/catalogue.ts';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+
+interface PanelJson {
+  type: string;
+  title?: string;
+  description?: string;
+  datasource?: { uid?: string };
+  targets?: { expr?: string; datasource?: { uid?: string } }[];
+  fieldConfig?: { defaults?: { unit?: string } };
+}
+
+describe('dashboards', () => {
+  it('the committed JSON is what the code generates (npm run dashboards)', async () => {
+    for (const [file, json] of renderDashboards()) {
+      const committed = await readFile(path.join(ROOT, 'dashboards', file), 'utf8').catch(() => '');
+      expect(committed, `dashboards/${file} is out of date: run npm run dashboards`).toBe(json);
+    }
+  });
+
+  it('every panel has a description, a unit where it shows numbers, and queries $datasource', () => {
+    for (const [file, json] of renderDashboards()) {
+      const board = JSON.parse(json) as {
+        uid: string;
+        panels: PanelJson[];
+        templating: { list: { name: string }[] };
+      };
+      expect(board.templating.list.map((v) => v.name)).toContain('datasource');
+      for (const panel of board.panels.filter((p) => p.type !== 'row')) {
+        const where = `${file} / ${panel.title}`;
+        expect(panel.description, where).toBeTruthy();
+        expect(panel.datasource?.uid, where).toBe('${datasource}');
+        expect(panel.targets?.length, where).toBeGreaterThan(0);
+        for (const t of panel.targets ?? []) expect(t.datasource?.uid, where).toBe('${datasource}');
+        if (panel.type === 'stat' || panel.type === 'timeseries') {
+          expect(panel.fieldConfig?.defaults?.unit, where).toBeTruthy();
+        }
+      }
+    }
+    expect(Object.keys(DASHBOARDS)).toHaveLength(5);
+  });
+
+  it('has variables for county, service and probe where they apply', () => {
+    const vars = (file: string): string[] =>
+      (
+        JSON.parse(renderDashboards().get(file)!) as { templating: { list: { name: string }[] } }
+      ).templating.list.map((v) => v.name);
+    expect(vars('overview.json')).toEqual(['datasource', 'county', 'service', 'ozgwatch']);
+    expect(vars('service.json')).toEqual(['datasource', 'county', 'service', 'probe', 'ozgwatch']);
+  });
+
+  it('uses only catalogued metrics and the shipped recording rules', async () => {
+    const rules = await readFile(
+      path.join(ROOT, 'deploy', 'prometheus', 'rules', 'ozgwatch-recording.yaml'),
+      'utf8',
+    ).catch(() => '');
+    const recorded = new Set([...rules.matchAll(/record:\s*(\S+)/g)].map((m) => m[1]!));
+    const known = new Set([...METRICS.map((m) => m.name), ...recorded, 'up']);
+    const unknown = dashboardExpressions().flatMap(({ dashboard, panel, expr }) =>
+      metricNames(expr)
+        .filter((n) => !known.has(n))
+        .map((n) => `${dashboard} / ${panel}: ${n}`),
+    );
+    expect(unknown).toEqual([]);
+  });
+
+  it('reads metric names out of PromQL, leaving functions, labels and keywords', () => {
+    expect(
+      metricNames(
+        'histogram_quantile(0.99, sum by (le) (rate(ozgwatch_scheduler_lag_seconds_bucket{job="x"}[5m]))) or vector(0)',
+      ),
+    ).toEqual(['ozgwatch_scheduler_lag_seconds']);
+    expect(
+      metricNames(
+        '(ozgwatch_probe_status{county=~"$county"} >= 2) * on (probe) group_left (name, kind) ozgwatch_probe_info',
+      ),
+    ).toEqual(['ozgwatch_probe_status', 'ozgwatch_probe_info']);
+  });
+});

@@ -1,0 +1,132 @@
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { metricNames } from '../../src/dashboards/expressions.ts';
+import { METRICS } from '../../src/metrics/catalogue.ts';
+import { prometheusRule, RESOURCE, RULES_DIR } from '../../scripts/prometheus-rule.ts';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+const promtool = spawnSync('promtool', ['--version']).status === 0;
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+if (!kubectl) console.warn('kubectl not installed: skipping the kustomize rendering test');
+
+describe('deployment kit', () => {
+  it('the PrometheusRule of the kustomize base carries the shipped rules (npm run rules:kubernetes)', async () => {
+    expect(await readFile(RESOURCE, 'utf8')).toBe(await prometheusRule());
+  });
+
+  it.skipIf(!promtool && !process.env.CI)(
+    'promtool checks the rules and runs their unit tests',
+    () => {
+      const dir = path.join(ROOT, 'deploy', 'prometheus');
+      const check = spawnSync('sh', ['-c', 'promtool check rules rules/*.yaml'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(check.stderr + check.stdout).not.toMatch(/FAILED/);
+      expect(check.status).toBe(0);
+      const test = spawnSync('sh', ['-c', 'promtool test rules tests/*.yaml'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(test.stderr + test.stdout).toMatch(/SUCCESS/);
+      expect(test.status, test.stderr + test.stdout).toBe(0);
+    },
+  );
+
+  it('the rules use only catalogued metrics, their own recording rules and up', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const rules: { record?: string; alert?: string; expr: string }[] = [];
+    for (const file of await readdir(RULES_DIR)) {
+      const doc = parseAllDocuments(
+        await readFile(path.join(RULES_DIR, file), 'utf8'),
+      )[0]!.toJSON() as {
+        groups: { rules: { record?: string; alert?: string; expr: string }[] }[];
+      };
+      rules.push(...doc.groups.flatMap((g) => g.rules));
+    }
+    const known = new Set([
+      ...METRICS.map((m) => m.name),
+      ...rules.flatMap((r) => (r.record ? [r.record] : [])),
+      'up',
+    ]);
+    const unknown = rules.flatMap((r) =>
+      metricNames(r.expr)
+        .filter((n) => !known.has(n))
+        .map((n) => `${r.alert ?? r.record}: ${n}`),
+    );
+    expect(unknown).toEqual([]);
+    expect(rules.filter((r) => r.alert).length).toBeGreaterThanOrEqual(15);
+  });
+
+  it.skipIf(!kubectl)(
+    'kubectl kustomize renders the base: daemon, storage, probes, Service, monitoring',
+    () => {
+      const out = spawnSync(
+        'kubectl',
+        ['kustomize', path.join(ROOT, 'deploy', 'kubernetes', 'base')],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(out.stderr).toBe('');
+      expect(out.status).toBe(0);
+      const docs = parseAllDocuments(out.stdout).map(
+        (d) => d.toJSON() as { kind: string; metadata: { name: string; namespace?: string } },
+      );
+      expect(docs.map((d) => d.kind).sort()).toEqual([
+        'ConfigMap',
+        'Namespace',
+        'PrometheusRule',
+        'Service',
+        'ServiceMonitor',
+        'StatefulSet',
+      ]);
+      for (const d of docs.filter((x) => x.kind !== 'Namespace'))
+        expect(d.metadata.namespace).toBe('ozgwatch');
+      const set = docs.find((d) => d.kind === 'StatefulSet') as unknown as {
+        spec: { template: { spec: { volumes: { name: string; configMap?: { name: string } }[] } } };
+      };
+      const configMap = docs.find((d) => d.kind === 'ConfigMap')!.metadata.name;
+      // The generated ConfigMap's hashed name is what the StatefulSet mounts.
+      expect(set.spec.template.spec.volumes.find((v) => v.name === 'probes')?.configMap?.name).toBe(
+        configMap,
+      );
+    },
+  );
+
+  it.skipIf(spawnSync('amtool', ['--version']).status !== 0)(
+    'amtool accepts the example Alertmanager configuration',
+    () => {
+      const out = spawnSync(
+        'amtool',
+        ['check-config', path.join(ROOT, 'deploy', 'alertmanager', 'alertmanager.yml')],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(out.status, out.stderr + out.stdout).toBe(0);
+    },
+  );
+
+  it('compose wires Prometheus, Alertmanager and Grafana to the shipped files', async () => {
+    const compose = parseAllDocuments(
+      await readFile(path.join(ROOT, 'deploy', 'compose.yaml'), 'utf8'),
+    )[0]!.toJSON() as {
+      services: Record<string, { volumes?: string[] }>;
+    };
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'alertmanager',
+      'grafana',
+      'ozgwatch',
+      'prometheus',
+    ]);
+    const prom = await readFile(path.join(ROOT, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8');
+    expect(prom).toContain('job_name: ozgwatch');
+    expect(compose.services.grafana!.volumes).toContain(
+      '../dashboards:/var/lib/grafana/dashboards/ozgwatch:ro',
+    );
+  });
+});
