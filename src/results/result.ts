@@ -244,6 +244,8 @@ export interface DocumentInfo {
   imagesWithoutAlt?: number;
   /** Word/ODF: paragraphs with a heading style or outline level. */
   headings?: number;
+  /** PDF: text of the first page (up to 2,000 characters), absent for scans and unreadable text. */
+  firstPageText?: string;
   error?: string;
 }
 

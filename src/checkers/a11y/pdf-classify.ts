@@ -1,10 +1,11 @@
 /**
  * Classifies one PDF for accessibility, in a worker thread (see pdf.ts): the markers a
  * machine can check (DOMAIN.md B1) — tags, PDF/UA claim, language, title, form fields,
- * and whether the first pages have fonts at all or only images (a scan). pdf-lib reads
- * the object structure; content streams are never decompressed, the XMP metadata only
- * within a limit, and the object streams pdf-lib must inflate are tried with a limit
- * first, so a decompression bomb has nothing to detonate.
+ * and whether the first pages have fonts at all or only images (a scan); and the text of
+ * the first page (pdf.js), which tells an application form from a leaflet. pdf-lib reads
+ * the object structure, the XMP metadata only within a limit; every stream a library must
+ * inflate whole is tried with zlib's limit first, so a decompression bomb has nothing to
+ * detonate, and images are never decoded.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { inflateSync } from 'node:zlib';
@@ -29,36 +30,87 @@ const XMP_LIMIT = 1024 * 1024;
 const STRUCTURE_STREAM_LIMIT = 32 * 1024 * 1024;
 
 /**
- * pdf-lib inflates object streams and cross-reference streams whole while it loads a
- * file, with no limit, and a 1 MB stream can inflate to 1 GB. So before loading, each of
- * those streams is inflated once with zlib's output limit. Only streams whose
- * dictionary names /ObjStm or /XRef are tried: images and page contents are never
- * decoded, so they cannot detonate.
+ * The first Flate stream whose dictionary passes `which` and that inflates beyond `limit`,
+ * tried with zlib's output limit; undefined when there is none. A 1 MB stream can inflate
+ * to 1 GB, and the libraries that read PDFs inflate whole streams before their size can be
+ * seen.
  */
-function assertNoStructureBomb(data: Uint8Array): void {
+function oversizedStream(
+  data: Uint8Array,
+  which: (dictionary: string) => boolean,
+  limit: number,
+): string | undefined {
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const text = bytes.toString('latin1');
   const keyword = /(?<!end)stream\r?\n/g;
   for (const match of text.matchAll(keyword)) {
     const start = match.index + match[0].length;
     const dictionary = text.slice(Math.max(0, match.index - 512), match.index);
-    const opened = dictionary.lastIndexOf('obj');
-    if (!/\/Type\s*\/(ObjStm|XRef)\b/.test(dictionary.slice(opened))) continue;
-    if (!/\/FlateDecode/.test(dictionary.slice(opened))) continue;
+    const own = dictionary.slice(dictionary.lastIndexOf('obj'));
+    if (!which(own) || !/\/FlateDecode/.test(own)) continue;
     const end = text.indexOf('endstream', start);
     try {
-      inflateSync(bytes.subarray(start, end < 0 ? bytes.length : end), {
-        maxOutputLength: STRUCTURE_STREAM_LIMIT,
-      });
+      inflateSync(bytes.subarray(start, end < 0 ? bytes.length : end), { maxOutputLength: limit });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new Error(
-          `decompression bomb: a structure stream inflates to more than ${STRUCTURE_STREAM_LIMIT / 2 ** 20} MB`,
-          { cause: error },
-        );
-      }
-      // Damaged data: pdf-lib will say what is wrong with it.
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return own.trim();
+      // Damaged data: the parser will say what is wrong with it.
     }
+  }
+  return undefined;
+}
+
+/**
+ * pdf-lib inflates object streams and cross-reference streams whole while it loads a
+ * file, with no limit. So before loading, each of those is inflated once with zlib's
+ * output limit.
+ */
+function assertNoStructureBomb(data: Uint8Array): void {
+  const bomb = oversizedStream(
+    data,
+    (d) => /\/Type\s*\/(ObjStm|XRef)\b/.test(d),
+    STRUCTURE_STREAM_LIMIT,
+  );
+  if (bomb !== undefined) {
+    throw new Error(
+      `decompression bomb: a structure stream inflates to more than ${STRUCTURE_STREAM_LIMIT / 2 ** 20} MB`,
+    );
+  }
+}
+
+/** Text of the first page above this is not needed to tell a form from a leaflet. */
+const FIRST_PAGE_TEXT = 2000;
+/** Page contents and fonts larger than this when inflated are not read for text. */
+const TEXT_STREAM_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * The text of the first page, with pdf.js, for telling an application form ("Antrag auf
+ * …", "Ort, Datum, Unterschrift") from a leaflet. pdf.js inflates page contents and fonts
+ * whole, so every non-image stream is tried with zlib's limit first; a file with a larger
+ * one gives no text rather than a memory blow-up. Images are never decoded.
+ */
+async function firstPageText(data: Uint8Array): Promise<string | undefined> {
+  if (oversizedStream(data, (d) => !/\/Subtype\s*\/Image\b/.test(d), TEXT_STREAM_LIMIT)) {
+    return undefined;
+  }
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const task = getDocument({
+    data: data.slice(),
+    verbosity: 0,
+    disableFontFace: true,
+    useSystemFonts: false,
+    stopAtErrors: false,
+  });
+  const pdf = await task.promise;
+  try {
+    const content = await (await pdf.getPage(1)).getTextContent();
+    const text = content.items
+      .map((item) => ('str' in item ? item.str : ''))
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    return text.slice(0, FIRST_PAGE_TEXT);
+  } finally {
+    await task.destroy();
   }
 }
 
@@ -106,6 +158,8 @@ async function classify(data: Uint8Array): Promise<Omit<DocumentInfo, 'url' | 'b
   else if (tagged && pdfuaPart !== undefined) cls = 'pdfua';
   else if (tagged) cls = 'tagged';
   else cls = 'untagged';
+  // A scan has no text to read; text that cannot be read leaves the field out.
+  const text = cls === 'scanned' ? undefined : await firstPageText(data).catch(() => undefined);
   return {
     class: cls,
     pages: doc.getPageCount(),
@@ -116,6 +170,7 @@ async function classify(data: Uint8Array): Promise<Omit<DocumentInfo, 'url' | 'b
     formFields: doc.getForm().getFields().length,
     fonts,
     images,
+    ...(text ? { firstPageText: text } : {}),
   };
 }
 

@@ -303,8 +303,8 @@ function dedupe(evidence: readonly BreakEvidence[]): BreakEvidence[] {
 }
 
 /**
- * Form (to fill in), leaflet (to read) or unknown, from the link text, file name, title
- * and fields. Where both words occur, the one named first is the head of the title
+ * Form (to fill in), leaflet (to read) or unknown, from the link text, file name, title,
+ * fields and the first page (its title, a signature line). Where both words occur, the one named first is the head of the title
  * ("Antrag … mit Hinweisen" is a form, "Merkblatt zum Antrag" a leaflet).
  */
 export function documentRole(
@@ -318,7 +318,9 @@ export function documentRole(
   if (doc.info.formFields > 0 && !lexicon.documents.leaflet.test(normalise(doc.linkText))) {
     return 'form';
   }
-  for (const text of [doc.linkText, file, doc.info.title ?? '']) {
+  const firstPage = doc.info.firstPageText ?? '';
+  // The first words of the first page are its title ("Antrag auf Wohngeld", "Merkblatt …").
+  for (const text of [doc.linkText, file, doc.info.title ?? '', firstPage.slice(0, 160)]) {
     const folded = normalise(text);
     const form = folded.search(lexicon.documents.form);
     const leaflet = folded.search(lexicon.documents.leaflet);
@@ -327,6 +329,8 @@ export function documentRole(
     if (form < 0) return 'leaflet';
     return form < leaflet ? 'form' : 'leaflet';
   }
+  // A place to sign ("Ort, Datum, Unterschrift") makes a document a form to fill in.
+  if (lexicon.documents.signatureLine.test(normalise(firstPage))) return 'form';
   return 'unknown';
 }
 

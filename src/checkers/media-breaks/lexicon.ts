@@ -74,7 +74,12 @@ const lexiconFileSchema = z.looseObject({
   ),
   procedureHeadings: pattern,
   outOfScopeHeadings: pattern,
-  documents: z.strictObject({ form: pattern, leaflet: pattern, scannedHint: pattern }),
+  documents: z.strictObject({
+    form: pattern,
+    leaflet: pattern,
+    scannedHint: pattern,
+    signatureLine: pattern,
+  }),
 });
 
 export interface Trigger {
@@ -98,7 +103,7 @@ export interface Lexicon {
   signals: Record<SignalName, RegExp>;
   procedureHeadings: RegExp;
   outOfScopeHeadings: RegExp;
-  documents: { form: RegExp; leaflet: RegExp; scannedHint: RegExp };
+  documents: { form: RegExp; leaflet: RegExp; scannedHint: RegExp; signatureLine: RegExp };
 }
 
 /**
@@ -146,6 +151,7 @@ export function loadLexicon(file: URL | string): Lexicon {
       form: re(data.documents.form),
       leaflet: re(data.documents.leaflet),
       scannedHint: re(data.documents.scannedHint),
+      signatureLine: re(data.documents.signatureLine),
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyDocument as classifyPdf } from '../../../src/checkers/a11y/classify.ts';
 import {
+  contentBombPdf,
   encryptedPdf,
   formPdf,
   metadataBombPdf,
@@ -23,9 +24,14 @@ describe('PDF classification', () => {
     expect(info.fonts).toBe(1);
   });
 
-  it('counts fillable form fields', async () => {
+  it('counts fillable form fields, and reads the text of the first page', async () => {
     const info = await classifyPdf('https://x/form.pdf', await formPdf());
     expect(info).toMatchObject({ class: 'untagged', formFields: 2 });
+    expect(info.firstPageText).toBe('Antrag auf Wohngeld - Landkreis Musterkreis');
+    // A scan has no text to read.
+    expect((await classifyPdf('https://x/scan.pdf', await scannedPdf())).firstPageText).toBe(
+      undefined,
+    );
   });
 
   it('a tagged PDF with /Lang, and one claiming PDF/UA', async () => {
@@ -63,7 +69,7 @@ describe('PDF classification', () => {
     expect(info.error).toMatch(/encrypt/i);
   });
 
-  it('decompression bombs do not detonate: object stream and metadata of 256 MB', async () => {
+  it('decompression bombs do not detonate: object stream, metadata and page contents of 256 MB', async () => {
     const inflated = 256 * 2 ** 20;
     const objectStream = objectStreamBombPdf(inflated);
     const metadata = await metadataBombPdf(inflated);
@@ -77,7 +83,11 @@ describe('PDF classification', () => {
     // The metadata is skipped; the rest of the file is still classified.
     const meta = await classifyPdf('https://x/merkblatt.pdf', metadata);
     expect(meta).toMatchObject({ class: 'untagged', title: 'Merkblatt mit Metadaten', pages: 1 });
-    // Inflating either stream whole would raise the process's peak by 256 MB or more.
+    // A page whose contents are a bomb is classified; its text is not read.
+    const content = await classifyPdf('https://x/antrag.pdf', await contentBombPdf(inflated));
+    expect(content).toMatchObject({ class: 'untagged', title: 'Antrag mit Bombe' });
+    expect(content.firstPageText).toBe(undefined);
+    // Inflating any of the streams whole would raise the process's peak by 256 MB or more.
     const peakAfter = process.resourceUsage().maxRSS * 1024;
     expect(peakAfter - peakBefore).toBeLessThan(128 * 2 ** 20);
   });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { detectMediaBreaks, type PathFollowed } from '../../../src/checkers/media-breaks/detect.ts';
+import {
+  detectMediaBreaks,
+  documentRole,
+  type LinkedDocument,
+  type PathFollowed,
+} from '../../../src/checkers/media-breaks/detect.ts';
+import type { DocumentInfo } from '../../../src/results/result.ts';
 import type { PageContent } from '../../../src/checkers/media-breaks/extract.ts';
 import { germanLexicon } from '../../../src/checkers/media-breaks/lexicon.ts';
 import { normalise, sentences } from '../../../src/checkers/media-breaks/text.ts';
@@ -56,6 +62,58 @@ describe('German text normalisation', () => {
         lexicon.abbreviations,
       ),
     ).toEqual(['bitte bringen sie z. b. den ausweis mit.', 'stand: 15.03.2026.', 'im 3. stock.']);
+  });
+});
+
+describe('documents: form or leaflet', () => {
+  const linked = (linkText: string, file: string, info: Partial<DocumentInfo>): LinkedDocument => ({
+    linkText,
+    context: linkText,
+    heading: 'Formulare',
+    pageUrl: 'https://www.example-kreis.de/leistung',
+    selector: 'main a',
+    info: {
+      url: `https://www.example-kreis.de/${file}`,
+      bytes: 1000,
+      class: 'untagged',
+      pages: 1,
+      tagged: false,
+      formFields: 0,
+      fonts: 1,
+      images: 0,
+      ...info,
+    },
+  });
+
+  it('the word named first decides; fields and a signature line make a form', () => {
+    expect(
+      documentRole(linked('Antrag auf Wohngeld mit Hinweisen (PDF)', 'a.pdf', {}), lexicon),
+    ).toBe('form');
+    expect(documentRole(linked('Merkblatt zum Antrag (PDF)', 'b.pdf', {}), lexicon)).toBe(
+      'leaflet',
+    );
+    expect(documentRole(linked('Dokument (PDF)', 'dok-17.pdf', { formFields: 3 }), lexicon)).toBe(
+      'form',
+    );
+    // Nothing in the link: the first page says what it is.
+    expect(
+      documentRole(
+        linked('Download (PDF, 80 KB)', 'dok-17.pdf', {
+          firstPageText:
+            'Stadt Musterhausen Erklärung zur Hundehaltung Name … Ort, Datum Unterschrift',
+        }),
+        lexicon,
+      ),
+    ).toBe('form');
+    expect(
+      documentRole(
+        linked('Download (PDF, 80 KB)', 'dok-18.pdf', {
+          firstPageText: 'Informationen zur Hundesteuer Die Steuer beträgt 120 Euro im Jahr.',
+        }),
+        lexicon,
+      ),
+    ).toBe('leaflet');
+    expect(documentRole(linked('Download (PDF)', 'dok-19.pdf', {}), lexicon)).toBe('unknown');
   });
 });
 
