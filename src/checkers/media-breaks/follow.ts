@@ -4,28 +4,37 @@ import { extractPage, type PageContent } from './extract.ts';
 import type { Lexicon } from './lexicon.ts';
 import { normalise } from './text.ts';
 
-/** Text of the main content, as the extraction finds it; shorter than this looks like "loading". */
+/**
+ * Size of the main content, and whether the page still says it is loading: a busy region,
+ * a visible spinner, "wird geladen …", or a main content that is still empty.
+ */
 const CONTENT_SCRIPT = `(() => {
   const root = document.querySelector('main, [role=main]') || document.querySelector('article') ||
     document.querySelector('#content, #inhalt, #main, #main-content, .content, .main-content, .inhalt') || document.body;
-  return root ? root.textContent.replace(/\\s+/g, ' ').length : 0;
+  if (!root) return { size: 0, loading: true };
+  const text = root.textContent.replace(/\\s+/g, ' ').trim();
+  const visible = (el) => el.offsetParent !== null || el.getClientRects().length > 0;
+  const busy = [...document.querySelectorAll('[aria-busy=true], .spinner, .loading, .loader, [class*=spinner]')].some(visible);
+  const saysLoading = text.length < 600 && /(wird|werden) geladen|\\blade\\b|\\bloading\\b|bitte warten/i.test(text);
+  return { size: text.length, loading: busy || saysLoading || text.length < 40 };
 })()`;
-const LOADED_TEXT = 300;
 
 /**
- * Waits until the page's content stops changing (portals that render the procedure with
- * JavaScript after `load`): unchanged over two checks 150 ms apart — and, while the main
- * content is still nearly empty ("wird geladen …"), until it fills or `settleMs` passes.
+ * Waits until the page's content stops changing: unchanged over two checks 150 ms apart,
+ * and — for portals that render the procedure with JavaScript after `load` — no longer
+ * saying it is loading, at most `settleMs`.
  */
 export async function settle(page: Page, settleMs = 4000): Promise<void> {
   const deadline = Date.now() + settleMs;
   let last = -1;
   let stable = 0;
   for (;;) {
-    const size = await page.evaluate<number>(CONTENT_SCRIPT).catch(() => -2);
-    stable = size === last ? stable + 1 : 0;
-    last = size;
-    if ((stable >= 2 && size >= LOADED_TEXT) || Date.now() >= deadline) return;
+    const now = await page
+      .evaluate<{ size: number; loading: boolean }>(CONTENT_SCRIPT)
+      .catch(() => ({ size: -2, loading: true }));
+    stable = now.size === last ? stable + 1 : 0;
+    last = now.size;
+    if ((stable >= 2 && !now.loading) || Date.now() >= deadline) return;
     await page.waitForTimeout(150);
   }
 }
