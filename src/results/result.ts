@@ -1,5 +1,3 @@
-import type { Detection, MediaBreak, PathFollowed } from '../checkers/media-breaks/detect.ts';
-import type { MaturityEstimate, MaturitySignals } from '../checkers/media-breaks/maturity.ts';
 /**
  * The Result every part of ozgwatch speaks: checkers produce an {@link Outcome},
  * the runner wraps it into a {@link Result}, sinks (store, metrics) consume it.
@@ -286,6 +284,92 @@ export interface LighthouseReport {
   warnings?: string[];
 }
 
+/** The ten media-break categories (DOMAIN.md §5), by their stable ids. */
+export type MediaBreakKind =
+  | 'paper-form'
+  | 'handwritten-signature'
+  | 'postal-submission'
+  | 'fax-submission'
+  | 'email-submission'
+  | 'in-person'
+  | 'original-documents'
+  | 'manual-payment'
+  | 'paper-decision'
+  | 'scanned-pdf';
+
+/** Where a break was seen: the sentence or link, the page and the element. */
+export interface BreakEvidence {
+  text: string;
+  url: string;
+  selector: string;
+}
+
+export interface MediaBreak {
+  kind: MediaBreakKind;
+  evidence: BreakEvidence;
+  /** R4: the condition under which it applies ("bei Vertretung"), when there is one. */
+  condition?: string;
+  /** 0–1: explicit wording 0.9, weaker cues 0.6, a classified document 0.8. */
+  confidence: number;
+  /** Further places the same break was seen (up to 5). */
+  more?: BreakEvidence[];
+}
+
+/** How far the online-application path was followed, and why it stopped. */
+export interface PathFollowed {
+  /** The online-application link or button taken, if any. */
+  entry?: string;
+  /** Pages of the application reached after the service page. */
+  steps: number;
+  stoppedBecause:
+    'no-online-application' | 'offsite' | 'would-post' | 'step-limit' | 'no-next-step' | 'error';
+  /** The form that would have sent a state-changing request, as `METHOD action`. */
+  stoppedAt?: string;
+}
+
+/** What the pages show about the service (DOMAIN.md §6), citizen-side. */
+export interface MaturitySignals {
+  /** A service description exists (S_info). */
+  info: boolean;
+  /** A fillable application form (S_assist). */
+  assist: boolean;
+  /** An online application: a link to an online service or a form with a final submit (S_online). */
+  online: boolean;
+  /** BundID, Servicekonto, Online-Ausweis, ELSTER or an organisation account mentioned. */
+  auth: boolean;
+  /** Evidence can be uploaded (a file input on the path, or the text says so). */
+  upload: boolean;
+  /** An e-payment method is named. */
+  epayment: boolean;
+  /** The service is free of charge. */
+  noFee: boolean;
+  /** Once-Only: evidence is fetched from registers, or none is needed (S_once_only). */
+  onceOnly: boolean;
+  /** The decision arrives in a Postfach or as a download (S_decision_digital). */
+  decisionDigital: boolean;
+  /** Pages of the online application followed. */
+  pathSteps: number;
+}
+
+export interface MaturityEstimate {
+  /** 0 offline … 4 online transaction (OZG Reifegradmodell 1.1). */
+  level: 0 | 1 | 2 | 3 | 4;
+  /** Always `estimated, citizen-side`: back-office criteria are invisible to a monitor. */
+  basis: 'estimated, citizen-side';
+  /** The level before caps, and the signals that gave it. */
+  base: number;
+  because: string[];
+  /** The break that lowered the level, when one did. */
+  cappedBy?: MediaBreakKind;
+}
+
+/** A document linked from a service's procedure, as the media-break checker sees it. */
+export interface MediaBreakDocument {
+  url: string;
+  role: 'form' | 'leaflet' | 'unknown';
+  class: DocumentClass;
+}
+
 /** Media breaks of one service and its estimated OZG maturity level (kind `media-breaks`). */
 export interface MediaBreakReport {
   /** Language of the lexicon the text was read with. */
@@ -299,7 +383,7 @@ export interface MediaBreakReport {
   path: PathFollowed;
   /** Pages read: the service page and the application pages reached. */
   pages: string[];
-  documents: Detection['documents'];
+  documents: MediaBreakDocument[];
 }
 
 /**

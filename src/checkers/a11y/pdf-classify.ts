@@ -2,7 +2,7 @@
  * Classifies one PDF for accessibility, in a worker thread (see pdf.ts): the markers a
  * machine can check (DOMAIN.md B1) — tags, PDF/UA claim, language, title, form fields,
  * and whether the first pages have fonts at all or only images (a scan); and the text of
- * the first page (pdf.js), which tells an application form from a leaflet. pdf-lib reads
+ * the first page (pdf.js, through unpdf), which tells an application form from a leaflet. pdf-lib reads
  * the object structure, the XMP metadata only within a limit; every stream a library must
  * inflate whole is tried with zlib's limit first, so a decompression bomb has nothing to
  * detonate, and images are never decoded.
@@ -92,15 +92,14 @@ async function firstPageText(data: Uint8Array): Promise<string | undefined> {
   if (oversizedStream(data, (d) => !/\/Subtype\s*\/Image\b/.test(d), TEXT_STREAM_LIMIT)) {
     return undefined;
   }
-  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const task = getDocument({
-    data: data.slice(),
+  // unpdf: pdf.js built for servers, without its optional canvas.
+  const { getDocumentProxy } = await import('unpdf');
+  const pdf = await getDocumentProxy(data.slice(), {
     verbosity: 0,
     disableFontFace: true,
     useSystemFonts: false,
     stopAtErrors: false,
   });
-  const pdf = await task.promise;
   try {
     const content = await (await pdf.getPage(1)).getTextContent();
     const text = content.items
@@ -110,7 +109,7 @@ async function firstPageText(data: Uint8Array): Promise<string | undefined> {
       .trim();
     return text.slice(0, FIRST_PAGE_TEXT);
   } finally {
-    await task.destroy();
+    await pdf.loadingTask.destroy();
   }
 }
 

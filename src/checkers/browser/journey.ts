@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright';
 import { AXE_VERSION } from '../a11y/axe.ts';
-import { detectMediaBreaks, type PathFollowed } from '../media-breaks/detect.ts';
+import { detectMediaBreaks } from '../media-breaks/detect.ts';
 import type { PageContent } from '../media-breaks/extract.ts';
 import { germanLexicon } from '../media-breaks/lexicon.ts';
 import type {
@@ -12,6 +12,7 @@ import type {
   ReasonCode,
   StepResult,
   MediaBreakReport,
+  PathFollowed,
 } from '../../results/result.ts';
 import type { BrowserLease } from '../../runner/browser-host.ts';
 import type { CheckContext } from '../checker.ts';

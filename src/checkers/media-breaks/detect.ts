@@ -1,26 +1,16 @@
-import type { DocumentInfo } from '../../results/result.ts';
+import type {
+  BreakEvidence,
+  DocumentInfo,
+  MaturityEstimate,
+  MaturitySignals,
+  MediaBreak,
+  MediaBreakDocument,
+  PathFollowed,
+} from '../../results/result.ts';
 import type { PageContent } from './extract.ts';
 import { BREAK_KINDS, type BreakKind, type Lexicon, type SignalName } from './lexicon.ts';
-import { estimateMaturity, type MaturityEstimate, type MaturitySignals } from './maturity.ts';
+import { estimateMaturity } from './maturity.ts';
 import { clauses, normalise, sentences } from './text.ts';
-
-/** Where a break was seen: the sentence or link, the page and the element. */
-export interface BreakEvidence {
-  text: string;
-  url: string;
-  selector: string;
-}
-
-export interface MediaBreak {
-  kind: BreakKind;
-  evidence: BreakEvidence;
-  /** R4: the condition under which it applies ("bei Vertretung"), when there is one. */
-  condition?: string;
-  /** 0–1: explicit wording 0.9, weaker cues 0.6, a classified document 0.8. */
-  confidence: number;
-  /** Further places the same break was seen (up to 5). */
-  more?: BreakEvidence[];
-}
 
 /** A document linked from the procedure text, with what the link said and what the file is. */
 export interface LinkedDocument {
@@ -32,25 +22,13 @@ export interface LinkedDocument {
   info: DocumentInfo;
 }
 
-/** How far the online-application path was followed, and why it stopped. */
-export interface PathFollowed {
-  /** The online-application link or button taken, if any. */
-  entry?: string;
-  /** Pages of the application reached after the service page. */
-  steps: number;
-  stoppedBecause:
-    'no-online-application' | 'offsite' | 'would-post' | 'step-limit' | 'no-next-step' | 'error';
-  /** The form that would have sent a state-changing request, as `METHOD action`. */
-  stoppedAt?: string;
-}
-
 export interface Detection {
   breaks: MediaBreak[];
   signals: MaturitySignals;
   maturity: MaturityEstimate;
   endToEndDigital: boolean;
   /** Documents linked from the procedure, as form, leaflet or unknown. */
-  documents: { url: string; role: 'form' | 'leaflet' | 'unknown'; class: DocumentInfo['class'] }[];
+  documents: MediaBreakDocument[];
 }
 
 interface Candidate {

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright';
-import type { PathFollowed } from './detect.ts';
+import type { PathFollowed } from '../../results/result.ts';
 import { extractPage, type PageContent } from './extract.ts';
 import type { Lexicon } from './lexicon.ts';
 import { normalise } from './text.ts';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { MediaBreakKind } from '../../results/result.ts';
 
 /** The ten media-break categories of DOMAIN.md §5, by their stable ids. */
 export const BREAK_KINDS = [
@@ -13,8 +14,8 @@ export const BREAK_KINDS = [
   'manual-payment',
   'paper-decision',
   'scanned-pdf',
-] as const;
-export type BreakKind = (typeof BREAK_KINDS)[number];
+] as const satisfies readonly MediaBreakKind[];
+export type BreakKind = MediaBreakKind;
 
 const pattern = z.string().refine((source) => {
   try {

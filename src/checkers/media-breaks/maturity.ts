@@ -1,40 +1,8 @@
-import type { BreakKind } from './lexicon.ts';
-
-/** What the pages show about the service (DOMAIN.md §6), citizen-side. */
-export interface MaturitySignals {
-  /** A service description exists (S_info). */
-  info: boolean;
-  /** A fillable application form (S_assist). */
-  assist: boolean;
-  /** An online application: a link to an online service or a form with a final submit (S_online). */
-  online: boolean;
-  /** BundID, Servicekonto, Online-Ausweis, ELSTER or an organisation account mentioned. */
-  auth: boolean;
-  /** Evidence can be uploaded (a file input on the path, or the text says so). */
-  upload: boolean;
-  /** An e-payment method is named. */
-  epayment: boolean;
-  /** The service is free of charge. */
-  noFee: boolean;
-  /** Once-Only: evidence is fetched from registers, or none is needed (S_once_only). */
-  onceOnly: boolean;
-  /** The decision arrives in a Postfach or as a download (S_decision_digital). */
-  decisionDigital: boolean;
-  /** Pages of the online application followed. */
-  pathSteps: number;
-}
-
-export interface MaturityEstimate {
-  /** 0 offline … 4 online transaction (OZG Reifegradmodell 1.1). */
-  level: 0 | 1 | 2 | 3 | 4;
-  /** Always `estimated, citizen-side`: back-office criteria are invisible to a monitor. */
-  basis: 'estimated, citizen-side';
-  /** The level before caps, and the signals that gave it. */
-  base: number;
-  because: string[];
-  /** The break that lowered the level, when one did. */
-  cappedBy?: BreakKind;
-}
+import type {
+  MaturityEstimate,
+  MaturitySignals,
+  MediaBreakKind as BreakKind,
+} from '../../results/result.ts';
 
 /** Caps of DOMAIN.md §6: the lowest criterion decides. */
 function cap(kind: BreakKind, s: MaturitySignals): number {

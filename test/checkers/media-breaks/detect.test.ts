@@ -3,9 +3,8 @@ import {
   detectMediaBreaks,
   documentRole,
   type LinkedDocument,
-  type PathFollowed,
 } from '../../../src/checkers/media-breaks/detect.ts';
-import type { DocumentInfo } from '../../../src/results/result.ts';
+import type { DocumentInfo, PathFollowed } from '../../../src/results/result.ts';
 import type { PageContent } from '../../../src/checkers/media-breaks/extract.ts';
 import { germanLexicon } from '../../../src/checkers/media-breaks/lexicon.ts';
 import { normalise, sentences } from '../../../src/checkers/media-breaks/text.ts';
