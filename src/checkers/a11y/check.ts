@@ -2,6 +2,7 @@ import type { Page } from 'playwright';
 import type { A11yCrawl, A11yPage, Outcome, DocumentInfo } from '../../results/result.ts';
 import { findLink, STATEMENT_LINK } from '../bitv/signals.ts';
 import type { Checker, CheckContext } from '../checker.ts';
+import { errorLine } from '../error-line.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
 import { pageLinks } from '../browser/page-links.ts';
 import { AXE_VERSION, scanPage } from './axe.ts';
@@ -95,7 +96,7 @@ async function scanUrl(
     });
   } catch (error) {
     if (signal.aborted) throw error;
-    return notScanned(firstLine(error));
+    return notScanned(errorLine(error));
   }
 }
 
@@ -141,9 +142,4 @@ function judge(
     message: `no violations on ${pages.length} page(s); ${summary.waived} waived; ${summary.incomplete} to review`,
     ...base,
   };
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return (text.split('\n')[0] ?? '').slice(0, 300);
 }

@@ -1,6 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright';
 import { AXE_VERSION } from '../a11y/axe.ts';
+import { errorLine, stripAnsi } from '../error-line.ts';
 import { detectMediaBreaks } from '../media-breaks/detect.ts';
 import type { PageContent } from '../media-breaks/extract.ts';
 import { germanLexicon } from '../media-breaks/lexicon.ts';
@@ -79,7 +80,7 @@ export async function checkBrowser(ctx: CheckContext, spec: BrowserSpec): Promis
     return {
       status: 'error',
       reason: 'internal',
-      message: `browser could not start: ${firstLine(error)}`,
+      message: `browser could not start: ${errorLine(error, 500)}`,
       assertions: [],
     };
   }
@@ -258,7 +259,7 @@ class JourneyRun {
       result.url = this.#page?.url() ?? '';
       if (error instanceof AssertionFailure) result.assertion = error.assertion;
       if (error instanceof HttpStatusFailure) result.httpStatus = error.status;
-      result.error = firstLine(error);
+      result.error = errorLine(error, 500);
       throw new StepFailed(await this.#classify(error, declared));
     }
   }
@@ -271,7 +272,7 @@ class JourneyRun {
 
   /** Why the run failed, in the terms of the reason codes. The order of the checks matters. */
   async #classify(error: unknown, step: Step | undefined): Promise<Failure> {
-    const message = firstLine(error);
+    const message = errorLine(error, 500);
     const stepName = this.#current?.name ?? '';
     if (this.#ctx.signal.aborted) {
       const timedOut = (this.#ctx.signal.reason as Error | undefined)?.name === 'TimeoutError';
@@ -358,22 +359,11 @@ class JourneyRun {
    * `media-breaks` probes). Findings, not a journey failure.
    */
   #mediaBreaks(): MediaBreakReport {
-    const lexicon = germanLexicon();
     const path: PathFollowed = {
       steps: this.mediaPages.length - 1,
       stoppedBecause: 'no-next-step',
     };
-    const found = detectMediaBreaks(this.mediaPages, [], path, lexicon);
-    return {
-      lexicon: lexicon.language,
-      breaks: found.breaks,
-      maturity: found.maturity,
-      endToEndDigital: found.endToEndDigital,
-      signals: found.signals,
-      path,
-      pages: this.mediaPages.map((p) => p.url),
-      documents: [],
-    };
+    return detectMediaBreaks(this.mediaPages, [], path, germanLexicon());
   }
 
   /** Builds the outcome; on failure keeps screenshot, HTML and trace as evidence. */
@@ -486,17 +476,6 @@ function obstruction(error: unknown): string {
 }
 
 // Built from a string: a control character in a regex literal reads as a mistake.
-const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
-
-/** Playwright colours its call log for terminals. */
-function stripAnsi(text: string): string {
-  return text.replace(ANSI_COLOUR, '');
-}
-
-function firstLine(error: unknown): string {
-  const text = stripAnsi(error instanceof Error ? error.message : String(error));
-  return (text.split('\n')[0] ?? '').slice(0, 500);
-}
 
 function extension(filename: string): string {
   const ext = /\.[a-z0-9]{1,8}$/i.exec(filename)?.[0];

@@ -2,6 +2,7 @@ import type { Page } from 'playwright';
 import type { MediaBreakReport, Outcome } from '../../results/result.ts';
 import { classifyDocuments, DOCUMENT_LINK } from '../a11y/documents.ts';
 import type { Checker, CheckContext } from '../checker.ts';
+import { errorLine } from '../error-line.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
 import { detectMediaBreaks, type LinkedDocument } from './detect.ts';
 import { extractPage, type PageContent } from './extract.ts';
@@ -35,7 +36,7 @@ export async function checkMediaBreaks(ctx: CheckContext, spec: MediaBreaksSpec)
       return {
         status: 'fail',
         reason: 'navigation_timeout',
-        message: `service page ${spec.url} did not load: ${firstLine(error)}`,
+        message: `service page ${spec.url} did not load: ${errorLine(error)}`,
         assertions: [],
       };
     }
@@ -87,17 +88,7 @@ export async function readService(
       info,
     };
   });
-  const detection = detectMediaBreaks(pages, documents, followed.path, lexicon);
-  return {
-    lexicon: lexicon.language,
-    breaks: detection.breaks,
-    maturity: detection.maturity,
-    endToEndDigital: detection.endToEndDigital,
-    signals: detection.signals,
-    path: followed.path,
-    pages: pages.map((p) => p.url),
-    documents: detection.documents,
-  };
+  return detectMediaBreaks(pages, documents, followed.path, lexicon);
 }
 
 /** Document links of the procedure text, each once, with the page it was on. */
@@ -132,11 +123,4 @@ function judge(report: MediaBreakReport): Outcome {
     assertions: [],
     mediaBreaks: report,
   };
-}
-
-/** The first line of an error, without terminal control sequences. */
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  // eslint-disable-next-line no-control-regex
-  return (text.split('\n')[0] ?? '').replace(/\u001b\[[0-9;]*m|[\u0000-\u001f]/g, '').slice(0, 300);
 }

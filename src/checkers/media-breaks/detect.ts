@@ -1,10 +1,10 @@
 import type {
   BreakEvidence,
   DocumentInfo,
-  MaturityEstimate,
   MaturitySignals,
   MediaBreak,
   MediaBreakDocument,
+  MediaBreakReport,
   PathFollowed,
 } from '../../results/result.ts';
 import type { PageContent } from './extract.ts';
@@ -20,15 +20,6 @@ export interface LinkedDocument {
   pageUrl: string;
   selector: string;
   info: DocumentInfo;
-}
-
-export interface Detection {
-  breaks: MediaBreak[];
-  signals: MaturitySignals;
-  maturity: MaturityEstimate;
-  endToEndDigital: boolean;
-  /** Documents linked from the procedure, as form, leaflet or unknown. */
-  documents: MediaBreakDocument[];
 }
 
 interface Candidate {
@@ -54,7 +45,7 @@ export function detectMediaBreaks(
   documents: readonly LinkedDocument[],
   path: PathFollowed,
   lexicon: Lexicon,
-): Detection {
+): MediaBreakReport {
   const candidates: Candidate[] = [];
   // Sections that describe an alternative route ("Alternativ: Antrag auf Papier", or a
   // section saying "wenn Sie den Onlinedienst nicht nutzen können …"): R1 holds for all of it.
@@ -97,19 +88,18 @@ export function detectMediaBreaks(
       }
     }
   }
-  const signals = readSignals(pages, documents, path, lexicon);
+  const text = allText(pages);
+  const signals = readSignals(pages, text, documents, path, lexicon);
   // "Sie müssen das Formular weder ausdrucken noch unterschreiben": a form to download is
   // then filled on screen and sent as a file, not a paper form.
   const printingRuledOut = clauseSignal(pages, 'printingNotNeeded', lexicon, false);
-  const roles: Detection['documents'] = [];
+  const roles: MediaBreakDocument[] = [];
   for (const doc of documents) {
     const role = documentRole(doc, lexicon);
     roles.push({ url: doc.info.url, role, class: doc.info.class });
     if (role !== 'form' || printingRuledOut) continue;
     const context = normalise(doc.context);
-    const prescribed = lexicon.categories['paper-form'].triggers.some((t) =>
-      new RegExp(t.re.source).test(context),
-    );
+    const prescribed = triggerSpans(context, 'paper-form', lexicon).length > 0;
     // A form to download beside a complete online route is an offered alternative (R1)
     // unless the text around it prescribes printing it.
     const alternative =
@@ -132,7 +122,7 @@ export function detectMediaBreaks(
   const forced = candidates.filter((c) => {
     if (c.alternative && signals.online) return false;
     const unless = lexicon.categories[c.kind].weakUnless;
-    return !(c.weight === 'weak' && unless && lexicon.signals[unless].test(allText(pages)));
+    return !(c.weight === 'weak' && unless && lexicon.signals[unless].test(text));
   });
   const breaks = aggregate(forced);
   // A scanned application form is a paper form too (DOMAIN.md §5).
@@ -144,10 +134,13 @@ export function detectMediaBreaks(
   const kinds = new Set(breaks.map((b) => b.kind));
   const maturity = estimateMaturity(signals, kinds);
   return {
+    lexicon: lexicon.language,
     breaks,
-    signals,
     maturity,
     endToEndDigital: kinds.size === 0 && maturity.level >= 3,
+    signals,
+    path,
+    pages: pages.map((p) => p.url),
     documents: roles,
   };
 }
@@ -164,14 +157,10 @@ function sentenceCandidates(
   for (const clause of clauses(sentence, lexicon.clauseBreaks)) {
     for (const kind of BREAK_KINDS) {
       const category = lexicon.categories[kind];
-      let weight: 'strong' | 'weak' | undefined;
-      for (const trigger of category.triggers) {
-        trigger.re.lastIndex = 0;
-        if (trigger.re.test(clause) && weight !== 'strong') weight = trigger.weight;
-        trigger.re.lastIndex = 0;
-      }
-      if (!weight) continue;
-      const spans = triggerSpans(clause, kind, lexicon);
+      const matches = triggerSpans(clause, kind, lexicon);
+      if (matches.length === 0) continue;
+      const weight = matches.some((m) => m.weight === 'strong') ? 'strong' : 'weak';
+      const spans = matches.map((m): [number, number] => [m.from, m.to]);
       if (category.exclusions.some((re) => re.test(clause))) continue;
       if (negated(clause, spans, lexicon)) continue;
       out.push({ kind, evidence, weight, alternative, ...(condition ? { condition } : {}) });
@@ -314,11 +303,11 @@ export function documentRole(
 
 function readSignals(
   pages: readonly PageContent[],
+  text: string,
   documents: readonly LinkedDocument[],
   path: PathFollowed,
   lexicon: Lexicon,
 ): MaturitySignals {
-  const text = allText(pages);
   const has = (name: SignalName): boolean => lexicon.signals[name].test(text);
   const first = pages[0];
   const onlineLink =
@@ -413,13 +402,17 @@ function evidenceAsked(pages: readonly PageContent[], lexicon: Lexicon): boolean
   );
 }
 
-/** Where the triggers of a category match in a clause. */
-function triggerSpans(clause: string, kind: BreakKind, lexicon: Lexicon): [number, number][] {
-  const spans: [number, number][] = [];
+/** Where the triggers of a category match in a clause, and how strong each is. */
+function triggerSpans(
+  clause: string,
+  kind: BreakKind,
+  lexicon: Lexicon,
+): { from: number; to: number; weight: 'strong' | 'weak' }[] {
+  const out: { from: number; to: number; weight: 'strong' | 'weak' }[] = [];
   for (const trigger of lexicon.categories[kind].triggers) {
-    // matchAll starts where the last test() of this (global) expression stopped.
-    trigger.re.lastIndex = 0;
-    for (const m of clause.matchAll(trigger.re)) spans.push([m.index, m.index + m[0].length]);
+    for (const m of clause.matchAll(trigger.re)) {
+      out.push({ from: m.index, to: m.index + m[0].length, weight: trigger.weight });
+    }
   }
-  return spans;
+  return out;
 }

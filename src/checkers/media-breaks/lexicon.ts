@@ -32,7 +32,6 @@ const SIGNAL_NAMES = [
   'onlineApplicationText',
   'externalServiceLink',
   'finalSubmit',
-  'nextStep',
   'auth',
   'upload',
   'epayment',
