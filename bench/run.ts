@@ -8,11 +8,12 @@
  *   BENCH_CONCURRENCY  runs in flight during throughput        (32)
  *   BENCH_LAG_SECONDS  how long the 5,000-probe schedule runs  (75; ≥ 60 covers every probe once)
  *   BENCH_JOURNEY_SECONDS seconds per journey measurement      (20)
- *   BENCH_ONLY         comma list: throughput,lag,scrape,journeys,a11y,media-breaks
+ *   BENCH_ONLY         comma list: throughput,lag,scrape,journeys,a11y,media-breaks,report
+ *   BENCH_REPORT_SERVICES services in the quarterly report's store (200)
  *   BENCH_MEDIA_SCANS  media-break scans measured                (15)
  */
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -21,13 +22,14 @@ import type { ScrapeFigures } from './metrics-scrape.ts';
 import { a11yThroughput, type ScanRun } from './a11y-scan.ts';
 import type { MediaBreakFigures } from './media-breaks.ts';
 import type { JourneyFigures } from './browser-journeys.ts';
+import type { ReportFigures, SeedFigures } from './report.ts';
 import { startChild, stopChild } from './lib/proc.ts';
 import type { LagFigures } from './scheduler-lag.ts';
 
 const execFileAsync = promisify(execFile);
 const DAEMON_V8_FLAG = '--max-semi-space-size=4';
 const only = new Set(
-  (process.env.BENCH_ONLY ?? 'throughput,lag,scrape,journeys,a11y,media-breaks').split(','),
+  (process.env.BENCH_ONLY ?? 'throughput,lag,scrape,journeys,a11y,media-breaks,report').split(','),
 );
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -153,6 +155,26 @@ try {
       out.mediaBreaks = f;
     } finally {
       await stopChild(portal.child);
+    }
+  }
+  if (only.has('report')) {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ozgwatch-bench-report-'));
+    try {
+      const file = path.join(dir, 'ozgwatch.db');
+      const { figures: seed } = await section<SeedFigures>('report-seed', file);
+      const { figures: r, maxRssMb } = await section<ReportFigures>('report', file);
+      log(
+        `\nQuarterly report: ${seed.services} services, ${seed.runs} runs in the quarter (hourly HTTP, daily scans; seeded in ${fmt(seed.seconds, 0)} s)`,
+      );
+      log(
+        `  HTML+CSV+JSON ${fmt(r.seconds, 1)} s (target < 30 s), max RSS ${fmt(maxRssMb, 0)} MB (target < 1024); ${r.findings} findings in the appendix, HTML ${fmt(r.htmlMb, 1)} MB`,
+      );
+      log(
+        `  PDF printed by Chromium in ${fmt(r.pdfSeconds, 1)} s (${fmt(r.pdfMb, 1)} MB; Chromium's memory is its own process)`,
+      );
+      out.report = { seed, ...r, maxRssMb };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   }
   if (only.has('a11y')) {

@@ -6,6 +6,7 @@ import { blackboxAvailable, blackboxThroughput, ozgwatchThroughput } from './htt
 import { journeyThroughput } from './browser-journeys.ts';
 import { mediaBreakScans } from './media-breaks.ts';
 import { metricsScrape } from './metrics-scrape.ts';
+import { reportFigures, seedReportStore } from './report.ts';
 import { schedulerLag } from './scheduler-lag.ts';
 
 const [section, target] = process.argv.slice(2);
@@ -44,6 +45,13 @@ switch (section) {
   }
   case 'media-breaks':
     figures = await mediaBreakScans(target, Number(process.env.BENCH_MEDIA_SCANS ?? 15));
+    break;
+  case 'report-seed':
+    // `target` is the store file here.
+    figures = await seedReportStore(target, Number(process.env.BENCH_REPORT_SERVICES ?? 200));
+    break;
+  case 'report':
+    figures = await reportFigures(target, `${target}.out`);
     break;
   default:
     throw new Error(`unknown section ${section}`);

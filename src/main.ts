@@ -19,7 +19,7 @@ import { Pool } from './scheduler/pool.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { startServer, type RunningServer } from './server/server.ts';
 import { openSqliteStore } from './store/sqlite.ts';
-import type { Store } from './store/store.ts';
+import type { ProbeRecord, Store } from './store/store.ts';
 import { PLAYWRIGHT_VERSION, VERSION } from './version.ts';
 
 /** The configuration the daemon runs on: swapped as a whole on a successful reload. */
@@ -184,6 +184,11 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     flap.retain(new Set(probes.map((p) => p.id)));
     metrics.configReloaded(true, clock.now());
     logger.info({ probes: probes.length, files: set.files.length }, 'probe configuration loaded');
+    // Reports name and group past runs by what the probes were; a failure here costs
+    // only that, so the new configuration stays.
+    await store.registerProbes(probes.map(probeRecord), clock.now()).catch((error: unknown) => {
+      logger.error({ err: error }, 'cannot record the probe catalogue in the store');
+    });
     return true;
   };
 
@@ -200,6 +205,13 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     probes: () => current?.probes ?? [],
     nextRunAt: (id) => scheduler.nextRunAt(id),
     artifacts,
+    reports: {
+      dir: path.join(config.dataDir, 'reports'),
+      pdf: {
+        ...(config.browser.executablePath ? { executablePath: config.browser.executablePath } : {}),
+        args: config.browser.args,
+      },
+    },
     ready: () => current !== undefined && store.healthy(),
   });
   logger.info({ url: server.url, version: VERSION }, 'ozgwatch serving');
@@ -271,4 +283,18 @@ function watchFolder(dir: string, onChange: () => void, logger: Logger): FSWatch
     logger.warn({ err: error }, 'cannot watch probes folder; reload with SIGHUP');
     return undefined;
   }
+}
+
+/** What the store keeps of a probe for reports. */
+function probeRecord(probe: Probe): Omit<ProbeRecord, 'loadedAt'> {
+  return {
+    probeId: probe.id,
+    name: probe.name,
+    kind: probe.kind,
+    service: probe.labels.service,
+    county: probe.labels.county,
+    ...(probe.ags ? { ags: probe.ags } : {}),
+    ...(probe.leika ? { leika: probe.leika } : {}),
+    ...(probe.url ? { url: probe.url } : {}),
+  };
 }

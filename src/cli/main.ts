@@ -17,6 +17,8 @@ Usage:
   ozgwatch validate [--probes DIR] [--json]
   ozgwatch run      <probe-id…> [--probes DIR] [--json]
   ozgwatch scan     <url…> [--checks availability,browser,a11y,media-breaks] [--browser] [--profile P] [--json]
+  ozgwatch report   [--quarter 2026-Q4 | --from YYYY-MM-DD --to YYYY-MM-DD] [--county X] [--service Y]
+                    [--format html,pdf,csv,json] [--lang de|en] [--out DIR] [--data DIR]
   ozgwatch version
 
 Reference: docs/cli.md`;
@@ -33,6 +35,14 @@ const OPTIONS = {
   browser: { type: 'boolean', default: false },
   profile: { type: 'string' },
   timeout: { type: 'string' },
+  quarter: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  county: { type: 'string' },
+  service: { type: 'string' },
+  format: { type: 'string' },
+  lang: { type: 'string' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -87,6 +97,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./scan-command.ts')).scanCommand(config, args, values);
     case 'serve':
       return (await import('./serve-command.ts')).serveCommand(config);
+    case 'report':
+      return (await import('./report-command.ts')).reportCommand(config, values);
     case 'validate':
       return (await import('./validate-command.ts')).validateCommand(config, values);
     case 'run':

@@ -186,6 +186,10 @@ export interface A11yPage {
   statementLink?: string | null;
   /** Links followed from the start page to reach it (crawls only). */
   depth?: number;
+  /** The journey step that scanned it (journeys only). */
+  step?: string;
+  /** The journey declared it an error state or the process's confirmation page. */
+  state?: 'error' | 'confirmation';
 }
 
 /** How a crawl went: what it was allowed, what it scanned, what it left out and why. */
@@ -250,6 +254,8 @@ export interface DocumentInfo {
 /** The accessibility scans of a run: which engine, which rules, every page. */
 export interface A11yReport {
   engine: { name: 'axe-core'; version: string };
+  /** Version of the browser that rendered the pages, for the report's method section. */
+  browser?: string;
   profile: string;
   pages: A11yPage[];
   /** Present when the pages were found by a crawl rather than listed. */

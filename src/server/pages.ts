@@ -3,7 +3,7 @@
  * Grafana panel sends here. Pure functions of their model; everything that came from a
  * watched page (messages, URLs, console output) is escaped.
  */
-import type { RunSummary } from '../store/store.ts';
+import type { FindingRecord, MediaBreakEvent, RunSummary } from '../store/store.ts';
 import type { LighthouseReport, Result, StepResult } from '../results/result.ts';
 
 export interface ProbeModel {
@@ -29,7 +29,8 @@ export function escapeHtml(text: string): string {
 
 const e = escapeHtml;
 
-function layout(title: string, body: string): string {
+/** The frame every page shares: one stylesheet, no script, a link home. */
+export function layout(title: string, body: string): string {
   return `<!doctype html>
 <html lang="de">
 <head>
@@ -41,14 +42,18 @@ function layout(title: string, body: string): string {
   table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
   th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #ccc; vertical-align: top; }
   .pass { color: #0a5c1e; } .fail, .error { color: #a4000f; } .degraded { color: #7a4a00; } .skipped { color: #555; }
-  code, .url { word-break: break-all; }
+  code { overflow-wrap: break-word; } .url { word-break: break-all; }
+  caption { text-align: left; font-weight: 600; }
+  .badge { display: inline-block; padding: 0 .4rem; border: 1px solid #595959; border-radius: .25rem; }
+  .summary { display: grid; grid-template-columns: max-content auto; gap: .1rem 1rem; }
+  .summary dd { margin: 0; font-weight: 600; }
   img { max-width: 100%; border: 1px solid #999; }
   a { color: #0b4fa3; }
   a:focus, a:hover { outline: 2px solid #0b4fa3; outline-offset: 2px; }
 </style>
 </head>
 <body>
-<header><p><a href="/">ozgwatch</a></p></header>
+<header><nav aria-label="ozgwatch"><a href="/">Übersicht</a> · <a href="/reports">Berichte</a> · <a href="/api">API</a></nav></header>
 <main>
 ${body}
 </main>
@@ -57,7 +62,8 @@ ${body}
 `;
 }
 
-function status(s: string): string {
+/** A status as text (colour only repeats it). */
+export function statusLabel(s: string): string {
   return `<span class="${e(s)}">${e(STATUS_TEXT[s] ?? s)}</span>`;
 }
 
@@ -65,7 +71,7 @@ function seconds(s: number): string {
   return `${s.toFixed(3).replace('.', ',')} s`;
 }
 
-function when(epochMs: number): string {
+export function when(epochMs: number): string {
   return new Date(epochMs)
     .toISOString()
     .replace('T', ' ')
@@ -80,7 +86,7 @@ export function renderRunPage(result: Result, probe: ProbeModel | undefined): st
   const parts: string[] = [
     `<h1>${e(title)}</h1>`,
     `<dl>
-<dt>Ergebnis</dt><dd>${status(result.status)}${result.reason ? ` (<code>${e(result.reason)}</code>)` : ''}</dd>
+<dt>Ergebnis</dt><dd>${statusLabel(result.status)}${result.reason ? ` (<code>${e(result.reason)}</code>)` : ''}</dd>
 <dt>Meldung</dt><dd>${e(result.message)}</dd>
 <dt>Prüfung</dt><dd><a href="/probes/${encodeURIComponent(result.probeId)}">${e(probe?.name ?? result.probeId)}</a> (<code>${e(result.kind)}</code>)</dd>
 <dt>Beginn</dt><dd>${e(when(result.startedAt))}</dd>
@@ -184,7 +190,7 @@ function stepsTable(steps: readonly StepResult[]): string {
     ]
       .filter((d) => d !== '')
       .join('<br>');
-    return `<tr><th scope="row">${e(s.name)}</th><td><code>${e(s.action)}</code></td><td>${status(s.status)}</td><td>${s.status === 'skipped' ? '' : e(seconds(s.duration))}</td><td class="url">${e(s.url ?? '')}${s.httpStatus ? ` (${s.httpStatus})` : ''}</td><td>${detail}</td></tr>`;
+    return `<tr><th scope="row">${e(s.name)}</th><td><code>${e(s.action)}</code></td><td>${statusLabel(s.status)}</td><td>${s.status === 'skipped' ? '' : e(seconds(s.duration))}</td><td class="url">${e(s.url ?? '')}${s.httpStatus ? ` (${s.httpStatus})` : ''}</td><td>${detail}</td></tr>`;
   });
   return `<h2>Schritte</h2>
 <table><caption>Schritte der Journey</caption>
@@ -194,13 +200,35 @@ ${rows.join('\n')}
 </tbody></table>`;
 }
 
-/** `/probes/:id`: what the probe watches and its recent runs. */
-export function renderProbePage(probe: ProbeModel, runs: readonly RunSummary[]): string {
+/** What the probe page shows besides the recent runs. */
+export interface ProbeHistory {
+  /** Accessibility findings over the probe's history; absent when it has no scans. */
+  findings?: readonly FindingRecord[];
+  /** Occurrences the latest scan found but counted as waived (accepted findings). */
+  waived?: ReadonlySet<string>;
+  /** Changes of media breaks and maturity, newest first; absent when it has no such checks. */
+  mediaBreakEvents?: readonly MediaBreakEvent[];
+}
+
+/** Rows of the findings table; a long-broken site must not make the page megabytes. */
+export const MAX_FINDING_ROWS = 200;
+
+/** `/probes/:id`: what the probe watches, its availability, findings, media breaks and recent runs. */
+export function renderProbePage(
+  probe: ProbeModel,
+  runs: readonly RunSummary[],
+  history: ProbeHistory = {},
+): string {
   const title = probe.name;
   const rows = runs.map(
     (r) =>
-      `<tr><td><a href="/runs/${encodeURIComponent(r.runId)}">${e(when(r.startedAt))}</a></td><td>${status(r.status)}</td><td>${r.reason ? `<code>${e(r.reason)}</code>` : ''}</td><td>${e(seconds(r.duration))}</td><td>${e(r.message)}</td></tr>`,
+      `<tr><td><a href="/runs/${encodeURIComponent(r.runId)}">${e(when(r.startedAt))}</a></td><td>${statusLabel(r.status)}</td><td>${r.reason ? `<code>${e(r.reason)}</code>` : ''}</td><td>${e(seconds(r.duration))}</td><td>${e(r.message)}</td></tr>`,
   );
+  const sections = [availabilitySection(runs)];
+  if (history.findings) {
+    sections.push(findingsSection(history.findings, history.waived ?? new Set<string>()));
+  }
+  if (history.mediaBreakEvents) sections.push(mediaBreakSection(history.mediaBreakEvents));
   return layout(
     title,
     `<h1>${e(title)}</h1>
@@ -210,6 +238,7 @@ export function renderProbePage(probe: ProbeModel, runs: readonly RunSummary[]):
 <dt>Gebiet</dt><dd>${e(probe.county)}</dd>
 ${probe.url ? `<dt>Adresse</dt><dd><a class="url" href="${e(probe.url)}">${e(probe.url)}</a></dd>` : ''}
 </dl>
+${sections.join('\n')}
 <h2>Letzte Läufe</h2>
 ${
   rows.length === 0
@@ -221,4 +250,108 @@ ${rows.join('\n')}
 </tbody></table>`
 }`,
   );
+}
+
+/** `97,5 %`. */
+export function percent(share: number): string {
+  return `${(share * 100).toFixed(1).replace('.', ',')} %`;
+}
+
+/**
+ * Share of the shown runs in which the service worked. Runs in a maintenance window and
+ * runs where ozgwatch itself could not check (`error`) say nothing about the service.
+ */
+function availabilitySection(runs: readonly RunSummary[]): string {
+  const counted = runs.filter((r) => !r.maintenance && r.status !== 'error');
+  const ok = counted.filter((r) => r.status === 'pass' || r.status === 'degraded').length;
+  const left = runs.length - counted.length;
+  const text =
+    counted.length === 0
+      ? 'nicht bestimmbar: keine Läufe, die etwas über den Dienst aussagen'
+      : `${percent(ok / counted.length)} (${ok} von ${counted.length} Läufen erfolgreich)`;
+  return `<h2>Verfügbarkeit</h2>
+<p>Verfügbarkeit in den unten gezeigten Läufen: ${text}.${
+    left > 0
+      ? ` Nicht mitgezählt: ${left} ${left === 1 ? 'Lauf' : 'Läufe'} im Wartungsfenster oder ohne Prüfergebnis.`
+      : ''
+  }</p>`;
+}
+
+export const IMPACT_TEXT: Record<string, string> = {
+  critical: 'kritisch',
+  serious: 'schwer',
+  moderate: 'mittel',
+  minor: 'gering',
+};
+const IMPACT_RANK: Record<string, number> = { critical: 0, serious: 1, moderate: 2, minor: 3 };
+
+function findingsSection(findings: readonly FindingRecord[], waived: ReadonlySet<string>): string {
+  const open = findings.filter((f) => f.state === 'open');
+  const fixed = findings.filter((f) => f.state !== 'open');
+  const rank = (f: FindingRecord): number => IMPACT_RANK[f.impact] ?? 4;
+  // Open: worst first, then oldest; fixed: most recently fixed first.
+  open.sort((a, b) => rank(a) - rank(b) || a.firstSeen - b.firstSeen);
+  fixed.sort((a, b) => (b.fixedAt ?? b.lastSeen) - (a.fixedAt ?? a.lastSeen));
+  const shown = [...open, ...fixed].slice(0, MAX_FINDING_ROWS);
+  const waivedOpen = open.filter((f) => waived.has(f.occurrence)).length;
+  const head = `<h2>Barrierefreiheit: Befunde</h2>
+<p>${open.length} offen${
+    waivedOpen > 0 ? ` (davon ${waivedOpen} ausgenommen)` : ''
+  }, ${fixed.length} behoben. Ein Befund ist eine Regelverletzung an einer Stelle einer Seite, verfolgt über alle Läufe.</p>`;
+  if (shown.length === 0) return `${head}\n<p>Bisher keine Befunde.</p>`;
+  const rows = shown.map((f) => {
+    const isOpen = f.state === 'open';
+    return `<tr><th scope="row"><code>${e(f.ruleId)}</code></th><td>${e(IMPACT_TEXT[f.impact] ?? f.impact)}</td><td class="url">${e(f.page)}</td><td>${isOpen ? (waived.has(f.occurrence) ? 'offen, ausgenommen' : 'offen') : 'behoben'}</td><td>${e(when(f.firstSeen))}</td><td>${isOpen ? `zuletzt gesehen ${e(when(f.lastSeen))}` : `behoben ${e(when(f.fixedAt ?? f.lastSeen))}`}</td><td>${f.reopened}</td></tr>`;
+  });
+  const more =
+    findings.length > shown.length
+      ? `\n<p>Gezeigt werden ${shown.length} von ${findings.length} Befunden, offene zuerst.</p>`
+      : '';
+  return `${head}
+<table><caption>Befunde, offene zuerst</caption>
+<thead><tr><th scope="col">Regel</th><th scope="col">Auswirkung</th><th scope="col">Seite</th><th scope="col">Zustand</th><th scope="col">Zuerst gesehen</th><th scope="col">Zuletzt gesehen / behoben</th><th scope="col">Wieder aufgetreten</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table>${more}`;
+}
+
+/** The media-break categories (DOMAIN.md §5) as a person reads them. */
+export const MEDIA_BREAK_TEXT: Record<string, string> = {
+  'paper-form': 'Papierformular',
+  'handwritten-signature': 'eigenhändige Unterschrift',
+  'postal-submission': 'Einreichung per Post',
+  'fax-submission': 'Einreichung per Fax',
+  'email-submission': 'Einreichung per E-Mail',
+  'in-person': 'persönliches Erscheinen',
+  'original-documents': 'Originalnachweise',
+  'manual-payment': 'Zahlung außerhalb des Online-Dienstes',
+  'paper-decision': 'Bescheid nur auf Papier',
+  'scanned-pdf': 'eingescanntes Formular',
+};
+
+function mediaBreakSection(events: readonly MediaBreakEvent[]): string {
+  const head = `<h2>Medienbrüche: Änderungen</h2>`;
+  if (events.length === 0) {
+    return `${head}\n<p>Keine Änderungen seit der ersten Prüfung (sie gilt als Ausgangsstand).</p>`;
+  }
+  const breakName = (kind: string | undefined): string =>
+    kind === undefined ? '' : e(MEDIA_BREAK_TEXT[kind] ?? kind);
+  const rows = events.map((ev) => {
+    const change =
+      ev.type === 'appeared'
+        ? `neu: ${breakName(ev.kind)}`
+        : ev.type === 'disappeared'
+          ? `entfallen: ${breakName(ev.kind)}`
+          : `Reifegrad ${ev.levelFrom ?? '?'} → ${ev.levelTo ?? '?'} (geschätzt)`;
+    const evidence = ev.evidence
+      ? `„${e(ev.evidence.text)}“<br><span class="url">${e(ev.evidence.url)}</span>`
+      : '';
+    return `<tr><td><a href="/runs/${encodeURIComponent(ev.runId)}">${e(when(ev.at))}</a></td><td>${change}</td><td>${evidence}</td></tr>`;
+  });
+  return `${head}
+<table><caption>Die letzten ${rows.length} Änderungen, neueste zuerst</caption>
+<thead><tr><th scope="col">Zeitpunkt</th><th scope="col">Änderung</th><th scope="col">Beleg</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table>`;
 }

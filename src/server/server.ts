@@ -9,12 +9,16 @@ import type { LoadedProbe } from '../probes/schema.ts';
 import { intervalOf } from '../probes/schema.ts';
 import type { ArtifactStore } from '../runner/artifacts.ts';
 import type { Store } from '../store/store.ts';
+import { loadOverview, loadProbeHistory } from './models.ts';
+import { renderOverview } from './overview.ts';
 import { renderProbePage, renderRunPage, type ProbeModel } from './pages.ts';
+import { handleReports, type ReportsOptions } from './reports.ts';
+import { sendHtml, sendJson } from './respond.ts';
 
 export interface ServerOptions {
   host: string;
   port: number;
-  /** When set, `/api/*` and the run pages require `Authorization: Bearer <token>`. */
+  /** When set, the overview, `/api` and the probe and run pages require `Authorization: Bearer <token>`. */
   token?: string;
   logger: Logger;
   metrics: Metrics;
@@ -23,6 +27,8 @@ export interface ServerOptions {
   /** Evidence files of runs, served under /runs/:id/artifacts/. */
   artifacts?: ArtifactStore;
   nextRunAt: (probeId: string) => number | undefined;
+  /** `/reports`: where generated reports go, and how to print PDFs. Absent: no report pages. */
+  reports?: ReportsOptions;
   ready: () => boolean;
 }
 
@@ -36,7 +42,8 @@ const MAX_LIMIT = 1000;
 
 /**
  * The daemon's HTTP face: `/metrics` for Prometheus, `/healthz` and `/readyz` for the
- * orchestrator, and a read-only JSON API. It never fetches anything a caller names.
+ * orchestrator, an overview and probe and run pages for people, and a read-only JSON API.
+ * It never fetches anything a caller names.
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const tokenDigest = options.token ? digest(options.token) : undefined;
@@ -54,12 +61,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.maxHeadersCount = 64;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('allow', 'GET, HEAD');
-      return sendJson(res, 405, { error: 'method not allowed' });
-    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = url.pathname;
+    // Generating a report is the one request that takes a body.
+    const post = req.method === 'POST' && route === '/reports';
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !post) {
+      res.setHeader('allow', route === '/reports' ? 'GET, HEAD, POST' : 'GET, HEAD');
+      return sendJson(res, 405, { error: 'method not allowed' });
+    }
 
     if (route === '/metrics') {
       res.writeHead(200, { 'content-type': options.metrics.contentType });
@@ -77,51 +86,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const ready = options.ready();
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
     }
+    const isApi = route === '/api' || route.startsWith('/api/');
     const guarded =
-      route.startsWith('/api/') || route.startsWith('/runs/') || route.startsWith('/probes/');
+      route === '/' ||
+      isApi ||
+      route.startsWith('/runs/') ||
+      route.startsWith('/probes/') ||
+      route === '/reports' ||
+      route.startsWith('/reports/');
     if (guarded && tokenDigest && !authorized(req, tokenDigest)) {
       res.setHeader('www-authenticate', 'Bearer realm="ozgwatch"');
       return sendJson(res, 401, { error: 'missing or wrong bearer token' });
     }
-    if (route.startsWith('/api/')) return api(route, url, res);
+    if (isApi) return api(route, url, res);
+    if ((route === '/reports' || route.startsWith('/reports/')) && options.reports) {
+      return handleReports(req, res, route, options.store, options.reports, options.logger);
+    }
     if (route.startsWith('/runs/') || route.startsWith('/probes/')) return pages(route, res);
     if (route === '/') {
-      return sendJson(res, 200, {
-        name: 'ozgwatch',
-        endpoints: [
-          '/metrics',
-          '/healthz',
-          '/readyz',
-          '/api/probes',
-          '/api/probes/{id}/runs',
-          '/api/runs/{id}',
-          '/api/media-breaks/events',
-          '/probes/{id}',
-          '/runs/{id}',
-        ],
-      });
-    }
-    if (route === '/api/media-breaks/events') {
-      const probeId = url.searchParams.get('probe') ?? undefined;
-      if (probeId !== undefined && !/^[a-z0-9-]{1,64}$/.test(probeId)) {
-        return sendJson(res, 400, { error: 'probe must be a probe id' });
-      }
-      const from = timeParam(url.searchParams.get('from'));
-      const to = timeParam(url.searchParams.get('to'));
-      if (from === null || to === null) {
-        return sendJson(res, 400, { error: 'from and to must be ISO 8601 dates or epoch ms' });
-      }
-      const events = await options.store.mediaBreakEvents({
-        ...(probeId ? { probeId } : {}),
-        ...(from !== undefined ? { from } : {}),
-        ...(to !== undefined ? { to } : {}),
-        limit: clampInt(url.searchParams.get('limit'), 100, 1, MAX_LIMIT),
-      });
-      return sendJson(
-        res,
-        200,
-        events.map((ev) => ({ ...ev, at: new Date(ev.at).toISOString() })),
-      );
+      const model = await loadOverview(options.store, options.probes(), Date.now());
+      return sendHtml(res, 200, renderOverview(model));
     }
     sendJson(res, 404, { error: 'not found' });
   }
@@ -150,7 +134,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           '<!doctype html><html lang="de"><title>Nicht gefunden</title><h1>Keine solche Prüfung</h1></html>',
         );
       const runs = await options.store.runs({ probeId: probe.id, limit: 50 });
-      return sendHtml(res, 200, renderProbePage(probe, runs));
+      return sendHtml(
+        res,
+        200,
+        renderProbePage(probe, runs, await loadProbeHistory(options.store, probe)),
+      );
     }
     const runMatch =
       /^\/runs\/([A-Za-z0-9-]{1,64})(?:\/artifacts\/([a-z0-9][a-z0-9._-]{0,100}))?$/.exec(route);
@@ -190,6 +178,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   async function api(route: string, url: URL, res: ServerResponse): Promise<void> {
+    if (route === '/api') {
+      return sendJson(res, 200, {
+        name: 'ozgwatch',
+        endpoints: [
+          '/',
+          '/metrics',
+          '/healthz',
+          '/readyz',
+          '/api',
+          '/api/probes',
+          '/api/probes/{id}/runs',
+          '/api/runs/{id}',
+          '/api/media-breaks/events',
+          '/probes/{id}',
+          '/runs/{id}',
+        ],
+      });
+    }
     if (route === '/api/probes') {
       const loaded = options.probes();
       const latest = await options.store.latest(loaded.map((l) => l.probe.id));
@@ -289,27 +295,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.closeIdleConnections();
       }),
   };
-}
-
-function sendHtml(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    // The pages need no script; what came from watched sites cannot run here.
-    'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
-  });
-  res.end(html);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  });
-  res.end(text);
 }
 
 function digest(text: string): Buffer {

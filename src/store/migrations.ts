@@ -87,6 +87,49 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX media_break_events_probe ON media_break_events (probe_id, at);
     `,
   },
+  {
+    description: 'probe catalogue and history of accessibility findings, for reports',
+    sql: `
+      -- What each probe was when it was last loaded: name and labels. Reports of past
+      -- quarters need them after a probe left the configuration, so rows stay.
+      CREATE TABLE probes (
+        probe_id    TEXT    NOT NULL PRIMARY KEY,
+        name        TEXT    NOT NULL,
+        kind        TEXT    NOT NULL,
+        service     TEXT    NOT NULL,
+        county      TEXT    NOT NULL,
+        ags         TEXT,
+        leika       TEXT,
+        url         TEXT,
+        loaded_at   INTEGER NOT NULL  -- epoch ms of the last load that contained it
+      ) WITHOUT ROWID;
+      -- Every change of a finding's state, so the state at any past moment is known:
+      -- new (first seen), fixed (its page was scanned without it), reopened.
+      CREATE TABLE a11y_finding_events (
+        probe_id   TEXT    NOT NULL,
+        occurrence TEXT    NOT NULL,
+        at         INTEGER NOT NULL, -- epoch ms (run start)
+        type       TEXT    NOT NULL  -- new | fixed | reopened
+      );
+      CREATE INDEX a11y_finding_events_by_finding ON a11y_finding_events (probe_id, occurrence, at);
+      -- Triggers keep the history in the same transaction as the state it explains.
+      CREATE TRIGGER a11y_finding_new AFTER INSERT ON a11y_findings BEGIN
+        INSERT INTO a11y_finding_events VALUES (new.probe_id, new.occurrence, new.first_seen, 'new');
+      END;
+      CREATE TRIGGER a11y_finding_fixed AFTER UPDATE OF state ON a11y_findings
+      WHEN old.state = 'open' AND new.state = 'fixed' BEGIN
+        INSERT INTO a11y_finding_events VALUES (new.probe_id, new.occurrence, new.fixed_at, 'fixed');
+      END;
+      CREATE TRIGGER a11y_finding_reopened AFTER UPDATE OF state ON a11y_findings
+      WHEN old.state = 'fixed' AND new.state = 'open' BEGIN
+        INSERT INTO a11y_finding_events VALUES (new.probe_id, new.occurrence, new.last_seen, 'reopened');
+      END;
+      -- Findings of older stores: their first sighting and, when fixed, the last fix.
+      INSERT INTO a11y_finding_events SELECT probe_id, occurrence, first_seen, 'new' FROM a11y_findings;
+      INSERT INTO a11y_finding_events
+        SELECT probe_id, occurrence, fixed_at, 'fixed' FROM a11y_findings WHERE state = 'fixed';
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

@@ -6,7 +6,11 @@ import { pageKey } from '../results/page-key.ts';
 import type { A11yReport, MediaBreakReport, Result, RunStatus } from '../results/result.ts';
 import { checkSchema, migrate, SCHEMA_VERSION } from './migrations.ts';
 import type {
+  AvailabilityQuery,
+  AvailabilityRow,
+  FindingHistory,
   FindingRecord,
+  ProbeRecord,
   MediaBreakEvent,
   MediaBreakEventQuery,
   RunQuery,
@@ -124,6 +128,35 @@ export const SQL = {
   selectFindings: `SELECT probe_id, occurrence, pattern, rule_id, impact, page, selector,
                           first_seen, last_seen, state, fixed_at, reopened
                    FROM a11y_findings WHERE probe_id = ? ORDER BY first_seen, occurrence`,
+  selectFindingHistory: `SELECT probe_id, occurrence, pattern, rule_id, impact, page, selector,
+                                first_seen, last_seen, state, fixed_at, reopened,
+                                (SELECT json_group_array(json_array(e.at, e.type)) FROM
+                                   (SELECT at, type FROM a11y_finding_events e
+                                    WHERE e.probe_id = f.probe_id AND e.occurrence = f.occurrence
+                                      AND e.at < ?2 ORDER BY at, rowid) e) AS events
+                         FROM a11y_findings f
+                         WHERE probe_id = ?1 AND first_seen < ?2
+                         ORDER BY first_seen, occurrence`,
+  upsertProbe: `INSERT INTO probes (probe_id, name, kind, service, county, ags, leika, url, loaded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (probe_id) DO UPDATE
+                SET name = excluded.name, kind = excluded.kind, service = excluded.service,
+                    county = excluded.county, ags = excluded.ags, leika = excluded.leika,
+                    url = excluded.url, loaded_at = excluded.loaded_at`,
+  selectProbes: `SELECT probe_id, name, kind, service, county, ags, leika, url, loaded_at
+                 FROM probes ORDER BY probe_id`,
+  selectAvailability: `SELECT CAST((started_at - ?2) / ?4 AS INTEGER) AS bucket,
+                              sum(maintenance = 0) AS runs,
+                              sum(maintenance = 0 AND status IN ('pass', 'degraded')) AS ok,
+                              sum(maintenance = 0 AND status = 'error') AS errors,
+                              sum(maintenance) AS maintenance
+                       FROM runs
+                       WHERE probe_id = ?1 AND started_at >= ?2 AND started_at < ?3
+                       GROUP BY bucket ORDER BY bucket`,
+  selectLastResult: `SELECT result FROM runs
+                     WHERE probe_id = ? AND started_at >= ? AND started_at < ?
+                       AND maintenance = 0 AND status <> 'error'
+                     ORDER BY started_at DESC LIMIT 1`,
 } as const;
 
 interface FindingRow {
@@ -181,6 +214,11 @@ class SqliteStoreImpl implements SqliteStore {
   readonly #selectLatestIds: StatementSync;
   readonly #deleteRuns: StatementSync;
   readonly #deleteLatest: StatementSync;
+  readonly #selectFindingHistory: StatementSync;
+  readonly #upsertProbe: StatementSync;
+  readonly #selectProbes: StatementSync;
+  readonly #selectAvailability: StatementSync;
+  readonly #selectLastResult: StatementSync;
 
   /** Queued results are `#queue[#head…]`; a head index makes dropping the oldest O(1). */
   #queue: Result[] = [];
@@ -251,6 +289,11 @@ class SqliteStoreImpl implements SqliteStore {
     this.#selectLatestIds = db.prepare(SQL.selectLatestIds);
     this.#deleteRuns = db.prepare(SQL.deleteRuns);
     this.#deleteLatest = db.prepare(SQL.deleteLatest);
+    this.#selectFindingHistory = db.prepare(SQL.selectFindingHistory);
+    this.#upsertProbe = db.prepare(SQL.upsertProbe);
+    this.#selectProbes = db.prepare(SQL.selectProbes);
+    this.#selectAvailability = db.prepare(SQL.selectAvailability);
+    this.#selectLastResult = db.prepare(SQL.selectLastResult);
   }
 
   save(result: Result): void {
@@ -576,20 +619,100 @@ class SqliteStoreImpl implements SqliteStore {
   async findings(probeId: string): Promise<FindingRecord[]> {
     this.#commitBeforeRead();
     const rows = this.#selectFindings.all(probeId) as unknown as FindingRow[];
-    return rows.map((row) => ({
-      probeId: row.probe_id,
-      occurrence: row.occurrence,
-      pattern: row.pattern,
-      ruleId: row.rule_id,
-      impact: row.impact,
-      page: row.page,
-      selector: row.selector,
-      firstSeen: row.first_seen,
-      lastSeen: row.last_seen,
-      state: row.state as FindingRecord['state'],
-      fixedAt: row.fixed_at,
-      reopened: row.reopened,
+    return rows.map(findingRecord);
+  }
+
+  async findingHistory(probeIds: readonly string[], before: number): Promise<FindingHistory[]> {
+    this.#commitBeforeRead();
+    const out: FindingHistory[] = [];
+    for (const probeId of probeIds) {
+      const rows = this.#selectFindingHistory.all(probeId, before) as unknown as (FindingRow & {
+        events: string;
+      })[];
+      for (const row of rows) {
+        const events = (
+          JSON.parse(row.events) as [number, FindingHistory['events'][0]['type']][]
+        ).map(([at, type]) => ({ at, type }));
+        out.push({ ...findingRecord(row), events });
+      }
+    }
+    return out;
+  }
+
+  async registerProbes(
+    probes: readonly Omit<ProbeRecord, 'loadedAt'>[],
+    at: number,
+  ): Promise<void> {
+    if (!this.#db.isOpen) throw new Error(`store ${this.path} is closed`);
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const p of probes) {
+        this.#upsertProbe.run(
+          p.probeId,
+          p.name,
+          p.kind,
+          p.service,
+          p.county,
+          p.ags ?? null,
+          p.leika ?? null,
+          p.url ?? null,
+          at,
+        );
+      }
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async probeCatalogue(): Promise<ProbeRecord[]> {
+    if (!this.#db.isOpen) throw new Error(`store ${this.path} is closed`);
+    const rows = this.#selectProbes.all() as unknown as {
+      probe_id: string;
+      name: string;
+      kind: string;
+      service: string;
+      county: string;
+      ags: string | null;
+      leika: string | null;
+      url: string | null;
+      loaded_at: number;
+    }[];
+    return rows.map((r) => ({
+      probeId: r.probe_id,
+      name: r.name,
+      kind: r.kind,
+      service: r.service,
+      county: r.county,
+      ...(r.ags !== null ? { ags: r.ags } : {}),
+      ...(r.leika !== null ? { leika: r.leika } : {}),
+      ...(r.url !== null ? { url: r.url } : {}),
+      loadedAt: r.loaded_at,
     }));
+  }
+
+  async availability(query: AvailabilityQuery): Promise<AvailabilityRow[]> {
+    this.#commitBeforeRead();
+    const bucketMs = Math.max(1, Math.trunc(query.bucketMs ?? query.to - query.from));
+    const out: AvailabilityRow[] = [];
+    for (const probeId of query.probeIds) {
+      const rows = this.#selectAvailability.all(
+        probeId,
+        query.from,
+        query.to,
+        bucketMs,
+      ) as unknown as Omit<AvailabilityRow, 'probeId'>[];
+      for (const row of rows) out.push({ probeId, ...row });
+    }
+    return out;
+  }
+
+  async lastResult(probeId: string, before: number, since = 0): Promise<Result | undefined> {
+    this.#commitBeforeRead();
+    const row = this.#selectLastResult.get(probeId, since, before) as
+      { result: string } | undefined;
+    return row ? (JSON.parse(row.result) as Result) : undefined;
   }
 
   /** Reads include everything saved before them, unless the writer is backing off. */
@@ -698,4 +821,21 @@ function isRowError(error: unknown): boolean {
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+function findingRecord(row: FindingRow): FindingRecord {
+  return {
+    probeId: row.probe_id,
+    occurrence: row.occurrence,
+    pattern: row.pattern,
+    ruleId: row.rule_id,
+    impact: row.impact,
+    page: row.page,
+    selector: row.selector,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    state: row.state as FindingRecord['state'],
+    fixedAt: row.fixed_at,
+    reopened: row.reopened,
+  };
 }

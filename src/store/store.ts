@@ -58,6 +58,51 @@ export interface MediaBreakEventQuery {
   limit: number;
 }
 
+/** A probe as it was last loaded: what reports of past periods name and group it by. */
+export interface ProbeRecord {
+  probeId: string;
+  name: string;
+  kind: string;
+  service: string;
+  county: string;
+  ags?: string;
+  leika?: string;
+  url?: string;
+  /** Epoch ms of the last load that contained it. */
+  loadedAt: number;
+}
+
+/** Runs of one probe in one time bucket, for availability. */
+export interface AvailabilityRow {
+  probeId: string;
+  /** Index of the bucket counted from the query's `from`. */
+  bucket: number;
+  /** Runs outside maintenance windows. */
+  runs: number;
+  /** Of those, `pass` or `degraded`. */
+  ok: number;
+  /** Of those, `error`: ozgwatch could not check, which says nothing about the service. */
+  errors: number;
+  /** Runs inside maintenance windows (not in `runs`). */
+  maintenance: number;
+}
+
+export interface AvailabilityQuery {
+  probeIds: readonly string[];
+  /** Epoch ms, inclusive. */
+  from: number;
+  /** Epoch ms, exclusive. */
+  to: number;
+  /** Width of a bucket in ms; one bucket for the whole range when absent. */
+  bucketMs?: number;
+}
+
+/** A finding with every change of its state up to a moment. */
+export interface FindingHistory extends FindingRecord {
+  /** Oldest first. */
+  events: { at: number; type: 'new' | 'fixed' | 'reopened' }[];
+}
+
 export interface RunQuery {
   probeId: string;
   /** Epoch ms, inclusive. */
@@ -88,6 +133,22 @@ export interface Store {
    * sets its baseline and is no event.
    */
   mediaBreakEvents(query: MediaBreakEventQuery): Promise<MediaBreakEvent[]>;
+  /**
+   * History of the findings of these probes up to `before` (epoch ms, exclusive): the
+   * findings first seen before it, with their events before it.
+   */
+  findingHistory(probeIds: readonly string[], before: number): Promise<FindingHistory[]>;
+  /** Records the probes of a loaded configuration; probes no longer loaded keep their row. */
+  registerProbes(probes: readonly Omit<ProbeRecord, 'loadedAt'>[], at: number): Promise<void>;
+  /** Every probe ever registered. */
+  probeCatalogue(): Promise<ProbeRecord[]>;
+  /** Run counts per probe and bucket; maintenance runs are counted apart. */
+  availability(query: AvailabilityQuery): Promise<AvailabilityRow[]>;
+  /**
+   * The newest result of a probe in `[since, before)` that says something about the target:
+   * not `error`, not in a maintenance window.
+   */
+  lastResult(probeId: string, before: number, since?: number): Promise<Result | undefined>;
   /** Latest result per probe id. */
   latest(probeIds?: readonly string[]): Promise<Map<string, Result>>;
   /** Deletes runs that started before `before` (epoch ms); returns how many. */

@@ -152,7 +152,7 @@ describe('daemon', () => {
     }
   });
 
-  it('serves health, readiness and the API; the token guards /api only', async () => {
+  it('serves health, readiness and the API; the token guards the overview, /api and the pages', async () => {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(path.join(dir, 'probes'));
     await writeFile(path.join(dir, 'probes/a.yaml'), probesYaml(target.url, ['kfz-ok']));
@@ -166,6 +166,8 @@ describe('daemon', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     expect((await fetch(`${base}/metrics`)).status).toBe(200);
     expect((await fetch(`${base}/api/probes`)).status).toBe(401);
+    expect((await fetch(`${base}/`)).status).toBe(401);
+    expect((await fetch(`${base}/api`)).status).toBe(401);
     expect(
       (
         await fetch(`${base}/api/probes`, {

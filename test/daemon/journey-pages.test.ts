@@ -107,11 +107,11 @@ describe('daemon with a browser journey', () => {
     );
   }, 40_000);
 
-  it('run page and probe page pass axe (WCAG 2.1 AA)', async () => {
+  it('overview, run page and probe page pass axe (WCAG 2.1 AA)', async () => {
     const runId = await lastRunId();
     const context = await viewer.newContext();
     try {
-      for (const url of [`/runs/${runId}`, '/probes/kfz-journey']) {
+      for (const url of [`/runs/${runId}`, '/probes/kfz-journey', '/']) {
         const page = await context.newPage();
         await page.goto(`${daemon.server.url}${url}`);
         // The pages forbid scripts by CSP; axe is injected through the DevTools protocol instead.

@@ -99,6 +99,45 @@ export async function scanPage(page: Page, options: AxeOptions): Promise<A11yPag
   };
 }
 
+/** What the installed axe-core says about one of its rules, without a page. */
+export interface AxeRuleInfo {
+  ruleId: string;
+  help: string;
+  helpUrl: string;
+  tags: string[];
+  /** WCAG success criteria, e.g. `1.4.3`. */
+  wcag: string[];
+  /** EN 301 549 clauses, e.g. `9.1.4.3`. */
+  en301549: string[];
+}
+
+let ruleCatalogue: Map<string, AxeRuleInfo> | undefined;
+/**
+ * Every rule of the installed axe-core, read from the package in Node (its rule
+ * metadata needs no DOM). The report uses it for findings no stored result describes.
+ */
+export function axeRules(): ReadonlyMap<string, AxeRuleInfo> {
+  if (!ruleCatalogue) {
+    const axe = require('axe-core') as {
+      getRules(): { ruleId: string; help: string; helpUrl: string; tags: string[] }[];
+    };
+    ruleCatalogue = new Map(
+      axe.getRules().map((r) => [
+        r.ruleId,
+        {
+          ruleId: r.ruleId,
+          help: r.help,
+          helpUrl: r.helpUrl,
+          tags: r.tags,
+          wcag: r.tags.filter((t) => /^wcag\d{3,4}$/.test(t)).map(successCriterion),
+          en301549: r.tags.filter((t) => /^EN-\d/.test(t)).map((t) => t.slice(3)),
+        },
+      ]),
+    );
+  }
+  return ruleCatalogue;
+}
+
 async function inject(frame: Frame): Promise<void> {
   // A frame that is detached or navigating meanwhile is simply not scanned.
   await frame.evaluate(source()).catch(() => undefined);
@@ -118,7 +157,7 @@ function finding(r: AxeResult, url: string): A11yFinding {
 }
 
 /** `wcag143` → `1.4.3`, `wcag1410` → `1.4.10`. */
-function successCriterion(tag: string): string {
+export function successCriterion(tag: string): string {
   const digits = tag.slice(4);
   return `${digits[0]}.${digits[1]}.${digits.slice(2)}`;
 }

@@ -57,7 +57,8 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
       );
     }
     const classified = await classifyDocuments(ctx, documents, spec.documents);
-    return judge(spec, pages, classified, ctx.now(), frontier?.summary(pages.length));
+    const browser = page.context().browser()?.version();
+    return judge(spec, pages, classified, ctx.now(), frontier?.summary(pages.length), browser);
   });
 }
 
@@ -106,10 +107,12 @@ function judge(
   documents: DocumentInfo[],
   now: number,
   crawl: A11yCrawl | undefined,
+  browser: string | undefined,
 ): Outcome {
   const report = applyWaivers(
     {
       engine: { name: 'axe-core' as const, version: AXE_VERSION },
+      ...(browser ? { browser } : {}),
       profile: spec.profile,
       pages,
       ...(crawl ? { crawl } : {}),

@@ -380,6 +380,7 @@ class JourneyRun {
         ? {
             a11y: {
               engine: { name: 'axe-core' as const, version: AXE_VERSION },
+              ...browserVersion(this.#page),
               profile: this.#spec.a11y.profile,
               pages: this.a11yPages,
             },
@@ -480,4 +481,14 @@ function obstruction(error: unknown): string {
 function extension(filename: string): string {
   const ext = /\.[a-z0-9]{1,8}$/i.exec(filename)?.[0];
   return ext ? ext.toLowerCase() : '';
+}
+
+/** The browser's version for the a11y report; nothing once the browser is gone. */
+function browserVersion(page: Page | undefined): { browser?: string } {
+  try {
+    const version = page?.context().browser()?.version();
+    return version ? { browser: version } : {};
+  } catch {
+    return {};
+  }
 }

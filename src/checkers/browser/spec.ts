@@ -46,6 +46,8 @@ const target = targetWith({});
 export type Target = z.output<typeof target>;
 
 /** Each action and the schema of its value. */
+const scanChecks = z.array(z.enum(['a11y', 'media-breaks'])).min(1);
+
 const actions = {
   goto: z.union([
     z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
@@ -64,7 +66,19 @@ const actions = {
   expectVisible: target,
   expectUrl: z.string().min(1),
   screenshot: z.union([z.literal(true), z.string().regex(/^[a-z0-9-]+$/, 'lowercase, digits, -')]),
-  scan: z.union([z.literal(true), z.array(z.enum(['a11y', 'media-breaks'])).min(1)]),
+  scan: z.union([
+    z.literal(true),
+    scanChecks,
+    z.strictObject({
+      checks: scanChecks.default(['a11y', 'media-breaks']),
+      /**
+       * The page shows an error state or the confirmation of the process: the quarterly
+       * report counts which journeys cover them (Implementing Decision (EU) 2018/1524,
+       * Annex I 1.2.2/1.2.3).
+       */
+      page: z.enum(['error', 'confirmation']).optional(),
+    }),
+  ]),
 } as const;
 
 export type StepAction = keyof typeof actions;

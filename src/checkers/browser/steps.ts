@@ -142,7 +142,10 @@ export async function runStep(step: Step, env: StepEnv): Promise<number | undefi
       return undefined;
     }
     case 'scan': {
-      const checks = step.value === true ? ['a11y', 'media-breaks'] : step.value;
+      const value = step.value;
+      const checks =
+        value === true ? ['a11y', 'media-breaks'] : Array.isArray(value) ? value : value.checks;
+      const pageState = value !== true && !Array.isArray(value) ? value.page : undefined;
       env.scans.push({ step: step.name, url: page.url(), checks });
       if (checks.includes('media-breaks')) {
         await settle(page, Math.min(timeout, 2000));
@@ -157,6 +160,8 @@ export async function runStep(step: Step, env: StepEnv): Promise<number | undefi
         // BITV § 7(1): every page of the process links the accessibility statement.
         const statement = findLink(await pageLinks(page).catch(() => []), STATEMENT_LINK);
         scanned.statementLink = statement ? `"${statement.text}" → ${statement.href}` : null;
+        scanned.step = step.name;
+        if (pageState) scanned.state = pageState;
         env.a11yPages.push(scanned);
       }
       return undefined;

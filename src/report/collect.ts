@@ -1,0 +1,1054 @@
+/**
+ * Builds the report's model from the store alone: the probe catalogue, run counts, the
+ * history of findings and the last result of each probe in the period. Nothing here reads
+ * the probe files or the clock, so a past quarter can be reported at any time and the same
+ * store gives the same model.
+ */
+import { createHash } from 'node:crypto';
+import { axeRules, type AxeRuleInfo } from '../checkers/a11y/axe.ts';
+import type { A11yReport, Result } from '../results/result.ts';
+import type { FindingHistory, ProbeRecord, Store } from '../store/store.ts';
+import { VERSION } from '../version.ts';
+import {
+  IMPACT_ORDER,
+  type AppendixRow,
+  type BitvRow,
+  type ByImpact,
+  type Changes,
+  type DocumentRow,
+  type HeatmapCell,
+  type Impact,
+  type JourneyRow,
+  type Kpi,
+  type MediaBreakRow,
+  type OpenCritical,
+  type ReportModel,
+  type ReviewRow,
+  type RuleRow,
+  type Scope,
+  type ServiceKey,
+  type ServiceSummary,
+  type SharedPattern,
+  type TrendPoint,
+  type WaiverRow,
+} from './model.ts';
+import { previousPeriod, weeks, type Period } from './period.ts';
+import { coverageMatrix, PRINCIPLES, principleOf, type Principle } from './wcag.ts';
+
+const DAY = 86_400_000;
+/** Kinds whose runs say whether the service works; scans fail for findings, not outages. */
+const AVAILABILITY_KINDS = new Set(['http', 'browser']);
+/** Kinds whose results carry axe findings. */
+const A11Y_KINDS = new Set(['a11y', 'browser']);
+/** The signals of the BITV matrix, in the order of the report. */
+export const BITV_SIGNALS = [
+  'statement_link',
+  'statement_every_page',
+  'statement_reachable',
+  'statement_contents',
+  'statement_current',
+  'feedback',
+  'schlichtung',
+  'leichte_sprache',
+  'dgs',
+  'lang_matches',
+] as const;
+
+export interface CollectOptions {
+  period: Period;
+  scope?: Scope;
+}
+
+/** A probe with the service it belongs to. */
+interface ScopedProbe extends ProbeRecord {
+  key: string;
+}
+
+const keyOf = (s: ServiceKey): string => `${s.county}/${s.service}`;
+const emptyImpacts = (): ByImpact => ({ critical: 0, serious: 0, moderate: 0, minor: 0 });
+const asImpact = (text: string): Impact =>
+  (IMPACT_ORDER as readonly string[]).includes(text) ? (text as Impact) : 'minor';
+const severe = (impact: Impact): boolean => impact === 'critical' || impact === 'serious';
+
+export async function collectReport(store: Store, options: CollectOptions): Promise<ReportModel> {
+  const period = options.period;
+  const previous = previousPeriod(period);
+  const scope = options.scope ?? {};
+  const catalogue = (await store.probeCatalogue())
+    .filter((p) => scope.county === undefined || p.county === scope.county)
+    .filter((p) => scope.service === undefined || p.service === scope.service)
+    .map((p): ScopedProbe => ({ ...p, key: keyOf(p) }));
+  const ids = catalogue.map((p) => p.probeId);
+
+  // Which probes ran in each period: a service is "monitored" in a period it was checked in.
+  const [runsNow, runsBefore, weekly] = await Promise.all([
+    store.availability({ probeIds: ids, from: period.from, to: period.to }),
+    store.availability({ probeIds: ids, from: previous.from, to: previous.to }),
+    store.availability({
+      probeIds: catalogue.filter((p) => AVAILABILITY_KINDS.has(p.kind)).map((p) => p.probeId),
+      from: period.from,
+      to: period.to,
+      bucketMs: 7 * DAY,
+    }),
+  ]);
+  const ranNow = new Set(runsNow.filter((r) => r.runs + r.maintenance > 0).map((r) => r.probeId));
+  const ranBefore = new Set(
+    runsBefore.filter((r) => r.runs + r.maintenance > 0).map((r) => r.probeId),
+  );
+  const probes = catalogue.filter((p) => ranNow.has(p.probeId));
+  const probesBefore = catalogue.filter((p) => ranBefore.has(p.probeId));
+  const byId = new Map(catalogue.map((p) => [p.probeId, p]));
+
+  const last = await lastResults(store, probes, period);
+  const lastBefore = await lastResults(store, probesBefore, previous);
+  const history = await store.findingHistory(
+    probes.filter((p) => A11Y_KINDS.has(p.kind)).map((p) => p.probeId),
+    period.to,
+  );
+  const historyBefore = await store.findingHistory(
+    probesBefore.filter((p) => A11Y_KINDS.has(p.kind)).map((p) => p.probeId),
+    previous.to,
+  );
+
+  const rules = ruleCatalogue(last.values());
+  const waived = waivedOccurrences(last.values());
+  const patterns = groupPatterns(history, byId, waived);
+  const patternsBefore = groupPatterns(historyBefore, byId, waivedOccurrences(lastBefore.values()));
+
+  const serviceKeys = uniqueServices(probes);
+  const openNow = openPatternsByService(patterns, period.to);
+  const openBefore = openPatternsByService(patternsBefore, previous.to);
+
+  const availability = availabilityByService(probes, runsNow);
+  const availabilityBefore = availabilityByService(probesBefore, runsBefore);
+  const bitv = bitvRows(serviceKeys, probes, last);
+  const bitvBefore = bitvRows(uniqueServices(probesBefore), probesBefore, lastBefore);
+  const documents = documentRows(probes, last);
+  const documentsBefore = documentRows(probesBefore, lastBefore);
+  const mediaBreaks = await mediaBreakRows(store, probes, last, lastBefore, period);
+
+  const services: ServiceSummary[] = serviceKeys.map((s) => {
+    const key = keyOf(s);
+    const inService = probes.filter((p) => p.key === key);
+    const open = openNow.get(key) ?? emptyImpacts();
+    const b = bitv.find((row) => keyOf(row) === key);
+    const checked = b ? BITV_SIGNALS.filter((n) => b.signals[n] !== null) : [];
+    const docs = documents.filter((d) => keyOf(d) === key);
+    const countable = docs.filter((d) => d.class !== 'broken' && d.class !== 'unchecked');
+    const mb = mediaBreaks.filter((m) => keyOf(m) === key && m.level !== null);
+    const firstAgs = inService.find((p) => p.ags)?.ags;
+    return {
+      ...s,
+      name: s.service,
+      ...(firstAgs ? { ags: firstAgs } : {}),
+      probes: inService.length,
+      availability: availability.get(key)?.availability ?? null,
+      openPatterns: open,
+      openPatternsBefore: ranBefore.size > 0 ? sum(openBefore.get(key) ?? emptyImpacts()) : null,
+      waived: countWaived(patterns, key, period.to),
+      bitvPassed: b ? checked.filter((n) => b.signals[n] === 1).length : null,
+      bitvChecked: b ? checked.length : null,
+      documentsAccessible: countable.filter((d) => d.class === 'tagged' || d.class === 'pdfua')
+        .length,
+      documentsChecked: countable.length,
+      maturity: mb.length > 0 ? Math.min(...mb.map((m) => m.level as number)) : null,
+      endToEndDigital: mb.length > 0 ? mb.every((m) => m.endToEndDigital === true) : null,
+    };
+  });
+
+  const openAtEnd = [...patterns.values()].filter((p) => p.openAt(period.to));
+  const coverage = coverageMatrix();
+  const model: Omit<ReportModel, 'dataHash'> = {
+    period,
+    previous,
+    scope,
+    versions: versionsOf(last.values()),
+    dataUntil: await dataUntil(store, probes, period),
+    kpis: kpis({
+      services,
+      servicesBefore: uniqueServices(probesBefore).length,
+      openBefore,
+      patternsBefore,
+      previousTo: previous.to,
+      openAtEnd: openAtEnd.length,
+      hadBefore: probesBefore.length > 0,
+      bitv,
+      bitvBefore,
+      documents,
+      documentsBefore,
+      availability: [...availability.values()],
+      availabilityBefore: [...availabilityBefore.values()],
+      mediaBreaks,
+    }),
+    services,
+    coverage,
+    bitv,
+    byImpact: countByImpact(openAtEnd),
+    byPrinciple: byPrinciple(openAtEnd, rules),
+    byClause: byClause(openAtEnd, rules),
+    topRules: ruleRows(openAtEnd, rules, period.to).slice(0, 20),
+    heatmap: heatmap(serviceKeys, openAtEnd, rules, period.to),
+    trend: trend(patterns, period),
+    changes: changes(patterns, period),
+    oldestOpen: oldestOpen(openAtEnd, period.to),
+    shared: shared(openAtEnd, last.values(), period.to),
+    journeys: journeyRows(probes, last),
+    documents,
+    review: reviewRows(probes, last),
+    waivers: waiverRows(probes, last),
+    mediaBreaks,
+    availability: serviceKeys.map((s) => {
+      const a = availability.get(keyOf(s));
+      return {
+        ...s,
+        runs: a?.runs ?? 0,
+        ok: a?.ok ?? 0,
+        errors: a?.errors ?? 0,
+        maintenance: a?.maintenance ?? 0,
+        availability: a?.availability ?? null,
+      };
+    }),
+    availabilityWeekly: weeklyAvailability(serviceKeys, probes, weekly, period),
+    appendix: appendix(patterns, period),
+    dataQuality: {
+      pagesNotScanned: [...last.values()].reduce(
+        (n, r) => n + (r.a11y?.pages.filter((p) => p.error !== undefined).length ?? 0),
+        0,
+      ),
+      errorRuns: runsNow.reduce((n, r) => n + r.errors, 0),
+      blockedRequests: [...last.values()].reduce((n, r) => n + (r.blockedRequests?.length ?? 0), 0),
+    },
+  };
+  return { ...model, dataHash: dataHash(model) };
+}
+
+/** The hash covers the data, not the build that rendered it: `versions.ozgwatch` and the installed axe-core's coverage matrix stay out. */
+function dataHash(model: Omit<ReportModel, 'dataHash'>): string {
+  const { coverage: _coverage, versions, ...data } = model;
+  const { ozgwatch: _ozgwatch, ...dataVersions } = versions;
+  return createHash('sha256')
+    .update(JSON.stringify({ ...data, versions: dataVersions }))
+    .digest('hex');
+}
+
+async function lastResults(
+  store: Store,
+  probes: readonly ScopedProbe[],
+  period: Period,
+): Promise<Map<string, Result>> {
+  const out = new Map<string, Result>();
+  for (const p of probes) {
+    if (AVAILABILITY_KINDS.has(p.kind) && p.kind !== 'browser') continue;
+    const r = await store.lastResult(p.probeId, period.to, period.from);
+    if (r) out.set(p.probeId, r);
+  }
+  return out;
+}
+
+async function dataUntil(
+  store: Store,
+  probes: readonly ScopedProbe[],
+  period: Period,
+): Promise<number | null> {
+  let newest: number | null = null;
+  for (const p of probes) {
+    const [run] = await store.runs({
+      probeId: p.probeId,
+      from: period.from,
+      to: period.to,
+      limit: 1,
+    });
+    if (run && (newest === null || run.startedAt > newest)) newest = run.startedAt;
+  }
+  return newest;
+}
+
+function uniqueServices(probes: readonly ScopedProbe[]): ServiceKey[] {
+  const seen = new Map<string, ServiceKey>();
+  for (const p of probes) seen.set(p.key, { county: p.county, service: p.service });
+  return [...seen.values()].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+}
+
+function sum(byImpact: ByImpact): number {
+  return IMPACT_ORDER.reduce((n, i) => n + byImpact[i], 0);
+}
+
+/** Rule descriptions: from the stored results where they exist, else from the installed axe-core. */
+function ruleCatalogue(results: Iterable<Result>): Map<string, AxeRuleInfo> {
+  const rules = new Map(axeRules());
+  for (const r of results) {
+    for (const page of r.a11y?.pages ?? []) {
+      for (const f of [...page.violations, ...page.incomplete]) {
+        if (!rules.has(f.ruleId) || !rules.get(f.ruleId)?.wcag.length) {
+          rules.set(f.ruleId, {
+            ruleId: f.ruleId,
+            help: f.help,
+            helpUrl: f.helpUrl,
+            tags: f.tags,
+            wcag: f.wcag,
+            en301549: f.en301549,
+          });
+        }
+      }
+    }
+  }
+  return rules;
+}
+
+function* a11yReports(results: Iterable<Result>): Generator<[Result, A11yReport]> {
+  for (const r of results) if (r.a11y) yield [r, r.a11y];
+}
+
+/** Occurrences the last scan marked as accepted by a waiver, per probe. */
+function waivedOccurrences(results: Iterable<Result>): Set<string> {
+  const out = new Set<string>();
+  for (const [r, report] of a11yReports(results)) {
+    for (const page of report.pages) {
+      for (const v of page.violations) {
+        for (const n of v.nodes) if (n.waived) out.add(`${r.probeId}\u0000${n.occurrence}`);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A pattern of one service: the same broken component (rule + normalised HTML) wherever it
+ * occurs on the service's pages. It is open while any of its occurrences is.
+ */
+interface PatternState {
+  pattern: string;
+  service: ServiceKey;
+  ruleId: string;
+  impact: Impact;
+  occurrences: (FindingHistory & { waived: boolean })[];
+  openAt(t: number): boolean;
+  openOccurrencesAt(t: number): number;
+  waivedAt(t: number): boolean;
+  firstSeen: number;
+  seenBefore(t: number): boolean;
+  changedIn(from: number, to: number): boolean;
+  lastFix(from: number, to: number): number | undefined;
+}
+
+function occurrenceOpenAt(f: FindingHistory, t: number): boolean {
+  let open = false;
+  for (const e of f.events) {
+    if (e.at >= t) break;
+    open = e.type !== 'fixed';
+  }
+  return open;
+}
+
+function groupPatterns(
+  history: readonly FindingHistory[],
+  probes: ReadonlyMap<string, ScopedProbe>,
+  waived: ReadonlySet<string>,
+): Map<string, PatternState> {
+  const groups = new Map<string, (FindingHistory & { waived: boolean })[]>();
+  for (const f of history) {
+    const probe = probes.get(f.probeId);
+    if (!probe || f.events.length === 0) continue;
+    const key = `${probe.key}\u0000${f.pattern}`;
+    const list = groups.get(key) ?? [];
+    list.push({ ...f, waived: waived.has(`${f.probeId}\u0000${f.occurrence}`) });
+    groups.set(key, list);
+  }
+  const out = new Map<string, PatternState>();
+  for (const [key, occurrences] of groups) {
+    const first = occurrences[0] as FindingHistory;
+    const probe = probes.get(first.probeId) as ScopedProbe;
+    const live = occurrences.filter((o) => !o.waived);
+    const impact = occurrences
+      .map((o) => asImpact(o.impact))
+      .sort((a, b) => IMPACT_ORDER.indexOf(a) - IMPACT_ORDER.indexOf(b))[0] as Impact;
+    out.set(key, {
+      pattern: first.pattern,
+      service: { county: probe.county, service: probe.service },
+      ruleId: first.ruleId,
+      impact,
+      occurrences,
+      openAt: (t) => live.some((o) => occurrenceOpenAt(o, t)),
+      openOccurrencesAt: (t) => live.filter((o) => occurrenceOpenAt(o, t)).length,
+      waivedAt: (t) =>
+        live.every((o) => !occurrenceOpenAt(o, t)) &&
+        occurrences.some((o) => o.waived && occurrenceOpenAt(o, t)),
+      firstSeen: Math.min(...occurrences.map((o) => o.firstSeen)),
+      seenBefore: (t) => occurrences.some((o) => (o.events[0]?.at ?? Infinity) < t),
+      changedIn: (from, to) =>
+        occurrences.some((o) => o.events.some((e) => e.at >= from && e.at < to)),
+      lastFix: (from, to) => {
+        const fixes = live.flatMap((o) =>
+          o.events.filter((e) => e.type === 'fixed' && e.at >= from && e.at < to).map((e) => e.at),
+        );
+        return fixes.length > 0 ? Math.max(...fixes) : undefined;
+      },
+    });
+  }
+  return out;
+}
+
+function openPatternsByService(
+  patterns: ReadonlyMap<string, PatternState>,
+  at: number,
+): Map<string, ByImpact> {
+  const out = new Map<string, ByImpact>();
+  for (const p of patterns.values()) {
+    if (!p.openAt(at)) continue;
+    const key = keyOf(p.service);
+    const counts = out.get(key) ?? emptyImpacts();
+    counts[p.impact]++;
+    out.set(key, counts);
+  }
+  return out;
+}
+
+function countWaived(patterns: ReadonlyMap<string, PatternState>, key: string, at: number): number {
+  let n = 0;
+  for (const p of patterns.values()) if (keyOf(p.service) === key && p.waivedAt(at)) n++;
+  return n;
+}
+
+function countByImpact(patterns: readonly PatternState[]): ByImpact {
+  const out = emptyImpacts();
+  for (const p of patterns) out[p.impact]++;
+  return out;
+}
+
+function byPrinciple(
+  patterns: readonly PatternState[],
+  rules: ReadonlyMap<string, AxeRuleInfo>,
+): Record<Principle, number> {
+  const out = Object.fromEntries(PRINCIPLES.map((p) => [p, 0])) as Record<Principle, number>;
+  for (const p of patterns) {
+    for (const principle of principlesOf(p.ruleId, rules)) out[principle]++;
+  }
+  return out;
+}
+
+/** The principles a rule's success criteria belong to; best-practice rules belong to none. */
+function principlesOf(ruleId: string, rules: ReadonlyMap<string, AxeRuleInfo>): Principle[] {
+  const scs = rules.get(ruleId)?.wcag ?? [];
+  return [...new Set(scs.map(principleOf).filter((p): p is Principle => p !== undefined))].sort();
+}
+
+function byClause(
+  patterns: readonly PatternState[],
+  rules: ReadonlyMap<string, AxeRuleInfo>,
+): { clause: string; patterns: number }[] {
+  const counts = new Map<string, number>();
+  for (const p of patterns) {
+    for (const clause of new Set(rules.get(p.ruleId)?.en301549 ?? [])) {
+      counts.set(clause, (counts.get(clause) ?? 0) + 1);
+    }
+  }
+  return [...counts.entries()]
+    .map(([clause, n]) => ({ clause, patterns: n }))
+    .sort((a, b) => compareClauses(a.clause, b.clause));
+}
+
+function compareClauses(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? -1) - (pb[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function ruleRows(
+  patterns: readonly PatternState[],
+  rules: ReadonlyMap<string, AxeRuleInfo>,
+  at: number,
+): RuleRow[] {
+  const byRule = new Map<string, PatternState[]>();
+  for (const p of patterns) byRule.set(p.ruleId, [...(byRule.get(p.ruleId) ?? []), p]);
+  return [...byRule.entries()]
+    .map(([ruleId, list]): RuleRow => {
+      const info = rules.get(ruleId);
+      const serviceList = [...new Set(list.map((p) => keyOf(p.service)))].sort();
+      return {
+        ruleId,
+        help: info?.help ?? ruleId,
+        helpUrl: info?.helpUrl ?? '',
+        impact: countByImpactFirst(list),
+        wcag: info?.wcag ?? [],
+        en301549: info?.en301549 ?? [],
+        patterns: new Set(list.map((p) => p.pattern)).size,
+        occurrences: list.reduce((n, p) => n + p.openOccurrencesAt(at), 0),
+        services: serviceList.length,
+        serviceList,
+      };
+    })
+    .sort(
+      (a, b) =>
+        IMPACT_ORDER.indexOf(a.impact) - IMPACT_ORDER.indexOf(b.impact) ||
+        b.services - a.services ||
+        b.occurrences - a.occurrences ||
+        a.ruleId.localeCompare(b.ruleId),
+    );
+}
+
+function countByImpactFirst(list: readonly PatternState[]): Impact {
+  return list
+    .map((p) => p.impact)
+    .sort((a, b) => IMPACT_ORDER.indexOf(a) - IMPACT_ORDER.indexOf(b))[0] as Impact;
+}
+
+function heatmap(
+  services: readonly ServiceKey[],
+  patterns: readonly PatternState[],
+  rules: ReadonlyMap<string, AxeRuleInfo>,
+  _at: number,
+): HeatmapCell[] {
+  const cells: HeatmapCell[] = [];
+  for (const s of services) {
+    const mine = patterns.filter((p) => keyOf(p.service) === keyOf(s));
+    for (const principle of PRINCIPLES) {
+      cells.push({
+        ...s,
+        principle,
+        patterns: mine.filter((p) => principlesOf(p.ruleId, rules).includes(principle)).length,
+      });
+    }
+  }
+  return cells;
+}
+
+function trend(patterns: ReadonlyMap<string, PatternState>, period: Period): TrendPoint[] {
+  const points: TrendPoint[] = [];
+  for (const week of weeks(period)) {
+    const counts = emptyImpacts();
+    for (const p of patterns.values()) if (p.openAt(week.end)) counts[p.impact]++;
+    for (const impact of IMPACT_ORDER)
+      points.push({ week: week.label, impact, open: counts[impact] });
+  }
+  return points;
+}
+
+/**
+ * The balance of the period: open at start + new + reopened − fixed = open at end.
+ * A pattern that appeared and was fixed inside the period is counted as transient only.
+ */
+function changes(patterns: ReadonlyMap<string, PatternState>, period: Period): Changes {
+  const out: Changes = {
+    openAtStart: 0,
+    new: 0,
+    reopened: 0,
+    fixed: 0,
+    openAtEnd: 0,
+    persisting: 0,
+    transient: 0,
+    medianDaysToFix: {},
+  };
+  const fixDays: Record<Impact, number[]> = { critical: [], serious: [], moderate: [], minor: [] };
+  for (const p of patterns.values()) {
+    const start = p.openAt(period.from);
+    const end = p.openAt(period.to);
+    const active = p.changedIn(period.from, period.to);
+    if (start) out.openAtStart++;
+    if (end) out.openAtEnd++;
+    if (start && end) out.persisting++;
+    else if (start && !end) out.fixed++;
+    else if (!start && end) {
+      if (p.seenBefore(period.from)) out.reopened++;
+      else out.new++;
+    } else if (active && p.lastFix(period.from, period.to) !== undefined) out.transient++;
+    const fix = !end ? p.lastFix(period.from, period.to) : undefined;
+    if (fix !== undefined) fixDays[p.impact].push((fix - p.firstSeen) / DAY);
+  }
+  for (const impact of IMPACT_ORDER) {
+    const days = fixDays[impact].sort((a, b) => a - b);
+    if (days.length === 0) continue;
+    const mid = Math.floor(days.length / 2);
+    const median =
+      days.length % 2
+        ? (days[mid] as number)
+        : ((days[mid - 1] as number) + (days[mid] as number)) / 2;
+    out.medianDaysToFix[impact] = Math.round(median * 10) / 10;
+  }
+  return out;
+}
+
+function oldestOpen(patterns: readonly PatternState[], at: number): OpenCritical[] {
+  return patterns
+    .filter((p) => severe(p.impact))
+    .map((p): OpenCritical => {
+      const open = p.occurrences
+        .filter((o) => !o.waived && occurrenceOpenAt(o, at))
+        .sort((a, b) => a.firstSeen - b.firstSeen)[0] as FindingHistory;
+      return {
+        ...p.service,
+        pattern: p.pattern,
+        ruleId: p.ruleId,
+        impact: p.impact,
+        page: open.page,
+        firstSeen: p.firstSeen,
+        ageDays: Math.floor((at - p.firstSeen) / DAY),
+      };
+    })
+    .sort((a, b) => b.ageDays - a.ageDays || a.pattern.localeCompare(b.pattern))
+    .slice(0, 10);
+}
+
+/** Patterns open on two services or more: one fix in the shared component clears them all. */
+function shared(
+  patterns: readonly PatternState[],
+  results: Iterable<Result>,
+  at: number,
+): SharedPattern[] {
+  const html = new Map<string, string>();
+  for (const [, report] of a11yReports(results)) {
+    for (const page of report.pages) {
+      for (const v of page.violations)
+        for (const n of v.nodes) if (!html.has(n.pattern)) html.set(n.pattern, n.html);
+    }
+  }
+  const byPattern = new Map<string, PatternState[]>();
+  for (const p of patterns) byPattern.set(p.pattern, [...(byPattern.get(p.pattern) ?? []), p]);
+  return [...byPattern.entries()]
+    .map(([pattern, list]): SharedPattern => {
+      const serviceList = [...new Set(list.map((p) => keyOf(p.service)))].sort();
+      return {
+        pattern,
+        ruleId: (list[0] as PatternState).ruleId,
+        impact: countByImpactFirst(list),
+        services: serviceList.length,
+        occurrences: list.reduce((n, p) => n + p.openOccurrencesAt(at), 0),
+        html: html.get(pattern) ?? '',
+        serviceList,
+      };
+    })
+    .filter((s) => s.services >= 2)
+    .sort((a, b) => b.occurrences - a.occurrences || a.pattern.localeCompare(b.pattern));
+}
+
+interface Availability {
+  runs: number;
+  ok: number;
+  errors: number;
+  maintenance: number;
+  availability: number | null;
+}
+
+function availabilityByService(
+  probes: readonly ScopedProbe[],
+  rows: readonly {
+    probeId: string;
+    runs: number;
+    ok: number;
+    errors: number;
+    maintenance: number;
+  }[],
+): Map<string, Availability> {
+  const kindOf = new Map(probes.map((p) => [p.probeId, p]));
+  const out = new Map<string, Availability>();
+  for (const row of rows) {
+    const probe = kindOf.get(row.probeId);
+    if (!probe || !AVAILABILITY_KINDS.has(probe.kind)) continue;
+    const a = out.get(probe.key) ?? {
+      runs: 0,
+      ok: 0,
+      errors: 0,
+      maintenance: 0,
+      availability: null,
+    };
+    a.runs += row.runs;
+    a.ok += row.ok;
+    a.errors += row.errors;
+    a.maintenance += row.maintenance;
+    out.set(probe.key, a);
+  }
+  for (const a of out.values()) {
+    const counted = a.runs - a.errors;
+    a.availability = counted > 0 ? a.ok / counted : null;
+  }
+  return out;
+}
+
+function weeklyAvailability(
+  services: readonly ServiceKey[],
+  probes: readonly ScopedProbe[],
+  rows: readonly { probeId: string; bucket: number; runs: number; ok: number; errors: number }[],
+  period: Period,
+): ReportModel['availabilityWeekly'] {
+  const labels = weeks(period).map((w) => w.label);
+  const keyOfProbe = new Map(probes.map((p) => [p.probeId, p.key]));
+  const acc = new Map<string, { ok: number; counted: number }>();
+  for (const row of rows) {
+    const key = keyOfProbe.get(row.probeId);
+    if (key === undefined) continue;
+    const slot = `${key}\u0000${Math.min(row.bucket, labels.length - 1)}`;
+    const a = acc.get(slot) ?? { ok: 0, counted: 0 };
+    a.ok += row.ok;
+    a.counted += row.runs - row.errors;
+    acc.set(slot, a);
+  }
+  const out: ReportModel['availabilityWeekly'] = [];
+  for (const s of services) {
+    labels.forEach((week, i) => {
+      const a = acc.get(`${keyOf(s)}\u0000${i}`);
+      if (!a) return;
+      out.push({ week, ...s, availability: a.counted > 0 ? a.ok / a.counted : null });
+    });
+  }
+  return out;
+}
+
+function bitvRows(
+  services: readonly ServiceKey[],
+  probes: readonly ScopedProbe[],
+  last: ReadonlyMap<string, Result>,
+): BitvRow[] {
+  const rows: BitvRow[] = [];
+  for (const s of services) {
+    const newest = probes
+      .filter((p) => p.key === keyOf(s))
+      .map((p) => last.get(p.probeId))
+      .filter((r): r is Result => r?.bitv !== undefined)
+      .sort((a, b) => b.startedAt - a.startedAt)[0];
+    if (!newest?.bitv) continue;
+    const signals = Object.fromEntries(
+      BITV_SIGNALS.map((n) => [n, newest.bitv?.signals[n]?.value ?? null]),
+    ) as BitvRow['signals'];
+    rows.push({
+      ...s,
+      signals,
+      statementAgeDays: newest.bitv.statementAgeDays ?? null,
+      checkedAt: newest.startedAt,
+    });
+  }
+  return rows;
+}
+
+function documentRows(
+  probes: readonly ScopedProbe[],
+  last: ReadonlyMap<string, Result>,
+): DocumentRow[] {
+  const seen = new Map<string, DocumentRow>();
+  for (const p of probes) {
+    for (const d of last.get(p.probeId)?.a11y?.documents ?? []) {
+      const key = `${p.key}\u0000${d.url}`;
+      if (seen.has(key)) continue;
+      seen.set(key, {
+        county: p.county,
+        service: p.service,
+        url: d.url,
+        format: d.format ?? 'pdf',
+        class: d.class,
+        tagged: d.tagged,
+        pdfua: d.pdfuaPart !== undefined,
+        lang: d.lang ?? null,
+        title: d.title ?? null,
+        formFields: d.formFields,
+        pages: d.pages,
+      });
+    }
+  }
+  return [...seen.values()].sort(
+    (a, b) => keyOf(a).localeCompare(keyOf(b)) || a.url.localeCompare(b.url),
+  );
+}
+
+function journeyRows(
+  probes: readonly ScopedProbe[],
+  last: ReadonlyMap<string, Result>,
+): JourneyRow[] {
+  const rows: JourneyRow[] = [];
+  for (const p of probes) {
+    const r = last.get(p.probeId);
+    if (p.kind !== 'browser' || !r?.steps) continue;
+    const pages = r.a11y?.pages ?? [];
+    const severeSteps = new Set(
+      pages
+        .filter((page) =>
+          page.violations.some((v) => severe(asImpact(v.impact)) && v.nodes.some((n) => !n.waived)),
+        )
+        .map((page) => page.step ?? page.url),
+    );
+    rows.push({
+      county: p.county,
+      service: p.service,
+      probeId: p.probeId,
+      name: p.name,
+      steps: r.steps.length,
+      scanSteps: r.steps.filter((s) => s.action === 'scan').length,
+      pagesScanned: pages.filter((page) => page.error === undefined).length,
+      stepsWithSevere: severeSteps.size,
+      errorPageCovered: pages.some((page) => page.state === 'error' && page.error === undefined),
+      confirmationPageCovered: pages.some(
+        (page) => page.state === 'confirmation' && page.error === undefined,
+      ),
+      blockedRequests: r.blockedRequests?.length ?? 0,
+      lastRun: r.startedAt,
+    });
+  }
+  return rows.sort(
+    (a, b) => keyOf(a).localeCompare(keyOf(b)) || a.probeId.localeCompare(b.probeId),
+  );
+}
+
+function reviewRows(
+  probes: readonly ScopedProbe[],
+  last: ReadonlyMap<string, Result>,
+): ReviewRow[] {
+  const acc = new Map<string, ReviewRow & { pageSet: Set<string> }>();
+  for (const p of probes) {
+    for (const page of last.get(p.probeId)?.a11y?.pages ?? []) {
+      for (const f of page.incomplete) {
+        const key = `${p.key}\u0000${f.ruleId}`;
+        const row = acc.get(key) ?? {
+          county: p.county,
+          service: p.service,
+          ruleId: f.ruleId,
+          help: f.help,
+          pages: 0,
+          nodes: 0,
+          pageSet: new Set<string>(),
+        };
+        row.pageSet.add(page.url);
+        row.nodes += f.nodes.length;
+        acc.set(key, row);
+      }
+    }
+  }
+  return [...acc.values()]
+    .map(({ pageSet, ...row }) => ({ ...row, pages: pageSet.size }))
+    .sort((a, b) => keyOf(a).localeCompare(keyOf(b)) || a.ruleId.localeCompare(b.ruleId));
+}
+
+function waiverRows(
+  probes: readonly ScopedProbe[],
+  last: ReadonlyMap<string, Result>,
+): WaiverRow[] {
+  const acc = new Map<string, WaiverRow>();
+  for (const p of probes) {
+    for (const page of last.get(p.probeId)?.a11y?.pages ?? []) {
+      for (const v of page.violations) {
+        for (const n of v.nodes) {
+          if (!n.waived) continue;
+          const key = [p.key, v.ruleId, n.waived.reason, n.waived.owner, n.waived.expires].join(
+            '\u0000',
+          );
+          const row = acc.get(key) ?? {
+            county: p.county,
+            service: p.service,
+            ruleId: v.ruleId,
+            reason: n.waived.reason,
+            owner: n.waived.owner,
+            expires: n.waived.expires,
+            nodes: 0,
+          };
+          row.nodes++;
+          acc.set(key, row);
+        }
+      }
+    }
+  }
+  return [...acc.values()].sort(
+    (a, b) =>
+      keyOf(a).localeCompare(keyOf(b)) ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.expires.localeCompare(b.expires),
+  );
+}
+
+async function mediaBreakRows(
+  store: Store,
+  probes: readonly ScopedProbe[],
+  last: ReadonlyMap<string, Result>,
+  lastBefore: ReadonlyMap<string, Result>,
+  period: Period,
+): Promise<MediaBreakRow[]> {
+  const rows: MediaBreakRow[] = [];
+  for (const p of probes) {
+    const report = last.get(p.probeId)?.mediaBreaks;
+    if (p.kind !== 'media-breaks' || !report) continue;
+    const events = await store.mediaBreakEvents({
+      probeId: p.probeId,
+      from: period.from,
+      to: period.to,
+      limit: 10_000,
+    });
+    rows.push({
+      county: p.county,
+      service: p.service,
+      probeId: p.probeId,
+      level: report.maturity.level,
+      levelBefore: lastBefore.get(p.probeId)?.mediaBreaks?.maturity.level ?? null,
+      endToEndDigital: report.endToEndDigital,
+      endToEndDigitalBefore: lastBefore.get(p.probeId)?.mediaBreaks?.endToEndDigital ?? null,
+      breaks: report.breaks.map((b) => ({
+        kind: b.kind,
+        evidence: b.evidence.text,
+        url: b.evidence.url,
+        ...(b.condition ? { condition: b.condition } : {}),
+      })),
+      appeared: events.filter((e) => e.type === 'appeared').length,
+      disappeared: events.filter((e) => e.type === 'disappeared').length,
+    });
+  }
+  return rows.sort(
+    (a, b) => keyOf(a).localeCompare(keyOf(b)) || a.probeId.localeCompare(b.probeId),
+  );
+}
+
+/** Every finding that was open at some moment of the period, with its state at the end. */
+function appendix(patterns: ReadonlyMap<string, PatternState>, period: Period): AppendixRow[] {
+  const rows: AppendixRow[] = [];
+  for (const p of patterns.values()) {
+    for (const o of p.occurrences) {
+      const relevant =
+        occurrenceOpenAt(o, period.from) ||
+        o.events.some((e) => e.at >= period.from && e.at < period.to);
+      if (!relevant) continue;
+      const open = occurrenceOpenAt(o, period.to);
+      const lastFix = o.events.filter((e) => e.type === 'fixed').at(-1)?.at ?? null;
+      rows.push({
+        ...p.service,
+        probeId: o.probeId,
+        ruleId: o.ruleId,
+        impact: asImpact(o.impact),
+        page: o.page,
+        selector: o.selector,
+        pattern: o.pattern,
+        occurrence: o.occurrence,
+        state: open ? (o.waived ? 'waived' : 'open') : 'fixed',
+        firstSeen: o.firstSeen,
+        fixedAt: open ? null : lastFix,
+        reopened: o.events.filter((e) => e.type === 'reopened').length,
+      });
+    }
+  }
+  return rows.sort(
+    (a, b) =>
+      keyOf(a).localeCompare(keyOf(b)) ||
+      IMPACT_ORDER.indexOf(a.impact) - IMPACT_ORDER.indexOf(b.impact) ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.occurrence.localeCompare(b.occurrence),
+  );
+}
+
+function versionsOf(results: Iterable<Result>): ReportModel['versions'] {
+  const axe = new Set<string>();
+  const browsers = new Set<string>();
+  const profiles = new Set<string>();
+  for (const [, report] of a11yReports(results)) {
+    axe.add(report.engine.version);
+    if (report.browser) browsers.add(report.browser);
+    profiles.add(report.profile);
+  }
+  return {
+    ozgwatch: VERSION,
+    axe: [...axe].sort(),
+    browsers: [...browsers].sort(),
+    profiles: [...profiles].sort(),
+  };
+}
+
+interface KpiInput {
+  services: readonly ServiceSummary[];
+  servicesBefore: number;
+  openBefore: ReadonlyMap<string, ByImpact>;
+  patternsBefore: ReadonlyMap<string, PatternState>;
+  previousTo: number;
+  openAtEnd: number;
+  hadBefore: boolean;
+  bitv: readonly BitvRow[];
+  bitvBefore: readonly BitvRow[];
+  documents: readonly DocumentRow[];
+  documentsBefore: readonly DocumentRow[];
+  availability: readonly Availability[];
+  availabilityBefore: readonly Availability[];
+  mediaBreaks: readonly MediaBreakRow[];
+}
+
+function kpis(i: KpiInput): Kpi[] {
+  const before = <T>(value: T): T | null => (i.hadBefore ? value : null);
+  const bitvRate = (rows: readonly BitvRow[]): number | null => {
+    let passed = 0;
+    let checked = 0;
+    for (const row of rows) {
+      for (const n of BITV_SIGNALS) {
+        const v = row.signals[n];
+        if (v === null || v === undefined) continue;
+        checked++;
+        passed += v;
+      }
+    }
+    return checked > 0 ? passed / checked : null;
+  };
+  const documentShare = (rows: readonly DocumentRow[]): number | null => {
+    const countable = rows.filter((d) => d.class !== 'broken' && d.class !== 'unchecked');
+    if (countable.length === 0) return null;
+    return (
+      countable.filter((d) => d.class === 'tagged' || d.class === 'pdfua').length / countable.length
+    );
+  };
+  const availability = (rows: readonly Availability[]): number | null => {
+    const ok = rows.reduce((n, a) => n + a.ok, 0);
+    const counted = rows.reduce((n, a) => n + a.runs - a.errors, 0);
+    return counted > 0 ? ok / counted : null;
+  };
+  const severeServices = i.services.filter(
+    (s) => s.openPatterns.critical + s.openPatterns.serious > 0,
+  ).length;
+  const severeBefore = [...i.openBefore.values()].filter((b) => b.critical + b.serious > 0).length;
+  const openBefore = [...i.patternsBefore.values()].filter((p) => p.openAt(i.previousTo)).length;
+  const e2e = (rows: readonly MediaBreakRow[], level: (r: MediaBreakRow) => boolean | null) => {
+    const known = rows.map(level).filter((v): v is boolean => v !== null);
+    return known.length > 0 ? known.filter(Boolean).length : null;
+  };
+  return [
+    {
+      id: 'services',
+      value: i.services.length,
+      previous: before(i.servicesBefore),
+      unit: 'count',
+      higherIsBetter: true,
+    },
+    {
+      id: 'servicesWithSevereIssues',
+      value: severeServices,
+      previous: before(severeBefore),
+      unit: 'count',
+      higherIsBetter: false,
+    },
+    {
+      id: 'openPatterns',
+      value: i.openAtEnd,
+      previous: before(openBefore),
+      unit: 'count',
+      higherIsBetter: false,
+    },
+    {
+      id: 'bitvCompliance',
+      value: bitvRate(i.bitv),
+      previous: bitvRate(i.bitvBefore),
+      unit: 'percent',
+      higherIsBetter: true,
+    },
+    {
+      id: 'accessibleDocuments',
+      value: documentShare(i.documents),
+      previous: documentShare(i.documentsBefore),
+      unit: 'percent',
+      higherIsBetter: true,
+    },
+    {
+      id: 'availability',
+      value: availability(i.availability),
+      previous: availability(i.availabilityBefore),
+      unit: 'percent',
+      higherIsBetter: true,
+    },
+    {
+      id: 'endToEndDigital',
+      value: e2e(i.mediaBreaks, (r) => r.endToEndDigital),
+      previous: e2e(i.mediaBreaks, (r) => r.endToEndDigitalBefore),
+      unit: 'count',
+      higherIsBetter: true,
+    },
+  ];
+}

@@ -1,0 +1,287 @@
+/**
+ * The report as one self-contained, accessible HTML file: inline style and SVG, no script,
+ * no request to anywhere. Headings, landmarks, captioned tables with header cells, and
+ * every chart next to its data table. Everything that came from a watched site (HTML
+ * snippets, link texts, titles, URLs) passes through `escapeHtml`.
+ */
+import { escapeHtml as e } from '../server/pages.ts';
+import type { Chart } from './charts.ts';
+import type { Kpi, ReportModel } from './model.ts';
+import { berlinDate, REPORT_TIME_ZONE } from './period.ts';
+import type { Cell, Column, Table } from './tables.ts';
+import type { Lang, Texts } from './texts.ts';
+
+export interface HtmlInput {
+  model: ReportModel;
+  tables: ReadonlyMap<string, Table>;
+  charts: ReadonlyMap<string, Chart>;
+  texts: Texts;
+  lang: Lang;
+  /**
+   * For print: at most this many appendix rows, with a pointer to the CSV that has them
+   * all. Chromium cannot print a tagged PDF of several hundred pages of table.
+   */
+  appendixRows?: number;
+  /** The CSV file with every finding, named when the appendix is cut. */
+  findingsCsv?: string;
+}
+
+const STYLE = `
+  :root { color: #1a1a1a; background: #fff; }
+  body { font: 16px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 75rem; padding: 1rem; }
+  h1 { font-size: 1.9rem; margin-bottom: .25rem; } h2 { margin-top: 2.5rem; border-bottom: 2px solid #1a1a1a; } h3 { margin-top: 1.75rem; }
+  table { border-collapse: collapse; width: 100%; margin: .75rem 0 1.25rem; font-size: .9rem; }
+  caption { text-align: left; font-weight: 600; padding: .25rem 0; }
+  th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #bbb; vertical-align: top; }
+  thead th { border-bottom: 2px solid #1a1a1a; }
+  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+  code, .url { word-break: break-all; font-size: .85rem; }
+  .skip { position: absolute; left: -10000px; } .skip:focus { position: static; }
+  .disclaimer { border-left: 4px solid #7a4a00; padding: .5rem 1rem; background: #fff8e6; }
+  figure { margin: 1rem 0; break-inside: avoid; } figure svg { max-width: 100%; height: auto; }
+  figcaption { font-style: italic; }
+  dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; } dl.meta dt { font-weight: 600; }
+  a { color: #0b4fa3; } a:focus { outline: 2px solid #0b4fa3; outline-offset: 2px; }
+  @media print { body { max-width: none; padding: 0; font-size: 10pt; } h2 { break-before: page; } nav { break-after: page; } .skip { display: none; } }
+  @page { size: A4; margin: 16mm 14mm; }
+`;
+
+export function renderHtml(input: HtmlInput): string {
+  const { model: m, texts: t, lang } = input;
+  const sections: [id: string, heading: string, body: string][] = [
+    ['summary', t.summaryHeading, summary(input)],
+    ['services', t.servicesHeading, table(input, 'services')],
+    ['method', t.methodHeading, method(input)],
+    ['bitv', t.bitvHeading, `<p>${e(t.bitvIntro)}</p>${table(input, 'bitv')}`],
+    ['findings', t.findingsHeading, findings(input)],
+    ['journeys', t.journeysHeading, `<p>${e(t.journeysIntro)}</p>${table(input, 'journeys')}`],
+    ['documents', t.documentsHeading, `${chart(input, 'documents')}${table(input, 'documents')}`],
+    ['changes', t.changesHeading, changes(input)],
+    ['shared', t.sharedHeading, `<p>${e(t.sharedIntro)}</p>${table(input, 'shared-components')}`],
+    [
+      'review',
+      t.reviewHeading,
+      `<p>${e(t.reviewIntro)}</p>${table(input, 'needs-review')}<h3>${e(t.waiversHeading)}</h3>${table(input, 'waivers')}`,
+    ],
+    ['media-breaks', t.mediaHeading, `<p>${e(t.mediaIntro)}</p>${table(input, 'media-breaks')}`],
+    [
+      'availability',
+      t.availabilityHeading,
+      `<p>${e(t.methodAvailability)}</p>${chart(input, 'availability')}${table(input, 'availability')}${table(input, 'availability-weekly')}`,
+    ],
+    ['data-quality', t.dataQualityHeading, table(input, 'data-quality')],
+    ['appendix', t.appendixHeading, appendix(input)],
+  ];
+  return `<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="ozgwatch ${e(m.versions.ozgwatch)}">
+<title>${e(t.title)} ${e(m.period.label)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<a class="skip" href="#main">${e(t.skipLink)}</a>
+<header>
+<h1>${e(t.title)} ${e(m.period.label)}</h1>
+<p>${e(t.subtitle(`${m.period.firstDay} – ${m.period.lastDay}`))}</p>
+${meta(input)}
+</header>
+<nav aria-labelledby="toc-heading">
+<h2 id="toc-heading">${e(t.contents)}</h2>
+<ol>
+${sections.map(([id, heading]) => `<li><a href="#${id}">${e(heading)}</a></li>`).join('\n')}
+</ol>
+</nav>
+<main id="main">
+${sections.map(([id, heading, body]) => `<section aria-labelledby="${id}"><h2 id="${id}">${e(heading)}</h2>\n${body}\n</section>`).join('\n')}
+</main>
+<footer><p>${e(t.footer(m.versions.ozgwatch))}</p></footer>
+</body>
+</html>
+`;
+}
+
+function meta({ model: m, texts: t }: HtmlInput): string {
+  const scope = [
+    m.scope.county ? `${t.scopeCounty}: ${m.scope.county}` : '',
+    m.scope.service ? `${t.scopeService}: ${m.scope.service}` : '',
+  ].filter((s) => s !== '');
+  const probes = m.services.reduce((n, s) => n + s.probes, 0);
+  const list = (values: readonly string[]): string =>
+    values.length > 0 ? values.join(', ') : t.notRecorded;
+  return `<dl class="meta">
+<dt>${e(t.period)}</dt><dd>${e(m.period.label)}: ${e(m.period.firstDay)} – ${e(m.period.lastDay)}</dd>
+<dt>${e(t.timeZone)}</dt><dd>${REPORT_TIME_ZONE}</dd>
+<dt>${e(t.scope)}</dt><dd>${e(scope.length > 0 ? scope.join(', ') : t.scopeAll)}; ${e(t.servicesAndProbes(m.services.length, probes))}</dd>
+<dt>${e(t.dataUntil)}</dt><dd>${m.dataUntil === null ? e(t.noData) : e(isoMinute(m.dataUntil))}</dd>
+<dt>${e(t.versions)}</dt><dd>ozgwatch ${e(m.versions.ozgwatch)}; axe-core ${e(list(m.versions.axe))}</dd>
+<dt>${e(t.browser)}</dt><dd>${e(list(m.versions.browsers))}</dd>
+<dt>${e(t.ruleProfile)}</dt><dd>${e(list(m.versions.profiles))}</dd>
+<dt>${e(t.dataHash)}</dt><dd><code>${e(m.dataHash)}</code><br>${e(t.dataHashHint)}</dd>
+</dl>`;
+}
+
+function isoMinute(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}
+
+function summary(input: HtmlInput): string {
+  const { model: m, texts: t } = input;
+  const c = m.changes;
+  const severe = m.kpis.find((k) => k.id === 'servicesWithSevereIssues')?.value ?? 0;
+  const actions: string[] = [];
+  const shared = m.shared.find((s) => s.impact === 'critical' || s.impact === 'serious');
+  if (shared) actions.push(t.actionShared(shared.ruleId, shared.services, shared.occurrences));
+  const rule = m.topRules.find((r) => r.ruleId !== shared?.ruleId);
+  if (rule && (rule.impact === 'critical' || rule.impact === 'serious'))
+    actions.push(t.actionRule(rule.ruleId, rule.services));
+  const oldest = m.oldestOpen[0];
+  if (oldest)
+    actions.push(
+      t.actionOldest(oldest.ruleId, `${oldest.service} (${oldest.county})`, oldest.ageDays),
+    );
+  const covered = m.coverage.filter((r) => r.coverage === 'partial').length;
+  return `<table>
+<caption>${e(t.kpiHeading)}</caption>
+<thead><tr><th scope="col">${e(t.kpiColumns.kpi)}</th><th scope="col" class="num">${e(t.kpiColumns.value)}</th><th scope="col" class="num">${e(t.kpiColumns.previous)}</th><th scope="col">${e(t.kpiColumns.change)}</th></tr></thead>
+<tbody>
+${m.kpis.map((k) => `<tr><th scope="row">${e(t.kpi[k.id])}</th><td class="num">${e(kpiValue(k, k.value, input.lang, t))}</td><td class="num">${e(kpiValue(k, k.previous, input.lang, t))}</td><td>${e(change(k, input.lang, t))}</td></tr>`).join('\n')}
+</tbody></table>
+<p>${e(t.summaryText(c.openAtEnd, Number(severe), m.services.length, c.fixed + c.transient, c.new + c.reopened))}</p>
+<h3>${e(t.actionsHeading)}</h3>
+${actions.length > 0 ? `<ol>${actions.map((a) => `<li>${e(a)}</li>`).join('')}</ol>` : `<p>${e(t.noActions)}</p>`}
+<p class="disclaimer"><strong>${e(t.disclaimer(covered, m.coverage.length))}</strong></p>`;
+}
+
+function kpiValue(k: Kpi, value: number | null, lang: Lang, t: Texts): string {
+  if (value === null) return t.noData;
+  return k.unit === 'percent' ? percent(value, lang) : number(value, lang);
+}
+
+function change(k: Kpi, lang: Lang, t: Texts): string {
+  if (k.value === null || k.previous === null) return '–';
+  const delta = k.value - k.previous;
+  if (Math.abs(delta) < 1e-9) return t.unchanged;
+  const better = delta > 0 === k.higherIsBetter;
+  const amount =
+    k.unit === 'percent'
+      ? `${delta > 0 ? '+' : '−'}${number(Math.abs(delta) * 100, lang, 2)} ${lang === 'de' ? 'Prozentpunkte' : 'percentage points'}`
+      : `${delta > 0 ? '+' : '−'}${number(Math.abs(delta), lang)}`;
+  return `${amount} (${better ? t.better : t.worse})`;
+}
+
+function method(input: HtmlInput): string {
+  const { texts: t } = input;
+  return `<p>${e(t.methodLegal)}</p>
+<p>${e(t.methodProcedure)}</p>
+<p>${e(t.methodPatterns)}</p>
+<p>${e(t.methodAvailability)}</p>
+<p>${e(t.methodLimits)}</p>
+<h3>${e(t.coverageHeading)}</h3>
+${table(input, 'coverage')}`;
+}
+
+function findings(input: HtmlInput): string {
+  const { texts: t } = input;
+  return `<h3>${e(t.byImpactHeading)}</h3>
+${table(input, 'by-impact')}
+<h3>${e(t.byPrincipleHeading)}</h3>
+<p>${e(t.principleNote)}</p>
+${table(input, 'by-principle')}
+${chart(input, 'heatmap')}
+<h3>${e(t.byClauseHeading)}</h3>
+${table(input, 'by-clause')}
+<h3>${e(t.topRulesHeading)}</h3>
+${table(input, 'top-rules')}
+${chart(input, 'ranked')}`;
+}
+
+function changes(input: HtmlInput): string {
+  const { texts: t } = input;
+  return `<p>${e(t.changesIntro)}</p>
+${table(input, 'changes')}
+${chart(input, 'trend')}
+${table(input, 'median-days-to-fix')}
+${table(input, 'oldest-open')}`;
+}
+
+function appendix(input: HtmlInput): string {
+  const all = input.tables.get('findings');
+  const limit = input.appendixRows;
+  if (!all || limit === undefined || all.rows.length <= limit) return table(input, 'findings');
+  const cut = new Map(input.tables).set('findings', { ...all, rows: all.rows.slice(0, limit) });
+  return `<p>${e(input.texts.appendixCut(limit, all.rows.length, input.findingsCsv ?? ''))}</p>${table({ ...input, tables: cut }, 'findings')}`;
+}
+
+/** A chart, its text summary, and its data table right after it. */
+function chart(input: HtmlInput, id: string): string {
+  const c = input.charts.get(id);
+  if (!c) return '';
+  return `<figure>
+${c.svg}
+<figcaption>${e(c.title)}: ${e(c.summary)}</figcaption>
+</figure>
+${c.table === 'trend' || c.table === 'ranked' || c.table === 'heatmap' || c.table === 'document-classes' || c.table === 'availability-lowest' ? table(input, c.table, input.texts.dataTable) : ''}`;
+}
+
+function table(input: HtmlInput, id: string, prefix?: string): string {
+  const tbl = input.tables.get(id);
+  if (!tbl) return '';
+  const caption = prefix ? `${prefix}: ${tbl.caption}` : tbl.caption;
+  if (tbl.rows.length === 0) return `<p><strong>${e(caption)}</strong>: ${e(input.texts.none)}</p>`;
+  const numeric = (c: Column): boolean => c.format === 'int' || c.format === 'percent';
+  const head = tbl.columns
+    .map((c) => `<th scope="col"${numeric(c) ? ' class="num"' : ''}>${e(c.label)}</th>`)
+    .join('');
+  const body = tbl.rows
+    .map(
+      (row) =>
+        `<tr>${tbl.columns
+          .map((c, i) => {
+            const text = cell(row[c.key] ?? null, c, input);
+            const cls = numeric(c) ? ' class="num"' : '';
+            return i === 0 ? `<th scope="row"${cls}>${text}</th>` : `<td${cls}>${text}</td>`;
+          })
+          .join('')}</tr>`,
+    )
+    .join('\n');
+  return `<table>
+<caption>${e(caption)}</caption>
+<thead><tr>${head}</tr></thead>
+<tbody>
+${body}
+</tbody></table>`;
+}
+
+function cell(value: Cell, column: Column, input: HtmlInput): string {
+  const { texts: t, lang } = input;
+  if (value === null || value === '') return '–';
+  switch (column.format) {
+    case 'int':
+      return typeof value === 'number' ? e(number(value, lang)) : e(String(value));
+    case 'percent':
+      return typeof value === 'number' ? e(percent(value, lang)) : e(String(value));
+    case 'date':
+      return typeof value === 'number' ? e(berlinDate(value)) : e(String(value));
+    case 'signal':
+      return value === 1 ? `✓ ${e(t.yes)}` : value === 0 ? `✗ ${e(t.no)}` : '–';
+    case 'bool':
+      return value === true ? e(t.yes) : e(t.no);
+    case 'code':
+      return `<code>${e(String(value))}</code>`;
+    case 'url':
+      return `<span class="url">${e(String(value))}</span>`;
+    case 'text':
+      return e(String(value)).replace(/\n/g, '<br>');
+  }
+}
+
+function number(value: number, lang: Lang, digits = 1): string {
+  return value.toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: digits });
+}
+
+function percent(fraction: number, lang: Lang): string {
+  return `${number(fraction * 100, lang, 2)} %`;
+}

@@ -1,0 +1,244 @@
+/**
+ * What a quarterly report says, as data: the renderers (HTML, PDF, CSV, JSON) only lay it
+ * out. Everything here comes from the store, so the same store gives the same model.
+ */
+import type { DocumentClass, MediaBreakKind } from '../results/result.ts';
+import type { Period } from './period.ts';
+import type { CoverageRow, Principle } from './wcag.ts';
+
+export const IMPACT_ORDER = ['critical', 'serious', 'moderate', 'minor'] as const;
+export type Impact = (typeof IMPACT_ORDER)[number];
+export type ByImpact = Record<Impact, number>;
+
+export interface Scope {
+  county?: string;
+  service?: string;
+}
+
+/** One online service: the probes that share a county and a service label. */
+export interface ServiceKey {
+  county: string;
+  service: string;
+}
+
+export interface Kpi {
+  id:
+    | 'services'
+    | 'servicesWithSevereIssues'
+    | 'openPatterns'
+    | 'bitvCompliance'
+    | 'accessibleDocuments'
+    | 'availability'
+    | 'endToEndDigital';
+  /** Null when the period has no data for it. */
+  value: number | null;
+  previous: number | null;
+  unit: 'count' | 'percent';
+  /** Whether a higher value is better (for the arrow's meaning). */
+  higherIsBetter: boolean;
+}
+
+export interface ServiceSummary extends ServiceKey {
+  name: string;
+  ags?: string;
+  probes: number;
+  /** Share of successful runs outside maintenance, `error` runs left out; null without runs. */
+  availability: number | null;
+  openPatterns: ByImpact;
+  /** Open patterns at the end of the previous period, for the trend. */
+  openPatternsBefore: number | null;
+  waived: number;
+  bitvPassed: number | null;
+  bitvChecked: number | null;
+  /** Accessible documents (tagged or PDF/UA) of those checked. */
+  documentsAccessible: number;
+  documentsChecked: number;
+  maturity: number | null;
+  endToEndDigital: boolean | null;
+}
+
+export interface BitvRow extends ServiceKey {
+  /** Signal name → 1, 0, or null when not checked. */
+  signals: Record<string, 0 | 1 | null>;
+  statementAgeDays: number | null;
+  checkedAt: number | null;
+}
+
+export interface RuleRow {
+  ruleId: string;
+  help: string;
+  helpUrl: string;
+  impact: Impact;
+  wcag: string[];
+  en301549: string[];
+  patterns: number;
+  occurrences: number;
+  services: number;
+  /** The services, as `county/service`. */
+  serviceList: string[];
+}
+
+export interface HeatmapCell extends ServiceKey {
+  principle: Principle;
+  patterns: number;
+}
+
+export interface TrendPoint {
+  /** First day of the week (YYYY-MM-DD). */
+  week: string;
+  impact: Impact;
+  open: number;
+}
+
+export interface Changes {
+  openAtStart: number;
+  new: number;
+  reopened: number;
+  fixed: number;
+  openAtEnd: number;
+  /** Open at start and at end. */
+  persisting: number;
+  /** Appeared and were fixed within the period: not in the balance above. */
+  transient: number;
+  /** Median days from first sighting to fix, of the patterns fixed in the period. */
+  medianDaysToFix: Partial<Record<Impact, number>>;
+}
+
+export interface OpenCritical extends ServiceKey {
+  pattern: string;
+  ruleId: string;
+  impact: Impact;
+  page: string;
+  firstSeen: number;
+  ageDays: number;
+}
+
+export interface SharedPattern {
+  pattern: string;
+  ruleId: string;
+  impact: Impact;
+  services: number;
+  occurrences: number;
+  html: string;
+  serviceList: string[];
+}
+
+export interface JourneyRow extends ServiceKey {
+  probeId: string;
+  name: string;
+  steps: number;
+  scanSteps: number;
+  pagesScanned: number;
+  stepsWithSevere: number;
+  errorPageCovered: boolean;
+  confirmationPageCovered: boolean;
+  blockedRequests: number;
+  lastRun: number;
+}
+
+export interface DocumentRow extends ServiceKey {
+  url: string;
+  format: string;
+  class: DocumentClass;
+  tagged: boolean;
+  pdfua: boolean;
+  lang: string | null;
+  title: string | null;
+  formFields: number;
+  pages: number;
+}
+
+export interface ReviewRow extends ServiceKey {
+  ruleId: string;
+  help: string;
+  pages: number;
+  nodes: number;
+}
+
+export interface WaiverRow extends ServiceKey {
+  ruleId: string;
+  reason: string;
+  owner: string;
+  expires: string;
+  nodes: number;
+}
+
+export interface MediaBreakRow extends ServiceKey {
+  probeId: string;
+  level: number | null;
+  levelBefore: number | null;
+  endToEndDigital: boolean | null;
+  endToEndDigitalBefore: boolean | null;
+  breaks: { kind: MediaBreakKind; evidence: string; url: string; condition?: string }[];
+  appeared: number;
+  disappeared: number;
+}
+
+export interface AvailabilityRowModel extends ServiceKey {
+  runs: number;
+  ok: number;
+  errors: number;
+  maintenance: number;
+  availability: number | null;
+}
+
+export interface AppendixRow extends ServiceKey {
+  probeId: string;
+  ruleId: string;
+  impact: Impact;
+  page: string;
+  selector: string;
+  pattern: string;
+  occurrence: string;
+  state: 'open' | 'fixed' | 'waived';
+  firstSeen: number;
+  fixedAt: number | null;
+  reopened: number;
+}
+
+export interface DataQuality {
+  /** Accessibility scans in the period that could not scan a page. */
+  pagesNotScanned: number;
+  /** Runs in the period that ended in `error`. */
+  errorRuns: number;
+  /** State-changing requests the journeys' guard held back. */
+  blockedRequests: number;
+}
+
+export interface ReportModel {
+  period: Period;
+  previous: Period;
+  scope: Scope;
+  versions: { ozgwatch: string; axe: string[]; browsers: string[]; profiles: string[] };
+  /** Start of the newest run the report read (epoch ms); null when the period is empty. */
+  dataUntil: number | null;
+  /** SHA-256 of the data the report is made of (hex): same data, same hash. */
+  dataHash: string;
+  kpis: Kpi[];
+  services: ServiceSummary[];
+  coverage: CoverageRow[];
+  bitv: BitvRow[];
+  byImpact: ByImpact;
+  byPrinciple: Record<Principle, number>;
+  byClause: { clause: string; patterns: number }[];
+  topRules: RuleRow[];
+  heatmap: HeatmapCell[];
+  trend: TrendPoint[];
+  changes: Changes;
+  oldestOpen: OpenCritical[];
+  shared: SharedPattern[];
+  journeys: JourneyRow[];
+  documents: DocumentRow[];
+  review: ReviewRow[];
+  waivers: WaiverRow[];
+  mediaBreaks: MediaBreakRow[];
+  availability: AvailabilityRowModel[];
+  availabilityWeekly: {
+    week: string;
+    county: string;
+    service: string;
+    availability: number | null;
+  }[];
+  appendix: AppendixRow[];
+  dataQuality: DataQuality;
+}

@@ -1,0 +1,532 @@
+/**
+ * The report's tables, built once from the model: the HTML lays them out, the CSV and JSON
+ * outputs carry them as they are. A chart always has one of these as its equivalent.
+ */
+import { BITV_SIGNALS } from './collect.ts';
+import { IMPACT_ORDER, type ReportModel } from './model.ts';
+import type { Texts } from './texts.ts';
+import { PRINCIPLES, WCAG21_AA } from './wcag.ts';
+
+export type Cell = string | number | boolean | null;
+export type ColumnFormat = 'text' | 'int' | 'percent' | 'date' | 'signal' | 'bool' | 'code' | 'url';
+
+export interface Column {
+  /** Stable machine name: the CSV header and the JSON key. */
+  key: string;
+  label: string;
+  format: ColumnFormat;
+}
+
+export interface Table {
+  /** Stable id: the CSV file name. */
+  id: string;
+  caption: string;
+  columns: Column[];
+  rows: Record<string, Cell>[];
+}
+
+const col = (key: string, label: string, format: ColumnFormat = 'text'): Column => ({
+  key,
+  label,
+  format,
+});
+const service = (t: Texts): Column[] => [
+  col('county', t.countyColumn),
+  col('service', t.serviceColumn),
+];
+
+export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<string, Table> {
+  const tables: Table[] = [
+    {
+      id: 'kpis',
+      caption: t.kpiHeading,
+      columns: [
+        col('kpi', t.kpiColumns.kpi),
+        col('value', t.kpiColumns.value),
+        col('previous', t.kpiColumns.previous),
+      ],
+      rows: m.kpis.map((k) => ({
+        kpi: t.kpi[k.id],
+        id: k.id,
+        value: k.value,
+        previous: k.previous,
+        unit: k.unit,
+      })),
+    },
+    {
+      id: 'services',
+      caption: t.servicesHeading,
+      columns: [
+        ...service(t),
+        col('probes', t.serviceColumns.probes, 'int'),
+        col('availability', t.serviceColumns.availability, 'percent'),
+        col('open_patterns', t.serviceColumns.open, 'int'),
+        col('open_severe', t.serviceColumns.severe, 'int'),
+        col('open_patterns_previous', t.serviceColumns.trend, 'int'),
+        col('bitv', t.serviceColumns.bitv),
+        col('documents_accessible', t.serviceColumns.documents),
+        col('maturity', t.serviceColumns.maturity, 'int'),
+      ],
+      rows: m.services.map((s) => ({
+        county: s.county,
+        service: s.service,
+        probes: s.probes,
+        availability: s.availability,
+        open_patterns: IMPACT_ORDER.reduce((n, i) => n + s.openPatterns[i], 0),
+        open_severe: s.openPatterns.critical + s.openPatterns.serious,
+        open_patterns_previous: s.openPatternsBefore,
+        bitv: s.bitvChecked === null ? null : `${s.bitvPassed}/${s.bitvChecked}`,
+        documents_accessible:
+          s.documentsChecked === 0 ? null : `${s.documentsAccessible}/${s.documentsChecked}`,
+        maturity: s.maturity,
+      })),
+    },
+    {
+      id: 'coverage',
+      caption: t.coverageHeading,
+      columns: [
+        col('clause', t.coverageColumns.clause),
+        col('sc', t.coverageColumns.sc),
+        col('title', t.coverageColumns.title),
+        col('level', t.coverageColumns.level),
+        col('coverage', t.coverageColumns.coverage),
+        col('rules', t.coverageColumns.rules, 'code'),
+      ],
+      rows: m.coverage.map((c) => {
+        const sc = WCAG21_AA.find((x) => x.sc === c.sc);
+        return {
+          clause: c.clause,
+          sc: c.sc,
+          title: sc ? sc[lang] : '',
+          level: c.level,
+          coverage: c.coverage === 'partial' ? t.coveragePartial : t.coverageManual,
+          rules: c.rules.join(', '),
+        };
+      }),
+    },
+    {
+      id: 'bitv',
+      caption: t.bitvHeading,
+      columns: [
+        ...service(t),
+        ...BITV_SIGNALS.map((n) => col(n, t.signal[n] ?? n, 'signal')),
+        col('statement_age_days', t.statementAge, 'int'),
+      ],
+      rows: m.bitv.map((b) => ({
+        county: b.county,
+        service: b.service,
+        ...b.signals,
+        statement_age_days: b.statementAgeDays,
+      })),
+    },
+    {
+      id: 'by-impact',
+      caption: t.byImpactHeading,
+      columns: [col('impact', t.impactColumn), col('patterns', t.patternsColumn, 'int')],
+      rows: IMPACT_ORDER.map((i) => ({ impact: t.impact[i] ?? i, patterns: m.byImpact[i] })),
+    },
+    {
+      id: 'by-principle',
+      caption: t.byPrincipleHeading,
+      columns: [col('principle', t.principleColumn), col('patterns', t.patternsColumn, 'int')],
+      rows: PRINCIPLES.map((p) => ({
+        principle: `${p} ${t.principle[p]}`,
+        patterns: m.byPrinciple[p],
+      })),
+    },
+    {
+      id: 'by-clause',
+      caption: t.byClauseHeading,
+      columns: [col('clause', t.coverageColumns.clause), col('patterns', t.patternsColumn, 'int')],
+      rows: m.byClause.map((c) => ({ clause: c.clause, patterns: c.patterns })),
+    },
+    {
+      id: 'top-rules',
+      caption: t.topRulesHeading,
+      columns: [
+        col('rule', t.ruleColumns.rule, 'code'),
+        col('help', t.ruleColumns.help),
+        col('impact', t.ruleColumns.impact),
+        col('wcag', t.ruleColumns.wcag),
+        col('en301549', t.ruleColumns.en),
+        col('patterns', t.ruleColumns.patterns, 'int'),
+        col('occurrences', t.ruleColumns.occurrences, 'int'),
+        col('services', t.ruleColumns.services, 'int'),
+        col('service_list', t.ruleColumns.serviceList),
+      ],
+      rows: m.topRules.map((r) => ({
+        rule: r.ruleId,
+        help: r.help,
+        impact: t.impact[r.impact] ?? r.impact,
+        wcag: r.wcag.join(', '),
+        en301549: r.en301549.join(', '),
+        patterns: r.patterns,
+        occurrences: r.occurrences,
+        services: r.services,
+        service_list: r.serviceList.join(', '),
+      })),
+    },
+    {
+      id: 'trend',
+      caption: t.chartTrend,
+      columns: [
+        col('week', t.weekColumn),
+        ...IMPACT_ORDER.map((i) => col(i, t.impact[i] ?? i, 'int')),
+      ],
+      rows: [...new Set(m.trend.map((p) => p.week))].map((week) => ({
+        week,
+        ...Object.fromEntries(
+          IMPACT_ORDER.map((i) => [
+            i,
+            m.trend.find((p) => p.week === week && p.impact === i)?.open ?? 0,
+          ]),
+        ),
+      })),
+    },
+    {
+      id: 'ranked',
+      caption: t.chartRanked,
+      columns: [
+        ...service(t),
+        col('critical', t.impact.critical ?? '', 'int'),
+        col('serious', t.impact.serious ?? '', 'int'),
+      ],
+      rows: rankedServices(m).map((s) => ({
+        county: s.county,
+        service: s.service,
+        critical: s.openPatterns.critical,
+        serious: s.openPatterns.serious,
+      })),
+    },
+    {
+      id: 'heatmap',
+      caption: t.chartHeatmap,
+      columns: [
+        ...service(t),
+        ...PRINCIPLES.map((p) => col(`principle_${p}`, `${p} ${t.principle[p]}`, 'int')),
+      ],
+      rows: m.services.map((s) => ({
+        county: s.county,
+        service: s.service,
+        ...Object.fromEntries(
+          PRINCIPLES.map((p) => [
+            `principle_${p}`,
+            m.heatmap.find(
+              (c) => c.county === s.county && c.service === s.service && c.principle === p,
+            )?.patterns ?? 0,
+          ]),
+        ),
+      })),
+    },
+    {
+      id: 'journeys',
+      caption: t.journeysHeading,
+      columns: [
+        ...service(t),
+        col('journey', t.journeyColumns.journey),
+        col('steps', t.journeyColumns.steps, 'int'),
+        col('scan_steps', t.journeyColumns.scanSteps, 'int'),
+        col('pages_scanned', t.journeyColumns.pages, 'int'),
+        col('steps_with_severe', t.journeyColumns.severe, 'int'),
+        col('error_page', t.journeyColumns.error, 'bool'),
+        col('confirmation_page', t.journeyColumns.confirmation, 'bool'),
+        col('blocked_requests', t.journeyColumns.blocked, 'int'),
+      ],
+      rows: m.journeys.map((j) => ({
+        county: j.county,
+        service: j.service,
+        journey: j.name,
+        steps: j.steps,
+        scan_steps: j.scanSteps,
+        pages_scanned: j.pagesScanned,
+        steps_with_severe: j.stepsWithSevere,
+        error_page: j.errorPageCovered,
+        confirmation_page: j.confirmationPageCovered,
+        blocked_requests: j.blockedRequests,
+      })),
+    },
+    {
+      id: 'documents',
+      caption: t.documentsHeading,
+      columns: [
+        ...service(t),
+        col('url', t.documentColumns.url, 'url'),
+        col('format', t.documentColumns.format),
+        col('class', t.documentColumns.class),
+        col('pdfua', t.documentColumns.pdfua, 'bool'),
+        col('lang', t.documentColumns.lang),
+        col('title', t.documentColumns.title),
+        col('form_fields', t.documentColumns.formFields, 'int'),
+        col('pages', t.documentColumns.pages, 'int'),
+      ],
+      rows: m.documents.map((d) => ({
+        county: d.county,
+        service: d.service,
+        url: d.url,
+        format: d.format,
+        class: t.documentClass[d.class] ?? d.class,
+        pdfua: d.pdfua,
+        lang: d.lang,
+        title: d.title,
+        form_fields: d.formFields,
+        pages: d.pages,
+      })),
+    },
+    {
+      id: 'document-classes',
+      caption: t.documentClassesHeading,
+      columns: [col('class', t.documentColumns.class), col('documents', t.countColumn, 'int')],
+      rows: documentClasses(m).map(([cls, n]) => ({
+        class: t.documentClass[cls] ?? cls,
+        documents: n,
+      })),
+    },
+    {
+      id: 'changes',
+      caption: t.changesHeading,
+      columns: [col('measure', t.kpiColumns.kpi), col('patterns', t.patternsColumn, 'int')],
+      rows: (
+        ['openAtStart', 'new', 'reopened', 'fixed', 'openAtEnd', 'persisting', 'transient'] as const
+      ).map((k) => ({
+        measure: t.changeLabels[k],
+        id: k,
+        patterns: m.changes[k],
+      })),
+    },
+    {
+      id: 'median-days-to-fix',
+      caption: t.medianFixHeading,
+      columns: [col('impact', t.impactColumn), col('days', t.unit.days)],
+      rows: IMPACT_ORDER.map((i) => ({
+        impact: t.impact[i] ?? i,
+        days: m.changes.medianDaysToFix[i] ?? null,
+      })),
+    },
+    {
+      id: 'oldest-open',
+      caption: t.oldestHeading,
+      columns: [
+        ...service(t),
+        col('rule', t.oldestColumns.rule, 'code'),
+        col('impact', t.oldestColumns.impact),
+        col('page', t.oldestColumns.page, 'url'),
+        col('first_seen', t.oldestColumns.firstSeen, 'date'),
+        col('age_days', t.oldestColumns.age, 'int'),
+      ],
+      rows: m.oldestOpen.map((o) => ({
+        county: o.county,
+        service: o.service,
+        rule: o.ruleId,
+        impact: t.impact[o.impact] ?? o.impact,
+        page: o.page,
+        first_seen: o.firstSeen,
+        age_days: o.ageDays,
+      })),
+    },
+    {
+      id: 'shared-components',
+      caption: t.sharedHeading,
+      columns: [
+        col('rule', t.sharedColumns.rule, 'code'),
+        col('impact', t.sharedColumns.impact),
+        col('services', t.sharedColumns.services, 'int'),
+        col('occurrences', t.sharedColumns.occurrences, 'int'),
+        col('html', t.sharedColumns.html, 'code'),
+        col('service_list', t.sharedColumns.serviceList),
+      ],
+      rows: m.shared.map((s) => ({
+        rule: s.ruleId,
+        impact: t.impact[s.impact] ?? s.impact,
+        services: s.services,
+        occurrences: s.occurrences,
+        html: s.html,
+        service_list: s.serviceList.join(', '),
+      })),
+    },
+    {
+      id: 'needs-review',
+      caption: t.reviewHeading,
+      columns: [
+        ...service(t),
+        col('rule', t.reviewColumns.rule, 'code'),
+        col('help', t.reviewColumns.help),
+        col('pages', t.reviewColumns.pages, 'int'),
+        col('nodes', t.reviewColumns.nodes, 'int'),
+      ],
+      rows: m.review.map((r) => ({
+        county: r.county,
+        service: r.service,
+        rule: r.ruleId,
+        help: r.help,
+        pages: r.pages,
+        nodes: r.nodes,
+      })),
+    },
+    {
+      id: 'waivers',
+      caption: t.waiversHeading,
+      columns: [
+        ...service(t),
+        col('rule', t.waiverColumns.rule, 'code'),
+        col('reason', t.waiverColumns.reason),
+        col('owner', t.waiverColumns.owner),
+        col('expires', t.waiverColumns.expires),
+        col('nodes', t.waiverColumns.nodes, 'int'),
+      ],
+      rows: m.waivers.map((w) => ({
+        county: w.county,
+        service: w.service,
+        rule: w.ruleId,
+        reason: w.reason,
+        owner: w.owner,
+        expires: w.expires,
+        nodes: w.nodes,
+      })),
+    },
+    {
+      id: 'media-breaks',
+      caption: t.mediaHeading,
+      columns: [
+        ...service(t),
+        col('level', t.mediaColumns.level, 'int'),
+        col('level_previous', t.mediaColumns.levelBefore, 'int'),
+        col('end_to_end_digital', t.mediaColumns.e2e, 'bool'),
+        col('breaks', t.mediaColumns.breaks),
+        col('appeared', t.mediaColumns.appeared, 'int'),
+        col('disappeared', t.mediaColumns.disappeared, 'int'),
+      ],
+      rows: m.mediaBreaks.map((r) => ({
+        county: r.county,
+        service: r.service,
+        level: r.level,
+        level_previous: r.levelBefore,
+        end_to_end_digital: r.endToEndDigital,
+        breaks: r.breaks
+          .map(
+            (b) =>
+              `${t.mediaKind[b.kind] ?? b.kind}: „${b.evidence}“${b.condition ? ` (${b.condition})` : ''}`,
+          )
+          .join('\n'),
+        appeared: r.appeared,
+        disappeared: r.disappeared,
+      })),
+    },
+    {
+      id: 'availability',
+      caption: t.availabilityHeading,
+      columns: [
+        ...service(t),
+        col('runs', t.availabilityColumns.runs, 'int'),
+        col('ok', t.availabilityColumns.ok, 'int'),
+        col('errors', t.availabilityColumns.errors, 'int'),
+        col('maintenance', t.availabilityColumns.maintenance, 'int'),
+        col('availability', t.availabilityColumns.availability, 'percent'),
+      ],
+      rows: m.availability.map((a) => ({
+        county: a.county,
+        service: a.service,
+        runs: a.runs,
+        ok: a.ok,
+        errors: a.errors,
+        maintenance: a.maintenance,
+        availability: a.availability,
+      })),
+    },
+    {
+      id: 'availability-lowest',
+      caption: t.chartAvailability,
+      columns: [...service(t), col('availability', t.availabilityColumns.availability, 'percent')],
+      rows: lowestAvailability(m).map((a) => ({
+        county: a.county,
+        service: a.service,
+        availability: a.availability,
+      })),
+    },
+    {
+      id: 'availability-weekly',
+      caption: `${t.availabilityHeading} (${t.weekColumn})`,
+      columns: [
+        ...service(t),
+        col('week', t.weekColumn),
+        col('availability', t.availabilityColumns.availability, 'percent'),
+      ],
+      rows: m.availabilityWeekly.map((w) => ({
+        county: w.county,
+        service: w.service,
+        week: w.week,
+        availability: w.availability,
+      })),
+    },
+    {
+      id: 'data-quality',
+      caption: t.dataQualityHeading,
+      columns: [col('measure', t.kpiColumns.kpi), col('count', t.countColumn, 'int')],
+      rows: (['pagesNotScanned', 'errorRuns', 'blockedRequests'] as const).map((k) => ({
+        measure: t.dataQuality[k],
+        id: k,
+        count: m.dataQuality[k],
+      })),
+    },
+    {
+      id: 'findings',
+      caption: t.appendixHeading,
+      columns: [
+        ...service(t),
+        col('rule', t.appendixColumns.rule, 'code'),
+        col('impact', t.appendixColumns.impact),
+        col('page', t.appendixColumns.page, 'url'),
+        col('selector', t.appendixColumns.selector, 'code'),
+        col('state', t.appendixColumns.state),
+        col('first_seen', t.appendixColumns.firstSeen, 'date'),
+        col('fixed_at', t.appendixColumns.fixedAt, 'date'),
+        col('reopened', t.appendixColumns.reopened, 'int'),
+      ],
+      rows: m.appendix.map((a) => ({
+        county: a.county,
+        service: a.service,
+        rule: a.ruleId,
+        impact: t.impact[a.impact] ?? a.impact,
+        page: a.page,
+        selector: a.selector,
+        state: t.findingState[a.state] ?? a.state,
+        first_seen: a.firstSeen,
+        fixed_at: a.fixedAt,
+        reopened: a.reopened,
+      })),
+    },
+  ];
+  return new Map(tables.map((table) => [table.id, table]));
+}
+
+/** Services with open critical or serious patterns, most first (at most 20). */
+export function rankedServices(m: ReportModel): ReportModel['services'] {
+  return m.services
+    .filter((s) => s.openPatterns.critical + s.openPatterns.serious > 0)
+    .sort(
+      (a, b) =>
+        b.openPatterns.critical +
+          b.openPatterns.serious -
+          (a.openPatterns.critical + a.openPatterns.serious) ||
+        b.openPatterns.critical - a.openPatterns.critical ||
+        `${a.county}/${a.service}`.localeCompare(`${b.county}/${b.service}`),
+    )
+    .slice(0, 20);
+}
+
+export function lowestAvailability(m: ReportModel): ReportModel['availability'] {
+  return m.availability
+    .filter((a) => a.availability !== null)
+    .sort(
+      (a, b) =>
+        (a.availability as number) - (b.availability as number) ||
+        `${a.county}/${a.service}`.localeCompare(`${b.county}/${b.service}`),
+    )
+    .slice(0, 20);
+}
+
+export function documentClasses(m: ReportModel): [string, number][] {
+  const order = ['scanned', 'untagged', 'tagged', 'pdfua', 'unchecked', 'broken'];
+  return order
+    .map((cls): [string, number] => [cls, m.documents.filter((d) => d.class === cls).length])
+    .filter(([, n]) => n > 0);
+}

@@ -1,0 +1,75 @@
+/**
+ * `/reports`: the reports generated so far, and a form to make one for a quarter. Plain
+ * HTML; the form posts to the same address, the daemon writes the files into
+ * `<dataDir>/reports` and sends the browser to the new HTML report.
+ */
+import { escapeHtml as e, layout } from './pages.ts';
+
+export interface ReportFile {
+  name: string;
+  bytes: number;
+  /** Epoch ms. */
+  modified: number;
+}
+
+export interface ReportsPageModel {
+  /** Files by report (base name), newest report first. */
+  reports: { base: string; files: ReportFile[] }[];
+  /** Quarters offered in the form, newest first; the first is preselected. */
+  quarters: string[];
+  /** Shown above the form after a failed request. */
+  error?: string;
+}
+
+const FORMAT_LABELS: Record<string, string> = {
+  html: 'HTML (barrierefrei, eine Datei)',
+  pdf: 'PDF (getaggt, von Chromium gedruckt)',
+  csv: 'CSV (jede Tabelle eine Datei)',
+  json: 'JSON (alle Daten und Tabellen)',
+};
+
+export function renderReportsPage(model: ReportsPageModel): string {
+  const rows = model.reports.map(({ base, files }) => {
+    const links = files
+      .map(
+        (f) =>
+          `<li><a href="/reports/${encodeURIComponent(f.name)}">${e(f.name)}</a> (${Math.ceil(f.bytes / 1024)} KiB)</li>`,
+      )
+      .join('');
+    return `<tr><th scope="row">${e(base)}</th><td><ul>${links}</ul></td></tr>`;
+  });
+  return layout(
+    'Berichte',
+    `<h1>Berichte</h1>
+<p>Der Quartalsbericht Barrierefreiheit entsteht allein aus dem Datenbestand: Er lässt sich für jedes vergangene Quartal erstellen, und gleiche Daten ergeben denselben Bericht.</p>
+${model.error ? `<p role="alert" class="fail">${e(model.error)}</p>` : ''}
+<h2>Bericht erstellen</h2>
+<form method="post" action="/reports">
+<p><label for="quarter">Quartal</label>
+<select id="quarter" name="quarter">
+${model.quarters.map((q, i) => `<option value="${e(q)}"${i === 0 ? ' selected' : ''}>${e(q)}</option>`).join('\n')}
+</select></p>
+<p><label for="lang">Sprache</label>
+<select id="lang" name="lang"><option value="de" selected>Deutsch</option><option value="en">English</option></select></p>
+<fieldset><legend>Formate</legend>
+${Object.entries(FORMAT_LABELS)
+  .map(
+    ([id, label]) =>
+      `<p><input type="checkbox" id="format-${id}" name="format" value="${id}"${id === 'pdf' ? '' : ' checked'}> <label for="format-${id}">${e(label)}</label></p>`,
+  )
+  .join('\n')}
+</fieldset>
+<p><button type="submit">Bericht erstellen</button></p>
+</form>
+<h2>Erstellte Berichte</h2>
+${
+  rows.length === 0
+    ? '<p>Noch keine Berichte.</p>'
+    : `<table><caption>Berichte im Datenordner, neueste zuerst</caption>
+<thead><tr><th scope="col">Bericht</th><th scope="col">Dateien</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table>`
+}`,
+  );
+}

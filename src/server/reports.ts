@@ -1,0 +1,180 @@
+/**
+ * The `/reports` routes: list, generate (POST, one at a time), and serve the files of
+ * `<dataDir>/reports`. Only names of the report pattern are served, nothing else there.
+ */
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { generateReport } from '../report/generate.ts';
+import { parseFormats, type PdfOptions } from '../report/outputs.ts';
+import { parseQuarter, previousPeriod, quarterOf, type Period } from '../report/period.ts';
+import { parseLang } from '../report/texts.ts';
+import type { Store } from '../store/store.ts';
+import { renderReportsPage, type ReportFile } from './reports-page.ts';
+import { sendHtml, sendJson } from './respond.ts';
+
+export interface ReportsOptions {
+  /** Folder of the generated reports. */
+  dir: string;
+  pdf?: PdfOptions;
+  /** Wall time, for the quarters offered. @default Date.now */
+  now?: () => number;
+}
+
+const REPORT_FILE =
+  /^ozgwatch-report-[0-9A-Za-z_–-]{1,120}(\.[a-z0-9-]{1,40})?\.(html|pdf|csv|json)$/;
+const CONTENT_TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+};
+const MAX_BODY = 2048;
+let generating = false;
+
+export async function handleReports(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: string,
+  store: Store,
+  options: ReportsOptions,
+  logger: Logger,
+): Promise<void> {
+  if (route === '/reports' && req.method === 'POST')
+    return create(req, res, store, options, logger);
+  if (route === '/reports') return sendHtml(res, 200, await page(options));
+  const name = decodeURIComponent(route.slice('/reports/'.length));
+  if (!REPORT_FILE.test(name)) return sendJson(res, 404, { error: 'no such report' });
+  const file = path.join(options.dir, name);
+  const size = await stat(file)
+    .then((st) => (st.isFile() ? st.size : undefined))
+    .catch(() => undefined);
+  if (size === undefined) return sendJson(res, 404, { error: 'no such report' });
+  const ext = name.slice(name.lastIndexOf('.') + 1);
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[ext] ?? 'application/octet-stream',
+    'content-length': String(size),
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'private, no-cache',
+    // The report needs no script and loads nothing: inline style and inline SVG only.
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    ...(ext === 'html' ? {} : { 'content-disposition': `attachment; filename="${name}"` }),
+  });
+  if (req.method === 'HEAD') return void res.end();
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
+}
+
+async function page(options: ReportsOptions, error?: string): Promise<string> {
+  const files = await readdir(options.dir, { withFileTypes: true }).catch(() => []);
+  const byBase = new Map<string, ReportFile[]>();
+  for (const entry of files) {
+    if (!entry.isFile() || !REPORT_FILE.test(entry.name)) continue;
+    const st = await stat(path.join(options.dir, entry.name)).catch(() => undefined);
+    if (!st) continue;
+    const base = entry.name.replace(/(\.[a-z0-9-]+)?\.(html|pdf|csv|json)$/, '');
+    byBase.set(base, [
+      ...(byBase.get(base) ?? []),
+      { name: entry.name, bytes: st.size, modified: st.mtimeMs },
+    ]);
+  }
+  const reports = [...byBase.entries()]
+    .map(([base, list]) => ({
+      base,
+      files: list.sort((a, b) => a.name.localeCompare(b.name)),
+      modified: Math.max(...list.map((f) => f.modified)),
+    }))
+    .sort((a, b) => b.modified - a.modified || b.base.localeCompare(a.base));
+  const quarters: string[] = [];
+  let q: Period = previousPeriod(quarterOf((options.now ?? Date.now)()));
+  for (let i = 0; i < 8; i++, q = previousPeriod(q)) quarters.push(q.label);
+  return renderReportsPage({ reports, quarters, ...(error ? { error } : {}) });
+}
+
+async function create(
+  req: IncomingMessage,
+  res: ServerResponse,
+  store: Store,
+  options: ReportsOptions,
+  logger: Logger,
+): Promise<void> {
+  // A form on another site must not make the daemon work: browsers say where a POST came from.
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    return sendJson(res, 403, { error: 'cross-site request refused' });
+  }
+  let body: string;
+  try {
+    body = await readBody(req);
+  } catch (error) {
+    res.setHeader('connection', 'close');
+    return sendJson(res, 413, { error: (error as Error).message });
+  }
+  const form = new URLSearchParams(body);
+  let period: Period;
+  let formats;
+  let lang;
+  try {
+    period = parseQuarter(form.get('quarter') ?? '');
+    formats = parseFormats(form.getAll('format').join(',') || 'html');
+    lang = parseLang(form.get('lang') ?? 'de');
+  } catch (error) {
+    return sendHtml(res, 400, await page(options, (error as Error).message.replace(/^--/, '')));
+  }
+  if (generating) {
+    return sendHtml(
+      res,
+      409,
+      await page(
+        options,
+        'Ein anderer Bericht wird gerade erstellt; bitte gleich noch einmal versuchen.',
+      ),
+    );
+  }
+  generating = true;
+  try {
+    const report = await generateReport(store, {
+      period,
+      formats: formats.includes('html') ? formats : ['html', ...formats],
+      lang,
+      outDir: options.dir,
+      ...(options.pdf ? { pdf: options.pdf } : {}),
+    });
+    logger.info({ period: period.label, files: report.files.length }, 'report generated');
+    const html = report.files.find((f) => f.endsWith('.html')) as string;
+    res.writeHead(303, { location: `/reports/${encodeURIComponent(path.basename(html))}` });
+    res.end();
+  } catch (error) {
+    logger.error({ err: error }, 'report failed');
+    return sendHtml(
+      res,
+      500,
+      await page(options, 'Der Bericht konnte nicht erstellt werden; Einzelheiten im Log.'),
+    );
+  } finally {
+    generating = false;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        // Answer first, then drop the rest of the body unread.
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new Error(`request body over ${MAX_BODY} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

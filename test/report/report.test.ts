@@ -1,0 +1,354 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanPage } from '../../src/checkers/a11y/axe.ts';
+import { classifyDocument } from '../../src/checkers/a11y/classify.ts';
+import { generateReport, type GeneratedReport } from '../../src/report/generate.ts';
+import type { ReportModel } from '../../src/report/model.ts';
+import { parseDays, parseQuarter, quarterPeriod } from '../../src/report/period.ts';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/runner/browser-host.ts';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
+import { HOSTILE, KFZ_Q4, Q4, seedQuarter } from './seed.ts';
+
+let dir: string;
+let store: SqliteStore;
+let browser: Browser;
+let report: GeneratedReport;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-report-'));
+  store = openSqliteStore({ path: path.join(dir, 'store.db'), logger: pino({ level: 'silent' }) });
+  await seedQuarter(store);
+  report = await generateReport(store, {
+    period: Q4,
+    formats: ['html', 'pdf', 'csv', 'json'],
+    lang: 'de',
+    outDir: path.join(dir, 'out'),
+  });
+  const executablePath = await chromiumExecutable();
+  browser = await chromium.launch({
+    ...(executablePath ? { executablePath } : {}),
+    args: [...CHROMIUM_ARGS],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await store?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const HOUR = 3_600_000;
+
+describe('report periods', () => {
+  it('cuts quarters at midnight in Berlin, summer or winter time', () => {
+    // 1 October is in summer time (UTC+2), 1 January in winter time (UTC+1).
+    expect(new Date(Q4.from).toISOString()).toBe('2026-09-30T22:00:00.000Z');
+    expect(new Date(Q4.to).toISOString()).toBe('2026-12-31T23:00:00.000Z');
+    // Q4 has one hour more than 92 days: the clocks go back on 25 October.
+    expect((Q4.to - Q4.from) / HOUR).toBe(92 * 24 + 1);
+    expect(parseQuarter('2026-Q2').firstDay).toBe('2026-04-01');
+    expect(parseQuarter('2026-Q1').lastDay).toBe('2026-03-31');
+    expect(() => parseQuarter('2026-Q5')).toThrow(/--quarter: expected a quarter like 2026-Q4/);
+    const days = parseDays('2026-10-01', '2026-12-31');
+    expect([days.from, days.to]).toEqual([Q4.from, Q4.to]);
+    expect(() => parseDays('2026-12-01', '2026-11-01')).toThrow(/before --from/);
+  });
+});
+
+describe('the quarterly report, from a seeded store', () => {
+  it('balances the issue patterns of the quarter', () => {
+    const c = report.model.changes;
+    // Open at start: P1 (kfz) and P3 (hund). New: P4 on two services and the journey's
+    // slider on the error page. Reopened: P5. Fixed: P3. P2 came and went. P6 is waived.
+    expect(c).toMatchObject({
+      openAtStart: 2,
+      new: 3,
+      reopened: 1,
+      fixed: 1,
+      openAtEnd: 5,
+      persisting: 1,
+      transient: 1,
+    });
+    expect(c.openAtStart + c.new + c.reopened - c.fixed).toBe(c.openAtEnd);
+    // P2 (26 days and 23 hours: the scans run at 08:00 after the clocks went back) and P3 (84 days).
+    expect(c.medianDaysToFix.critical).toBeCloseTo(55.5, 1);
+    expect(report.model.byImpact).toEqual({ critical: 2, serious: 3, moderate: 0, minor: 0 });
+  });
+
+  it('reports each service with its own figures and the previous quarter', () => {
+    const byService = Object.fromEntries(report.model.services.map((s) => [s.service, s]));
+    expect(byService['kfz-zulassung']).toMatchObject({
+      county: 'lk-boeblingen',
+      openPatterns: { critical: 1, serious: 1, moderate: 0, minor: 0 },
+      openPatternsBefore: 1,
+      bitvPassed: 9,
+      bitvChecked: 10,
+      documentsAccessible: 1,
+      documentsChecked: 2,
+      maturity: 4,
+      endToEndDigital: true,
+    });
+    expect(byService['wohngeld']).toMatchObject({
+      waived: 1,
+      openPatternsBefore: 0,
+      maturity: 2,
+      endToEndDigital: false,
+    });
+    const kpi = Object.fromEntries(report.model.kpis.map((k) => [k.id, [k.value, k.previous]]));
+    expect(kpi.services).toEqual([3, 3]);
+    expect(kpi.servicesWithSevereIssues).toEqual([3, 2]);
+    expect(kpi.openPatterns).toEqual([5, 2]);
+    expect(kpi.bitvCompliance).toEqual([17 / 20, 17 / 20]);
+    expect(kpi.accessibleDocuments).toEqual([0.5, 0.5]);
+  });
+
+  it('counts availability without maintenance and without runs ozgwatch could not carry out', () => {
+    const kfz = report.model.availability.find((a) => a.service === 'kfz-zulassung');
+    const hours = 92 * 24 + 1;
+    const journeys = 92;
+    const runs = hours - KFZ_Q4.maintenance + journeys;
+    expect(kfz).toMatchObject({ runs, errors: KFZ_Q4.errors, maintenance: KFZ_Q4.maintenance });
+    // One row per week (the quarter starts on a Thursday: 14 weeks, the last one short).
+    const weekly = report.model.availabilityWeekly.filter((w) => w.service === 'kfz-zulassung');
+    expect(weekly.map((w) => w.week)).toHaveLength(14);
+    expect(weekly[0]?.week).toBe('2026-10-01');
+    expect(weekly.filter((w) => w.availability === 1)).toHaveLength(13);
+    expect(kfz?.availability).toBeCloseTo(
+      (runs - KFZ_Q4.errors - KFZ_Q4.failures) / (runs - KFZ_Q4.errors),
+      10,
+    );
+  });
+
+  it('covers journeys, shared components, waivers, review items and media breaks', () => {
+    expect(report.model.journeys).toEqual([
+      expect.objectContaining({
+        probeId: 'kfz-journey',
+        steps: 6,
+        scanSteps: 3,
+        pagesScanned: 3,
+        stepsWithSevere: 1,
+        errorPageCovered: true,
+        confirmationPageCovered: true,
+        blockedRequests: 1,
+      }),
+    ]);
+    expect(report.model.shared).toEqual([
+      expect.objectContaining({
+        ruleId: 'link-name',
+        services: 2,
+        occurrences: 2,
+        serviceList: ['lk-boeblingen/hundesteuer', 'stadt-ulm/wohngeld'],
+      }),
+    ]);
+    expect(report.model.waivers).toEqual([
+      expect.objectContaining({
+        service: 'wohngeld',
+        ruleId: 'region',
+        expires: '2027-06-30',
+        nodes: 1,
+      }),
+    ]);
+    expect(report.model.review).toEqual([
+      expect.objectContaining({
+        service: 'kfz-zulassung',
+        ruleId: 'color-contrast',
+        pages: 1,
+        nodes: 1,
+      }),
+    ]);
+    const wohngeld = report.model.mediaBreaks.find((m) => m.service === 'wohngeld');
+    expect(wohngeld).toMatchObject({ level: 2, levelBefore: 2, appeared: 1, disappeared: 0 });
+    expect(wohngeld?.breaks.map((b) => b.kind)).toEqual([
+      'handwritten-signature',
+      'postal-submission',
+    ]);
+    expect(report.model.mediaBreaks.find((m) => m.service === 'kfz-zulassung')).toMatchObject({
+      level: 4,
+      levelBefore: 3,
+    });
+  });
+
+  it('gives every chart a data table with the same numbers', async () => {
+    const html = report.html;
+    for (const id of ['trend', 'ranked', 'heatmap', 'document-classes', 'availability-lowest']) {
+      expect(html, id).toContain(`Daten zur Grafik: `);
+    }
+    const trend = await readCsv('trend');
+    // The last week: P1, P4 ×2 serious; P5 and the journey's slider critical.
+    expect(trend.at(-1)).toEqual(['2026-12-31', '2', '3', '0', '0']);
+    expect(trend[0]).toEqual(['week', 'critical', 'serious', 'moderate', 'minor']);
+    const heatmap = await readCsv('heatmap');
+    expect(heatmap.find((r) => r[1] === 'wohngeld')).toEqual([
+      'stadt-ulm',
+      'wohngeld',
+      '0',
+      '1',
+      '0',
+      '2',
+    ]);
+    const classes = await readCsv('document-classes');
+    expect(classes.slice(1).map((r) => Number(r[1]))).toEqual([1, 1, 1, 1]);
+    expect(html.match(/<svg role="img" aria-label="/g)?.length).toBe(5);
+  });
+
+  it('writes every table as CSV, with formulas from watched sites defused', async () => {
+    const files = (await readdir(path.join(dir, 'out'))).filter((f) => f.endsWith('.csv'));
+    const json = JSON.parse(
+      await readFile(path.join(dir, 'out', 'ozgwatch-report-2026-Q4.json'), 'utf8'),
+    ) as { tables: Record<string, unknown>; model: ReportModel };
+    expect(files.map((f) => f.replace(/^ozgwatch-report-2026-Q4\.|\.csv$/g, '')).sort()).toEqual(
+      Object.keys(json.tables).sort(),
+    );
+    const findings = await readCsv('findings');
+    expect(findings[0]).toEqual([
+      'county',
+      'service',
+      'rule',
+      'impact',
+      'page',
+      'selector',
+      'state',
+      'first_seen',
+      'fixed_at',
+      'reopened',
+    ]);
+    const p3 = findings.find((r) => r[2] === 'label');
+    expect(p3?.slice(6, 9)).toEqual(['behoben', '2026-08-10', '2026-11-02']);
+    const services = await readCsv('services');
+    expect(services.find((r) => r[1] === 'kfz-zulassung')?.[3]).toBe(
+      String(json.model.services[1]?.availability),
+    );
+    expect(json.model.dataHash).toMatch(/^[0-9a-f]{64}$/);
+    // A document title that a spreadsheet would run as a formula stays text.
+    const documents = await readFile(
+      path.join(dir, 'out', 'ozgwatch-report-2026-Q4.documents.csv'),
+      'utf8',
+    );
+    expect(documents).toContain(`"'=HYPERLINK(""https://evil.example"",""Antrag"")"`);
+    expect(documents).not.toMatch(/,"?=HYPERLINK/);
+  });
+
+  it('escapes everything that came from a watched page', async () => {
+    expect(report.html).not.toContain('<script>window.__owned');
+    expect(report.html).not.toContain('<img src=x');
+    expect(report.html).toContain('&#60;script&#62;window.__owned=1&#60;/script&#62;');
+    const page = await browser.newPage();
+    try {
+      await page.setContent(report.html);
+      expect(
+        await page.evaluate(() => (globalThis as unknown as { __owned?: number }).__owned),
+      ).toBeUndefined();
+      expect(await page.locator('main script, main img').count()).toBe(0);
+      // The hostile text shows as text, where the site put it.
+      const shown = await page.locator('main').textContent();
+      expect(shown).toContain(HOSTILE);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('is accessible and self-contained', async () => {
+    const context = await browser.newContext();
+    const requests: string[] = [];
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file://')) return route.continue();
+      requests.push(url);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    try {
+      await page.goto(`file://${path.join(dir, 'out', 'ozgwatch-report-2026-Q4.html')}`);
+      expect(requests, 'requests the report made').toEqual([]);
+      const scan = await scanPage(page, {
+        profile: 'wcag22aa',
+        bestPractice: true,
+        include: [],
+        exclude: [],
+        disabledRules: [],
+      });
+      expect(
+        scan.violations.map((v) => `${v.ruleId}: ${v.nodes.map((n) => n.html).join(' ')}`),
+      ).toEqual([]);
+      expect(await page.locator('h1').count()).toBe(1);
+      expect(await page.getAttribute('html', 'lang')).toBe('de');
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('prints a tagged PDF', async () => {
+    const bytes = await readFile(path.join(dir, 'out', 'ozgwatch-report-2026-Q4.pdf'));
+    const info = await classifyDocument('file:report.pdf', bytes);
+    expect(['tagged', 'pdfua']).toContain(info.class);
+    expect(info.pages).toBeGreaterThan(3);
+  }, 60_000);
+
+  it('is reproducible: same data, same report; more data, another hash', async () => {
+    const again = await generateReport(store, { period: Q4, formats: [], lang: 'de', outDir: dir });
+    expect(again.html).toBe(report.html);
+    expect(again.model.dataHash).toBe(report.model.dataHash);
+    expect(report.html).toContain(report.model.dataHash);
+    const other = openSqliteStore({
+      path: path.join(dir, 'other.db'),
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      await seedQuarter(other);
+      const late = (await other.runs({ probeId: 'wg-http', limit: 1 }))[0];
+      other.save({
+        ...(await other.run(late!.runId))!,
+        runId: 'extra',
+        startedAt: Q4.to - 1000,
+        status: 'fail',
+      });
+      const changed = await generateReport(other, {
+        period: Q4,
+        formats: [],
+        lang: 'de',
+        outDir: dir,
+      });
+      expect(changed.model.dataHash).not.toBe(report.model.dataHash);
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
+
+  it('speaks English on request and narrows to a county', async () => {
+    const en = await generateReport(store, {
+      period: Q4,
+      scope: { county: 'stadt-ulm' },
+      formats: [],
+      lang: 'en',
+      outDir: dir,
+    });
+    expect(en.html).toContain('<html lang="en">');
+    expect(en.html).toContain('Quarterly accessibility report 2026-Q4');
+    expect(en.model.services.map((s) => s.service)).toEqual(['wohngeld']);
+    expect(en.model.changes).toMatchObject({ openAtStart: 0, new: 1, reopened: 1, openAtEnd: 2 });
+  });
+
+  it('reports a quarter without data as empty, not as an error', async () => {
+    const empty = await generateReport(store, {
+      period: quarterPeriod(2025, 1),
+      formats: [],
+      lang: 'de',
+      outDir: dir,
+    });
+    expect(empty.model.services).toEqual([]);
+    expect(empty.model.dataUntil).toBeNull();
+    expect(empty.html).toContain('keine Daten');
+  });
+});
+
+async function readCsv(id: string): Promise<string[][]> {
+  const text = await readFile(path.join(dir, 'out', `ozgwatch-report-2026-Q4.${id}.csv`), 'utf8');
+  return text
+    .trimEnd()
+    .split('\r\n')
+    .map((line) => line.split(','));
+}

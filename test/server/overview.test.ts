@@ -1,0 +1,482 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanPage } from '../../src/checkers/a11y/axe.ts';
+import { probeSchema, type LoadedProbe } from '../../src/probes/schema.ts';
+import type {
+  A11yFinding,
+  A11yNode,
+  MediaBreakReport,
+  Result,
+  RunStatus,
+} from '../../src/results/result.ts';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/runner/browser-host.ts';
+import { MAX_FINDING_ROWS, renderProbePage } from '../../src/server/pages.ts';
+import { startServer, type RunningServer } from '../../src/server/server.ts';
+import type { FindingRecord } from '../../src/store/store.ts';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
+import { buildMetrics } from '../metrics/helpers.ts';
+
+const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
+const HOUR = 3_600_000;
+const XSS = '<script>alert(1)</script><b>x</b>';
+const TOKEN = 'a-long-enough-secret-token';
+
+/** Two counties; `none` for a probe tied to none. */
+const PROBES: { id: string; name: string; kind: string; county: string; service: string }[] = [
+  { id: 'kfz-a', name: 'Kfz-Zulassung Kreis A', kind: 'http', county: 'kreis-a', service: 'kfz' },
+  {
+    id: 'kfz-a-portal',
+    name: 'Anmeldung Kreis A',
+    kind: 'http',
+    county: 'kreis-a',
+    service: 'kfz',
+  },
+  {
+    id: 'wohngeld-a11y',
+    name: 'Wohngeld barrierefrei',
+    kind: 'a11y',
+    county: 'kreis-a',
+    service: 'wohngeld',
+  },
+  {
+    id: 'wohngeld-mb',
+    name: 'Wohngeld Medienbrüche',
+    kind: 'media-breaks',
+    county: 'kreis-a',
+    service: 'wohngeld',
+  },
+  {
+    id: 'hund-b-mb',
+    name: 'Hundesteuer digital',
+    kind: 'media-breaks',
+    county: 'stadt-b',
+    service: 'hundesteuer',
+  },
+  {
+    id: 'hund-b-xss',
+    name: `Hundesteuer ${XSS}`,
+    kind: 'http',
+    county: 'stadt-b',
+    service: 'hundesteuer',
+  },
+  {
+    id: 'hund-b-broken',
+    name: 'Hundesteuer Formular',
+    kind: 'http',
+    county: 'stadt-b',
+    service: 'hundesteuer',
+  },
+  {
+    id: 'portal-b-a11y',
+    name: 'Portal B barrierefrei',
+    kind: 'a11y',
+    county: 'stadt-b',
+    service: 'portal',
+  },
+  { id: 'portal-b-new', name: 'Portal B neu', kind: 'http', county: 'stadt-b', service: 'portal' },
+];
+
+function loaded(): LoadedProbe[] {
+  return PROBES.map((p) => {
+    const url = `https://${p.id}.example.de/`;
+    const spec =
+      p.kind === 'a11y' ? { urls: [url] } : p.kind === 'media-breaks' ? { url } : { url };
+    return {
+      probe: probeSchema.parse({
+        id: p.id,
+        name: p.name,
+        kind: p.kind,
+        every: '1h',
+        labels: { county: p.county, service: p.service },
+        [p.kind]: spec,
+      }),
+      source: { file: 'test.yaml' },
+    };
+  });
+}
+
+let seq = 0;
+function result(
+  probeId: string,
+  at: number,
+  status: RunStatus,
+  extra: Partial<Result> = {},
+): Result {
+  seq++;
+  return {
+    runId: `run-${String(seq).padStart(3, '0')}`,
+    probeId,
+    kind: PROBES.find((p) => p.id === probeId)!.kind,
+    startedAt: at,
+    duration: 0.5,
+    attempts: 1,
+    maintenance: false,
+    status,
+    reportedStatus: status,
+    message: status === 'pass' ? 'status 200 ∈ [200]' : 'status 503 ∈ [200]',
+    assertions: [],
+    ...extra,
+  };
+}
+
+const waiver = { reason: 'Widget des Landes', owner: 'team-a', expires: '2027-01-01' };
+
+function node(occurrence: string, waived = false): A11yNode {
+  return {
+    target: [`#${occurrence}`],
+    ancestry: [`html > body > #${occurrence}`],
+    html: `<div id="${occurrence}">`,
+    occurrence,
+    pattern: `pattern-${occurrence}`,
+    ...(waived ? { waived: waiver } : {}),
+  };
+}
+
+function rule(ruleId: string, impact: string, nodes: A11yNode[]): A11yFinding {
+  return {
+    ruleId,
+    impact,
+    tags: ['wcag2a'],
+    wcag: ['4.1.2'],
+    en301549: ['9.4.1.2'],
+    help: ruleId,
+    helpUrl: `https://dequeuniversity.com/rules/axe/4.14/${ruleId}`,
+    nodes,
+  };
+}
+
+function a11yRun(probeId: string, at: number, status: RunStatus, violations: A11yFinding[]) {
+  return result(probeId, at, status, {
+    a11y: {
+      engine: { name: 'axe-core', version: '4.14.1' },
+      profile: 'en-301-549',
+      pages: [
+        { url: `https://${probeId}.example.de/antrag`, seconds: 0.3, violations, incomplete: [] },
+      ],
+    },
+  });
+}
+
+function mediaBreaks(
+  level: 0 | 1 | 2 | 3 | 4,
+  breaks: MediaBreakReport['breaks'],
+  endToEndDigital = false,
+): MediaBreakReport {
+  return {
+    lexicon: 'de',
+    breaks,
+    maturity: { level, basis: 'estimated, citizen-side', base: level, because: [] },
+    endToEndDigital,
+    signals: {
+      info: true,
+      assist: true,
+      online: true,
+      auth: false,
+      upload: false,
+      epayment: false,
+      noFee: true,
+      onceOnly: false,
+      decisionDigital: false,
+      pathSteps: 1,
+    },
+    path: { steps: 1, stoppedBecause: 'would-post' },
+    pages: ['https://example.de/'],
+    documents: [],
+  };
+}
+
+function seed(store: SqliteStore): void {
+  // kfz-a: 2 of the 3 runs that count passed; a maintenance run and an error do not count.
+  store.save(result('kfz-a', T0, 'pass'));
+  store.save(result('kfz-a', T0 + HOUR, 'fail'));
+  store.save(result('kfz-a', T0 + 2 * HOUR, 'fail', { maintenance: true }));
+  store.save(result('kfz-a', T0 + 3 * HOUR, 'error', { message: 'browser crashed' }));
+  store.save(result('kfz-a', T0 + 4 * HOUR, 'pass'));
+  store.save(result('kfz-a-portal', T0 + 4 * HOUR, 'fail'));
+
+  // wohngeld-a11y: one finding fixed, then 3 critical (1 waived), 1 serious, 1 minor (waived).
+  store.save(
+    a11yRun('wohngeld-a11y', T0, 'fail', [rule('image-alt', 'serious', [node('old-logo')])]),
+  );
+  store.save(
+    a11yRun('wohngeld-a11y', T0 + HOUR, 'fail', [
+      rule('button-name', 'critical', [node('btn-1'), node('btn-2'), node('btn-3', true)]),
+      rule('color-contrast', 'serious', [node('footer')]),
+      rule('region', 'minor', [node('banner', true)]),
+    ]),
+  );
+
+  // wohngeld-mb: a baseline at level 3, then a paper form appears (its evidence is hostile).
+  store.save(result('wohngeld-mb', T0, 'pass', { mediaBreaks: mediaBreaks(3, []) }));
+  store.save(
+    result('wohngeld-mb', T0 + HOUR, 'fail', {
+      reason: 'media_breaks',
+      mediaBreaks: mediaBreaks(2, [
+        {
+          kind: 'paper-form',
+          evidence: {
+            text: `Formular ausdrucken ${XSS}`,
+            url: 'https://wohngeld-mb.example.de/antrag',
+            selector: 'main p',
+          },
+          confidence: 0.9,
+        },
+      ]),
+    }),
+  );
+
+  store.save(result('hund-b-mb', T0, 'pass', { mediaBreaks: mediaBreaks(4, [], true) }));
+  store.save(result('hund-b-xss', T0, 'fail', { message: `Fehlerseite ${XSS}` }));
+  store.save(result('hund-b-broken', T0, 'error', { message: 'DNS-Auflösung fehlgeschlagen' }));
+
+  // portal-b-a11y: the latest run broke off; the badge comes from the run before.
+  store.save(a11yRun('portal-b-a11y', T0, 'pass', []));
+  store.save(result('portal-b-a11y', T0 + HOUR, 'error', { message: 'navigation timeout' }));
+}
+
+let dir: string;
+let store: SqliteStore;
+let open: RunningServer;
+let guarded: RunningServer;
+let viewer: Browser;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-overview-'));
+  store = openSqliteStore({ path: path.join(dir, 'store.db'), logger: pino({ level: 'silent' }) });
+  seed(store);
+  await store.flush();
+  const options = {
+    host: '127.0.0.1',
+    port: 0,
+    logger: pino({ level: 'silent' }),
+    metrics: buildMetrics(),
+    store,
+    probes: loaded,
+    nextRunAt: () => undefined,
+    ready: () => true,
+  };
+  open = await startServer(options);
+  guarded = await startServer({ ...options, token: TOKEN });
+  const executablePath = await chromiumExecutable();
+  viewer = await chromium.launch({
+    ...(executablePath ? { executablePath } : {}),
+    args: CHROMIUM_ARGS,
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await viewer?.close();
+  await open?.close();
+  await guarded?.close();
+  await store?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Opens a page of the open server; the dialog handler catches any script that ran. */
+async function visit(route: string, run: (page: Page) => Promise<void>): Promise<void> {
+  const context = await viewer.newContext();
+  const dialogs: string[] = [];
+  try {
+    const page = await context.newPage();
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const response = await page.goto(`${open.url}${route}`);
+    expect(response?.status(), route).toBe(200);
+    await run(page);
+    // Nothing a watched site wrote became an element or ran.
+    expect(await page.locator('script, b').count(), route).toBe(0);
+    expect(dialogs, route).toEqual([]);
+    const scan = await scanPage(page, {
+      profile: 'wcag22aa',
+      bestPractice: true,
+      include: [],
+      exclude: [],
+      disabledRules: [],
+    });
+    expect(
+      scan.violations.map((v) => `${v.ruleId}: ${v.nodes.map((n) => n.html).join(' ')}`),
+      route,
+    ).toEqual([]);
+  } finally {
+    await context.close();
+  }
+}
+
+/** The rows of the overview as `county | service | cells…`. */
+async function overviewRows(page: Page): Promise<string[]> {
+  const lines: string[] = [];
+  for (const section of await page.locator('main section').all()) {
+    const county = await section.locator('h2').innerText();
+    const services = await section.locator('h3').allInnerTexts();
+    const tables = await section.locator('table').all();
+    for (const [i, table] of tables.entries()) {
+      for (const row of await table.locator('tbody tr').all()) {
+        const cells = await row.locator('th, td').allInnerTexts();
+        lines.push([county, services[i], ...cells].join(' | ').replace(/\s+/g, ' '));
+      }
+    }
+  }
+  return lines;
+}
+
+/** The first cells of each body row of a table. */
+async function cells(table: Locator, columns: number): Promise<string[][]> {
+  const rows: string[][] = [];
+  for (const row of await table.locator('tbody tr').all()) {
+    rows.push((await row.locator('th, td').allInnerTexts()).slice(0, columns));
+  }
+  return rows;
+}
+
+describe('overview at /', () => {
+  it('groups probes by county and service, shows state, last run and badges', async () => {
+    await visit('/', async (page) => {
+      expect(await page.locator('h1').count()).toBe(1);
+      expect(await page.locator('html').getAttribute('lang')).toBe('de');
+      const summary = await page.locator('dl.summary').innerText();
+      expect(summary.replace(/\s+/g, ' ')).toBe(
+        'Prüfungen 9 Derzeit fehlgeschlagen 4 Bestanden 2 Prüfung nicht möglich 2 Noch ohne Lauf 1',
+      );
+      const when = (ms: number): string =>
+        new Date(ms)
+          .toISOString()
+          .replace('T', ' ')
+          .replace(/\.\d+Z$/, ' UTC');
+      expect(await overviewRows(page)).toEqual([
+        `Gebiet: kreis-a | Leistung: kfz | Anmeldung Kreis A | http | fehlgeschlagen status 503 ∈ [200] | ${when(T0 + 4 * HOUR)} | nicht geprüft | nicht geprüft`,
+        `Gebiet: kreis-a | Leistung: kfz | Kfz-Zulassung Kreis A | http | bestanden | ${when(T0 + 4 * HOUR)} | nicht geprüft | nicht geprüft`,
+        `Gebiet: kreis-a | Leistung: wohngeld | Wohngeld barrierefrei | a11y | fehlgeschlagen status 503 ∈ [200] | ${when(T0 + HOUR)} | 2 kritisch, 1 schwer; 2 ausgenommen | nicht geprüft`,
+        `Gebiet: kreis-a | Leistung: wohngeld | Wohngeld Medienbrüche | media-breaks | fehlgeschlagen status 503 ∈ [200] | ${when(T0 + HOUR)} | nicht geprüft | Reifegrad 2 (geschätzt), 1 Medienbruch`,
+        `Gebiet: stadt-b | Leistung: hundesteuer | Hundesteuer ${XSS} | http | fehlgeschlagen Fehlerseite ${XSS} | ${when(T0)} | nicht geprüft | nicht geprüft`,
+        `Gebiet: stadt-b | Leistung: hundesteuer | Hundesteuer digital | media-breaks | bestanden | ${when(T0)} | nicht geprüft | Reifegrad 4 (geschätzt), Ende-zu-Ende digital`,
+        `Gebiet: stadt-b | Leistung: hundesteuer | Hundesteuer Formular | http | Prüfung nicht möglich DNS-Auflösung fehlgeschlagen | ${when(T0)} | nicht geprüft | nicht geprüft`,
+        `Gebiet: stadt-b | Leistung: portal | Portal B barrierefrei | a11y | Prüfung nicht möglich navigation timeout | ${when(T0 + HOUR)} | keine Verstöße aus dem Lauf ${when(T0)} | nicht geprüft`,
+        `Gebiet: stadt-b | Leistung: portal | Portal B neu | http | noch kein Lauf | – | nicht geprüft | nicht geprüft`,
+      ]);
+      // Each service is a table with a caption and header cells that say what they head.
+      expect(await page.locator('section > h3').count()).toBe(4);
+      expect(await page.locator('table:not(:has(caption))').count()).toBe(0);
+      expect(await page.locator('th:not([scope])').count()).toBe(0);
+      // Names link to the probe page, times to the run page.
+      const row = page.locator('tr', { hasText: 'Kfz-Zulassung Kreis A' });
+      expect(
+        await row.getByRole('link', { name: 'Kfz-Zulassung Kreis A' }).getAttribute('href'),
+      ).toBe('/probes/kfz-a');
+      expect(
+        await row.getByRole('link', { name: when(T0 + 4 * HOUR) }).getAttribute('href'),
+      ).toMatch(/^\/runs\/run-\d+$/);
+    });
+  });
+
+  it('moves the JSON endpoint list to /api', async () => {
+    const res = await fetch(`${open.url}/api`);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const body = (await res.json()) as { endpoints: string[] };
+    expect(body.endpoints).toEqual(expect.arrayContaining(['/', '/api', '/api/probes']));
+    const root = await fetch(`${open.url}/`);
+    expect(root.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(root.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+  });
+
+  it('needs the token for /, /api and the pages; health and metrics stay open', async () => {
+    for (const route of ['/', '/api', '/api/probes', '/probes/kfz-a']) {
+      expect((await fetch(`${guarded.url}${route}`)).status, route).toBe(401);
+      const wrong = { headers: { authorization: 'Bearer wrong-token-of-some-length' } };
+      expect((await fetch(`${guarded.url}${route}`, wrong)).status, route).toBe(401);
+      const right = { headers: { authorization: `Bearer ${TOKEN}` } };
+      expect((await fetch(`${guarded.url}${route}`, right)).status, route).toBe(200);
+    }
+    for (const route of ['/healthz', '/readyz', '/metrics']) {
+      expect((await fetch(`${guarded.url}${route}`)).status, route).toBe(200);
+    }
+  });
+});
+
+describe('probe page', () => {
+  it('shows the availability of the shown runs', async () => {
+    await visit('/probes/kfz-a', async (page) => {
+      const text = await page.locator('main').innerText();
+      expect(text).toContain(
+        'Verfügbarkeit in den unten gezeigten Läufen: 66,7 % (2 von 3 Läufen erfolgreich). Nicht mitgezählt: 2 Läufe im Wartungsfenster oder ohne Prüfergebnis.',
+      );
+      expect(await page.locator('table').count()).toBe(1);
+      expect(await page.locator('tbody tr').count()).toBe(5);
+    });
+  });
+
+  it('lists accessibility findings, open first, waived ones marked', async () => {
+    await visit('/probes/wohngeld-a11y', async (page) => {
+      expect(await page.locator('main').innerText()).toContain(
+        '5 offen (davon 2 ausgenommen), 1 behoben.',
+      );
+      const table = page.locator('table', { has: page.locator('caption', { hasText: 'Befunde' }) });
+      expect(await cells(table, 4)).toEqual([
+        ['button-name', 'kritisch', 'https://wohngeld-a11y.example.de/antrag', 'offen'],
+        ['button-name', 'kritisch', 'https://wohngeld-a11y.example.de/antrag', 'offen'],
+        [
+          'button-name',
+          'kritisch',
+          'https://wohngeld-a11y.example.de/antrag',
+          'offen, ausgenommen',
+        ],
+        ['color-contrast', 'schwer', 'https://wohngeld-a11y.example.de/antrag', 'offen'],
+        ['region', 'gering', 'https://wohngeld-a11y.example.de/antrag', 'offen, ausgenommen'],
+        ['image-alt', 'schwer', 'https://wohngeld-a11y.example.de/antrag', 'behoben'],
+      ]);
+    });
+  });
+
+  it('lists media-break changes, the hostile evidence as text', async () => {
+    await visit('/probes/wohngeld-mb', async (page) => {
+      const table = page.locator('table', {
+        has: page.locator('caption', { hasText: 'Änderungen' }),
+      });
+      const text = await table.locator('tbody').innerText();
+      expect(text).toContain('neu: Papierformular');
+      expect(text).toContain(`„Formular ausdrucken ${XSS}“`);
+      expect(text).toContain('Reifegrad 3 → 2 (geschätzt)');
+    });
+  });
+
+  it('shows the hostile name and message as text', async () => {
+    await visit('/probes/hund-b-xss', async (page) => {
+      expect(await page.locator('h1').innerText()).toBe(`Hundesteuer ${XSS}`);
+      expect(await page.locator('tbody').innerText()).toContain(`Fehlerseite ${XSS}`);
+    });
+  });
+
+  it(`shows at most ${MAX_FINDING_ROWS} findings and says so`, () => {
+    const findings: FindingRecord[] = Array.from({ length: MAX_FINDING_ROWS + 50 }, (_, i) => ({
+      probeId: 'p',
+      occurrence: `o${i}`,
+      pattern: `p${i}`,
+      ruleId: 'button-name',
+      impact: 'critical',
+      page: 'https://example.de/',
+      selector: 'button',
+      firstSeen: T0,
+      lastSeen: T0,
+      state: i % 2 === 0 ? 'open' : 'fixed',
+      fixedAt: i % 2 === 0 ? null : T0 + HOUR,
+      reopened: 0,
+    }));
+    const html = renderProbePage(
+      { id: 'p', name: 'P', kind: 'a11y', service: 's', county: 'c' },
+      [],
+      { findings },
+    );
+    expect(html.match(/<tr><th scope="row"><code>button-name/g)).toHaveLength(MAX_FINDING_ROWS);
+    expect(html).toContain(
+      `Gezeigt werden ${MAX_FINDING_ROWS} von ${MAX_FINDING_ROWS + 50} Befunden`,
+    );
+    // Open ones first: all 125 open rows come before the first fixed one.
+    const states = [...html.matchAll(/<td>(offen|behoben)<\/td>/g)].map((m) => m[1]);
+    expect(states.indexOf('behoben')).toBe(125);
+  });
+});
