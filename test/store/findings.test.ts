@@ -4,10 +4,13 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { A11yPage, Result } from '../../src/results/result.ts';
+import { DatabaseSync } from 'node:sqlite';
+import { APPLICATION_ID, MIGRATIONS } from '../../src/store/migrations.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
 
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
 let dir: string;
 let store: SqliteStore;
 
@@ -122,5 +125,48 @@ describe('accessibility findings across runs', () => {
     store.save(scanResult(T0, [scanned('https://www.musterkreis.de/a', [])]));
     await store.flush();
     expect(await states()).toEqual({ o1: 'open/0' });
+  });
+
+  it('records every change of state, so the state at any past moment is known', async () => {
+    const a = 'https://www.musterkreis.de/a';
+    store.save(scanResult(T0, [scanned(a, ['o1'])]));
+    store.save(scanResult(T0 + HOUR, [scanned(a, [])]));
+    store.save(scanResult(T0 + 2 * HOUR, [scanned(a, ['o1'])]));
+    await store.flush();
+    const [all] = await store.findingHistory(['portal-a11y'], T0 + 3 * HOUR);
+    expect(all?.events).toEqual([
+      { at: T0, type: 'new' },
+      { at: T0 + HOUR, type: 'fixed' },
+      { at: T0 + 2 * HOUR, type: 'reopened' },
+    ]);
+    // Up to a moment: only what had happened by then.
+    const [before] = await store.findingHistory(['portal-a11y'], T0 + 90 * 60_000);
+    expect(before?.events.map((e) => e.type)).toEqual(['new', 'fixed']);
+    expect(await store.findingHistory(['portal-a11y'], T0)).toEqual([]);
+  });
+
+  it('gives findings of a store from before the history their first sighting and last fix', async () => {
+    await store.close();
+    const file = path.join(dir, 'v3.db');
+    // A store as the last release wrote it: schema version 3, findings without history.
+    const old = new DatabaseSync(file);
+    for (const step of MIGRATIONS.slice(0, 3)) old.exec(step.sql);
+    old.exec(`PRAGMA user_version = 3; PRAGMA application_id = ${APPLICATION_ID}`);
+    old
+      .prepare(
+        `INSERT INTO a11y_findings VALUES ('p', 'o1', 'pat', 'label', 'critical', 'x', 's', ?, ?, 'fixed', ?, 0),
+                                          ('p', 'o2', 'pat', 'label', 'critical', 'x', 's', ?, ?, 'open', NULL, 0)`,
+      )
+      .run(T0, T0 + HOUR, T0 + 2 * HOUR, T0, T0 + HOUR);
+    old.close();
+    store = openSqliteStore({ path: file, logger: pino({ level: 'silent' }) });
+    const history = await store.findingHistory(['p'], T0 + DAY);
+    expect(Object.fromEntries(history.map((f) => [f.occurrence, f.events]))).toEqual({
+      o1: [
+        { at: T0, type: 'new' },
+        { at: T0 + 2 * HOUR, type: 'fixed' },
+      ],
+      o2: [{ at: T0, type: 'new' }],
+    });
   });
 });
