@@ -4,6 +4,7 @@
  * in the data table printed next to it, so nothing is told by colour alone.
  */
 import * as vega from 'vega';
+import { escapeHtml } from '../server/pages.ts';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { IMPACT_ORDER, type ReportModel } from './model.ts';
 import { documentClasses, lowestAvailability, rankedServices } from './tables.ts';
@@ -38,7 +39,7 @@ async function render(id: string, spec: TopLevelSpec, label: string): Promise<st
     const svg = await view.toSVG();
     return localIds(svg, id).replace(
       /^<svg /,
-      `<svg role="img" aria-label="${escapeAttr(label)}" focusable="false" `,
+      `<svg role="img" aria-label="${escapeHtml(label)}" focusable="false" `,
     );
   } finally {
     view.finalize();
@@ -61,10 +62,6 @@ function localIds(svg: string, chart: string): string {
     .replace(/ role="graphics-[a-z]+"| aria-roledescription="[^"]*"/g, '')
     .replace(/id="((?:gradient_|clip|pattern_)\d+)"/g, (_m, id: string) => `id="${local(id)}"`)
     .replace(/url\(#((?:gradient_|clip|pattern_)\d+)\)/g, (_m, id: string) => `url(#${local(id)})`);
-}
-
-function escapeAttr(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const pct = (v: number, lang: 'de' | 'en'): string =>

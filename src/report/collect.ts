@@ -144,7 +144,6 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
     const firstAgs = inService.find((p) => p.ags)?.ags;
     return {
       ...s,
-      name: s.service,
       ...(firstAgs ? { ags: firstAgs } : {}),
       probes: inService.length,
       availability: availability.get(key)?.availability ?? null,
@@ -192,7 +191,7 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
     byPrinciple: byPrinciple(openAtEnd, rules),
     byClause: byClause(openAtEnd, rules),
     topRules: ruleRows(openAtEnd, rules, period.to).slice(0, 20),
-    heatmap: heatmap(serviceKeys, openAtEnd, rules, period.to),
+    heatmap: heatmap(serviceKeys, openAtEnd, rules),
     trend: trend(patterns, period),
     changes: changes(patterns, period),
     oldestOpen: oldestOpen(openAtEnd, period.to),
@@ -243,7 +242,8 @@ async function lastResults(
 ): Promise<Map<string, Result>> {
   const out = new Map<string, Result>();
   for (const p of probes) {
-    if (AVAILABILITY_KINDS.has(p.kind) && p.kind !== 'browser') continue;
+    // HTTP results carry nothing the report reads beyond their counts.
+    if (p.kind === 'http') continue;
     const r = await store.lastResult(p.probeId, period.to, period.from);
     if (r) out.set(p.probeId, r);
   }

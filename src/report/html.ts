@@ -4,7 +4,7 @@
  * every chart next to its data table. Everything that came from a watched site (HTML
  * snippets, link texts, titles, URLs) passes through `escapeHtml`.
  */
-import { escapeHtml as e } from '../server/pages.ts';
+import { escapeHtml as e, when } from '../server/pages.ts';
 import type { Chart } from './charts.ts';
 import type { Kpi, ReportModel } from './model.ts';
 import { berlinDate, REPORT_TIME_ZONE } from './period.ts';
@@ -115,16 +115,12 @@ function meta({ model: m, texts: t }: HtmlInput): string {
 <dt>${e(t.period)}</dt><dd>${e(m.period.label)}: ${e(m.period.firstDay)} – ${e(m.period.lastDay)}</dd>
 <dt>${e(t.timeZone)}</dt><dd>${REPORT_TIME_ZONE}</dd>
 <dt>${e(t.scope)}</dt><dd>${e(scope.length > 0 ? scope.join(', ') : t.scopeAll)}; ${e(t.servicesAndProbes(m.services.length, probes))}</dd>
-<dt>${e(t.dataUntil)}</dt><dd>${m.dataUntil === null ? e(t.noData) : e(isoMinute(m.dataUntil))}</dd>
+<dt>${e(t.dataUntil)}</dt><dd>${m.dataUntil === null ? e(t.noData) : e(when(m.dataUntil))}</dd>
 <dt>${e(t.versions)}</dt><dd>ozgwatch ${e(m.versions.ozgwatch)}; axe-core ${e(list(m.versions.axe))}</dd>
 <dt>${e(t.browser)}</dt><dd>${e(list(m.versions.browsers))}</dd>
 <dt>${e(t.ruleProfile)}</dt><dd>${e(list(m.versions.profiles))}</dd>
 <dt>${e(t.dataHash)}</dt><dd><code>${e(m.dataHash)}</code><br>${e(t.dataHashHint)}</dd>
 </dl>`;
-}
-
-function isoMinute(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 }
 
 function summary(input: HtmlInput): string {
@@ -223,7 +219,7 @@ function chart(input: HtmlInput, id: string): string {
 ${c.svg}
 <figcaption>${e(c.title)}: ${e(c.summary)}</figcaption>
 </figure>
-${c.table === 'trend' || c.table === 'ranked' || c.table === 'heatmap' || c.table === 'document-classes' || c.table === 'availability-lowest' ? table(input, c.table, input.texts.dataTable) : ''}`;
+${table(input, c.table, input.texts.dataTable)}`;
 }
 
 function table(input: HtmlInput, id: string, prefix?: string): string {

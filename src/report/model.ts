@@ -39,7 +39,6 @@ export interface Kpi {
 }
 
 export interface ServiceSummary extends ServiceKey {
-  name: string;
   ags?: string;
   probes: number;
   /** Share of successful runs outside maintenance, `error` runs left out; null without runs. */

@@ -78,9 +78,7 @@ export function groupPatterns(
     const first = occurrences[0] as FindingHistory;
     const probe = probes.get(first.probeId) as ScopedProbe;
     const live = occurrences.filter((o) => !o.waived);
-    const impact = occurrences
-      .map((o) => asImpact(o.impact))
-      .sort((a, b) => IMPACT_ORDER.indexOf(a) - IMPACT_ORDER.indexOf(b))[0] as Impact;
+    const impact = worstImpact(occurrences.map((o) => asImpact(o.impact)));
     out.set(key, {
       pattern: first.pattern,
       service: { county: probe.county, service: probe.service },
@@ -195,7 +193,7 @@ export function ruleRows(
         ruleId,
         help: info?.help ?? ruleId,
         helpUrl: info?.helpUrl ?? '',
-        impact: countByImpactFirst(list),
+        impact: worstImpact(list.map((p) => p.impact)),
         wcag: info?.wcag ?? [],
         en301549: info?.en301549 ?? [],
         patterns: new Set(list.map((p) => p.pattern)).size,
@@ -213,17 +211,17 @@ export function ruleRows(
     );
 }
 
-function countByImpactFirst(list: readonly PatternState[]): Impact {
-  return list
-    .map((p) => p.impact)
-    .sort((a, b) => IMPACT_ORDER.indexOf(a) - IMPACT_ORDER.indexOf(b))[0] as Impact;
+/** The most severe of some impacts (`critical` first). */
+function worstImpact(impacts: readonly Impact[]): Impact {
+  return [...impacts].sort(
+    (a, b) => IMPACT_ORDER.indexOf(a) - IMPACT_ORDER.indexOf(b),
+  )[0] as Impact;
 }
 
 export function heatmap(
   services: readonly ServiceKey[],
   patterns: readonly PatternState[],
   rules: ReadonlyMap<string, AxeRuleInfo>,
-  _at: number,
 ): HeatmapCell[] {
   const cells: HeatmapCell[] = [];
   for (const s of services) {
@@ -336,7 +334,7 @@ export function shared(
       return {
         pattern,
         ruleId: (list[0] as PatternState).ruleId,
-        impact: countByImpactFirst(list),
+        impact: worstImpact(list.map((p) => p.impact)),
         services: serviceList.length,
         occurrences: list.reduce((n, p) => n + p.openOccurrencesAt(at), 0),
         html: html.get(pattern) ?? '',

@@ -24,7 +24,7 @@ export interface ReportsOptions {
 }
 
 const REPORT_FILE =
-  /^ozgwatch-report-[0-9A-Za-z_–-]{1,120}(\.[a-z0-9-]{1,40})?\.(html|pdf|csv|json)$/;
+  /^ozgwatch-report-[0-9A-Za-z_-]{1,120}(\.[a-z0-9-]{1,40})?\.(html|pdf|csv|json)$/;
 const CONTENT_TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   pdf: 'application/pdf',
