@@ -3,11 +3,12 @@ import path from 'node:path';
 import { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { checkerFor, checkers } from './checkers/registry.ts';
-import { userAgentFor, type Config } from './config/config.ts';
+import { instanceName, userAgentFor, type Config } from './config/config.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { formatDiagnostic } from './probes/diagnostics.ts';
 import { loadProbes } from './probes/loader.ts';
 import type { LoadedProbe, Probe } from './probes/schema.ts';
+import type { Result, RunOrigin } from './results/result.ts';
 import { FlapDamper } from './runner/flap-damper.ts';
 import { HostLimiter } from './runner/host-limiter.ts';
 import { MaintenanceCalendar } from './runner/maintenance.ts';
@@ -17,14 +18,19 @@ import { ArtifactStore } from './runner/artifacts.ts';
 import { BrowserHost } from './runner/browser-host.ts';
 import { Pool } from './scheduler/pool.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
+import { owns } from './scheduler/shard.ts';
 import { startServer, type RunningServer } from './server/server.ts';
-import { openSqliteStore } from './store/sqlite.ts';
+import { openConfiguredStore } from './store/open.ts';
+import type { PostgresStore } from './store/postgres.ts';
 import type { ProbeRecord, Store } from './store/store.ts';
 import { PLAYWRIGHT_VERSION, VERSION } from './version.ts';
 
 /** The configuration the daemon runs on: swapped as a whole on a successful reload. */
 export interface ActiveProbes {
+  /** Every loaded probe: pages and the API show them all, whichever instance runs them. */
   probes: LoadedProbe[];
+  /** Those this instance runs: all of them, or its shard's share. */
+  assigned: Probe[];
   byId: Map<string, Probe>;
   maintenance: MaintenanceCalendar;
   loadedAt: number;
@@ -67,14 +73,23 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     version: VERSION,
     now: () => clock.now(),
     playwrightVersion: PLAYWRIGHT_VERSION,
+    location: config.location,
+    shard: config.shard ? `${config.shard.index}/${config.shard.count}` : undefined,
   });
-  const store =
-    deps.store ?? openSqliteStore({ path: path.join(config.dataDir, 'ozgwatch.db'), logger });
+  const store = deps.store ?? (await openConfiguredStore(config, logger));
+  const origin: RunOrigin = {
+    instance: instanceName(config),
+    ...(config.shard ? { shard: `${config.shard.index}/${config.shard.count}` } : {}),
+    ...(config.location ? { location: config.location } : {}),
+  };
 
   let current: ActiveProbes | undefined;
   const flap = new FlapDamper();
   const hosts = new HostLimiter(config.concurrency.perHost);
-  const storeSink: ResultSink = { name: 'store', record: (_probe, result) => store.save(result) };
+  const storeSink: ResultSink = {
+    name: 'store',
+    record: (_probe, result) => store.save({ ...result, origin } satisfies Result),
+  };
   const metricsSink: ResultSink = {
     name: 'metrics',
     record: (probe, result) => metrics.record(probe, result),
@@ -173,17 +188,31 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       return false;
     }
     const probes = set.probes.map((p) => p.probe);
+    const assigned = probes.filter((p) => owns(config.shard, p.id));
     current = {
       probes: set.probes,
+      assigned,
       byId: new Map(probes.map((p) => [p.id, p])),
       maintenance: new MaintenanceCalendar(probes, set.maintenance),
       loadedAt: clock.now(),
     };
-    scheduler.setProbes(probes);
-    metrics.setProbes(probes);
-    flap.retain(new Set(probes.map((p) => p.id)));
+    // Each instance runs and exports only its share, so Prometheus adds the instances up
+    // without counting a probe twice.
+    scheduler.setProbes(assigned);
+    metrics.setProbes(assigned);
+    metrics.setAssignedProbes(assigned.length);
+    flap.retain(new Set(assigned.map((p) => p.id)));
     metrics.configReloaded(true, clock.now());
-    logger.info({ probes: probes.length, files: set.files.length }, 'probe configuration loaded');
+    logger.info(
+      {
+        probes: probes.length,
+        files: set.files.length,
+        ...(config.shard
+          ? { shard: `${config.shard.index}/${config.shard.count}`, assigned: assigned.length }
+          : {}),
+      },
+      'probe configuration loaded',
+    );
     // Reports name and group past runs by what the probes were; a failure here costs
     // only that, so the new configuration stays.
     await store.registerProbes(probes.map(probeRecord), clock.now()).catch((error: unknown) => {
@@ -219,6 +248,8 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   const pendingTimer = setInterval(() => {
     metrics.setStorePending(store.pending());
     metrics.setStoreDropped(store.dropped());
+    const buffered = (store as Partial<PostgresStore>).buffered?.();
+    if (buffered) metrics.setStoreBuffered(buffered.results, buffered.bytes);
   }, 5_000);
   pendingTimer.unref();
   const pruneTimer = setInterval(() => {

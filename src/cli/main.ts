@@ -14,6 +14,7 @@ const USAGE = `ozgwatch ${VERSION} — monitoring for public-sector online servi
 
 Usage:
   ozgwatch serve    [--probes DIR] [--port N] [--host ADDR] [--data DIR] [--config FILE] [--pretty]
+                    [--shard INDEX/COUNT] [--location NAME]
   ozgwatch validate [--probes DIR] [--json]
   ozgwatch run      <probe-id…> [--probes DIR] [--json]
   ozgwatch scan     <url…> [--checks availability,browser,a11y,media-breaks] [--browser] [--profile P] [--json]
@@ -43,6 +44,8 @@ const OPTIONS = {
   format: { type: 'string' },
   lang: { type: 'string' },
   out: { type: 'string' },
+  shard: { type: 'string' },
+  location: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -81,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
         'server.host': values.host,
         'server.port': values.port === undefined ? undefined : Number(values.port),
         'log.format': values.pretty ? 'pretty' : undefined,
+        shard: values.shard,
+        location: values.location,
       },
     });
   } catch (error) {

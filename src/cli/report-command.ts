@@ -11,7 +11,7 @@ import {
   type Period,
 } from '../report/period.ts';
 import { parseLang } from '../report/texts.ts';
-import { openSqliteStore } from '../store/sqlite.ts';
+import { openConfiguredStore } from '../store/open.ts';
 import type { CliValues } from './main.ts';
 
 // The exit codes of main.ts, not imported from it: main.ts awaits the command at load.
@@ -46,10 +46,13 @@ export async function reportCommand(config: Config, values: CliValues): Promise<
     process.stderr.write(`${(error as Error).message}\n`);
     return EXIT_USAGE;
   }
-  const store = openSqliteStore({
-    path: path.join(config.dataDir, 'ozgwatch.db'),
-    logger: pino({ level: 'warn' }, pino.destination(2)),
-  });
+  let store;
+  try {
+    store = await openConfiguredStore(config, pino({ level: 'warn' }, pino.destination(2)), 'read');
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return EXIT_FAILED;
+  }
   try {
     const report = await generateReport(store, {
       period,

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { describeIssue, formatPath } from '../probes/diagnostics.ts';
 import { durationMs } from '../probes/duration.ts';
+import { parseShard, shardOfInstance, type Shard } from '../scheduler/shard.ts';
 
 /**
  * Daemon settings: one strict schema, read from an optional YAML file, then
@@ -42,8 +44,42 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Runs older than this are deleted. @default 90d */
       retention: durationMs.default(90 * 86_400_000),
+      /**
+       * PostgreSQL connection URL; unset means the embedded SQLite store under dataDir.
+       * Several instances that share work need it.
+       */
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
+        .optional(),
+      /** Most disk the buffer for results PostgreSQL could not take yet may use (MiB). @default 1024 */
+      bufferLimitMb: z.number().int().min(1).default(1024),
     })
-    .default({ retention: 90 * 86_400_000 }),
+    .default({ retention: 90 * 86_400_000, bufferLimitMb: 1024 }),
+  /**
+   * This instance's part of the probes, `INDEX/COUNT` (e.g. `2/5`): probes are shared out
+   * among COUNT instances by rendezvous hashing of their ids.
+   */
+  shard: z
+    .string()
+    .transform((text, ctx): Shard => {
+      try {
+        return parseShard(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  /** Number of instances sharing the probes; the index comes from `instance` (a StatefulSet pod name ending in `-N`). */
+  shards: z.number().int().min(1).max(1000).optional(),
+  /** Name of this instance, stored with each run. @default the host name (a pod's name) */
+  instance: z.string().min(1).optional(),
+  /** Vantage point (e.g. `rz-stuttgart`): a `location` label on every probe series and stored with each run. */
+  location: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, ".", "_" and "-", at most 63')
+    .optional(),
   log: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -88,7 +124,15 @@ export const ENV_VARS: Record<string, (string | number)[]> = {
   OZGWATCH_LOG_LEVEL: ['log', 'level'],
   OZGWATCH_LOG_FORMAT: ['log', 'format'],
   OZGWATCH_BROWSER_PATH: ['browser', 'executablePath'],
+  DATABASE_URL: ['store', 'url'],
+  OZGWATCH_SHARD: ['shard'],
+  OZGWATCH_SHARDS: ['shards'],
+  OZGWATCH_INSTANCE: ['instance'],
+  OZGWATCH_LOCATION: ['location'],
 };
+
+/** Environment variables whose value is a number. */
+const NUMERIC_ENV = new Set(['OZGWATCH_PORT', 'OZGWATCH_SHARDS']);
 
 export class ConfigError extends Error {}
 
@@ -132,7 +176,7 @@ export async function loadConfig(options: {
   for (const [name, path] of Object.entries(ENV_VARS)) {
     const value = options.env?.[name];
     if (value !== undefined && value !== '')
-      setIn(raw, path, path.at(-1) === 'port' ? Number(value) : value);
+      setIn(raw, path, NUMERIC_ENV.has(name) ? Number(value) : value);
   }
   for (const [key, value] of Object.entries(options.overrides ?? {})) {
     if (value !== undefined) setIn(raw, key.split('.'), value);
@@ -145,7 +189,42 @@ export async function loadConfig(options: {
     });
     throw new ConfigError(lines.join('\n'));
   }
-  return parsed.data;
+  return withShard(parsed.data, source, locate);
+}
+
+/**
+ * Settles `shard` from `shards` and the instance name when only the count is given (a
+ * StatefulSet: every pod has the same settings and differs by its name).
+ */
+function withShard(
+  config: Config,
+  source: string,
+  locate: (path: PropertyKey[]) => string,
+): Config {
+  const fail = (field: string, message: string): never => {
+    throw new ConfigError(`${source}${locate([field])}: ${field}: ${message}`);
+  };
+  if (config.shards === undefined) return config;
+  if (config.shard !== undefined) {
+    if (config.shard.count !== config.shards) {
+      fail(
+        'shards',
+        `${config.shards} disagrees with shard ${config.shard.index}/${config.shard.count}`,
+      );
+    }
+    return config;
+  }
+  const instance = config.instance ?? hostname();
+  try {
+    return { ...config, shard: shardOfInstance(instance, config.shards) };
+  } catch (error) {
+    return fail('shards', (error as Error).message);
+  }
+}
+
+/** The instance name stored with each run. */
+export function instanceName(config: Config): string {
+  return config.instance ?? hostname();
 }
 
 function setIn(target: Record<string, unknown>, path: (string | number)[], value: unknown): void {

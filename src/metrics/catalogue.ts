@@ -401,6 +401,30 @@ export const catalogue = {
     scope: 'self',
     doc: 'Anything above 0 is lost history; the log says why.',
   },
+  storeBufferedResults: {
+    name: 'ozgwatch_store_buffered_results',
+    type: 'gauge',
+    help: 'Results waiting in the disk buffer for PostgreSQL to become reachable.',
+    labels: [],
+    scope: 'self',
+    doc: 'PostgreSQL store only (`store.url`); 0 while it is reachable. Bounded by `store.bufferLimitMb`; past it the oldest are dropped and counted in `ozgwatch_store_dropped_writes_total`.',
+  },
+  storeBufferBytes: {
+    name: 'ozgwatch_store_buffer_bytes',
+    type: 'gauge',
+    help: 'Bytes of results in the disk buffer for PostgreSQL.',
+    labels: [],
+    scope: 'self',
+    doc: 'Compare with `store.bufferLimitMb` to see how long the buffer lasts.',
+  },
+  probesAssigned: {
+    name: 'ozgwatch_probes_assigned',
+    type: 'gauge',
+    help: 'Probes this instance runs: all loaded probes, or its shard of them.',
+    labels: [],
+    scope: 'self',
+    doc: 'With `shard`/`shards`, the instances of one location add up to the loaded probes.',
+  },
 } as const satisfies Record<string, MetricSpec>;
 
 /** Every catalogued metric, in exposition order. */

@@ -16,6 +16,10 @@ export interface MetricsOptions {
   processMetrics?: boolean;
   /** Playwright's version, for `ozgwatch_build_info`. @default '' */
   playwrightVersion?: string;
+  /** Vantage point: a `location` label on every per-probe series and on the daemon's own. */
+  location?: string;
+  /** `INDEX/COUNT` when probes are shared out: a `shard` label on the daemon's own series. */
+  shard?: string;
 }
 
 /**
@@ -44,6 +48,10 @@ export interface Metrics {
   /** A (re)load of the probe configuration ended; `at` in epoch ms. */
   configReloaded(ok: boolean, at: number): void;
   setStorePending(n: number): void;
+  /** Results in the PostgreSQL store's disk buffer, and their size. */
+  setStoreBuffered(results: number, bytes: number): void;
+  /** Probes this instance runs: all loaded ones, or its shard's share. */
+  setAssignedProbes(n: number): void;
   /** The store's running total of dropped results ({@link SqliteStore.dropped}). */
   setStoreDropped(total: number): void;
   /** The browser was replaced (`crash`, `runs`, `memory`). */
@@ -67,7 +75,14 @@ export interface Metrics {
 export function createMetrics(options: MetricsOptions): Metrics {
   const { registry } = options;
   const now = options.now ?? Date.now;
-  const series = new ProbeSeries();
+  const series = new ProbeSeries(options.location);
+  // The daemon's own series say which instance they describe; per-probe series do not
+  // carry the shard, so a probe that moves to another instance keeps its labels.
+  const own = {
+    ...(options.shard === undefined ? {} : { shard: options.shard }),
+    ...(options.location === undefined ? {} : { location: options.location }),
+  };
+  if (Object.keys(own).length > 0) registry.setDefaultLabels(own);
 
   const lag = new Histogram({
     ...base(catalogue.schedulerLag, registry),
@@ -80,6 +95,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const build = new Gauge(base(catalogue.buildInfo, registry));
   const pending = new Gauge(base(catalogue.storePendingWrites, registry));
   const dropped = new Counter(base(catalogue.storeDroppedWrites, registry));
+  const bufferedResults = new Gauge(base(catalogue.storeBufferedResults, registry));
+  const bufferedBytes = new Gauge(base(catalogue.storeBufferBytes, registry));
+  const assigned = new Gauge(base(catalogue.probesAssigned, registry));
   const contexts = new Gauge(base(catalogue.browserContexts, registry));
   const a11yEngine = new Gauge(base(catalogue.a11yEngineInfo, registry));
   const restarts = new Counter(base(catalogue.browserRestarts, registry));
@@ -130,6 +148,13 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
     setStorePending(n) {
       pending.set(n);
+    },
+    setStoreBuffered(results, bytes) {
+      bufferedResults.set(results);
+      bufferedBytes.set(bytes);
+    },
+    setAssignedProbes(n) {
+      assigned.set(n);
     },
     setStoreDropped(total) {
       if (total > droppedSoFar) dropped.inc(total - droppedSoFar);

@@ -29,6 +29,12 @@ import { familyHeader, formatValue, labelPairs } from './exposition.ts';
  */
 export class ProbeSeries {
   #entries = new Map<string, Entry>();
+  readonly #location: string | undefined;
+
+  /** `location`: the vantage point, a label on every series when set. */
+  constructor(location?: string) {
+    this.#location = location;
+  }
 
   /** The probes now configured. Series of probes not in the list disappear; counters of the others stay. */
   setProbes(probes: readonly Probe[]): void {
@@ -38,6 +44,7 @@ export class ProbeSeries {
         ['probe', probe.id],
         ['service', probe.labels.service],
         ['county', probe.labels.county],
+        ...(this.#location === undefined ? [] : [['location', this.#location] as [string, string]]),
       ]);
       let entry = this.#entries.get(probe.id);
       if (entry === undefined) {
@@ -54,7 +61,7 @@ export class ProbeSeries {
         renderLast(entry);
         renderRuns(entry);
       }
-      renderConfig(entry, probe);
+      renderConfig(entry, probe, this.#location);
       next.set(probe.id, entry);
     }
     this.#entries = next;
@@ -430,7 +437,7 @@ function renderRuns(entry: Entry): void {
   }
 }
 
-function renderConfig(entry: Entry, probe: Probe): void {
+function renderConfig(entry: Entry, probe: Probe, location: string | undefined): void {
   const { labels, lines } = entry;
   lines[INTERVAL] = line(catalogue.intervalSeconds, labels, intervalOf(probe) / 1000);
   const info = labelPairs([
@@ -441,6 +448,7 @@ function renderConfig(entry: Entry, probe: Probe): void {
     ['county', probe.labels.county],
     ['ags', probe.ags ?? ''],
     ['leika', probe.leika ?? ''],
+    ...(location === undefined ? [] : [['location', location] as [string, string]]),
   ]);
   lines[INFO] = flat(`${catalogue.probeInfo.name}{${info}} 1\n`);
 }

@@ -429,6 +429,17 @@ export interface Result extends Outcome {
   maintenance: boolean;
   /** The status after flap damping; what metrics and alerts see. */
   reportedStatus: RunStatus;
+  /** Which ozgwatch made the run, when the daemon made it (not `ozgwatch run`). */
+  origin?: RunOrigin;
+}
+
+/** The instance, shard and vantage point a run was made from. */
+export interface RunOrigin {
+  /** The instance's name (a pod name). */
+  instance: string;
+  /** `INDEX/COUNT` when the probes are shared out among instances. */
+  shard?: string;
+  location?: string;
 }
 
 /** `pass` and `degraded` both mean "the service works". */

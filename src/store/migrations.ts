@@ -8,7 +8,14 @@ import type { DatabaseSync } from 'node:sqlite';
 export interface Migration {
   /** What the step does, for the log. */
   description: string;
+  /** The step for SQLite. */
   sql: string;
+  /**
+   * The same step for PostgreSQL (src/store/postgres.ts): the same tables, columns and
+   * indexes. SQLite's implicit `rowid` (the order rows were written in) is a `seq`
+   * column there, and the triggers call one PL/pgSQL function.
+   */
+  postgres: string;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -38,6 +45,28 @@ export const MIGRATIONS: readonly Migration[] = [
         started_at INTEGER NOT NULL
       ) WITHOUT ROWID;
     `,
+    postgres: `
+      CREATE TABLE runs (
+        seq             BIGSERIAL        NOT NULL, -- write order, SQLite's rowid
+        run_id          TEXT             NOT NULL PRIMARY KEY,
+        probe_id        TEXT             NOT NULL,
+        kind            TEXT             NOT NULL,
+        started_at      BIGINT           NOT NULL, -- epoch ms
+        duration        DOUBLE PRECISION NOT NULL, -- seconds
+        status          TEXT             NOT NULL,
+        reported_status TEXT             NOT NULL,
+        reason          TEXT,
+        message         TEXT             NOT NULL,
+        maintenance     INTEGER          NOT NULL, -- 0 or 1
+        result          TEXT             NOT NULL  -- the whole Result as JSON
+      );
+      CREATE INDEX runs_by_probe_time ON runs (probe_id, started_at);
+      CREATE TABLE latest (
+        probe_id   TEXT   NOT NULL PRIMARY KEY,
+        run_id     TEXT   NOT NULL,
+        started_at BIGINT NOT NULL
+      );
+    `,
   },
   {
     description: 'accessibility findings tracked across runs',
@@ -59,6 +88,23 @@ export const MIGRATIONS: readonly Migration[] = [
         reopened   INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (probe_id, occurrence)
       ) WITHOUT ROWID;
+    `,
+    postgres: `
+      CREATE TABLE a11y_findings (
+        probe_id   TEXT    NOT NULL,
+        occurrence TEXT    NOT NULL,
+        pattern    TEXT    NOT NULL,
+        rule_id    TEXT    NOT NULL,
+        impact     TEXT    NOT NULL,
+        page       TEXT    NOT NULL,
+        selector   TEXT    NOT NULL,
+        first_seen BIGINT  NOT NULL,
+        last_seen  BIGINT  NOT NULL,
+        state      TEXT    NOT NULL,
+        fixed_at   BIGINT,
+        reopened   INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (probe_id, occurrence)
+      );
     `,
   },
   {
@@ -82,6 +128,27 @@ export const MIGRATIONS: readonly Migration[] = [
         level_from INTEGER,
         level_to   INTEGER,
         evidence   TEXT              -- JSON of the break's evidence, for appeared
+      );
+      CREATE INDEX media_break_events_at ON media_break_events (at);
+      CREATE INDEX media_break_events_probe ON media_break_events (probe_id, at);
+    `,
+    postgres: `
+      CREATE TABLE media_break_state (
+        probe_id TEXT    PRIMARY KEY,
+        kinds    TEXT    NOT NULL,
+        level    INTEGER NOT NULL,
+        at       BIGINT  NOT NULL
+      );
+      CREATE TABLE media_break_events (
+        seq        BIGSERIAL NOT NULL,
+        probe_id   TEXT      NOT NULL,
+        run_id     TEXT      NOT NULL,
+        at         BIGINT    NOT NULL,
+        type       TEXT      NOT NULL,
+        kind       TEXT,
+        level_from INTEGER,
+        level_to   INTEGER,
+        evidence   TEXT
       );
       CREATE INDEX media_break_events_at ON media_break_events (at);
       CREATE INDEX media_break_events_probe ON media_break_events (probe_id, at);
@@ -127,6 +194,47 @@ export const MIGRATIONS: readonly Migration[] = [
       -- Findings of older stores: their first sighting and, when fixed, the last fix.
       INSERT INTO a11y_finding_events SELECT probe_id, occurrence, first_seen, 'new' FROM a11y_findings;
       INSERT INTO a11y_finding_events
+        SELECT probe_id, occurrence, fixed_at, 'fixed' FROM a11y_findings WHERE state = 'fixed';
+    `,
+    postgres: `
+      CREATE TABLE probes (
+        probe_id    TEXT   NOT NULL PRIMARY KEY,
+        name        TEXT   NOT NULL,
+        kind        TEXT   NOT NULL,
+        service     TEXT   NOT NULL,
+        county      TEXT   NOT NULL,
+        ags         TEXT,
+        leika       TEXT,
+        url         TEXT,
+        loaded_at   BIGINT NOT NULL
+      );
+      CREATE TABLE a11y_finding_events (
+        seq        BIGSERIAL NOT NULL,
+        probe_id   TEXT      NOT NULL,
+        occurrence TEXT      NOT NULL,
+        at         BIGINT    NOT NULL,
+        type       TEXT      NOT NULL
+      );
+      CREATE INDEX a11y_finding_events_by_finding ON a11y_finding_events (probe_id, occurrence, at);
+      CREATE FUNCTION ozgwatch_a11y_finding_event() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          INSERT INTO a11y_finding_events (probe_id, occurrence, at, type)
+            VALUES (NEW.probe_id, NEW.occurrence, NEW.first_seen, 'new');
+        ELSIF OLD.state = 'open' AND NEW.state = 'fixed' THEN
+          INSERT INTO a11y_finding_events (probe_id, occurrence, at, type)
+            VALUES (NEW.probe_id, NEW.occurrence, NEW.fixed_at, 'fixed');
+        ELSIF OLD.state = 'fixed' AND NEW.state = 'open' THEN
+          INSERT INTO a11y_finding_events (probe_id, occurrence, at, type)
+            VALUES (NEW.probe_id, NEW.occurrence, NEW.last_seen, 'reopened');
+        END IF;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER a11y_finding_event AFTER INSERT OR UPDATE OF state ON a11y_findings
+        FOR EACH ROW EXECUTE FUNCTION ozgwatch_a11y_finding_event();
+      INSERT INTO a11y_finding_events (probe_id, occurrence, at, type)
+        SELECT probe_id, occurrence, first_seen, 'new' FROM a11y_findings;
+      INSERT INTO a11y_finding_events (probe_id, occurrence, at, type)
         SELECT probe_id, occurrence, fixed_at, 'fixed' FROM a11y_findings WHERE state = 'fixed';
     `,
   },

@@ -1,4 +1,5 @@
-import { register as globalRegistry } from 'prom-client';
+import { register as globalRegistry, Registry } from 'prom-client';
+import { createMetrics } from '../../src/metrics/metrics.ts';
 import { describe, expect, it } from 'vitest';
 import { escapeLabelValue, formatValue } from '../../src/metrics/exposition.ts';
 import { fixtureMetrics } from './exposition-fixture.ts';
@@ -351,5 +352,44 @@ describe('exposition helpers', () => {
     expect(formatValue(Number.POSITIVE_INFINITY)).toBe('+Inf');
     expect(formatValue(Number.NEGATIVE_INFINITY)).toBe('-Inf');
     expect(formatValue(Number.NaN)).toBe('NaN');
+  });
+});
+
+describe('metrics: several instances and locations', () => {
+  it('labels probe series with the location, and the daemon’s own with shard and location', async () => {
+    const metrics = createMetrics({
+      registry: new Registry(),
+      version: '1.2.3',
+      now: () => NOW,
+      location: 'rz-stuttgart',
+      shard: '1/3',
+    });
+    const p = probe('kfz');
+    metrics.setProbes([p]);
+    metrics.setAssignedProbes(1);
+    metrics.record(p, result(p));
+    const text = await metrics.render();
+    const at = { ...KFZ, location: 'rz-stuttgart' };
+    expect(valueOf(text, 'probe_success', at)).toBe(1);
+    // Every per-probe series has the location and none has the shard: a probe that moves to
+    // another instance keeps its series.
+    const perProbe = samples(text).filter((s) => s.labels.probe === 'kfz');
+    expect(perProbe.length).toBeGreaterThan(10);
+    expect(perProbe.every((s) => s.labels.location === 'rz-stuttgart')).toBe(true);
+    expect(perProbe.some((s) => 'shard' in s.labels)).toBe(false);
+    expect(
+      valueOf(text, 'ozgwatch_probes_assigned', { shard: '1/3', location: 'rz-stuttgart' }),
+    ).toBe(1);
+    const own = samples(text).filter((s) => s.name.startsWith('ozgwatch_scheduler_lag'));
+    expect(own.every((s) => s.labels.shard === '1/3')).toBe(true);
+  });
+
+  it('adds neither label when neither is configured', async () => {
+    const metrics = buildMetrics();
+    const p = probe('kfz');
+    metrics.setProbes([p]);
+    metrics.record(p, result(p));
+    const text = await metrics.render();
+    expect(samples(text).some((s) => 'location' in s.labels || 'shard' in s.labels)).toBe(false);
   });
 });

@@ -1,27 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { A11yPage, Result } from '../../src/results/result.ts';
 import { DatabaseSync } from 'node:sqlite';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { A11yPage, Result } from '../../src/results/result.ts';
 import { APPLICATION_ID, MIGRATIONS } from '../../src/store/migrations.ts';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
+import type { Store } from '../../src/store/store.ts';
+import { storeBackends, type Backend } from './backends.ts';
 
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-let dir: string;
-let store: SqliteStore;
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-findings-'));
-  store = openSqliteStore({ path: path.join(dir, 'store.db'), logger: pino({ level: 'silent' }) });
-});
-afterEach(async () => {
-  await store.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const backends = storeBackends();
+let store: Store;
 
 /** A scanned page with the given occurrences of `button-name` (all one pattern). */
 function scanned(url: string, occurrences: string[], error?: string): A11yPage {
@@ -79,7 +69,11 @@ async function states(): Promise<Record<string, string>> {
   return Object.fromEntries(rows.map((r) => [r.occurrence, `${r.state}/${r.reopened}`]));
 }
 
-describe('accessibility findings across runs', () => {
+describe.each(backends)('accessibility findings across runs ($name)', (backend) => {
+  beforeEach(async () => {
+    store = await backend.open();
+  });
+
   it('tracks new, fixed and reopened findings per occurrence', async () => {
     const a = 'https://www.musterkreis.de/kfz?session=1';
     store.save(scanResult(T0, [scanned(a, ['o1', 'o2'])]));
@@ -147,19 +141,7 @@ describe('accessibility findings across runs', () => {
 
   it('gives findings of a store from before the history their first sighting and last fix', async () => {
     await store.close();
-    const file = path.join(dir, 'v3.db');
-    // A store as the last release wrote it: schema version 3, findings without history.
-    const old = new DatabaseSync(file);
-    for (const step of MIGRATIONS.slice(0, 3)) old.exec(step.sql);
-    old.exec(`PRAGMA user_version = 3; PRAGMA application_id = ${APPLICATION_ID}`);
-    old
-      .prepare(
-        `INSERT INTO a11y_findings VALUES ('p', 'o1', 'pat', 'label', 'critical', 'x', 's', ?, ?, 'fixed', ?, 0),
-                                          ('p', 'o2', 'pat', 'label', 'critical', 'x', 's', ?, ?, 'open', NULL, 0)`,
-      )
-      .run(T0, T0 + HOUR, T0 + 2 * HOUR, T0, T0 + HOUR);
-    old.close();
-    store = openSqliteStore({ path: file, logger: pino({ level: 'silent' }) });
+    store = await openVersion3Store(backend);
     const history = await store.findingHistory(['p'], T0 + DAY);
     expect(Object.fromEntries(history.map((f) => [f.occurrence, f.events]))).toEqual({
       o1: [
@@ -170,3 +152,48 @@ describe('accessibility findings across runs', () => {
     });
   });
 });
+
+/**
+ * A store as the release before the history wrote it: schema version 3, findings
+ * without events. Then opened (and so migrated) by this build.
+ */
+async function openVersion3Store(backend: Backend): Promise<Store> {
+  const rows = [
+    ['o1', T0, T0 + HOUR, 'fixed', T0 + 2 * HOUR],
+    ['o2', T0, T0 + HOUR, 'open', null],
+  ] as const;
+  const insert = (p: (n: number) => string) =>
+    `INSERT INTO a11y_findings VALUES
+       ('p', 'o1', 'pat', 'label', 'critical', 'x', 's', ${p(1)}, ${p(2)}, 'fixed', ${p(3)}, 0),
+       ('p', 'o2', 'pat', 'label', 'critical', 'x', 's', ${p(4)}, ${p(5)}, 'open', NULL, 0)`;
+  const values = [rows[0][1], rows[0][2], rows[0][4], rows[1][1], rows[1][2]];
+  if (backend.postgres) {
+    const server = backend.postgres.server();
+    const db = new URL(backend.postgres.url()).pathname.slice(1);
+    const steps = MIGRATIONS.slice(0, 3).map((m) => m.postgres);
+    // Start over from an empty database (the test's store already created the schema).
+    await server.query(db, 'DROP SCHEMA public CASCADE');
+    await server.query(db, 'CREATE SCHEMA public');
+    await server.query(
+      db,
+      `CREATE TABLE ozgwatch_schema (version INTEGER NOT NULL,
+                                     applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+    );
+    for (const sql of steps) await server.query(db, sql);
+    await server.query(db, 'INSERT INTO ozgwatch_schema (version) VALUES (1), (2), (3)');
+    await server.query(
+      db,
+      insert((n) => `$${n}`),
+      values,
+    );
+  } else {
+    const file = path.join(backend.dir(), 'store.db');
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    const old = new DatabaseSync(file);
+    for (const step of MIGRATIONS.slice(0, 3)) old.exec(step.sql);
+    old.exec(`PRAGMA user_version = 3; PRAGMA application_id = ${APPLICATION_ID}`);
+    old.prepare(insert(() => '?')).run(...values);
+    old.close();
+  }
+  return backend.open();
+}

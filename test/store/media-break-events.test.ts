@@ -1,26 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { MediaBreakReport, Result } from '../../src/results/result.ts';
 import { buildMetrics } from '../metrics/helpers.ts';
 import { startServer } from '../../src/server/server.ts';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
+import type { Store } from '../../src/store/store.ts';
+import { storeBackends } from './backends.ts';
 
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 const DAY = 86_400_000;
-let dir: string;
-let store: SqliteStore;
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-media-events-'));
-  store = openSqliteStore({ path: path.join(dir, 'store.db'), logger: pino({ level: 'silent' }) });
-});
-afterEach(async () => {
-  await store.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const backends = storeBackends();
+let store: Store;
 
 let seq = 0;
 function check(
@@ -74,7 +63,11 @@ function check(
   };
 }
 
-describe('media-break events', () => {
+describe.each(backends)('media-break events ($name)', (backend) => {
+  beforeEach(async () => {
+    store = await backend.open();
+  });
+
   it('records breaks that appear and disappear and level changes, newest first', async () => {
     store.save(check(T0, ['paper-form'], 1)); // baseline: no event
     store.save(check(T0 + DAY, ['paper-form'], 1)); // no change
@@ -111,10 +104,7 @@ describe('media-break events', () => {
     store.save(check(T0, [], 3));
     store.save(check(T0 + DAY, ['manual-payment'], 2));
     await store.close();
-    store = openSqliteStore({
-      path: path.join(dir, 'store.db'),
-      logger: pino({ level: 'silent' }),
-    });
+    store = await backend.open();
     expect((await store.mediaBreakEvents({ limit: 10 })).map((e) => e.type).sort()).toEqual([
       'appeared',
       'level',

@@ -1,0 +1,976 @@
+import type { Logger } from 'pino';
+import pg from 'pg';
+import { pageKey } from '../results/page-key.ts';
+import type { A11yReport, MediaBreakReport, Result, RunStatus } from '../results/result.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
+import type {
+  AvailabilityQuery,
+  AvailabilityRow,
+  FindingHistory,
+  FindingRecord,
+  MediaBreakEvent,
+  MediaBreakEventQuery,
+  ProbeRecord,
+  RunQuery,
+  RunSummary,
+  Store,
+} from './store.ts';
+import { WriteBuffer } from './write-buffer.ts';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:5432/database`; the password never reaches the log. */
+  url: string;
+  logger: Logger;
+  /** The on-disk buffer for results written while PostgreSQL is unreachable. */
+  bufferPath: string;
+  /** Most JSON bytes the buffer holds; past it the oldest results are dropped. @default 1 GiB */
+  bufferMaxBytes?: number;
+  /** Connections in the pool. @default 4 */
+  poolSize?: number;
+  /** Longest a queued result waits before its batch is written. @default 100 */
+  flushIntervalMs?: number;
+  /** A queue this long is written at once. @default 500 */
+  batchSize?: number;
+  /** Longest pause between retries while PostgreSQL is unreachable. @default 30000 */
+  maxRetryDelayMs?: number;
+  /** How long a connection attempt may take. @default 5000 */
+  connectTimeoutMs?: number;
+}
+
+/** The PostgreSQL store, with what it adds to {@link Store}. */
+export interface PostgresStore extends Store {
+  /** Results waiting in the on-disk buffer for PostgreSQL to come back. */
+  buffered(): { results: number; bytes: number };
+}
+
+/** Results in one write transaction. */
+const BATCH = 500;
+/** Rows deleted per retention statement. */
+const PRUNE_CHUNK = 2_000;
+/** Advisory lock keys: "ozgw" for migrations, +1 for retention (one instance prunes at a time). */
+const MIGRATION_LOCK = 0x6f7a6777;
+const PRUNE_LOCK = MIGRATION_LOCK + 1;
+
+/**
+ * Opens the PostgreSQL store: the same tables, migrations and answers as the SQLite
+ * store, shared by several ozgwatch instances.
+ *
+ * Writes are queued and committed in batches, like SQLite's. When PostgreSQL cannot be
+ * reached — also at start — results go to an on-disk buffer ({@link WriteBuffer}) and are
+ * written, oldest first, once it is back; metrics and runs carry on meanwhile. Reads fail
+ * while it is unreachable.
+ *
+ * Throws at open only for what waiting cannot fix: a refused login, a missing database,
+ * a schema newer than this build.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const store = new PostgresStoreImpl(options);
+  await store.open();
+  return store;
+}
+
+/** Type OID of PostgreSQL's bigint. */
+const INT8_OID = 20;
+/**
+ * bigint (epoch ms, counts) as a JavaScript number: every value ozgwatch stores is far
+ * below 2^53. Set on this pool only, not process-wide.
+ */
+const TYPES = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) =>
+    oid === INT8_OID
+      ? Number
+      : (pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown),
+};
+
+export const PG_SQL = {
+  insertRuns: `INSERT INTO runs (run_id, probe_id, kind, started_at, duration, status,
+                   reported_status, reason, message, maintenance, result)
+               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[],
+                   $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[],
+                   $11::text[])
+               ON CONFLICT (run_id) DO NOTHING
+               RETURNING run_id`,
+  upsertLatest: `INSERT INTO latest (probe_id, run_id, started_at)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+                 ON CONFLICT (probe_id) DO UPDATE
+                 SET run_id = excluded.run_id, started_at = excluded.started_at
+                 WHERE excluded.started_at >= latest.started_at`,
+  upsertFindings: `INSERT INTO a11y_findings (probe_id, occurrence, pattern, rule_id, impact, page,
+                     selector, first_seen, last_seen, state, fixed_at, reopened)
+                   SELECT $1, o, p, r, i, pg, s, $2, $2, 'open', NULL, 0
+                   FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                               $8::text[]) AS t(o, p, r, i, pg, s)
+                   ON CONFLICT (probe_id, occurrence) DO UPDATE
+                   SET last_seen = excluded.last_seen, impact = excluded.impact,
+                       reopened = a11y_findings.reopened
+                                  + CASE WHEN a11y_findings.state = 'fixed' THEN 1 ELSE 0 END,
+                       state = 'open', fixed_at = NULL
+                   WHERE excluded.last_seen >= a11y_findings.last_seen`,
+  fixMissing: `UPDATE a11y_findings SET state = 'fixed', fixed_at = $1
+               WHERE probe_id = $2 AND state = 'open' AND last_seen < $1 AND page = ANY($3::text[])`,
+  selectMediaState: 'SELECT kinds, level, at FROM media_break_state WHERE probe_id = $1 FOR UPDATE',
+  upsertMediaState: `INSERT INTO media_break_state (probe_id, kinds, level, at) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (probe_id) DO UPDATE
+                     SET kinds = excluded.kinds, level = excluded.level, at = excluded.at`,
+  insertMediaEvent: `INSERT INTO media_break_events
+                       (probe_id, run_id, at, type, kind, level_from, level_to, evidence)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+  selectRuns: `SELECT run_id, probe_id, kind, started_at, duration, status, reported_status,
+                      reason, message, maintenance
+               FROM runs
+               WHERE probe_id = $1 AND started_at >= $2 AND started_at < $3
+               ORDER BY started_at DESC, seq DESC
+               LIMIT $4`,
+  selectRun: 'SELECT result FROM runs WHERE run_id = $1',
+  selectLatestAll: 'SELECT r.result FROM latest l JOIN runs r ON r.run_id = l.run_id',
+  selectLatestSome: `SELECT r.result FROM latest l JOIN runs r ON r.run_id = l.run_id
+                     WHERE l.probe_id = ANY($1::text[])`,
+  selectLatestIds: 'SELECT probe_id FROM latest',
+  deleteRuns: `DELETE FROM runs WHERE run_id IN
+                 (SELECT run_id FROM runs WHERE probe_id = $1 AND started_at < $2 LIMIT $3)`,
+  deleteLatest: 'DELETE FROM latest WHERE started_at < $1',
+  selectMediaEvents: `SELECT probe_id, run_id, at, type, kind, level_from, level_to, evidence
+                      FROM media_break_events
+                      WHERE ($1::text IS NULL OR probe_id = $1) AND at >= $2 AND at < $3
+                      ORDER BY at DESC, seq DESC LIMIT $4`,
+  selectFindings: `SELECT probe_id, occurrence, pattern, rule_id, impact, page, selector,
+                          first_seen, last_seen, state, fixed_at, reopened
+                   FROM a11y_findings WHERE probe_id = $1 ORDER BY first_seen, occurrence`,
+  selectFindingHistory: `SELECT probe_id, occurrence, pattern, rule_id, impact, page, selector,
+                                first_seen, last_seen, state, fixed_at, reopened,
+                                (SELECT coalesce(json_agg(json_build_array(e.at, e.type)
+                                                          ORDER BY e.at, e.seq), '[]'::json)
+                                 FROM a11y_finding_events e
+                                 WHERE e.probe_id = f.probe_id AND e.occurrence = f.occurrence
+                                   AND e.at < $2) AS events
+                         FROM a11y_findings f
+                         WHERE probe_id = ANY($1::text[]) AND first_seen < $2
+                         ORDER BY array_position($1::text[], probe_id), first_seen, occurrence`,
+  upsertProbes: `INSERT INTO probes (probe_id, name, kind, service, county, ags, leika, url, loaded_at)
+                 SELECT *, $9::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
+                                                   $5::text[], $6::text[], $7::text[], $8::text[])
+                 ON CONFLICT (probe_id) DO UPDATE
+                 SET name = excluded.name, kind = excluded.kind, service = excluded.service,
+                     county = excluded.county, ags = excluded.ags, leika = excluded.leika,
+                     url = excluded.url, loaded_at = excluded.loaded_at`,
+  selectProbes: `SELECT probe_id, name, kind, service, county, ags, leika, url, loaded_at
+                 FROM probes ORDER BY probe_id`,
+  selectAvailability: `SELECT probe_id, (started_at - $2) / $4 AS bucket,
+                              count(*) FILTER (WHERE maintenance = 0) AS runs,
+                              count(*) FILTER (WHERE maintenance = 0
+                                                 AND status IN ('pass', 'degraded')) AS ok,
+                              count(*) FILTER (WHERE maintenance = 0 AND status = 'error') AS errors,
+                              count(*) FILTER (WHERE maintenance <> 0) AS maintenance
+                       FROM runs
+                       WHERE probe_id = ANY($1::text[]) AND started_at >= $2 AND started_at < $3
+                       GROUP BY probe_id, bucket
+                       ORDER BY array_position($1::text[], probe_id), bucket`,
+  selectLastResult: `SELECT result FROM runs
+                     WHERE probe_id = $1 AND started_at >= $2 AND started_at < $3
+                       AND maintenance = 0 AND status <> 'error'
+                     ORDER BY started_at DESC LIMIT 1`,
+} as const;
+
+class PostgresStoreImpl implements PostgresStore {
+  readonly #pool: pg.Pool;
+  readonly #log: Logger;
+  readonly #where: string;
+  readonly #buffer: WriteBuffer;
+  readonly #flushIntervalMs: number;
+  readonly #batchSize: number;
+  readonly #maxRetryDelayMs: number;
+
+  #schemaReady = false;
+  #queue: Result[] = [];
+  /** Results taken from the queue by the write in progress. */
+  #inFlight = 0;
+  #writing: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #timerDue = Infinity;
+  #bufferTimer: NodeJS.Timeout | undefined;
+  /** Consecutive failed attempts to reach PostgreSQL; > 0 means results go to the buffer. */
+  #failures = 0;
+  #dropped = 0;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: PostgresStoreOptions) {
+    this.#log = options.logger.child({ component: 'store' });
+    this.#where = describeUrl(options.url);
+    this.#flushIntervalMs = options.flushIntervalMs ?? 100;
+    this.#batchSize = options.batchSize ?? BATCH;
+    this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
+    this.#buffer = new WriteBuffer(options.bufferPath, options.bufferMaxBytes ?? 2 ** 30);
+    this.#pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 4,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      idleTimeoutMillis: 30_000,
+      application_name: 'ozgwatch',
+      types: TYPES,
+    });
+    // An idle connection that breaks (PostgreSQL restarted) must not crash the daemon;
+    // the next query gets a fresh one.
+    this.#pool.on('error', (error) => {
+      this.#log.warn({ err: error, db: this.#where }, 'idle PostgreSQL connection lost');
+    });
+  }
+
+  async open(): Promise<void> {
+    try {
+      await this.#ensureSchema();
+    } catch (error) {
+      if (!isUnreachable(error)) {
+        await this.#pool.end().catch(() => undefined);
+        this.#buffer.close();
+        throw new Error(`cannot open store at ${this.#where}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      this.#failures = 1;
+      this.#log.error(
+        { err: error, db: this.#where, buffered: this.#buffer.count },
+        'PostgreSQL unreachable; results are buffered on disk until it is back',
+      );
+      this.#schedule(this.#retryDelay());
+      return;
+    }
+    // Results buffered by an earlier run of the daemon.
+    if (this.#buffer.count > 0) this.#schedule(0);
+  }
+
+  save(result: Result): void {
+    if (this.#closed) throw new Error(`store ${this.#where} is closed`);
+    this.#queue.push(result);
+    if (this.#failures > 0) {
+      // Unreachable: the buffer takes results at the batch interval, the retry timer decides
+      // when PostgreSQL is tried again.
+      this.#scheduleBuffering();
+      return;
+    }
+    this.#schedule(this.#queue.length >= this.#batchSize ? 0 : this.#flushIntervalMs);
+  }
+
+  async flush(): Promise<void> {
+    await this.#writing;
+    await this.#write();
+  }
+
+  async runs(query: RunQuery): Promise<RunSummary[]> {
+    await this.#beforeRead();
+    const limit = Math.max(0, Math.trunc(query.limit ?? 100));
+    const { rows } = await this.#pool.query<SummaryRow>(PG_SQL.selectRuns, [
+      query.probeId,
+      query.from ?? Number.MIN_SAFE_INTEGER,
+      query.to ?? Number.MAX_SAFE_INTEGER,
+      limit,
+    ]);
+    return rows.map((r) => ({
+      runId: r.run_id,
+      probeId: r.probe_id,
+      kind: r.kind,
+      startedAt: r.started_at,
+      duration: r.duration,
+      status: r.status as RunStatus,
+      reportedStatus: r.reported_status as RunStatus,
+      reason: r.reason,
+      message: r.message,
+      maintenance: r.maintenance === 1,
+    }));
+  }
+
+  async run(runId: string): Promise<Result | undefined> {
+    await this.#beforeRead();
+    const { rows } = await this.#pool.query<{ result: string }>(PG_SQL.selectRun, [runId]);
+    return rows[0] ? (JSON.parse(rows[0].result) as Result) : undefined;
+  }
+
+  async latest(probeIds?: readonly string[]): Promise<Map<string, Result>> {
+    await this.#beforeRead();
+    const { rows } = probeIds
+      ? await this.#pool.query<{ result: string }>(PG_SQL.selectLatestSome, [[...probeIds]])
+      : await this.#pool.query<{ result: string }>(PG_SQL.selectLatestAll);
+    const latest = new Map<string, Result>();
+    for (const row of rows) {
+      const result = JSON.parse(row.result) as Result;
+      latest.set(result.probeId, result);
+    }
+    return latest;
+  }
+
+  async findings(probeId: string): Promise<FindingRecord[]> {
+    await this.#beforeRead();
+    const { rows } = await this.#pool.query<FindingRow>(PG_SQL.selectFindings, [probeId]);
+    return rows.map(findingRecord);
+  }
+
+  async findingHistory(probeIds: readonly string[], before: number): Promise<FindingHistory[]> {
+    await this.#beforeRead();
+    if (probeIds.length === 0) return [];
+    const { rows } = await this.#pool.query<
+      FindingRow & { events: [number, FindingHistory['events'][0]['type']][] }
+    >(PG_SQL.selectFindingHistory, [[...probeIds], before]);
+    return rows.map((row) => ({
+      ...findingRecord(row),
+      events: row.events.map(([at, type]) => ({ at, type })),
+    }));
+  }
+
+  async mediaBreakEvents(query: MediaBreakEventQuery): Promise<MediaBreakEvent[]> {
+    await this.#beforeRead();
+    const { rows } = await this.#pool.query<{
+      probe_id: string;
+      run_id: string;
+      at: number;
+      type: MediaBreakEvent['type'];
+      kind: string | null;
+      level_from: number | null;
+      level_to: number | null;
+      evidence: string | null;
+    }>(PG_SQL.selectMediaEvents, [
+      query.probeId ?? null,
+      query.from ?? 0,
+      query.to ?? Number.MAX_SAFE_INTEGER,
+      query.limit,
+    ]);
+    return rows.map((row) => ({
+      probeId: row.probe_id,
+      runId: row.run_id,
+      at: row.at,
+      type: row.type,
+      ...(row.kind !== null ? { kind: row.kind } : {}),
+      ...(row.level_from !== null ? { levelFrom: row.level_from } : {}),
+      ...(row.level_to !== null ? { levelTo: row.level_to } : {}),
+      ...(row.evidence !== null
+        ? { evidence: JSON.parse(row.evidence) as NonNullable<MediaBreakEvent['evidence']> }
+        : {}),
+    }));
+  }
+
+  async registerProbes(
+    probes: readonly Omit<ProbeRecord, 'loadedAt'>[],
+    at: number,
+  ): Promise<void> {
+    this.#checkOpen();
+    await this.#ensureSchema();
+    // Sorted: instances registering the same probes lock their rows in one order, so two
+    // reloads at once cannot deadlock.
+    const sorted = [...probes].sort((a, b) => (a.probeId < b.probeId ? -1 : 1));
+    const col = <T>(pick: (p: Omit<ProbeRecord, 'loadedAt'>) => T) => sorted.map(pick);
+    await this.#pool.query(PG_SQL.upsertProbes, [
+      col((p) => text(p.probeId)),
+      col((p) => text(p.name)),
+      col((p) => p.kind),
+      col((p) => text(p.service)),
+      col((p) => text(p.county)),
+      col((p) => (p.ags === undefined ? null : text(p.ags))),
+      col((p) => (p.leika === undefined ? null : text(p.leika))),
+      col((p) => (p.url === undefined ? null : text(p.url))),
+      at,
+    ]);
+  }
+
+  async probeCatalogue(): Promise<ProbeRecord[]> {
+    this.#checkOpen();
+    await this.#ensureSchema();
+    const { rows } = await this.#pool.query<{
+      probe_id: string;
+      name: string;
+      kind: string;
+      service: string;
+      county: string;
+      ags: string | null;
+      leika: string | null;
+      url: string | null;
+      loaded_at: number;
+    }>(PG_SQL.selectProbes);
+    return rows.map((r) => ({
+      probeId: r.probe_id,
+      name: r.name,
+      kind: r.kind,
+      service: r.service,
+      county: r.county,
+      ...(r.ags !== null ? { ags: r.ags } : {}),
+      ...(r.leika !== null ? { leika: r.leika } : {}),
+      ...(r.url !== null ? { url: r.url } : {}),
+      loadedAt: r.loaded_at,
+    }));
+  }
+
+  async availability(query: AvailabilityQuery): Promise<AvailabilityRow[]> {
+    await this.#beforeRead();
+    if (query.probeIds.length === 0) return [];
+    const bucketMs = Math.max(1, Math.trunc(query.bucketMs ?? query.to - query.from));
+    const { rows } = await this.#pool.query<{
+      probe_id: string;
+      bucket: number;
+      runs: number;
+      ok: number;
+      errors: number;
+      maintenance: number;
+    }>(PG_SQL.selectAvailability, [[...query.probeIds], query.from, query.to, bucketMs]);
+    return rows.map((r) => ({
+      probeId: r.probe_id,
+      bucket: r.bucket,
+      runs: r.runs,
+      ok: r.ok,
+      errors: r.errors,
+      maintenance: r.maintenance,
+    }));
+  }
+
+  async lastResult(probeId: string, before: number, since = 0): Promise<Result | undefined> {
+    await this.#beforeRead();
+    const { rows } = await this.#pool.query<{ result: string }>(PG_SQL.selectLastResult, [
+      probeId,
+      since,
+      before,
+    ]);
+    return rows[0] ? (JSON.parse(rows[0].result) as Result) : undefined;
+  }
+
+  /**
+   * Deletes per probe in chunks. Instances sharing the database take turns: one that
+   * finds another pruning skips this round (returns 0).
+   */
+  async prune(before: number): Promise<number> {
+    await this.#beforeRead();
+    const client = await this.#pool.connect();
+    let deleted = 0;
+    try {
+      const { rows: lock } = await client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock($1) AS ok',
+        [PRUNE_LOCK],
+      );
+      if (!lock[0]?.ok) return 0;
+      try {
+        const { rows } = await client.query<{ probe_id: string }>(PG_SQL.selectLatestIds);
+        for (const { probe_id: id } of rows) {
+          for (;;) {
+            const n = (await client.query(PG_SQL.deleteRuns, [id, before, PRUNE_CHUNK])).rowCount;
+            deleted += n ?? 0;
+            if ((n ?? 0) < PRUNE_CHUNK || this.#closed) break;
+          }
+          if (this.#closed) return deleted;
+        }
+        await client.query(PG_SQL.deleteLatest, [before]);
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [PRUNE_LOCK]);
+      }
+    } finally {
+      client.release();
+    }
+    return deleted;
+  }
+
+  pending(): number {
+    return this.#queue.length + this.#inFlight;
+  }
+
+  dropped(): number {
+    return this.#dropped;
+  }
+
+  buffered(): { results: number; bytes: number } {
+    return { results: this.#buffer.count, bytes: this.#buffer.bytes };
+  }
+
+  /** Open, and no result is being lost: written to PostgreSQL or safe in the buffer. */
+  healthy(): boolean {
+    return !this.#closed;
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#closed = true;
+    this.#clearTimer();
+    try {
+      await this.#writing;
+      // One last attempt at PostgreSQL; what it does not take stays in the buffer for the
+      // next start.
+      if (this.#failures === 0) await this.#write();
+      if (this.#queue.length > 0) this.#bufferQueue();
+    } finally {
+      this.#clearTimer();
+      if (this.#buffer.count > 0) {
+        this.#log.warn(
+          { buffered: this.#buffer.count, buffer: this.#buffer.path },
+          'store closed with results in the disk buffer; they are written at the next start',
+        );
+      }
+      this.#buffer.close();
+      await this.#pool.end();
+    }
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new Error(`store ${this.#where} is closed`);
+  }
+
+  /** Reads see everything saved before them, unless PostgreSQL is unreachable. */
+  async #beforeRead(): Promise<void> {
+    this.#checkOpen();
+    await this.#ensureSchema();
+    if (this.#failures === 0 && this.pending() > 0) {
+      await this.#writing;
+      await this.#write().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Creates or migrates the schema once per store. Instances starting together take
+   * an advisory lock, so one of them migrates and the others see the result.
+   */
+  async #ensureSchema(): Promise<void> {
+    if (this.#schemaReady) return;
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ozgwatch_schema (
+           version INTEGER NOT NULL,
+           applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+         )`,
+      );
+      const { rows } = await client.query<{ v: number | null }>(
+        'SELECT max(version) AS v FROM ozgwatch_schema',
+      );
+      const from = rows[0]?.v ?? 0;
+      if (from > SCHEMA_VERSION) {
+        throw new Error(
+          `database has schema version ${from}, this ozgwatch supports up to ${SCHEMA_VERSION}; upgrade ozgwatch`,
+        );
+      }
+      if (from === 0) {
+        const { rows: tables } = await client.query<{ n: number }>(
+          `SELECT count(*) AS n FROM information_schema.tables
+           WHERE table_schema = current_schema() AND table_name <> 'ozgwatch_schema'`,
+        );
+        if ((tables[0]?.n ?? 0) > 0) {
+          throw new Error(
+            'the database has other tables and no ozgwatch schema; give ozgwatch a database (or schema) of its own',
+          );
+        }
+      }
+      // DDL is transactional in PostgreSQL: all steps and their version land together.
+      for (let v = from; v < SCHEMA_VERSION; v++) {
+        await client.query((MIGRATIONS[v] as { postgres: string }).postgres);
+        await client.query('INSERT INTO ozgwatch_schema (version) VALUES ($1)', [v + 1]);
+      }
+      await client.query('COMMIT');
+      if (from < SCHEMA_VERSION) {
+        this.#log.info(
+          {
+            db: this.#where,
+            from,
+            to: SCHEMA_VERSION,
+            steps: MIGRATIONS.slice(from).map((m) => m.description),
+          },
+          'store schema migrated',
+        );
+      }
+      this.#schemaReady = true;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Writes the buffer (oldest first), then the queue. Single-flight: a call while a
+   * write runs waits for it and then writes what came meanwhile.
+   */
+  #write(): Promise<void> {
+    if (this.#writing) return this.#writing.then(() => this.#write());
+    if (this.#queue.length === 0 && this.#buffer.count === 0) return Promise.resolve();
+    const writing = this.#writeAll().finally(() => {
+      this.#writing = undefined;
+    });
+    this.#writing = writing;
+    return writing;
+  }
+
+  async #writeAll(): Promise<void> {
+    try {
+      await this.#ensureSchema();
+      while (this.#buffer.count > 0) {
+        const batch = this.#buffer.oldest(this.#batchSize);
+        await this.#commit(batch.map((b) => b.result));
+        this.#buffer.removeUpTo((batch.at(-1) as { seq: number }).seq);
+      }
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, this.#batchSize);
+        this.#inFlight = batch.length;
+        try {
+          await this.#commit(batch);
+        } catch (error) {
+          // Not lost: back to the front of the queue, which goes to the buffer below.
+          this.#queue.unshift(...batch);
+          throw error;
+        } finally {
+          this.#inFlight = 0;
+        }
+      }
+    } catch (error) {
+      this.#writeFailed(error);
+      return;
+    }
+    this.#writeSucceeded();
+  }
+
+  /**
+   * Commits a batch in one transaction. A result PostgreSQL rejects for its content
+   * (class 22 data or 23 constraint errors) would fail every retry of its batch, so the
+   * batch is then written one result at a time and the rejected one dropped.
+   */
+  async #commit(results: readonly Result[]): Promise<void> {
+    try {
+      await this.#transaction(results);
+    } catch (error) {
+      if (!isRowError(error) || results.length === 1) {
+        if (isRowError(error)) this.#reject(results[0] as Result, error);
+        else throw error;
+        return;
+      }
+      for (const result of results) {
+        try {
+          await this.#transaction([result]);
+        } catch (single) {
+          if (!isRowError(single)) throw single;
+          this.#reject(result, single);
+        }
+      }
+    }
+  }
+
+  #reject(result: Result, error: unknown): void {
+    this.#dropped++;
+    this.#log.error(
+      { err: error, run: result.runId, probe: result.probeId },
+      'result rejected by the store; dropped',
+    );
+  }
+
+  async #transaction(results: readonly Result[]): Promise<void> {
+    const rows = results.map((r) => ({ r, json: JSON.stringify(r) }));
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows: inserted } = await client.query<{ run_id: string }>(PG_SQL.insertRuns, [
+        rows.map((x) => text(x.r.runId)),
+        rows.map((x) => text(x.r.probeId)),
+        rows.map((x) => text(x.r.kind)),
+        rows.map((x) => x.r.startedAt),
+        rows.map((x) => x.r.duration),
+        rows.map((x) => x.r.status),
+        rows.map((x) => x.r.reportedStatus),
+        rows.map((x) => (x.r.reason === undefined ? null : text(x.r.reason))),
+        rows.map((x) => text(x.r.message)),
+        rows.map((x) => (x.r.maintenance ? 1 : 0)),
+        rows.map((x) => x.json),
+      ]);
+      // A run id already stored (a repeated save, a buffer replayed after a crash) changes nothing.
+      const fresh = new Set(inserted.map((i) => i.run_id));
+      const added = results.filter((r) => fresh.has(text(r.runId)));
+      // One row per probe: the newest, and of equal start times the one saved last.
+      const newest = new Map<string, Result>();
+      for (const r of added) {
+        const seen = newest.get(r.probeId);
+        if (seen === undefined || r.startedAt >= seen.startedAt) newest.set(r.probeId, r);
+      }
+      if (newest.size > 0) {
+        const latest = [...newest.values()].sort((a, b) => (a.probeId < b.probeId ? -1 : 1));
+        await client.query(PG_SQL.upsertLatest, [
+          latest.map((r) => text(r.probeId)),
+          latest.map((r) => text(r.runId)),
+          latest.map((r) => r.startedAt),
+        ]);
+      }
+      for (const r of added) {
+        if (r.a11y) await trackFindings(client, r, r.a11y);
+        if (r.mediaBreaks && !r.maintenance) await trackMediaBreaks(client, r, r.mediaBreaks);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  #writeSucceeded(): void {
+    if (this.#failures > 0) {
+      this.#log.info(
+        { attempts: this.#failures + 1 },
+        'PostgreSQL reachable again; buffer written',
+      );
+      this.#failures = 0;
+    }
+    if (this.#queue.length > 0 && !this.#closed) {
+      this.#schedule(this.#queue.length >= this.#batchSize ? 0 : this.#flushIntervalMs);
+    }
+  }
+
+  #writeFailed(error: unknown): void {
+    this.#failures++;
+    this.#bufferQueue();
+    const delay = this.#retryDelay();
+    if (this.#failures === 1 || this.#failures % 10 === 0) {
+      this.#log.error(
+        {
+          err: error,
+          db: this.#where,
+          attempts: this.#failures,
+          buffered: this.#buffer.count,
+          retryInMs: delay,
+        },
+        'store write failed; results are buffered on disk',
+      );
+    }
+    if (this.#closed) return;
+    this.#clearTimer();
+    this.#schedule(delay);
+  }
+
+  #retryDelay(): number {
+    return Math.min(this.#maxRetryDelayMs, this.#flushIntervalMs * 2 ** this.#failures);
+  }
+
+  /** Moves the queue to the disk buffer; on a disk error the queue keeps it. */
+  #bufferQueue(): void {
+    if (this.#queue.length === 0) return;
+    const results = this.#queue;
+    try {
+      const dropped = this.#buffer.append(results);
+      this.#queue = [];
+      if (dropped > 0) {
+        this.#dropped += dropped;
+        this.#log.error(
+          { dropped, buffer: this.#buffer.path, buffered: this.#buffer.count },
+          'write buffer full; oldest buffered results dropped',
+        );
+      }
+    } catch (error) {
+      this.#log.error(
+        { err: error, buffer: this.#buffer.path, pending: results.length },
+        'cannot write the disk buffer; results stay in memory',
+      );
+    }
+  }
+
+  #scheduleBuffering(): void {
+    if (this.#bufferTimer !== undefined) return;
+    this.#bufferTimer = setTimeout(() => {
+      this.#bufferTimer = undefined;
+      if (this.#failures > 0) this.#bufferQueue();
+    }, this.#flushIntervalMs);
+    this.#bufferTimer.unref();
+  }
+
+  /** Arms the writer to run within `ms`; an earlier existing timer is kept. */
+  #schedule(ms: number): void {
+    const due = performance.now() + ms;
+    if (this.#timer !== undefined) {
+      if (this.#timerDue <= due) return;
+      clearTimeout(this.#timer);
+    }
+    this.#timerDue = due;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#timerDue = Infinity;
+      void this.#write();
+    }, ms);
+    // Nothing pending should keep a finished process alive; close() writes the rest.
+    this.#timer.unref();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerDue = Infinity;
+    if (this.#bufferTimer !== undefined) clearTimeout(this.#bufferTimer);
+    this.#bufferTimer = undefined;
+  }
+}
+
+/**
+ * Findings seen now are opened (or reopened); open findings on pages this run scanned
+ * but did not see are fixed. Pages that could not be scanned change nothing.
+ */
+async function trackFindings(client: pg.PoolClient, r: Result, report: A11yReport): Promise<void> {
+  const scanned: string[] = [];
+  // One row per occurrence: an upsert may not touch the same row twice.
+  const nodes = new Map<string, [string, string, string, string, string]>();
+  for (const page of report.pages) {
+    if (page.error !== undefined) continue;
+    const key = pageKey(page.url);
+    scanned.push(text(key));
+    for (const v of page.violations) {
+      for (const n of v.nodes) {
+        nodes.set(text(n.occurrence), [
+          text(n.pattern),
+          text(v.ruleId),
+          text(v.impact),
+          text(key),
+          text(n.ancestry.join(' | ')),
+        ]);
+      }
+    }
+  }
+  if (nodes.size > 0) {
+    const entries = [...nodes].sort(([a], [b]) => (a < b ? -1 : 1));
+    await client.query(PG_SQL.upsertFindings, [
+      text(r.probeId),
+      r.startedAt,
+      entries.map(([o]) => o),
+      ...[0, 1, 2, 3, 4].map((i) => entries.map(([, cols]) => cols[i])),
+    ]);
+  }
+  if (scanned.length > 0) {
+    await client.query(PG_SQL.fixMissing, [r.startedAt, text(r.probeId), scanned]);
+  }
+}
+
+/**
+ * Compares the breaks and level of this run with the probe's last known ones and records
+ * each difference as an event. A run older than the known state changes nothing; the
+ * first run of a probe sets the baseline.
+ */
+async function trackMediaBreaks(
+  client: pg.PoolClient,
+  r: Result,
+  report: MediaBreakReport,
+): Promise<void> {
+  const probeId = text(r.probeId);
+  const kinds = report.breaks.map((b) => b.kind).sort();
+  const level = report.maturity.level;
+  const { rows } = await client.query<{ kinds: string; level: number; at: number }>(
+    PG_SQL.selectMediaState,
+    [probeId],
+  );
+  const before = rows[0];
+  if (before && before.at > r.startedAt) return;
+  await client.query(PG_SQL.upsertMediaState, [probeId, JSON.stringify(kinds), level, r.startedAt]);
+  if (!before) return;
+  const old = new Set(JSON.parse(before.kinds) as string[]);
+  const event = (
+    type: MediaBreakEvent['type'],
+    kind: string | null,
+    from: number | null,
+    to: number | null,
+    evidence: string | null,
+  ) =>
+    client.query(PG_SQL.insertMediaEvent, [
+      probeId,
+      text(r.runId),
+      r.startedAt,
+      type,
+      kind === null ? null : text(kind),
+      from,
+      to,
+      evidence,
+    ]);
+  for (const b of report.breaks) {
+    if (!old.has(b.kind)) await event('appeared', b.kind, null, null, JSON.stringify(b.evidence));
+  }
+  for (const kind of old) {
+    if (!(kinds as string[]).includes(kind)) await event('disappeared', kind, null, null, null);
+  }
+  if (before.level !== level) await event('level', null, before.level, level, null);
+}
+
+interface FindingRow {
+  probe_id: string;
+  occurrence: string;
+  pattern: string;
+  rule_id: string;
+  impact: string;
+  page: string;
+  selector: string;
+  first_seen: number;
+  last_seen: number;
+  state: string;
+  fixed_at: number | null;
+  reopened: number;
+}
+
+interface SummaryRow {
+  run_id: string;
+  probe_id: string;
+  kind: string;
+  started_at: number;
+  duration: number;
+  status: string;
+  reported_status: string;
+  reason: string | null;
+  message: string;
+  maintenance: number;
+}
+
+function findingRecord(row: FindingRow): FindingRecord {
+  return {
+    probeId: row.probe_id,
+    occurrence: row.occurrence,
+    pattern: row.pattern,
+    ruleId: row.rule_id,
+    impact: row.impact,
+    page: row.page,
+    selector: row.selector,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    state: row.state as FindingRecord['state'],
+    fixedAt: row.fixed_at,
+    reopened: row.reopened,
+  };
+}
+
+/**
+ * PostgreSQL text cannot hold NUL; scanned pages can. Stored without it (the JSON copy
+ * keeps it escaped as `\u0000`).
+ */
+function text(value: string): string {
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+}
+
+/** Content errors: SQLSTATE class 22 (data exception) and 23 (integrity constraint). */
+function isRowError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && /^2[23]/.test(code)) return true;
+  // JSON.stringify of a cyclic result: the row's fault.
+  return error instanceof TypeError;
+}
+
+/**
+ * Errors that waiting can fix: no connection, a connection lost, a server shutting down
+ * or starting (SQLSTATE classes 08 and 57P), a timeout.
+ */
+export function isUnreachable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    if (/^(08|57P)/.test(code)) return true;
+    if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|EPIPE)$/.test(code))
+      return true;
+  }
+  return (
+    typeof message === 'string' &&
+    /timeout|terminat|Connection ended|connection closed|not queryable/i.test(message)
+  );
+}
+
+/** host:port/database of a connection URL, for messages: never the password. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `postgres://${u.host}${u.pathname}`;
+  } catch {
+    return 'postgres (invalid URL)';
+  }
+}

@@ -1,0 +1,69 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-config-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function fromFile(yaml: string, env: NodeJS.ProcessEnv = {}) {
+  const file = path.join(dir, 'ozgwatch.yaml');
+  await writeFile(file, yaml);
+  return loadConfig({ file, env });
+}
+
+describe('configuration for several instances', () => {
+  it('takes the PostgreSQL URL from DATABASE_URL and keeps SQLite without it', async () => {
+    expect((await loadConfig({ env: {} })).store.url).toBeUndefined();
+    const config = await loadConfig({ env: { DATABASE_URL: 'postgres://o:pw@db:5432/ozgwatch' } });
+    expect(config.store).toMatchObject({
+      url: 'postgres://o:pw@db:5432/ozgwatch',
+      bufferLimitMb: 1024,
+    });
+    await expect(fromFile('store:\n  url: mysql://db/x\n')).rejects.toThrow(
+      /ozgwatch\.yaml:2: store\.url: expected a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
+  });
+
+  it('sets the shard from --shard, OZGWATCH_SHARD or the file', async () => {
+    expect((await loadConfig({ env: {}, overrides: { shard: '2/5' } })).shard).toEqual({
+      index: 2,
+      count: 5,
+    });
+    expect((await loadConfig({ env: { OZGWATCH_SHARD: '0/3' } })).shard).toEqual({
+      index: 0,
+      count: 3,
+    });
+    await expect(fromFile('probes: ./p\nshard: 5/5\n')).rejects.toThrow(
+      /ozgwatch\.yaml:2: shard: expected INDEX\/COUNT with 0 ≤ INDEX < COUNT/,
+    );
+  });
+
+  it('derives the shard of a StatefulSet pod from its name and the replica count', async () => {
+    const config = await loadConfig({
+      env: { OZGWATCH_SHARDS: '3', OZGWATCH_INSTANCE: 'ozgwatch-2' },
+    });
+    expect(config.shard).toEqual({ index: 2, count: 3 });
+    await expect(
+      loadConfig({ env: { OZGWATCH_SHARDS: '3', OZGWATCH_INSTANCE: 'monitoring' } }),
+    ).rejects.toThrow(ConfigError);
+    await expect(fromFile('shards: 4\nshard: 1/3\n')).rejects.toThrow(
+      /ozgwatch\.yaml:1: shards: 4 disagrees with shard 1\/3/,
+    );
+  });
+
+  it('accepts a location that can be a label value, and names the line of a bad one', async () => {
+    expect((await loadConfig({ env: { OZGWATCH_LOCATION: 'rz-stuttgart' } })).location).toBe(
+      'rz-stuttgart',
+    );
+    await expect(fromFile('location: "RZ Stuttgart"\n')).rejects.toThrow(
+      /ozgwatch\.yaml:1: location: letters, digits/,
+    );
+  });
+});
