@@ -112,6 +112,52 @@ export function selfDashboard(): dashboard.DashboardBuilder {
       ],
     },
     {
+      title: 'Instanzen',
+      height: 8,
+      panels: [
+        [
+          new TimeSeries()
+            .title('Proben je Instanz')
+            .description(
+              'Probes each instance runs: all loaded probes, or its shard of them (shard, shards). Instances of one location add up to the loaded probes; uneven shares mean a wrong shard count.',
+            )
+            .datasource(DATASOURCE)
+            .unit('short')
+            .withTarget(query('sum by (instance) (ozgwatch_probes_assigned)', '{{instance}}')),
+          8,
+        ],
+        [
+          new TimeSeries()
+            .title('Verzug p99 je Instanz')
+            .description(
+              '99th percentile of scheduler lag per instance over 5 minutes. Above 1 s the instance has more probes than it can run on time: add an instance (docs/scaling.md).',
+            )
+            .datasource(DATASOURCE)
+            .unit('s')
+            .withTarget(
+              query(
+                'histogram_quantile(0.99, sum by (instance, le) (rate(ozgwatch_scheduler_lag_seconds_bucket[5m])))',
+                '{{instance}}',
+              ),
+            ),
+          8,
+        ],
+        [
+          new TimeSeries()
+            .title('Gepufferte Ergebnisse (PostgreSQL)')
+            .description(
+              'Results waiting in each instance’s disk buffer because PostgreSQL could not be reached. They are written when it is back; past store.bufferLimitMb the oldest are dropped.',
+            )
+            .datasource(DATASOURCE)
+            .unit('short')
+            .withTarget(
+              query('sum by (instance) (ozgwatch_store_buffered_results)', '{{instance}}'),
+            ),
+          8,
+        ],
+      ],
+    },
+    {
       title: 'Versionen',
       height: 6,
       panels: [
