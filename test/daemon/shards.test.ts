@@ -51,7 +51,7 @@ async function startInstance(index: number, count: number): Promise<Instance> {
   });
   const log: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 60_000);
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
       log.push(line);
