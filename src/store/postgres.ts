@@ -181,6 +181,8 @@ class PostgresStoreImpl implements PostgresStore {
   readonly #maxRetryDelayMs: number;
 
   #schemaReady = false;
+  /** The last catalogue that could not be written because PostgreSQL was unreachable. */
+  #pendingCatalogue: { probes: readonly Omit<ProbeRecord, 'loadedAt'>[]; at: number } | undefined;
   #queue: Result[] = [];
   /** Results taken from the queue by the write in progress. */
   #inFlight = 0;
@@ -352,6 +354,17 @@ class PostgresStoreImpl implements PostgresStore {
     at: number,
   ): Promise<void> {
     this.#checkOpen();
+    try {
+      await this.#upsertProbes(probes, at);
+      this.#pendingCatalogue = undefined;
+    } catch (error) {
+      // Written with the buffered results once PostgreSQL is back: reports name probes by it.
+      if (isUnreachable(error)) this.#pendingCatalogue = { probes, at };
+      throw error;
+    }
+  }
+
+  async #upsertProbes(probes: readonly Omit<ProbeRecord, 'loadedAt'>[], at: number): Promise<void> {
     await this.#ensureSchema();
     // Sorted: instances registering the same probes lock their rows in one order, so two
     // reloads at once cannot deadlock.
@@ -600,6 +613,10 @@ class PostgresStoreImpl implements PostgresStore {
   async #writeAll(): Promise<void> {
     try {
       await this.#ensureSchema();
+      if (this.#pendingCatalogue) {
+        await this.#upsertProbes(this.#pendingCatalogue.probes, this.#pendingCatalogue.at);
+        this.#pendingCatalogue = undefined;
+      }
       while (this.#buffer.count > 0) {
         const batch = this.#buffer.oldest(this.#batchSize);
         await this.#commit(batch.map((b) => b.result));

@@ -92,6 +92,36 @@ describe.skipIf(!postgres)('postgres store', () => {
     await second.close();
   }, 60_000);
 
+  it('writes a probe catalogue PostgreSQL could not take with the buffered results', async () => {
+    await server().pause();
+    let store: PostgresStore | undefined;
+    try {
+      store = await open();
+      await expect(
+        store.registerProbes(
+          [{ probeId: 'f', name: 'Hundesteuer', kind: 'http', service: 'hund', county: 'ulm' }],
+          T0,
+        ),
+      ).rejects.toThrow();
+      store.save(result('f', T0));
+      await store.flush();
+    } finally {
+      await server().resume();
+    }
+    await until(() => store.buffered().results === 0);
+    expect(await store.probeCatalogue()).toEqual([
+      {
+        probeId: 'f',
+        name: 'Hundesteuer',
+        kind: 'http',
+        service: 'hund',
+        county: 'ulm',
+        loadedAt: T0,
+      },
+    ]);
+    await store.close();
+  }, 60_000);
+
   it('bounds the buffer: drops the oldest results and counts them', async () => {
     const store = await open({ bufferMaxBytes: 4_000 });
     await server().pause();
