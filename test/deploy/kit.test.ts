@@ -12,6 +12,32 @@ const promtool = spawnSync('promtool', ['--version']).status === 0;
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 if (!kubectl) console.warn('kubectl not installed: skipping the kustomize rendering test');
 
+/** What the sharded overlay test reads of the rendered objects. */
+interface Sharded {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec: {
+    replicas?: number;
+    podManagementPolicy?: string;
+    maxUnavailable?: number;
+    selector?: { matchLabels: Record<string, string> };
+    template?: {
+      metadata?: { labels?: Record<string, string> };
+      spec: {
+        containers?: {
+          name: string;
+          env: {
+            name: string;
+            value?: string;
+            valueFrom?: { secretKeyRef?: { name: string; key: string } };
+          }[];
+          resources?: { requests?: { cpu?: string; memory?: string } };
+        }[];
+      };
+    };
+  };
+}
+
 describe('deployment kit', () => {
   it('the PrometheusRule of the kustomize base carries the shipped rules (npm run rules:kubernetes)', async () => {
     expect(await readFile(RESOURCE, 'utf8')).toBe(await prometheusRule());
@@ -94,6 +120,67 @@ describe('deployment kit', () => {
       expect(set.spec.template.spec.volumes.find((v) => v.name === 'probes')?.configMap?.name).toBe(
         configMap,
       );
+    },
+  );
+
+  it.skipIf(!kubectl)(
+    'the sharded overlay: N in one place, PostgreSQL from a Secret, a disruption budget',
+    async () => {
+      const render = (dir: string) => {
+        const out = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+        expect(out.stderr).toBe('');
+        expect(out.status).toBe(0);
+        return parseAllDocuments(out.stdout).map((d) => d.toJSON() as Sharded);
+      };
+      const overlay = path.join(ROOT, 'deploy', 'kubernetes', 'overlays', 'sharded');
+      const docs = render(overlay);
+      const set = docs.find((d) => d.kind === 'StatefulSet')!;
+      const container = set.spec.template!.spec.containers!.find((c) => c.name === 'ozgwatch')!;
+      const env = new Map(container.env.map((e) => [e.name, e]));
+      expect(set.spec.replicas).toBe(3);
+      expect(env.get('OZGWATCH_SHARDS')?.value).toBe('3');
+      expect(env.get('DATABASE_URL')?.valueFrom?.secretKeyRef).toEqual({
+        name: 'ozgwatch-postgres',
+        key: 'url',
+      });
+      expect(env.get('OZGWATCH_LOCATION')?.value).toMatch(/^[a-z0-9-]+$/);
+      expect(set.spec.podManagementPolicy).toBe('Parallel');
+      for (const c of set.spec.template!.spec.containers!) {
+        expect(c.resources?.requests?.cpu, c.name).toBeDefined();
+        expect(c.resources?.requests?.memory, c.name).toBeDefined();
+      }
+      // The budget covers exactly the pods of the StatefulSet.
+      const pdb = docs.find((d) => d.kind === 'PodDisruptionBudget')!;
+      expect(pdb.spec.maxUnavailable).toBe(1);
+      expect(pdb.metadata.namespace).toBe('ozgwatch');
+      const podLabels = set.spec.template!.metadata!.labels!;
+      for (const [k, v] of Object.entries(pdb.spec.selector!.matchLabels)) {
+        expect(podLabels[k], k).toBe(v);
+      }
+      // No password in the overlay: the Secret is an example outside its resources.
+      expect(docs.some((d) => d.kind === 'Secret')).toBe(false);
+
+      // N is changed in one place: `replicas` of the overlay's patch; the shard count follows.
+      const { cp, mkdtemp, readFile: read, writeFile, rm } = await import('node:fs/promises');
+      const { tmpdir } = await import('node:os');
+      const dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-kustomize-'));
+      try {
+        await cp(path.join(ROOT, 'deploy', 'kubernetes'), dir, { recursive: true });
+        const patch = path.join(dir, 'overlays', 'sharded', 'statefulset-sharded.yaml');
+        const text = await read(patch, 'utf8');
+        expect(text).toMatch(/^ {2}replicas: 3$/m);
+        await writeFile(patch, text.replace(/^ {2}replicas: 3$/m, '  replicas: 5'));
+        const derived = render(path.join(dir, 'overlays', 'sharded')).find(
+          (d) => d.kind === 'StatefulSet',
+        )!;
+        expect(derived.spec.replicas).toBe(5);
+        const shards = derived.spec
+          .template!.spec.containers!.find((c) => c.name === 'ozgwatch')!
+          .env.find((e) => e.name === 'OZGWATCH_SHARDS');
+        expect(shards?.value).toBe('5');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   );
 
