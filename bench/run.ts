@@ -11,6 +11,7 @@
  *   BENCH_ONLY         comma list: throughput,lag,scrape,journeys,a11y,media-breaks,report
  *   BENCH_REPORT_SERVICES services in the quarterly report's store (200)
  *   BENCH_MEDIA_SCANS  media-break scans measured                (15)
+ *   BENCH_SCALE_SECONDS seconds per step of the scale section      (75)
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -25,11 +26,14 @@ import type { JourneyFigures } from './browser-journeys.ts';
 import type { ReportFigures, SeedFigures } from './report.ts';
 import { startChild, stopChild } from './lib/proc.ts';
 import type { LagFigures } from './scheduler-lag.ts';
+import { HTTP_PROBES, JOURNEYS, type ScaleFigures } from './scale.ts';
 
 const execFileAsync = promisify(execFile);
 const DAEMON_V8_FLAG = '--max-semi-space-size=4';
 const only = new Set(
-  (process.env.BENCH_ONLY ?? 'throughput,lag,scrape,journeys,a11y,media-breaks,report').split(','),
+  (process.env.BENCH_ONLY ?? 'throughput,lag,scrape,journeys,a11y,media-breaks,report,scale').split(
+    ',',
+  ),
 );
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -175,6 +179,57 @@ try {
       out.report = { seed, ...r, maxRssMb };
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  }
+  if (only.has('scale')) {
+    const portal = await startChild(
+      process.execPath,
+      [path.join(import.meta.dirname, 'portal-server.ts')],
+      /(http:\/\/127\.0\.0\.1:\d+\/)\n/,
+    );
+    try {
+      log(
+        `\nScale: ${HTTP_PROBES} HTTP probes (every 1m) and ${JOURNEYS} journeys (every 10m) defined; one daemon runs shard 0/N`,
+      );
+      log(
+        '| shards | HTTP every | HTTP probes run | ≙ probes at 1/min | journeys | HTTP runs | made (due) since load | journey runs | skipped | lag p50 ms | lag p99 ms | lag max ms | CPU cores | max RSS MB | sustained |',
+      );
+      log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+      // Shares of the 20,000 first; then, if one instance carries all of them, the same
+      // probes more often, until it no longer keeps up.
+      const steps: [number, string][] = [
+        [8, '1m'],
+        [4, '1m'],
+        [2, '1m'],
+        [1, '1m'],
+        [1, '30s'],
+        [1, '20s'],
+        [1, '15s'],
+        [1, '10s'],
+      ];
+      const figures: ScaleFigures[] = [];
+      for (const [shards, every] of steps) {
+        process.env.BENCH_PORTAL_URL = portal.match[1];
+        process.env.BENCH_SCALE_SHARDS = String(shards);
+        process.env.BENCH_SCALE_EVERY = every;
+        const { figures: f } = await section<ScaleFigures>('scale', target.url);
+        figures.push(f);
+        log(
+          `| ${f.shards} | ${f.httpEvery} | ${f.httpProbes} | ${f.httpPerMinuteEquivalent} | ${f.journeyProbes} | ${f.httpRuns} | ${f.httpMade} (${f.httpDue}) | ${f.journeyRuns} | ${f.skipped} | ${fmt(f.lagP50Ms, 1)} | ${fmt(f.lagP99Ms, 1)} | ${fmt(f.lagMaxMs, 0)} | ${fmt(f.cpuCores, 2)} | ${fmt(f.maxRssMb, 0)} | ${f.sustained ? 'yes' : 'no'} |`,
+        );
+        if (!f.sustained) break;
+      }
+      const best = figures
+        .filter((f) => f.sustained)
+        .sort((a, b) => b.httpPerMinuteEquivalent - a.httpPerMinuteEquivalent)[0];
+      log(
+        best
+          ? `  largest sustained (lag p99 < 1 s, nothing skipped, ≥ 97 % of due runs made): ${best.httpPerMinuteEquivalent} HTTP probes at 1/min with ${best.journeyProbes} journeys every 10 min, ${fmt(best.cpuCores, 2)} cores`
+          : '  no step sustained lag p99 < 1 s without skipped runs',
+      );
+      out.scale = figures;
+    } finally {
+      await stopChild(portal.child);
     }
   }
   if (only.has('a11y')) {

@@ -8,6 +8,7 @@ import { mediaBreakScans } from './media-breaks.ts';
 import { metricsScrape } from './metrics-scrape.ts';
 import { reportFigures, seedReportStore } from './report.ts';
 import { schedulerLag } from './scheduler-lag.ts';
+import { scaleStep } from './scale.ts';
 
 const [section, target] = process.argv.slice(2);
 if (!section || !target) throw new Error('usage: section.ts <section> <targetUrl>');
@@ -52,6 +53,15 @@ switch (section) {
     break;
   case 'report':
     figures = await reportFigures(target, `${target}.out`);
+    break;
+  case 'scale':
+    figures = await scaleStep(
+      target,
+      process.env.BENCH_PORTAL_URL ?? '',
+      Number(process.env.BENCH_SCALE_SHARDS ?? 1),
+      process.env.BENCH_SCALE_EVERY ?? '1m',
+      Number(process.env.BENCH_SCALE_SECONDS ?? 75),
+    );
     break;
   default:
     throw new Error(`unknown section ${section}`);
