@@ -59,9 +59,11 @@ export async function startPostgres(): Promise<PostgresServer> {
     const { stdout: gid } = await run('id', ['-g', 'postgres']);
     await chown(dir, Number(stdout.trim()), Number(gid.trim()));
   }
+  // runuser lives in /usr/sbin, which a non-login PATH may lack.
+  const runuser = ['/usr/sbin/runuser', '/sbin/runuser'].find((p) => existsSync(p)) ?? 'runuser';
   const exec = (tool: string, args: string[]) =>
     asRoot
-      ? run('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args], { cwd: dir })
+      ? run(runuser, ['-u', 'postgres', '--', path.join(bin, tool), ...args], { cwd: dir })
       : run(path.join(bin, tool), args, { cwd: dir });
 
   await exec('initdb', [
