@@ -448,7 +448,7 @@ class PostgresStoreImpl implements PostgresStore {
    */
   async prune(before: number): Promise<number> {
     await this.#beforeRead();
-    const client = await this.#pool.connect();
+    const client = await this.#checkout();
     let deleted = 0;
     try {
       const { rows: lock } = await client.query<{ ok: boolean }>(
@@ -520,6 +520,26 @@ class PostgresStoreImpl implements PostgresStore {
     }
   }
 
+  /**
+   * A pooled connection for several statements. A connection that breaks while checked
+   * out but between statements (PostgreSQL stopping) emits `error` with nobody waiting on
+   * a query; unhandled, that would end the process. The next statement fails instead, and
+   * the write goes to the buffer.
+   */
+  async #checkout(): Promise<pg.PoolClient> {
+    const client = await this.#pool.connect();
+    const onError = (error: Error): void => {
+      this.#log.warn({ err: error, db: this.#where }, 'PostgreSQL connection lost');
+    };
+    client.on('error', onError);
+    const release = client.release.bind(client);
+    client.release = (destroy?: boolean | Error) => {
+      client.off('error', onError);
+      release(destroy);
+    };
+    return client;
+  }
+
   #checkOpen(): void {
     if (this.#closed) throw new Error(`store ${this.#where} is closed`);
   }
@@ -540,7 +560,7 @@ class PostgresStoreImpl implements PostgresStore {
    */
   async #ensureSchema(): Promise<void> {
     if (this.#schemaReady) return;
-    const client = await this.#pool.connect();
+    const client = await this.#checkout();
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
@@ -677,7 +697,7 @@ class PostgresStoreImpl implements PostgresStore {
 
   async #transaction(results: readonly Result[]): Promise<void> {
     const rows = results.map((r) => ({ r, json: JSON.stringify(r) }));
-    const client = await this.#pool.connect();
+    const client = await this.#checkout();
     try {
       await client.query('BEGIN');
       const { rows: inserted } = await client.query<{ run_id: string }>(PG_SQL.insertRuns, [
