@@ -228,6 +228,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     host: config.server.host,
     port: config.server.port,
     ...(config.server.token ? { token: config.server.token } : {}),
+    ...(config.server.metricsToken ? { metricsToken: config.server.metricsToken } : {}),
     logger,
     metrics,
     store,

@@ -22,8 +22,10 @@ export const configSchema = z.strictObject({
       host: z.string().default('127.0.0.1'),
       /** @default 9464 */
       port: z.number().int().min(0).max(65535).default(9464),
-      /** Bearer token required for /api/*; unset means open. */
+      /** Bearer token required for the overview, /api/* and the pages; unset means open. */
       token: z.string().min(16, 'token must be at least 16 characters').optional(),
+      /** Bearer token required for /metrics (Prometheus's `authorization`); unset means open. */
+      metricsToken: z.string().min(16, 'metricsToken must be at least 16 characters').optional(),
     })
     .default({ host: '127.0.0.1', port: 9464 }),
   /** Contact URL or e-mail address sent in the User-Agent, so operators of watched services can reach you. */
@@ -120,6 +122,7 @@ export const ENV_VARS: Record<string, (string | number)[]> = {
   OZGWATCH_HOST: ['server', 'host'],
   OZGWATCH_PORT: ['server', 'port'],
   OZGWATCH_TOKEN: ['server', 'token'],
+  OZGWATCH_METRICS_TOKEN: ['server', 'metricsToken'],
   OZGWATCH_CONTACT: ['contact'],
   OZGWATCH_LOG_LEVEL: ['log', 'level'],
   OZGWATCH_LOG_FORMAT: ['log', 'format'],

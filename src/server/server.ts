@@ -20,6 +20,8 @@ export interface ServerOptions {
   port: number;
   /** When set, the overview, `/api` and the probe and run pages require `Authorization: Bearer <token>`. */
   token?: string;
+  /** When set, `/metrics` requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
   logger: Logger;
   metrics: Metrics;
   store: Store;
@@ -47,8 +49,10 @@ const MAX_LIMIT = 1000;
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const tokenDigest = options.token ? digest(options.token) : undefined;
+  const metricsDigest = options.metricsToken ? digest(options.metricsToken) : undefined;
 
-  const server = createServer((req, res) => {
+  // 8 KiB of headers is plenty for a browser with a bearer token; larger requests get 431.
+  const server = createServer({ maxHeaderSize: 8 * 1024 }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.logger.error({ err: error, url: req.url }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
@@ -71,6 +75,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
 
     if (route === '/metrics') {
+      if (metricsDigest && !authorized(req, metricsDigest)) {
+        res.setHeader('www-authenticate', 'Bearer realm="ozgwatch metrics"');
+        return sendJson(res, 401, { error: 'missing or wrong bearer token' });
+      }
       res.writeHead(200, { 'content-type': options.metrics.contentType });
       if (req.method === 'HEAD') return void res.end();
       // Streamed with backpressure: memory stays flat however many probes there are.
