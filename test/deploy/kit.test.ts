@@ -24,6 +24,7 @@ interface Sharded {
     template?: {
       metadata?: { labels?: Record<string, string> };
       spec: {
+        topologySpreadConstraints?: { topologyKey: string; whenUnsatisfiable: string }[];
         containers?: {
           name: string;
           env: {
@@ -36,6 +37,28 @@ interface Sharded {
       };
     };
   };
+}
+
+/** Renders a kustomization with kubectl; fails the test on any error. */
+function render(dir: string): Sharded[] {
+  const out = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+  expect(out.stderr).toBe('');
+  expect(out.status).toBe(0);
+  return parseAllDocuments(out.stdout).map((d) => d.toJSON() as Sharded);
+}
+
+/** The one StatefulSet of a rendering. */
+function statefulSet(docs: Sharded[]): Sharded {
+  const set = docs.find((d) => d.kind === 'StatefulSet');
+  expect(set).toBeDefined();
+  return set!;
+}
+
+/** The value of OZGWATCH_SHARDS in the ozgwatch container. */
+function shardCount(set: Sharded): string | undefined {
+  return set.spec
+    .template!.spec.containers!.find((c) => c.name === 'ozgwatch')!
+    .env.find((e) => e.name === 'OZGWATCH_SHARDS')?.value;
 }
 
 describe('deployment kit', () => {
@@ -126,15 +149,9 @@ describe('deployment kit', () => {
   it.skipIf(!kubectl)(
     'the sharded overlay: N in one place, PostgreSQL from a Secret, a disruption budget',
     async () => {
-      const render = (dir: string) => {
-        const out = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
-        expect(out.stderr).toBe('');
-        expect(out.status).toBe(0);
-        return parseAllDocuments(out.stdout).map((d) => d.toJSON() as Sharded);
-      };
       const overlay = path.join(ROOT, 'deploy', 'kubernetes', 'overlays', 'sharded');
       const docs = render(overlay);
-      const set = docs.find((d) => d.kind === 'StatefulSet')!;
+      const set = statefulSet(docs);
       const container = set.spec.template!.spec.containers!.find((c) => c.name === 'ozgwatch')!;
       const env = new Map(container.env.map((e) => [e.name, e]));
       expect(set.spec.replicas).toBe(3);
@@ -145,6 +162,12 @@ describe('deployment kit', () => {
       });
       expect(env.get('OZGWATCH_LOCATION')?.value).toMatch(/^[a-z0-9-]+$/);
       expect(set.spec.podManagementPolicy).toBe('Parallel');
+      expect(set.spec.template!.spec.topologySpreadConstraints).toContainEqual(
+        expect.objectContaining({
+          topologyKey: 'kubernetes.io/hostname',
+          whenUnsatisfiable: 'ScheduleAnyway',
+        }),
+      );
       for (const c of set.spec.template!.spec.containers!) {
         expect(c.resources?.requests?.cpu, c.name).toBeDefined();
         expect(c.resources?.requests?.memory, c.name).toBeDefined();
@@ -153,6 +176,7 @@ describe('deployment kit', () => {
       const pdb = docs.find((d) => d.kind === 'PodDisruptionBudget')!;
       expect(pdb.spec.maxUnavailable).toBe(1);
       expect(pdb.metadata.namespace).toBe('ozgwatch');
+      expect(pdb.spec.selector!.matchLabels).toEqual(set.spec.selector!.matchLabels);
       const podLabels = set.spec.template!.metadata!.labels!;
       for (const [k, v] of Object.entries(pdb.spec.selector!.matchLabels)) {
         expect(podLabels[k], k).toBe(v);
@@ -170,14 +194,48 @@ describe('deployment kit', () => {
         const text = await read(patch, 'utf8');
         expect(text).toMatch(/^ {2}replicas: 3$/m);
         await writeFile(patch, text.replace(/^ {2}replicas: 3$/m, '  replicas: 5'));
-        const derived = render(path.join(dir, 'overlays', 'sharded')).find(
-          (d) => d.kind === 'StatefulSet',
-        )!;
+        const derived = statefulSet(render(path.join(dir, 'overlays', 'sharded')));
         expect(derived.spec.replicas).toBe(5);
-        const shards = derived.spec
-          .template!.spec.containers!.find((c) => c.name === 'ozgwatch')!
-          .env.find((e) => e.name === 'OZGWATCH_SHARDS');
-        expect(shards?.value).toBe('5');
+        expect(shardCount(derived)).toBe('5');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.skipIf(!kubectl)(
+    'an overlay on the sharded one that changes replicas and lists shard-count gets OZGWATCH_SHARDS along',
+    async () => {
+      const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+      const { tmpdir } = await import('node:os');
+      const dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-kustomize-'));
+      try {
+        // kustomize takes only relative paths to other kustomizations.
+        const sharded = path.relative(
+          dir,
+          path.join(ROOT, 'deploy', 'kubernetes', 'overlays', 'sharded'),
+        );
+        const kustomization = [
+          `resources: [${sharded}]`,
+          'patches:',
+          '  - target: { kind: StatefulSet, name: ozgwatch }',
+          '    patch: |',
+          '      - { op: replace, path: /spec/replicas, value: 5 }',
+          '',
+        ].join('\n');
+        // Without the transformer the count stays the shipped one, as the overlay's comment warns.
+        await writeFile(path.join(dir, 'kustomization.yaml'), kustomization);
+        const plain = statefulSet(render(dir));
+        expect(plain.spec.replicas).toBe(5);
+        expect(shardCount(plain)).toBe('3');
+
+        await writeFile(
+          path.join(dir, 'kustomization.yaml'),
+          `${kustomization}transformers: [${sharded}/shard-count]\n`,
+        );
+        const five = statefulSet(render(dir));
+        expect(five.spec.replicas).toBe(5);
+        expect(shardCount(five)).toBe('5');
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
