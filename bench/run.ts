@@ -8,10 +8,10 @@
  *   BENCH_CONCURRENCY  runs in flight during throughput        (32)
  *   BENCH_LAG_SECONDS  how long the 5,000-probe schedule runs  (75; ≥ 60 covers every probe once)
  *   BENCH_JOURNEY_SECONDS seconds per journey measurement      (20)
- *   BENCH_ONLY         comma list: throughput,lag,scrape,journeys,a11y,media-breaks,report,scale
+ *   BENCH_ONLY         comma list: throughput,lag,scrape,journeys,a11y,media-breaks,report
  *   BENCH_REPORT_SERVICES services in the quarterly report's store (200)
  *   BENCH_MEDIA_SCANS  media-break scans measured                (15)
- *   BENCH_SCALE_SECONDS seconds per step of the scale section      (75; the first 15 not measured)
+ *   BENCH_SCALE_SECONDS seconds per step of the scale section      (75)
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -26,7 +26,7 @@ import type { JourneyFigures } from './browser-journeys.ts';
 import type { ReportFigures, SeedFigures } from './report.ts';
 import { startChild, stopChild } from './lib/proc.ts';
 import type { LagFigures } from './scheduler-lag.ts';
-import { CRITERIA, HTTP_PROBES, JOURNEYS, shardShares, type ScaleFigures } from './scale.ts';
+import { HTTP_PROBES, JOURNEYS, type ScaleFigures } from './scale.ts';
 
 const execFileAsync = promisify(execFile);
 const DAEMON_V8_FLAG = '--max-semi-space-size=4';
@@ -47,17 +47,13 @@ const out: Record<string, unknown> = {
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const fmt = (n: number, digits = 2): string => n.toFixed(digits);
 
-async function section<T>(
-  name: string,
-  url: string,
-  env: Record<string, string> = {},
-): Promise<{ figures: T; maxRssMb: number }> {
+async function section<T>(name: string, url: string): Promise<{ figures: T; maxRssMb: number }> {
   const { stdout } = await execFileAsync(
     process.execPath,
     // The daemon's own V8 setting (see package.json "start"): the figures are those of the daemon as shipped.
     [DAEMON_V8_FLAG, path.join(import.meta.dirname, 'section.ts'), name, url],
     // Bounded: no section may run away with the machine.
-    { timeout: 10 * 60_000, maxBuffer: 16 * 2 ** 20, env: { ...process.env, ...env } },
+    { timeout: 10 * 60_000, maxBuffer: 16 * 2 ** 20 },
   );
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { figures: T; maxRssMb: number };
 }
@@ -192,61 +188,46 @@ try {
       /(http:\/\/127\.0\.0\.1:\d+\/)\n/,
     );
     try {
-      const scaleSeconds = Number(process.env.BENCH_SCALE_SECONDS ?? 75);
       log(
-        `\nScale: ${HTTP_PROBES} HTTP probes (1m) and ${JOURNEYS} journeys (10m) defined; one daemon runs shard 0/N; ${scaleSeconds} s per step, the first ${fmt(Math.min(15, scaleSeconds / 5), 0)} s not measured`,
+        `\nScale: ${HTTP_PROBES} HTTP probes (every 1m) and ${JOURNEYS} journeys (every 10m) defined; one daemon runs shard 0/N`,
       );
-      const shares = shardShares([2, 4, 8, 16]);
-      for (const s of shares) {
+      log(
+        '| shards | HTTP every | HTTP probes run | ≙ probes at 1/min | journeys | HTTP runs | made (due) since load | journey runs | skipped | lag p50 ms | lag p99 ms | lag max ms | CPU cores | max RSS MB | sustained |',
+      );
+      log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+      // Shares of the 20,000 first; then, if one instance carries all of them, the same
+      // probes more often, until it no longer keeps up.
+      const steps: [number, string][] = [
+        [8, '1m'],
+        [4, '1m'],
+        [2, '1m'],
+        [1, '1m'],
+        [1, '30s'],
+        [1, '20s'],
+        [1, '15s'],
+        [1, '10s'],
+      ];
+      const figures: ScaleFigures[] = [];
+      for (const [shards, every] of steps) {
+        process.env.BENCH_PORTAL_URL = portal.match[1];
+        process.env.BENCH_SCALE_SHARDS = String(shards);
+        process.env.BENCH_SCALE_EVERY = every;
+        const { figures: f } = await section<ScaleFigures>('scale', target.url);
+        figures.push(f);
         log(
-          `  ${s.shards} shards: each instance ${fmt(s.minShare * 100, 1)}–${fmt(s.maxShare * 100, 1)} % of the probes (ideal ${fmt(100 / s.shards, 1)} %); adding one moves ${fmt(s.movedToNext * 100, 1)} % (ideal ${fmt(100 / (s.shards + 1), 1)} %)`,
+          `| ${f.shards} | ${f.httpEvery} | ${f.httpProbes} | ${f.httpPerMinuteEquivalent} | ${f.journeyProbes} | ${f.httpRuns} | ${f.httpMade} (${f.httpDue}) | ${f.journeyRuns} | ${f.skipped} | ${fmt(f.lagP50Ms, 1)} | ${fmt(f.lagP99Ms, 1)} | ${fmt(f.lagMaxMs, 0)} | ${fmt(f.cpuCores, 2)} | ${fmt(f.maxRssMb, 0)} | ${f.sustained ? 'yes' : 'no'} |`,
         );
+        if (!f.sustained) break;
       }
-      log(
-        '| shards | HTTP every | HTTP probes | ≙ at 1/min | HTTP runs/s | journeys | journeys due/min | started/min | skipped | lag p50 / p99 / max ms | HTTP start delay p99 ms | journey start delay p99 s | CPU daemon | CPU Chromium | CPU servers | RSS MB | PSS MB | sustained |',
-      );
-      log(
-        '|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|',
-      );
-      const steps: (ScaleFigures & { maxRssMb: number })[] = [];
-      const step = async (shards: number, httpEvery: string, journeyEvery = '10m') => {
-        const { figures: f, maxRssMb } = await section<ScaleFigures>('scale', target.url, {
-          BENCH_SCALE_STEP: JSON.stringify({ shards, httpEvery, journeyEvery }),
-          BENCH_PORTAL_URL: portal.match[1] as string,
-          BENCH_TARGET_PID: String(target.pid),
-          BENCH_PORTAL_PID: String(portal.child.pid),
-        });
-        const skipped = Object.values(f.skipped).reduce((a, b) => a + b, 0);
-        log(
-          `| ${f.shards} | ${f.httpEvery} | ${f.http.probes} | ${f.httpProbesAt1m} | ${fmt(f.http.startedPerMinute / 60, 0)} | ${f.browser.probes} (${f.journeyEvery}) | ${fmt(f.browser.duePerMinute, 0)} | ${fmt(f.browser.startedPerMinute, 0)} | ${skipped} | ${fmt(f.lagP50Ms, 1)} / ${fmt(f.lagP99Ms, 1)} / ${fmt(f.lagMaxMs, 0)} | ${fmt(f.http.startDelayP99Ms, 1)} | ${fmt(f.browser.startDelayP99Ms / 1000, 1)} | ${fmt(f.cpu.daemon)} | ${fmt(f.cpu.chromium)} | ${fmt(f.cpu.target + f.cpu.portal)} | ${fmt(f.peakRssMb, 0)} | ${fmt(f.peakPssMb, 0)} | ${f.sustained ? 'yes' : `no: ${f.failures.join('; ')}`} |`,
-        );
-        steps.push({ ...f, maxRssMb });
-        return f.sustained;
-      };
-      // Shares of the 20,000 first. Then, if one instance carries all of them, the same
-      // probes more often until it no longer keeps up (20 s first, to keep the run short).
-      await step(4, '1m');
-      if (await step(1, '1m')) {
-        if (await step(1, '20s')) {
-          for (const every of ['15s', '12s', '10s']) if (!(await step(1, every))) break;
-        } else await step(1, '30s');
-      }
-      // Journeys are what a state needs most of: all 200 every minute, next to the 20,000.
-      await step(1, '1m', '1m');
-      const best = steps
-        .filter((f) => f.sustained && f.journeyEvery === '10m')
-        .sort((a, b) => b.httpProbesAt1m - a.httpProbesAt1m)[0];
+      const best = figures
+        .filter((f) => f.sustained)
+        .sort((a, b) => b.httpPerMinuteEquivalent - a.httpPerMinuteEquivalent)[0];
       log(
         best
-          ? `  largest sustained (${CRITERIA}): ${best.httpProbesAt1m} HTTP probes at 1/min (${fmt(best.http.startedPerMinute / 60, 0)} runs/s) with ${fmt(best.browser.startedPerMinute, 0)} journeys/min; daemon ${fmt(best.cpu.daemon)} cores, Chromium ${fmt(best.cpu.chromium)}`
-          : '  no step sustained its load',
+          ? `  largest sustained (lag p99 < 1 s, nothing skipped, ≥ 97 % of due runs made): ${best.httpPerMinuteEquivalent} HTTP probes at 1/min with ${best.journeyProbes} journeys every 10 min, ${fmt(best.cpuCores, 2)} cores`
+          : '  no step sustained lag p99 < 1 s without skipped runs',
       );
-      const journeys = steps.at(-1);
-      if (journeys)
-        log(
-          `  journeys every minute next to ${journeys.http.probes} HTTP probes at 1/min: ${fmt(journeys.browser.startedPerMinute, 0)} of ${fmt(journeys.browser.duePerMinute, 0)} due per minute started, ${journeys.browser.notPassed} not passed, median ${fmt(journeys.browser.durationP50Ms / 1000, 1)} s; ${journeys.sustained ? 'sustained' : 'not sustained'}`,
-        );
-      out.scale = { criteria: CRITERIA, seconds: scaleSeconds, shares, steps };
+      out.scale = figures;
     } finally {
       await stopChild(portal.child);
     }
