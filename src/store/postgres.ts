@@ -1,8 +1,18 @@
 import type { Logger } from 'pino';
 import pg from 'pg';
 import { pageKey } from '../results/page-key.ts';
-import type { A11yReport, MediaBreakReport, Result, RunStatus } from '../results/result.ts';
+import type { A11yReport, MediaBreakReport, Result } from '../results/result.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
+import {
+  findingRecord,
+  mediaBreakEvent,
+  probeRecord,
+  runSummary,
+  type FindingRow,
+  type MediaEventRow,
+  type ProbeRow,
+  type SummaryRow,
+} from './rows.ts';
 import type {
   AvailabilityQuery,
   AvailabilityRow,
@@ -267,18 +277,7 @@ class PostgresStoreImpl implements PostgresStore {
       query.to ?? Number.MAX_SAFE_INTEGER,
       limit,
     ]);
-    return rows.map((r) => ({
-      runId: r.run_id,
-      probeId: r.probe_id,
-      kind: r.kind,
-      startedAt: r.started_at,
-      duration: r.duration,
-      status: r.status as RunStatus,
-      reportedStatus: r.reported_status as RunStatus,
-      reason: r.reason,
-      message: r.message,
-      maintenance: r.maintenance === 1,
-    }));
+    return rows.map(runSummary);
   }
 
   async run(runId: string): Promise<Result | undefined> {
@@ -320,33 +319,13 @@ class PostgresStoreImpl implements PostgresStore {
 
   async mediaBreakEvents(query: MediaBreakEventQuery): Promise<MediaBreakEvent[]> {
     await this.#beforeRead();
-    const { rows } = await this.#pool.query<{
-      probe_id: string;
-      run_id: string;
-      at: number;
-      type: MediaBreakEvent['type'];
-      kind: string | null;
-      level_from: number | null;
-      level_to: number | null;
-      evidence: string | null;
-    }>(PG_SQL.selectMediaEvents, [
+    const { rows } = await this.#pool.query<MediaEventRow>(PG_SQL.selectMediaEvents, [
       query.probeId ?? null,
       query.from ?? 0,
       query.to ?? Number.MAX_SAFE_INTEGER,
       query.limit,
     ]);
-    return rows.map((row) => ({
-      probeId: row.probe_id,
-      runId: row.run_id,
-      at: row.at,
-      type: row.type,
-      ...(row.kind !== null ? { kind: row.kind } : {}),
-      ...(row.level_from !== null ? { levelFrom: row.level_from } : {}),
-      ...(row.level_to !== null ? { levelTo: row.level_to } : {}),
-      ...(row.evidence !== null
-        ? { evidence: JSON.parse(row.evidence) as NonNullable<MediaBreakEvent['evidence']> }
-        : {}),
-    }));
+    return rows.map(mediaBreakEvent);
   }
 
   async registerProbes(
@@ -386,28 +365,8 @@ class PostgresStoreImpl implements PostgresStore {
   async probeCatalogue(): Promise<ProbeRecord[]> {
     this.#checkOpen();
     await this.#ensureSchema();
-    const { rows } = await this.#pool.query<{
-      probe_id: string;
-      name: string;
-      kind: string;
-      service: string;
-      county: string;
-      ags: string | null;
-      leika: string | null;
-      url: string | null;
-      loaded_at: number;
-    }>(PG_SQL.selectProbes);
-    return rows.map((r) => ({
-      probeId: r.probe_id,
-      name: r.name,
-      kind: r.kind,
-      service: r.service,
-      county: r.county,
-      ...(r.ags !== null ? { ags: r.ags } : {}),
-      ...(r.leika !== null ? { leika: r.leika } : {}),
-      ...(r.url !== null ? { url: r.url } : {}),
-      loadedAt: r.loaded_at,
-    }));
+    const { rows } = await this.#pool.query<ProbeRow>(PG_SQL.selectProbes);
+    return rows.map(probeRecord);
   }
 
   async availability(query: AvailabilityQuery): Promise<AvailabilityRow[]> {
@@ -922,51 +881,6 @@ async function trackMediaBreaks(
     if (!(kinds as string[]).includes(kind)) await event('disappeared', kind, null, null, null);
   }
   if (before.level !== level) await event('level', null, before.level, level, null);
-}
-
-interface FindingRow {
-  probe_id: string;
-  occurrence: string;
-  pattern: string;
-  rule_id: string;
-  impact: string;
-  page: string;
-  selector: string;
-  first_seen: number;
-  last_seen: number;
-  state: string;
-  fixed_at: number | null;
-  reopened: number;
-}
-
-interface SummaryRow {
-  run_id: string;
-  probe_id: string;
-  kind: string;
-  started_at: number;
-  duration: number;
-  status: string;
-  reported_status: string;
-  reason: string | null;
-  message: string;
-  maintenance: number;
-}
-
-function findingRecord(row: FindingRow): FindingRecord {
-  return {
-    probeId: row.probe_id,
-    occurrence: row.occurrence,
-    pattern: row.pattern,
-    ruleId: row.rule_id,
-    impact: row.impact,
-    page: row.page,
-    selector: row.selector,
-    firstSeen: row.first_seen,
-    lastSeen: row.last_seen,
-    state: row.state as FindingRecord['state'],
-    fixedAt: row.fixed_at,
-    reopened: row.reopened,
-  };
 }
 
 /**

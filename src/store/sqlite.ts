@@ -3,8 +3,18 @@ import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from 'pino';
 import { pageKey } from '../results/page-key.ts';
-import type { A11yReport, MediaBreakReport, Result, RunStatus } from '../results/result.ts';
+import type { A11yReport, MediaBreakReport, Result } from '../results/result.ts';
 import { checkSchema, migrate, SCHEMA_VERSION } from './migrations.ts';
+import {
+  findingRecord,
+  mediaBreakEvent,
+  probeRecord,
+  runSummary,
+  type FindingRow,
+  type MediaEventRow,
+  type ProbeRow,
+  type SummaryRow,
+} from './rows.ts';
 import type {
   AvailabilityQuery,
   AvailabilityRow,
@@ -159,34 +169,6 @@ export const SQL = {
                      ORDER BY started_at DESC LIMIT 1`,
 } as const;
 
-interface FindingRow {
-  probe_id: string;
-  occurrence: string;
-  pattern: string;
-  rule_id: string;
-  impact: string;
-  page: string;
-  selector: string;
-  first_seen: number;
-  last_seen: number;
-  state: string;
-  fixed_at: number | null;
-  reopened: number;
-}
-
-interface SummaryRow {
-  run_id: string;
-  probe_id: string;
-  kind: string;
-  started_at: number;
-  duration: number;
-  status: string;
-  reported_status: string;
-  reason: string | null;
-  message: string;
-  maintenance: number;
-}
-
 class SqliteStoreImpl implements SqliteStore {
   readonly path: string;
   readonly #db: DatabaseSync;
@@ -331,18 +313,7 @@ class SqliteStoreImpl implements SqliteStore {
       query.to ?? Number.MAX_SAFE_INTEGER,
       limit,
     ) as unknown as SummaryRow[];
-    return rows.map((r) => ({
-      runId: r.run_id,
-      probeId: r.probe_id,
-      kind: r.kind,
-      startedAt: r.started_at,
-      duration: r.duration,
-      status: r.status as RunStatus,
-      reportedStatus: r.reported_status as RunStatus,
-      reason: r.reason,
-      message: r.message,
-      maintenance: r.maintenance === 1,
-    }));
+    return rows.map(runSummary);
   }
 
   async run(runId: string): Promise<Result | undefined> {
@@ -561,28 +532,8 @@ class SqliteStoreImpl implements SqliteStore {
       query.from ?? 0,
       query.to ?? Number.MAX_SAFE_INTEGER,
       query.limit,
-    ) as unknown as {
-      probe_id: string;
-      run_id: string;
-      at: number;
-      type: MediaBreakEvent['type'];
-      kind: string | null;
-      level_from: number | null;
-      level_to: number | null;
-      evidence: string | null;
-    }[];
-    return rows.map((row) => ({
-      probeId: row.probe_id,
-      runId: row.run_id,
-      at: row.at,
-      type: row.type,
-      ...(row.kind !== null ? { kind: row.kind } : {}),
-      ...(row.level_from !== null ? { levelFrom: row.level_from } : {}),
-      ...(row.level_to !== null ? { levelTo: row.level_to } : {}),
-      ...(row.evidence !== null
-        ? { evidence: JSON.parse(row.evidence) as NonNullable<MediaBreakEvent['evidence']> }
-        : {}),
-    }));
+    ) as unknown as MediaEventRow[];
+    return rows.map(mediaBreakEvent);
   }
 
   /**
@@ -668,28 +619,8 @@ class SqliteStoreImpl implements SqliteStore {
 
   async probeCatalogue(): Promise<ProbeRecord[]> {
     if (!this.#db.isOpen) throw new Error(`store ${this.path} is closed`);
-    const rows = this.#selectProbes.all() as unknown as {
-      probe_id: string;
-      name: string;
-      kind: string;
-      service: string;
-      county: string;
-      ags: string | null;
-      leika: string | null;
-      url: string | null;
-      loaded_at: number;
-    }[];
-    return rows.map((r) => ({
-      probeId: r.probe_id,
-      name: r.name,
-      kind: r.kind,
-      service: r.service,
-      county: r.county,
-      ...(r.ags !== null ? { ags: r.ags } : {}),
-      ...(r.leika !== null ? { leika: r.leika } : {}),
-      ...(r.url !== null ? { url: r.url } : {}),
-      loadedAt: r.loaded_at,
-    }));
+    const rows = this.#selectProbes.all() as unknown as ProbeRow[];
+    return rows.map(probeRecord);
   }
 
   async availability(query: AvailabilityQuery): Promise<AvailabilityRow[]> {
@@ -821,21 +752,4 @@ function isRowError(error: unknown): boolean {
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-function findingRecord(row: FindingRow): FindingRecord {
-  return {
-    probeId: row.probe_id,
-    occurrence: row.occurrence,
-    pattern: row.pattern,
-    ruleId: row.rule_id,
-    impact: row.impact,
-    page: row.page,
-    selector: row.selector,
-    firstSeen: row.first_seen,
-    lastSeen: row.last_seen,
-    state: row.state as FindingRecord['state'],
-    fixedAt: row.fixed_at,
-    reopened: row.reopened,
-  };
 }
