@@ -8,7 +8,7 @@ import { mediaBreakScans } from './media-breaks.ts';
 import { metricsScrape } from './metrics-scrape.ts';
 import { reportFigures, seedReportStore } from './report.ts';
 import { schedulerLag } from './scheduler-lag.ts';
-import { scaleStep } from './scale.ts';
+import { scaleStep, type ScaleStep } from './scale.ts';
 
 const [section, target] = process.argv.slice(2);
 if (!section || !target) throw new Error('usage: section.ts <section> <targetUrl>');
@@ -56,11 +56,14 @@ switch (section) {
     break;
   case 'scale':
     figures = await scaleStep(
-      target,
-      process.env.BENCH_PORTAL_URL ?? '',
-      Number(process.env.BENCH_SCALE_SHARDS ?? 1),
-      process.env.BENCH_SCALE_EVERY ?? '1m',
-      Number(process.env.BENCH_SCALE_SECONDS ?? 75),
+      JSON.parse(process.env.BENCH_SCALE_STEP ?? '') as ScaleStep,
+      {
+        target,
+        portal: process.env.BENCH_PORTAL_URL ?? '',
+        targetPid: Number(process.env.BENCH_TARGET_PID) || undefined,
+        portalPid: Number(process.env.BENCH_PORTAL_PID) || undefined,
+      },
+      Number(process.env.BENCH_SCALE_SECONDS ?? 70),
     );
     break;
   default:
