@@ -135,6 +135,9 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       return [c.kind, pool] as const;
     }),
   );
+  // Two stages of shutdown: runs still waiting for a pool slot are dropped at once (they
+  // have not touched the target), runs in flight are aborted only when the grace ends.
+  const stopQueued = new AbortController();
   const stopRuns = new AbortController();
   const inFlight = new Set<Promise<unknown>>();
 
@@ -150,12 +153,12 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
             } finally {
               metrics.runFinished(probe.kind);
             }
-          }, stopRuns.signal),
-        stopRuns.signal,
+          }, stopQueued.signal),
+        stopQueued.signal,
       )
       .catch((error: unknown) => {
         // Only an abort while waiting for a slot lands here: the run never started.
-        if (stopRuns.signal.aborted) metrics.runSkipped('shutdown');
+        if (stopQueued.signal.aborted) metrics.runSkipped('shutdown');
         else logger.error({ err: error, probe: probe.id }, 'dispatch failed');
       });
     inFlight.add(run);
@@ -175,7 +178,18 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   });
 
   const reload = async (): Promise<boolean> => {
-    const set = await loadProbes(config.probes);
+    let set;
+    try {
+      set = await loadProbes(config.probes);
+    } catch (error) {
+      // The loader turns every problem of the files into a diagnostic; this is one of its own.
+      logger.error(
+        { err: error },
+        'probe configuration could not be read; keeping the last good one',
+      );
+      metrics.configReloaded(false, clock.now());
+      return false;
+    }
     if (set.diagnostics.length > 0) {
       for (const d of set.diagnostics) logger.error({ diagnostic: d }, formatDiagnostic(d));
       logger.error(
@@ -276,6 +290,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       clearInterval(pendingTimer);
       clearInterval(pruneTimer);
       scheduler.stop();
+      stopQueued.abort(new Error('shutdown'));
       logger.info({ inFlight: inFlight.size }, 'stopping: waiting for runs in flight');
       const settled = Promise.allSettled([...inFlight]);
       const graceOver = await Promise.race([

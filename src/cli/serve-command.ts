@@ -13,6 +13,11 @@ export async function serveCommand(config: Config): Promise<number> {
     return 1;
   }
   const running = daemon;
+  // A rejection nobody handled (Playwright emits some when a page goes away under it) is a
+  // bug to report, not a reason to drop the queued results and every run in flight.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection; please report it. Running on');
+  });
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading probes');
     void running.reload();

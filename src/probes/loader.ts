@@ -117,9 +117,15 @@ async function loadFolder(
   set: ProbeSet,
 ): Promise<void> {
   const dir = path.join(root, rel);
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
-    a.name.localeCompare(b.name),
-  );
+  let entries;
+  try {
+    entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
+  } catch (error) {
+    set.diagnostics.push(unreadable(rel || '.', error));
+    return;
+  }
   let defaults = inherited;
   if (entries.some((e) => e.isFile() && e.name === DEFAULTS_FILE)) {
     const file = path.join(rel, DEFAULTS_FILE);
@@ -158,16 +164,22 @@ async function parseYamlFile(
   set: ProbeSet,
 ): Promise<YamlSource | undefined> {
   const full = path.join(root, file);
-  const size = (await stat(full)).size;
-  if (size > MAX_FILE_BYTES) {
-    set.diagnostics.push({
-      file,
-      path: '',
-      message: `file is ${size} bytes; probe files may be at most ${MAX_FILE_BYTES}`,
-    });
+  let text: string;
+  try {
+    const size = (await stat(full)).size;
+    if (size > MAX_FILE_BYTES) {
+      set.diagnostics.push({
+        file,
+        path: '',
+        message: `file is ${size} bytes; probe files may be at most ${MAX_FILE_BYTES}`,
+      });
+      return undefined;
+    }
+    text = await readFile(full, 'utf8');
+  } catch (error) {
+    set.diagnostics.push(unreadable(file, error));
     return undefined;
   }
-  const text = await readFile(full, 'utf8');
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -492,6 +504,20 @@ async function readModuleProbeFile(
   entries.forEach((entry, i) => {
     addEntry(set, { file, path: Array.isArray(exported) ? [i] : [] }, entry, defaults);
   });
+}
+
+/**
+ * A file or folder that could not be read. The usual cause is an edit in progress (an
+ * editor replacing the file, a sync tool deleting and recreating it): the reload fails,
+ * the last good set stays, and the change that caused it triggers the next reload.
+ */
+function unreadable(file: string, error: unknown): Diagnostic {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT'
+      ? 'it disappeared while the probes were read (changed during the reload?)'
+      : firstLine(error);
+  return { file, path: '', message: `cannot read: ${why}` };
 }
 
 function firstLine(error: unknown): string {

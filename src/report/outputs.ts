@@ -100,6 +100,10 @@ export async function printPdf(html: string, options: PdfOptions = {}): Promise<
     ...(executablePath ? { executablePath } : {}),
     headless: true,
     args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+    // In the daemon, SIGHUP means reload and SIGTERM a graceful stop: neither may close this browser.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
   try {
     const context = await browser.newContext({ javaScriptEnabled: false });

@@ -83,7 +83,7 @@ export class BrowserHost {
     | undefined;
   #active = 0;
   #closed = false;
-  #lastMemoryCheck = 0;
+  #lastMemoryCheck = -Infinity;
   #version = '';
   #executable = '';
 
@@ -216,6 +216,12 @@ export class BrowserHost {
       ...(executablePath ? { executablePath } : {}),
       headless: true,
       args: [...CHROMIUM_ARGS, ...this.#o.args],
+      // The daemon owns its signals: Playwright's default handlers would close the browser
+      // on SIGHUP (a reload) and on SIGTERM before the runs in flight had their grace,
+      // failing them as crashes instead of letting them finish.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
     this.#version = browser.version();
     this.#o.onLaunch?.(this.#version);
@@ -257,7 +263,8 @@ export class BrowserHost {
   }
 
   #checkMemory(generation: Generation): void {
-    const now = Date.now();
+    // Monotonic: a wall clock stepped back must not suspend the check for as long.
+    const now = performance.now();
     if (now - this.#lastMemoryCheck < 30_000) return;
     this.#lastMemoryCheck = now;
     void browserPid(generation.browser).then((pid) => {

@@ -80,6 +80,11 @@ export class Runner {
       for (;;) {
         attempts++;
         outcome = await attempt(checker, ctx, specOf(probe));
+        if (stop?.aborted && !deadline.aborted && outcome.status === 'fail') {
+          // Whatever a checker made of a run the shutdown cut short, it is no evidence
+          // against the target: an error of ours, so no alert fires on it.
+          outcome = { ...outcome, status: 'error', reason: 'aborted' };
+        }
         if (outcome.status !== 'fail' || attempts > probe.retries || signal.aborted) break;
         const pause = probe.retryBackoff * 2 ** (attempts - 1);
         logger.debug({ reason: outcome.reason, pause }, 'attempt failed, retrying');

@@ -388,7 +388,9 @@ class JourneyRun {
         : {}),
       ...(this.mediaPages.length > 0 ? { mediaBreaks: this.#mediaBreaks() } : {}),
     };
-    if (failure) return { status: 'fail', ...failure, ...base };
+    // Cut short by shutdown: our run broke, not the service (no page, no false alert).
+    if (failure)
+      return { status: failure.reason === 'aborted' ? 'error' : 'fail', ...failure, ...base };
     const degradedAfter = this.#spec.degradedAfter;
     if (degradedAfter !== undefined && seconds * 1000 > degradedAfter) {
       return {

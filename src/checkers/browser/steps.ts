@@ -176,13 +176,15 @@ async function expectText(
 ): Promise<void> {
   const text = typeof value === 'string' ? value : value.value;
   const scope = typeof value === 'string' ? page.locator('body') : locate(page, value);
-  const deadline = Date.now() + timeout;
+  const deadline = performance.now() + timeout;
   let seen: string;
   for (;;) {
-    seen = await scope.innerText({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => '');
+    seen = await scope
+      .innerText({ timeout: Math.max(1, deadline - performance.now()) })
+      .catch(() => '');
     if (normalise(seen).includes(normalise(text))) return;
-    if (Date.now() >= deadline) break;
-    await page.waitForTimeout(Math.min(100, Math.max(1, deadline - Date.now())));
+    if (performance.now() >= deadline) break;
+    await page.waitForTimeout(Math.min(100, Math.max(1, deadline - performance.now())));
   }
   const where = typeof value === 'string' ? 'page' : describeTarget(value);
   throw new AssertionFailure({

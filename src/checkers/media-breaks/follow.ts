@@ -25,7 +25,7 @@ const CONTENT_SCRIPT = `(() => {
  * saying it is loading, at most `settleMs`.
  */
 export async function settle(page: Page, settleMs = 4000): Promise<void> {
-  const deadline = Date.now() + settleMs;
+  const deadline = performance.now() + settleMs;
   let last = -1;
   let stable = 0;
   for (;;) {
@@ -34,7 +34,7 @@ export async function settle(page: Page, settleMs = 4000): Promise<void> {
       .catch(() => ({ size: -2, loading: true }));
     stable = now.size === last ? stable + 1 : 0;
     last = now.size;
-    if ((stable >= 2 && !now.loading) || Date.now() >= deadline) return;
+    if ((stable >= 2 && !now.loading) || performance.now() >= deadline) return;
     await page.waitForTimeout(150);
   }
 }
