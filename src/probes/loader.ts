@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
@@ -115,19 +115,22 @@ async function loadFolder(
   rel: string,
   inherited: Record<string, unknown>,
   set: ProbeSet,
+  visited = new Set<string>(),
 ): Promise<void> {
   const dir = path.join(root, rel);
-  let entries;
+  let entries: FolderEntry[];
   try {
-    entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
-      a.name.localeCompare(b.name),
-    );
+    // A folder reached twice through symbolic links is read once: no loop, no duplicate ids.
+    const real = await realpath(dir);
+    if (visited.has(real)) return;
+    visited.add(real);
+    entries = await readFolder(dir);
   } catch (error) {
     set.diagnostics.push(unreadable(rel || '.', error));
     return;
   }
   let defaults = inherited;
-  if (entries.some((e) => e.isFile() && e.name === DEFAULTS_FILE)) {
+  if (entries.some((e) => e.type === 'file' && e.name === DEFAULTS_FILE)) {
     const file = path.join(rel, DEFAULTS_FILE);
     set.files.push(file);
     const own = await readDefaultsFile(root, file, set);
@@ -136,11 +139,10 @@ async function loadFolder(
     defaults = merged;
   }
   for (const entry of entries) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const file = path.join(rel, entry.name);
-    if (entry.isDirectory()) {
-      await loadFolder(root, file, defaults, set);
-    } else if (entry.isFile() && entry.name !== DEFAULTS_FILE) {
+    if (entry.type === 'folder') {
+      await loadFolder(root, file, defaults, set, visited);
+    } else if (entry.type === 'file' && entry.name !== DEFAULTS_FILE) {
       if (/\.ya?ml$/.test(entry.name)) {
         set.files.push(file);
         await readYamlProbeFile(root, file, defaults, set);
@@ -150,6 +152,35 @@ async function loadFolder(
       }
     }
   }
+}
+
+interface FolderEntry {
+  name: string;
+  type: 'file' | 'folder' | 'other';
+}
+
+/**
+ * The visible entries of a folder, sorted, with symbolic links resolved: a Kubernetes
+ * ConfigMap mounts every file as a link into a hidden `..data` folder. Hidden entries and
+ * `node_modules` are left out; a link whose target is gone is left out too.
+ */
+async function readFolder(dir: string): Promise<FolderEntry[]> {
+  const entries = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => !e.name.startsWith('.') && e.name !== 'node_modules')
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return Promise.all(
+    entries.map(async (e): Promise<FolderEntry> => {
+      let target: { isFile(): boolean; isDirectory(): boolean } = e;
+      if (e.isSymbolicLink()) {
+        target = await stat(path.join(dir, e.name)).catch(() => ({
+          isFile: () => false,
+          isDirectory: () => false,
+        }));
+      }
+      const type = target.isFile() ? 'file' : target.isDirectory() ? 'folder' : 'other';
+      return { name: e.name, type };
+    }),
+  );
 }
 
 interface YamlSource {

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, writeFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -142,6 +142,23 @@ export default defineProbe({ id: 'kfz-ts', name: 'Kfz', kind: 'http', every: '2m
     const { probes, diagnostics } = await loadProbes(dir);
     expect(probes).toEqual([]);
     expect(diagnostics.map((d) => `${d.file}:${d.line}`)).toEqual(['a.yaml:7', 'b.yaml:2']);
+  });
+
+  it('reads a folder mounted from a Kubernetes ConfigMap (links into ..data), each file once', async () => {
+    // The layout the kubelet writes: the real files in a timestamped hidden folder, `..data`
+    // linking to it, and every file a link through `..data`.
+    await write('..2026_11_23_08_00_00.1/kreis.yaml', kfz('kfz-ludwigsburg'));
+    await write('..2026_11_23_08_00_00.1/defaults.yaml', 'defaults: { every: 5m }\n');
+    await symlink('..2026_11_23_08_00_00.1', path.join(dir, '..data'));
+    await symlink('..data/kreis.yaml', path.join(dir, 'kreis.yaml'));
+    await symlink('..data/defaults.yaml', path.join(dir, 'defaults.yaml'));
+    // A link back to the folder itself, and one whose target is gone.
+    await symlink('.', path.join(dir, 'schleife'));
+    await symlink('weg.yaml', path.join(dir, 'kaputt.yaml'));
+    const { probes, diagnostics, files } = await loadProbes(dir);
+    expect(diagnostics).toEqual([]);
+    expect(files).toEqual(['defaults.yaml', 'kreis.yaml']);
+    expect(probes.map((p) => [p.probe.id, p.probe.every])).toEqual([['kfz-ludwigsburg', 300_000]]);
   });
 
   it('accepts an empty file and a missing folder is a diagnostic', async () => {
