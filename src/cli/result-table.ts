@@ -1,10 +1,5 @@
+import { printable } from '../log/terminal-text.ts';
 import type { Result } from '../results/result.ts';
-
-/** Strips control characters (terminal escapes included) from text that came from a target. */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-}
 
 const SYMBOL: Record<string, string> = { pass: '✓', degraded: '~', fail: '✗', error: '!' };
 
@@ -57,12 +52,12 @@ function stepLines(result: Result): string[] {
       s.status === 'fail'
         ? printable(s.error ?? '')
         : s.httpStatus
-          ? `${s.httpStatus} ${s.url ?? ''}`
+          ? `${s.httpStatus} ${printable(s.url ?? '')}`
           : '';
     return `  ${STEP_SYMBOL[s.status] ?? '?'} ${printable(s.name).padEnd(nameWidth)}  ${s.action.padEnd(actionWidth)}  ${time.padStart(8)}  ${detail}`.trimEnd();
   });
   for (const b of result.blockedRequests ?? []) {
-    lines.push(`  blocked ${b.method} ${printable(b.url)} (step ${printable(b.step)})`);
+    lines.push(`  blocked ${printable(b.method)} ${printable(b.url)} (step ${printable(b.step)})`);
   }
   if (result.artifacts && result.artifacts.length > 0) {
     lines.push(

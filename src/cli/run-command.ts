@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
+import { terminalJson } from '../log/terminal-text.ts';
 import { formatDiagnostic } from '../probes/diagnostics.ts';
 import { loadProbes } from '../probes/loader.ts';
 import type { Result } from '../results/result.ts';
@@ -38,7 +39,7 @@ export async function runCommand(
   const calendar = new MaintenanceCalendar(probes, set.maintenance);
   const results: Result[] = await runOnce(config, probes, logger, calendar);
   if (values.json) {
-    for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
+    for (const r of results) process.stdout.write(`${terminalJson(r)}\n`);
   } else {
     process.stdout.write(
       `${formatResultTable(results.map((r) => ({ label: r.probeId, result: r })))}\n`,

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.ts';
 import { pino } from 'pino';
 import { createLogger } from '../log/logger.ts';
+import { printable, terminalJson } from '../log/terminal-text.ts';
 import { parseDuration } from '../probes/duration.ts';
 import { PROFILES } from '../checkers/a11y/axe.ts';
 import { a11yChecker } from '../checkers/a11y/check.ts';
@@ -94,7 +95,7 @@ export async function scanCommand(
   if (values.json) {
     for (const url of urls) {
       process.stdout.write(
-        `${JSON.stringify(
+        `${terminalJson(
           scanDocument(
             url,
             done.filter((d) => d.url === url),
@@ -241,21 +242,15 @@ function mediaBreakLines(done: { url: string; result: Result }[]): string {
     if (!report) continue;
     lines.push(
       '',
-      `${url}: maturity ${report.maturity.level} (estimated, citizen-side)${report.endToEndDigital ? ', Ende-zu-Ende digital' : ''}; application path: ${report.path.steps} page(s), stopped: ${report.path.stoppedBecause}`,
+      `${printable(url)}: maturity ${report.maturity.level} (estimated, citizen-side)${report.endToEndDigital ? ', Ende-zu-Ende digital' : ''}; application path: ${report.path.steps} page(s), stopped: ${report.path.stoppedBecause}`,
     );
     for (const b of report.breaks) {
       lines.push(
-        `  ${b.kind}${b.condition ? ` (${b.condition})` : ''}: ${oneLine(b.evidence.text)} [${b.evidence.url}]`,
+        `  ${b.kind}${b.condition ? ` (${printable(b.condition)})` : ''}: ${printable(Array.from(b.evidence.text).slice(0, 200).join(''))} [${printable(b.evidence.url)}]`,
       );
     }
   }
   return lines.join('\n');
-}
-
-/** Page text on one line, without control characters that could drive a terminal. */
-function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').slice(0, 200);
 }
 
 /** The a11y part of a scan document: the one page's findings at the top, as pa11y users expect. */

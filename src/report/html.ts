@@ -4,7 +4,7 @@
  * every chart next to its data table. Everything that came from a watched site (HTML
  * snippets, link texts, titles, URLs) passes through `escapeHtml`.
  */
-import { escapeHtml as e, when } from '../server/pages.ts';
+import { escapeHtml as e, pageText, when } from '../server/pages.ts';
 import type { Chart } from './charts.ts';
 import type { Kpi, ReportModel } from './model.ts';
 import { berlinDate, REPORT_TIME_ZONE } from './period.ts';
@@ -269,8 +269,12 @@ function cell(value: Cell, column: Column, input: HtmlInput): string {
       return `<code>${e(String(value))}</code>`;
     case 'url':
       return `<span class="url">${e(String(value))}</span>`;
-    case 'text':
-      return e(String(value)).replace(/\n/g, '<br>');
+    case 'text': {
+      // Lines of page text (media-break evidence) each in their own bidi isolate: an
+      // override in one cannot reorder the next.
+      const lines = String(value).split('\n');
+      return lines.length === 1 ? e(lines[0] ?? '') : lines.map(pageText).join('<br>');
+    }
   }
 }
 

@@ -29,6 +29,15 @@ export function escapeHtml(text: string): string {
 
 const e = escapeHtml;
 
+/**
+ * Page text that shares a line or a cell with other content: escaped, and in a bidi
+ * isolate of its own, so a right-to-left override in it (U+202E) cannot reorder what
+ * follows it — the address next to a quote, the next error of a step.
+ */
+export function pageText(text: string): string {
+  return `<bdi>${escapeHtml(text)}</bdi>`;
+}
+
 /** The frame every page shares: one stylesheet, no script, a link home. */
 export function layout(title: string, body: string): string {
   return `<!doctype html>
@@ -109,7 +118,7 @@ export function renderRunPage(result: Result, probe: ProbeModel | undefined): st
       `<h2>Blockierte Anfragen</h2>\n<p>Diese Anfragen hätten Daten verändert und wurden nicht gesendet.</p>\n<ul>${result.blockedRequests
         .map(
           (b) =>
-            `<li><code>${e(b.method)}</code> <span class="url">${e(b.url)}</span> (Schritt ${e(b.step)})</li>`,
+            `<li><code>${e(b.method)}</code> <span class="url">${pageText(b.url)}</span> (Schritt ${e(b.step)})</li>`,
         )
         .join('\n')}</ul>`,
     );
@@ -182,9 +191,9 @@ ${metrics.join('\n')}
 function stepsTable(steps: readonly StepResult[]): string {
   const rows = steps.map((s) => {
     const detail = [
-      s.error ? e(s.error) : '',
-      s.assertion ? e(s.assertion.text) : '',
-      s.pageErrors.length > 0 ? `JavaScript: ${e(s.pageErrors.join('; '))}` : '',
+      s.error ? pageText(s.error) : '',
+      s.assertion ? pageText(s.assertion.text) : '',
+      s.pageErrors.length > 0 ? `JavaScript: ${s.pageErrors.map(pageText).join('; ')}` : '',
       s.consoleErrors.length > 0 ? `${s.consoleErrors.length} Konsolenfehler` : '',
       s.failedRequests > 0 ? `${s.failedRequests} fehlgeschlagene Anfragen` : '',
     ]
@@ -344,7 +353,7 @@ function mediaBreakSection(events: readonly MediaBreakEvent[]): string {
           ? `entfallen: ${breakName(ev.kind)}`
           : `Reifegrad ${ev.levelFrom ?? '?'} → ${ev.levelTo ?? '?'} (geschätzt)`;
     const evidence = ev.evidence
-      ? `„${e(ev.evidence.text)}“<br><span class="url">${e(ev.evidence.url)}</span>`
+      ? `„${pageText(ev.evidence.text)}“<br><span class="url">${pageText(ev.evidence.url)}</span>`
       : '';
     return `<tr><td><a href="/runs/${encodeURIComponent(ev.runId)}">${e(when(ev.at))}</a></td><td>${change}</td><td>${evidence}</td></tr>`;
   });
