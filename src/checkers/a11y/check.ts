@@ -1,9 +1,17 @@
 import type { Page } from 'playwright';
-import type { A11yCrawl, A11yPage, Outcome, DocumentInfo } from '../../results/result.ts';
+import type {
+  A11yCrawl,
+  A11yPage,
+  Outcome,
+  DocumentInfo,
+  ReasonCode,
+} from '../../results/result.ts';
 import { findLink, STATEMENT_LINK } from '../bitv/signals.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import { errorLine } from '../error-line.ts';
+import { within } from '../browser/bounded.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
+import { netReason } from '../browser/net-reason.ts';
 import { pageLinks } from '../browser/page-links.ts';
 import { AXE_VERSION, scanPage } from './axe.ts';
 import { CrawlFrontier, loadRobots } from './crawl.ts';
@@ -34,18 +42,31 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
         spec.crawl.robots ? await loadRobots(ctx, spec.crawl.start) : undefined,
       )
     : undefined;
-  return withGuardedPage(ctx, async (page) => {
+  return withGuardedPage(ctx, async (first) => {
+    let page = first;
     const pages: A11yPage[] = [];
+    const reasons: ReasonCode[] = [];
     const documents: string[] = [];
     const targets = frontier ?? listed(spec.urls);
     for (let target = targets.next(); target; target = targets.next()) {
       ctx.signal.throwIfAborted();
-      const scanned = await scanUrl(page, target.url, spec, ctx.signal);
+      const { scanned, reason, spoiled } = await scanUrl(page, target.url, spec, ctx.signal);
       if (frontier) scanned.depth = target.depth;
       pages.push(scanned);
+      if (spoiled) {
+        // The next page gets a renderer of its own: this one crashed or is still busy.
+        const old = page;
+        await old.close().catch(() => undefined);
+        // Without a browser no new page opens; the next URLs then fail as crashed too.
+        page = await old
+          .context()
+          .newPage()
+          .catch(() => old);
+      }
+      if (reason) reasons.push(reason);
       if (scanned.error !== undefined) continue;
       frontier?.visited(page.url());
-      const links = await pageLinks(page).catch(() => []);
+      const links = (await within(pageLinks(page), spec.pageTimeout)) ?? [];
       const statement = findLink(links, STATEMENT_LINK);
       scanned.statementLink = statement ? `"${statement.text}" → ${statement.href}` : null;
       const found = spec.documents.max > 0 ? documentLinks(links) : [];
@@ -58,7 +79,15 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
     }
     const classified = await classifyDocuments(ctx, documents, spec.documents);
     const browser = page.context().browser()?.version();
-    return judge(spec, pages, classified, ctx.now(), frontier?.summary(pages.length), browser);
+    return judge(
+      spec,
+      pages,
+      reasons,
+      classified,
+      ctx.now(),
+      frontier?.summary(pages.length),
+      browser,
+    );
   });
 }
 
@@ -70,40 +99,76 @@ function listed(urls: readonly string[]): { next(): { url: string; depth: number
   };
 }
 
-/** One page: loaded, then scanned; a page that cannot be loaded is reported, not thrown. */
+/** What scanning one URL gave; `reason` and `spoiled` only when it was not scanned. */
+interface UrlScan {
+  scanned: A11yPage;
+  /** Why the page was not scanned, as a reason code. */
+  reason?: ReasonCode;
+  /** The page crashed or is still busy: the next URL needs a new one. */
+  spoiled: boolean;
+}
+
+/** Playwright's words for a renderer or browser that died (or a page closed after it). */
+const CRASHED = /Target crashed|Page crashed|has been closed|Browser closed|has been disconnected/;
+
+/** One page: loaded, then scanned; a page that cannot be loaded or scanned is reported, not thrown. */
 async function scanUrl(
   page: Page,
   url: string,
   spec: A11ySpec,
   signal: AbortSignal,
-): Promise<A11yPage> {
-  const notScanned = (error: string): A11yPage => ({
-    url,
-    seconds: 0,
-    violations: [],
-    incomplete: [],
-    error,
+): Promise<UrlScan> {
+  const notScanned = (error: string, reason: ReasonCode, spoiled = false): UrlScan => ({
+    scanned: { url, seconds: 0, violations: [], incomplete: [], error },
+    reason,
+    spoiled,
   });
+  let status: number;
   try {
     const response = await page.goto(url, { waitUntil: spec.waitUntil, timeout: spec.pageTimeout });
-    const status = response?.status() ?? 0;
-    if (status >= 400) return notScanned(`status ${status}`);
-    return await scanPage(page, {
-      profile: spec.profile,
-      bestPractice: spec.bestPractice,
-      include: spec.include,
-      exclude: spec.exclude,
-      disabledRules: spec.disableRules.map((r) => r.id),
-    });
+    status = response?.status() ?? 0;
   } catch (error) {
     if (signal.aborted) throw error;
-    return notScanned(errorLine(error));
+    const message = errorLine(error);
+    if (CRASHED.test(message)) return notScanned(message, 'browser_crash', true);
+    const net = /net::(ERR_[A-Z_]+)/.exec(message)?.[1];
+    // A page that did not load may still be loading or spinning in a script.
+    return notScanned(message, net ? netReason(net) : 'navigation_timeout', true);
   }
+  if (status >= 400) return notScanned(`status ${status}`, 'http_status');
+
+  // The scan gets as long as the load: axe-core on a huge page runs for minutes (10 MB of
+  // HTML: over 15 s), and a page that loops in a script after `load` never lets it finish.
+  const seconds = spec.pageTimeout / 1000;
+  const scan = scanPage(page, {
+    profile: spec.profile,
+    bestPractice: spec.bestPractice,
+    include: spec.include,
+    exclude: spec.exclude,
+    disabledRules: spec.disableRules.map((r) => r.id),
+  }).then(
+    (scanned): A11yPage | Error => scanned,
+    (error: unknown): A11yPage | Error =>
+      error instanceof Error ? error : new Error(String(error)),
+  );
+  const result = await within(scan, spec.pageTimeout);
+  if (signal.aborted) throw signal.reason as Error;
+  if (result === undefined) {
+    return notScanned(`accessibility scan did not finish within ${seconds}s`, 'scan_failed', true);
+  }
+  if (result instanceof Error) {
+    const message = errorLine(result);
+    if (CRASHED.test(message)) return notScanned(message, 'browser_crash', true);
+    // axe-core walks the DOM recursively: from about 2,000 levels its stack overflows.
+    return notScanned(`accessibility scan failed: ${message}`, 'scan_failed');
+  }
+  return { scanned: result, spoiled: false };
 }
 
 function judge(
   spec: A11ySpec,
   pages: A11yPage[],
+  reasons: readonly ReasonCode[],
   documents: DocumentInfo[],
   now: number,
   crawl: A11yCrawl | undefined,
@@ -125,10 +190,18 @@ function judge(
   const failedPages = pages.filter((p) => p.error !== undefined);
   const base = { assertions: [], a11y: report };
   if (failedPages.length > 0) {
+    // A page the target broke (not loaded, crashed) outweighs one only axe-core could not
+    // scan; if all are of the second kind, ozgwatch could not check: `error`, not `fail`.
+    const worst = Math.max(
+      reasons.findIndex((r) => r !== 'scan_failed'),
+      0,
+    );
+    const reason = reasons[worst] ?? 'navigation_timeout';
+    const page = failedPages[worst];
     return {
-      status: 'fail',
-      reason: 'navigation_timeout',
-      message: `${failedPages.length} of ${pages.length} page(s) not scanned: ${failedPages[0]?.url} (${failedPages[0]?.error})`,
+      status: reason === 'scan_failed' ? 'error' : 'fail',
+      reason,
+      message: `${failedPages.length} of ${pages.length} page(s) not scanned: ${page?.url} (${page?.error})`,
       ...base,
     };
   }

@@ -64,7 +64,7 @@ export const a11ySpecSchema = z
     /** Instead of `urls`: crawl one site, bounded by depth and page count. */
     crawl: crawlSchema.optional(),
     ...axeSettingsShape,
-    /** How long one page may take to load. @default 30s */
+    /** How long one page may take to load, and then to be scanned. @default 30s */
     pageTimeout: durationMs.default(30_000),
     waitUntil: z.enum(['load', 'domcontentloaded', 'networkidle']).default('load'),
     /**

@@ -1,5 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
-import type { BrowserContext, Page } from 'playwright';
+import type { BrowserContext, Download, Page } from 'playwright';
 import { AXE_VERSION } from '../a11y/axe.ts';
 import { errorLine, stripAnsi } from '../error-line.ts';
 import { detectMediaBreaks } from '../media-breaks/detect.ts';
@@ -17,8 +17,11 @@ import type {
 } from '../../results/result.ts';
 import type { BrowserLease } from '../../runner/browser-host.ts';
 import type { CheckContext } from '../checker.ts';
+import { responsive, within } from './bounded.ts';
 import { installGuard, type Guard } from './guard.ts';
+import { netReason } from './net-reason.ts';
 import { describeTarget } from './locate.ts';
+import { watchRedirects, type RedirectWatch } from './redirect-watch.ts';
 import { Secrets } from './secrets.ts';
 import type { BrowserSpec, Step } from './spec.ts';
 import { AssertionFailure, HttpStatusFailure, runStep, type StepEnv } from './steps.ts';
@@ -36,6 +39,24 @@ const QUIET_ACTIONS = new Set([
   'screenshot',
   'scan',
 ]);
+
+/**
+ * Downloads kept per run; later ones are cancelled as they start. A page can start
+ * downloads without end, and each is a file on the daemon's disk.
+ */
+const MAX_DOWNLOADS = 5;
+/**
+ * A download still running after this is cancelled. Playwright shows no progress of a
+ * download, so time is the only bound on its size: an endless body reached 270 MB/s from
+ * 127.0.0.1 into Chromium's download folder.
+ */
+const DOWNLOAD_TIME_LIMIT_MS = 5_000;
+/** How long the end of a run waits for downloads still running before it cancels them. */
+const DOWNLOAD_GRACE_MS = 2_000;
+/** Pages a run's context may open besides its own (popups); further ones are closed at once. */
+const MAX_EXTRA_PAGES = 10;
+/** How long evidence may take on a page that still responds. */
+const EVIDENCE_MS = 5_000;
 
 interface Failure {
   reason: ReasonCode;
@@ -114,8 +135,14 @@ class JourneyRun {
   #current: StepResult | undefined;
   #pageCrashed = false;
   #downloadCount = 0;
+  #downloadsRefused = 0;
+  #extraPages = 0;
+  #pagesClosed = 0;
+  #redirects: RedirectWatch | undefined;
   /** Downloads being saved; the run waits for them before its context closes. */
   readonly #downloads: Promise<void>[] = [];
+  /** Cancels the downloads still running. */
+  readonly #running = new Set<() => Promise<void>>();
   #traced = false;
 
   constructor(ctx: CheckContext, spec: BrowserSpec, lease: BrowserLease, secrets: Secrets) {
@@ -153,7 +180,9 @@ class JourneyRun {
       });
       this.#traced = true;
       this.#page = this.#lease.page;
+      this.#redirects = await watchRedirects(this.#page);
       this.#listen(this.#page);
+      this.#limitPages(this.#page);
       if (this.#spec.steps) await this.#runDeclared(this.#spec.steps, this.#page);
       else await this.#runFunction(this.#page);
       return undefined;
@@ -181,19 +210,47 @@ class JourneyRun {
     page.on('crash', () => {
       this.#pageCrashed = true;
     });
-    page.on('download', (download) => {
-      const artifacts = this.#ctx.artifacts;
-      if (!artifacts) return void download.cancel().catch(() => undefined);
-      this.#downloadCount++;
-      const name = `download-${this.#downloadCount}${extension(download.suggestedFilename())}`;
-      this.#downloads.push(
-        artifacts
-          .path(name)
-          .then((file) => download.saveAs(file))
-          .then(() => artifacts.describe(name, 'download', 'application/octet-stream'))
-          .then((artifact) => void this.artifacts.push(artifact))
-          .catch(() => undefined),
-      );
+    page.on('download', (download) => this.#keep(download));
+  }
+
+  /** Saves a download as evidence, within the run's limits on count and time. */
+  #keep(download: Download): void {
+    const artifacts = this.#ctx.artifacts;
+    if (!artifacts || this.#downloadCount >= MAX_DOWNLOADS) {
+      if (artifacts) this.#downloadsRefused++;
+      return void download.cancel().catch(() => undefined);
+    }
+    this.#downloadCount++;
+    const name = `download-${this.#downloadCount}${extension(download.suggestedFilename())}`;
+    const cancel = (): Promise<void> => download.cancel().catch(() => undefined);
+    this.#running.add(cancel);
+    const timer = setTimeout(() => void cancel(), DOWNLOAD_TIME_LIMIT_MS);
+    this.#downloads.push(
+      artifacts
+        .path(name)
+        .then((file) => download.saveAs(file))
+        .then(() => artifacts.describe(name, 'download', 'application/octet-stream'))
+        .then((artifact) => void this.artifacts.push(artifact))
+        .catch(() => undefined)
+        .finally(() => {
+          clearTimeout(timer);
+          this.#running.delete(cancel);
+        }),
+    );
+  }
+
+  /**
+   * Closes pages beyond {@link MAX_EXTRA_PAGES} as they open: a page that opens windows
+   * in a loop would otherwise fill the browser's memory for as long as the run lasts.
+   */
+  #limitPages(main: Page): void {
+    this.#context.on('page', (extra) => {
+      if (extra === main) return;
+      // A popup's downloads count against the same limits as the page's own.
+      extra.on('download', (download) => this.#keep(download));
+      if (++this.#extraPages <= MAX_EXTRA_PAGES) return;
+      this.#pagesClosed++;
+      void extra.close().catch(() => undefined);
     });
   }
 
@@ -243,6 +300,7 @@ class JourneyRun {
     const result = emptyStep(name, action, 'pass');
     this.#current = result;
     if (this.#guard) this.#guard.step = name;
+    this.#redirects?.forget();
     this.steps.push(result);
     const t0 = performance.now();
     try {
@@ -266,7 +324,8 @@ class JourneyRun {
 
   async #collectVitals(): Promise<void> {
     if (!this.#page) return;
-    const vitals = await readVitals(this.#page);
+    // A page busy in a script would hold the run here until its deadline.
+    const vitals = await within(readVitals(this.#page), 2000);
     if (vitals) this.vitals.set(vitals.url, vitals);
   }
 
@@ -302,14 +361,38 @@ class JourneyRun {
         message: `JavaScript error in step "${stepName}": ${pageError}`,
       };
     }
+    const timedOut = (error as Error | undefined)?.name === 'TimeoutError';
+    const navigating =
+      step?.action === 'goto' || /page\.goto|waitForNavigation|waitForURL/.test(message);
+    if (
+      (timedOut || error instanceof AssertionFailure) &&
+      !navigating &&
+      this.#page &&
+      !(await responsive(this.#page))
+    ) {
+      // Not a missing element: nothing on the page can be found or used.
+      return {
+        reason: 'page_unresponsive',
+        message: `step "${stepName}": the page does not respond (a script that never ends, or a page that never arrives)`,
+      };
+    }
     if (error instanceof AssertionFailure) return { reason: 'assertion', message: error.message };
     if (error instanceof HttpStatusFailure) {
       return { reason: 'http_status', message: `step "${stepName}": ${error.message}` };
     }
     const net = /net::(ERR_[A-Z_]+)/.exec(message)?.[1];
+    const unsafe = this.#redirects?.latest();
+    if (net === 'ERR_UNSAFE_REDIRECT' || (net === 'ERR_ABORTED' && unsafe)) {
+      return {
+        reason: 'unsafe_redirect',
+        message: unsafe
+          ? `step "${stepName}": redirect to ${unsafe.to} not followed (only http and https)`
+          : `step "${stepName}": redirect to a scheme other than http(s) not followed (${message})`,
+      };
+    }
     if (net) return { reason: netReason(net), message: `step "${stepName}": ${net} (${message})` };
-    if ((error as Error | undefined)?.name === 'TimeoutError') {
-      if (step?.action === 'goto' || /page\.goto|waitForNavigation|waitForURL/.test(message)) {
+    if (timedOut) {
+      if (navigating) {
         return {
           reason: 'navigation_timeout',
           message: `step "${stepName}": page did not finish loading in time`,
@@ -368,7 +451,15 @@ class JourneyRun {
 
   /** Builds the outcome; on failure keeps screenshot, HTML and trace as evidence. */
   async finish(failure: Failure | undefined, seconds: number): Promise<Outcome> {
-    await Promise.allSettled(this.#downloads);
+    await within(Promise.allSettled(this.#downloads), DOWNLOAD_GRACE_MS);
+    await Promise.all([...this.#running].map((cancel) => cancel()));
+    await within(Promise.allSettled(this.#downloads), DOWNLOAD_GRACE_MS);
+    if (this.#downloadsRefused > 0 || this.#pagesClosed > 0) {
+      this.#ctx.logger.info(
+        { downloadsRefused: this.#downloadsRefused, pagesClosed: this.#pagesClosed },
+        'the page opened more downloads or windows than a run keeps',
+      );
+    }
     await this.#saveEvidence(failure !== undefined);
     const base = {
       assertions: this.steps.flatMap((s) => (s.assertion ? [s.assertion] : [])),
@@ -410,13 +501,16 @@ class JourneyRun {
   async #saveEvidence(failed: boolean): Promise<void> {
     const artifacts = this.#ctx.artifacts;
     const page = this.#page;
-    if (failed && artifacts && page && !this.#pageCrashed && !page.isClosed()) {
-      const shot = await page
-        .screenshot({ fullPage: true, timeout: 5000, mask: this.secretFields })
-        .catch(() => undefined);
+    // A page that does not run a script cannot give a screenshot or its HTML either; asking
+    // would hold the run until its deadline and lose the trace.
+    if (failed && artifacts && page && !this.#pageCrashed && (await responsive(page))) {
+      const shot = await within(
+        page.screenshot({ fullPage: true, timeout: EVIDENCE_MS, mask: this.secretFields }),
+        EVIDENCE_MS,
+      );
       if (shot)
         this.artifacts.push(await artifacts.write('failure.png', 'screenshot', 'image/png', shot));
-      const html = await page.content().catch(() => undefined);
+      const html = await within(page.content(), EVIDENCE_MS);
       if (html !== undefined) {
         this.artifacts.push(
           await artifacts.write(
@@ -459,15 +553,6 @@ function emptyStep(name: string, action: string, status: StepResult['status']): 
     pageErrors: [],
     failedRequests: 0,
   };
-}
-
-function netReason(code: string): ReasonCode {
-  if (code === 'ERR_BLOCKED_BY_CLIENT') return 'request_blocked';
-  if (code === 'ERR_NAME_NOT_RESOLVED') return 'dns';
-  if (code.startsWith('ERR_CERT') || code === 'ERR_SSL_PROTOCOL_ERROR') return 'cert_invalid';
-  if (code === 'ERR_TIMED_OUT') return 'navigation_timeout';
-  if (code === 'ERR_CONNECTION_RESET' || code === 'ERR_EMPTY_RESPONSE') return 'connection_reset';
-  return 'connect';
 }
 
 /** Playwright's call log names what covers an element ("<div …> intercepts pointer events"). */

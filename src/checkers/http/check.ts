@@ -113,6 +113,16 @@ export async function checkHttp(ctx: CheckContext, spec: HttpSpec): Promise<Outc
     }
     redirects.push({ url: url.href, status: hop.status });
     const next = new URL(location, url);
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      // file:, data:, javascript: … are no places a monitor may go; finalUrl stays the last one fetched.
+      return outcome(
+        'fail',
+        'unsafe_redirect',
+        `redirect to ${next.protocol} not followed (only http and https): ${shorten(next.href)}`,
+        [],
+        hop,
+      );
+    }
     if (visited.has(next.href)) {
       url = next;
       return outcome('fail', 'redirect_loop', `redirect loop back to ${next.href}`, [], hop);
@@ -213,6 +223,11 @@ function charsetOf(contentType: string | string[] | undefined): string {
   } catch {
     return 'utf-8';
   }
+}
+
+/** A redirect target for a message: a `data:` URL can carry a whole page. */
+function shorten(href: string): string {
+  return href.length > 100 ? `${href.slice(0, 100)}…` : href;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,0 +1,15 @@
+import type { ReasonCode } from '../../results/result.ts';
+
+/** The reason code of a Chromium network error (`net::ERR_…`) of a page load. */
+export function netReason(code: string): ReasonCode {
+  if (code === 'ERR_BLOCKED_BY_CLIENT') return 'request_blocked';
+  if (code === 'ERR_NAME_NOT_RESOLVED') return 'dns';
+  if (code.startsWith('ERR_CERT') || code === 'ERR_SSL_PROTOCOL_ERROR') return 'cert_invalid';
+  if (code === 'ERR_TIMED_OUT') return 'navigation_timeout';
+  if (code === 'ERR_CONNECTION_RESET' || code === 'ERR_EMPTY_RESPONSE') return 'connection_reset';
+  // Chromium gives up after 20 hops, loop or not.
+  if (code === 'ERR_TOO_MANY_REDIRECTS') return 'too_many_redirects';
+  // file:, data: and the like; Chromium refuses them, as a monitor must.
+  if (code === 'ERR_UNSAFE_REDIRECT') return 'unsafe_redirect';
+  return 'connect';
+}
