@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from 'pino';
@@ -45,8 +45,18 @@ export interface SqliteStoreOptions {
    * counted in {@link SqliteStore.dropped}). About 1–2 kB each. @default 50000
    */
   maxPending?: number;
-  /** How long one statement waits for another connection's lock. @default 250 */
+  /**
+   * How long one statement waits for another connection's lock. The wait blocks the event
+   * loop (node:sqlite is synchronous), and with it the timings of runs in flight, so it is
+   * short: a lock held longer is waited out by the retrying writer instead. @default 100
+   */
   busyTimeoutMs?: number;
+  /**
+   * Largest the database may grow, in bytes, rounded down to whole pages
+   * (`PRAGMA max_page_count`). Past it writes fail as on a full disk: results stay queued
+   * until {@link Store.prune} frees room. @default unbounded: the disk is the limit
+   */
+  maxBytes?: number;
   /** Longest pause between retries of a failing write. @default 30000 */
   maxRetryDelayMs?: number;
 }
@@ -58,8 +68,13 @@ export interface SqliteStore extends Store {
   pruneExpired(): Promise<number>;
 }
 
-/** Rows in one write transaction: bounds how long one commit holds the event loop. */
-const MAX_ROWS_PER_TRANSACTION = 5_000;
+/**
+ * Rows in one write transaction: bounds how long one commit holds the event loop. It
+ * matters when a queue is drained after the store could not write for a while: draining
+ * 50,000 results of ~1 kB stalled the event loop for up to 300–960 ms at 5,000 rows per
+ * transaction, 40–340 ms at 1,000, and took no longer in all.
+ */
+const MAX_ROWS_PER_TRANSACTION = 1_000;
 /** Rows deleted per retention transaction, with a pause for the event loop in between. */
 const PRUNE_CHUNK = 2_000;
 
@@ -226,17 +241,20 @@ class SqliteStoreImpl implements SqliteStore {
     this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
 
     const inMemory = options.path === ':memory:';
-    if (!inMemory) mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
     let db: DatabaseSync;
     try {
+      if (!inMemory) mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
       db = new DatabaseSync(options.path);
     } catch (error) {
-      const why = error instanceof Error ? error.message : 'unknown error';
-      throw new Error(`cannot open store at ${options.path}: ${why}`, { cause: error });
+      throw openError(options.path, error);
     }
     try {
       // Connection settings only: nothing in the file changes before the version check.
-      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 250))}`);
+      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 100))}`);
+      if (options.maxBytes !== undefined) {
+        const pageSize = (db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size;
+        db.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(options.maxBytes / pageSize))}`);
+      }
       const version = checkSchema(db, options.path);
       if (!inMemory) db.exec('PRAGMA journal_mode = WAL');
       db.exec('PRAGMA synchronous = NORMAL');
@@ -248,10 +266,12 @@ class SqliteStoreImpl implements SqliteStore {
           { path: options.path, from: version, to: SCHEMA_VERSION, steps: applied },
           'store schema migrated',
         );
+      } else if (!inMemory) {
+        checkWritable(db);
       }
     } catch (error) {
       db.close();
-      throw error;
+      throw openError(options.path, error);
     }
     this.#db = db;
 
@@ -305,7 +325,7 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   async runs(query: RunQuery): Promise<RunSummary[]> {
-    this.#commitBeforeRead();
+    await this.#commitBeforeRead();
     const limit = Math.max(0, Math.trunc(query.limit ?? 100));
     const rows = this.#selectRuns.all(
       query.probeId,
@@ -317,13 +337,13 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   async run(runId: string): Promise<Result | undefined> {
-    this.#commitBeforeRead();
+    await this.#commitBeforeRead();
     const row = this.#selectRun.get(runId) as { result: string } | undefined;
     return row ? (JSON.parse(row.result) as Result) : undefined;
   }
 
   async latest(probeIds?: readonly string[]): Promise<Map<string, Result>> {
-    this.#commitBeforeRead();
+    await this.#commitBeforeRead();
     const rows = (probeIds
       ? this.#selectLatestSome.all(JSON.stringify(probeIds))
       : this.#selectLatestAll.all()) as unknown as { result: string }[];
@@ -343,7 +363,7 @@ class SqliteStoreImpl implements SqliteStore {
    * than `before` loses its `latest` row along with all its runs.
    */
   async prune(before: number): Promise<number> {
-    this.#commitBeforeRead();
+    await this.#commitBeforeRead();
     const ids = (this.#selectLatestIds.all() as { probe_id: string }[]).map((r) => r.probe_id);
     let deleted = 0;
     let inTransaction = 0;
@@ -526,7 +546,7 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   async mediaBreakEvents(query: MediaBreakEventQuery): Promise<MediaBreakEvent[]> {
-    this.#commitBeforeRead();
+    await this.#commitBeforeRead();
     const rows = this.#selectMediaEvents.all(
       query.probeId ?? null,
       query.from ?? 0,
@@ -568,13 +588,13 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   async findings(probeId: string): Promise<FindingRecord[]> {
-    this.#commitBeforeRead();
+    await this.#commitBeforeRead();
     const rows = this.#selectFindings.all(probeId) as unknown as FindingRow[];
     return rows.map(findingRecord);
   }
 
   async findingHistory(probeIds: readonly string[], before: number): Promise<FindingHistory[]> {
-    this.#commitBeforeRead();
+    await this.#commitBeforeRead();
     const out: FindingHistory[] = [];
     for (const probeId of probeIds) {
       const rows = this.#selectFindingHistory.all(probeId, before) as unknown as (FindingRow & {
@@ -624,7 +644,7 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   async availability(query: AvailabilityQuery): Promise<AvailabilityRow[]> {
-    this.#commitBeforeRead();
+    await this.#commitBeforeRead();
     const bucketMs = Math.max(1, Math.trunc(query.bucketMs ?? query.to - query.from));
     const out: AvailabilityRow[] = [];
     for (const probeId of query.probeIds) {
@@ -640,22 +660,26 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   async lastResult(probeId: string, before: number, since = 0): Promise<Result | undefined> {
-    this.#commitBeforeRead();
+    await this.#commitBeforeRead();
     const row = this.#selectLastResult.get(probeId, since, before) as
       { result: string } | undefined;
     return row ? (JSON.parse(row.result) as Result) : undefined;
   }
 
-  /** Reads include everything saved before them, unless the writer is backing off. */
-  #commitBeforeRead(): void {
+  /**
+   * Reads include everything saved before them, unless the writer is backing off. A long
+   * queue (being drained after an outage) is committed one transaction at a time, with the
+   * event loop let in between, as {@link flush} does.
+   */
+  async #commitBeforeRead(): Promise<void> {
     if (!this.#db.isOpen) throw new Error(`store ${this.path} is closed`);
     if (this.#failures > 0 || this.pending() === 0) return;
     try {
-      this.#writeSome();
-      this.#writeSucceeded();
-    } catch (error) {
-      this.#writeFailed(error);
+      await this.flush();
+    } catch {
+      // flush counted the failure and armed the retry; the read shows what is committed.
     }
+    if (!this.#db.isOpen) throw new Error(`store ${this.path} is closed`);
   }
 
   #tick(): void {
@@ -748,6 +772,80 @@ function isRowError(error: unknown): boolean {
   // Not from SQLite (a value that cannot be bound, JSON.stringify on a cycle): the row's
   // fault, unless the database itself is closed.
   return code !== 'ERR_SQLITE_ERROR' && code !== 'ERR_INVALID_STATE';
+}
+
+/**
+ * SQLite opens a file it may not write read-only, without a word (a read-only mount, a
+ * file of another user), and the daemon would run and store nothing. A write rolled back
+ * at once finds that out at start, where the error can stop it. A lock held by another
+ * process says nothing about that, and passes.
+ */
+function checkWritable(db: DatabaseSync): void {
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    } finally {
+      if (db.isTransaction) db.exec('ROLLBACK');
+    }
+  } catch (error) {
+    const primary = sqliteCode(error) & 0xff;
+    if (primary !== SQLITE_BUSY && primary !== SQLITE_LOCKED) throw error;
+  }
+}
+
+const SQLITE_PERM = 3;
+const SQLITE_BUSY = 5;
+const SQLITE_LOCKED = 6;
+const SQLITE_READONLY = 8;
+const SQLITE_IOERR = 10;
+const SQLITE_CANTOPEN = 14;
+const ACCESS_ERRORS = new Set([SQLITE_PERM, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN]);
+
+function sqliteCode(error: unknown): number {
+  const { errcode } = (error ?? {}) as { errcode?: unknown };
+  return typeof errcode === 'number' ? errcode : 0;
+}
+
+/**
+ * The error for a store that cannot be opened: names the file, and when the file system
+ * is the reason (a read-only mount, missing permissions), says that rather than SQLite's
+ * "unable to open database file"; SQLite's words stay in the cause.
+ */
+function openError(file: string, error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  // The schema checks name the file already.
+  if (error instanceof Error && message.includes(file)) return error;
+  const { code } = (error ?? {}) as { code?: unknown };
+  // SQLite's access errors, or the file system's (creating the folder; node reports a
+  // recursive mkdir on a read-only mount as ENOENT).
+  const access =
+    ACCESS_ERRORS.has(sqliteCode(error) & 0xff) ||
+    (typeof code === 'string' && /^E[A-Z]+$/.test(code));
+  const why = access && file !== ':memory:' ? notWritable(path.resolve(file)) : undefined;
+  return new Error(`cannot open store at ${file}: ${why ?? message}`, { cause: error });
+}
+
+/**
+ * Why the file system will not let SQLite write the file, create its journal beside it, or
+ * create its folder: the file and the folders up to the first that exists are asked.
+ */
+function notWritable(file: string): string | undefined {
+  const targets = [file];
+  for (let dir = path.dirname(file); targets.length < 64; dir = path.dirname(dir)) {
+    targets.push(dir);
+    if (existsSync(dir) || dir === path.dirname(dir)) break;
+  }
+  for (const target of targets) {
+    try {
+      accessSync(target, constants.W_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EROFS') return `${target} is on a read-only file system`;
+      if (code === 'EACCES' || code === 'EPERM') return `no permission to write ${target}`;
+    }
+  }
+  return undefined;
 }
 
 function yieldToEventLoop(): Promise<void> {
