@@ -100,7 +100,36 @@ export class BrowserHost {
     return this.#executable;
   }
 
-  async lease(options: BrowserContextOptions): Promise<BrowserLease> {
+  /**
+   * A fresh context with its first page. `signal` (the run's deadline) ends the wait: a
+   * launch or a context that hangs must not hold the run beyond it; a lease that arrives
+   * after the abort is released at once.
+   */
+  lease(options: BrowserContextOptions, signal?: AbortSignal): Promise<BrowserLease> {
+    if (!signal) return this.#lease(options);
+    signal.throwIfAborted();
+    const pending = this.#lease(options);
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        reject(signal.reason as Error);
+        void pending.then((l) => l.release()).catch(() => undefined);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      pending.then(
+        (l) => {
+          signal.removeEventListener('abort', onAbort);
+          if (signal.aborted) void l.release();
+          else resolve(l);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+
+  async #lease(options: BrowserContextOptions): Promise<BrowserLease> {
     if (this.#closed) throw new Error('browser host is closed');
     let generation = await this.#generation();
     if (generation.crashed || !generation.browser.isConnected()) {
@@ -154,11 +183,13 @@ export class BrowserHost {
   ): Promise<{ context: BrowserContext; page: Page }> {
     const spare = this.#spare;
     this.#spare = undefined;
-    if (spare) {
+    if (spare && spare.generation !== generation) {
+      // Made in a browser that is gone: a context asked of a browser killed mid-call may
+      // never settle (seen with kill -9), so it is not waited for; closed if it ever comes.
+      void spare.ready.then((made) => made.context.close()).catch(() => undefined);
+    } else if (spare) {
       const made = await spare.ready.catch(() => undefined);
-      if (made && spare.generation === generation && spare.key === JSON.stringify(options)) {
-        return made;
-      }
+      if (made && spare.key === JSON.stringify(options)) return made;
       await made?.context.close().catch(() => undefined);
     }
     const context = await generation.browser.newContext(options);
@@ -177,7 +208,9 @@ export class BrowserHost {
     this.#closed = true;
     const spare = this.#spare;
     this.#spare = undefined;
-    await spare?.ready.then((s) => s.context.close()).catch(() => undefined);
+    // Not waited for: closing the browser below ends it, and a spare of a crashed browser
+    // may never settle.
+    void spare?.ready.then((s) => s.context.close()).catch(() => undefined);
     const generation = await this.#current?.catch(() => undefined);
     this.#current = undefined;
     if (generation) await this.#closeBrowser(generation);

@@ -35,6 +35,29 @@ describe('BrowserHost', () => {
     expect(active).toEqual([1, 2, 1, 0]);
   }, 30_000);
 
+  it('a lease waits no longer than the run’s signal; one that arrives late is released', async () => {
+    const { host, active } = newHost({});
+    // Launching Chromium takes far longer than 5 ms.
+    await expect(host.lease({}, AbortSignal.timeout(5))).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+    await expect.poll(() => active.at(-1), { timeout: 20_000 }).toBe(0);
+    expect(active).toEqual([1, 0]);
+  }, 30_000);
+
+  it('a killed browser’s spare context does not hold the next lease', async () => {
+    const { host, restarts } = newHost({});
+    const first = await host.lease({});
+    await first.release();
+    // The spare for the next run was being made in this browser when it died.
+    await host.kill();
+    await expect.poll(() => restarts, { timeout: 10_000 }).toEqual(['crash']);
+    const next = await host.lease({}, AbortSignal.timeout(20_000));
+    await next.page.setContent('<p>weiter</p>');
+    expect(await next.page.textContent('p')).toBe('weiter');
+    await next.release();
+  }, 30_000);
+
   it('replaces the browser after restartAfterRuns contexts, without cutting a run short', async () => {
     const { host, restarts } = newHost({ restartAfterRuns: 2 });
     const first = await host.lease({});

@@ -21,7 +21,7 @@ export async function withGuardedPage(
       assertions: [],
     };
   }
-  const lease = await ctx.browser.lease({ userAgent: ctx.userAgent, locale: 'de-DE' });
+  const lease = await ctx.browser.lease({ userAgent: ctx.userAgent, locale: 'de-DE' }, ctx.signal);
   const closeOnAbort = (): void => void lease.context.close().catch(() => undefined);
   ctx.signal.addEventListener('abort', closeOnAbort, { once: true });
   try {

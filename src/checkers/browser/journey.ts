@@ -90,14 +90,19 @@ export async function checkBrowser(ctx: CheckContext, spec: BrowserSpec): Promis
   const secrets = new Secrets();
   let lease: BrowserLease;
   try {
-    lease = await ctx.browser.lease({
-      userAgent: ctx.userAgent,
-      locale: spec.locale,
-      viewport: spec.viewport,
-      acceptDownloads: true,
-      serviceWorkers: 'block',
-    });
+    lease = await ctx.browser.lease(
+      {
+        userAgent: ctx.userAgent,
+        locale: spec.locale,
+        viewport: spec.viewport,
+        acceptDownloads: true,
+        serviceWorkers: 'block',
+      },
+      ctx.signal,
+    );
   } catch (error) {
+    // The deadline or shutdown came first: the runner names it (timeout, aborted).
+    if (ctx.signal.aborted) throw error;
     return {
       status: 'error',
       reason: 'internal',
