@@ -15,7 +15,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { DatabaseSync } from 'node:sqlite';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config/config.ts';
 import { startDaemon, type Daemon } from '../../src/main.ts';
@@ -180,6 +180,21 @@ function storedRuns(dataDir: string): Result[] {
 }
 
 const silent = pino({ level: 'silent' });
+
+/** A logger whose JSON lines the test reads back. */
+function collectingLogger(level: string): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino(
+    { level },
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    }),
+  );
+  return { logger, lines };
+}
 let dir: string;
 let target: Target;
 
@@ -485,16 +500,7 @@ describe('probe files edited while the daemon reads them', () => {
     await mkdir(path.join(dir, 'probes'));
     const good = httpProbes(target.url, ['erst'], 0);
     await writeFile(path.join(dir, 'probes', 'a.yaml'), good);
-    const lines: Record<string, unknown>[] = [];
-    const logger = pino(
-      { level: 'info' },
-      new Writable({
-        write(chunk: Buffer, _enc, done) {
-          lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-          done();
-        },
-      }),
-    );
+    const { logger, lines } = collectingLogger('info');
     daemon = await startDaemon(daemonConfig(dir, { watch: true }), { logger });
     const d = daemon;
     const full = good + httpProbes(target.url, ['zweit'], 0);
@@ -578,16 +584,7 @@ describe('10,000 probes reloaded with one invalid', () => {
     for (let f = 0; f < files; f++) {
       await writeFile(path.join(dir, 'probes', `kreis-${f}.yaml`), yamlFor(f, false));
     }
-    const logged: Record<string, unknown>[] = [];
-    const logger = pino(
-      { level: 'error' },
-      new Writable({
-        write(chunk: Buffer, _enc, done) {
-          logged.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-          done();
-        },
-      }),
-    );
+    const { logger, lines: logged } = collectingLogger('error');
     daemon = await startDaemon(daemonConfig(dir), { logger });
     const d = daemon;
     expect(d.active()?.byId.size).toBe(10_000);
