@@ -8,8 +8,18 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
+/**
+ * The administration tools (losetup, mkfs.ext4, e2fsck) live in the sbin folders, which a
+ * CI job's PATH does not always list.
+ */
+const PATH = [process.env.PATH, '/usr/sbin', '/sbin'].filter(Boolean).join(':');
+
 function run(command: string, args: string[]): string {
-  return execFileSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  return execFileSync(command, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    env: { ...process.env, PATH },
+  });
 }
 
 /** The options /proc/mounts lists for the file system mounted at `dir`, or undefined. */
