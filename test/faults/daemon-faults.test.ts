@@ -5,7 +5,7 @@
  * stopped cleanly) and a clear result or diagnostic. The promises these tests hold are
  * written down in docs/operations.md.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -125,6 +125,13 @@ interface Served {
   kill(signal: NodeJS.Signals): void;
 }
 
+/** Daemons started by {@link serve}: a test that fails before it stops one must not leave it running. */
+const children = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  children.clear();
+});
+
 /** The real CLI, `ozgwatch serve`, in a child process; its JSON log lines are collected. */
 async function serve(dir: string, configYaml: string): Promise<Served> {
   await writeFile(path.join(dir, 'ozgwatch.yaml'), configYaml);
@@ -141,6 +148,7 @@ async function serve(dir: string, configYaml: string): Promise<Served> {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  children.add(child);
   const log: Record<string, unknown>[] = [];
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
