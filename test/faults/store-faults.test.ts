@@ -16,7 +16,13 @@
  * `max_page_count` instead (the test's name says which), and the read-only start with
  * folder permissions. `OZGWATCH_FAULTS_NO_MOUNT=1` forces those fallbacks.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import {
+  execFileSync,
+  spawn,
+  type ChildProcess,
+  type ChildProcessByStdio,
+} from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -526,9 +532,9 @@ interface Served {
   exit: Promise<number | string | null>;
 }
 
-/** `ozgwatch serve` as a child process; resolves once it serves. */
-async function serve(probes: string, dataDir: string): Promise<Served> {
-  const child = spawn(process.execPath, [MAIN, 'serve'], {
+/** The real CLI's `serve` on a free port of 127.0.0.1, its log on stdout. */
+function spawnServe(probes: string, dataDir: string): ChildProcessByStdio<null, Readable, null> {
+  return spawn(process.execPath, [MAIN, 'serve'], {
     env: {
       PATH: process.env.PATH,
       OZGWATCH_PROBES: probes,
@@ -538,6 +544,11 @@ async function serve(probes: string, dataDir: string): Promise<Served> {
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+}
+
+/** `ozgwatch serve` as a child process; resolves once it serves. */
+async function serve(probes: string, dataDir: string): Promise<Served> {
+  const child = spawnServe(probes, dataDir);
   cleanups.push(
     () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'),
   );
@@ -563,16 +574,7 @@ async function serveOnce(
   probes: string,
   dataDir: string,
 ): Promise<{ code: number | null; lines: LogLine[] }> {
-  const child = spawn(process.execPath, [MAIN, 'serve'], {
-    env: {
-      PATH: process.env.PATH,
-      OZGWATCH_PROBES: probes,
-      OZGWATCH_DATA_DIR: dataDir,
-      OZGWATCH_HOST: '127.0.0.1',
-      OZGWATCH_PORT: '0',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawnServe(probes, dataDir);
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   const lines: LogLine[] = [];
   for await (const line of createInterface({ input: child.stdout })) {
