@@ -1,8 +1,10 @@
 /**
- * Browser journeys per minute and peak memory (PSS of Node plus every Chromium process)
- * for a 3-step journey at 1, 2 and 4 concurrent contexts: ozgwatch's shared browser
- * against the naive way, a browser launched per run.
+ * Browser journeys per minute for a 3-step journey at a given number of concurrent
+ * contexts: ozgwatch's shared browser against the naive way, a browser launched per run.
+ * Memory (PSS of Node plus every Chromium process) is sampled by bench/run.ts from outside:
+ * reading /proc of every Chromium process in here would take this process's CPU.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,9 +12,8 @@ import { pino } from 'pino';
 import { checkBrowser } from '../src/checkers/browser/journey.ts';
 import { browserSpecSchema, type BrowserSpec } from '../src/checkers/browser/spec.ts';
 import { ArtifactStore } from '../src/runner/artifacts.ts';
-import { BrowserHost } from '../src/runner/browser-host.ts';
+import { BrowserHost, CHROMIUM_ARGS, chromiumExecutable } from '../src/runner/browser-host.ts';
 import { HostLimiter } from '../src/runner/host-limiter.ts';
-import { treeMemoryBytes } from '../src/runner/process-tree.ts';
 
 export interface JourneyFigures {
   mode: 'shared' | 'per-run';
@@ -21,7 +22,15 @@ export interface JourneyFigures {
   failed: number;
   seconds: number;
   journeysPerMinute: number;
-  peakPssMb: number;
+}
+
+/** What a browser and a context cost on their own, the bound on what reusing a browser saves. */
+export interface BrowserCosts {
+  executable: string;
+  launchCloseMs: number;
+  launchCloseCpuS: number;
+  contextMs: number;
+  contextCpuS: number;
 }
 
 const logger = pino({ level: 'silent' });
@@ -55,13 +64,9 @@ export async function journeyThroughput(
       memoryLimitMb: 100_000,
       logger,
       prewarm: mode === 'shared',
+      ...executable(),
     });
   const shared = mode === 'shared' ? newHost() : undefined;
-  let peak = 0;
-  const sampler = setInterval(
-    () => (peak = Math.max(peak, treeMemoryBytes(process.pid, 'smaps_rollup', 'Pss') / 2 ** 20)),
-    250,
-  );
   let runs = 0;
   let failed = 0;
   const one = async (i: number): Promise<void> => {
@@ -105,11 +110,64 @@ export async function journeyThroughput(
       failed,
       seconds: elapsed,
       journeysPerMinute: (runs / elapsed) * 60,
-      peakPssMb: peak,
     };
   } finally {
-    clearInterval(sampler);
     await shared?.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** `BENCH_CHROMIUM`: another Chromium than the daemon would pick (e.g. the full browser). */
+function executable(): { executablePath?: string } {
+  const chosen = process.env.BENCH_CHROMIUM;
+  return chosen ? { executablePath: chosen } : {};
+}
+
+/**
+ * CPU seconds the whole machine has spent so far (user, nice, system, irq, softirq).
+ * Chromium's own processes are not all reaped by their parents (a zygote outlives the
+ * browser and ends as a child of init), so per-process accounting loses much of a launch;
+ * on an otherwise quiet machine this is the complete figure.
+ */
+function machineCpuSeconds(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.split(/\s+/).slice(1).map(Number);
+  if (!f) return 0;
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = f;
+  return (user + nice + system + irq + softirq) / 100;
+}
+
+/**
+ * A Chromium launch and close, and a fresh context with its page (made and closed in a
+ * running browser), each timed over `rounds` rounds: the ratio of the two is what a shared
+ * browser can save per run at most.
+ */
+export async function browserCosts(rounds: number): Promise<BrowserCosts> {
+  const { chromium } = await import('playwright');
+  const executablePath = executable().executablePath ?? (await chromiumExecutable());
+  const launch = () =>
+    chromium.launch({ ...(executablePath ? { executablePath } : {}), args: [...CHROMIUM_ARGS] });
+  await (await launch()).close(); // load Playwright and warm the file cache first
+  let t0 = performance.now();
+  let c0 = machineCpuSeconds();
+  for (let i = 0; i < rounds; i++) await (await launch()).close();
+  const launchCloseMs = (performance.now() - t0) / rounds;
+  const launchCloseCpuS = (machineCpuSeconds() - c0) / rounds;
+  // Measured as one launch-to-close span, less a launch and close: a context's renderer
+  // ends after `close` returns.
+  t0 = performance.now();
+  c0 = machineCpuSeconds();
+  const browser = await launch();
+  for (let i = 0; i < rounds; i++) {
+    const context = await browser.newContext();
+    await context.newPage();
+    await context.close();
+  }
+  await browser.close();
+  return {
+    executable: executablePath ?? chromium.executablePath(),
+    launchCloseMs,
+    launchCloseCpuS,
+    contextMs: Math.max(0, (performance.now() - t0) / rounds - launchCloseMs / rounds),
+    contextCpuS: Math.max(0, (machineCpuSeconds() - c0 - launchCloseCpuS) / rounds),
+  };
 }

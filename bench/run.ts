@@ -7,7 +7,8 @@
  *   BENCH_SECONDS      seconds per throughput measurement      (10)
  *   BENCH_CONCURRENCY  runs in flight during throughput        (32)
  *   BENCH_LAG_SECONDS  how long the 5,000-probe schedule runs  (75; ≥ 60 covers every probe once)
- *   BENCH_JOURNEY_SECONDS seconds per journey measurement      (20)
+ *   BENCH_JOURNEY_SECONDS seconds per journey measurement      (20; per mode and concurrency)
+ *   BENCH_CHROMIUM     Chromium for the journey section        (the daemon's choice)
  *   BENCH_ONLY         comma list: throughput,lag,scrape,journeys,a11y,media-breaks,report,scale
  *   BENCH_REPORT_SERVICES services in the quarterly report's store (200)
  *   BENCH_MEDIA_SCANS  media-break scans measured                (15)
@@ -22,7 +23,7 @@ import { startTarget, type ThroughputFigures } from './http-throughput.ts';
 import type { ScrapeFigures } from './metrics-scrape.ts';
 import { a11yThroughput, type ScanRun } from './a11y-scan.ts';
 import type { MediaBreakFigures } from './media-breaks.ts';
-import type { JourneyFigures } from './browser-journeys.ts';
+import type { BrowserCosts, JourneyFigures } from './browser-journeys.ts';
 import type { ReportFigures, SeedFigures } from './report.ts';
 import { processRssBytes, startChild, stopChild } from './lib/proc.ts';
 import { durationMs } from '../src/probes/duration.ts';
@@ -64,6 +65,7 @@ async function section<T>(
   url: string,
   env: Record<string, string> = {},
   samples?: MemorySample[],
+  sampleEveryMs = 3000,
 ): Promise<{ figures: T; maxRssMb: number }> {
   const running = execFileAsync(
     process.execPath,
@@ -82,7 +84,7 @@ async function section<T>(
             rss: processRssBytes(pid),
             pss: treeMemoryBytes(pid, 'smaps_rollup', 'Pss'),
           });
-        }, 3000)
+        }, sampleEveryMs)
       : undefined;
   try {
     const { stdout } = await running;
@@ -152,23 +154,60 @@ try {
       log(
         `\nBrowser journeys (3 steps, county portal in its own process): shared browser vs. a browser per run`,
       );
-      const shared = await section<JourneyFigures[]>('journeys-shared', url);
-      const perRun = await section<JourneyFigures[]>('journeys-per-run', url);
+      const costs = (await section<BrowserCosts>('browser-costs', url)).figures;
+      log(
+        `  ${costs.executable}: launch + close ${fmt(costs.launchCloseMs, 0)} ms, ${fmt(costs.launchCloseCpuS, 3)} CPU-s; a fresh context + page + close ${fmt(costs.contextMs, 0)} ms, ${fmt(costs.contextCpuS, 3)} CPU-s`,
+      );
+      out.browserCosts = costs;
+      const journeySeconds = Number(process.env.BENCH_JOURNEY_SECONDS ?? 20);
+      const figures: (JourneyFigures & { peakPssMb: number })[] = [];
+      for (const concurrency of [1, 2, 4]) {
+        // Each mode runs twice for half the time, in mirrored order (shared, per-run, per-run,
+        // shared): a VM whose speed drifts during the measurement (seen here: ±15 % within
+        // minutes) then weighs on both modes alike instead of on whichever ran later.
+        for (const mode of ['shared', 'per-run', 'per-run', 'shared'] as const) {
+          const samples: MemorySample[] = [];
+          const part = await section<JourneyFigures>(
+            'journeys',
+            url,
+            {
+              BENCH_JOURNEY_MODE: mode,
+              BENCH_JOURNEY_CONTEXTS: String(concurrency),
+              BENCH_JOURNEY_SECONDS: String(journeySeconds / 2),
+            },
+            samples,
+            500,
+          );
+          const peakPssMb = Math.max(0, ...samples.map((m) => m.pss)) / 2 ** 20;
+          const sum = figures.find((f) => f.mode === mode && f.concurrency === concurrency);
+          if (!sum) {
+            figures.push({ ...part.figures, peakPssMb });
+            continue;
+          }
+          sum.runs += part.figures.runs;
+          sum.failed += part.figures.failed;
+          sum.seconds += part.figures.seconds;
+          sum.journeysPerMinute = (sum.runs / sum.seconds) * 60;
+          sum.peakPssMb = Math.max(sum.peakPssMb, peakPssMb);
+        }
+      }
+      const shared = figures.filter((f) => f.mode === 'shared');
+      const perRun = figures.filter((f) => f.mode === 'per-run');
       log('| mode | contexts | runs | failed | journeys/min | peak PSS MB (Node + Chromium) |');
       log('|---|---:|---:|---:|---:|---:|');
-      for (const f of [...shared.figures, ...perRun.figures]) {
+      for (const f of [...shared, ...perRun]) {
         log(
           `| ${f.mode} | ${f.concurrency} | ${f.runs} | ${f.failed} | ${fmt(f.journeysPerMinute, 0)} | ${fmt(f.peakPssMb, 0)} |`,
         );
       }
-      for (const s of shared.figures) {
-        const naive = perRun.figures.find((f) => f.concurrency === s.concurrency);
+      for (const s of shared) {
+        const naive = perRun.find((f) => f.concurrency === s.concurrency);
         if (naive)
           log(
             `  ${s.concurrency} context(s): shared browser ${fmt(s.journeysPerMinute / naive.journeysPerMinute)}× the journeys per minute of a browser per run`,
           );
       }
-      out.journeys = { shared: shared.figures, perRun: perRun.figures };
+      out.journeys = { shared, perRun };
     } finally {
       await stopChild(portal.child);
     }

@@ -3,7 +3,7 @@
  * are its own. Prints one JSON line. Usage: node bench/section.ts <section> <targetUrl>
  */
 import { blackboxAvailable, blackboxThroughput, ozgwatchThroughput } from './http-throughput.ts';
-import { journeyThroughput } from './browser-journeys.ts';
+import { browserCosts, journeyThroughput } from './browser-journeys.ts';
 import { mediaBreakScans } from './media-breaks.ts';
 import { metricsScrape } from './metrics-scrape.ts';
 import { reportFigures, seedReportStore } from './report.ts';
@@ -34,16 +34,18 @@ switch (section) {
   case 'scrape':
     figures = await metricsScrape(10_000, 60);
     break;
-  case 'journeys-shared':
-  case 'journeys-per-run': {
-    const mode = section === 'journeys-shared' ? 'shared' : 'per-run';
-    const journeySeconds = Number(process.env.BENCH_JOURNEY_SECONDS ?? 20);
-    figures = [];
-    for (const c of [1, 2, 4]) {
-      (figures as unknown[]).push(await journeyThroughput(target, mode, c, journeySeconds, 2000));
-    }
+  case 'browser-costs':
+    figures = await browserCosts(10);
     break;
-  }
+  case 'journeys':
+    figures = await journeyThroughput(
+      target,
+      process.env.BENCH_JOURNEY_MODE === 'per-run' ? 'per-run' : 'shared',
+      Number(process.env.BENCH_JOURNEY_CONTEXTS ?? 1),
+      Number(process.env.BENCH_JOURNEY_SECONDS ?? 20),
+      2000,
+    );
+    break;
   case 'media-breaks':
     figures = await mediaBreakScans(target, Number(process.env.BENCH_MEDIA_SCANS ?? 15));
     break;

@@ -47,11 +47,26 @@ export interface BrowserHostOptions {
   onLaunch?: (version: string) => void;
 }
 
+/** A fresh context with its first page. */
+export interface MadeContext {
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * Sets up a fresh context for the kind of run that leases it (a journey's guard, tracer…).
+ * The host runs it ahead of time on the context kept ready for the next run; pass the same
+ * function each time, since a prepared context is only reused for the function that made it.
+ */
+export type Prepare<P> = (made: MadeContext) => Promise<P>;
+
 /** A fresh, isolated context for one run. `release` closes it; always call it in `finally`. */
-export interface BrowserLease {
+export interface BrowserLease<P = undefined> {
   context: BrowserContext;
   /** The context's first page, ready to navigate. */
   page: Page;
+  /** What `prepare` returned for this context. */
+  prepared: P;
   /** Whether the browser of this context died while the context was in use. */
   crashed(): boolean;
   release(): Promise<void>;
@@ -78,7 +93,8 @@ export class BrowserHost {
     | {
         generation: Generation;
         key: string;
-        ready: Promise<{ context: BrowserContext; page: Page }>;
+        prepare: Prepare<unknown> | undefined;
+        ready: Promise<MadeContext & { prepared: unknown }>;
       }
     | undefined;
   #active = 0;
@@ -103,12 +119,23 @@ export class BrowserHost {
   /**
    * A fresh context with its first page. `signal` (the run's deadline) ends the wait: a
    * launch or a context that hangs must not hold the run beyond it; a lease that arrives
-   * after the abort is released at once.
+   * after the abort is released at once. `prepare` sets the context up for the run (and,
+   * ahead of time, the next run's).
    */
-  lease(options: BrowserContextOptions, signal?: AbortSignal): Promise<BrowserLease> {
-    if (!signal) return this.#lease(options);
+  lease(options: BrowserContextOptions, signal?: AbortSignal): Promise<BrowserLease>;
+  lease<P>(
+    options: BrowserContextOptions,
+    signal: AbortSignal | undefined,
+    prepare: Prepare<P>,
+  ): Promise<BrowserLease<P>>;
+  lease<P>(
+    options: BrowserContextOptions,
+    signal?: AbortSignal,
+    prepare?: Prepare<P>,
+  ): Promise<BrowserLease<P | undefined>> {
+    if (!signal) return this.#lease(options, prepare);
     signal.throwIfAborted();
-    const pending = this.#lease(options);
+    const pending = this.#lease(options, prepare);
     return new Promise((resolve, reject) => {
       const onAbort = (): void => {
         reject(signal.reason as Error);
@@ -129,26 +156,31 @@ export class BrowserHost {
     });
   }
 
-  async #lease(options: BrowserContextOptions): Promise<BrowserLease> {
+  async #lease<P>(
+    options: BrowserContextOptions,
+    prepare: Prepare<P> | undefined,
+  ): Promise<BrowserLease<P | undefined>> {
     if (this.#closed) throw new Error('browser host is closed');
     let generation = await this.#generation();
     if (generation.crashed || !generation.browser.isConnected()) {
       this.#current = undefined;
       generation = await this.#generation();
     }
-    const { context, page } = await this.#takeSpare(generation, options);
+    const { context, page, prepared } = await this.#takeSpare(generation, options, prepare);
     generation.contexts++;
     generation.served++;
     this.#setActive(+1);
     if (generation.served >= this.#o.restartAfterRuns) this.#retire(generation, 'runs');
     else {
       this.#checkMemory(generation);
-      this.#prepareSpare(generation, options);
+      this.#prepareSpare(generation, options, prepare);
     }
     let released = false;
     return {
       context,
       page,
+      // Made by this very `prepare` (the spare is only taken for the function that made it).
+      prepared: prepared as P | undefined,
       crashed: () => generation.crashed,
       release: async () => {
         if (released) return;
@@ -164,23 +196,25 @@ export class BrowserHost {
   /**
    * A context with its first page, made while the previous run was busy: a new page
    * starts a renderer process (~0.2 s), which need not be on the next run's clock.
-   * Only used when the next run asks for the same context options.
+   * Only used when the next run asks for the same context options and preparation.
    */
-  #prepareSpare(generation: Generation, options: BrowserContextOptions): void {
+  #prepareSpare(
+    generation: Generation,
+    options: BrowserContextOptions,
+    prepare: Prepare<unknown> | undefined,
+  ): void {
     if (this.#spare || generation.retiring || this.#o.prewarm === false) return;
     const key = JSON.stringify(options);
-    const ready = (async () => {
-      const context = await generation.browser.newContext(options);
-      return { context, page: await context.newPage() };
-    })();
+    const ready = makeContext(generation.browser, options, prepare);
     ready.catch(() => undefined);
-    this.#spare = { generation, key, ready };
+    this.#spare = { generation, key, prepare, ready };
   }
 
   async #takeSpare(
     generation: Generation,
     options: BrowserContextOptions,
-  ): Promise<{ context: BrowserContext; page: Page }> {
+    prepare: Prepare<unknown> | undefined,
+  ): Promise<MadeContext & { prepared: unknown }> {
     const spare = this.#spare;
     this.#spare = undefined;
     if (spare && spare.generation !== generation) {
@@ -189,11 +223,10 @@ export class BrowserHost {
       void spare.ready.then((made) => made.context.close()).catch(() => undefined);
     } else if (spare) {
       const made = await spare.ready.catch(() => undefined);
-      if (made && spare.key === JSON.stringify(options)) return made;
+      if (made && spare.key === JSON.stringify(options) && spare.prepare === prepare) return made;
       await made?.context.close().catch(() => undefined);
     }
-    const context = await generation.browser.newContext(options);
-    return { context, page: await context.newPage() };
+    return makeContext(generation.browser, options, prepare);
   }
 
   /** Kills the browser process (tests; a stuck browser). The next lease launches a new one. */
@@ -310,6 +343,22 @@ export class BrowserHost {
   async #closeBrowser(generation: Generation): Promise<void> {
     generation.retiring = true;
     await generation.browser.close().catch(() => undefined);
+  }
+}
+
+/** A context with its first page, prepared; closed again when preparing fails. */
+async function makeContext(
+  browser: Browser,
+  options: BrowserContextOptions,
+  prepare: Prepare<unknown> | undefined,
+): Promise<MadeContext & { prepared: unknown }> {
+  const context = await browser.newContext(options);
+  try {
+    const page = await context.newPage();
+    return { context, page, prepared: await prepare?.({ context, page }) };
+  } catch (error) {
+    await context.close().catch(() => undefined);
+    throw error;
   }
 }
 

@@ -1,6 +1,10 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BrowserHost, type RestartReason } from '../../src/runner/browser-host.ts';
+import {
+  BrowserHost,
+  type MadeContext,
+  type RestartReason,
+} from '../../src/runner/browser-host.ts';
 
 let host: BrowserHost | undefined;
 afterEach(async () => {
@@ -72,6 +76,41 @@ describe('BrowserHost', () => {
     const third = await host.lease({});
     expect(third.crashed()).toBe(false);
     await third.release();
+  }, 30_000);
+
+  it('prepares the next run’s context ahead, and hands it only to the same preparation', async () => {
+    const { host } = newHost({});
+    let made = 0;
+    const prepare = async ({ page }: MadeContext): Promise<number> => {
+      const id = ++made;
+      await page.setContent(`<p>Kontext ${id}</p>`);
+      return id;
+    };
+    const first = await host.lease({}, undefined, prepare);
+    expect(first.prepared).toBe(1);
+    expect(await first.page.textContent('p')).toBe('Kontext 1');
+    // While the first run is busy, the second run's context is made and prepared.
+    await expect.poll(() => made, { timeout: 10_000 }).toBe(2);
+    await first.release();
+    const second = await host.lease({}, undefined, prepare);
+    expect(second.prepared).toBe(2);
+    expect(await second.page.textContent('p')).toBe('Kontext 2');
+    await second.release();
+    // Another preparation (or none) never gets a context prepared for this one.
+    const plain = await host.lease({});
+    expect(plain.prepared).toBeUndefined();
+    expect(await plain.page.textContent('body')).toBe('');
+    await plain.release();
+  }, 30_000);
+
+  it('a preparation that fails fails the lease and leaves no context open', async () => {
+    const { host, active } = newHost({});
+    const failing = async (): Promise<never> => Promise.reject(new Error('kaputt'));
+    await expect(host.lease({}, undefined, failing)).rejects.toThrow('kaputt');
+    expect(active).toEqual([]);
+    const next = await host.lease({});
+    expect(next.context.browser()?.contexts().length).toBe(1);
+    await next.release();
   }, 30_000);
 
   it('replaces the browser above the memory ceiling', async () => {

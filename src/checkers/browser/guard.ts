@@ -14,6 +14,18 @@ export interface Guard {
   readonly blocked: BlockedRequest[];
   /** The step the next blocked request is attributed to. */
   step: string;
+  /**
+   * Binds the guard to one run: the requests its probe allows, the per-host limit and the
+   * run's deadline. Until then nothing is allowed beyond safe methods and navigations go
+   * unlimited (a prepared context makes no requests of its own).
+   */
+  arm(run: GuardRun): void;
+}
+
+export interface GuardRun {
+  allowed: readonly AllowedRequest[];
+  hosts: HostLimiter;
+  signal: AbortSignal;
 }
 
 /**
@@ -21,15 +33,21 @@ export interface Guard {
  * (anything but GET/HEAD/OPTIONS) is aborted and recorded unless the probe allows it:
  * a journey must never submit a real application. Navigations of the main frame
  * also wait for a slot of the per-host limit, like HTTP probes.
+ *
+ * The route is installed before the run is known (a prepared context), so what a run
+ * permits is read at each request from {@link Guard.arm}.
  */
-export async function installGuard(
-  context: BrowserContext,
-  allowed: readonly AllowedRequest[],
-  hosts: HostLimiter,
-  signal: AbortSignal,
-): Promise<Guard> {
-  const matchers = allowed.map((a) => ({ method: a.method, test: urlMatcher(a.url) }));
-  const guard: Guard = { blocked: [], step: '' };
+export async function prepareGuard(context: BrowserContext): Promise<Guard> {
+  let matchers: { method: string; test: (url: string) => boolean }[] = [];
+  let run: GuardRun | undefined;
+  const guard: Guard = {
+    blocked: [],
+    step: '',
+    arm: (armed) => {
+      run = armed;
+      matchers = armed.allowed.map((a) => ({ method: a.method, test: urlMatcher(a.url) }));
+    },
+  };
   await context.route('**/*', async (route: Route) => {
     const request = route.request();
     const method = request.method();
@@ -38,19 +56,31 @@ export async function installGuard(
       await route.abort('blockedbyclient').catch(() => undefined);
       return;
     }
-    if (!request.isNavigationRequest() || !/^https?:/.test(request.url())) {
+    if (!run || !request.isNavigationRequest() || !/^https?:/.test(request.url())) {
       await route.continue().catch(() => undefined);
       return;
     }
     const host = new URL(request.url()).host;
-    await hosts
-      .run(host, signal, async () => {
+    await run.hosts
+      .run(host, run.signal, async () => {
         await route.continue();
         // Hold the slot until the server answered (or the request failed).
         await request.response().catch(() => null);
       })
       .catch(() => route.abort('aborted').catch(() => undefined));
   });
+  return guard;
+}
+
+/** {@link prepareGuard} and {@link Guard.arm} in one, for a context made for this run. */
+export async function installGuard(
+  context: BrowserContext,
+  allowed: readonly AllowedRequest[],
+  hosts: HostLimiter,
+  signal: AbortSignal,
+): Promise<Guard> {
+  const guard = await prepareGuard(context);
+  guard.arm({ allowed, hosts, signal });
   return guard;
 }
 

@@ -18,14 +18,15 @@ import type {
 import type { BrowserLease } from '../../runner/browser-host.ts';
 import type { CheckContext } from '../checker.ts';
 import { responsive, within } from './bounded.ts';
-import { installGuard, type Guard } from './guard.ts';
+import type { Guard } from './guard.ts';
+import { prepareJourney, type Instruments } from './instruments.ts';
 import { netReason } from './net-reason.ts';
 import { describeTarget } from './locate.ts';
-import { watchRedirects, type RedirectWatch } from './redirect-watch.ts';
+import type { RedirectWatch } from './redirect-watch.ts';
 import { Secrets } from './secrets.ts';
 import type { BrowserSpec, Step } from './spec.ts';
 import { AssertionFailure, HttpStatusFailure, runStep, type StepEnv } from './steps.ts';
-import { readVitals, VITALS_INIT_SCRIPT } from './vitals.ts';
+import { readVitals } from './vitals.ts';
 
 /** Steps that cannot leave the page: no need to read its vitals after them. */
 const QUIET_ACTIONS = new Set([
@@ -88,7 +89,7 @@ export async function checkBrowser(ctx: CheckContext, spec: BrowserSpec): Promis
     };
   }
   const secrets = new Secrets();
-  let lease: BrowserLease;
+  let lease: BrowserLease<Instruments>;
   try {
     lease = await ctx.browser.lease(
       {
@@ -99,6 +100,7 @@ export async function checkBrowser(ctx: CheckContext, spec: BrowserSpec): Promis
         serviceWorkers: 'block',
       },
       ctx.signal,
+      prepareJourney,
     );
   } catch (error) {
     // The deadline or shutdown came first: the runner names it (timeout, aborted).
@@ -126,7 +128,7 @@ export async function checkBrowser(ctx: CheckContext, spec: BrowserSpec): Promis
 class JourneyRun {
   readonly #ctx: CheckContext;
   readonly #spec: BrowserSpec;
-  readonly #lease: BrowserLease;
+  readonly #lease: BrowserLease<Instruments>;
   readonly #secrets: Secrets;
   readonly steps: StepResult[] = [];
   readonly artifacts: Artifact[] = [];
@@ -150,7 +152,12 @@ class JourneyRun {
   readonly #running = new Set<() => Promise<void>>();
   #traced = false;
 
-  constructor(ctx: CheckContext, spec: BrowserSpec, lease: BrowserLease, secrets: Secrets) {
+  constructor(
+    ctx: CheckContext,
+    spec: BrowserSpec,
+    lease: BrowserLease<Instruments>,
+    secrets: Secrets,
+  ) {
     this.#ctx = ctx;
     this.#spec = spec;
     this.#lease = lease;
@@ -170,22 +177,27 @@ class JourneyRun {
 
   async #execute(): Promise<Failure | undefined> {
     try {
-      this.#guard = await installGuard(
-        this.#context,
-        this.#spec.allowRequests,
-        this.#ctx.hosts,
-        this.#ctx.signal,
-      );
-      await this.#context.addInitScript(VITALS_INIT_SCRIPT);
-      // DOM snapshots make the trace; a screencast would add ~20% CPU to every run and
-      // could show a secret typed into a text field, so it is opt-in.
-      await this.#context.tracing.start({
-        screenshots: this.#spec.traceScreencast && !this.#mayUseSecrets(),
-        snapshots: true,
+      // Guard, vitals observers, tracer and redirect watch were set up with the context
+      // (prepareJourney); what is left is what depends on this probe and this run.
+      const { guard, redirects } = this.#lease.prepared;
+      guard.arm({
+        allowed: this.#spec.allowRequests,
+        hosts: this.#ctx.hosts,
+        signal: this.#ctx.signal,
       });
+      this.#guard = guard;
+      this.#redirects = redirects;
+      // DOM snapshots make the trace; a screencast would add ~20% CPU to every run and
+      // could show a secret typed into a text field, so it is opt-in. It needs a tracer of
+      // its own: the prepared one records no screenshots.
+      if (this.#spec.traceScreencast && !this.#mayUseSecrets()) {
+        await this.#context.tracing.stop();
+        await this.#context.tracing.start({ screenshots: true, snapshots: true });
+      } else {
+        await this.#context.tracing.startChunk();
+      }
       this.#traced = true;
       this.#page = this.#lease.page;
-      this.#redirects = await watchRedirects(this.#page);
       this.#listen(this.#page);
       this.#limitPages(this.#page);
       if (this.#spec.steps) await this.#runDeclared(this.#spec.steps, this.#page);
@@ -330,7 +342,7 @@ class JourneyRun {
   async #collectVitals(): Promise<void> {
     if (!this.#page) return;
     // A page busy in a script would hold the run here until its deadline.
-    const vitals = await within(readVitals(this.#page), 2000);
+    const vitals = await within(readVitals(this.#lease.prepared.session, this.#page.url()), 2000);
     if (vitals) this.vitals.set(vitals.url, vitals);
   }
 
@@ -529,13 +541,13 @@ class JourneyRun {
     }
     if (!this.#traced) return;
     if (!failed || !artifacts) {
-      await this.#context.tracing.stop().catch(() => undefined);
+      await this.#context.tracing.stopChunk().catch(() => undefined);
       return;
     }
     // Written to a scratch name first: the trace is kept only once secrets are out of it.
     const raw = await artifacts.path('trace.raw');
     const stopped = await this.#context.tracing
-      .stop({ path: raw })
+      .stopChunk({ path: raw })
       .then(() => true)
       .catch(() => false);
     if (!stopped) return;

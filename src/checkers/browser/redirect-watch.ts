@@ -1,4 +1,4 @@
-import type { Page } from 'playwright';
+import type { CDPSession } from 'playwright';
 
 export interface UnsafeRedirect {
   /** The address that answered with the redirect. */
@@ -19,13 +19,14 @@ export interface RedirectWatch {
  * but it names the refusal differently (`file:` and `data:` fail as ERR_UNSAFE_REDIRECT,
  * `javascript:` only as ERR_ABORTED) and Playwright reports no response for either; the raw
  * headers of the 3xx, which CDP's `Network.responseReceivedExtraInfo` carries, are the one
- * place the target shows.
+ * place the target shows. Without a session (another browser) redirects are named by
+ * Chromium's error code alone.
  */
-export async function watchRedirects(page: Page): Promise<RedirectWatch> {
+export async function watchRedirects(session: CDPSession | undefined): Promise<RedirectWatch> {
   let latest: UnsafeRedirect | undefined;
   const urls = new Map<string, string>();
   try {
-    const session = await page.context().newCDPSession(page);
+    if (!session) throw new Error('no CDP session');
     session.on('Network.requestWillBeSent', (event) => {
       // Only documents; the map is cleared as it grows, a page can request without end.
       if (event.type !== 'Document') return;
@@ -50,7 +51,7 @@ export async function watchRedirects(page: Page): Promise<RedirectWatch> {
     });
     await session.send('Network.enable');
   } catch {
-    // No CDP (a closed page, another browser): redirects are then named by Chromium's code alone.
+    // No CDP (a closed page, another browser): redirects are named by Chromium's code alone.
   }
   return {
     latest: () => latest,

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright';
+import type { CDPSession } from 'playwright';
 import type { PageVitals } from '../../results/result.ts';
 
 /**
@@ -24,20 +24,29 @@ interface RawVitals {
   ttfb?: number;
 }
 
-/** The vitals of the page now shown; undefined when the page cannot tell (about:blank, crashed). */
-export async function readVitals(page: Page): Promise<PageVitals | undefined> {
-  const url = page.url();
-  if (!/^https?:/.test(url)) return undefined;
-  // A string, not a function: the page's globals are not in this program's types.
-  const raw = await page
-    .evaluate<RawVitals | undefined>(
-      `(() => {
-        const v = window.__ozgwatchVitals;
-        if (!v) return undefined;
-        const nav = performance.getEntriesByType('navigation')[0];
-        return { ...v, ...(nav ? { ttfb: nav.responseStart } : {}) };
-      })()`,
-    )
+/** What the page's observers gathered, with the time to first byte of its document. */
+const READ_VITALS = `(() => {
+  const v = window.__ozgwatchVitals;
+  if (!v) return undefined;
+  const nav = performance.getEntriesByType('navigation')[0];
+  return { ...v, ...(nav ? { ttfb: nav.responseStart } : {}) };
+})()`;
+
+/**
+ * The vitals of the page now shown at `url`; undefined when the page cannot tell
+ * (about:blank, crashed, no CDP). Read over the page's own CDP session rather than with
+ * `page.evaluate`: a Playwright call is an action of the run's trace, with a DOM snapshot
+ * before and after it, which made each read cost several milliseconds and put evaluations
+ * the probe never wrote into the trace its author reads.
+ */
+export async function readVitals(
+  session: CDPSession | undefined,
+  url: string,
+): Promise<PageVitals | undefined> {
+  if (!session || !/^https?:/.test(url)) return undefined;
+  const raw = await session
+    .send('Runtime.evaluate', { expression: READ_VITALS, returnByValue: true })
+    .then((r) => (r.exceptionDetails ? undefined : (r.result.value as RawVitals | undefined)))
     .catch(() => undefined);
   if (!raw) return undefined;
   const s = (ms: number | undefined): number | undefined =>

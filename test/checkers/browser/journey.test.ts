@@ -121,6 +121,7 @@ describe('browser journeys', () => {
   });
 
   it('a changed button label is selector_missing, with screenshot, HTML and trace', async () => {
+    const before = Date.now();
     const out = await journey({
       steps: [
         { name: 'start', goto: site('kfz/') },
@@ -139,7 +140,21 @@ describe('browser journeys', () => {
       'Jetzt digital beantragen',
     );
     const trace = unzipSync(readFileSync(artifactFile(out, 'trace.zip')));
-    expect(Object.keys(trace)).toContain('trace.trace');
+    const events = Buffer.from(trace['trace.trace']!)
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { type: string; method?: string; wallTime?: number });
+    // The probe's own steps, with the DOM as it was around them.
+    expect(events.filter((e) => e.type === 'before').map((e) => e.method)).toEqual(
+      expect.arrayContaining(['goto', 'click']),
+    );
+    expect(events.some((e) => e.type === 'frame-snapshot')).toBe(true);
+    // The trace begins with this run, although its tracer was started with the context,
+    // ahead of the run; and ozgwatch's own reading of the vitals is not in it.
+    expect(events[0]).toMatchObject({ type: 'context-options' });
+    expect(events[0]!.wallTime).toBeGreaterThanOrEqual(before);
+    expect(Buffer.from(trace['trace.trace']!).toString()).not.toContain('__ozgwatchVitals');
   });
 
   it('blocks a form that POSTs: reported as request_blocked, never sent', async () => {
