@@ -1,4 +1,4 @@
-import type { Page } from 'playwright';
+import type { CDPSession, Page } from 'playwright';
 
 /**
  * Waits for `work` at most `ms`; undefined when it failed or took longer. For calls into a
@@ -21,8 +21,20 @@ export async function within<T>(work: Promise<T>, ms: number): Promise<T | undef
 /**
  * Whether the page's main frame runs a trivial script within `ms`. It does not while a
  * script loops without end, nor while a navigation waits for a document that never comes.
+ * Asked over the page's own CDP `session` when there is one: a Playwright `evaluate` is an
+ * action of the run's trace, and the trace of a failed run should show the probe's steps,
+ * not ozgwatch asking whether the page still answers.
  */
-export async function responsive(page: Page, ms = 1000): Promise<boolean> {
+export async function responsive(
+  page: Page,
+  session: CDPSession | undefined,
+  ms = 1000,
+): Promise<boolean> {
   if (page.isClosed()) return false;
-  return (await within(page.evaluate('1'), ms)) === 1;
+  const answer = session
+    ? session
+        .send('Runtime.evaluate', { expression: '1', returnByValue: true })
+        .then((r) => r.result.value as unknown)
+    : page.evaluate('1');
+  return (await within(answer, ms)) === 1;
 }

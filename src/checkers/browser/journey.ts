@@ -385,7 +385,7 @@ class JourneyRun {
       (timedOut || error instanceof AssertionFailure) &&
       !navigating &&
       this.#page &&
-      !(await responsive(this.#page))
+      !(await responsive(this.#page, this.#lease.prepared.session))
     ) {
       // Not a missing element: nothing on the page can be found or used.
       return {
@@ -515,28 +515,41 @@ class JourneyRun {
     };
   }
 
+  /** A full-page screenshot (secret fields masked) and the page's HTML (secrets removed). */
+  async #keepPage(page: Page, artifacts: NonNullable<CheckContext['artifacts']>): Promise<void> {
+    const shot = await within(
+      page.screenshot({ fullPage: true, timeout: EVIDENCE_MS, mask: this.secretFields }),
+      EVIDENCE_MS,
+    );
+    if (shot)
+      this.artifacts.push(await artifacts.write('failure.png', 'screenshot', 'image/png', shot));
+    const html = await within(page.content(), EVIDENCE_MS);
+    if (html !== undefined) {
+      this.artifacts.push(
+        await artifacts.write(
+          'page.html',
+          'html',
+          'text/html; charset=utf-8',
+          this.#secrets.redact(html),
+        ),
+      );
+    }
+  }
+
   async #saveEvidence(failed: boolean): Promise<void> {
     const artifacts = this.#ctx.artifacts;
     const page = this.#page;
     // A page that does not run a script cannot give a screenshot or its HTML either; asking
     // would hold the run until its deadline and lose the trace.
-    if (failed && artifacts && page && !this.#pageCrashed && (await responsive(page))) {
-      const shot = await within(
-        page.screenshot({ fullPage: true, timeout: EVIDENCE_MS, mask: this.secretFields }),
-        EVIDENCE_MS,
-      );
-      if (shot)
-        this.artifacts.push(await artifacts.write('failure.png', 'screenshot', 'image/png', shot));
-      const html = await within(page.content(), EVIDENCE_MS);
-      if (html !== undefined) {
-        this.artifacts.push(
-          await artifacts.write(
-            'page.html',
-            'html',
-            'text/html; charset=utf-8',
-            this.#secrets.redact(html),
-          ),
-        );
+    const session = this.#lease.prepared.session;
+    if (failed && artifacts && page && !this.#pageCrashed && (await responsive(page, session))) {
+      // Named apart in the trace: these calls are ozgwatch's, not the probe's steps.
+      if (this.#traced)
+        await this.#context.tracing.group('ozgwatch: evidence').catch(() => undefined);
+      try {
+        await this.#keepPage(page, artifacts);
+      } finally {
+        if (this.#traced) await this.#context.tracing.groupEnd().catch(() => undefined);
       }
     }
     if (!this.#traced) return;

@@ -144,7 +144,17 @@ describe('browser journeys', () => {
       .toString()
       .split('\n')
       .filter(Boolean)
-      .map((line) => JSON.parse(line) as { type: string; method?: string; wallTime?: number });
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            type: string;
+            method?: string;
+            wallTime?: number;
+            callId?: string;
+            parentId?: string;
+            title?: string;
+          },
+      );
     // The probe's own steps, with the DOM as it was around them.
     expect(events.filter((e) => e.type === 'before').map((e) => e.method)).toEqual(
       expect.arrayContaining(['goto', 'click']),
@@ -155,6 +165,16 @@ describe('browser journeys', () => {
     expect(events[0]).toMatchObject({ type: 'context-options' });
     expect(events[0]!.wallTime).toBeGreaterThanOrEqual(before);
     expect(Buffer.from(trace['trace.trace']!).toString()).not.toContain('__ozgwatchVitals');
+    // ozgwatch's own calls: whether the page still answers is asked outside the trace, and
+    // the evidence it keeps is a group of its own after the probe's steps.
+    const actions = events.filter((e) => e.type === 'before');
+    expect(actions.map((e) => e.method)).not.toContain('evaluate');
+    const group = actions.find((e) => e.method === 'tracingGroup');
+    expect(group).toMatchObject({ title: 'ozgwatch: evidence' });
+    expect(actions.filter((e) => e.parentId === group?.callId).map((e) => e.method)).toEqual([
+      'screenshot',
+      'content',
+    ]);
   });
 
   it('blocks a form that POSTs: reported as request_blocked, never sent', async () => {
