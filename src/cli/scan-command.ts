@@ -148,13 +148,15 @@ function splitA11y(batch: Result, urls: number): Result[] {
   return report.pages.map((page) => {
     const documents = (report.documents ?? []).filter((d) => page.documentLinks?.includes(d.url));
     const violations = page.violations.reduce((n, v) => n + v.nodes.length, 0);
-    const status: Result['status'] = page.error !== undefined || violations > 0 ? 'fail' : 'pass';
     const reason =
       page.error !== undefined
-        ? 'navigation_timeout'
+        ? (page.reason ?? 'navigation_timeout')
         : violations > 0
           ? 'a11y_violations'
           : undefined;
+    // As for a whole a11y run: a page only axe-core could not scan is ozgwatch's error.
+    const status: Result['status'] =
+      reason === 'scan_failed' ? 'error' : reason !== undefined ? 'fail' : 'pass';
     const { reason: _reason, a11y: _a11y, ...rest } = batch;
     const { documents: _documents, ...reportRest } = report;
     return {

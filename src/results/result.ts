@@ -180,6 +180,8 @@ export interface A11yPage {
   incomplete: A11yFinding[];
   /** Why the page could not be scanned. */
   error?: string;
+  /** The reason code of {@link error}: what a run of this page alone would report. */
+  reason?: ReasonCode;
   /** Documents the page links (classified in the report's `documents`). */
   documentLinks?: string[];
   /**

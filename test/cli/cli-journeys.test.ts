@@ -1,4 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +164,29 @@ describe('CLI with browser journeys', () => {
     expect(doc.availability.status).toBe('pass');
     expect(doc.browser.status).toBe('pass');
     expect(doc.browser.steps[0]).toMatchObject({ name: 'load', httpStatus: 200 });
+  }, 60_000);
+
+  it('scan: a page that cannot be reached is named by its network error in every check', async () => {
+    // A port that was just free: nothing listens there, the connection is refused at once.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const url = `http://127.0.0.1:${port}/dienste/`;
+    const ran = await cli([
+      'scan',
+      '--checks',
+      'availability,a11y,media-breaks,browser',
+      '--json',
+      '--data',
+      'data',
+      url,
+    ]);
+    expect(ran.code).toBe(1);
+    const doc = JSON.parse(ran.stdout.trim()) as Record<string, { status: string; reason: string }>;
+    for (const check of ['availability', 'a11y', 'mediaBreaks', 'browser']) {
+      expect({ check, ...doc[check] }).toMatchObject({ check, status: 'fail', reason: 'connect' });
+    }
   }, 60_000);
 
   it('scan --checks media-breaks: one document with breaks, evidence, maturity; readable without --json', async () => {

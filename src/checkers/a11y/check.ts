@@ -11,7 +11,7 @@ import type { Checker, CheckContext } from '../checker.ts';
 import { errorLine } from '../error-line.ts';
 import { within } from '../browser/bounded.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
-import { netReason } from '../browser/net-reason.ts';
+import { CRASHED, pageLoadReason } from '../browser/net-reason.ts';
 import { pageLinks } from '../browser/page-links.ts';
 import { AXE_VERSION, scanPage } from './axe.ts';
 import { CrawlFrontier, loadRobots } from './crawl.ts';
@@ -108,9 +108,6 @@ interface UrlScan {
   spoiled: boolean;
 }
 
-/** Playwright's words for a renderer or browser that died (or a page closed after it). */
-const CRASHED = /Target crashed|Page crashed|has been closed|Browser closed|has been disconnected/;
-
 /** One page: loaded, then scanned; a page that cannot be loaded or scanned is reported, not thrown. */
 async function scanUrl(
   page: Page,
@@ -119,7 +116,7 @@ async function scanUrl(
   signal: AbortSignal,
 ): Promise<UrlScan> {
   const notScanned = (error: string, reason: ReasonCode, spoiled = false): UrlScan => ({
-    scanned: { url, seconds: 0, violations: [], incomplete: [], error },
+    scanned: { url, seconds: 0, violations: [], incomplete: [], error, reason },
     reason,
     spoiled,
   });
@@ -130,10 +127,8 @@ async function scanUrl(
   } catch (error) {
     if (signal.aborted) throw error;
     const message = errorLine(error);
-    if (CRASHED.test(message)) return notScanned(message, 'browser_crash', true);
-    const net = /net::(ERR_[A-Z_]+)/.exec(message)?.[1];
     // A page that did not load may still be loading or spinning in a script.
-    return notScanned(message, net ? netReason(net) : 'navigation_timeout', true);
+    return notScanned(message, pageLoadReason(message), true);
   }
   if (status >= 400) return notScanned(`status ${status}`, 'http_status');
 

@@ -13,3 +13,17 @@ export function netReason(code: string): ReasonCode {
   if (code === 'ERR_UNSAFE_REDIRECT') return 'unsafe_redirect';
   return 'connect';
 }
+
+/** Playwright's words for a renderer or browser that died (or a page closed after it). */
+export const CRASHED =
+  /Target crashed|Page crashed|has been closed|Browser closed|has been disconnected/;
+
+/**
+ * Why `page.goto` failed, from its error: the browser or renderer died, a network error
+ * Chromium named, or else the page did not finish loading in time.
+ */
+export function pageLoadReason(message: string): ReasonCode {
+  if (CRASHED.test(message)) return 'browser_crash';
+  const net = /net::(ERR_[A-Z_]+)/.exec(message)?.[1];
+  return net ? netReason(net) : 'navigation_timeout';
+}

@@ -4,6 +4,7 @@ import { classifyDocuments, DOCUMENT_LINK } from '../a11y/documents.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import { errorLine } from '../error-line.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
+import { pageLoadReason } from '../browser/net-reason.ts';
 import { detectMediaBreaks, type LinkedDocument } from './detect.ts';
 import { extractPage, type PageContent } from './extract.ts';
 import { followApplication, settle } from './follow.ts';
@@ -35,7 +36,7 @@ export async function checkMediaBreaks(ctx: CheckContext, spec: MediaBreaksSpec)
       if (ctx.signal.aborted) throw error;
       return {
         status: 'fail',
-        reason: 'navigation_timeout',
+        reason: pageLoadReason(errorLine(error)),
         message: `service page ${spec.url} did not load: ${errorLine(error)}`,
         assertions: [],
       };
