@@ -6,6 +6,8 @@ export function netReason(code: string): ReasonCode {
   if (code === 'ERR_NAME_NOT_RESOLVED') return 'dns';
   if (code.startsWith('ERR_CERT') || code === 'ERR_SSL_PROTOCOL_ERROR') return 'cert_invalid';
   if (code === 'ERR_TIMED_OUT') return 'navigation_timeout';
+  // An error status with an empty body: Chromium shows its own error page instead.
+  if (code === 'ERR_HTTP_RESPONSE_CODE_FAILURE') return 'http_status';
   if (code === 'ERR_CONNECTION_RESET' || code === 'ERR_EMPTY_RESPONSE') return 'connection_reset';
   // Chromium gives up after 20 hops, loop or not.
   if (code === 'ERR_TOO_MANY_REDIRECTS') return 'too_many_redirects';

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fullChromium } from '../../runner/browser-host.ts';
-import type { LighthouseReport, Outcome } from '../../results/result.ts';
+import type { LighthouseReport, Outcome, ReasonCode } from '../../results/result.ts';
+import { netReason } from '../browser/net-reason.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import type { LighthouseSummary, LighthouseTask } from './child.ts';
 import { lighthouseSpecSchema, type LighthouseSpec } from './spec.ts';
@@ -72,8 +73,8 @@ export async function checkLighthouse(ctx: CheckContext, spec: LighthouseSpec): 
     if (ran.runtimeError) {
       return {
         status: 'fail',
-        reason: 'navigation_timeout',
-        message: `Lighthouse could not audit the page: ${ran.runtimeError.code} (${ran.runtimeError.message.split('\n')[0]})`,
+        reason: lighthouseReason(ran.runtimeError),
+        message: `Lighthouse could not audit the page: ${ran.runtimeError.code}${ran.runtimeError.netError ? `, ${ran.runtimeError.netError}` : ''} (${ran.runtimeError.message.split('\n')[0]})`,
         assertions: [],
         lighthouse: report,
         artifacts: evidence,
@@ -137,4 +138,31 @@ function runChild(task: LighthouseTask, signal: AbortSignal): Promise<Lighthouse
     });
     child.stdin.end(JSON.stringify(task));
   });
+}
+
+/**
+ * The reason code of a page Lighthouse could not load, from its `runtimeError`: the same
+ * names a journey gives (`dns`, `connect`, `http_status` …); `navigation_timeout` for a page
+ * that answered but never painted or hung (NO_FCP, PAGE_HUNG and the like).
+ */
+export function lighthouseReason(error: {
+  code: string;
+  message: string;
+  netError?: string;
+}): ReasonCode {
+  const net = /net::(ERR_[A-Z_]+)/.exec(`${error.netError ?? ''} ${error.message}`)?.[1];
+  switch (error.code) {
+    case 'DNS_FAILURE':
+      return 'dns';
+    case 'ERRORED_DOCUMENT_REQUEST':
+      return 'http_status';
+    case 'INSECURE_DOCUMENT_REQUEST':
+      return 'cert_invalid';
+    case 'TARGET_CRASHED':
+      return 'browser_crash';
+    case 'FAILED_DOCUMENT_REQUEST':
+      return net ? netReason(net) : 'connect';
+    default:
+      return net ? netReason(net) : 'navigation_timeout';
+  }
 }

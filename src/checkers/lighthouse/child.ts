@@ -28,7 +28,8 @@ export interface LighthouseSummary {
   scores: Record<string, number | null>;
   /** Seconds, except `cls` (unitless). */
   metrics: Record<string, number>;
-  runtimeError?: { code: string; message: string };
+  /** Why Lighthouse could not audit the page; `netError` is Chromium's `net::ERR_…` when one was logged. */
+  runtimeError?: { code: string; message: string; netError?: string };
   warnings: string[];
 }
 
@@ -116,7 +117,13 @@ async function audit(task: LighthouseTask): Promise<LighthouseSummary> {
       scores: Object.fromEntries(task.categories.map((c) => [c, lhr.categories[c]?.score ?? null])),
       metrics,
       ...(lhr.runtimeError
-        ? { runtimeError: { code: lhr.runtimeError.code, message: lhr.runtimeError.message } }
+        ? {
+            runtimeError: {
+              code: lhr.runtimeError.code,
+              message: lhr.runtimeError.message,
+              ...optional('netError', documentNetError(result.artifacts)),
+            },
+          }
         : {}),
       warnings: lhr.runWarnings.map(String),
     };
@@ -129,3 +136,35 @@ async function audit(task: LighthouseTask): Promise<LighthouseSummary> {
 
 const summary = await audit(JSON.parse(await readStdin()) as LighthouseTask);
 process.stdout.write(`${JSON.stringify(summary)}\n`);
+
+/**
+ * The network error of the audited document (`net::ERR_CONNECTION_REFUSED` …). Lighthouse
+ * names a refused connection only "CHROME_INTERSTITIAL_ERROR"; its DevTools logs hold what
+ * Chromium said. They are an internal artifact of Lighthouse: when their shape changes, the
+ * error is simply not named.
+ */
+function documentNetError(artifacts: unknown): string | undefined {
+  const logs = artifacts as
+    | Partial<Record<'DevtoolsLog' | 'DevtoolsLogError', { method: string; params: unknown }[]>>
+    | undefined;
+  for (const log of [logs?.DevtoolsLogError, logs?.DevtoolsLog]) {
+    if (!Array.isArray(log)) continue;
+    const params = (m: { params: unknown }) =>
+      (m.params ?? {}) as { requestId?: string; type?: string; errorText?: string };
+    const documents = new Set(
+      log
+        .filter((m) => m.method === 'Network.requestWillBeSent' && params(m).type === 'Document')
+        .map((m) => params(m).requestId),
+    );
+    const failed = log.find(
+      (m) => m.method === 'Network.loadingFailed' && documents.has(params(m).requestId),
+    );
+    const text = failed ? params(failed).errorText : undefined;
+    if (text?.startsWith('net::')) return text;
+  }
+  return undefined;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}

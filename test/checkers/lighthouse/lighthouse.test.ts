@@ -1,4 +1,6 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +33,7 @@ async function lighthouseChromiums(): Promise<number> {
   return n;
 }
 
-function audit(page: string, runId: string, signal?: AbortSignal) {
+function audit(page: string, runId: string, signal?: AbortSignal, base = world.portal.http) {
   const ctx = world.context();
   return checkLighthouse(
     {
@@ -39,7 +41,7 @@ function audit(page: string, runId: string, signal?: AbortSignal) {
       ...(signal ? { signal } : {}),
       artifacts: new ArtifactStore(dir).forRun('kfz-lighthouse', runId),
     },
-    lighthouseSpecSchema.parse({ url: `${world.portal.http}/a11y/${page}` }),
+    lighthouseSpecSchema.parse({ url: `${base}/a11y/${page}` }),
   );
 }
 
@@ -95,6 +97,25 @@ describe('Lighthouse audits', () => {
     );
     expect(await lighthouseChromiums()).toBe(0);
   }, 90_000);
+
+  it('a page that cannot be reached is named by its network error, and for a 404 by its status', async () => {
+    // A port that was just free: nothing listens there, the connection is refused at once.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const refused = await audit(
+      'ok',
+      'run-4',
+      AbortSignal.timeout(60_000),
+      `http://127.0.0.1:${port}`,
+    );
+    expect(refused).toMatchObject({ status: 'fail', reason: 'connect' });
+    expect(refused.message).toContain('ERR_CONNECTION_REFUSED');
+    const missing = await audit('gibt-es-nicht', 'run-5', AbortSignal.timeout(60_000));
+    expect(missing).toMatchObject({ status: 'fail', reason: 'http_status' });
+    expect(missing.message).toContain('ERR_HTTP_RESPONSE_CODE_FAILURE');
+  }, 120_000);
 
   it('at the deadline the audit and its Chromium are killed', async () => {
     const started = Date.now();
