@@ -45,6 +45,12 @@ export interface PostgresStoreOptions {
   maxRetryDelayMs?: number;
   /** How long a connection attempt may take. @default 5000 */
   connectTimeoutMs?: number;
+  /**
+   * Most results held in memory while neither PostgreSQL nor the disk buffer takes them (a
+   * full or broken disk during an outage); past it the oldest are dropped, logged and
+   * counted in {@link Store.dropped}, as in the SQLite store. @default 50000
+   */
+  maxPending?: number;
 }
 
 /** The PostgreSQL store, with what it adds to {@link Store}. */
@@ -203,6 +209,10 @@ class PostgresStoreImpl implements PostgresStore {
   /** Consecutive failed attempts to reach PostgreSQL; > 0 means results go to the buffer. */
   #failures = 0;
   #dropped = 0;
+  readonly #maxPending: number;
+  /** Consecutive failed writes of the disk buffer; > 0 while PostgreSQL is away means loss. */
+  #bufferFailures = 0;
+  #lastDropLog = 0;
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -212,6 +222,7 @@ class PostgresStoreImpl implements PostgresStore {
     this.#flushIntervalMs = options.flushIntervalMs ?? 100;
     this.#batchSize = options.batchSize ?? BATCH;
     this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
+    this.#maxPending = options.maxPending ?? 50_000;
     this.#buffer = new WriteBuffer(options.bufferPath, options.bufferMaxBytes ?? 2 ** 30);
     this.#pool = new pg.Pool({
       connectionString: options.url,
@@ -253,6 +264,7 @@ class PostgresStoreImpl implements PostgresStore {
 
   save(result: Result): void {
     if (this.#closed) throw new Error(`store ${this.#where} is closed`);
+    if (this.#queue.length >= this.#maxPending) this.#dropOldest();
     this.#queue.push(result);
     if (this.#failures > 0) {
       // Unreachable: the buffer takes results at the batch interval, the retry timer decides
@@ -449,7 +461,7 @@ class PostgresStoreImpl implements PostgresStore {
 
   /** Open, and no result is being lost: written to PostgreSQL or safe in the buffer. */
   healthy(): boolean {
-    return !this.#closed;
+    return !this.#closed && !(this.#failures > 0 && this.#bufferFailures > 0);
   }
 
   close(): Promise<void> {
@@ -747,6 +759,13 @@ class PostgresStoreImpl implements PostgresStore {
     try {
       const dropped = this.#buffer.append(results);
       this.#queue = [];
+      if (this.#bufferFailures > 0) {
+        this.#log.info(
+          { attempts: this.#bufferFailures + 1, buffer: this.#buffer.path },
+          'disk buffer writable again',
+        );
+        this.#bufferFailures = 0;
+      }
       if (dropped > 0) {
         this.#dropped += dropped;
         this.#log.error(
@@ -755,9 +774,33 @@ class PostgresStoreImpl implements PostgresStore {
         );
       }
     } catch (error) {
+      // Tried at every batch interval: logged at the first failure and every 100th.
+      if (this.#bufferFailures++ % 100 === 0) {
+        this.#log.error(
+          {
+            err: error,
+            buffer: this.#buffer.path,
+            pending: results.length,
+            maxPending: this.#maxPending,
+          },
+          'cannot write the disk buffer; results stay in memory',
+        );
+      }
+      // A failed write puts its batch back: the bound holds after it too.
+      while (this.#queue.length > this.#maxPending) this.#dropOldest();
+    }
+  }
+
+  /** Makes room for a new result in a full queue: the newest say what services do now. */
+  #dropOldest(): void {
+    const dropped = this.#queue.shift();
+    this.#dropped++;
+    const now = Date.now();
+    if (now - this.#lastDropLog >= 10_000) {
+      this.#lastDropLog = now;
       this.#log.error(
-        { err: error, buffer: this.#buffer.path, pending: results.length },
-        'cannot write the disk buffer; results stay in memory',
+        { dropped: this.#dropped, maxPending: this.#maxPending, run: dropped?.runId },
+        'store queue full; oldest unwritten results dropped',
       );
     }
   }

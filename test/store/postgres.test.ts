@@ -4,6 +4,7 @@
  * several instances start together, and refuse what is not its database.
  */
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/store/migrations.ts';
@@ -139,6 +140,34 @@ describe.skipIf(!postgres)('postgres store', () => {
     const kept = await store.runs({ probeId: 'c', limit: 100 });
     // The newest survive.
     expect(kept[0]?.startedAt).toBe(T0 + 39);
+    await store.close();
+  }, 60_000);
+
+  it('holds at most maxPending results while neither PostgreSQL nor the disk buffer takes them', async () => {
+    const bufferPath = path.join(backend.dir(), 'buffer-locked.db');
+    const store = await open({ bufferPath, maxPending: 10 });
+    // Another connection holds the buffer's write lock: its appends fail as on a broken disk.
+    const locker = new DatabaseSync(bufferPath);
+    locker.exec('BEGIN EXCLUSIVE');
+    await server().pause();
+    try {
+      for (let i = 0; i < 30; i++) store.save(result('m', T0 + i));
+      await store.flush();
+      expect(store.buffered().results).toBe(0);
+      expect(store.pending()).toBe(10);
+      expect(store.dropped()).toBe(20);
+      // Results are being lost: not ready, so an orchestrator can tell.
+      expect(store.healthy()).toBe(false);
+    } finally {
+      locker.exec('ROLLBACK');
+      locker.close();
+      await server().resume();
+    }
+    await until(() => store.pending() === 0 && store.buffered().results === 0);
+    const kept = await store.runs({ probeId: 'm', limit: 100 });
+    // The newest ten survive.
+    expect(kept.map((r) => r.startedAt)).toEqual(Array.from({ length: 10 }, (_, i) => T0 + 29 - i));
+    expect(store.healthy()).toBe(true);
     await store.close();
   }, 60_000);
 
