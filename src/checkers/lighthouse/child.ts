@@ -105,6 +105,7 @@ async function audit(task: LighthouseTask): Promise<LighthouseSummary> {
     );
     if (!result) throw new Error('Lighthouse returned no result');
     const { lhr } = result;
+    const netError = lhr.runtimeError ? documentNetError(result.artifacts) : undefined;
     await writeFile(task.reportPath, String(result.report));
     const metrics: Record<string, number> = {};
     for (const [name, [id, toBase]] of Object.entries(METRICS)) {
@@ -121,7 +122,7 @@ async function audit(task: LighthouseTask): Promise<LighthouseSummary> {
             runtimeError: {
               code: lhr.runtimeError.code,
               message: lhr.runtimeError.message,
-              ...optional('netError', documentNetError(result.artifacts)),
+              ...(netError ? { netError } : {}),
             },
           }
         : {}),
@@ -133,9 +134,6 @@ async function audit(task: LighthouseTask): Promise<LighthouseSummary> {
     await rm(profile, { recursive: true, force: true });
   }
 }
-
-const summary = await audit(JSON.parse(await readStdin()) as LighthouseTask);
-process.stdout.write(`${JSON.stringify(summary)}\n`);
 
 /**
  * The network error of the audited document (`net::ERR_CONNECTION_REFUSED` …). Lighthouse
@@ -165,6 +163,5 @@ function documentNetError(artifacts: unknown): string | undefined {
   return undefined;
 }
 
-function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
-}
+const summary = await audit(JSON.parse(await readStdin()) as LighthouseTask);
+process.stdout.write(`${JSON.stringify(summary)}\n`);
