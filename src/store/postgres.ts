@@ -721,6 +721,8 @@ class PostgresStoreImpl implements PostgresStore {
         'PostgreSQL reachable again; buffer written',
       );
       this.#failures = 0;
+      // Counted per outage: the next one logs its first failing buffer write again.
+      this.#bufferFailures = 0;
     }
     if (this.#queue.length > 0 && !this.#closed) {
       this.#schedule(this.#queue.length >= this.#batchSize ? 0 : this.#flushIntervalMs);
