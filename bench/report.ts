@@ -7,10 +7,14 @@
  */
 import { stat } from 'node:fs/promises';
 import { pino } from 'pino';
-import { generateReport } from '../src/report/generate.ts';
+import { Registry } from 'prom-client';
+import { generateReport, type GeneratedReport } from '../src/report/generate.ts';
 import { quarterPeriod } from '../src/report/period.ts';
 import type { A11yFinding, A11yPage, Result, RunStatus } from '../src/results/result.ts';
+import { startServer } from '../src/server/server.ts';
+import { createMetrics } from '../src/metrics/metrics.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
+import { longestStall } from './lib/stall.ts';
 
 const Q = quarterPeriod(2026, 4);
 const HOUR = 3_600_000;
@@ -234,6 +238,8 @@ export interface ReportFigures {
   services: number;
   /** Seconds for HTML, CSV and JSON from the store. */
   seconds: number;
+  /** Longest stall of the event loop meanwhile, in ms. */
+  stallMs: number;
   /** Seconds for the PDF alone (collect again, render, print with Chromium). */
   pdfSeconds: number;
   htmlMb: number;
@@ -245,13 +251,17 @@ export async function reportFigures(file: string, outDir: string): Promise<Repor
   const store = openSqliteStore({ path: file, logger: pino({ level: 'silent' }) });
   try {
     const started = performance.now();
-    const report = await generateReport(store, {
-      period: Q,
-      formats: ['html', 'csv', 'json'],
-      lang: 'de',
-      outDir,
+    let report: GeneratedReport | undefined;
+    const stallMs = await longestStall(async () => {
+      report = await generateReport(store, {
+        period: Q,
+        formats: ['html', 'csv', 'json'],
+        lang: 'de',
+        outDir,
+      });
     });
     const seconds = (performance.now() - started) / 1000;
+    if (!report) throw new Error('no report');
     const pdfStarted = performance.now();
     const pdfReport = await generateReport(store, {
       period: Q,
@@ -263,12 +273,58 @@ export async function reportFigures(file: string, outDir: string): Promise<Repor
     return {
       services: report.model.services.length,
       seconds,
+      stallMs,
       pdfSeconds: (performance.now() - pdfStarted) / 1000,
       htmlMb: Buffer.byteLength(report.html) / 2 ** 20,
       pdfMb: pdf.size / 2 ** 20,
       findings: report.model.appendix.length,
     };
   } finally {
+    await store.close();
+  }
+}
+
+export interface DaemonReportFigures {
+  /** Seconds from sending the `/reports` form to the redirect to the report. */
+  seconds: number;
+  /** Longest stall of the daemon's event loop meanwhile, in ms. */
+  stallMs: number;
+}
+
+/**
+ * The same report made through the daemon's `/reports` form (HTML, CSV, JSON), which makes
+ * it in a worker thread: how long the daemon's own event loop stalls meanwhile.
+ */
+export async function reportInDaemon(file: string, outDir: string): Promise<DaemonReportFigures> {
+  const logger = pino({ level: 'silent' });
+  const store = openSqliteStore({ path: file, logger });
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    logger,
+    metrics: createMetrics({ registry: new Registry(), version: 'bench' }),
+    store,
+    probes: () => [],
+    nextRunAt: () => undefined,
+    ready: () => true,
+    reports: { dir: outDir, store: { sqlite: file } },
+  });
+  try {
+    const started = performance.now();
+    let status = 0;
+    const stallMs = await longestStall(async () => {
+      const response = await fetch(`${server.url}/reports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `quarter=${Q.label}&format=html&format=csv&format=json`,
+        redirect: 'manual',
+      });
+      status = response.status;
+    });
+    if (status !== 303) throw new Error(`/reports answered ${status}`);
+    return { seconds: (performance.now() - started) / 1000, stallMs };
+  } finally {
+    await server.close();
     await store.close();
   }
 }

@@ -24,7 +24,7 @@ import type { ScrapeFigures } from './metrics-scrape.ts';
 import { a11yThroughput, type ScanRun } from './a11y-scan.ts';
 import type { MediaBreakFigures } from './media-breaks.ts';
 import type { BrowserCosts, JourneyFigures } from './browser-journeys.ts';
-import type { ReportFigures, SeedFigures } from './report.ts';
+import type { DaemonReportFigures, ReportFigures, SeedFigures } from './report.ts';
 import { processRssBytes, startChild, stopChild } from './lib/proc.ts';
 import { durationMs } from '../src/probes/duration.ts';
 import { treeMemoryBytes } from '../src/runner/process-tree.ts';
@@ -240,6 +240,7 @@ try {
       const file = path.join(dir, 'ozgwatch.db');
       const { figures: seed } = await section<SeedFigures>('report-seed', file);
       const { figures: r, maxRssMb } = await section<ReportFigures>('report', file);
+      const { figures: d } = await section<DaemonReportFigures>('report-daemon', file);
       log(
         `\nQuarterly report: ${seed.services} services, ${seed.runs} runs in the quarter (hourly HTTP, daily scans; seeded in ${fmt(seed.seconds, 0)} s)`,
       );
@@ -249,7 +250,10 @@ try {
       log(
         `  PDF printed by Chromium in ${fmt(r.pdfSeconds, 1)} s (${fmt(r.pdfMb, 1)} MB; Chromium's memory is its own process)`,
       );
-      out.report = { seed, ...r, maxRssMb };
+      log(
+        `  event loop held ${fmt(r.stallMs, 0)} ms at most on the thread that makes it; through the daemon's /reports (worker thread, ${fmt(d.seconds, 1)} s) ${fmt(d.stallMs, 0)} ms`,
+      );
+      out.report = { seed, ...r, maxRssMb, daemon: d };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -6,7 +6,7 @@ import { blackboxAvailable, blackboxThroughput, ozgwatchThroughput } from './htt
 import { browserCosts, journeyThroughput } from './browser-journeys.ts';
 import { mediaBreakScans } from './media-breaks.ts';
 import { metricsScrape } from './metrics-scrape.ts';
-import { reportFigures, seedReportStore } from './report.ts';
+import { reportFigures, reportInDaemon, seedReportStore } from './report.ts';
 import { schedulerLag } from './scheduler-lag.ts';
 import { scaleStep, type ScaleStep } from './scale.ts';
 
@@ -55,6 +55,9 @@ switch (section) {
     break;
   case 'report':
     figures = await reportFigures(target, `${target}.out`);
+    break;
+  case 'report-daemon':
+    figures = await reportInDaemon(target, `${target}.daemon-out`);
     break;
   case 'scale':
     figures = await scaleStep(

@@ -20,7 +20,7 @@ import { Pool } from './scheduler/pool.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { owns } from './scheduler/shard.ts';
 import { startServer, type RunningServer } from './server/server.ts';
-import { openConfiguredStore } from './store/open.ts';
+import { openConfiguredStore, storeLocation, type StoreLocation } from './store/open.ts';
 import type { PostgresStore } from './store/postgres.ts';
 import type { ProbeRecord, Store } from './store/store.ts';
 import { PLAYWRIGHT_VERSION, VERSION } from './version.ts';
@@ -56,6 +56,8 @@ export interface DaemonDeps {
   clock?: Clock;
   /** For tests: a store other than the SQLite file under dataDir. */
   store?: Store;
+  /** Where that store is, for the worker that makes reports. @default the configured store */
+  storeLocation?: StoreLocation;
   random?: () => number;
 }
 
@@ -251,6 +253,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     artifacts,
     reports: {
       dir: path.join(config.dataDir, 'reports'),
+      store: deps.storeLocation ?? storeLocation(config),
       pdf: {
         ...(config.browser.executablePath ? { executablePath: config.browser.executablePath } : {}),
         args: config.browser.args,

@@ -7,10 +7,11 @@ import { readdir, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { generateReport } from '../report/generate.ts';
+import { generateReportInWorker } from '../report/generate-in-worker.ts';
 import { parseFormats, type PdfOptions } from '../report/outputs.ts';
 import { parseQuarter, previousPeriod, quarterOf, type Period } from '../report/period.ts';
 import { parseLang } from '../report/texts.ts';
+import type { StoreLocation } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import { renderReportsPage, type ReportFile } from './reports-page.ts';
 import { sendHtml, sendJson } from './respond.ts';
@@ -18,6 +19,8 @@ import { sendHtml, sendJson } from './respond.ts';
 export interface ReportsOptions {
   /** Folder of the generated reports. */
   dir: string;
+  /** The daemon's store, for the worker that makes a report to open again. */
+  store: StoreLocation;
   pdf?: PdfOptions;
   /** Wall time, for the quarters offered. @default Date.now */
   now?: () => number;
@@ -136,15 +139,20 @@ async function create(
   }
   generating = true;
   try {
-    const report = await generateReport(store, {
-      period,
-      formats: formats.includes('html') ? formats : ['html', ...formats],
-      lang,
-      outDir: options.dir,
-      ...(options.pdf ? { pdf: options.pdf } : {}),
+    // The worker reads what is committed: the results still queued go first.
+    await store.flush();
+    const files = await generateReportInWorker({
+      store: options.store,
+      request: {
+        period,
+        formats: formats.includes('html') ? formats : ['html', ...formats],
+        lang,
+        outDir: options.dir,
+        ...(options.pdf ? { pdf: options.pdf } : {}),
+      },
     });
-    logger.info({ period: period.label, files: report.files.length }, 'report generated');
-    const html = report.files.find((f) => f.endsWith('.html')) as string;
+    logger.info({ period: period.label, files: files.length }, 'report generated');
+    const html = files.find((f) => f.endsWith('.html')) as string;
     res.writeHead(303, { location: `/reports/${encodeURIComponent(path.basename(html))}` });
     res.end();
   } catch (error) {

@@ -6,6 +6,18 @@ import { openSqliteStore } from './sqlite.ts';
 import type { Store } from './store.ts';
 
 /**
+ * Where the configured store is, in a form that crosses into a worker thread: a worker
+ * opens a connection of its own, as the report worker does.
+ */
+export type StoreLocation = { sqlite: string } | { postgres: string };
+
+export function storeLocation(config: Config): StoreLocation {
+  return config.store.url === undefined
+    ? { sqlite: path.join(config.dataDir, 'ozgwatch.db') }
+    : { postgres: config.store.url };
+}
+
+/**
  * The store the configuration names: PostgreSQL when `store.url` is set (its disk buffer
  * under dataDir), else the SQLite file under dataDir.
  */
@@ -15,13 +27,24 @@ export async function openConfiguredStore(
   /** `read`: a command that only reads (a report) keeps off the daemon's disk buffer. */
   use: 'daemon' | 'read' = 'daemon',
 ): Promise<Store> {
-  if (config.store.url === undefined) {
-    return openSqliteStore({ path: path.join(config.dataDir, 'ozgwatch.db'), logger });
-  }
+  const location = storeLocation(config);
+  if ('sqlite' in location) return openSqliteStore({ path: location.sqlite, logger });
   return openPostgresStore({
-    url: config.store.url,
+    url: location.postgres,
     bufferPath: use === 'read' ? ':memory:' : path.join(config.dataDir, 'postgres-buffer.db'),
     bufferMaxBytes: config.store.bufferLimitMb * 2 ** 20,
     logger,
   });
+}
+
+/**
+ * A second connection, for reading only, to a store the daemon has open: SQLite read-only
+ * (no migration, no write lock), PostgreSQL without the daemon's disk buffer.
+ */
+export async function openStoreReader(location: StoreLocation, logger: Logger): Promise<Store> {
+  if ('sqlite' in location) {
+    // Off the event loop of the daemon, a lock can be waited out longer.
+    return openSqliteStore({ path: location.sqlite, logger, readOnly: true, busyTimeoutMs: 5_000 });
+  }
+  return openPostgresStore({ url: location.postgres, bufferPath: ':memory:', logger });
 }

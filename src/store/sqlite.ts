@@ -59,6 +59,12 @@ export interface SqliteStoreOptions {
   maxBytes?: number;
   /** Longest pause between retries of a failing write. @default 30000 */
   maxRetryDelayMs?: number;
+  /**
+   * A second connection that only reads, next to the daemon's own (the report worker):
+   * nothing is migrated and no lock for writing is ever taken; `save` throws. The file
+   * must exist at this build's schema version. @default false
+   */
+  readOnly?: boolean;
 }
 
 /** The SQLite store, with the extras beyond {@link Store}. */
@@ -227,6 +233,7 @@ class SqliteStoreImpl implements SqliteStore {
   #dropped = 0;
   #lastDropLog = 0;
   #closed = false;
+  readonly #readOnly: boolean;
   #closing: Promise<void> | undefined;
 
   constructor(options: SqliteStoreOptions) {
@@ -241,10 +248,13 @@ class SqliteStoreImpl implements SqliteStore {
     this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
 
     const inMemory = options.path === ':memory:';
+    this.#readOnly = options.readOnly === true;
     let db: DatabaseSync;
     try {
-      if (!inMemory) mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
-      db = new DatabaseSync(options.path);
+      if (!inMemory && !this.#readOnly) {
+        mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+      }
+      db = new DatabaseSync(options.path, { readOnly: this.#readOnly });
     } catch (error) {
       throw openError(options.path, error);
     }
@@ -256,18 +266,26 @@ class SqliteStoreImpl implements SqliteStore {
         db.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(options.maxBytes / pageSize))}`);
       }
       const version = checkSchema(db, options.path);
-      if (!inMemory) db.exec('PRAGMA journal_mode = WAL');
-      db.exec('PRAGMA synchronous = NORMAL');
-      // Keeps the WAL file from staying large after a burst.
-      db.exec('PRAGMA journal_size_limit = 67108864');
-      const applied = migrate(db, version);
-      if (applied.length > 0) {
-        this.#log.info(
-          { path: options.path, from: version, to: SCHEMA_VERSION, steps: applied },
-          'store schema migrated',
-        );
-      } else if (!inMemory) {
-        checkWritable(db);
+      if (this.#readOnly) {
+        if (version !== SCHEMA_VERSION) {
+          throw new Error(
+            `store at ${options.path} has schema version ${version}, not ${SCHEMA_VERSION}; a read-only connection does not migrate it`,
+          );
+        }
+      } else {
+        if (!inMemory) db.exec('PRAGMA journal_mode = WAL');
+        db.exec('PRAGMA synchronous = NORMAL');
+        // Keeps the WAL file from staying large after a burst.
+        db.exec('PRAGMA journal_size_limit = 67108864');
+        const applied = migrate(db, version);
+        if (applied.length > 0) {
+          this.#log.info(
+            { path: options.path, from: version, to: SCHEMA_VERSION, steps: applied },
+            'store schema migrated',
+          );
+        } else if (!inMemory) {
+          checkWritable(db);
+        }
       }
     } catch (error) {
       db.close();
@@ -300,6 +318,7 @@ class SqliteStoreImpl implements SqliteStore {
 
   save(result: Result): void {
     if (this.#closed) throw new Error(`store ${this.path} is closed`);
+    if (this.#readOnly) throw new Error(`store ${this.path} is open for reading only`);
     if (this.pending() >= this.#maxPending) this.#dropOldest();
     this.#queue.push(result);
     // While backing off, the retry timer decides when to write.

@@ -43,7 +43,8 @@ function loaded(): LoadedProbe[] {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-report-pages-'));
-  store = openSqliteStore({ path: path.join(dir, 'store.db'), logger: pino({ level: 'silent' }) });
+  const file = path.join(dir, 'store.db');
+  store = openSqliteStore({ path: file, logger: pino({ level: 'silent' }) });
   await seedQuarter(store);
   server = await startServer({
     host: '127.0.0.1',
@@ -56,7 +57,11 @@ beforeAll(async () => {
     nextRunAt: () => undefined,
     ready: () => true,
     // The quarters offered are those before the clock's quarter: 2026-Q4 comes first.
-    reports: { dir: path.join(dir, 'reports'), now: () => Q4.to + 86_400_000 },
+    reports: {
+      dir: path.join(dir, 'reports'),
+      store: { sqlite: file },
+      now: () => Q4.to + 86_400_000,
+    },
   });
   const executablePath = await chromiumExecutable();
   browser = await chromium.launch({

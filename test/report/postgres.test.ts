@@ -1,13 +1,15 @@
 /**
  * The quarterly report read from PostgreSQL (the store several instances share) is the
- * report read from SQLite: the same seeded quarter gives the same HTML, tables and hash.
+ * report read from SQLite: the same seeded quarter gives the same HTML, tables and hash,
+ * also when the daemon's report worker reads it over a connection of its own.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateReport } from '../../src/report/generate.ts';
+import { generateReportInWorker } from '../../src/report/generate-in-worker.ts';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -33,8 +35,9 @@ afterAll(async () => {
 describe.skipIf(!enabled)('the quarterly report from PostgreSQL', () => {
   it('equals the report from SQLite for the same data', async () => {
     const sqlite = openSqliteStore({ path: path.join(dir, 'store.db'), logger });
+    const url = await server!.createDatabase();
     const postgres = await openPostgresStore({
-      url: await server!.createDatabase(),
+      url,
       bufferPath: path.join(dir, 'buffer.db'),
       logger,
     });
@@ -48,5 +51,13 @@ describe.skipIf(!enabled)('the quarterly report from PostgreSQL', () => {
     expect(fromPostgres.html).toBe(fromSqlite.html);
     // Not an empty report that happens to match.
     expect(fromSqlite.model.services.length).toBeGreaterThan(0);
+
+    // The daemon's /reports makes it in a worker with a connection of its own: same report.
+    const files = await generateReportInWorker({
+      store: { postgres: url },
+      request: { ...options, formats: ['html'], outDir: path.join(dir, 'worker') },
+    });
+    expect(files).toHaveLength(1);
+    expect(await readFile(files[0] as string, 'utf8')).toBe(fromSqlite.html);
   }, 120_000);
 });

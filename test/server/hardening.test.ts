@@ -21,7 +21,8 @@ let server: RunningServer;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-hardening-'));
-  store = openSqliteStore({ path: path.join(dir, 'store.db'), logger: pino({ level: 'silent' }) });
+  const file = path.join(dir, 'store.db');
+  store = openSqliteStore({ path: file, logger: pino({ level: 'silent' }) });
   server = await startServer({
     host: '127.0.0.1',
     port: 0,
@@ -32,7 +33,7 @@ beforeAll(async () => {
     store,
     probes: () => [],
     nextRunAt: () => undefined,
-    reports: { dir: path.join(dir, 'reports'), pdf: { args: [] } },
+    reports: { dir: path.join(dir, 'reports'), store: { sqlite: file }, pdf: { args: [] } },
     ready: () => true,
   });
 });

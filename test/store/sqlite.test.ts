@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -194,6 +194,34 @@ describe('sqlite store', () => {
     writeFileSync(path.join(dir, 'a-file'), '');
     expect(() => openSqliteStore({ path: path.join(dir, 'a-file/sub/x.db'), logger })).toThrow(
       /a-file/,
+    );
+  });
+
+  it('opens a second connection for reading only: sees commits, never writes, never migrates', async () => {
+    const writer = openStore({ flushIntervalMs: 60_000 });
+    writer.save(result('a', T0));
+    await writer.flush();
+    const reader = openStore({ readOnly: true });
+    expect(await reader.runs({ probeId: 'a' })).toHaveLength(1);
+    expect(() => reader.save(result('a', T0 + 1))).toThrow(/reading only/);
+    await expect(reader.prune(T0 + 1)).rejects.toThrow(/readonly/);
+    // The writer's next commit is seen; the reader holds no lock that would stop it.
+    writer.save(result('a', T0 + 60_000));
+    await writer.flush();
+    expect(await reader.runs({ probeId: 'a' })).toHaveLength(2);
+    await reader.close();
+    expect(writer.healthy()).toBe(true);
+
+    // A missing file is not created, and an old schema is not migrated.
+    const missing = path.join(dir, 'missing.db');
+    expect(() => openSqliteStore({ path: missing, logger, readOnly: true })).toThrow(/missing\.db/);
+    expect(existsSync(missing)).toBe(false);
+    const old = path.join(dir, 'old.db');
+    const db = new DatabaseSync(old);
+    db.exec('CREATE TABLE runs (x); PRAGMA user_version = 1');
+    db.close();
+    expect(() => openSqliteStore({ path: old, logger, readOnly: true })).toThrow(
+      `store at ${old} has schema version 1, not ${SCHEMA_VERSION}; a read-only connection does not migrate it`,
     );
   });
 

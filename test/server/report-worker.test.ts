@@ -1,0 +1,123 @@
+/**
+ * `/reports` makes a report in a worker thread. A quarter of 40 services is a few hundred
+ * milliseconds of synchronous work (reading the store, rendering every finding); made on
+ * the daemon's thread, it would hold back every probe in flight, whose timings would show
+ * the wait, and every scrape. The worker reads what was still queued when the form was
+ * sent, and a report that fails is an error page and a log line.
+ */
+import { readFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { longestStall } from '../../bench/lib/stall.ts';
+import { seedReportStore } from '../../bench/report.ts';
+import { generateReport } from '../../src/report/generate.ts';
+import type { ReportModel } from '../../src/report/model.ts';
+import { quarterPeriod } from '../../src/report/period.ts';
+import { startServer, type RunningServer } from '../../src/server/server.ts';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
+import { result } from '../store/sample-results.ts';
+import { buildMetrics } from '../metrics/helpers.ts';
+
+const Q4 = quarterPeriod(2026, 4);
+const SERVICES = 40;
+let dir: string;
+let file: string;
+let store: SqliteStore;
+const servers: RunningServer[] = [];
+
+async function serve(storeFile: string, logger = pino({ level: 'silent' })): Promise<string> {
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    logger,
+    metrics: buildMetrics(),
+    store,
+    probes: () => [],
+    nextRunAt: () => undefined,
+    ready: () => true,
+    reports: { dir: path.join(dir, 'reports'), store: { sqlite: storeFile } },
+  });
+  servers.push(server);
+  return server.url;
+}
+
+function post(url: string, body: string): Promise<Response> {
+  return fetch(`${url}/reports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+    redirect: 'manual',
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-report-worker-'));
+  file = path.join(dir, 'store.db');
+  await seedReportStore(file, SERVICES);
+  // Results stay queued until flushed: the test sends the form with one still waiting.
+  store = openSqliteStore({
+    path: file,
+    logger: pino({ level: 'silent' }),
+    flushIntervalMs: 60_000,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  for (const server of servers) await server.close();
+  await store?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('/reports in a worker thread', () => {
+  it('keeps the event loop turning while it makes the report, and reads what was still queued', async () => {
+    // The same report made on this thread: how long it holds the event loop.
+    const onThread = await longestStall(() =>
+      generateReport(store, {
+        period: Q4,
+        formats: ['html'],
+        lang: 'de',
+        outDir: path.join(dir, 'on-thread'),
+      }),
+    );
+    expect(onThread, 'the fixture is large enough to show a stall').toBeGreaterThan(150);
+
+    // A result of the quarter's last second, queued and not yet written.
+    const lastSecond = Q4.to - 1_000;
+    store.save(result('leistung-000-http', lastSecond));
+    expect(store.pending()).toBe(1);
+
+    const url = await serve(file);
+    let response: Response | undefined;
+    const viaWorker = await longestStall(async () => {
+      response = await post(url, 'quarter=2026-Q4&format=json');
+    });
+    expect(response?.status).toBe(303);
+    expect(viaWorker).toBeLessThan(onThread / 4);
+
+    const json = path.join(dir, 'reports', 'ozgwatch-report-2026-Q4.json');
+    const { model } = JSON.parse(await readFile(json, 'utf8')) as { model: ReportModel };
+    expect(model.services).toHaveLength(SERVICES);
+    expect(model.dataUntil).toBe(lastSecond);
+  });
+
+  it('answers a report that fails with an error page and a log line, and goes on', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const url = await serve(path.join(dir, 'no-such-store.db'), logger);
+    for (let i = 0; i < 2; i++) {
+      // Twice: the one-at-a-time guard is released after a failure.
+      const response = await post(url, 'quarter=2026-Q4');
+      expect(response.status).toBe(500);
+      expect(await response.text()).toContain('Der Bericht konnte nicht erstellt werden');
+    }
+    const failures = lines
+      .map((line) => JSON.parse(line) as { msg: string; err?: { message: string } })
+      .filter((line) => line.msg === 'report failed');
+    expect(failures).toHaveLength(2);
+    expect(failures[0]?.err?.message).toContain('no-such-store.db');
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+});
