@@ -267,7 +267,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     metrics.setStorePending(store.pending());
     metrics.setStoreDropped(store.dropped());
     const buffered = (store as Partial<PostgresStore>).buffered?.();
-    if (buffered) metrics.setStoreBuffered(buffered.results, buffered.bytes);
+    if (buffered) metrics.setStoreBuffered(buffered.results, buffered.bytes, buffered.limitBytes);
   }, 5_000);
   pendingTimer.unref();
   const pruneTimer = setInterval(() => {

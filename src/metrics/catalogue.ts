@@ -415,7 +415,15 @@ export const catalogue = {
     help: 'Bytes of results in the disk buffer for PostgreSQL.',
     labels: [],
     scope: 'self',
-    doc: 'Compare with `store.bufferLimitMb` to see how long the buffer lasts.',
+    doc: 'With `ozgwatch_store_buffer_limit_bytes`, how long the buffer lasts.',
+  },
+  storeBufferLimitBytes: {
+    name: 'ozgwatch_store_buffer_limit_bytes',
+    type: 'gauge',
+    help: 'Most bytes the disk buffer for PostgreSQL holds (store.bufferLimitMb); past it the oldest results are dropped.',
+    labels: [],
+    scope: 'self',
+    doc: 'PostgreSQL store only; 0 with SQLite, which has no disk buffer. Time left while buffering: `(ozgwatch_store_buffer_limit_bytes - ozgwatch_store_buffer_bytes) / deriv(ozgwatch_store_buffer_bytes[15m])`.',
   },
   probesAssigned: {
     name: 'ozgwatch_probes_assigned',

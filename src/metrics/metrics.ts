@@ -49,7 +49,7 @@ export interface Metrics {
   configReloaded(ok: boolean, at: number): void;
   setStorePending(n: number): void;
   /** Results in the PostgreSQL store's disk buffer, and their size. */
-  setStoreBuffered(results: number, bytes: number): void;
+  setStoreBuffered(results: number, bytes: number, limitBytes: number): void;
   /** Probes this instance runs: all loaded ones, or its shard's share. */
   setAssignedProbes(n: number): void;
   /** The store's running total of dropped results ({@link SqliteStore.dropped}). */
@@ -97,6 +97,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const dropped = new Counter(base(catalogue.storeDroppedWrites, registry));
   const bufferedResults = new Gauge(base(catalogue.storeBufferedResults, registry));
   const bufferedBytes = new Gauge(base(catalogue.storeBufferBytes, registry));
+  const bufferLimit = new Gauge(base(catalogue.storeBufferLimitBytes, registry));
   const assigned = new Gauge(base(catalogue.probesAssigned, registry));
   const contexts = new Gauge(base(catalogue.browserContexts, registry));
   const a11yEngine = new Gauge(base(catalogue.a11yEngineInfo, registry));
@@ -149,9 +150,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
     setStorePending(n) {
       pending.set(n);
     },
-    setStoreBuffered(results, bytes) {
+    setStoreBuffered(results, bytes, limitBytes) {
       bufferedResults.set(results);
       bufferedBytes.set(bytes);
+      bufferLimit.set(limitBytes);
     },
     setAssignedProbes(n) {
       assigned.set(n);

@@ -55,8 +55,8 @@ export interface PostgresStoreOptions {
 
 /** The PostgreSQL store, with what it adds to {@link Store}. */
 export interface PostgresStore extends Store {
-  /** Results waiting in the on-disk buffer for PostgreSQL to come back. */
-  buffered(): { results: number; bytes: number };
+  /** Results waiting in the on-disk buffer for PostgreSQL to come back, and its bound. */
+  buffered(): { results: number; bytes: number; limitBytes: number };
 }
 
 /** Results in one write transaction. */
@@ -455,8 +455,12 @@ class PostgresStoreImpl implements PostgresStore {
     return this.#dropped;
   }
 
-  buffered(): { results: number; bytes: number } {
-    return { results: this.#buffer.count, bytes: this.#buffer.bytes };
+  buffered(): { results: number; bytes: number; limitBytes: number } {
+    return {
+      results: this.#buffer.count,
+      bytes: this.#buffer.bytes,
+      limitBytes: this.#buffer.maxBytes,
+    };
   }
 
   /** Open, and no result is being lost: written to PostgreSQL or safe in the buffer. */

@@ -71,6 +71,11 @@ export class WriteBuffer {
   }
 
   /** Bytes of JSON held. */
+  /** Most bytes it holds; past it the oldest results are dropped. */
+  get maxBytes(): number {
+    return this.#maxBytes;
+  }
+
   get bytes(): number {
     return this.#bytes;
   }

@@ -184,6 +184,8 @@ describe.skipIf(!enabled)('three instances sharing 300 probes through PostgreSQL
         three.map((i) => metric(i, 'ozgwatch_store_buffered_results')),
       );
       expect(buffered.every((n) => n > 0)).toBe(true);
+      // The bound of the buffer (store.bufferLimitMb, 1024 by default), for the alert's text.
+      expect(await metric(three[0]!, 'ozgwatch_store_buffer_limit_bytes')).toBe(1024 * 2 ** 20);
       expect((await exported(three[0]!)).length).toBe(series[0]!.length);
       await new Promise((r) => setTimeout(r, 30_000 - (Date.now() - outage)));
     } finally {
