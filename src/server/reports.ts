@@ -139,8 +139,11 @@ async function create(
   }
   generating = true;
   try {
-    // The worker reads what is committed: the results still queued go first.
-    await store.flush();
+    // The worker reads what is committed: the results still queued go first. A store that
+    // cannot write now still has its history to report.
+    await store.flush().catch((error: unknown) => {
+      logger.warn({ err: error }, 'report made without the results still queued');
+    });
     const files = await generateReportInWorker({
       store: options.store,
       request: {

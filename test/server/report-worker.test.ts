@@ -3,7 +3,8 @@
  * milliseconds of synchronous work (reading the store, rendering every finding); made on
  * the daemon's thread, it would hold back every probe in flight, whose timings would show
  * the wait, and every scrape. The worker reads what was still queued when the form was
- * sent, and a report that fails is an error page and a log line.
+ * sent (what is committed, when the daemon cannot write its queue), and a report that
+ * fails is an error page and a log line.
  */
 import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import type { ReportModel } from '../../src/report/model.ts';
 import { quarterPeriod } from '../../src/report/period.ts';
 import { startServer, type RunningServer } from '../../src/server/server.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
+import type { Store } from '../../src/store/store.ts';
 import { result } from '../store/sample-results.ts';
 import { buildMetrics } from '../metrics/helpers.ts';
 
@@ -28,13 +30,17 @@ let file: string;
 let store: SqliteStore;
 const servers: RunningServer[] = [];
 
-async function serve(storeFile: string, logger = pino({ level: 'silent' })): Promise<string> {
+async function serve(
+  storeFile: string,
+  logger = pino({ level: 'silent' }),
+  daemonStore: Store = store,
+): Promise<string> {
   const server = await startServer({
     host: '127.0.0.1',
     port: 0,
     logger,
     metrics: buildMetrics(),
-    store,
+    store: daemonStore,
     probes: () => [],
     nextRunAt: () => undefined,
     ready: () => true,
@@ -119,5 +125,28 @@ describe('/reports in a worker thread', () => {
     expect(failures).toHaveLength(2);
     expect(failures[0]?.err?.message).toContain('no-such-store.db');
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+
+  it('makes the report from what is committed when the daemon cannot write its queue', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    // The daemon's store, whose disk is full: flushing fails, reading works.
+    const full = new Proxy(store, {
+      get(target, key) {
+        if (key === 'flush') return () => Promise.reject(new Error('database or disk is full'));
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function'
+          ? (value as (...args: unknown[]) => unknown).bind(target)
+          : value;
+      },
+    });
+    const url = await serve(file, logger, full);
+    const response = await post(url, 'quarter=2026-Q4&lang=en');
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/reports/ozgwatch-report-2026-Q4-en.html');
+    const warning = lines
+      .map((line) => JSON.parse(line) as { msg: string; err?: { message: string } })
+      .find((line) => line.msg === 'report made without the results still queued');
+    expect(warning?.err?.message).toBe('database or disk is full');
   });
 });
