@@ -8,13 +8,13 @@
 import { stat } from 'node:fs/promises';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { generateReport, type GeneratedReport } from '../src/report/generate.ts';
+import { generateReport } from '../src/report/generate.ts';
 import { quarterPeriod } from '../src/report/period.ts';
 import type { A11yFinding, A11yPage, Result, RunStatus } from '../src/results/result.ts';
 import { startServer } from '../src/server/server.ts';
 import { createMetrics } from '../src/metrics/metrics.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
-import { longestStall } from './lib/stall.ts';
+import { watchStalls } from './lib/stall.ts';
 
 const Q = quarterPeriod(2026, 4);
 const HOUR = 3_600_000;
@@ -251,17 +251,10 @@ export async function reportFigures(file: string, outDir: string): Promise<Repor
   const store = openSqliteStore({ path: file, logger: pino({ level: 'silent' }) });
   try {
     const started = performance.now();
-    let report: GeneratedReport | undefined;
-    const stallMs = await longestStall(async () => {
-      report = await generateReport(store, {
-        period: Q,
-        formats: ['html', 'csv', 'json'],
-        lang: 'de',
-        outDir,
-      });
-    });
+    const { value: report, stallMs } = await watchStalls(() =>
+      generateReport(store, { period: Q, formats: ['html', 'csv', 'json'], lang: 'de', outDir }),
+    );
     const seconds = (performance.now() - started) / 1000;
-    if (!report) throw new Error('no report');
     const pdfStarted = performance.now();
     const pdfReport = await generateReport(store, {
       period: Q,
@@ -307,21 +300,19 @@ export async function reportInDaemon(file: string, outDir: string): Promise<Daem
     probes: () => [],
     nextRunAt: () => undefined,
     ready: () => true,
-    reports: { dir: outDir, store: { sqlite: file } },
+    reports: { dir: outDir, storeLocation: { sqlite: file } },
   });
   try {
     const started = performance.now();
-    let status = 0;
-    const stallMs = await longestStall(async () => {
-      const response = await fetch(`${server.url}/reports`, {
+    const { value: response, stallMs } = await watchStalls(() =>
+      fetch(`${server.url}/reports`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: `quarter=${Q.label}&format=html&format=csv&format=json`,
         redirect: 'manual',
-      });
-      status = response.status;
-    });
-    if (status !== 303) throw new Error(`/reports answered ${status}`);
+      }),
+    );
+    if (response.status !== 303) throw new Error(`/reports answered ${response.status}`);
     return { seconds: (performance.now() - started) / 1000, stallMs };
   } finally {
     await server.close();

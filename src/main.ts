@@ -253,7 +253,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     artifacts,
     reports: {
       dir: path.join(config.dataDir, 'reports'),
-      store: deps.storeLocation ?? storeLocation(config),
+      storeLocation: deps.storeLocation ?? storeLocation(config),
       pdf: {
         ...(config.browser.executablePath ? { executablePath: config.browser.executablePath } : {}),
         args: config.browser.args,

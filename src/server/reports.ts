@@ -19,8 +19,8 @@ import { sendHtml, sendJson } from './respond.ts';
 export interface ReportsOptions {
   /** Folder of the generated reports. */
   dir: string;
-  /** The daemon's store, for the worker that makes a report to open again. */
-  store: StoreLocation;
+  /** Where the daemon's store is: the worker that makes a report opens it again. */
+  storeLocation: StoreLocation;
   pdf?: PdfOptions;
   /** Wall time, for the quarters offered. @default Date.now */
   now?: () => number;
@@ -145,7 +145,7 @@ async function create(
       logger.warn({ err: error }, 'report made without the results still queued');
     });
     const files = await generateReportInWorker({
-      store: options.store,
+      store: options.storeLocation,
       request: {
         period,
         formats: formats.includes('html') ? formats : ['html', ...formats],

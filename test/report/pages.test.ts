@@ -59,7 +59,7 @@ beforeAll(async () => {
     // The quarters offered are those before the clock's quarter: 2026-Q4 comes first.
     reports: {
       dir: path.join(dir, 'reports'),
-      store: { sqlite: file },
+      storeLocation: { sqlite: file },
       now: () => Q4.to + 86_400_000,
     },
   });

@@ -33,7 +33,7 @@ beforeAll(async () => {
     store,
     probes: () => [],
     nextRunAt: () => undefined,
-    reports: { dir: path.join(dir, 'reports'), store: { sqlite: file }, pdf: { args: [] } },
+    reports: { dir: path.join(dir, 'reports'), storeLocation: { sqlite: file }, pdf: { args: [] } },
     ready: () => true,
   });
 });

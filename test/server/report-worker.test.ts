@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { longestStall } from '../../bench/lib/stall.ts';
+import { watchStalls } from '../../bench/lib/stall.ts';
 import { seedReportStore } from '../../bench/report.ts';
 import { generateReport } from '../../src/report/generate.ts';
 import type { ReportModel } from '../../src/report/model.ts';
@@ -44,7 +44,7 @@ async function serve(
     probes: () => [],
     nextRunAt: () => undefined,
     ready: () => true,
-    reports: { dir: path.join(dir, 'reports'), store: { sqlite: storeFile } },
+    reports: { dir: path.join(dir, 'reports'), storeLocation: { sqlite: storeFile } },
   });
   servers.push(server);
   return server.url;
@@ -80,7 +80,7 @@ afterAll(async () => {
 describe('/reports in a worker thread', () => {
   it('keeps the event loop turning while it makes the report, and reads what was still queued', async () => {
     // The same report made on this thread: how long it holds the event loop.
-    const onThread = await longestStall(() =>
+    const { stallMs: onThread } = await watchStalls(() =>
       generateReport(store, {
         period: Q4,
         formats: ['html'],
@@ -96,11 +96,10 @@ describe('/reports in a worker thread', () => {
     expect(store.pending()).toBe(1);
 
     const url = await serve(file);
-    let response: Response | undefined;
-    const viaWorker = await longestStall(async () => {
-      response = await post(url, 'quarter=2026-Q4&format=json');
-    });
-    expect(response?.status).toBe(303);
+    const { value: response, stallMs: viaWorker } = await watchStalls(() =>
+      post(url, 'quarter=2026-Q4&format=json'),
+    );
+    expect(response.status).toBe(303);
     expect(viaWorker).toBeLessThan(onThread / 4);
 
     const json = path.join(dir, 'reports', 'ozgwatch-report-2026-Q4.json');
