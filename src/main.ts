@@ -20,7 +20,7 @@ import { Pool } from './scheduler/pool.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { owns } from './scheduler/shard.ts';
 import { startServer, type RunningServer } from './server/server.ts';
-import { openConfiguredStore, storeLocation, type StoreLocation } from './store/open.ts';
+import { openConfiguredStore, storeLocation } from './store/open.ts';
 import type { PostgresStore } from './store/postgres.ts';
 import type { ProbeRecord, Store } from './store/store.ts';
 import { PLAYWRIGHT_VERSION, VERSION } from './version.ts';
@@ -54,10 +54,11 @@ export interface Daemon {
 export interface DaemonDeps {
   logger: Logger;
   clock?: Clock;
-  /** For tests: a store other than the SQLite file under dataDir. */
+  /**
+   * For tests: a store other than the SQLite file under dataDir. `/reports` makes its
+   * reports from the configured store all the same (its worker opens that file).
+   */
   store?: Store;
-  /** Where that store is, for the worker that makes reports. @default the configured store */
-  storeLocation?: StoreLocation;
   random?: () => number;
 }
 
@@ -253,7 +254,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     artifacts,
     reports: {
       dir: path.join(config.dataDir, 'reports'),
-      storeLocation: deps.storeLocation ?? storeLocation(config),
+      storeLocation: storeLocation(config),
       pdf: {
         ...(config.browser.executablePath ? { executablePath: config.browser.executablePath } : {}),
         args: config.browser.args,
