@@ -62,6 +62,7 @@ export async function journeyThroughput(
       args: [],
       restartAfterRuns: 100_000,
       memoryLimitMb: 100_000,
+      downloadLimitMb: 20,
       logger,
       prewarm: mode === 'shared',
       ...executable(),

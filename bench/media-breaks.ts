@@ -40,6 +40,7 @@ export async function mediaBreakScans(
     args: [],
     restartAfterRuns: 100_000,
     memoryLimitMb: 100_000,
+    downloadLimitMb: 20,
     logger,
   });
   const hosts = new HostLimiter(2);

@@ -99,8 +99,10 @@ export const configSchema = z.strictObject({
       restartAfterRuns: z.number().int().min(1).default(500),
       /** Replace the browser when all its processes together hold more RSS than this (MiB). @default 1500 */
       memoryLimitMb: z.number().int().min(100).default(1500),
+      /** A download a journey starts is cancelled as it grows past this (MiB) and not kept. @default 20 */
+      downloadLimitMb: z.number().int().min(1).max(1024).default(20),
     })
-    .default({ args: [], restartAfterRuns: 500, memoryLimitMb: 1500 }),
+    .default({ args: [], restartAfterRuns: 500, memoryLimitMb: 1500, downloadLimitMb: 20 }),
   artifacts: z
     .strictObject({
       /** Evidence of failed runs (screenshot, HTML, trace) is deleted after this; the newest of each probe stays. @default 14d */

@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright';
 import type { Logger } from 'pino';
+import { limitDownloads } from './download-limit.ts';
 import { treeMemoryBytes } from './process-tree.ts';
 
 /** Flags that keep a headless Chromium quiet on a closed network and in a container. */
@@ -38,6 +42,8 @@ export interface BrowserHostOptions {
   restartAfterRuns: number;
   /** Replace the browser when all its processes together hold more than this (MiB). */
   memoryLimitMb: number;
+  /** A download growing past this (MiB) is cancelled; journeys keep none larger. */
+  downloadLimitMb: number;
   /** Keep the next context and page ready while a run is busy. @default true */
   prewarm?: boolean;
   logger: Logger;
@@ -114,6 +120,11 @@ export class BrowserHost {
 
   get executable(): string {
     return this.#executable;
+  }
+
+  /** Downloads larger than this are cancelled as they grow; none is kept. */
+  get downloadLimitBytes(): number {
+    return this.#o.downloadLimitMb * 2 ** 20;
   }
 
   /**
@@ -278,16 +289,31 @@ export class BrowserHost {
   async #launch(): Promise<Generation> {
     const { chromium } = await import('playwright');
     const executablePath = this.#o.executablePath ?? (await chromiumExecutable());
-    const browser = await chromium.launch({
-      ...(executablePath ? { executablePath } : {}),
-      headless: true,
-      args: [...CHROMIUM_ARGS, ...this.#o.args],
-      // The daemon owns its signals: Playwright's default handlers would close the browser
-      // on SIGHUP (a reload) and on SIGTERM before the runs in flight had their grace,
-      // failing them as crashes instead of letting them finish.
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
+    // A folder of this browser's own, so that its downloads can be watched as they grow.
+    const downloadsPath = await mkdtemp(path.join(tmpdir(), 'ozgwatch-downloads-'));
+    const removeDownloads = (): Promise<void> =>
+      rm(downloadsPath, { recursive: true, force: true }).catch(() => undefined);
+    const browser = await chromium
+      .launch({
+        ...(executablePath ? { executablePath } : {}),
+        downloadsPath,
+        headless: true,
+        args: [...CHROMIUM_ARGS, ...this.#o.args],
+        // The daemon owns its signals: Playwright's default handlers would close the browser
+        // on SIGHUP (a reload) and on SIGTERM before the runs in flight had their grace,
+        // failing them as crashes instead of letting them finish.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+      })
+      .catch(async (error: unknown) => {
+        await removeDownloads();
+        throw error;
+      });
+    const downloads = limitDownloads({
+      dir: downloadsPath,
+      maxBytes: this.downloadLimitBytes,
+      cancel: (guid) => cancelDownload(browser, guid),
     });
     this.#version = browser.version();
     this.#o.onLaunch?.(this.#version);
@@ -304,6 +330,8 @@ export class BrowserHost {
       retiring: false,
     };
     browser.on('disconnected', () => {
+      downloads.close();
+      void removeDownloads();
       if (generation.retiring || this.#closed) return;
       generation.crashed = true;
       this.#o.logger.error(
@@ -359,6 +387,29 @@ async function makeContext(
   } catch (error) {
     await context.close().catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * Cancels a download by Chromium's GUID. CDP wants the download's context as well, which
+ * Playwright does not name, so each context of the browser is asked in turn: Chromium
+ * answers "no download item found" in all but the one that has it.
+ */
+async function cancelDownload(browser: Browser, guid: string): Promise<void> {
+  const session = await browser.newBrowserCDPSession();
+  try {
+    const { browserContextIds } = await session.send('Target.getBrowserContexts');
+    for (const browserContextId of browserContextIds) {
+      const cancelled = await session
+        .send('Browser.cancelDownload', { guid, browserContextId })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (cancelled) return;
+    }
+  } finally {
+    await session.detach().catch(() => undefined);
   }
 }
 

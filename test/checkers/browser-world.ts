@@ -19,6 +19,7 @@ export async function startBrowserWorld(): Promise<BrowserWorld> {
     args: [],
     restartAfterRuns: 1000,
     memoryLimitMb: 4000,
+    downloadLimitMb: 20,
     logger: pino({ level: 'silent' }),
   });
   return {

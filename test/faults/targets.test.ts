@@ -16,7 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkA11y } from '../../src/checkers/a11y/check.ts';
 import { a11ySpecSchema, type A11ySpecInput } from '../../src/checkers/a11y/spec.ts';
 import { checkBrowser } from '../../src/checkers/browser/journey.ts';
-import { browserSpecSchema, type BrowserSpecInput } from '../../src/checkers/browser/spec.ts';
+import {
+  browserSpecSchema,
+  type BrowserSpecInput,
+  type JourneyContext,
+} from '../../src/checkers/browser/spec.ts';
 import type { CheckContext } from '../../src/checkers/checker.ts';
 import { checkHttp } from '../../src/checkers/http/check.ts';
 import { httpSpecSchema, type HttpSpecInput } from '../../src/checkers/http/spec.ts';
@@ -46,6 +50,7 @@ beforeAll(async () => {
     args: [],
     restartAfterRuns: 1000,
     memoryLimitMb: 4000,
+    downloadLimitMb: 20,
     logger: pino({ level: 'silent' }),
   });
 }, 30_000);
@@ -355,6 +360,35 @@ describe.concurrent('page faults: the browser journey', { timeout: 45_000 }, () 
     }
     const files = (await readdir(run.folder)).filter((f) => f.startsWith('download-'));
     expect(files.sort()).toEqual(kept.map((a) => a.name).sort());
+  });
+
+  it('a download past browser.downloadLimitMb is cut as it grows, not kept, and logged', async () => {
+    const before = site.bytesSent('/download');
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const run = await timed(JOURNEY_DEADLINE, (ctx) =>
+      checkBrowser(
+        { ...ctx, logger },
+        browserSpecSchema.parse({
+          journey: async ({ page, step }: JourneyContext) => {
+            await step('herunterladen', () =>
+              page.goto(site.url('/download?endless=1')).catch(() => undefined),
+            );
+            await step('warten', () => page.waitForTimeout(1000));
+          },
+        }),
+      ),
+    );
+    expectClear(run, 'pass', undefined, JOURNEY_DEADLINE);
+    expect(run.out.artifacts ?? []).toEqual([]);
+    // Cut by the browser host, not by the run's time limit or its end.
+    const cut = lines
+      .map((line) => JSON.parse(line) as { msg: string })
+      .filter((line) => line.msg.includes('downloadLimitMb'));
+    expect(cut).toMatchObject([{ url: site.url('/download?endless=1'), limitMb: 20 }]);
+    // 20 MiB and the socket buffers: the time limit alone let the endless body run to
+    // the fixture's ceiling of 512 MiB.
+    expect(site.bytesSent('/download') - before).toBeLessThan(64 * 2 ** 20);
   });
 
   it('a download started in a popup is kept like one of the page', async () => {

@@ -1,3 +1,8 @@
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -12,13 +17,18 @@ afterEach(async () => {
   host = undefined;
 });
 
-function newHost(options: { restartAfterRuns?: number; memoryLimitMb?: number }) {
+function newHost(options: {
+  restartAfterRuns?: number;
+  memoryLimitMb?: number;
+  downloadLimitMb?: number;
+}) {
   const restarts: RestartReason[] = [];
   const active: number[] = [];
   host = new BrowserHost({
     args: [],
     restartAfterRuns: options.restartAfterRuns ?? 1000,
     memoryLimitMb: options.memoryLimitMb ?? 100_000,
+    downloadLimitMb: options.downloadLimitMb ?? 20,
     logger: pino({ level: 'silent' }),
     onRestart: (reason) => restarts.push(reason),
     onContexts: (n) => active.push(n),
@@ -121,5 +131,59 @@ describe('BrowserHost', () => {
       await new Promise((r) => setTimeout(r, 50));
     expect(restarts).toEqual(['memory']);
     await lease.release();
+  }, 30_000);
+
+  it('cancels a download as it grows past downloadLimitMb, in whichever context started it', async () => {
+    // Sends `n` MiB, or without end (up to 1 GiB) for `/endless`; counts what it wrote.
+    let sent = 0;
+    const server = createServer((req, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-disposition': 'attachment; filename="antrag.bin"',
+      });
+      const chunks = req.url === '/endless' ? 1024 : Number(req.url!.slice(1));
+      const chunk = Buffer.alloc(2 ** 20, 'A');
+      let written = 0;
+      const pump = (): void => {
+        while (written < chunks && !res.destroyed) {
+          written++;
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        if (written === chunks) res.end();
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const { host } = newHost({ downloadLimitMb: 2 });
+      const first = await host.lease({});
+      const second = await host.lease({});
+      const download = async (page: MadeContext['page'], address: string) => {
+        const started = page.waitForEvent('download');
+        await page.goto(address).catch(() => undefined); // "Download is starting"
+        return started;
+      };
+      // In the second context: the first is asked first and must not stop the search.
+      const endless = await download(second.page, `${base}/endless`);
+      expect(await endless.failure()).toBe('canceled');
+      // 2 MiB, plus what was in flight in the socket buffers; the run's time limit
+      // alone would have let hundreds of megabytes onto the disk.
+      expect(sent).toBeLessThan(64 * 2 ** 20);
+
+      const small = await download(first.page, `${base}/1`);
+      expect(await small.failure()).toBeNull();
+      const file = await small.path();
+      expect((await stat(file)).size).toBe(2 ** 20);
+      await first.release();
+      await second.release();
+      // The download folder is the browser's own and goes with it.
+      await host.close();
+      await expect.poll(() => existsSync(path.dirname(file)), { timeout: 5000 }).toBe(false);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   }, 30_000);
 });

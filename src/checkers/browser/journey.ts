@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import type { BrowserContext, Download, Page } from 'playwright';
 import { AXE_VERSION } from '../a11y/axe.ts';
 import { errorLine, stripAnsi } from '../error-line.ts';
@@ -47,9 +47,8 @@ const QUIET_ACTIONS = new Set([
  */
 const MAX_DOWNLOADS = 5;
 /**
- * A download still running after this is cancelled. Playwright shows no progress of a
- * download, so time is the only bound on its size: an endless body reached 270 MB/s from
- * 127.0.0.1 into Chromium's download folder.
+ * A download still running after this is cancelled: a body that trickles without end
+ * never reaches the size limit (`browser.downloadLimitMb`, kept by the browser host).
  */
 const DOWNLOAD_TIME_LIMIT_MS = 5_000;
 /** How long the end of a run waits for downloads still running before it cancels them. */
@@ -72,6 +71,9 @@ class StepFailed extends Error {
     this.failure = failure;
   }
 }
+
+/** A download that finished larger than the browser host's limit. */
+class DownloadTooLarge extends Error {}
 
 /**
  * One browser journey: a fresh context of the daemon's Chromium, every request
@@ -230,7 +232,7 @@ class JourneyRun {
     page.on('download', (download) => this.#keep(download));
   }
 
-  /** Saves a download as evidence, within the run's limits on count and time. */
+  /** Saves a download as evidence, within the run's limits on count, time and size. */
   #keep(download: Download): void {
     const artifacts = this.#ctx.artifacts;
     if (!artifacts || this.#downloadCount >= MAX_DOWNLOADS) {
@@ -239,16 +241,36 @@ class JourneyRun {
     }
     this.#downloadCount++;
     const name = `download-${this.#downloadCount}${extension(download.suggestedFilename())}`;
-    const cancel = (): Promise<void> => download.cancel().catch(() => undefined);
+    let cancelledHere = false;
+    const cancel = (): Promise<void> => {
+      cancelledHere = true;
+      return download.cancel().catch(() => undefined);
+    };
     this.#running.add(cancel);
     const timer = setTimeout(() => void cancel(), DOWNLOAD_TIME_LIMIT_MS);
+    const limit = this.#ctx.browser?.downloadLimitBytes ?? Infinity;
+    const save = async (): Promise<void> => {
+      // Throws for a download that was cancelled or failed.
+      const whole = await download.path();
+      // The browser host cancels a download as it grows past the limit; one that
+      // finished between two looks at its file is still not kept.
+      if ((await stat(whole)).size > limit) throw new DownloadTooLarge();
+      await download.saveAs(await artifacts.path(name));
+      this.artifacts.push(await artifacts.describe(name, 'download', 'application/octet-stream'));
+    };
     this.#downloads.push(
-      artifacts
-        .path(name)
-        .then((file) => download.saveAs(file))
-        .then(() => artifacts.describe(name, 'download', 'application/octet-stream'))
-        .then((artifact) => void this.artifacts.push(artifact))
-        .catch(() => undefined)
+      save()
+        .catch(async (error: unknown) => {
+          // Cancelled, and not by this run: the browser host cut it at the size limit.
+          const cut =
+            error instanceof DownloadTooLarge ||
+            (!cancelledHere && (await download.failure().catch(() => null)) === 'canceled');
+          if (!cut) return;
+          this.#ctx.logger.info(
+            { url: download.url(), limitMb: limit / 2 ** 20 },
+            'download not kept: larger than browser.downloadLimitMb',
+          );
+        })
         .finally(() => {
           clearTimeout(timer);
           this.#running.delete(cancel);

@@ -34,6 +34,7 @@ beforeAll(async () => {
     args: ['--js-flags=--max-old-space-size=64'],
     restartAfterRuns: 1000,
     memoryLimitMb: 4000,
+    downloadLimitMb: 20,
     logger: pino({ level: 'silent' }),
     onRestart: (reason) => restarts.push(reason),
   });
