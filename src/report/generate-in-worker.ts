@@ -19,13 +19,24 @@ const WORKER = new URL('./worker.ts', import.meta.url);
 /**
  * Makes the report of `request` from the store at `store` in a worker thread; resolves
  * with the paths of the files written, HTML first. The daemon flushes its own queue first:
- * the worker reads what is committed.
+ * the worker reads what is committed. `signal` (the daemon shutting down) ends the worker
+ * at once; a PDF's Chromium goes with it, as its pipe to the worker closes.
  */
-export function generateReportInWorker(job: ReportJob): Promise<string[]> {
+export function generateReportInWorker(job: ReportJob, signal?: AbortSignal): Promise<string[]> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
     let settled = false;
     const worker = new Worker(WORKER, { workerData: job });
+    const onAbort = (): void => {
+      if (settled) return;
+      settled = true;
+      reject(signal!.reason as Error);
+      void worker.terminate();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.once('exit', () => signal?.removeEventListener('abort', onAbort));
     worker.once('message', (outcome: ReportJobOutcome) => {
+      if (settled) return;
       settled = true;
       if (outcome.ok) return resolve(outcome.files);
       const error = new Error(outcome.message);

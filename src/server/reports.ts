@@ -44,9 +44,10 @@ export async function handleReports(
   store: Store,
   options: ReportsOptions,
   logger: Logger,
+  closing: AbortSignal,
 ): Promise<void> {
   if (route === '/reports' && req.method === 'POST')
-    return create(req, res, store, options, logger);
+    return create(req, res, store, options, logger, closing);
   if (route === '/reports') return sendHtml(res, 200, await page(options));
   const name = decodeURIComponent(route.slice('/reports/'.length));
   if (!REPORT_FILE.test(name)) return sendJson(res, 404, { error: 'no such report' });
@@ -103,6 +104,7 @@ async function create(
   store: Store,
   options: ReportsOptions,
   logger: Logger,
+  closing: AbortSignal,
 ): Promise<void> {
   // A form on another site must not make the daemon work: browsers say where a POST came from.
   const site = req.headers['sec-fetch-site'];
@@ -144,21 +146,35 @@ async function create(
     await store.flush().catch((error: unknown) => {
       logger.warn({ err: error }, 'report made without the results still queued');
     });
-    const files = await generateReportInWorker({
-      store: options.storeLocation,
-      request: {
-        period,
-        formats: formats.includes('html') ? formats : ['html', ...formats],
-        lang,
-        outDir: options.dir,
-        ...(options.pdf ? { pdf: options.pdf } : {}),
+    const files = await generateReportInWorker(
+      {
+        store: options.storeLocation,
+        request: {
+          period,
+          formats: formats.includes('html') ? formats : ['html', ...formats],
+          lang,
+          outDir: options.dir,
+          ...(options.pdf ? { pdf: options.pdf } : {}),
+        },
       },
-    });
+      closing,
+    );
     logger.info({ period: period.label, files: files.length }, 'report generated');
     const html = files.find((f) => f.endsWith('.html')) as string;
     res.writeHead(303, { location: `/reports/${encodeURIComponent(path.basename(html))}` });
     res.end();
   } catch (error) {
+    if (closing.aborted) {
+      logger.info({ period: period.label }, 'report not made: the daemon is stopping');
+      return sendHtml(
+        res,
+        503,
+        await page(
+          options,
+          'ozgwatch wird gerade beendet; der Bericht wurde nicht erstellt. Bitte nach dem Neustart noch einmal versuchen.',
+        ),
+      );
+    }
     logger.error({ err: error }, 'report failed');
     return sendHtml(
       res,

@@ -41,6 +41,12 @@ export interface RunningServer {
 }
 
 const MAX_LIMIT = 1000;
+/**
+ * On shutdown, how long requests in progress may take before their connections are
+ * closed: a client that reads a trace download slowly, or not at all, would otherwise
+ * hold the daemon's exit for as long as it likes.
+ */
+const CLOSE_GRACE_MS = 5_000;
 
 /**
  * The daemon's HTTP face: `/metrics` for Prometheus, `/healthz` and `/readyz` for the
@@ -52,6 +58,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const metricsDigest = options.metricsToken ? digest(options.metricsToken) : undefined;
 
   // 8 KiB of headers is plenty for a browser with a bearer token; larger requests get 431.
+  /** Aborted when the server closes: long work for a request (a report) stops with it. */
+  const closing = new AbortController();
   const server = createServer({ maxHeaderSize: 8 * 1024 }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.logger.error({ err: error, url: req.url }, 'request failed');
@@ -108,7 +116,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (isApi) return api(route, url, res);
     if ((route === '/reports' || route.startsWith('/reports/')) && options.reports) {
-      return handleReports(req, res, route, options.store, options.reports, options.logger);
+      return handleReports(
+        req,
+        res,
+        route,
+        options.store,
+        options.reports,
+        options.logger,
+        closing.signal,
+      );
     }
     if (route.startsWith('/runs/') || route.startsWith('/probes/')) return pages(route, res);
     if (route === '/') {
@@ -299,7 +315,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port: address.port,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        closing.abort(new Error('the server is closing'));
+        const cutOff = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        server.close(() => {
+          clearTimeout(cutOff);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };

@@ -6,6 +6,8 @@
  * sent (what is committed, when the daemon cannot write its queue), and a report that
  * fails is an error page and a log line.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,6 +37,14 @@ async function serve(
   logger = pino({ level: 'silent' }),
   daemonStore: Store = store,
 ): Promise<string> {
+  return (await start(storeFile, logger, daemonStore)).url;
+}
+
+async function start(
+  storeFile: string,
+  logger = pino({ level: 'silent' }),
+  daemonStore: Store = store,
+): Promise<RunningServer> {
   const server = await startServer({
     host: '127.0.0.1',
     port: 0,
@@ -44,10 +54,34 @@ async function serve(
     probes: () => [],
     nextRunAt: () => undefined,
     ready: () => true,
-    reports: { dir: path.join(dir, 'reports'), storeLocation: { sqlite: storeFile } },
+    reports: {
+      dir: path.join(dir, 'reports'),
+      storeLocation: { sqlite: storeFile },
+      pdf: { args: [] },
+    },
   });
   servers.push(server);
-  return server.url;
+  return server;
+}
+
+/**
+ * Running Chromium processes started by this test file (the PDF's, launched from the
+ * worker). One whose worker was terminated exits but stays a zombie until this process
+ * ends: the worker that would have reaped it is gone. It holds nothing, so it is not counted.
+ */
+function chromiumChildren(): number {
+  let listing: string;
+  try {
+    listing = execFileSync('ps', ['--ppid', String(process.pid), '-o', 'stat=,comm='], {
+      encoding: 'utf8',
+    });
+  } catch {
+    return 0; // ps exits 1 when there is no child
+  }
+  return listing
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([stat, comm]) => comm?.startsWith('chrom') && !stat?.startsWith('Z')).length;
 }
 
 function post(url: string, body: string): Promise<Response> {
@@ -147,5 +181,22 @@ describe('/reports in a worker thread', () => {
       .map((line) => JSON.parse(line) as { msg: string; err?: { message: string } })
       .find((line) => line.msg === 'report made without the results still queued');
     expect(warning?.err?.message).toBe('database or disk is full');
+  });
+
+  it('a server that closes stops the report it is making: 503, no PDF, no Chromium left', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const server = await start(file, logger);
+    const pending = post(server.url, 'quarter=2026-Q3&format=pdf');
+    // The worker is printing the PDF once its Chromium runs.
+    await expect.poll(chromiumChildren, { timeout: 20_000, interval: 50 }).toBeGreaterThan(0);
+    await server.close();
+    const response = await pending;
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain('wird gerade beendet');
+    expect(existsSync(path.join(dir, 'reports', 'ozgwatch-report-2026-Q3.pdf'))).toBe(false);
+    expect(lines.join('')).toContain('report not made: the daemon is stopping');
+    // The worker ended, and the Chromium it launched with it.
+    await expect.poll(chromiumChildren, { timeout: 10_000 }).toBe(0);
   });
 });
