@@ -124,7 +124,7 @@ export function selfDashboard(): dashboard.DashboardBuilder {
             .datasource(DATASOURCE)
             .unit('short')
             .withTarget(query('sum by (instance) (ozgwatch_probes_assigned)', '{{instance}}')),
-          8,
+          6,
         ],
         [
           new TimeSeries()
@@ -140,7 +140,7 @@ export function selfDashboard(): dashboard.DashboardBuilder {
                 '{{instance}}',
               ),
             ),
-          8,
+          6,
         ],
         [
           new TimeSeries()
@@ -153,7 +153,26 @@ export function selfDashboard(): dashboard.DashboardBuilder {
             .withTarget(
               query('sum by (instance) (ozgwatch_store_buffered_results)', '{{instance}}'),
             ),
-          8,
+          6,
+        ],
+        [
+          new TimeSeries()
+            .title('Pufferfüllung (PostgreSQL)')
+            .description(
+              'How full each instance’s disk buffer is, against store.bufferLimitMb (ozgwatch_store_buffer_limit_bytes). At 100 % the oldest buffered results are dropped; the runbook of OzgwatchStoreBuffering estimates the time left. Instances on SQLite have no buffer and no line here.',
+            )
+            .datasource(DATASOURCE)
+            .unit('percentunit')
+            .min(0)
+            .max(1)
+            .thresholds(thresholds('green', [0.5, 'orange'], [0.8, 'red']))
+            .withTarget(
+              query(
+                'sum by (instance) (ozgwatch_store_buffer_bytes) / sum by (instance) (ozgwatch_store_buffer_limit_bytes > 0)',
+                '{{instance}}',
+              ),
+            ),
+          6,
         ],
       ],
     },

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dashboardExpressions, metricNames } from '../../src/dashboards/expressions.ts';
@@ -6,6 +8,7 @@ import { DASHBOARDS, renderDashboards } from '../../src/dashboards/index.ts';
 import { METRICS } from '../../src/metrics/catalogue.ts';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
+const promtool = spawnSync('promtool', ['--version']).status === 0;
 
 interface PanelJson {
   type: string;
@@ -82,4 +85,51 @@ describe('dashboards', () => {
       ),
     ).toEqual(['ozgwatch_probe_status', 'ozgwatch_probe_info']);
   });
+
+  it.skipIf(!promtool && !process.env.CI)(
+    'the buffer fill is each instance’s bytes over its limit; SQLite instances have no line (promtool)',
+    async () => {
+      const fill = dashboardExpressions().find((e) => e.panel === 'Pufferfüllung (PostgreSQL)');
+      const series = (name: string, instance: string, value: number) => ({
+        series: `${name}{instance="${instance}",job="ozgwatch"}`,
+        values: `${value}x5`,
+      });
+      // JSON is YAML: promtool reads the unit test as written.
+      const unitTest = {
+        rule_files: [],
+        tests: [
+          {
+            interval: '1m',
+            input_series: [
+              series('ozgwatch_store_buffer_bytes', 'pg-a:9464', 268_435_456),
+              series('ozgwatch_store_buffer_limit_bytes', 'pg-a:9464', 1_073_741_824),
+              series('ozgwatch_store_buffer_bytes', 'pg-b:9464', 0),
+              series('ozgwatch_store_buffer_limit_bytes', 'pg-b:9464', 536_870_912),
+              series('ozgwatch_store_buffer_bytes', 'sqlite-c:9464', 0),
+              series('ozgwatch_store_buffer_limit_bytes', 'sqlite-c:9464', 0),
+            ],
+            promql_expr_test: [
+              {
+                expr: fill!.expr,
+                eval_time: '4m',
+                exp_samples: [
+                  { labels: '{instance="pg-a:9464"}', value: 0.25 },
+                  { labels: '{instance="pg-b:9464"}', value: 0 },
+                ],
+              },
+            ],
+          },
+        ],
+      };
+      const dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-buffer-fill-'));
+      try {
+        const file = path.join(dir, 'fill.test.yaml');
+        await writeFile(file, JSON.stringify(unitTest));
+        const run = spawnSync('promtool', ['test', 'rules', file], { encoding: 'utf8' });
+        expect(run.status, run.stdout + run.stderr).toBe(0);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
