@@ -386,9 +386,10 @@ describe.concurrent('page faults: the browser journey', { timeout: 45_000 }, () 
       .map((line) => JSON.parse(line) as { msg: string })
       .filter((line) => line.msg.includes('downloadLimitMb'));
     expect(cut).toMatchObject([{ url: site.url('/download?endless=1'), limitMb: 20 }]);
-    // 20 MiB and the socket buffers: the time limit alone let the endless body run to
-    // the fixture's ceiling of 512 MiB.
-    expect(site.bytesSent('/download') - before).toBeLessThan(64 * 2 ** 20);
+    // 20 MiB, the socket buffers and what arrived while the cut was on its way: 27–33 MiB
+    // sent on an idle machine, up to 72 MiB during the whole test run. The time limit
+    // alone let the endless body run to the fixture's ceiling of 512 MiB.
+    expect(site.bytesSent('/download') - before).toBeLessThan(256 * 2 ** 20);
   });
 
   it('a download started in a popup is kept like one of the page', async () => {
