@@ -187,14 +187,15 @@ describe('/reports in a worker thread', () => {
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
     const server = await start(file, logger);
-    const pending = post(server.url, 'quarter=2026-Q3&format=pdf');
-    // The worker is printing the PDF once its Chromium runs.
+    const pending = post(server.url, 'quarter=2026-Q4&format=pdf');
+    // The worker is printing the PDF once its Chromium runs: the seeded quarter of 40
+    // services takes it seconds, far longer than the close below.
     await expect.poll(chromiumChildren, { timeout: 20_000, interval: 50 }).toBeGreaterThan(0);
     await server.close();
     const response = await pending;
     expect(response.status).toBe(503);
     expect(await response.text()).toContain('wird gerade beendet');
-    expect(existsSync(path.join(dir, 'reports', 'ozgwatch-report-2026-Q3.pdf'))).toBe(false);
+    expect(existsSync(path.join(dir, 'reports', 'ozgwatch-report-2026-Q4.pdf'))).toBe(false);
     expect(lines.join('')).toContain('report not made: the daemon is stopping');
     // The worker ended, and the Chromium it launched with it.
     await expect.poll(chromiumChildren, { timeout: 10_000 }).toBe(0);
