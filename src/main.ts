@@ -308,15 +308,6 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
         await settled;
       }
       await browser.close();
-      // Every result is committed before the server waits for its last requests.
-      await store
-        .flush()
-        .catch((error: unknown) =>
-          logger.warn(
-            { err: error },
-            'results still queued at stop; the store tries again as it closes',
-          ),
-        );
       await server.close();
       await store.close();
       logger.info('stopped');
