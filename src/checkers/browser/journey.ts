@@ -21,6 +21,7 @@ import { responsive, within } from './bounded.ts';
 import type { Guard } from './guard.ts';
 import { prepareJourney, type Instruments } from './instruments.ts';
 import { netReason } from './net-reason.ts';
+import { readPageText } from './page-text.ts';
 import { describeTarget } from './locate.ts';
 import type { RedirectWatch } from './redirect-watch.ts';
 import { Secrets } from './secrets.ts';
@@ -306,6 +307,7 @@ class JourneyRun {
             ...(this.#ctx.artifacts ? { artifacts: this.#ctx.artifacts } : {}),
             secretFields: this.secretFields,
             onArtifact: (a) => this.artifacts.push(a),
+            readPageText: () => readPageText(this.#lease.prepared.session),
             scans: this.scans,
             a11y: this.#spec.a11y,
             a11yPages: this.a11yPages,

@@ -226,6 +226,29 @@ describe('browser journeys', () => {
     expect(Buffer.from(trace['trace.trace']!).toString()).toContain('***');
   });
 
+  it('expectText finds a text that comes late; one that never comes leaves one read in the trace', async () => {
+    const late = site('bescheid/');
+    const found = await journey({
+      steps: [{ goto: late }, { name: 'bescheid', expectText: 'Bescheid bereit', timeout: '3s' }],
+    });
+    expect(found.status).toBe('pass');
+    const missing = await journey({
+      steps: [{ goto: late }, { name: 'bescheid', expectText: 'Nie da', timeout: '3s' }],
+    });
+    expect(missing).toMatchObject({ status: 'fail', reason: 'assertion' });
+    const trace = unzipSync(readFileSync(artifactFile(missing, 'trace.zip')));
+    const reads = Buffer.from(trace['trace.trace']!)
+      .toString()
+      .split('\n')
+      .filter((line) => line.includes('"type":"before"') && line.includes('"method":"innerText"'));
+    // One Playwright read, at the deadline; the reads every 100 ms before it leave no
+    // action in the trace. With Playwright reads only, the same step left 30.
+    expect(reads.length).toBe(1);
+    // The failure still says what the page showed.
+    expect(missing.message).toContain('does not contain "Nie da"');
+    expect(JSON.stringify(missing.assertions)).toContain('Bitte warten');
+  });
+
   it('a page that never finishes loading is navigation_timeout', async () => {
     const out = await journey({ steps: [{ goto: site('endlos/'), timeout: '1500ms' }] });
     expect(out).toMatchObject({ status: 'fail', reason: 'navigation_timeout' });
