@@ -84,6 +84,8 @@ interface Generation {
   served: number;
   crashed: boolean;
   retiring: boolean;
+  /** Settles once the browser is gone and its download folder removed. */
+  gone: Promise<void>;
 }
 
 /**
@@ -322,16 +324,18 @@ export class BrowserHost {
       { executable: this.#executable, version: this.#version },
       executablePath ? 'browser launched (system Chromium)' : "browser launched (Playwright's)",
     );
+    let gone = (): void => undefined;
     const generation: Generation = {
       browser,
       contexts: 0,
       served: 0,
       crashed: false,
       retiring: false,
+      gone: new Promise((resolve) => (gone = resolve)),
     };
     browser.on('disconnected', () => {
       downloads.close();
-      void removeDownloads();
+      void removeDownloads().then(gone);
       if (generation.retiring || this.#closed) return;
       generation.crashed = true;
       this.#o.logger.error(
@@ -371,6 +375,12 @@ export class BrowserHost {
   async #closeBrowser(generation: Generation): Promise<void> {
     generation.retiring = true;
     await generation.browser.close().catch(() => undefined);
+    // A daemon that exits right after close() leaves no download folder behind. Bounded:
+    // a browser that never reports itself gone must not hold the shutdown.
+    await Promise.race([
+      generation.gone,
+      new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
+    ]);
   }
 }
 
