@@ -1,5 +1,6 @@
 import type { CDPSession } from 'playwright';
 import type { PageVitals } from '../../results/result.ts';
+import { evaluateUntraced } from './page-text.ts';
 
 /**
  * Runs in every page before its own scripts: observes paint, largest contentful
@@ -43,11 +44,8 @@ export async function readVitals(
   session: CDPSession | undefined,
   url: string,
 ): Promise<PageVitals | undefined> {
-  if (!session || !/^https?:/.test(url)) return undefined;
-  const raw = await session
-    .send('Runtime.evaluate', { expression: READ_VITALS, returnByValue: true })
-    .then((r) => (r.exceptionDetails ? undefined : (r.result.value as RawVitals | undefined)))
-    .catch(() => undefined);
+  if (!/^https?:/.test(url)) return undefined;
+  const raw = await evaluateUntraced<RawVitals>(session, READ_VITALS);
   if (!raw) return undefined;
   const s = (ms: number | undefined): number | undefined =>
     ms === undefined ? undefined : Math.round(ms) / 1000;
