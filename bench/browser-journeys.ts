@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Browser } from 'playwright';
 import { pino } from 'pino';
 import { checkBrowser } from '../src/checkers/browser/journey.ts';
 import { browserSpecSchema, type BrowserSpec } from '../src/checkers/browser/spec.ts';
@@ -15,8 +16,23 @@ import { ArtifactStore } from '../src/runner/artifacts.ts';
 import { BrowserHost, CHROMIUM_ARGS, chromiumExecutable } from '../src/runner/browser-host.ts';
 import { HostLimiter } from '../src/runner/host-limiter.ts';
 
+/**
+ * `shared` and `per-run` run ozgwatch's journey. The `plain-` modes run the same three steps
+ * written in plain Playwright, with none of a daemon run's instruments (request guard, trace,
+ * vitals, redirect watch, evidence): the ratio of those two is the most that reusing a
+ * browser can give a journey on this machine, whatever ozgwatch adds to it.
+ */
+export type JourneyMode = 'shared' | 'per-run' | 'plain-shared' | 'plain-per-run';
+
+export const JOURNEY_MODES: readonly JourneyMode[] = [
+  'shared',
+  'per-run',
+  'plain-shared',
+  'plain-per-run',
+];
+
 export interface JourneyFigures {
-  mode: 'shared' | 'per-run';
+  mode: JourneyMode;
   concurrency: number;
   runs: number;
   failed: number;
@@ -47,11 +63,13 @@ function threeSteps(portalUrl: string): BrowserSpec {
 
 export async function journeyThroughput(
   portalUrl: string,
-  mode: JourneyFigures['mode'],
+  mode: JourneyMode,
   concurrency: number,
   seconds: number,
   maxRuns: number,
 ): Promise<JourneyFigures> {
+  if (mode === 'plain-shared' || mode === 'plain-per-run')
+    return plainThroughput(portalUrl, mode, concurrency, seconds, maxRuns);
   const spec = threeSteps(portalUrl);
   const dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-bench-journeys-'));
   const artifacts = new ArtifactStore(dir);
@@ -68,7 +86,6 @@ export async function journeyThroughput(
       ...executable(),
     });
   const shared = mode === 'shared' ? newHost() : undefined;
-  let runs = 0;
   let failed = 0;
   const one = async (i: number): Promise<void> => {
     const host = shared ?? newHost();
@@ -92,18 +109,7 @@ export async function journeyThroughput(
   };
   try {
     if (shared) await one(-1); // launch outside the measurement, as a running daemon has
-    const end = performance.now() + seconds * 1000;
-    const t0 = performance.now();
-    let started = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (started < maxRuns && performance.now() < end) {
-          await one(started++);
-          runs++;
-        }
-      }),
-    );
-    const elapsed = (performance.now() - t0) / 1000;
+    const { runs, elapsed } = await runFor(one, concurrency, seconds, maxRuns);
     return {
       mode,
       concurrency,
@@ -115,6 +121,77 @@ export async function journeyThroughput(
   } finally {
     await shared?.close();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `one` on `concurrency` lanes until `seconds` have passed or `maxRuns` were started. */
+async function runFor(
+  one: (i: number) => Promise<void>,
+  concurrency: number,
+  seconds: number,
+  maxRuns: number,
+): Promise<{ runs: number; elapsed: number }> {
+  const end = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  let started = 0;
+  let runs = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (started < maxRuns && performance.now() < end) {
+        await one(started++);
+        runs++;
+      }
+    }),
+  );
+  return { runs, elapsed: (performance.now() - t0) / 1000 };
+}
+
+/** The three steps of `threeSteps` in plain Playwright, in a fresh context as a daemon run has. */
+async function plainThroughput(
+  portalUrl: string,
+  mode: 'plain-shared' | 'plain-per-run',
+  concurrency: number,
+  seconds: number,
+  maxRuns: number,
+): Promise<JourneyFigures> {
+  const { chromium } = await import('playwright');
+  const executablePath = executable().executablePath ?? (await chromiumExecutable());
+  const launch = (): Promise<Browser> =>
+    chromium.launch({ ...(executablePath ? { executablePath } : {}), args: [...CHROMIUM_ARGS] });
+  const shared = mode === 'plain-shared' ? await launch() : undefined;
+  let failed = 0;
+  const one = async (): Promise<void> => {
+    const browser = shared ?? (await launch());
+    try {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        await page.goto(`${portalUrl}dienste/wohngeld/`, { timeout: 30_000 });
+        await page.getByRole('link', { name: 'Online beantragen' }).click({ timeout: 30_000 });
+        await page.getByText('Schritt 1 von 2').first().waitFor({ timeout: 30_000 });
+      } catch {
+        failed++;
+      } finally {
+        await context.close();
+      }
+    } finally {
+      if (!shared) await browser.close();
+    }
+  };
+  try {
+    if (shared) await one(); // as above: the browser and Playwright are warm before measuring
+    failed = 0;
+    const { runs, elapsed } = await runFor(one, concurrency, seconds, maxRuns);
+    return {
+      mode,
+      concurrency,
+      runs,
+      failed,
+      seconds: elapsed,
+      journeysPerMinute: (runs / elapsed) * 60,
+    };
+  } finally {
+    await shared?.close();
   }
 }
 

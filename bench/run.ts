@@ -23,7 +23,12 @@ import { startTarget, type ThroughputFigures } from './http-throughput.ts';
 import type { ScrapeFigures } from './metrics-scrape.ts';
 import { a11yThroughput, type ScanRun } from './a11y-scan.ts';
 import type { MediaBreakFigures } from './media-breaks.ts';
-import type { BrowserCosts, JourneyFigures } from './browser-journeys.ts';
+import {
+  JOURNEY_MODES,
+  type BrowserCosts,
+  type JourneyFigures,
+  type JourneyMode,
+} from './browser-journeys.ts';
 import type { DaemonReportFigures, ReportFigures, SeedFigures } from './report.ts';
 import { processRssBytes, startChild, stopChild } from './lib/proc.ts';
 import { durationMs } from '../src/probes/duration.ts';
@@ -162,10 +167,10 @@ try {
       const journeySeconds = Number(process.env.BENCH_JOURNEY_SECONDS ?? 20);
       const figures: (JourneyFigures & { peakPssMb: number })[] = [];
       for (const concurrency of [1, 2, 4]) {
-        // Each mode runs twice for half the time, in mirrored order (shared, per-run, per-run,
-        // shared): a VM whose speed drifts during the measurement (seen here: ±15 % within
-        // minutes) then weighs on both modes alike instead of on whichever ran later.
-        for (const mode of ['shared', 'per-run', 'per-run', 'shared'] as const) {
+        // Each mode runs twice for half the time, in mirrored order (shared, per-run, plain-shared,
+        // plain-per-run, then back): a VM whose speed drifts during the measurement (seen here:
+        // ±15 % within minutes) then weighs on all modes alike instead of on whichever ran later.
+        for (const mode of [...JOURNEY_MODES, ...[...JOURNEY_MODES].reverse()]) {
           const samples: MemorySample[] = [];
           const part = await section<JourneyFigures>(
             'journeys',
@@ -191,23 +196,33 @@ try {
           sum.peakPssMb = Math.max(sum.peakPssMb, peakPssMb);
         }
       }
-      const shared = figures.filter((f) => f.mode === 'shared');
-      const perRun = figures.filter((f) => f.mode === 'per-run');
+      const of = (mode: JourneyMode): (JourneyFigures & { peakPssMb: number })[] =>
+        figures.filter((f) => f.mode === mode);
       log('| mode | contexts | runs | failed | journeys/min | peak PSS MB (Node + Chromium) |');
       log('|---|---:|---:|---:|---:|---:|');
-      for (const f of [...shared, ...perRun]) {
+      for (const mode of JOURNEY_MODES) {
+        for (const f of of(mode)) {
+          log(
+            `| ${f.mode} | ${f.concurrency} | ${f.runs} | ${f.failed} | ${fmt(f.journeysPerMinute, 0)} | ${fmt(f.peakPssMb, 0)} |`,
+          );
+        }
+      }
+      const ratio = (shared: JourneyMode, perRun: JourneyMode, concurrency: number): string => {
+        const a = of(shared).find((f) => f.concurrency === concurrency);
+        const b = of(perRun).find((f) => f.concurrency === concurrency);
+        return a && b ? `${fmt(a.journeysPerMinute / b.journeysPerMinute)}×` : '–';
+      };
+      for (const concurrency of [1, 2, 4]) {
         log(
-          `| ${f.mode} | ${f.concurrency} | ${f.runs} | ${f.failed} | ${fmt(f.journeysPerMinute, 0)} | ${fmt(f.peakPssMb, 0)} |`,
+          `  ${concurrency} context(s): shared browser ${ratio('shared', 'per-run', concurrency)} the journeys per minute of a browser per run; plain Playwright, nothing of a daemon run, ${ratio('plain-shared', 'plain-per-run', concurrency)}`,
         );
       }
-      for (const s of shared) {
-        const naive = perRun.find((f) => f.concurrency === s.concurrency);
-        if (naive)
-          log(
-            `  ${s.concurrency} context(s): shared browser ${fmt(s.journeysPerMinute / naive.journeysPerMinute)}× the journeys per minute of a browser per run`,
-          );
-      }
-      out.journeys = { shared, perRun };
+      out.journeys = {
+        shared: of('shared'),
+        perRun: of('per-run'),
+        plainShared: of('plain-shared'),
+        plainPerRun: of('plain-per-run'),
+      };
     } finally {
       await stopChild(portal.child);
     }

@@ -3,7 +3,7 @@
  * are its own. Prints one JSON line. Usage: node bench/section.ts <section> <targetUrl>
  */
 import { blackboxAvailable, blackboxThroughput, ozgwatchThroughput } from './http-throughput.ts';
-import { browserCosts, journeyThroughput } from './browser-journeys.ts';
+import { browserCosts, JOURNEY_MODES, journeyThroughput } from './browser-journeys.ts';
 import { mediaBreakScans } from './media-breaks.ts';
 import { metricsScrape } from './metrics-scrape.ts';
 import { reportFigures, reportInDaemon, seedReportStore } from './report.ts';
@@ -37,15 +37,18 @@ switch (section) {
   case 'browser-costs':
     figures = await browserCosts(10);
     break;
-  case 'journeys':
+  case 'journeys': {
+    const mode = JOURNEY_MODES.find((m) => m === process.env.BENCH_JOURNEY_MODE);
+    if (!mode) throw new Error(`BENCH_JOURNEY_MODE must be one of ${JOURNEY_MODES.join(', ')}`);
     figures = await journeyThroughput(
       target,
-      process.env.BENCH_JOURNEY_MODE === 'per-run' ? 'per-run' : 'shared',
+      mode,
       Number(process.env.BENCH_JOURNEY_CONTEXTS ?? 1),
       Number(process.env.BENCH_JOURNEY_SECONDS ?? 20),
       2000,
     );
     break;
+  }
   case 'media-breaks':
     figures = await mediaBreakScans(target, Number(process.env.BENCH_MEDIA_SCANS ?? 15));
     break;
