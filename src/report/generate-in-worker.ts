@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { StoreLocation } from '../store/open.ts';
+import { StoreUnavailableError } from '../store/store.ts';
 import type { ReportRequest } from './generate.ts';
 
 export interface ReportJob {
@@ -12,7 +13,9 @@ export interface ReportJob {
 }
 
 export type ReportJobOutcome =
-  { ok: true; files: string[] } | { ok: false; message: string; stack: string };
+  | { ok: true; files: string[] }
+  /** `unavailable`: the store's database could not be reached (a StoreUnavailableError). */
+  | { ok: false; message: string; stack: string; unavailable: boolean };
 
 const WORKER = new URL('./worker.ts', import.meta.url);
 
@@ -39,7 +42,10 @@ export function generateReportInWorker(job: ReportJob, signal?: AbortSignal): Pr
       if (settled) return;
       settled = true;
       if (outcome.ok) return resolve(outcome.files);
-      const error = new Error(outcome.message);
+      // Rebuilt by class: the daemon answers a database it cannot reach with 503, not 500.
+      const error = outcome.unavailable
+        ? new StoreUnavailableError(outcome.message)
+        : new Error(outcome.message);
       error.stack = outcome.stack;
       reject(error);
     });

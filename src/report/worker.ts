@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import { openStoreReader } from '../store/open.ts';
+import { StoreUnavailableError } from '../store/store.ts';
 import { generateReport } from './generate.ts';
 import type { ReportJob, ReportJobOutcome } from './generate-in-worker.ts';
 
@@ -22,6 +23,11 @@ try {
     await store.close();
   }
 } catch (error) {
-  outcome = { ok: false, message: (error as Error).message, stack: (error as Error).stack ?? '' };
+  outcome = {
+    ok: false,
+    message: (error as Error).message,
+    stack: (error as Error).stack ?? '',
+    unavailable: error instanceof StoreUnavailableError,
+  };
 }
 parentPort?.postMessage(outcome);

@@ -12,9 +12,10 @@ import { parseFormats, type PdfOptions } from '../report/outputs.ts';
 import { parseQuarter, previousPeriod, quarterOf, type Period } from '../report/period.ts';
 import { parseLang } from '../report/texts.ts';
 import type { StoreLocation } from '../store/open.ts';
-import type { Store } from '../store/store.ts';
+import { StoreUnavailableError, type Store } from '../store/store.ts';
 import { renderReportsPage, type ReportFile } from './reports-page.ts';
 import { sendHtml, sendJson } from './respond.ts';
+import { RETRY_AFTER_SECONDS } from './unavailable.ts';
 
 export interface ReportsOptions {
   /** Folder of the generated reports. */
@@ -172,6 +173,21 @@ async function create(
         await page(
           options,
           'ozgwatch wird gerade beendet; der Bericht wurde nicht erstellt. Bitte nach dem Neustart noch einmal versuchen.',
+        ),
+      );
+    }
+    if (error instanceof StoreUnavailableError) {
+      logger.warn(
+        { err: error, period: period.label },
+        'report not made: the store is unreachable',
+      );
+      res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+      return sendHtml(
+        res,
+        503,
+        await page(
+          options,
+          'Die Ergebnisdatenbank ist gerade nicht erreichbar; der Bericht wurde nicht erstellt. Die Prüfungen laufen weiter. Bitte später noch einmal versuchen.',
         ),
       );
     }

@@ -8,12 +8,13 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { LoadedProbe } from '../probes/schema.ts';
 import { intervalOf } from '../probes/schema.ts';
 import type { ArtifactStore } from '../runner/artifacts.ts';
-import type { Store } from '../store/store.ts';
+import { StoreUnavailableError, type Store } from '../store/store.ts';
 import { loadOverview, loadProbeHistory } from './models.ts';
 import { renderOverview } from './overview.ts';
 import { renderProbePage, renderRunPage, type ProbeModel } from './pages.ts';
 import { handleReports, type ReportsOptions } from './reports.ts';
 import { sendHtml, sendJson } from './respond.ts';
+import { sendStoreUnavailable } from './unavailable.ts';
 
 export interface ServerOptions {
   host: string;
@@ -62,11 +63,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const closing = new AbortController();
   const server = createServer({ maxHeaderSize: 8 * 1024 }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
+      if (error instanceof StoreUnavailableError && !res.headersSent) {
+        storeUnavailable(error, req.url);
+        const api = /^\/api(\/|\?|$)/.test(req.url ?? '');
+        return sendStoreUnavailable(res, api, error);
+      }
       options.logger.error({ err: error, url: req.url }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
     });
   });
+  /**
+   * Logged once a minute at most: the store has logged the outage itself, and a dashboard
+   * polling the API would otherwise write a line per request until it is over.
+   */
+  let unavailableLoggedAt = -Infinity;
+  const storeUnavailable = (error: StoreUnavailableError, url: string | undefined): void => {
+    if (performance.now() - unavailableLoggedAt < 60_000) return;
+    unavailableLoggedAt = performance.now();
+    options.logger.warn({ err: error, url }, 'store unreachable: pages and API answer 503');
+  };
   // Small limits: nothing here takes a request body.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

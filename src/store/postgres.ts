@@ -13,17 +13,18 @@ import {
   type ProbeRow,
   type SummaryRow,
 } from './rows.ts';
-import type {
-  AvailabilityQuery,
-  AvailabilityRow,
-  FindingHistory,
-  FindingRecord,
-  MediaBreakEvent,
-  MediaBreakEventQuery,
-  ProbeRecord,
-  RunQuery,
-  RunSummary,
-  Store,
+import {
+  StoreUnavailableError,
+  type AvailabilityQuery,
+  type AvailabilityRow,
+  type FindingHistory,
+  type FindingRecord,
+  type MediaBreakEvent,
+  type MediaBreakEventQuery,
+  type ProbeRecord,
+  type RunQuery,
+  type RunSummary,
+  type Store,
 } from './store.ts';
 import { WriteBuffer } from './write-buffer.ts';
 
@@ -281,63 +282,69 @@ class PostgresStoreImpl implements PostgresStore {
   }
 
   async runs(query: RunQuery): Promise<RunSummary[]> {
-    await this.#beforeRead();
-    const limit = Math.max(0, Math.trunc(query.limit ?? 100));
-    const { rows } = await this.#pool.query<SummaryRow>(PG_SQL.selectRuns, [
-      query.probeId,
-      query.from ?? Number.MIN_SAFE_INTEGER,
-      query.to ?? Number.MAX_SAFE_INTEGER,
-      limit,
-    ]);
-    return rows.map(runSummary);
+    return this.#read(async () => {
+      const limit = Math.max(0, Math.trunc(query.limit ?? 100));
+      const { rows } = await this.#pool.query<SummaryRow>(PG_SQL.selectRuns, [
+        query.probeId,
+        query.from ?? Number.MIN_SAFE_INTEGER,
+        query.to ?? Number.MAX_SAFE_INTEGER,
+        limit,
+      ]);
+      return rows.map(runSummary);
+    });
   }
 
   async run(runId: string): Promise<Result | undefined> {
-    await this.#beforeRead();
-    const { rows } = await this.#pool.query<{ result: string }>(PG_SQL.selectRun, [runId]);
-    return rows[0] ? (JSON.parse(rows[0].result) as Result) : undefined;
+    return this.#read(async () => {
+      const { rows } = await this.#pool.query<{ result: string }>(PG_SQL.selectRun, [runId]);
+      return rows[0] ? (JSON.parse(rows[0].result) as Result) : undefined;
+    });
   }
 
   async latest(probeIds?: readonly string[]): Promise<Map<string, Result>> {
-    await this.#beforeRead();
-    const { rows } = probeIds
-      ? await this.#pool.query<{ result: string }>(PG_SQL.selectLatestSome, [[...probeIds]])
-      : await this.#pool.query<{ result: string }>(PG_SQL.selectLatestAll);
-    const latest = new Map<string, Result>();
-    for (const row of rows) {
-      const result = JSON.parse(row.result) as Result;
-      latest.set(result.probeId, result);
-    }
-    return latest;
+    return this.#read(async () => {
+      const { rows } = probeIds
+        ? await this.#pool.query<{ result: string }>(PG_SQL.selectLatestSome, [[...probeIds]])
+        : await this.#pool.query<{ result: string }>(PG_SQL.selectLatestAll);
+      const latest = new Map<string, Result>();
+      for (const row of rows) {
+        const result = JSON.parse(row.result) as Result;
+        latest.set(result.probeId, result);
+      }
+      return latest;
+    });
   }
 
   async findings(probeId: string): Promise<FindingRecord[]> {
-    await this.#beforeRead();
-    const { rows } = await this.#pool.query<FindingRow>(PG_SQL.selectFindings, [probeId]);
-    return rows.map(findingRecord);
+    return this.#read(async () => {
+      const { rows } = await this.#pool.query<FindingRow>(PG_SQL.selectFindings, [probeId]);
+      return rows.map(findingRecord);
+    });
   }
 
   async findingHistory(probeIds: readonly string[], before: number): Promise<FindingHistory[]> {
-    await this.#beforeRead();
-    if (probeIds.length === 0) return [];
-    const { rows } = await this.#pool.query<
-      FindingRow & { events: [number, FindingHistory['events'][0]['type']][] }
-    >(PG_SQL.selectFindingHistory, [[...probeIds], before]);
-    return rows.map((row) => ({
-      ...findingRecord(row),
-      events: row.events.map(([at, type]) => ({ at, type })),
-    }));
+    return this.#read(async () => {
+      if (probeIds.length === 0) return [];
+      const { rows } = await this.#pool.query<
+        FindingRow & { events: [number, FindingHistory['events'][0]['type']][] }
+      >(PG_SQL.selectFindingHistory, [[...probeIds], before]);
+      return rows.map((row) => ({
+        ...findingRecord(row),
+        events: row.events.map(([at, type]) => ({ at, type })),
+      }));
+    });
   }
 
   async mediaBreakEvents(query: MediaBreakEventQuery): Promise<MediaBreakEvent[]> {
-    await this.#beforeRead();
-    const { rows } = await this.#pool.query<MediaEventRow>(PG_SQL.selectMediaEvents, [
-      query.probeId ?? null,
-      query.from ?? 0,
-      query.to ?? Number.MAX_SAFE_INTEGER,
-      query.limit,
-    ]);
-    return rows.map(mediaBreakEvent);
+    return this.#read(async () => {
+      const { rows } = await this.#pool.query<MediaEventRow>(PG_SQL.selectMediaEvents, [
+        query.probeId ?? null,
+        query.from ?? 0,
+        query.to ?? Number.MAX_SAFE_INTEGER,
+        query.limit,
+      ]);
+      return rows.map(mediaBreakEvent);
+    });
   }
 
   async registerProbes(
@@ -375,42 +382,44 @@ class PostgresStoreImpl implements PostgresStore {
   }
 
   async probeCatalogue(): Promise<ProbeRecord[]> {
-    this.#checkOpen();
-    await this.#ensureSchema();
-    const { rows } = await this.#pool.query<ProbeRow>(PG_SQL.selectProbes);
-    return rows.map(probeRecord);
+    return this.#read(async () => {
+      const { rows } = await this.#pool.query<ProbeRow>(PG_SQL.selectProbes);
+      return rows.map(probeRecord);
+    }, false);
   }
 
   async availability(query: AvailabilityQuery): Promise<AvailabilityRow[]> {
-    await this.#beforeRead();
-    if (query.probeIds.length === 0) return [];
-    const bucketMs = Math.max(1, Math.trunc(query.bucketMs ?? query.to - query.from));
-    const { rows } = await this.#pool.query<{
-      probe_id: string;
-      bucket: number;
-      runs: number;
-      ok: number;
-      errors: number;
-      maintenance: number;
-    }>(PG_SQL.selectAvailability, [[...query.probeIds], query.from, query.to, bucketMs]);
-    return rows.map((r) => ({
-      probeId: r.probe_id,
-      bucket: r.bucket,
-      runs: r.runs,
-      ok: r.ok,
-      errors: r.errors,
-      maintenance: r.maintenance,
-    }));
+    return this.#read(async () => {
+      if (query.probeIds.length === 0) return [];
+      const bucketMs = Math.max(1, Math.trunc(query.bucketMs ?? query.to - query.from));
+      const { rows } = await this.#pool.query<{
+        probe_id: string;
+        bucket: number;
+        runs: number;
+        ok: number;
+        errors: number;
+        maintenance: number;
+      }>(PG_SQL.selectAvailability, [[...query.probeIds], query.from, query.to, bucketMs]);
+      return rows.map((r) => ({
+        probeId: r.probe_id,
+        bucket: r.bucket,
+        runs: r.runs,
+        ok: r.ok,
+        errors: r.errors,
+        maintenance: r.maintenance,
+      }));
+    });
   }
 
   async lastResult(probeId: string, before: number, since = 0): Promise<Result | undefined> {
-    await this.#beforeRead();
-    const { rows } = await this.#pool.query<{ result: string }>(PG_SQL.selectLastResult, [
-      probeId,
-      since,
-      before,
-    ]);
-    return rows[0] ? (JSON.parse(rows[0].result) as Result) : undefined;
+    return this.#read(async () => {
+      const { rows } = await this.#pool.query<{ result: string }>(PG_SQL.selectLastResult, [
+        probeId,
+        since,
+        before,
+      ]);
+      return rows[0] ? (JSON.parse(rows[0].result) as Result) : undefined;
+    });
   }
 
   /**
@@ -517,6 +526,27 @@ class PostgresStoreImpl implements PostgresStore {
 
   #checkOpen(): void {
     if (this.#closed) throw new Error(`store ${this.#where} is closed`);
+  }
+
+  /**
+   * One read, after {@link #beforeRead} (`catchUp`) or only once the schema is there. A
+   * database that cannot be reached is named as such: the server answers 503, not 500.
+   */
+  async #read<T>(query: () => Promise<T>, catchUp = true): Promise<T> {
+    try {
+      if (catchUp) await this.#beforeRead();
+      else {
+        this.#checkOpen();
+        await this.#ensureSchema();
+      }
+      return await query();
+    } catch (error) {
+      if (this.#closed || !isUnreachable(error)) throw error;
+      throw new StoreUnavailableError(
+        `PostgreSQL at ${this.#where} is unreachable: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
   }
 
   /** Reads see everything saved before them, unless PostgreSQL is unreachable. */

@@ -165,3 +165,12 @@ export interface Store {
   /** Flushes and closes. Idempotent. */
   close(): Promise<void>;
 }
+
+/**
+ * A read the store could not answer because its database cannot be reached right now
+ * (PostgreSQL down or restarting). Runs go on meanwhile and their results are buffered;
+ * the server answers 503 with this message instead of a bare "internal error".
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}

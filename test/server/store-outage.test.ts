@@ -1,0 +1,138 @@
+/**
+ * While PostgreSQL is down, what reads stored history cannot be served. The pages, the API
+ * and a report asked for then answer 503 with the reason and a Retry-After, and say that
+ * runs go on; `/metrics` is not touched; once the database is back, everything is served
+ * again. Before, each was a bare `{"error":"internal error"}` and an error line per request.
+ */
+import { chromium } from 'playwright';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { scanPage } from '../../src/checkers/a11y/axe.ts';
+import { probeSchema, type LoadedProbe } from '../../src/probes/schema.ts';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/runner/browser-host.ts';
+import { startServer } from '../../src/server/server.ts';
+import { StoreUnavailableError } from '../../src/store/store.ts';
+import { buildMetrics } from '../metrics/helpers.ts';
+import { storeBackends } from '../store/backends.ts';
+import { result, T0 } from '../store/sample-results.ts';
+
+const postgres = storeBackends().find((b) => b.name === 'postgres');
+
+const probes: LoadedProbe[] = [
+  {
+    probe: probeSchema.parse({
+      id: 'kfz-a',
+      name: 'Kfz-Zulassung Kreis A',
+      kind: 'http',
+      every: '1m',
+      labels: { county: 'kreis-a', service: 'kfz' },
+      http: { url: 'https://kfz.example.de/' },
+    }),
+    source: { file: 'probes.yaml' },
+  },
+];
+
+describe.skipIf(!postgres)('server while PostgreSQL is down', () => {
+  it('answers 503 with the reason on pages, API and reports, keeps /metrics, and recovers', async () => {
+    const backend = postgres!;
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+    const store = await backend.open({ logger });
+    const run = result('kfz-a', T0);
+    store.save(run);
+    await store.flush();
+    const server = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      logger,
+      metrics: buildMetrics(),
+      store,
+      probes: () => probes,
+      nextRunAt: () => undefined,
+      ready: () => true,
+      reports: {
+        dir: backend.dir(),
+        storeLocation: { postgres: backend.postgres!.url() },
+      },
+    });
+    const get = (route: string) => fetch(new URL(route, server.url));
+    try {
+      expect((await get('/')).status).toBe(200);
+      expect((await get(`/runs/${run.runId}`)).status).toBe(200);
+
+      await backend.postgres!.server().pause();
+      try {
+        await expect(store.runs({ probeId: 'kfz-a' })).rejects.toBeInstanceOf(
+          StoreUnavailableError,
+        );
+        for (const route of ['/', `/runs/${run.runId}`, '/probes/kfz-a']) {
+          const res = await get(route);
+          expect(res.status, route).toBe(503);
+          expect(res.headers.get('retry-after'), route).toBe('30');
+          expect(res.headers.get('content-type'), route).toMatch(/^text\/html/);
+          const html = await res.text();
+          expect(html, route).toContain('Die Ergebnisdatenbank ist gerade nicht erreichbar');
+          expect(html, route).toContain('Die Prüfungen laufen weiter');
+          expect(html, route).toContain('is unreachable');
+          // Where the database is, never its password.
+          expect(html, route).not.toMatch(/postgres:\/\/[^@\s]*:[^@\s]*@/);
+        }
+        for (const route of ['/api/probes', `/api/runs/${run.runId}`, '/api/probes/kfz-a/runs']) {
+          const res = await get(route);
+          expect(res.status, route).toBe(503);
+          expect(res.headers.get('retry-after'), route).toBe('30');
+          const body = (await res.json()) as { error: string; detail: string };
+          expect(body.error, route).toBe('store unavailable');
+          expect(body.detail, route).toMatch(/^PostgreSQL at postgres:\/\/127\.0\.0\.1:\d+\//);
+        }
+        const metrics = await get('/metrics');
+        expect(metrics.status).toBe(200);
+        expect(await metrics.text()).toContain('ozgwatch_build_info');
+
+        // A report reads the quarter from PostgreSQL in a worker of its own.
+        const report = await fetch(new URL('/reports', server.url), {
+          method: 'POST',
+          body: new URLSearchParams({ quarter: '2026-Q3', format: 'html' }),
+          redirect: 'manual',
+        });
+        expect(report.status).toBe(503);
+        expect(report.headers.get('retry-after')).toBe('30');
+        expect(await report.text()).toContain('Die Ergebnisdatenbank ist gerade nicht erreichbar');
+
+        // The page itself passes axe, as every page of the server does.
+        const executablePath = await chromiumExecutable();
+        const viewer = await chromium.launch({
+          ...(executablePath ? { executablePath } : {}),
+          args: CHROMIUM_ARGS,
+        });
+        try {
+          const page = await viewer.newPage();
+          const response = await page.goto(new URL('/', server.url).href);
+          expect(response?.status()).toBe(503);
+          const scan = await scanPage(page, {
+            profile: 'wcag22aa',
+            bestPractice: true,
+            include: [],
+            exclude: [],
+            disabledRules: [],
+          });
+          expect(scan.violations.map((v) => v.ruleId)).toEqual([]);
+        } finally {
+          await viewer.close();
+        }
+      } finally {
+        await backend.postgres!.server().resume();
+      }
+
+      expect((await get('/')).status).toBe(200);
+      expect((await get(`/api/runs/${run.runId}`)).status).toBe(200);
+      const logged = lines.map((l) => JSON.parse(l) as { msg: string; level: number });
+      // One line for the many requests (at most one a minute), no error per request.
+      expect(logged.filter((l) => l.msg.startsWith('store unreachable'))).toHaveLength(1);
+      expect(logged.filter((l) => l.msg === 'request failed')).toEqual([]);
+      expect(logged.some((l) => l.msg === 'report not made: the store is unreachable')).toBe(true);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
