@@ -1,4 +1,4 @@
-import type { Page, Response } from 'playwright';
+import type { Locator, Page, Response } from 'playwright';
 import type { Assertion } from '../../results/result.ts';
 import type { RunArtifacts } from '../../runner/artifacts.ts';
 import type { Artifact } from '../../results/result.ts';
@@ -177,11 +177,12 @@ export async function runStep(step: Step, env: StepEnv): Promise<number | undefi
 }
 
 /**
- * Waits until the page (or the element) shows `value`, reading its text every 100 ms.
- * The page's own text is read without a Playwright call while it lacks the text; one
- * Playwright read confirms a match or takes the last look, so the trace shows the step
- * with the page around it once, not once per read: read with Playwright every 100 ms, a
- * text that never came left 30 reads with two DOM snapshots each in the trace of a 3 s step.
+ * Waits until the page (or the element) shows `value`, looking every 100 ms, so that step
+ * timings keep that accuracy. Every Playwright read is an action in the trace with two DOM
+ * snapshots: read with Playwright every 100 ms, a text that never came left 30 reads in the
+ * trace of a 3 s step. So the page's own text is read over CDP while it lacks the text, and
+ * one Playwright read confirms a match or takes the last look; an element is watched by one
+ * call in the page, made again only when the element was replaced or the page navigated.
  */
 async function expectText(
   page: Page,
@@ -190,27 +191,13 @@ async function expectText(
   readPageText: StepEnv['readPageText'],
 ): Promise<void> {
   const text = typeof value === 'string' ? value : value.value;
-  const scope = typeof value === 'string' ? page.locator('body') : locate(page, value);
-  const quickRead = typeof value === 'string' ? readPageText : undefined;
   const deadline = performance.now() + timeout;
   const left = (): number => Math.max(1, deadline - performance.now());
-  const shows = (seen: string): boolean => normalise(seen).includes(normalise(text));
-  let seen = '';
-  for (;;) {
-    const quick = quickRead ? await within(quickRead(), left()) : undefined;
-    if (quick !== undefined) seen = quick;
-    // Unreadable without Playwright (navigating, no CDP): Playwright reads, as for an element.
-    const confirm = quick === undefined || shows(quick) || performance.now() >= deadline;
-    if (confirm) {
-      const read = await scope.innerText({ timeout: left() }).catch(() => undefined);
-      if (read !== undefined) seen = read;
-      if (read !== undefined && shows(read)) return;
-    }
-    if (performance.now() >= deadline) break;
-    // A timer of our own: Playwright's waitForTimeout is an action, and while a trace is
-    // recorded every action on a page stuck in a script costs six seconds of snapshot tries.
-    await new Promise((resolve) => setTimeout(resolve, Math.min(100, left())));
-  }
+  const seen =
+    typeof value === 'string'
+      ? await waitForPageText(page, text, left, readPageText)
+      : await waitForElementText(locate(page, value), text, left);
+  if (seen.shown) return;
   const where = typeof value === 'string' ? 'page' : describeTarget(value);
   throw new AssertionFailure({
     name: 'text',
@@ -220,8 +207,101 @@ async function expectText(
     actual: {
       url: page.url(),
       title: (await within(page.title(), 1000)) ?? '',
-      text: excerpt(seen),
+      text: excerpt(seen.text),
     },
+  });
+}
+
+/** What a wait for a text ended with: whether it was shown, and the last text read. */
+interface TextSeen {
+  shown: boolean;
+  text: string;
+}
+
+const shows = (seen: string, text: string): boolean => normalise(seen).includes(normalise(text));
+
+/** A timer of our own: Playwright's waitForTimeout is an action in the trace. */
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitForPageText(
+  page: Page,
+  text: string,
+  left: () => number,
+  readPageText: StepEnv['readPageText'],
+): Promise<TextSeen> {
+  const body = page.locator('body');
+  let seen = '';
+  for (;;) {
+    const quick = readPageText ? await within(readPageText(), left()) : undefined;
+    if (quick !== undefined) seen = quick;
+    const last = left() <= 1;
+    // Unreadable without Playwright (navigating, no CDP): Playwright reads.
+    if (quick === undefined || shows(quick, text) || last) {
+      const read = await body.innerText({ timeout: left() }).catch(() => undefined);
+      if (read !== undefined) seen = read;
+      if (read !== undefined && shows(read, text)) return { shown: true, text: read };
+    }
+    if (left() <= 1) return { shown: false, text: seen };
+    // While a trace is recorded, every action on a page stuck in a script costs six
+    // seconds of snapshot tries: no Playwright call between the reads.
+    await pause(Math.min(100, left()));
+  }
+}
+
+async function waitForElementText(
+  element: Locator,
+  text: string,
+  left: () => number,
+): Promise<TextSeen> {
+  let seen = '';
+  for (;;) {
+    // Waits for the element to be there, then watches it in the page until its deadline.
+    const watched = await within(
+      element.evaluate(
+        watchText,
+        { text: normalise(text), until: Date.now() + left() },
+        {
+          timeout: left(),
+        },
+      ),
+      // The page's timers may be held up by its own scripts: bounded from here too.
+      left() + 250,
+    );
+    if (watched) seen = watched.text;
+    if (watched?.shown) return { shown: true, text: seen };
+    if (left() <= 1) return { shown: false, text: seen };
+    await pause(Math.min(100, left()));
+  }
+}
+
+/** What `watchText` uses of a DOM element (this project compiles without the DOM types). */
+interface PageElement {
+  /** Missing on elements that are not HTML (SVG, MathML). */
+  innerText?: string;
+  textContent: string | null;
+  isConnected: boolean;
+}
+
+/**
+ * Runs in the page: reads the element's text every 100 ms until it shows `text` (already
+ * normalised), the element leaves the document (a framework replaced it: looked up again),
+ * or `until` (epoch ms) passes.
+ */
+function watchText(
+  element: PageElement,
+  { text, until }: { text: string; until: number },
+): Promise<TextSeen & { detached: boolean }> {
+  return new Promise((resolve) => {
+    const look = (): void => {
+      const seen = element.innerText ?? element.textContent ?? '';
+      if (seen.replace(/\s+/g, ' ').includes(text))
+        return resolve({ shown: true, text: seen, detached: false });
+      if (!element.isConnected) return resolve({ shown: false, text: seen, detached: true });
+      const rest = until - Date.now();
+      if (rest <= 0) return resolve({ shown: false, text: seen, detached: false });
+      setTimeout(look, Math.min(100, rest));
+    };
+    look();
   });
 }
 

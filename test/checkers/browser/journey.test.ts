@@ -249,6 +249,45 @@ describe('browser journeys', () => {
     expect(JSON.stringify(missing.assertions)).toContain('Bitte warten');
   });
 
+  it('expectText on an element follows it when it is replaced, and leaves no read per look in the trace', async () => {
+    const late = site('bescheid/');
+    const found = await journey({
+      steps: [
+        { goto: late },
+        { name: 'stand', expectText: { css: '#stand', value: 'Bescheid erstellt' }, timeout: '3s' },
+      ],
+    });
+    expect(found.status).toBe('pass');
+    // Found when it came (1.2 s), not at the deadline.
+    expect(found.steps?.[1]?.duration).toBeGreaterThanOrEqual(1.1);
+    expect(found.steps?.[1]?.duration).toBeLessThan(2.5);
+
+    const missing = await journey({
+      steps: [
+        { goto: late },
+        { name: 'stand', expectText: { css: '#stand', value: 'Nie da' }, timeout: '3s' },
+      ],
+    });
+    expect(missing).toMatchObject({ status: 'fail', reason: 'assertion' });
+    expect(missing.message).toContain('does not contain "Nie da"');
+    // The last text of the element that replaced the first one.
+    expect(JSON.stringify(missing.assertions)).toContain('Stand: Bescheid erstellt');
+    const actions = Buffer.from(
+      unzipSync(readFileSync(artifactFile(missing, 'trace.zip')))['trace.trace']!,
+    )
+      .toString()
+      .split('\n')
+      .filter((line) => line.includes('"type":"before"'))
+      .map((line) => (JSON.parse(line) as { method: string }).method);
+    // One look at the first element, one at the element that replaced it (each is the
+    // wait for the element, in the trace); read with Playwright every 100 ms, the step left
+    // 30 reads.
+    const looks = actions.filter((m) => m === 'waitForSelector').length;
+    expect(looks).toBeGreaterThanOrEqual(1);
+    expect(looks).toBeLessThanOrEqual(3);
+    expect(actions.filter((m) => m === 'innerText')).toEqual([]);
+  });
+
   it('a page that never finishes loading is navigation_timeout', async () => {
     const out = await journey({ steps: [{ goto: site('endlos/'), timeout: '1500ms' }] });
     expect(out).toMatchObject({ status: 'fail', reason: 'navigation_timeout' });
