@@ -109,28 +109,23 @@ export async function journeyThroughput(
   };
   try {
     if (shared) await one(-1); // launch outside the measurement, as a running daemon has
-    const { runs, elapsed } = await runFor(one, concurrency, seconds, maxRuns);
-    return {
-      mode,
-      concurrency,
-      runs,
-      failed,
-      seconds: elapsed,
-      journeysPerMinute: (runs / elapsed) * 60,
-    };
+    return await runFor(mode, one, () => failed, { concurrency, seconds, maxRuns });
   } finally {
     await shared?.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Runs `one` on `concurrency` lanes until `seconds` have passed or `maxRuns` were started. */
+/**
+ * Runs `one` on `concurrency` lanes until `seconds` have passed or `maxRuns` were started;
+ * `failed` tells how many of them failed.
+ */
 async function runFor(
+  mode: JourneyMode,
   one: (i: number) => Promise<void>,
-  concurrency: number,
-  seconds: number,
-  maxRuns: number,
-): Promise<{ runs: number; elapsed: number }> {
+  failed: () => number,
+  { concurrency, seconds, maxRuns }: { concurrency: number; seconds: number; maxRuns: number },
+): Promise<JourneyFigures> {
   const end = performance.now() + seconds * 1000;
   const t0 = performance.now();
   let started = 0;
@@ -143,7 +138,15 @@ async function runFor(
       }
     }),
   );
-  return { runs, elapsed: (performance.now() - t0) / 1000 };
+  const elapsed = (performance.now() - t0) / 1000;
+  return {
+    mode,
+    concurrency,
+    runs,
+    failed: failed(),
+    seconds: elapsed,
+    journeysPerMinute: (runs / elapsed) * 60,
+  };
 }
 
 /** The three steps of `threeSteps` in plain Playwright, in a fresh context as a daemon run has. */
@@ -181,15 +184,7 @@ async function plainThroughput(
   try {
     if (shared) await one(); // as above: the browser and Playwright are warm before measuring
     failed = 0;
-    const { runs, elapsed } = await runFor(one, concurrency, seconds, maxRuns);
-    return {
-      mode,
-      concurrency,
-      runs,
-      failed,
-      seconds: elapsed,
-      journeysPerMinute: (runs / elapsed) * 60,
-    };
+    return await runFor(mode, one, () => failed, { concurrency, seconds, maxRuns });
   } finally {
     await shared?.close();
   }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanPage } from '../../src/checkers/a11y/axe.ts';
+import { axeViolations } from '../fixtures/axe-violations.ts';
 import { probeSchema, type LoadedProbe } from '../../src/probes/schema.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/runner/browser-host.ts';
 import { startServer, type RunningServer } from '../../src/server/server.ts';
@@ -76,17 +76,6 @@ afterAll(async () => {
   await store?.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const scan = await scanPage(page, {
-    profile: 'wcag22aa',
-    bestPractice: true,
-    include: [],
-    exclude: [],
-    disabledRules: [],
-  });
-  return scan.violations.map((v) => `${v.ruleId}: ${v.nodes.map((n) => n.html).join(' ')}`);
-}
 
 async function screenshot(page: Page, name: string): Promise<void> {
   const file = path.join(dir, name);

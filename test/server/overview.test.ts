@@ -4,7 +4,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanPage } from '../../src/checkers/a11y/axe.ts';
+import { axeViolations } from '../fixtures/axe-violations.ts';
 import { probeSchema, type LoadedProbe } from '../../src/probes/schema.ts';
 import type {
   A11yFinding,
@@ -292,17 +292,7 @@ async function visit(route: string, run: (page: Page) => Promise<void>): Promise
     // Nothing a watched site wrote became an element or ran.
     expect(await page.locator('script, b').count(), route).toBe(0);
     expect(dialogs, route).toEqual([]);
-    const scan = await scanPage(page, {
-      profile: 'wcag22aa',
-      bestPractice: true,
-      include: [],
-      exclude: [],
-      disabledRules: [],
-    });
-    expect(
-      scan.violations.map((v) => `${v.ruleId}: ${v.nodes.map((n) => n.html).join(' ')}`),
-      route,
-    ).toEqual([]);
+    expect(await axeViolations(page), route).toEqual([]);
   } finally {
     await context.close();
   }
