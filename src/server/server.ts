@@ -42,6 +42,8 @@ export interface RunningServer {
 }
 
 const MAX_LIMIT = 1000;
+
+const isApiRoute = (route: string): boolean => route === '/api' || route.startsWith('/api/');
 /**
  * On shutdown, how long requests in progress may take before their connections are
  * closed: a client that reads a trace download slowly, or not at all, would otherwise
@@ -65,8 +67,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     handle(req, res).catch((error: unknown) => {
       if (error instanceof StoreUnavailableError && !res.headersSent) {
         storeUnavailable(error, req.url);
-        const api = /^\/api(\/|\?|$)/.test(req.url ?? '');
-        return sendStoreUnavailable(res, api, error);
+        const route = new URL(req.url ?? '/', 'http://localhost').pathname;
+        return sendStoreUnavailable(res, isApiRoute(route), error);
       }
       options.logger.error({ err: error, url: req.url }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
@@ -118,7 +120,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const ready = options.ready();
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
     }
-    const isApi = route === '/api' || route.startsWith('/api/');
+    const isApi = isApiRoute(route);
     const guarded =
       route === '/' ||
       isApi ||

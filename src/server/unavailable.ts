@@ -16,7 +16,7 @@ export function sendStoreUnavailable(res: ServerResponse, api: boolean, error: E
   sendHtml(res, 503, renderStoreUnavailable(error));
 }
 
-export function renderStoreUnavailable(error: Error): string {
+function renderStoreUnavailable(error: Error): string {
   return layout(
     'Datenbank nicht erreichbar',
     `<h1>Die Ergebnisdatenbank ist gerade nicht erreichbar</h1>

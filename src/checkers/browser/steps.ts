@@ -256,17 +256,10 @@ async function waitForElementText(
   let seen = '';
   for (;;) {
     // Waits for the element to be there, then watches it in the page until its deadline.
-    const watched = await within(
-      element.evaluate(
-        watchText,
-        { text: normalise(text), until: Date.now() + left() },
-        {
-          timeout: left(),
-        },
-      ),
-      // The page's timers may be held up by its own scripts: bounded from here too.
-      left() + 250,
-    );
+    const watch = { text: normalise(text), until: Date.now() + left() };
+    const watching = element.evaluate(watchText, watch, { timeout: left() });
+    // The page's timers may be held up by its own scripts: bounded from here too.
+    const watched = await within(watching, left() + 250);
     if (watched) seen = watched.text;
     if (watched?.shown) return { shown: true, text: seen };
     if (left() <= 1) return { shown: false, text: seen };
@@ -290,15 +283,13 @@ interface PageElement {
 function watchText(
   element: PageElement,
   { text, until }: { text: string; until: number },
-): Promise<TextSeen & { detached: boolean }> {
+): Promise<TextSeen> {
   return new Promise((resolve) => {
     const look = (): void => {
       const seen = element.innerText ?? element.textContent ?? '';
-      if (seen.replace(/\s+/g, ' ').includes(text))
-        return resolve({ shown: true, text: seen, detached: false });
-      if (!element.isConnected) return resolve({ shown: false, text: seen, detached: true });
+      if (seen.replace(/\s+/g, ' ').includes(text)) return resolve({ shown: true, text: seen });
       const rest = until - Date.now();
-      if (rest <= 0) return resolve({ shown: false, text: seen, detached: false });
+      if (!element.isConnected || rest <= 0) return resolve({ shown: false, text: seen });
       setTimeout(look, Math.min(100, rest));
     };
     look();
