@@ -9,6 +9,7 @@ import { stringify } from 'csv-stringify/sync';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../runner/browser-host.ts';
 import { berlinDate } from './period.ts';
 import type { ReportModel } from './model.ts';
+import { makePdfUa } from './pdf-ua.ts';
 import type { Table } from './tables.ts';
 
 export const REPORT_FORMATS = ['html', 'pdf', 'csv', 'json'] as const;
@@ -82,6 +83,12 @@ export function reportJson(model: ReportModel, tables: ReadonlyMap<string, Table
   )}\n`;
 }
 
+/** What the printer reads of a link in the page (this project compiles without the DOM types). */
+interface Anchor {
+  getAttribute(name: string): string | null;
+  textContent: string;
+}
+
 export interface PdfOptions {
   /** A Chromium binary; unset = Playwright's browser or a system Chromium. */
   executablePath?: string;
@@ -90,8 +97,8 @@ export interface PdfOptions {
 
 /**
  * Prints the HTML with Chromium as a tagged PDF with an outline (headings become
- * bookmarks). The page may make no request: the report is self-contained, and anything
- * else is refused.
+ * bookmarks), then makes it a PDF/UA-1 file (pdf-ua.ts). The page may make no request:
+ * the report is self-contained, and anything else is refused.
  */
 export async function printPdf(html: string, options: PdfOptions = {}): Promise<Buffer> {
   const { chromium } = await import('playwright');
@@ -105,12 +112,20 @@ export async function printPdf(html: string, options: PdfOptions = {}): Promise<
     handleSIGTERM: false,
     handleSIGHUP: false,
   });
+  let tagged: Uint8Array;
+  let links: [href: string, text: string][];
   try {
     const context = await browser.newContext({ javaScriptEnabled: false });
     await context.route('**/*', (route) => route.abort('blockedbyclient'));
     const page = await context.newPage();
     await page.setContent(html, { waitUntil: 'load' });
-    return await page.pdf({
+    links = await page.$$eval('a[href]', (anchors: Anchor[]) =>
+      anchors.map((a): [string, string] => [
+        a.getAttribute('href') ?? '',
+        a.textContent.replace(/\s+/g, ' ').trim(),
+      ]),
+    );
+    tagged = await page.pdf({
       format: 'A4',
       printBackground: true,
       tagged: true,
@@ -120,4 +135,5 @@ export async function printPdf(html: string, options: PdfOptions = {}): Promise<
   } finally {
     await browser.close();
   }
+  return Buffer.from(await makePdfUa(tagged, { linkTexts: new Map(links) }));
 }

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PDFDict, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
 import { axeViolations } from '../fixtures/axe-violations.ts';
+import { pdfUaProblems } from '../fixtures/pdf-ua.ts';
 import { classifyDocument } from '../../src/checkers/a11y/classify.ts';
 import { generateReport, type GeneratedReport } from '../../src/report/generate.ts';
 import type { ReportModel } from '../../src/report/model.ts';
@@ -42,6 +44,11 @@ afterAll(async () => {
 });
 
 const HOUR = 3_600_000;
+
+/** Text of the report's HTML, whose escapes are all numeric (`&#38;`). */
+function decodeEntities(html: string): string {
+  return html.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+}
 
 describe('report periods', () => {
   it('cuts quarters at midnight in Berlin, summer or winter time', () => {
@@ -272,11 +279,46 @@ describe('the quarterly report, from a seeded store', () => {
     }
   }, 60_000);
 
-  it('prints a tagged PDF', async () => {
+  it('prints a PDF/UA-1 file: every machine check passes, links say where they go', async () => {
     const bytes = await readFile(path.join(dir, 'out', 'ozgwatch-report-2026-Q4.pdf'));
     const info = await classifyDocument('file:report.pdf', bytes);
-    expect(['tagged', 'pdfua']).toContain(info.class);
+    expect(info.class).toBe('pdfua');
+    const title = decodeEntities(/<title>([^<]+)<\/title>/.exec(report.html)![1]!);
+    expect(info).toMatchObject({ pdfuaPart: 1, lang: 'de', title });
     expect(info.pages).toBeGreaterThan(3);
+    expect(await pdfUaProblems(new Uint8Array(bytes))).toEqual([]);
+    // Each entry of the table of contents is a link whose description is the entry's text.
+    const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+    const links = new Map<string, string>();
+    for (const page of doc.getPages()) {
+      for (const ref of page.node.Annots()?.asArray() ?? []) {
+        const annot = doc.context.lookup(ref, PDFDict);
+        const dest = annot.get(PDFName.of('Dest'));
+        const contents = annot.get(PDFName.of('Contents'));
+        if (dest instanceof PDFName && contents instanceof PDFHexString) {
+          links.set(dest.decodeText(), contents.decodeText());
+        }
+      }
+    }
+    const toc = [...report.html.matchAll(/<li><a href="#([^"]+)">([^<]+)<\/a><\/li>/g)];
+    expect(toc.length).toBeGreaterThan(5);
+    for (const [, id, heading] of toc) expect(links.get(id!)).toBe(decodeEntities(heading!));
+  }, 60_000);
+
+  it("finds in Chromium's own tagged print what the report's PDF mends", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.setContent(report.html);
+      const printed = await page.pdf({ tagged: true, printBackground: true });
+      const problems = (await pdfUaProblems(new Uint8Array(printed))).join('\n');
+      expect(problems).toMatch(/^5: no XMP metadata/m);
+      expect(problems).toMatch(/^7\.1: page 1 paints \d+ times outside tags and artifacts/m);
+      expect(problems).toMatch(/^7\.3: a Figure has no alternative text/m);
+      expect(problems).toMatch(/^7\.18\.5: a link on page \d+ has no \/Contents/m);
+      expect(problems).toMatch(/^7\.1: structure type Strong is not standard/m);
+    } finally {
+      await page.close();
+    }
   }, 60_000);
 
   it('is reproducible: same data, same report; more data, another hash', async () => {
