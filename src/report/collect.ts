@@ -428,6 +428,11 @@ function documentRows(
         class: d.class,
         tagged: d.tagged,
         pdfua: d.pdfuaPart !== undefined,
+        pdfuaFailed: d.pdfuaProblems
+          ? [...new Set(d.pdfuaProblems.map((p) => p.slice(0, p.indexOf(':'))))].sort((a, b) =>
+              a.localeCompare(b, 'en', { numeric: true }),
+            )
+          : null,
         lang: d.lang ?? null,
         title: d.title ?? null,
         formFields: d.formFields,

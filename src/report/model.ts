@@ -141,6 +141,11 @@ export interface DocumentRow extends ServiceKey {
   class: DocumentClass;
   tagged: boolean;
   pdfua: boolean;
+  /**
+   * A PDF/UA claim's machine checks: the clauses of ISO 14289-1 it fails ([] passed), or
+   * null when it claims nothing or was classified before ozgwatch checked claims.
+   */
+  pdfuaFailed: string[] | null;
   lang: string | null;
   title: string | null;
   formFields: number;

@@ -254,6 +254,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         col('format', t.documentColumns.format),
         col('class', t.documentColumns.class),
         col('pdfua', t.documentColumns.pdfua, 'bool'),
+        col('pdfua_checks', t.documentColumns.pdfuaChecks),
         col('lang', t.documentColumns.lang),
         col('title', t.documentColumns.title),
         col('form_fields', t.documentColumns.formFields, 'int'),
@@ -266,6 +267,13 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         format: d.format,
         class: t.documentClass[d.class] ?? d.class,
         pdfua: d.pdfua,
+        pdfua_checks: !d.pdfua
+          ? null
+          : d.pdfuaFailed === null
+            ? t.pdfuaChecks.unchecked
+            : d.pdfuaFailed.length === 0
+              ? t.pdfuaChecks.passed
+              : t.pdfuaChecks.failed(d.pdfuaFailed.join(', ')),
         lang: d.lang,
         title: d.title,
         form_fields: d.formFields,

@@ -149,10 +149,17 @@ const de = {
     format: 'Format',
     class: 'Klasse',
     pdfua: 'PDF/UA erklärt',
+    pdfuaChecks: 'PDF/UA maschinell geprüft',
     lang: 'Sprache',
     title: 'Titel',
     formFields: 'Formularfelder',
     pages: 'Seiten',
+  },
+  /** A PDF/UA claim: the machine checks passed, failed (with clauses of ISO 14289-1) or not run. */
+  pdfuaChecks: {
+    passed: 'bestanden',
+    failed: (clauses: string) => `nicht bestanden (${clauses})`,
+    unchecked: 'nicht geprüft',
   },
   documentClass: {
     scanned: 'eingescannt (nur Bild)',
@@ -430,10 +437,16 @@ const en: Texts = {
     format: 'Format',
     class: 'Class',
     pdfua: 'Claims PDF/UA',
+    pdfuaChecks: 'PDF/UA machine checks',
     lang: 'Language',
     title: 'Title',
     formFields: 'Form fields',
     pages: 'Pages',
+  },
+  pdfuaChecks: {
+    passed: 'passed',
+    failed: (clauses: string) => `failed (${clauses})`,
+    unchecked: 'not checked',
   },
   documentClass: {
     scanned: 'scanned (image only)',

@@ -217,8 +217,8 @@ export interface A11yCrawl {
 /**
  * `scanned`: no text, only page images (a print-and-sign form); `untagged`: text but no
  * structure; `tagged`: structure a screen reader can follow (PDF: MarkInfo and a structure
- * tree; Word/ODF: heading styles, and alt text on every image); `pdfua`: tagged and claims
- * PDF/UA; `unchecked`: a binary Word 97–2003 file, whose structure ozgwatch cannot read;
+ * tree; Word/ODF: heading styles, and alt text on every image); `pdfua`: tagged, claims
+ * PDF/UA and passes ozgwatch's machine checks of it (pdf-ua-checks.ts); `unchecked`: a binary Word 97–2003 file, whose structure ozgwatch cannot read;
  * `broken`: could not be read (truncated, encrypted, too large, hostile).
  */
 export type DocumentClass = 'scanned' | 'untagged' | 'tagged' | 'pdfua' | 'unchecked' | 'broken';
@@ -238,6 +238,12 @@ export interface DocumentInfo {
   tagged: boolean;
   /** `pdfuaid:part` of the XMP metadata (1 or 2) when the file claims PDF/UA. */
   pdfuaPart?: number;
+  /**
+   * A tagged file that claims PDF/UA: the machine checks it fails (up to 10, each with its
+   * clause of ISO 14289-1, e.g. `7.3: a Figure has no alternative text`), [] when it passes.
+   * Absent when it claims nothing, and in results classified before claims were checked.
+   */
+  pdfuaProblems?: string[];
   /** The catalog's `/Lang`, or the document language of a Word/ODF file. */
   lang?: string;
   title?: string;

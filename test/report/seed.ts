@@ -209,14 +209,27 @@ const PAGES: Record<string, string[]> = {
 
 const DOCUMENTS: Record<string, DocumentInfo[]> = {
   'kfz-a11y': [
-    doc('https://kfz.example/vollmacht.pdf', 'tagged', { title: 'Vollmacht' }),
+    // Claims PDF/UA and fails the machine checks: counted as tagged.
+    doc('https://kfz.example/vollmacht.pdf', 'tagged', {
+      title: 'Vollmacht',
+      pdfuaPart: 1,
+      pdfuaProblems: [
+        '7.3: a Figure has no alternative text',
+        '7.21.4.1: font Helvetica is not embedded',
+        '7.3: a Figure has no alternative text',
+      ],
+    }),
     doc('https://kfz.example/antrag-alt.pdf', 'scanned', {
       title: '=HYPERLINK("https://evil.example","Antrag")',
     }),
   ],
   'wg-a11y': [
     doc('https://wg.example/wohngeld-antrag.pdf', 'untagged', { title: HOSTILE }),
-    doc('https://wg.example/merkblatt.pdf', 'pdfua', { pdfuaPart: 1, title: 'Merkblatt' }),
+    doc('https://wg.example/merkblatt.pdf', 'pdfua', {
+      pdfuaPart: 1,
+      pdfuaProblems: [],
+      title: 'Merkblatt',
+    }),
   ],
 };
 

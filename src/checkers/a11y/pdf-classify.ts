@@ -20,11 +20,11 @@ import {
   PDFString,
 } from 'pdf-lib';
 import type { DocumentClass, DocumentInfo } from '../../results/result.ts';
+import { pdfUaProblems } from './pdf-ua-checks.ts';
+import { readXmp } from './pdf-xmp.ts';
 
 /** Pages whose resources are examined for fonts and images; the rest only count. */
 const PAGES_EXAMINED = 3;
-/** XMP metadata larger than this (decoded or not) is not read. */
-const XMP_LIMIT = 1024 * 1024;
 
 /** Decoded size above which an object or cross-reference stream is taken for a bomb. */
 const STRUCTURE_STREAM_LIMIT = 32 * 1024 * 1024;
@@ -77,6 +77,11 @@ function assertNoStructureBomb(data: Uint8Array): void {
   }
 }
 
+/** Pages whose content is read for the PDF/UA machine checks of a file that claims PDF/UA. */
+const PDFUA_CONTENT_PAGES = 10;
+/** Problems of a failed PDF/UA claim kept in the result: enough to say what is wrong. */
+const PDFUA_PROBLEMS_KEPT = 10;
+
 /** Text of the first page above this is not needed to tell a form from a leaflet. */
 const FIRST_PAGE_TEXT = 2000;
 /** Page contents and fonts larger than this when inflated are not read for text. */
@@ -85,13 +90,10 @@ const TEXT_STREAM_LIMIT = 16 * 1024 * 1024;
 /**
  * The text of the first page, with pdf.js, for telling an application form ("Antrag auf
  * …", "Ort, Datum, Unterschrift") from a leaflet. pdf.js inflates page contents and fonts
- * whole, so every non-image stream is tried with zlib's limit first; a file with a larger
- * one gives no text rather than a memory blow-up. Images are never decoded.
+ * whole: only called when every non-image stream passed zlib's limit (`contentReadable`).
+ * Images are never decoded.
  */
 async function firstPageText(data: Uint8Array): Promise<string | undefined> {
-  if (oversizedStream(data, (d) => !/\/Subtype\s*\/Image\b/.test(d), TEXT_STREAM_LIMIT)) {
-    return undefined;
-  }
   // unpdf: pdf.js built for servers, without its optional canvas.
   const { getDocumentProxy } = await import('unpdf');
   const pdf = await getDocumentProxy(data.slice(), {
@@ -125,8 +127,7 @@ async function classify(data: Uint8Array): Promise<Omit<DocumentInfo, 'url' | 'b
   const structured = kids !== undefined && !(kids instanceof PDFArray && kids.size() === 0);
   const tagged = marked?.asBoolean() === true && structured;
 
-  const metadata = catalog.lookup(PDFName.of('Metadata'));
-  const xmp = readXmp(metadata instanceof PDFRawStream ? metadata : undefined);
+  const xmp = readXmp(catalog.lookup(PDFName.of('Metadata')));
   const pdfuaPart = Number(/pdfuaid:part(?:>|=")\s*(\d)/.exec(xmp)?.[1] ?? 0) || undefined;
   const xmpTitle = /<dc:title>[\s\S]*?<rdf:li[^>]*>([^<]+)<\/rdf:li>/.exec(xmp)?.[1]?.trim();
   const title = xmpTitle ?? doc.getTitle() ?? '';
@@ -152,18 +153,44 @@ async function classify(data: Uint8Array): Promise<Omit<DocumentInfo, 'url' | 'b
       }
     }
   }
+  // pdf.js inflates page contents and fonts whole: a file with a stream larger than the
+  // limit gives no text and no content checks rather than a memory blow-up.
+  let readable: boolean | undefined;
+  const contentReadable = (): boolean =>
+    (readable ??= !oversizedStream(
+      data,
+      (d) => !/\/Subtype\s*\/Image\b/.test(d),
+      TEXT_STREAM_LIMIT,
+    ));
+  const scanned = fonts === 0 && images > 0;
+  // A claim is taken only with the machine checks passed (DOMAIN.md B1); a file that
+  // claims PDF/UA and fails them counts as tagged and keeps what failed.
+  let pdfuaProblems: string[] | undefined;
+  if (!scanned && tagged && pdfuaPart !== undefined) {
+    pdfuaProblems = contentReadable()
+      ? await pdfUaProblems(doc, data, { contentPages: PDFUA_CONTENT_PAGES }).catch(
+          (error: unknown) => [`7.1: the file could not be checked: ${String(error)}`],
+        )
+      : [
+          `7.1: page content not checked, a stream inflates beyond ${TEXT_STREAM_LIMIT / 2 ** 20} MB`,
+        ];
+  }
   let cls: DocumentClass;
-  if (fonts === 0 && images > 0) cls = 'scanned';
-  else if (tagged && pdfuaPart !== undefined) cls = 'pdfua';
+  if (scanned) cls = 'scanned';
+  else if (pdfuaProblems?.length === 0) cls = 'pdfua';
   else if (tagged) cls = 'tagged';
   else cls = 'untagged';
   // A scan has no text to read; text that cannot be read leaves the field out.
-  const text = cls === 'scanned' ? undefined : await firstPageText(data).catch(() => undefined);
+  const text =
+    cls === 'scanned' || !contentReadable()
+      ? undefined
+      : await firstPageText(data).catch(() => undefined);
   return {
     class: cls,
     pages: doc.getPageCount(),
     tagged,
     ...(pdfuaPart !== undefined ? { pdfuaPart } : {}),
+    ...(pdfuaProblems ? { pdfuaProblems: pdfuaProblems.slice(0, PDFUA_PROBLEMS_KEPT) } : {}),
     ...(lang ? { lang } : {}),
     ...(title ? { title } : {}),
     formFields: doc.getForm().getFields().length,
@@ -171,27 +198,6 @@ async function classify(data: Uint8Array): Promise<Omit<DocumentInfo, 'url' | 'b
     images,
     ...(text ? { firstPageText: text } : {}),
   };
-}
-
-/**
- * The XMP packet as text, or '' when it cannot be read within the limit. Decoded with
- * zlib's own output limit: pdf-lib's decoder inflates a stream whole before its size can
- * be seen, and a 1 MB metadata stream can inflate to 1 GB.
- */
-function readXmp(stream: PDFRawStream | undefined): string {
-  if (!stream || stream.getContentsSize() > XMP_LIMIT) return '';
-  const filter = stream.dict.get(PDFName.of('Filter'));
-  const filters = filter instanceof PDFArray ? filter.asArray() : filter ? [filter] : [];
-  let decoded: Uint8Array;
-  if (filters.length === 0) decoded = stream.getContents();
-  else if (filters.length === 1 && filters[0] === PDFName.of('FlateDecode')) {
-    try {
-      decoded = inflateSync(stream.getContents(), { maxOutputLength: XMP_LIMIT });
-    } catch {
-      return ''; // larger than the limit, or not a valid stream
-    }
-  } else return '';
-  return new TextDecoder().decode(decoded);
 }
 
 const port = parentPort;

@@ -40,11 +40,28 @@ describe('PDF classification', () => {
       tagged: true,
       lang: 'de-DE',
     });
-    expect(await classifyPdf('https://x/ua.pdf', await taggedPdf(true))).toMatchObject({
+    const ua = await classifyPdf('https://x/ua.pdf', await taggedPdf({ pdfua: 'conforming' }));
+    expect(ua).toMatchObject({
       class: 'pdfua',
       pdfuaPart: 1,
       title: 'Antrag barrierefrei',
+      firstPageText: 'Barrierefreies Formular',
     });
+    expect(ua.pdfuaProblems).toEqual([]);
+  });
+
+  it('a PDF/UA claim counts only with the machine checks passed: else tagged, with what failed', async () => {
+    const claim = await classifyPdf(
+      'https://x/claim.pdf',
+      await taggedPdf({ pdfua: 'claim-only' }),
+    );
+    expect(claim).toMatchObject({ class: 'tagged', tagged: true, pdfuaPart: 1 });
+    expect(claim.pdfuaProblems?.sort()).toEqual([
+      '7.1: DisplayDocTitle is not true',
+      '7.1: page 1 has 1 marks outside tags and artifacts',
+      '7.21.4.1: font Helvetica is not embedded',
+      '7.3: a Figure has no alternative text',
+    ]);
   });
 
   it('broken files end as findings: truncated, encrypted, not a PDF, too slow', async () => {
