@@ -142,6 +142,10 @@ async function create(
   }
   generating = true;
   try {
+    // Known to be unreachable: answered now, not after a flush and the worker have each
+    // waited for a connection that does not come.
+    const outage = store.outage();
+    if (outage) throw outage;
     // The worker reads what is committed: the results still queued go first. A store that
     // cannot write now still has its history to report.
     await store.flush().catch((error: unknown) => {

@@ -11,6 +11,12 @@ import type { Store } from './store.ts';
  */
 export type StoreLocation = { sqlite: string } | { postgres: string };
 
+/**
+ * A report reads a whole quarter in few, large queries: it may wait longer for an answer
+ * than the daemon's pages (30 s) before PostgreSQL counts as unreachable.
+ */
+const REPORT_QUERY_TIMEOUT_MS = 300_000;
+
 export function storeLocation(config: Config): StoreLocation {
   return config.store.url === undefined
     ? { sqlite: path.join(config.dataDir, 'ozgwatch.db') }
@@ -33,6 +39,7 @@ export async function openConfiguredStore(
     url: location.postgres,
     bufferPath: use === 'read' ? ':memory:' : path.join(config.dataDir, 'postgres-buffer.db'),
     bufferMaxBytes: config.store.bufferLimitMb * 2 ** 20,
+    ...(use === 'read' ? { queryTimeoutMs: REPORT_QUERY_TIMEOUT_MS } : {}),
     logger,
   });
 }
@@ -46,5 +53,10 @@ export async function openStoreReader(location: StoreLocation, logger: Logger): 
     // Off the event loop of the daemon, a lock can be waited out longer.
     return openSqliteStore({ path: location.sqlite, logger, readOnly: true, busyTimeoutMs: 5_000 });
   }
-  return openPostgresStore({ url: location.postgres, bufferPath: ':memory:', logger });
+  return openPostgresStore({
+    url: location.postgres,
+    bufferPath: ':memory:',
+    queryTimeoutMs: REPORT_QUERY_TIMEOUT_MS,
+    logger,
+  });
 }

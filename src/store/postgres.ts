@@ -47,6 +47,14 @@ export interface PostgresStoreOptions {
   /** How long a connection attempt may take. @default 5000 */
   connectTimeoutMs?: number;
   /**
+   * How long a query may wait for PostgreSQL's answer. Without it, a query on a pooled
+   * connection to a host that stopped answering (down, cut off by the network) waits as
+   * long as TCP does, many minutes. @default 30000
+   */
+  queryTimeoutMs?: number;
+  /** While PostgreSQL is unreachable, how often it is tried for reads to resume. @default 2000 */
+  outageProbeMs?: number;
+  /**
    * Most results held in memory while neither PostgreSQL nor the disk buffer takes them (a
    * full or broken disk during an outage); past it the oldest are dropped, logged and
    * counted in {@link Store.dropped}, as in the SQLite store. @default 50000
@@ -62,6 +70,8 @@ export interface PostgresStore extends Store {
 
 /** Results in one write transaction. */
 const BATCH = 500;
+/** How long a query may wait for its answer by default (see queryTimeoutMs). */
+const QUERY_TIMEOUT_MS = 30_000;
 /** Rows deleted per retention statement. */
 const PRUNE_CHUNK = 2_000;
 /** Advisory lock keys: "ozgw" for migrations, +1 for retention (one instance prunes at a time). */
@@ -216,6 +226,15 @@ class PostgresStoreImpl implements PostgresStore {
   #lastDropLog = 0;
   #closed = false;
   #closing: Promise<void> | undefined;
+  /**
+   * Set while PostgreSQL is known to be unreachable (a read or a write found it so): reads
+   * answer with it at once instead of each waiting out a connection timeout, and a probe
+   * tries the database every {@link #outageProbeMs} until it answers.
+   */
+  #outage: StoreUnavailableError | undefined;
+  #outageProbe: NodeJS.Timeout | undefined;
+  #probing = false;
+  readonly #outageProbeMs: number;
 
   constructor(options: PostgresStoreOptions) {
     this.#log = options.logger.child({ component: 'store' });
@@ -224,11 +243,15 @@ class PostgresStoreImpl implements PostgresStore {
     this.#batchSize = options.batchSize ?? BATCH;
     this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
     this.#maxPending = options.maxPending ?? 50_000;
+    this.#outageProbeMs = options.outageProbeMs ?? 2_000;
     this.#buffer = new WriteBuffer(options.bufferPath, options.bufferMaxBytes ?? 2 ** 30);
     this.#pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 4,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      query_timeout: options.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
+      // Lets the kernel notice a peer that is gone while a connection sits idle in the pool.
+      keepAlive: true,
       idleTimeoutMillis: 30_000,
       application_name: 'ozgwatch',
       types: TYPES,
@@ -252,6 +275,7 @@ class PostgresStoreImpl implements PostgresStore {
         });
       }
       this.#failures = 1;
+      this.#markUnreachable(error);
       this.#log.error(
         { err: error, db: this.#where, buffered: this.#buffer.count },
         'PostgreSQL unreachable; results are buffered on disk until it is back',
@@ -485,6 +509,7 @@ class PostgresStoreImpl implements PostgresStore {
   async #close(): Promise<void> {
     this.#closed = true;
     this.#clearTimer();
+    clearInterval(this.#outageProbe);
     try {
       await this.#writing;
       // One last attempt at PostgreSQL; what it does not take stays in the buffer for the
@@ -533,19 +558,59 @@ class PostgresStoreImpl implements PostgresStore {
    * database that cannot be reached is named as such: the server answers 503, not 500.
    */
   async #read<T>(query: () => Promise<T>, catchUp = true): Promise<T> {
+    this.#checkOpen();
+    if (this.#outage) throw this.#outage;
     try {
       if (catchUp) await this.#beforeRead();
-      else {
-        this.#checkOpen();
-        await this.#ensureSchema();
-      }
-      return await query();
+      else await this.#ensureSchema();
+      const value = await query();
+      this.#markReachable();
+      return value;
     } catch (error) {
       if (this.#closed || !isUnreachable(error)) throw error;
-      throw new StoreUnavailableError(
-        `PostgreSQL at ${this.#where} is unreachable: ${(error as Error).message}`,
-        { cause: error },
-      );
+      throw this.#markUnreachable(error);
+    }
+  }
+
+  /** The error reads answer with while PostgreSQL is unreachable (see #outage). */
+  outage(): StoreUnavailableError | undefined {
+    return this.#outage;
+  }
+
+  #markUnreachable(error: unknown): StoreUnavailableError {
+    this.#outage = new StoreUnavailableError(
+      `PostgreSQL at ${this.#where} is unreachable: ${(error as Error).message}`,
+      { cause: error },
+    );
+    if (!this.#outageProbe && !this.#closed) {
+      this.#outageProbe = setInterval(() => void this.#probeOutage(), this.#outageProbeMs);
+      this.#outageProbe.unref();
+    }
+    return this.#outage;
+  }
+
+  #markReachable(): void {
+    this.#outage = undefined;
+    clearInterval(this.#outageProbe);
+    this.#outageProbe = undefined;
+  }
+
+  /** One try at PostgreSQL during an outage; a probe still waiting is not doubled. */
+  async #probeOutage(): Promise<void> {
+    if (this.#probing || this.#closed) return;
+    this.#probing = true;
+    try {
+      await this.#pool.query('SELECT 1');
+      this.#markReachable();
+      // Back: the buffered results need not wait for the write retry's longer pause.
+      if (this.#failures > 0 && !this.#closed) {
+        this.#clearTimer();
+        this.#schedule(0);
+      }
+    } catch (error) {
+      if (isUnreachable(error)) this.#markUnreachable(error);
+    } finally {
+      this.#probing = false;
     }
   }
 
@@ -749,6 +814,7 @@ class PostgresStoreImpl implements PostgresStore {
   }
 
   #writeSucceeded(): void {
+    this.#markReachable();
     if (this.#failures > 0) {
       this.#log.info(
         { attempts: this.#failures + 1 },
@@ -765,6 +831,7 @@ class PostgresStoreImpl implements PostgresStore {
 
   #writeFailed(error: unknown): void {
     this.#failures++;
+    if (isUnreachable(error)) this.#markUnreachable(error);
     this.#bufferQueue();
     const delay = this.#retryDelay();
     if (this.#failures === 1 || this.#failures % 10 === 0) {

@@ -425,6 +425,11 @@ class SqliteStoreImpl implements SqliteStore {
     return this.#dropped;
   }
 
+  outage(): undefined {
+    // A file on the daemon's own disk: never unreachable the way a server is.
+    return undefined;
+  }
+
   healthy(): boolean {
     return !this.#closed && this.#failures === 0;
   }

@@ -162,6 +162,11 @@ export interface Store {
   dropped(): number;
   /** Whether the store is open and writable; for `/readyz`. */
   healthy(): boolean;
+  /**
+   * While the store's database is known to be unreachable (PostgreSQL), the error every
+   * read answers with at once; undefined while it is reachable, and always for SQLite.
+   */
+  outage(): StoreUnavailableError | undefined;
   /** Flushes and closes. Idempotent. */
   close(): Promise<void>;
 }

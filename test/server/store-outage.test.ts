@@ -6,11 +6,13 @@
  */
 import { chromium } from 'playwright';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { axeViolations } from '../fixtures/axe-violations.ts';
 import { probeSchema, type LoadedProbe } from '../../src/probes/schema.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/runner/browser-host.ts';
 import { startServer } from '../../src/server/server.ts';
+import { openPostgresStore } from '../../src/store/postgres.ts';
 import { StoreUnavailableError } from '../../src/store/store.ts';
 import { buildMetrics } from '../metrics/helpers.ts';
 import { storeBackends } from '../store/backends.ts';
@@ -117,7 +119,11 @@ describe.skipIf(!postgres)('server while PostgreSQL is down', () => {
         await backend.postgres!.server().resume();
       }
 
-      expect((await get('/')).status).toBe(200);
+      // The store tries PostgreSQL every 2 s while it is away; pages follow.
+      await vi.waitFor(async () => expect((await get('/')).status).toBe(200), {
+        timeout: 10_000,
+        interval: 200,
+      });
       expect((await get(`/api/runs/${run.runId}`)).status).toBe(200);
       const logged = lines.map((l) => JSON.parse(l) as { msg: string; level: number });
       // One line for the many requests (at most one a minute), no error per request.
@@ -126,6 +132,87 @@ describe.skipIf(!postgres)('server while PostgreSQL is down', () => {
       expect(logged.some((l) => l.msg === 'report not made: the store is unreachable')).toBe(true);
     } finally {
       await server.close();
+    }
+  }, 60_000);
+
+  it('answers at once while PostgreSQL does not answer at all, and serves again by itself', async () => {
+    const backend = postgres!;
+    const logger = pino({ level: 'silent' });
+    // Short timeouts, so that the test can tell waiting for them from not waiting.
+    const timeoutMs = 3_000;
+    const store = await openPostgresStore({
+      url: backend.postgres!.url(),
+      bufferPath: path.join(backend.dir(), 'buffer.db'),
+      logger,
+      connectTimeoutMs: timeoutMs,
+      queryTimeoutMs: timeoutMs,
+      outageProbeMs: 500,
+    });
+    const before = result('kfz-a', T0);
+    store.save(before);
+    await store.flush();
+    const server = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      logger,
+      metrics: buildMetrics(),
+      store,
+      probes: () => probes,
+      nextRunAt: () => undefined,
+      ready: () => true,
+      reports: { dir: backend.dir(), storeLocation: { postgres: backend.postgres!.url() } },
+    });
+    const get = (route: string) => fetch(new URL(route, server.url));
+    const timed = async (response: Promise<Response>) => {
+      const started = performance.now();
+      const res = await response;
+      await res.arrayBuffer();
+      return { status: res.status, ms: performance.now() - started };
+    };
+    const during = result('kfz-a', T0 + 60_000);
+    try {
+      // The pool now holds a connection, which a frozen server will not answer on either.
+      expect((await get(`/runs/${before.runId}`)).status).toBe(200);
+      backend.postgres!.server().freeze();
+      try {
+        // The first read finds out by waiting for its answer until the timeout …
+        const first = await timed(get(`/runs/${before.runId}`));
+        expect(first.status).toBe(503);
+        expect(first.ms).toBeGreaterThanOrEqual(timeoutMs - 100);
+        // … then pages, API and a report answer at once instead of each waiting again.
+        for (const route of ['/', '/probes/kfz-a', `/api/runs/${before.runId}`]) {
+          const { status, ms } = await timed(get(route));
+          expect(status, route).toBe(503);
+          expect(ms, route).toBeLessThan(timeoutMs / 2);
+        }
+        const report = await timed(
+          fetch(new URL('/reports', server.url), {
+            method: 'POST',
+            body: new URLSearchParams({ quarter: '2026-Q3', format: 'html' }),
+            redirect: 'manual',
+          }),
+        );
+        expect(report.status).toBe(503);
+        expect(report.ms).toBeLessThan(timeoutMs / 2);
+        expect(store.outage()?.message).toMatch(
+          /^PostgreSQL at postgres:\/\/127\.0\.0\.1:\d+\/.* is unreachable/,
+        );
+        // Runs go on meanwhile: their results wait in the buffer.
+        store.save(during);
+      } finally {
+        backend.postgres!.server().thaw();
+      }
+      // Nobody has to ask: the store tries PostgreSQL by itself and serves again.
+      await vi.waitFor(() => expect(store.outage()).toBeUndefined(), {
+        timeout: 15_000,
+        interval: 100,
+      });
+      expect((await get(`/runs/${before.runId}`)).status).toBe(200);
+      await store.flush();
+      expect((await get(`/api/runs/${during.runId}`)).status).toBe(200);
+    } finally {
+      await server.close();
+      await store.close();
     }
   }, 60_000);
 });

@@ -4,7 +4,7 @@
  * As root (CI), the server runs as the `postgres` user, because initdb refuses root.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -44,6 +44,13 @@ export interface PostgresServer {
   pause(): Promise<void>;
   /** Starts it again on the same port. */
   resume(): Promise<void>;
+  /**
+   * Freezes every process of the server (SIGSTOP): connections are still accepted by the
+   * kernel and never answered, as when its host is cut off by the network.
+   */
+  freeze(): void;
+  /** Lets the frozen server go on (SIGCONT). */
+  thaw(): void;
   /** Stops it and deletes its data. */
   stop(): Promise<void>;
 }
@@ -130,11 +137,37 @@ export async function startPostgres(): Promise<PostgresServer> {
     async resume() {
       await start();
     },
+    freeze() {
+      for (const pid of serverProcesses(data)) process.kill(pid, 'SIGSTOP');
+    },
+    thaw() {
+      for (const pid of serverProcesses(data)) process.kill(pid, 'SIGCONT');
+    },
     async stop() {
       await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The postmaster (first line of postmaster.pid) and its children, from /proc. */
+function serverProcesses(data: string): number[] {
+  const postmaster = Number(
+    readFileSync(path.join(data, 'postmaster.pid'), 'latin1').split('\n')[0],
+  );
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        // Field 4 of /proc/<pid>/stat is the parent; the name before it may hold spaces.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+  return [postmaster, ...children];
 }
 
 function freePort(): Promise<number> {
