@@ -436,6 +436,7 @@ function documentRows(
         lang: d.lang ?? null,
         title: d.title ?? null,
         formFields: d.formFields,
+        formFieldsUnnamed: d.formFieldsUnnamed ?? null,
         pages: d.pages,
       });
     }

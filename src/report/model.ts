@@ -149,6 +149,8 @@ export interface DocumentRow extends ServiceKey {
   lang: string | null;
   title: string | null;
   formFields: number;
+  /** Form fields a screen reader cannot name; null for none or when not counted. */
+  formFieldsUnnamed: number | null;
   pages: number;
 }
 

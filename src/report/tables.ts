@@ -258,6 +258,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         col('lang', t.documentColumns.lang),
         col('title', t.documentColumns.title),
         col('form_fields', t.documentColumns.formFields, 'int'),
+        col('form_fields_unnamed', t.documentColumns.formFieldsUnnamed, 'int'),
         col('pages', t.documentColumns.pages, 'int'),
       ],
       rows: m.documents.map((d) => ({
@@ -277,6 +278,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         lang: d.lang,
         title: d.title,
         form_fields: d.formFields,
+        form_fields_unnamed: d.formFieldsUnnamed,
         pages: d.pages,
       })),
     },

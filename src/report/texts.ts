@@ -153,6 +153,7 @@ const de = {
     lang: 'Sprache',
     title: 'Titel',
     formFields: 'Formularfelder',
+    formFieldsUnnamed: 'davon ohne Namen für Screenreader',
     pages: 'Seiten',
   },
   /** A PDF/UA claim: the machine checks passed, failed (with clauses of ISO 14289-1) or not run. */
@@ -441,6 +442,7 @@ const en: Texts = {
     lang: 'Language',
     title: 'Title',
     formFields: 'Form fields',
+    formFieldsUnnamed: 'of them without a name for screen readers',
     pages: 'Pages',
   },
   pdfuaChecks: {

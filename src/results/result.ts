@@ -249,6 +249,12 @@ export interface DocumentInfo {
   title?: string;
   /** Fillable form fields (AcroForm; Word form fields and content controls; ODF controls). */
   formFields: number;
+  /**
+   * PDF with form fields: those a screen reader cannot name (no tooltip `/TU`, and no text
+   * alternative on their widgets' structure elements). Absent in results from before it was
+   * counted.
+   */
+  formFieldsUnnamed?: number;
   /** Fonts used by the first pages (PDF): none, with images, is a scan. */
   fonts: number;
   /** Images (PDF: on the first pages). */

@@ -249,6 +249,9 @@ describe('the quarterly report, from a seeded store', () => {
     expect(row('vollmacht.pdf')).toContain(',true,"nicht bestanden (7.3, 7.21.4.1)",');
     expect(row('merkblatt.pdf')).toContain(',true,bestanden,');
     expect(row('wohngeld-antrag.pdf')).toContain(',false,,');
+    // Form fields, and of them those a screen reader cannot name.
+    expect(documents.split('\r\n')[0]).toContain(',form_fields,form_fields_unnamed,');
+    expect(row('wohngeld-antrag.pdf')).toContain(',3,2,');
   });
 
   it('escapes everything that came from a watched page', async () => {

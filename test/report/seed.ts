@@ -224,7 +224,10 @@ const DOCUMENTS: Record<string, DocumentInfo[]> = {
     }),
   ],
   'wg-a11y': [
-    doc('https://wg.example/wohngeld-antrag.pdf', 'untagged', { title: HOSTILE }),
+    doc('https://wg.example/wohngeld-antrag.pdf', 'untagged', {
+      title: HOSTILE,
+      formFieldsUnnamed: 2,
+    }),
     doc('https://wg.example/merkblatt.pdf', 'pdfua', {
       pdfuaPart: 1,
       pdfuaProblems: [],

@@ -20,6 +20,7 @@ import {
   PDFString,
 } from 'pdf-lib';
 import type { DocumentClass, DocumentInfo } from '../../results/result.ts';
+import { unnamedFormFields } from './pdf-form-fields.ts';
 import { pdfUaProblems } from './pdf-ua-checks.ts';
 import { readXmp } from './pdf-xmp.ts';
 
@@ -175,6 +176,7 @@ async function classify(data: Uint8Array): Promise<Omit<DocumentInfo, 'url' | 'b
           `7.1: page content not checked, a stream inflates beyond ${TEXT_STREAM_LIMIT / 2 ** 20} MB`,
         ];
   }
+  const formFields = doc.getForm().getFields().length;
   let cls: DocumentClass;
   if (scanned) cls = 'scanned';
   else if (pdfuaProblems?.length === 0) cls = 'pdfua';
@@ -193,7 +195,8 @@ async function classify(data: Uint8Array): Promise<Omit<DocumentInfo, 'url' | 'b
     ...(pdfuaProblems ? { pdfuaProblems: pdfuaProblems.slice(0, PDFUA_PROBLEMS_KEPT) } : {}),
     ...(lang ? { lang } : {}),
     ...(title ? { title } : {}),
-    formFields: doc.getForm().getFields().length,
+    formFields,
+    ...(formFields > 0 ? { formFieldsUnnamed: unnamedFormFields(doc).length } : {}),
     fonts,
     images,
     ...(text ? { firstPageText: text } : {}),

@@ -26,7 +26,10 @@ describe('PDF classification', () => {
 
   it('counts fillable form fields, and reads the text of the first page', async () => {
     const info = await classifyPdf('https://x/form.pdf', await formPdf());
-    expect(info).toMatchObject({ class: 'untagged', formFields: 2 });
+    expect(info).toMatchObject({ class: 'untagged', formFields: 2, formFieldsUnnamed: 2 });
+    // Named by a tooltip, and by a text alternative on the widget's structure element.
+    const named = await classifyPdf('https://x/form.pdf', await formPdf({ named: true }));
+    expect(named).toMatchObject({ formFields: 2, formFieldsUnnamed: 0 });
     expect(info.firstPageText).toBe('Antrag auf Wohngeld - Landkreis Musterkreis');
     // A scan has no text to read.
     expect((await classifyPdf('https://x/scan.pdf', await scannedPdf())).firstPageText).toBe(
@@ -57,6 +60,8 @@ describe('PDF classification', () => {
     );
     expect(claim).toMatchObject({ class: 'tagged', tagged: true, pdfuaPart: 1 });
     expect(claim.pdfuaProblems?.sort()).toEqual([
+      '7.18.3: page 1 has annotations but no /Tabs /S',
+      '7.18.4: 1 form fields have no accessible name (/TU): name',
       '7.1: DisplayDocTitle is not true',
       '7.1: page 1 has 1 marks outside tags and artifacts',
       '7.21.4.1: font Helvetica is not embedded',
