@@ -5,7 +5,7 @@
  * again. Before, each was a bare `{"error":"internal error"}` and an error line per request.
  */
 import { chromium } from 'playwright';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { axeViolations } from '../fixtures/axe-violations.ts';
@@ -13,9 +13,9 @@ import { probeSchema, type LoadedProbe } from '../../src/probes/schema.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/runner/browser-host.ts';
 import { startServer } from '../../src/server/server.ts';
 import { openPostgresStore } from '../../src/store/postgres.ts';
-import { StoreUnavailableError } from '../../src/store/store.ts';
+import { StoreUnavailableError, type Store } from '../../src/store/store.ts';
 import { buildMetrics } from '../metrics/helpers.ts';
-import { storeBackends } from '../store/backends.ts';
+import { storeBackends, type Backend } from '../store/backends.ts';
 import { result, T0 } from '../store/sample-results.ts';
 
 const postgres = storeBackends().find((b) => b.name === 'postgres');
@@ -34,6 +34,21 @@ const probes: LoadedProbe[] = [
   },
 ];
 
+/** The daemon's server on `store`, with reports read from the same database. */
+function serve(backend: Backend, store: Store, logger: Logger) {
+  return startServer({
+    host: '127.0.0.1',
+    port: 0,
+    logger,
+    metrics: buildMetrics(),
+    store,
+    probes: () => probes,
+    nextRunAt: () => undefined,
+    ready: () => true,
+    reports: { dir: backend.dir(), storeLocation: { postgres: backend.postgres!.url() } },
+  });
+}
+
 describe.skipIf(!postgres)('server while PostgreSQL is down', () => {
   it('answers 503 with the reason on pages, API and reports, keeps /metrics, and recovers', async () => {
     const backend = postgres!;
@@ -43,20 +58,7 @@ describe.skipIf(!postgres)('server while PostgreSQL is down', () => {
     const run = result('kfz-a', T0);
     store.save(run);
     await store.flush();
-    const server = await startServer({
-      host: '127.0.0.1',
-      port: 0,
-      logger,
-      metrics: buildMetrics(),
-      store,
-      probes: () => probes,
-      nextRunAt: () => undefined,
-      ready: () => true,
-      reports: {
-        dir: backend.dir(),
-        storeLocation: { postgres: backend.postgres!.url() },
-      },
-    });
+    const server = await serve(backend, store, logger);
     const get = (route: string) => fetch(new URL(route, server.url));
     try {
       expect((await get('/')).status).toBe(200);
@@ -151,17 +153,7 @@ describe.skipIf(!postgres)('server while PostgreSQL is down', () => {
     const before = result('kfz-a', T0);
     store.save(before);
     await store.flush();
-    const server = await startServer({
-      host: '127.0.0.1',
-      port: 0,
-      logger,
-      metrics: buildMetrics(),
-      store,
-      probes: () => probes,
-      nextRunAt: () => undefined,
-      ready: () => true,
-      reports: { dir: backend.dir(), storeLocation: { postgres: backend.postgres!.url() } },
-    });
+    const server = await serve(backend, store, logger);
     const get = (route: string) => fetch(new URL(route, server.url));
     const timed = async (response: Promise<Response>) => {
       const started = performance.now();

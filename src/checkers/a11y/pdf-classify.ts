@@ -22,6 +22,7 @@ import {
 import type { DocumentClass, DocumentInfo } from '../../results/result.ts';
 import { unnamedFormFields } from './pdf-form-fields.ts';
 import { pdfUaProblems } from './pdf-ua-checks.ts';
+import { openPdfJs } from './pdfjs.ts';
 import { readXmp } from './pdf-xmp.ts';
 
 /** Pages whose resources are examined for fonts and images; the rest only count. */
@@ -95,14 +96,7 @@ const TEXT_STREAM_LIMIT = 16 * 1024 * 1024;
  * Images are never decoded.
  */
 async function firstPageText(data: Uint8Array): Promise<string | undefined> {
-  // unpdf: pdf.js built for servers, without its optional canvas.
-  const { getDocumentProxy } = await import('unpdf');
-  const pdf = await getDocumentProxy(data.slice(), {
-    verbosity: 0,
-    disableFontFace: true,
-    useSystemFonts: false,
-    stopAtErrors: false,
-  });
+  const pdf = await openPdfJs(data);
   try {
     const content = await (await pdf.getPage(1)).getTextContent();
     const text = content.items
