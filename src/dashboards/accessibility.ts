@@ -147,7 +147,7 @@ export function accessibilityDashboard(): dashboard.DashboardBuilder {
           new BarGauge()
             .title('PDF-Dokumente nach Klasse')
             .description(
-              'Linked PDFs by class: scanned (image only), untagged, tagged, PDF/UA (claimed and passing the machine checks), broken. Scanned and untagged documents are barriers.',
+              'Linked PDFs by class: scanned (image only), untagged, tagged, PDF/UA (claimed), broken. Scanned and untagged documents are barriers.',
             )
             .datasource(DATASOURCE)
             .unit('short')

