@@ -202,13 +202,50 @@ function seed(store: SqliteStore): void {
   store.save(
     a11yRun('wohngeld-a11y', T0, 'fail', [rule('image-alt', 'serious', [node('old-logo')])]),
   );
-  store.save(
-    a11yRun('wohngeld-a11y', T0 + HOUR, 'fail', [
-      rule('button-name', 'critical', [node('btn-1'), node('btn-2'), node('btn-3', true)]),
-      rule('color-contrast', 'serious', [node('footer')]),
-      rule('region', 'minor', [node('banner', true)]),
-    ]),
-  );
+  const latest = a11yRun('wohngeld-a11y', T0 + HOUR, 'fail', [
+    rule('button-name', 'critical', [node('btn-1'), node('btn-2'), node('btn-3', true)]),
+    rule('color-contrast', 'serious', [node('footer')]),
+    rule('region', 'minor', [node('banner', true)]),
+  ]);
+  // Its documents: a PDF/UA claim that fails the machine checks, a form with unnamed
+  // fields whose title a hostile site wrote; and the BITV signals of the same service.
+  const pdf = { format: 'pdf', bytes: 40_000, pages: 2, fonts: 1, images: 0 } as const;
+  latest.a11y!.documents = [
+    {
+      ...pdf,
+      url: 'https://wohngeld-a11y.example.de/vollmacht.pdf',
+      class: 'pdfua',
+      tagged: true,
+      formFields: 0,
+      pdfuaPart: 1,
+      pdfuaProblems: [
+        '7.3: a Figure has no alternative text',
+        '7.21.4.1: font Helvetica is not embedded',
+      ],
+      lang: 'de-DE',
+      title: 'Vollmacht',
+    },
+    {
+      ...pdf,
+      url: 'https://wohngeld-a11y.example.de/antrag.pdf',
+      class: 'untagged',
+      tagged: false,
+      formFields: 3,
+      formFieldsUnnamed: 2,
+      title: `Antrag ${XSS}`,
+    },
+  ];
+  latest.bitv = {
+    signals: {
+      statement_link: {
+        value: 1,
+        evidence: '"Erklärung zur Barrierefreiheit" → /barrierefreiheit',
+      },
+      leichte_sprache: { value: 0, evidence: `kein Link ${XSS}` },
+    },
+    statementAgeDays: 400,
+  };
+  store.save(latest);
 
   // wohngeld-mb: a baseline at level 3, then a paper form appears (its evidence is hostile).
   store.save(result('wohngeld-mb', T0, 'pass', { mediaBreaks: mediaBreaks(3, []) }));
@@ -431,6 +468,61 @@ describe('probe page', () => {
       expect(text).toContain('neu: Papierformular');
       expect(text).toContain(`„Formular ausdrucken ${XSS}“`);
       expect(text).toContain('Reifegrad 3 → 2 (geschätzt)');
+    });
+  });
+
+  it("shows on an accessibility run's page what it found: pages, documents, BITV signals", async () => {
+    const [run] = await store.runs({ probeId: 'wohngeld-a11y', limit: 1 });
+    await visit(`/runs/${run!.runId}`, async (page) => {
+      const pages = page.locator('table', {
+        has: page.locator('caption', { hasText: 'Geprüfte Seiten' }),
+      });
+      // 3 critical of which 1 waived, 1 serious, 1 minor waived.
+      expect(await cells(pages, 7)).toEqual([
+        ['https://wohngeld-a11y.example.de/antrag', '2', '1', '0', '0', '2', '0'],
+      ]);
+      const documents = page.locator('table', {
+        has: page.locator('caption', { hasText: 'Verlinkte Dokumente' }),
+      });
+      const rows = await cells(documents, 6);
+      expect(rows[0]!.slice(0, 3)).toEqual([
+        'https://wohngeld-a11y.example.de/vollmacht.pdf',
+        'PDF/UA',
+        'erklärt, nicht bestanden (7.3, 7.21.4.1)\n7.3: a Figure has no alternative text\n7.21.4.1: font Helvetica is not embedded',
+      ]);
+      // The checks' own words are English, and marked so.
+      expect(await documents.locator('ul[lang="en"] li').count()).toBe(2);
+      expect(rows[1]).toEqual([
+        'https://wohngeld-a11y.example.de/antrag.pdf',
+        'ohne Struktur',
+        '–',
+        `Antrag ${XSS}`,
+        '',
+        '3, davon 2 ohne Namen',
+      ]);
+      const bitv = page.locator('table', {
+        has: page.locator('caption', { hasText: 'BITV' }),
+      });
+      expect(await cells(bitv, 3)).toEqual([
+        [
+          'Erklärung verlinkt (Startseite)',
+          'erfüllt',
+          '"Erklärung zur Barrierefreiheit" → /barrierefreiheit',
+        ],
+        ['Leichte Sprache', 'nicht erfüllt', `kein Link ${XSS}`],
+      ]);
+      expect(await page.locator('main').innerText()).toContain('Alter der Erklärung (Tage): 400');
+    });
+  });
+
+  it("shows on a media-break run's page the maturity and each break with its evidence", async () => {
+    const [run] = await store.runs({ probeId: 'wohngeld-mb', limit: 1 });
+    await visit(`/runs/${run!.runId}`, async (page) => {
+      const main = await page.locator('main').innerText();
+      expect(main).toContain('Geschätzter OZG-Reifegrad 2 (aus Sicht der Bürgerinnen und Bürger)');
+      expect(main).toContain(
+        `Papierformular: „Formular ausdrucken ${XSS}“ auf https://wohngeld-mb.example.de/antrag`,
+      );
     });
   });
 

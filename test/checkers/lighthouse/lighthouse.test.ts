@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLighthouse } from '../../../src/checkers/lighthouse/check.ts';
-import { renderRunPage } from '../../../src/server/pages.ts';
+import { renderRunPage } from '../../../src/server/run-page.ts';
 import { lighthouseSpecSchema } from '../../../src/checkers/lighthouse/spec.ts';
 import { ArtifactStore } from '../../../src/runner/artifacts.ts';
 import { startBrowserWorld, type BrowserWorld } from '../browser-world.ts';

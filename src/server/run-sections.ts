@@ -1,0 +1,121 @@
+/**
+ * What an accessibility, BITV or media-break run found, on its run page: the page an
+ * accessibility officer or an on-call engineer opens from Grafana to see why a run failed.
+ * Counts, classes and evidence come from the result; everything a watched site wrote is
+ * escaped. Labels are the quarterly report's (report/texts.ts), so both say the same.
+ */
+import { TEXTS } from '../report/texts.ts';
+import type {
+  A11yFinding,
+  A11yReport,
+  BitvReport,
+  DocumentInfo,
+  MediaBreakReport,
+} from '../results/result.ts';
+import { escapeHtml as e, IMPACT_TEXT, MEDIA_BREAK_TEXT, pageText } from './pages.ts';
+
+const t = TEXTS.de;
+const IMPACTS = ['critical', 'serious', 'moderate', 'minor'] as const;
+
+/** Open (not waived) flagged elements of `findings`, per impact. */
+function openByImpact(findings: readonly A11yFinding[]): Record<string, number> {
+  const counts: Record<string, number> = { critical: 0, serious: 0, moderate: 0, minor: 0 };
+  for (const f of findings) {
+    const open = f.nodes.filter((n) => n.waived === undefined).length;
+    counts[f.impact] = (counts[f.impact] ?? 0) + open;
+  }
+  return counts;
+}
+
+/** Every scanned page with its violations by impact, then the documents the pages link. */
+export function a11ySection(report: A11yReport): string {
+  const rows = report.pages.map((page) => {
+    const counts = openByImpact(page.violations);
+    const waived = page.violations.reduce(
+      (n, f) => n + f.nodes.filter((node) => node.waived !== undefined).length,
+      0,
+    );
+    const review = page.incomplete.reduce((n, f) => n + f.nodes.length, 0);
+    const cells = page.error
+      ? `<td colspan="6">nicht geprüft: ${pageText(page.error)}</td>`
+      : `${IMPACTS.map((i) => `<td>${counts[i]}</td>`).join('')}<td>${waived}</td><td>${review}</td>`;
+    return `<tr><th scope="row" class="url">${pageText(page.url)}</th>${cells}</tr>`;
+  });
+  const parts = [
+    `<h2>Barrierefreiheit</h2>`,
+    `<table><caption>Geprüfte Seiten (${e(report.engine.name)} ${e(report.engine.version)}, Profil <code>${e(report.profile)}</code>): offene Verstöße je Schwere</caption>
+<thead><tr><th scope="col">Seite</th>${IMPACTS.map((i) => `<th scope="col">${e(IMPACT_TEXT[i] ?? i)}</th>`).join('')}<th scope="col">ausgenommen</th><th scope="col">zu prüfen</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table>`,
+  ];
+  const documents = report.documents ?? [];
+  if (documents.length > 0) parts.push(documentsTable(documents));
+  return parts.join('\n');
+}
+
+/** Whether a PDF/UA claim held up under the machine checks, with what failed. */
+function pdfuaCell(d: DocumentInfo): string {
+  if (d.pdfuaPart === undefined) return '–';
+  if (d.pdfuaProblems === undefined) return `erklärt, ${e(t.pdfuaChecks.unchecked)}`;
+  if (d.pdfuaProblems.length === 0) return `erklärt, ${e(t.pdfuaChecks.passed)}`;
+  const clauses = [...new Set(d.pdfuaProblems.map((p) => p.slice(0, p.indexOf(':'))))];
+  // The checks' own words are English: marked so, for screen readers (WCAG 3.1.2).
+  return `erklärt, ${e(t.pdfuaChecks.failed(clauses.join(', ')))}<ul lang="en">${d.pdfuaProblems
+    .map((p) => `<li>${e(p)}</li>`)
+    .join('')}</ul>`;
+}
+
+function documentsTable(documents: readonly DocumentInfo[]): string {
+  const rows = documents.map((d) => {
+    const fields =
+      d.formFields === 0
+        ? '0'
+        : `${d.formFields}${d.formFieldsUnnamed ? `, davon ${d.formFieldsUnnamed} ohne Namen` : ''}`;
+    const kind = e(t.documentClass[d.class] ?? d.class);
+    return `<tr><th scope="row" class="url">${pageText(d.url)}</th><td>${kind}${d.error ? `: ${pageText(d.error)}` : ''}</td><td>${pdfuaCell(d)}</td><td>${e(d.title ?? '')}</td><td>${e(d.lang ?? '')}</td><td>${fields}</td><td>${d.pages}</td></tr>`;
+  });
+  return `<table><caption>Verlinkte Dokumente</caption>
+<thead><tr><th scope="col">Dokument</th><th scope="col">Klasse</th><th scope="col">PDF/UA</th><th scope="col">Titel</th><th scope="col">Sprache</th><th scope="col">Formularfelder</th><th scope="col">Seiten</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table>`;
+}
+
+/** The formal BITV signals, each with what showed it. */
+export function bitvSection(bitv: BitvReport): string {
+  const rows = Object.entries(bitv.signals).map(
+    ([name, s]) =>
+      `<tr><th scope="row">${e(t.signal[name] ?? name)}</th><td>${s.value === 1 ? 'erfüllt' : 'nicht erfüllt'}</td><td>${pageText(s.evidence)}</td></tr>`,
+  );
+  const age =
+    bitv.statementAgeDays === undefined
+      ? ''
+      : `<p>${e(t.statementAge)}: ${bitv.statementAgeDays}</p>`;
+  return `<h2>BITV-Formalien</h2>
+<table><caption>Formale Anforderungen der BITV 2.0</caption>
+<thead><tr><th scope="col">Anforderung</th><th scope="col">Stand</th><th scope="col">Beleg</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table>${age}`;
+}
+
+/** The estimated maturity level and every media break with its evidence. */
+export function mediaBreaksRunSection(report: MediaBreakReport): string {
+  const level = report.maturity;
+  const capped = level.cappedBy
+    ? `, begrenzt durch ${e(MEDIA_BREAK_TEXT[level.cappedBy] ?? level.cappedBy)}`
+    : '';
+  const breaks =
+    report.breaks.length === 0
+      ? '<p>Keine Medienbrüche gefunden.</p>'
+      : `<ul>${report.breaks
+          .map(
+            (b) =>
+              `<li><strong>${e(MEDIA_BREAK_TEXT[b.kind] ?? b.kind)}</strong>${b.condition ? ` (${pageText(b.condition)})` : ''}: „${pageText(b.evidence.text)}“ auf <span class="url">${pageText(b.evidence.url)}</span></li>`,
+          )
+          .join('\n')}</ul>`;
+  return `<h2>Medienbrüche</h2>
+<p>Geschätzter OZG-Reifegrad ${level.level} (aus Sicht der Bürgerinnen und Bürger${capped})${report.endToEndDigital ? '; Ende-zu-Ende digital' : ''}.</p>
+${breaks}`;
+}
