@@ -255,7 +255,7 @@ describe.concurrent('page faults: the browser journey', { timeout: 45_000 }, () 
     ['slow-loris headers', '/loris/headers'],
     ['a slow-loris body', '/loris/body'],
     ['an endless body', '/endless'],
-    ['10 MB of single-line HTML (Chromium needs ~18 s for it)', '/big-line'],
+    ['10 MB of single-line HTML (its load event comes after 5–13 s)', '/big-line'],
     ['a script that loops from the start', '/busy-loop'],
   ])('%s: navigation_timeout at the step timeout, with a trace', async (_, route) => {
     const run = await journey({
@@ -433,9 +433,11 @@ describe.concurrent('page faults: the browser journey', { timeout: 45_000 }, () 
 
 describe('page faults: the accessibility checker', () => {
   it('10 MB of single-line HTML is navigation_timeout at pageTimeout', async () => {
-    const run = await a11y({ urls: [site.url('/big-line')], pageTimeout: '5s' });
+    // Its load event comes after 5 to 13 s here (a fresh CI run once saw it under 5 s, and
+    // the scan then timed out instead): 2 s is well short of it.
+    const run = await a11y({ urls: [site.url('/big-line')], pageTimeout: '2s' });
     expectClear(run, 'fail', 'navigation_timeout', 20_000);
-    expect(run.out.a11y!.pages[0]!.error).toMatch(/Timeout 5000ms exceeded/);
+    expect(run.out.a11y!.pages[0]!.error).toMatch(/Timeout 2000ms exceeded/);
   });
 
   it('10,000 nested divs as markup are scanned: the parser stops nesting at 512', async () => {
