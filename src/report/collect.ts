@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { axeRules, type AxeRuleInfo } from '../checkers/a11y/axe.ts';
+import { failedClauses } from '../checkers/a11y/pdf-ua-checks.ts';
 import type { Result } from '../results/result.ts';
 import type { Store } from '../store/store.ts';
 import { VERSION } from '../version.ts';
@@ -428,11 +429,7 @@ function documentRows(
         class: d.class,
         tagged: d.tagged,
         pdfua: d.pdfuaPart !== undefined,
-        pdfuaFailed: d.pdfuaProblems
-          ? [...new Set(d.pdfuaProblems.map((p) => p.slice(0, p.indexOf(':'))))].sort((a, b) =>
-              a.localeCompare(b, 'en', { numeric: true }),
-            )
-          : null,
+        pdfuaFailed: d.pdfuaProblems ? failedClauses(d.pdfuaProblems) : null,
         lang: d.lang ?? null,
         title: d.title ?? null,
         formFields: d.formFields,

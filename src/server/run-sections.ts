@@ -4,6 +4,7 @@
  * Counts, classes and evidence come from the result; everything a watched site wrote is
  * escaped. Labels are the quarterly report's (report/texts.ts), so both say the same.
  */
+import { failedClauses } from '../checkers/a11y/pdf-ua-checks.ts';
 import { TEXTS } from '../report/texts.ts';
 import type {
   A11yFinding,
@@ -59,7 +60,7 @@ function pdfuaCell(d: DocumentInfo): string {
   if (d.pdfuaPart === undefined) return '–';
   if (d.pdfuaProblems === undefined) return `erklärt, ${e(t.pdfuaChecks.unchecked)}`;
   if (d.pdfuaProblems.length === 0) return `erklärt, ${e(t.pdfuaChecks.passed)}`;
-  const clauses = [...new Set(d.pdfuaProblems.map((p) => p.slice(0, p.indexOf(':'))))];
+  const clauses = failedClauses(d.pdfuaProblems);
   // The checks' own words are English: marked so, for screen readers (WCAG 3.1.2).
   return `erklärt, ${e(t.pdfuaChecks.failed(clauses.join(', ')))}<ul lang="en">${d.pdfuaProblems
     .map((p) => `<li>${e(p)}</li>`)
