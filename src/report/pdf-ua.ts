@@ -24,11 +24,11 @@ import {
   PDFName,
   PDFRawStream,
   PDFRef,
-  PDFString,
   ParseSpeeds,
   decodePDFRawStream,
   type PDFObject,
 } from 'pdf-lib';
+import { pdfText as text } from '../checkers/a11y/pdf-text.ts';
 import { VERSION } from '../version.ts';
 import { markUntaggedContent } from './pdf-artifacts.ts';
 
@@ -63,12 +63,6 @@ export async function makePdfUa(pdf: Uint8Array, input: PdfUaInput): Promise<Uin
   // 100): about a second of waiting for a report of 200 services, on the report's worker
   // thread, which has nothing else to do. Object streams make that PDF 3 MB instead of 13.
   return doc.save({ objectsPerTick: Number.POSITIVE_INFINITY });
-}
-
-function text(object: PDFObject | undefined): string | undefined {
-  return object instanceof PDFString || object instanceof PDFHexString
-    ? object.decodeText()
-    : undefined;
 }
 
 /** A content stream compressed with Node's native zlib rather than pdf-lib's JavaScript deflate. */

@@ -9,20 +9,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { inflateSync } from 'node:zlib';
-import {
-  PDFArray,
-  PDFBool,
-  PDFDict,
-  PDFDocument,
-  PDFHexString,
-  PDFName,
-  PDFRawStream,
-  PDFString,
-} from 'pdf-lib';
+import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import type { DocumentClass, DocumentInfo } from '../../results/result.ts';
 import { unnamedFormFields } from './pdf-form-fields.ts';
 import { pdfUaProblems } from './pdf-ua-checks.ts';
 import { openPdfJs } from './pdfjs.ts';
+import { pdfText } from './pdf-text.ts';
 import { readXmp } from './pdf-xmp.ts';
 
 /** Pages whose resources are examined for fonts and images; the rest only count. */
@@ -126,11 +118,7 @@ async function classify(data: Uint8Array): Promise<Omit<DocumentInfo, 'url' | 'b
   const pdfuaPart = Number(/pdfuaid:part(?:>|=")\s*(\d)/.exec(xmp)?.[1] ?? 0) || undefined;
   const xmpTitle = /<dc:title>[\s\S]*?<rdf:li[^>]*>([^<]+)<\/rdf:li>/.exec(xmp)?.[1]?.trim();
   const title = xmpTitle ?? doc.getTitle() ?? '';
-  const langObject = catalog.get(PDFName.of('Lang'));
-  const lang =
-    langObject instanceof PDFString || langObject instanceof PDFHexString
-      ? langObject.decodeText()
-      : '';
+  const lang = pdfText(catalog.get(PDFName.of('Lang'))) ?? '';
 
   let fonts = 0;
   let images = 0;

@@ -4,25 +4,14 @@
  * "text field" and nothing else. PDF/UA-1 (7.18.4) asks for it unless every widget of the
  * field has a text alternative (`/Alt`) on its structure element.
  */
-import {
-  PDFArray,
-  PDFDict,
-  PDFHexString,
-  PDFName,
-  PDFNumber,
-  PDFString,
-  type PDFDocument,
-  type PDFObject,
-} from 'pdf-lib';
+import { PDFArray, PDFDict, PDFName, PDFNumber, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { pdfText } from './pdf-text.ts';
 
 /** Nesting of a number tree that is followed; real files need two or three levels. */
 const MAX_TREE_DEPTH = 16;
 
 function hasText(object: PDFObject | undefined): boolean {
-  return (
-    (object instanceof PDFString || object instanceof PDFHexString) &&
-    object.decodeText().trim() !== ''
-  );
+  return !!pdfText(object)?.trim();
 }
 
 /** The value for `key` in a number tree (the structure tree's ParentTree). */

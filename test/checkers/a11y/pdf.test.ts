@@ -69,6 +69,18 @@ describe('PDF classification', () => {
     ]);
   });
 
+  it('the language may be set on the structure instead of the catalog, and must be a language tag', async () => {
+    const problems = async (lang: 'structure' | 'none' | 'Deutsch'): Promise<string[]> =>
+      (await classifyPdf('https://x/ua.pdf', await taggedPdf({ pdfua: 'conforming', lang })))
+        .pdfuaProblems ?? ['not checked'];
+    // A /Lang on the Document element holds for the paragraph below it.
+    expect(await problems('structure')).toEqual([]);
+    expect(await problems('none')).toEqual([
+      '7.2: the catalog has no /Lang, and 1 structure element(s) with content have none either',
+    ]);
+    expect(await problems('Deutsch')).toEqual(['7.2: /Lang "Deutsch" is not a language tag']);
+  });
+
   it('broken files end as findings: truncated, encrypted, not a PDF, too slow', async () => {
     const whole = await untaggedPdf();
     const truncated = await classifyPdf('https://x/cut.pdf', whole.subarray(0, 200));
