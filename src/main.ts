@@ -128,10 +128,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       if (!pool) {
         pool = new Pool(
           c.pool,
-          config.concurrency.kinds[c.pool] ??
-            config.concurrency.kinds[c.kind] ??
-            c.concurrency ??
-            config.concurrency.global,
+          config.concurrency.kinds[c.pool] ?? c.concurrency ?? config.concurrency.global,
         );
         namedPools.set(c.pool, pool);
       }

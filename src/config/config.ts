@@ -11,6 +11,11 @@ import { parseShard, shardOfInstance, type Shard } from '../scheduler/shard.ts';
  * environment variables, then command-line flags (each later source wins).
  * Every field is documented in docs/configuration.md.
  */
+/** The pools of `concurrency.kinds` (each checker names its own: `pool` in checkers/). */
+export const CONCURRENCY_POOLS = ['http', 'browser', 'lighthouse'];
+/** Probe kinds whose runs are browser contexts and draw from the browser pool. */
+const BROWSER_POOL_KINDS = ['a11y', 'bitv', 'media-breaks'];
+
 export const configSchema = z.strictObject({
   /** Folder of probe files. @default ./probes */
   probes: z.string().default('./probes'),
@@ -36,8 +41,25 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Runs in flight at once, all kinds together. @default 256 */
       global: z.number().int().min(1).default(256),
-      /** Per-kind limits. @default { http: 256 } */
-      kinds: z.record(z.string(), z.number().int().min(1)).default({}),
+      /**
+       * Limits per pool: `http`, `browser` (journeys, a11y, bitv and media-breaks scans: each
+       * a browser context) and `lighthouse`. @default {}
+       */
+      kinds: z
+        .record(z.string(), z.number().int().min(1))
+        .superRefine((kinds, ctx) => {
+          for (const key of Object.keys(kinds)) {
+            if (CONCURRENCY_POOLS.includes(key)) continue;
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              message: BROWSER_POOL_KINDS.includes(key)
+                ? `${key} runs share the browser pool: set concurrency.kinds.browser`
+                : `unknown pool; pools are ${CONCURRENCY_POOLS.join(', ')}`,
+            });
+          }
+        })
+        .default({}),
       /** Requests in flight per target host, across all probes. @default 2 */
       perHost: z.number().int().min(1).default(2),
     })

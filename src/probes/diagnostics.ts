@@ -43,7 +43,9 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
       return issue.origin === 'array'
         ? `needs at least ${String(issue.minimum)} item(s)`
         : issue.origin === 'string'
-          ? `must not be empty`
+          ? Number(issue.minimum) <= 1
+            ? `must not be empty`
+            : `must be at least ${String(issue.minimum)} characters`
           : `must be ≥ ${String(issue.minimum)}`;
     case 'too_big':
       return `must be ≤ ${String(issue.maximum)}`;

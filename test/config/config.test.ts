@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/config.ts';
+import { checkers } from '../../src/checkers/registry.ts';
+import { CONCURRENCY_POOLS, ConfigError, loadConfig } from '../../src/config/config.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -64,6 +65,27 @@ describe('configuration for several instances', () => {
     );
     await expect(fromFile('location: "RZ Stuttgart"\n')).rejects.toThrow(
       /ozgwatch\.yaml:1: location: letters, digits/,
+    );
+  });
+});
+
+describe('concurrency limits', () => {
+  it('are set per pool; a kind that shares a pool, or a misspelt pool, is an error on its line', async () => {
+    const config = await fromFile('concurrency:\n  kinds:\n    browser: 4\n    http: 64\n');
+    expect(config.concurrency.kinds).toEqual({ browser: 4, http: 64 });
+    await expect(fromFile('concurrency:\n  kinds:\n    htpp: 3\n')).rejects.toThrow(
+      /ozgwatch\.yaml:3: concurrency\.kinds\.htpp: unknown pool; pools are http, browser, lighthouse/,
+    );
+    await expect(fromFile('concurrency:\n  kinds:\n    http: 8\n    a11y: 1\n')).rejects.toThrow(
+      /ozgwatch\.yaml:4: concurrency\.kinds\.a11y: a11y runs share the browser pool/,
+    );
+    // Every checker draws from a pool the configuration can name.
+    for (const checker of checkers) expect(CONCURRENCY_POOLS).toContain(checker.pool);
+  });
+
+  it('a token too short says how long it must be', async () => {
+    await expect(fromFile('server:\n  token: kurz\n')).rejects.toThrow(
+      /ozgwatch\.yaml:2: server\.token: must be at least 16 characters/,
     );
   });
 });
