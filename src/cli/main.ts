@@ -15,12 +15,14 @@ const USAGE = `ozgwatch ${VERSION} — monitoring for public-sector online servi
 Usage:
   ozgwatch serve    [--probes DIR] [--port N] [--host ADDR] [--data DIR] [--config FILE] [--pretty]
                     [--shard INDEX/COUNT] [--location NAME]
-  ozgwatch validate [--probes DIR] [--json]
-  ozgwatch run      <probe-id…> [--probes DIR] [--json]
-  ozgwatch scan     <url…> [--checks availability,browser,a11y,media-breaks] [--browser] [--profile P] [--json]
+  ozgwatch validate [--probes DIR] [--config FILE] [--json]
+  ozgwatch run      <probe-id…> [--probes DIR] [--data DIR] [--config FILE] [--json]
+  ozgwatch scan     <url…> [--checks availability,browser,a11y,media-breaks] [--browser] [--profile P]
+                    [--timeout 30s] [--data DIR] [--config FILE] [--json]
   ozgwatch report   [--quarter 2026-Q4 | --from YYYY-MM-DD --to YYYY-MM-DD] [--county X] [--service Y]
-                    [--format html,pdf,csv,json] [--lang de|en] [--out DIR] [--data DIR]
+                    [--format html,pdf,csv,json] [--lang de|en] [--out DIR] [--data DIR] [--config FILE]
   ozgwatch version
+  ozgwatch help     (or --help, -h)
 
 Reference: docs/cli.md`;
 

@@ -3,7 +3,7 @@ import type { Config } from '../config/config.ts';
 import { terminalJson } from '../log/terminal-text.ts';
 import { formatDiagnostic } from '../probes/diagnostics.ts';
 import { loadProbes } from '../probes/loader.ts';
-import type { Result } from '../results/result.ts';
+import { resultDocument, type Result } from '../results/result.ts';
 import { MaintenanceCalendar } from '../runner/maintenance.ts';
 import { runOnce } from './cli-runner.ts';
 import type { CliValues } from './main.ts';
@@ -39,7 +39,7 @@ export async function runCommand(
   const calendar = new MaintenanceCalendar(probes, set.maintenance);
   const results: Result[] = await runOnce(config, probes, logger, calendar);
   if (values.json) {
-    for (const r of results) process.stdout.write(`${terminalJson(r)}\n`);
+    for (const r of results) process.stdout.write(`${terminalJson(resultDocument(r))}\n`);
   } else {
     process.stdout.write(
       `${formatResultTable(results.map((r) => ({ label: r.probeId, result: r })))}\n`,

@@ -6,7 +6,7 @@ import { parseDuration } from '../probes/duration.ts';
 import { PROFILES } from '../checkers/a11y/axe.ts';
 import { a11yChecker } from '../checkers/a11y/check.ts';
 import { probeSchema, type Probe } from '../probes/schema.ts';
-import type { Result } from '../results/result.ts';
+import { resultDocument, type Result } from '../results/result.ts';
 import { runOnce } from './cli-runner.ts';
 import type { CliValues } from './main.ts';
 import { anyFailed, formatResultTable } from './result-table.ts';
@@ -220,7 +220,7 @@ function scanDocument(url: string, parts: { check: ScanCheck; result: Result }[]
       reportedStatus: _s,
       maintenance: _m,
       ...rest
-    } = result;
+    } = resultDocument(result);
     if (check === 'a11y') doc[check] = a11yPart(rest);
     else if (check === 'media-breaks') doc['mediaBreaks'] = mediaBreaksPart(rest);
     else doc[check] = rest;
@@ -228,10 +228,14 @@ function scanDocument(url: string, parts: { check: ScanCheck; result: Result }[]
   return doc;
 }
 
+/** A result in a scan document: what the URL and check say already is left out. */
+type ResultPart = Omit<
+  Result,
+  'runId' | 'probeId' | 'kind' | 'reportedStatus' | 'maintenance' | 'startedAt'
+> & { startedAt: string };
+
 /** The media-break part: status and message of the run, then the report's fields at the top. */
-function mediaBreaksPart(
-  result: Omit<Result, 'runId' | 'probeId' | 'kind' | 'reportedStatus' | 'maintenance'>,
-) {
+function mediaBreaksPart(result: ResultPart) {
   const { mediaBreaks, ...rest } = result;
   return { ...rest, ...mediaBreaks };
 }
@@ -256,9 +260,7 @@ function mediaBreakLines(done: { url: string; result: Result }[]): string {
 }
 
 /** The a11y part of a scan document: the one page's findings at the top, as pa11y users expect. */
-function a11yPart(
-  result: Omit<Result, 'runId' | 'probeId' | 'kind' | 'reportedStatus' | 'maintenance'>,
-) {
+function a11yPart(result: ResultPart) {
   const { a11y, ...rest } = result;
   const page = a11y?.pages[0];
   return {

@@ -459,6 +459,13 @@ export interface RunOrigin {
   location?: string;
 }
 
+/** A result as JSON documents show it (the API, `run --json`, `scan --json`): the start as ISO 8601. */
+export function resultDocument<T extends { startedAt: number }>(
+  result: T,
+): Omit<T, 'startedAt'> & { startedAt: string } {
+  return { ...result, startedAt: new Date(result.startedAt).toISOString() };
+}
+
 /** `pass` and `degraded` both mean "the service works". */
 export function isSuccess(status: RunStatus): boolean {
   return status === 'pass' || status === 'degraded';

@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { LoadedProbe } from '../probes/schema.ts';
 import { intervalOf } from '../probes/schema.ts';
 import type { ArtifactStore } from '../runner/artifacts.ts';
+import { resultDocument } from '../results/result.ts';
 import { StoreUnavailableError, type Store } from '../store/store.ts';
 import { loadOverview, loadProbeHistory } from './models.ts';
 import { renderOverview } from './overview.ts';
@@ -236,6 +237,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           '/api/media-breaks/events',
           '/probes/{id}',
           '/runs/{id}',
+          '/runs/{id}/artifacts/{name}',
+          '/reports',
+          '/reports/{file}',
         ],
       });
     }
@@ -286,14 +290,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return sendJson(
         res,
         200,
-        runs.map((r) => ({ ...r, startedAt: new Date(r.startedAt).toISOString() })),
+        runs.map((r) => resultDocument(r)),
       );
     }
     const runMatch = /^\/api\/runs\/([A-Za-z0-9-]{1,64})$/.exec(route);
     if (runMatch) {
       const result = await options.store.run(runMatch[1] as string);
       if (!result) return sendJson(res, 404, { error: 'no such run' });
-      return sendJson(res, 200, { ...result, startedAt: new Date(result.startedAt).toISOString() });
+      return sendJson(res, 200, resultDocument(result));
     }
     if (route === '/api/media-breaks/events') {
       const probeId = url.searchParams.get('probe') ?? undefined;

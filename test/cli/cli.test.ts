@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -62,6 +62,28 @@ afterAll(async () => {
 });
 
 describe('ozgwatch CLI', () => {
+  it('--help prints the synopsis of docs/cli.md, which names every option the CLI takes', async () => {
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    const usage = help.stdout
+      .split('Usage:\n')[1]!
+      .split('\n\n')[0]!
+      .split('\n')
+      .map((line) => line.slice(2));
+    const doc = await readFile(path.join(import.meta.dirname, '../../docs/cli.md'), 'utf8');
+    const synopsis = /^```\n([\s\S]*?)\n```/m.exec(doc)![1]!.split('\n');
+    expect(usage).toEqual(synopsis);
+    const source = await readFile(path.join(import.meta.dirname, '../../src/cli/main.ts'), 'utf8');
+    const options = [
+      .../const OPTIONS = \{([\s\S]*?)\n\} as const/.exec(source)![1]!.matchAll(/^ {2}(\w+):/gm),
+    ];
+    expect(options.length).toBeGreaterThan(10);
+    for (const [, option] of options) expect(usage.join('\n')).toContain(`--${option}`);
+    // Without a command: the same text, as a usage error.
+    const bare = await cli([]);
+    expect([bare.code, bare.stdout]).toEqual([2, help.stdout]);
+  });
+
   it('validate: counts valid probes, exit 0', async () => {
     const r = await cli(['validate']);
     expect(r).toMatchObject({ code: 0, stdout: '2 probes in 1 files: valid\n' });
@@ -103,6 +125,10 @@ describe('ozgwatch CLI', () => {
       status: 'pass',
       http: { status: 200 },
     });
+    // As /api/runs/{id} writes it.
+    expect((JSON.parse(r.stdout) as { startedAt: unknown }).startedAt).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
+    );
     expect((await cli(['run', 'nope'])).code).toBe(2);
   });
 

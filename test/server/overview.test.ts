@@ -405,7 +405,15 @@ describe('overview at /', () => {
     const res = await fetch(`${open.url}/api`);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     const body = (await res.json()) as { endpoints: string[] };
-    expect(body.endpoints).toEqual(expect.arrayContaining(['/', '/api', '/api/probes']));
+    expect(body.endpoints).toEqual(
+      expect.arrayContaining([
+        '/',
+        '/api',
+        '/api/probes',
+        '/reports',
+        '/runs/{id}/artifacts/{name}',
+      ]),
+    );
     const root = await fetch(`${open.url}/`);
     expect(root.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(root.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
