@@ -40,7 +40,7 @@ export type RunResult = (typeof RUN_RESULTS)[number];
 export const HTTP_PHASES = ['resolve', 'connect', 'tls', 'processing', 'transfer'] as const;
 
 /** Skip reasons known today; the label takes what the scheduler reports. */
-export const SKIP_REASONS = ['overlap', 'stopped', 'shutdown'] as const;
+export const SKIP_REASONS = ['overlap', 'shutdown'] as const;
 
 const probeLabels = PROBE_LABELS;
 
@@ -337,7 +337,7 @@ export const catalogue = {
     help: 'Runs that were due but not made, by reason.',
     labels: ['reason'],
     scope: 'self',
-    doc: '`overlap`: the previous run of the probe was still going. `stopped`, `shutdown`: the daemon was stopping.',
+    doc: '`overlap`: the previous run of the probe was still going. `shutdown`: the run was still waiting for a pool slot when the daemon stopped.',
   },
   configReloadSuccessful: {
     name: 'ozgwatch_config_last_reload_successful',

@@ -5,7 +5,7 @@ import { CronSchedule } from './cron.ts';
 import { MinHeap } from './min-heap.ts';
 
 /** Why a due run was not started. */
-export type SkipReason = 'overlap' | 'stopped';
+export type SkipReason = 'overlap';
 
 export interface SchedulerOptions {
   clock: Clock;

@@ -256,6 +256,16 @@ describe('deployment kit', () => {
     },
   );
 
+  it('docs/alerts.md shows the inhibitions of the shipped Alertmanager configuration', async () => {
+    const shipped = await readFile(
+      path.join(ROOT, 'deploy', 'alertmanager', 'alertmanager.yml'),
+      'utf8',
+    );
+    const doc = await readFile(path.join(ROOT, 'docs', 'alerts.md'), 'utf8');
+    const shown = /```yaml\n(inhibit_rules:[\s\S]*?)\n```/.exec(doc)?.[1];
+    expect(shown).toBe(shipped.slice(shipped.indexOf('inhibit_rules:')).trimEnd());
+  });
+
   it('compose wires Prometheus, Alertmanager and Grafana to the shipped files', async () => {
     const compose = parseAllDocuments(
       await readFile(path.join(ROOT, 'deploy', 'compose.yaml'), 'utf8'),
