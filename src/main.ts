@@ -236,8 +236,9 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   };
 
   await reload();
-  scheduler.start();
 
+  // Bound before the first run: a daemon nobody can scrape or ask must not probe services
+  // and write results unseen (a port in use, a host name that does not resolve).
   const server = await startServer({
     host: config.server.host,
     port: config.server.port,
@@ -258,7 +259,11 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       },
     },
     ready: () => current !== undefined && store.healthy(),
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
   });
+  scheduler.start();
   logger.info({ url: server.url, version: VERSION }, 'ozgwatch serving');
 
   const pendingTimer = setInterval(() => {
