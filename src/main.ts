@@ -1,5 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { checkerFor, checkers } from './checkers/registry.ts';
@@ -177,6 +178,20 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     onLag: (seconds) => metrics.observeSchedulerLag(seconds),
   });
 
+  /** Damping of probes new to this process goes on from their last stored run. */
+  const seedFlapDamping = async (probes: readonly Probe[]): Promise<void> => {
+    const ids = probes.filter((p) => !flap.has(p.id)).map((p) => p.id);
+    if (ids.length === 0) return;
+    try {
+      for (const [id, last] of await store.latest(ids)) {
+        // A run in a maintenance window reports its raw status, not the damped state.
+        if (!last.maintenance) flap.seed(id, last.reportedStatus, last.status);
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'flap damping starts afresh: the last runs could not be read');
+    }
+  };
+
   const reload = async (): Promise<boolean> => {
     let set;
     try {
@@ -212,10 +227,13 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     };
     // Each instance runs and exports only its share, so Prometheus adds the instances up
     // without counting a probe twice.
+    flap.retain(new Set(assigned.map((p) => p.id)));
+    // Bounded: an unreachable PostgreSQL must not hold up the start; a probe that runs
+    // before its seed arrives starts afresh, as it did before.
+    await Promise.race([seedFlapDamping(assigned), delay(2_000, undefined, { ref: false })]);
     scheduler.setProbes(assigned);
     metrics.setProbes(assigned);
     metrics.setAssignedProbes(assigned.length);
-    flap.retain(new Set(assigned.map((p) => p.id)));
     metrics.configReloaded(true, clock.now());
     logger.info(
       {

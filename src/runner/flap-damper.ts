@@ -37,6 +37,24 @@ export class FlapDamper {
     return state.reported;
   }
 
+  /** Whether the damper has seen a result of the probe (or was seeded with one). */
+  has(probeId: string): boolean {
+    return this.#states.has(probeId);
+  }
+
+  /**
+   * Starts a probe from what its last stored run reported, so that damping goes on across
+   * a restart: a deploy must not turn one failed run of a probe that was up into an alert.
+   * The streak is not stored; a last run that disagreed with its report counts as one.
+   */
+  seed(probeId: string, reported: RunStatus, lastRaw: RunStatus): void {
+    if (this.#states.has(probeId)) return;
+    this.#states.set(probeId, {
+      reported,
+      streak: isSuccess(reported) === isSuccess(lastRaw) ? 0 : 1,
+    });
+  }
+
   /** Forgets probes that are no longer configured. */
   retain(ids: ReadonlySet<string>): void {
     for (const id of this.#states.keys()) if (!ids.has(id)) this.#states.delete(id);

@@ -152,6 +152,27 @@ describe('daemon', () => {
     }
   });
 
+  it('flap damping goes on across a restart: one failure after it does not report a probe down', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, 'probes'));
+    const probe = (url: string): string =>
+      `- id: kfz\n  name: kfz\n  kind: http\n  every: 1s\n  timeout: 900ms\n  failAfter: 2\n  labels: { service: kfz }\n  http: { url: "${url}" }\n`;
+    const runs = async (): Promise<{ status: string; reportedStatus: string }[]> =>
+      (await fetch(`${daemon!.server.url}/api/probes/kfz/runs`)).json() as Promise<
+        { status: string; reportedStatus: string }[]
+      >;
+    await writeFile(path.join(dir, 'probes/a.yaml'), probe(`${target.url}/ok`));
+    daemon = await startDaemon(config(), { logger });
+    await until(async () => (await runs()).length > 0);
+    await daemon.stop();
+    // The service breaks while the daemon is being deployed.
+    await writeFile(path.join(dir, 'probes/a.yaml'), probe(`${target.url}/down`));
+    daemon = await startDaemon(config(), { logger });
+    await until(async () => (await runs()).filter((r) => r.status === 'fail').length >= 2);
+    const failed = (await runs()).filter((r) => r.status === 'fail').reverse();
+    expect(failed.map((r) => r.reportedStatus).slice(0, 2)).toEqual(['pass', 'fail']);
+  });
+
   it('serves health, readiness and the API; the token guards the overview, /api and the pages', async () => {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(path.join(dir, 'probes'));

@@ -47,4 +47,21 @@ describe('FlapDamper', () => {
       'error',
     ]);
   });
+
+  it('seeded from the last stored run, damping goes on across a restart', () => {
+    const damper = new FlapDamper();
+    damper.seed('up', 'pass', 'pass');
+    // The last run had failed once already, still reported up: one more failure is the second.
+    damper.seed('flapping', 'pass', 'fail');
+    // Seeding never overrides what this process has seen.
+    expect(damper.report('seen', 'fail', 2, 1)).toBe('fail');
+    damper.seed('seen', 'pass', 'pass');
+    expect(damper.has('seen') && damper.has('up') && !damper.has('new')).toBe(true);
+    expect([damper.report('up', 'fail', 2, 1), damper.report('up', 'fail', 2, 1)]).toEqual([
+      'pass',
+      'fail',
+    ]);
+    expect(damper.report('flapping', 'fail', 2, 1)).toBe('fail');
+    expect(damper.report('seen', 'pass', 2, 1)).toBe('pass');
+  });
 });
