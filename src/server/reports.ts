@@ -108,8 +108,13 @@ async function create(
   closing: AbortSignal,
 ): Promise<void> {
   // A form on another site must not make the daemon work: browsers say where a POST came from.
+  // Browsers from before Sec-Fetch-Site (2020) still send Origin with a form's POST.
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+  const origin = req.headers.origin;
+  if (
+    (site !== undefined && site !== 'same-origin' && site !== 'none') ||
+    (site === undefined && origin !== undefined && !sameHost(origin, req.headers.host))
+  ) {
     return sendJson(res, 403, { error: 'cross-site request refused' });
   }
   let body: string;
@@ -224,4 +229,13 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** Whether an Origin header names the host the request was sent to (`null` never does). */
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }

@@ -168,9 +168,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   async function pages(route: string, res: ServerResponse): Promise<void> {
-    const probeMatch = /^\/probes\/([a-z0-9-]{1,64})$/.exec(route);
-    if (probeMatch) {
-      const probe = probeModel(probeMatch[1] as string);
+    if (route.startsWith('/probes/')) {
+      const probeMatch = /^\/probes\/([a-z0-9-]{1,64})$/.exec(route);
+      const probe = probeMatch ? probeModel(probeMatch[1] as string) : undefined;
       if (!probe)
         return sendHtml(
           res,
@@ -285,7 +285,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const probeId = runsMatch[1] as string;
       if (!options.probes().some((l) => l.probe.id === probeId))
         return sendJson(res, 404, { error: 'no such probe' });
-      const limit = clampInt(url.searchParams.get('limit'), 20, 1, MAX_LIMIT);
+      const limit = limitParam(url.searchParams.get('limit'), 20);
+      if (limit === null) return sendJson(res, 400, { error: LIMIT_ERROR });
       const runs = await options.store.runs({ probeId, limit });
       return sendJson(
         res,
@@ -309,11 +310,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (from === null || to === null) {
         return sendJson(res, 400, { error: 'from and to must be ISO 8601 dates or epoch ms' });
       }
+      const limit = limitParam(url.searchParams.get('limit'), 100);
+      if (limit === null) return sendJson(res, 400, { error: LIMIT_ERROR });
       const events = await options.store.mediaBreakEvents({
         ...(probeId ? { probeId } : {}),
         ...(from !== undefined ? { from } : {}),
         ...(to !== undefined ? { to } : {}),
-        limit: clampInt(url.searchParams.get('limit'), 100, 1, MAX_LIMIT),
+        limit,
       });
       return sendJson(
         res,
@@ -368,10 +371,16 @@ function timeParam(text: string | null): number | undefined | null {
   return Number.isFinite(at) ? at : null;
 }
 
-function clampInt(text: string | null, fallback: number, min: number, max: number): number {
-  const n = text === null ? fallback : Number.parseInt(text, 10);
-  if (!Number.isFinite(n)) return fallback;
-  return Math.min(max, Math.max(min, n));
+const LIMIT_ERROR = `limit must be a whole number from 1 (at most ${MAX_LIMIT} are returned)`;
+
+/**
+ * `?limit=`: `fallback` when absent, at most MAX_LIMIT; null for what is no count at all
+ * (`-1`, `abc`, `2.5`), which a caller should hear about rather than get a silent default.
+ */
+function limitParam(text: string | null, fallback: number): number | null {
+  if (text === null) return fallback;
+  if (!/^\d{1,9}$/.test(text) || Number(text) < 1) return null;
+  return Math.min(MAX_LIMIT, Number(text));
 }
 
 /** Resolves when the response can take more data, or when the client went away. */

@@ -227,6 +227,18 @@ describe('daemon', () => {
     expect(run.phases.connect).toBeGreaterThan(0);
     expect((await fetch(`${base}/api/probes/nope/runs`, auth)).status).toBe(404);
     expect((await fetch(`${base}/api/runs/nope`, auth)).status).toBe(404);
+    for (const limit of ['-1', '0', 'abc', '2.5']) {
+      const bad = await fetch(`${base}/api/probes/kfz-ok/runs?limit=${limit}`, auth);
+      expect([bad.status, await bad.json()]).toEqual([
+        400,
+        { error: 'limit must be a whole number from 1 (at most 1000 are returned)' },
+      ]);
+    }
+    const page = await fetch(`${base}/probes/%ZZ`, auth);
+    expect([page.status, await page.text()]).toEqual([
+      404,
+      expect.stringContaining('Keine solche Prüfung'),
+    ]);
     expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);
   });
 });

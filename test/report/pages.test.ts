@@ -106,6 +106,22 @@ describe('report pages in the daemon', () => {
       body: 'quarter=2026-Q4',
     });
     expect(cross.status).toBe(403);
+    // A browser without Sec-Fetch-Site: its Origin tells.
+    for (const origin of ['http://evil.example', 'null']) {
+      const old = await fetch(`${server.url}/reports`, {
+        method: 'POST',
+        headers: { ...headers, origin },
+        body: 'quarter=2026-Q7',
+      });
+      expect(old.status).toBe(403);
+    }
+    const sameSite = await fetch(`${server.url}/reports`, {
+      method: 'POST',
+      headers: { ...headers, origin: server.url },
+      body: 'quarter=2026-Q7',
+    });
+    // Past the check: refused only for its quarter.
+    expect(sameSite.status).toBe(400);
     const big = await fetch(`${server.url}/reports`, {
       method: 'POST',
       headers,
