@@ -54,7 +54,7 @@ import { previousPeriod, weeks, type Period } from './period.ts';
 import { coverageMatrix } from './wcag.ts';
 
 /** Kinds whose runs say whether the service works; scans fail for findings, not outages. */
-const AVAILABILITY_KINDS = new Set(['http', 'browser']);
+export const AVAILABILITY_KINDS: ReadonlySet<string> = new Set(['http', 'browser']);
 /** Kinds whose results carry axe findings. */
 const A11Y_KINDS = new Set(['a11y', 'browser']);
 /** The signals of the BITV matrix, in the order of the report. */

@@ -4,6 +4,7 @@
  * watched page (messages, URLs, console output) is escaped.
  */
 import type { FindingRecord, MediaBreakEvent, RunSummary } from '../store/store.ts';
+import { AVAILABILITY_KINDS } from '../report/collect.ts';
 
 export interface ProbeModel {
   id: string;
@@ -110,7 +111,9 @@ export function renderProbePage(
     (r) =>
       `<tr><td><a href="/runs/${encodeURIComponent(r.runId)}">${e(when(r.startedAt))}</a></td><td>${statusLabel(r.status)}</td><td>${r.reason ? `<code>${e(r.reason)}</code>` : ''}</td><td>${e(seconds(r.duration))}</td><td>${e(r.message)}</td></tr>`,
   );
-  const sections = [availabilitySection(runs)];
+  const sections = [
+    AVAILABILITY_KINDS.has(probe.kind) ? availabilitySection(runs) : passedSection(runs),
+  ];
   if (history.findings) {
     sections.push(findingsSection(history.findings, history.waived ?? new Set<string>()));
   }
@@ -161,6 +164,21 @@ function availabilitySection(runs: readonly RunSummary[]): string {
       ? ` Nicht mitgezählt: ${left} ${left === 1 ? 'Lauf' : 'Läufe'} im Wartungsfenster oder ohne Prüfergebnis.`
       : ''
   }</p>`;
+}
+
+/**
+ * For scans (accessibility, BITV, media breaks, Lighthouse) a failed run means findings, not
+ * a service that is down: the share is not called availability, as the report does not.
+ */
+function passedSection(runs: readonly RunSummary[]): string {
+  const counted = runs.filter((r) => !r.maintenance && r.status !== 'error');
+  const ok = counted.filter((r) => r.status === 'pass' || r.status === 'degraded').length;
+  const text =
+    counted.length === 0
+      ? 'keine Läufe mit Prüfergebnis'
+      : `${percent(ok / counted.length)} (${ok} von ${counted.length})`;
+  return `<h2>Bestandene Läufe</h2>
+<p>Bestanden in den unten gezeigten Läufen: ${text}. Bei dieser Art Prüfung scheitert ein Lauf an Befunden, nicht an einem ausgefallenen Dienst; die Verfügbarkeit zeigen die HTTP- und Browser-Prüfungen.</p>`;
 }
 
 export const IMPACT_TEXT: Record<string, string> = {
