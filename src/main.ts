@@ -20,6 +20,7 @@ import { BrowserHost } from './runner/browser-host.ts';
 import { Pool } from './scheduler/pool.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { owns } from './scheduler/shard.ts';
+import type { ConfigState } from './server/overview.ts';
 import { startServer, type RunningServer } from './server/server.ts';
 import { openConfiguredStore, storeLocation } from './store/open.ts';
 import type { PostgresStore } from './store/postgres.ts';
@@ -192,6 +193,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     }
   };
 
+  let configState: ConfigState | undefined;
   const reload = async (): Promise<boolean> => {
     let set;
     try {
@@ -203,6 +205,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
         'probe configuration could not be read; keeping the last good one',
       );
       metrics.configReloaded(false, clock.now());
+      configState = { ok: false, problems: 1, at: clock.now() };
       return false;
     }
     if (set.diagnostics.length > 0) {
@@ -214,8 +217,10 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
           : 'probe configuration invalid',
       );
       metrics.configReloaded(false, clock.now());
+      configState = { ok: false, problems: set.diagnostics.length, at: clock.now() };
       return false;
     }
+    configState = { ok: true, problems: 0, at: clock.now() };
     const probes = set.probes.map((p) => p.probe);
     const assigned = probes.filter((p) => owns(config.shard, p.id));
     current = {
@@ -277,6 +282,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       },
     },
     ready: () => current !== undefined && store.healthy(),
+    configState: () => configState,
   }).catch(async (error: unknown) => {
     await store.close();
     throw error;

@@ -33,6 +33,17 @@ export interface OverviewModel {
   /** Epoch ms the model was read. */
   at: number;
   probes: OverviewProbe[];
+  /** The last load of the probe files, when the daemon tells it. */
+  config?: ConfigState;
+}
+
+/** How the last (re)load of the probe configuration went. */
+export interface ConfigState {
+  ok: boolean;
+  /** Problems found; 0 when it loaded. */
+  problems: number;
+  /** Epoch ms of the attempt. */
+  at: number;
 }
 
 /** The default county label (`none`) means "not tied to a county". */
@@ -76,9 +87,23 @@ ${tables.join('\n')}
     title,
     `<h1>Übersicht der Prüfungen</h1>
 <p>Stand: ${e(when(model.at))}</p>
+${model.config && !model.config.ok ? configWarning(model.config, model.probes.length > 0) : ''}
 ${summary(model.probes)}
 ${sections.length === 0 ? '<p>Keine Prüfungen geladen.</p>' : sections.join('\n')}`,
   );
+}
+
+/**
+ * An invalid probe file is otherwise visible only in the log and in a metric: whoever opens
+ * the overview must not take an empty or outdated page for the whole picture.
+ */
+function configWarning(config: ConfigState, running: boolean): string {
+  const problems = config.problems === 1 ? '1 Problem' : `${config.problems} Probleme`;
+  return `<p><strong>Die Prüfungskonfiguration ist ungültig</strong> (geladen ${e(when(config.at))}): ${problems}, beschrieben im Log des Daemons und von <code>ozgwatch validate</code>. ${
+    running
+      ? 'Es laufen die Prüfungen der letzten gültigen Konfiguration.'
+      : 'Es laufen keine Prüfungen.'
+  }</p>`;
 }
 
 function summary(probes: readonly OverviewProbe[]): string {

@@ -11,7 +11,7 @@ import type { ArtifactStore } from '../runner/artifacts.ts';
 import { resultDocument } from '../results/result.ts';
 import { StoreUnavailableError, type Store } from '../store/store.ts';
 import { loadOverview, loadProbeHistory } from './models.ts';
-import { renderOverview } from './overview.ts';
+import { renderOverview, type ConfigState } from './overview.ts';
 import { renderProbePage, type ProbeModel } from './pages.ts';
 import { renderRunPage } from './run-page.ts';
 import { handleReports, type ReportsOptions } from './reports.ts';
@@ -35,6 +35,8 @@ export interface ServerOptions {
   /** `/reports`: where generated reports go, and how to print PDFs. Absent: no report pages. */
   reports?: ReportsOptions;
   ready: () => boolean;
+  /** How the last load of the probe files went, shown on the overview when it failed. */
+  configState?: () => ConfigState | undefined;
 }
 
 export interface RunningServer {
@@ -148,7 +150,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (route.startsWith('/runs/') || route.startsWith('/probes/')) return pages(route, res);
     if (route === '/') {
-      const model = await loadOverview(options.store, options.probes(), Date.now());
+      const config = options.configState?.();
+      const model = {
+        ...(await loadOverview(options.store, options.probes(), Date.now())),
+        ...(config ? { config } : {}),
+      };
       return sendHtml(res, 200, renderOverview(model));
     }
     sendJson(res, 404, { error: 'not found' });

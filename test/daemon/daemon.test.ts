@@ -94,6 +94,10 @@ describe('daemon', () => {
     expect([...daemon.active()!.byId.keys()]).toEqual(['kfz-ok']);
     let text = await scrape(daemon);
     expect(text).toMatch(/^ozgwatch_config_last_reload_successful 0$/m);
+    const overview = async (): Promise<string> => (await fetch(`${daemon!.server.url}/`)).text();
+    expect(await overview()).toMatch(
+      /Die Prüfungskonfiguration ist ungültig<\/strong> \(geladen [^)]+\): 1 Problem, .*Es laufen die Prüfungen der letzten gültigen Konfiguration\./,
+    );
     // The old probe keeps running.
     await until(async () => /probe_success\{probe="kfz-ok"[^}]*\} 1/.test(await scrape(daemon!)));
 
@@ -105,6 +109,7 @@ describe('daemon', () => {
     expect([...daemon.active()!.byId.keys()].sort()).toEqual(['kfz-down', 'kfz-new']);
     text = await scrape(daemon);
     expect(text).toMatch(/^ozgwatch_config_last_reload_successful 1$/m);
+    expect(await overview()).not.toContain('ungültig');
     // Series of the removed probe are gone.
     expect(text).not.toContain('probe="kfz-ok"');
     await until(async () => /probe_success\{probe="kfz-down"[^}]*\} 0/.test(await scrape(daemon!)));
