@@ -83,7 +83,13 @@ export function parseDays(fromDay: string, toDay: string): Period {
   const day = (flag: string, text: string): [number, number, number] => {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
     const parts = m ? ([Number(m[1]), Number(m[2]), Number(m[3])] as const) : undefined;
-    if (!parts || parts[1] < 1 || parts[1] > 12 || parts[2] < 1 || parts[2] > 31) {
+    // A day the calendar does not have (2026-02-30) would roll over into the next month.
+    const real =
+      parts &&
+      new Date(Date.UTC(parts[0], parts[1] - 1, parts[2])).getUTCDate() === parts[2] &&
+      parts[1] >= 1 &&
+      parts[1] <= 12;
+    if (!parts || !real) {
       throw new Error(`${flag}: expected a date like 2026-10-01, got ${JSON.stringify(text)}`);
     }
     return [parts[0], parts[1], parts[2]];

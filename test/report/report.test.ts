@@ -68,6 +68,12 @@ describe('report periods', () => {
     const days = parseDays('2026-10-01', '2026-12-31');
     expect([days.from, days.to]).toEqual([Q4.from, Q4.to]);
     expect(() => parseDays('2026-12-01', '2026-11-01')).toThrow(/before --from/);
+    // Days the calendar does not have are named, not rolled over into the next month.
+    expect(() => parseDays('2026-02-30', '2026-03-01')).toThrow(
+      '--from: expected a date like 2026-10-01, got "2026-02-30"',
+    );
+    expect(() => parseDays('2026-01-01', '2026-13-01')).toThrow(/--to: expected a date/);
+    expect(parseDays('2028-02-29', '2028-02-29').firstDay).toBe('2028-02-29');
   });
 });
 
