@@ -252,7 +252,9 @@ function mediaBreakLines(done: { url: string; result: Result }[]): string {
     );
     for (const b of report.breaks) {
       lines.push(
-        `  ${b.kind}${b.condition ? ` (${printable(b.condition)})` : ''}: ${printable(Array.from(b.evidence.text).slice(0, 200).join(''))} [${printable(b.evidence.url)}]`,
+        // The whole sentence (the detector keeps at most 400 characters): the words that
+        // gave the break away are often at its end.
+        `  ${b.kind}${b.condition ? ` (${printable(b.condition)})` : ''}: ${printable(b.evidence.text)} [${printable(b.evidence.url)}]`,
       );
     }
   }

@@ -220,6 +220,13 @@ describe('CLI with browser journeys', () => {
     expect(readable.stdout).toMatch(
       /^ {2}postal-submission: .+\[.+zusammenfassung\.html[^\]]*\]$/m,
     );
+    // Each sentence whole: what gave the break away is often at its end.
+    for (const b of doc.mediaBreaks.breaks) {
+      expect(readable.stdout).toContain(`  ${b.kind}: ${b.evidence.text} [`);
+    }
+    expect(Math.max(...doc.mediaBreaks.breaks.map((b) => b.evidence.text.length))).toBeGreaterThan(
+      200,
+    );
 
     const digital = await cli([
       'scan',
