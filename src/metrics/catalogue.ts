@@ -74,7 +74,7 @@ export const catalogue = {
     help: 'Duration of each HTTP phase of the last run, in seconds.',
     labels: [...probeLabels, 'phase'],
     scope: 'probe',
-    doc: '`phase` is one of `resolve`, `connect`, `tls`, `processing` (time to first byte), `transfer`. Present when the last run timed its phases.',
+    doc: '`phase` is one of `resolve`, `connect`, `tls`, `processing` (time to first byte), `transfer`; added up over redirects. All five are present when the last run timed its phases; a phase the run never reached is 0. A run that broke off (error or timeout) counts the phase it was in up to that moment: a server that never answers shows its wait as `processing`, a failed DNS lookup the time it took as `resolve`. (blackbox_exporter counts a phase other than `resolve` only once it completed.)',
   },
   probeSslEarliestCertExpiry: {
     name: 'probe_ssl_earliest_cert_expiry',
@@ -98,7 +98,7 @@ export const catalogue = {
     help: 'HTTP version of the last response (1.1 or 2).',
     labels: probeLabels,
     scope: 'probe',
-    doc: 'Present when the last run received a response.',
+    doc: 'Present when the last run received a response: absent after a refused connection, a rejected certificate or a timeout before the response headers.',
   },
   runsTotal: {
     name: 'ozgwatch_probe_runs_total',

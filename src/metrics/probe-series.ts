@@ -208,7 +208,8 @@ const RESULT_LABELS = RUN_RESULTS.map((r) => `,result="${r}"} `);
 const PHASE_LABELS = HTTP_PHASES.map((p) => `,phase="${p}"} `);
 
 function lastOf(result: Result): LastRun {
-  const version = result.http ? Number(result.http.httpVersion) : Number.NaN;
+  // No version without a response (connection refused, timeout, certificate rejected): no series.
+  const version = Number(result.http?.httpVersion ?? Number.NaN);
   return {
     success: isSuccess(result.reportedStatus) ? 1 : 0,
     status: STATUS_VALUES[result.reportedStatus],

@@ -70,8 +70,8 @@ export interface RedirectHop {
 export interface HttpDetails {
   /** Final status code (after redirects); 0 when no response arrived. */
   status: number;
-  /** `1.1` or `2`. */
-  httpVersion: string;
+  /** `1.1` or `2`, of the final response; absent when no response arrived. */
+  httpVersion?: string;
   finalUrl: string;
   redirects: RedirectHop[];
   bodyBytes: number;

@@ -1,7 +1,8 @@
 /**
  * `/runs/:id`: one run as the person who opened it from Grafana needs it: outcome, steps,
- * assertions, blocked requests, HTTP phases, what an accessibility, BITV or media-break
- * check found (run-sections.ts), and the evidence with its downloads.
+ * assertions, blocked requests, what an HTTP, accessibility, BITV or media-break check
+ * found (run-sections.ts: for HTTP the addresses, the answer and the phases), and the
+ * evidence with its downloads.
  */
 import type { LighthouseReport, Result, StepResult } from '../results/result.ts';
 import {
@@ -13,7 +14,7 @@ import {
   when,
   type ProbeModel,
 } from './pages.ts';
-import { a11ySection, bitvSection, mediaBreaksRunSection } from './run-sections.ts';
+import { a11ySection, bitvSection, httpSection, mediaBreaksRunSection } from './run-sections.ts';
 
 /** `/runs/:id`: one run with its steps, assertions, evidence and trace download. */
 export function renderRunPage(result: Result, probe: ProbeModel | undefined): string {
@@ -51,13 +52,7 @@ export function renderRunPage(result: Result, probe: ProbeModel | undefined): st
         .join('\n')}</ul>`,
     );
   }
-  if (result.phases) {
-    const p = result.phases;
-    parts.push(`<h2>HTTP-Phasen</h2>
-<table><caption>Dauer je Phase</caption><thead><tr><th scope="col">Phase</th><th scope="col">Dauer</th></tr></thead><tbody>
-${(['resolve', 'connect', 'tls', 'processing', 'transfer'] as const).map((k) => `<tr><td>${k}</td><td>${e(seconds(p[k]))}</td></tr>`).join('\n')}
-</tbody></table>`);
-  }
+  if (result.http || result.phases) parts.push(httpSection(result));
   if (result.lighthouse) parts.push(lighthouseTable(result.lighthouse));
   if (result.a11y) parts.push(a11ySection(result.a11y));
   if (result.bitv) parts.push(bitvSection(result.bitv));

@@ -1,5 +1,5 @@
 /**
- * What an accessibility, BITV or media-break run found, on its run page: the page an
+ * What an HTTP, accessibility, BITV or media-break run found, on its run page: the page an
  * accessibility officer or an on-call engineer opens from Grafana to see why a run failed.
  * Counts, classes and evidence come from the result; everything a watched site wrote is
  * escaped. Labels are the quarterly report's (report/texts.ts), so both say the same.
@@ -11,12 +11,61 @@ import type {
   A11yReport,
   BitvReport,
   DocumentInfo,
+  HttpDetails,
+  HttpPhases,
   MediaBreakReport,
+  Result,
 } from '../results/result.ts';
-import { escapeHtml as e, IMPACT_TEXT, MEDIA_BREAK_TEXT, pageText } from './pages.ts';
+import { escapeHtml as e, IMPACT_TEXT, MEDIA_BREAK_TEXT, pageText, seconds } from './pages.ts';
 
 const t = TEXTS.de;
 const IMPACTS = ['critical', 'serious', 'moderate', 'minor'] as const;
+
+/**
+ * An HTTP run: which address it asked for, where redirects led, what answered, and the
+ * time of each phase. Addresses are text, not links, like every other address on the
+ * page: a redirect target is the watched site's choice (`javascript:`, a look-alike host).
+ */
+export function httpSection(result: Pick<Result, 'status' | 'http' | 'phases'>): string {
+  const parts = ['<h2>HTTP</h2>'];
+  if (result.http) parts.push(httpDetails(result.http));
+  if (result.phases) {
+    const broke = result.status === 'fail' || result.status === 'error';
+    parts.push(phasesTable(result.phases, broke));
+  }
+  return parts.join('\n');
+}
+
+function httpDetails(http: HttpDetails): string {
+  // The run keeps the address of every hop it left by a redirect; without one, it never moved.
+  const requested = http.redirects[0]?.url ?? http.finalUrl;
+  const address = (url: string): string => `<span class="url">${pageText(url)}</span>`;
+  const answer =
+    http.status > 0
+      ? `Status ${http.status}${http.httpVersion ? `, HTTP/${e(http.httpVersion)}` : ''}`
+      : 'keine Antwort erhalten';
+  return `<dl>
+<dt>Angefragte Adresse</dt><dd>${address(requested)}</dd>${
+    http.redirects.length > 0
+      ? `\n<dt>Weiterleitungen</dt><dd>${http.redirects.length} (${http.redirects.map((r) => r.status).join(', ')})</dd>`
+      : ''
+  }${http.finalUrl !== requested ? `\n<dt>Ziel der Weiterleitungen</dt><dd>${address(http.finalUrl)}</dd>` : ''}
+<dt>Antwort</dt><dd>${answer}${http.remoteAddress ? ` von <code>${e(http.remoteAddress)}</code>` : ''}</dd>
+</dl>`;
+}
+
+function phasesTable(p: HttpPhases, broke: boolean): string {
+  const rows = (['resolve', 'connect', 'tls', 'processing', 'transfer'] as const).map(
+    (k) => `<tr><th scope="row">${k}</th><td>${e(seconds(p[k]))}</td></tr>`,
+  );
+  return `<table><caption>Dauer je Phase</caption><thead><tr><th scope="col">Phase</th><th scope="col">Dauer</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>${
+    broke
+      ? '\n<p>Bricht ein Lauf ab, zählt die Phase, in der er war, bis zum Abbruch; nicht erreichte Phasen stehen auf 0.</p>'
+      : ''
+  }`;
+}
 
 /** Open (not waived) flagged elements of `findings`, per impact. */
 function openByImpact(findings: readonly A11yFinding[]): Record<string, number> {

@@ -59,18 +59,21 @@ export function result(p: Probe, extra: Partial<Result> = {}): Result {
   };
 }
 
-/** A run that got no response: no phases beyond connect, no TLS. */
+/**
+ * A run that got no response, as the HTTP checker reports a refused connection: the
+ * connect phase carries the time until the refusal, later phases are 0; no TLS, no version.
+ */
 export function failedResult(p: Probe, extra: Partial<Result> = {}): Result {
-  const { tls: _tls, phases: _phases, ...rest } = result(p);
+  const { tls: _tls, ...rest } = result(p);
   return {
     ...rest,
     status: 'fail',
     reportedStatus: 'fail',
     reason: 'connect',
     message: 'connect ECONNREFUSED 192.0.2.1:443',
+    phases: { resolve: 0.002, connect: 0.004, tls: 0, processing: 0, transfer: 0 },
     http: {
       status: 0,
-      httpVersion: '',
       finalUrl: 'https://example.de/',
       redirects: [],
       bodyBytes: 0,

@@ -1,4 +1,9 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { pino } from 'pino';
 import { register as globalRegistry, Registry } from 'prom-client';
+import { checkHttp } from '../../src/checkers/http/check.ts';
+import { httpSpecSchema } from '../../src/checkers/http/spec.ts';
+import { HostLimiter } from '../../src/runner/host-limiter.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { describe, expect, it } from 'vitest';
 import { escapeLabelValue, formatValue } from '../../src/metrics/exposition.ts';
@@ -108,13 +113,61 @@ describe('metrics: per-probe series', () => {
     metrics.record(p, failedResult(p));
     const text = await metrics.render();
     expect(has(text, 'probe_ssl_earliest_cert_expiry')).toBe(false);
-    expect(has(text, 'probe_http_duration_seconds')).toBe(false);
     expect(has(text, 'probe_http_version')).toBe(false);
+    // The phases are timed up to the refusal: all five, those never reached at 0.
+    const phases = samples(text).filter((s) => s.name === 'probe_http_duration_seconds');
+    expect(phases.map((s) => [s.labels.phase, Number(s.value)])).toEqual([
+      ['resolve', 0.002],
+      ['connect', 0.004],
+      ['tls', 0],
+      ['processing', 0],
+      ['transfer', 0],
+    ]);
     expect(valueOf(text, 'probe_http_status_code', KFZ)).toBe(0);
     expect(valueOf(text, 'probe_success', KFZ)).toBe(0);
     expect(valueOf(text, 'ozgwatch_probe_status', KFZ)).toBe(2);
     // No empty families: a header without samples is left out.
     expect(text).not.toContain('# TYPE probe_ssl_earliest_cert_expiry');
+  });
+
+  it('a real HTTP run that timed out exports its wait as processing and no version', async () => {
+    // A server that takes the request and never answers.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const url = `http://127.0.0.1:${port}/`;
+      const p = probe('kfz', { http: { url } });
+      const outcome = await checkHttp(
+        {
+          signal: AbortSignal.timeout(300),
+          logger: pino({ level: 'silent' }),
+          userAgent: 'ozgwatch/test',
+          hosts: new HostLimiter(1),
+          now: () => Date.now(),
+        },
+        httpSpecSchema.parse({ url }),
+      );
+      const metrics = buildMetrics();
+      metrics.setProbes([p]);
+      metrics.record(p, result(p)); // an earlier run over HTTP/2
+      const { tls: _tls, ...base } = result(p);
+      metrics.record(p, { ...base, ...outcome, reportedStatus: outcome.status });
+      const text = await metrics.render();
+
+      expect(outcome.message).toBe('timeout while waiting for the first byte');
+      const processing = valueOf(text, 'probe_http_duration_seconds', { phase: 'processing' });
+      expect(processing).toBeGreaterThanOrEqual(0.25);
+      expect(processing).toBeLessThan(1);
+      expect(valueOf(text, 'probe_http_duration_seconds', { phase: 'transfer' })).toBe(0);
+      expect(valueOf(text, 'probe_http_status_code', KFZ)).toBe(0);
+      // The version of the run before must not linger, nor a default stand in for it.
+      expect(has(text, 'probe_http_version')).toBe(false);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('keeps maintenance runs out of probe_success and the last-run gauges', async () => {

@@ -536,6 +536,73 @@ describe('probe page', () => {
     });
   });
 
+  it("shows on an HTTP run's page the address asked for, where redirects led, and the phases", async () => {
+    // Older than the seeded runs, so what the other cases see stays as it was.
+    const timedOut = result('kfz-a-portal', T0 - 2 * HOUR, 'fail', {
+      reason: 'timeout',
+      message: 'timeout while waiting for the first byte',
+      phases: { resolve: 0.004, connect: 0.012, tls: 0.031, processing: 4.953, transfer: 0 },
+      http: {
+        status: 0,
+        // Where a redirect led is the site's choice: hostile text, never a link.
+        finalUrl: `https://kfz-a-portal.example.de/weiter?${XSS}`,
+        redirects: [{ url: 'https://kfz-a-portal.example.de/', status: 302 }],
+        bodyBytes: 0,
+        remoteAddress: '192.0.2.10',
+      },
+    });
+    const passed = result('kfz-a-portal', T0 - 3 * HOUR, 'pass', {
+      phases: { resolve: 0.004, connect: 0.012, tls: 0.031, processing: 0.152, transfer: 0.006 },
+      http: {
+        status: 200,
+        httpVersion: '2',
+        finalUrl: 'https://kfz-a-portal.example.de/',
+        redirects: [],
+        bodyBytes: 12_000,
+      },
+    });
+    store.save(timedOut);
+    store.save(passed);
+    await store.flush();
+    const details = async (page: Page): Promise<string[]> => {
+      const dl = page.locator('h2:text-is("HTTP") + dl');
+      const terms = await dl.locator('dt').allInnerTexts();
+      const values = await dl.locator('dd').allInnerTexts();
+      return terms.map((t, i) => `${t}: ${values[i]}`);
+    };
+
+    await visit(`/runs/${timedOut.runId}`, async (page) => {
+      expect(await details(page)).toEqual([
+        'Angefragte Adresse: https://kfz-a-portal.example.de/',
+        'Weiterleitungen: 1 (302)',
+        `Ziel der Weiterleitungen: https://kfz-a-portal.example.de/weiter?${XSS}`,
+        'Antwort: keine Antwort erhalten von 192.0.2.10',
+      ]);
+      expect(await page.locator('a[href*="example.de"]').count()).toBe(0);
+      const phases = page.locator('table', {
+        has: page.locator('caption', { hasText: 'Dauer je Phase' }),
+      });
+      expect(await cells(phases, 2)).toEqual([
+        ['resolve', '0,004 s'],
+        ['connect', '0,012 s'],
+        ['tls', '0,031 s'],
+        ['processing', '4,953 s'],
+        ['transfer', '0,000 s'],
+      ]);
+      expect(await page.locator('main').innerText()).toContain(
+        'Bricht ein Lauf ab, zählt die Phase, in der er war, bis zum Abbruch',
+      );
+    });
+
+    await visit(`/runs/${passed.runId}`, async (page) => {
+      expect(await details(page)).toEqual([
+        'Angefragte Adresse: https://kfz-a-portal.example.de/',
+        'Antwort: Status 200, HTTP/2',
+      ]);
+      expect(await page.locator('main').innerText()).not.toContain('Bricht ein Lauf ab');
+    });
+  });
+
   it('shows the hostile name and message as text', async () => {
     await visit('/probes/hund-b-xss', async (page) => {
       expect(await page.locator('h1').innerText()).toBe(`Hundesteuer ${XSS}`);

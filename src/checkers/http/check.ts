@@ -48,6 +48,8 @@ interface Hop {
   /** performance.now() at response headers and at the end of the body; 0 = not reached. */
   headersAt: number;
   doneAt: number;
+  /** performance.now() when the exchange broke off (error, timeout, abort); 0 = it did not. */
+  endedAt: number;
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
@@ -59,7 +61,7 @@ interface Hop {
  * One HTTP availability run: a fresh connection per hop (so the timings are real),
  * redirects followed by hand (so the chain is reported), every expectation
  * evaluated with its actual value. The phase durations add up over the hops,
- * as in blackbox_exporter.
+ * as in blackbox_exporter; a hop that broke off charges the phase it was in (see addPhases).
  */
 export async function checkHttp(ctx: CheckContext, spec: HttpSpec): Promise<Outcome> {
   const started = performance.now();
@@ -71,7 +73,6 @@ export async function checkHttp(ctx: CheckContext, spec: HttpSpec): Promise<Outc
   let method = spec.method;
   let tls: TlsDetails | undefined;
   let remoteAddress: string | undefined;
-  let httpVersion = '1.1';
 
   const absorb = (hop: Hop): void => {
     addPhases(phases, hop);
@@ -86,7 +87,8 @@ export async function checkHttp(ctx: CheckContext, spec: HttpSpec): Promise<Outc
     phases,
     http: {
       status: last?.status ?? 0,
-      httpVersion,
+      // Like the status, the version is that of the last hop's response: none arrived, none to name.
+      ...(last && last.headersAt > 0 ? { httpVersion: httpVersionOf(last) } : {}),
       finalUrl: url.href,
       redirects,
       bodyBytes: last?.bodyBytes ?? 0,
@@ -105,7 +107,6 @@ export async function checkHttp(ctx: CheckContext, spec: HttpSpec): Promise<Outc
       return failure(ctx, error, hop, outcome);
     }
     absorb(hop);
-    httpVersion = hop.connection.alpnProtocol === 'h2' ? '2' : '1.1';
 
     const location = headerValue(hop.headers.location);
     if (!spec.followRedirects || !REDIRECT_STATUSES.has(hop.status) || !location) {
@@ -145,9 +146,11 @@ export async function checkHttp(ctx: CheckContext, spec: HttpSpec): Promise<Outc
 
 function newHop(): Hop {
   return {
-    connection: { times: { start: performance.now(), resolved: 0, connected: 0, secured: 0 } },
+    // start stays 0 until the connector runs: waiting for a per-host slot is no phase.
+    connection: { times: { start: 0, resolved: 0, connected: 0, secured: 0 } },
     headersAt: 0,
     doneAt: 0,
+    endedAt: 0,
     status: 0,
     headers: {},
     body: '',
@@ -205,6 +208,10 @@ async function exchange(
     }
     if (decoder) hop.body += decoder.decode();
     hop.doneAt = performance.now();
+  } catch (error) {
+    // Taken before the client is torn down, so the broken-off phase ends when the run did.
+    hop.endedAt = performance.now();
+    throw error;
   } finally {
     await client.destroy().catch(() => undefined);
   }
@@ -234,15 +241,34 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Adds one hop's phase durations (seconds) to the run's totals. */
+function httpVersionOf(hop: Hop): string {
+  return hop.connection.alpnProtocol === 'h2' ? '2' : '1.1';
+}
+
+const PHASES = ['resolve', 'connect', 'tls', 'processing', 'transfer'] as const;
+
+/**
+ * Adds one hop's phase durations (seconds) to the run's totals. Each phase runs from
+ * the end of the one before to its own end. A hop that broke off charges the phase it
+ * was in up to that moment, so a server that never answers shows its silence as
+ * `processing` and a failed DNS lookup as the `resolve` time it took; phases never
+ * reached stay 0. (blackbox_exporter leaves an unfinished processing or transfer at
+ * 0: a rule on a slow first byte would then never see the server that sends none.)
+ */
 function addPhases(phases: HttpPhases, hop: Hop): void {
   const { start, resolved, connected, secured } = hop.connection.times;
-  const s = (from: number, to: number): number => (from > 0 && to >= from ? (to - from) / 1000 : 0);
-  phases.resolve += s(start, resolved);
-  phases.connect += s(resolved, connected);
-  phases.tls += secured > connected && connected > 0 ? (secured - connected) / 1000 : 0;
-  phases.processing += s(secured, hop.headersAt);
-  phases.transfer += s(hop.headersAt, hop.doneAt);
+  if (start === 0) return; // the connector never ran: no phase began
+  const ends = [resolved, connected, secured, hop.headersAt, hop.doneAt];
+  let from = start;
+  for (const [i, phase] of PHASES.entries()) {
+    const to = ends[i] ?? 0;
+    if (to === 0) {
+      if (hop.endedAt > from) phases[phase] += (hop.endedAt - from) / 1000;
+      return;
+    }
+    phases[phase] += Math.max(0, to - from) / 1000;
+    from = to;
+  }
 }
 
 /** Turns a thrown error into a failed outcome that says in which phase the run broke. */
@@ -266,7 +292,8 @@ function phaseReached(hop: Hop): string {
   if (t.secured > 0) return 'waiting for the first byte';
   if (t.connected > 0) return 'in the TLS handshake';
   if (t.resolved > 0) return 'connecting';
-  return 'resolving the host name';
+  if (t.start > 0) return 'resolving the host name';
+  return 'waiting for a free connection slot to the host (concurrency.perHost)';
 }
 
 /** Evaluates every expectation on the final response; the first failure decides the reason. */

@@ -95,7 +95,6 @@ async function open(
   }
 
   const secure = await handshake(socket, host, options);
-  times.secured = performance.now();
   const details = readTlsDetails(secure, host, options.now());
   into.tls = details;
   if (secure.alpnProtocol) into.alpnProtocol = secure.alpnProtocol;
@@ -104,8 +103,12 @@ async function open(
     const why = !details.hostnameMatch
       ? `certificate is not valid for ${host} (SAN: ${details.subjectAltNames.join(', ') || 'none'})`
       : `certificate not trusted: ${details.authorizationError ?? 'unknown reason'}`;
+    // secured stays unset: the run broke off in the TLS phase, no request was ever sent.
     throw new PhaseError('cert_invalid', why);
   }
+  // The TLS phase ends once the certificate is accepted: in Go (blackbox_exporter),
+  // verification is part of the handshake too.
+  times.secured = performance.now();
   return secure;
 }
 

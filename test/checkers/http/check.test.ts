@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckContext } from '../../../src/checkers/checker.ts';
@@ -170,7 +171,6 @@ describe('HTTP checker: network failures name their phase', () => {
       reason: 'timeout',
       message: 'timeout while waiting for the first byte',
     });
-    expect(out.phases!.processing).toBe(0);
   });
 
   it('a reset connection is connection_reset', async () => {
@@ -199,6 +199,92 @@ describe('HTTP checker: network failures name their phase', () => {
   it('TLS to a plain HTTP port is tls', async () => {
     const out = await check({ url: portal.http.replace('http:', 'https:') + '/' });
     expect(out).toMatchObject({ status: 'fail', reason: 'tls' });
+  });
+});
+
+describe('HTTP checker: phase times and version of a run that broke off', () => {
+  /** Sum of all phases, seconds. */
+  const total = (o: Outcome): number => {
+    const { resolve, connect, tls, processing, transfer } = o.phases!;
+    return resolve + connect + tls + processing + transfer;
+  };
+
+  it('a server that never answers spends the timeout in processing', async () => {
+    const out = await check({ url: `${portal.http}/hang` }, 400);
+    expect(out.message).toBe('timeout while waiting for the first byte');
+    const p = out.phases!;
+    expect(p.processing).toBeGreaterThanOrEqual(0.35);
+    expect(p.processing).toBeLessThan(1);
+    expect(p.transfer).toBe(0);
+    // The time of the run is in its phases, not lost.
+    expect(total(out)).toBeGreaterThanOrEqual(0.38);
+    // No response arrived: a status of 0 and no version.
+    expect(out.http?.status).toBe(0);
+    expect(out.http).not.toHaveProperty('httpVersion');
+  });
+
+  it('a body that stalls spends the rest in transfer, and the response has a version', async () => {
+    const out = await check({ url: `${portal.http}/slow-body?ms=3000` }, 400);
+    expect(out).toMatchObject({ reason: 'timeout', message: 'timeout while reading the body' });
+    expect(out.phases!.transfer).toBeGreaterThanOrEqual(0.3);
+    expect(out.phases!.processing).toBeLessThan(0.3);
+    expect(out.http).toMatchObject({ status: 200, httpVersion: '1.1' });
+  });
+
+  it('a failed DNS lookup carries the time it took as resolve, nothing after it', async () => {
+    const out = await check({ url: 'http://ozgwatch-test.invalid/' }, 8000);
+    expect(out.reason).toBe('dns');
+    const { resolve, ...later } = out.phases!;
+    expect(resolve).toBeGreaterThan(0);
+    expect(later).toEqual({ connect: 0, tls: 0, processing: 0, transfer: 0 });
+    expect(out.http).not.toHaveProperty('httpVersion');
+  });
+
+  it('a refused connection carries its connect time and no version', async () => {
+    const out = await check({ url: `${portal.closedPort}/` });
+    expect(out.reason).toBe('connect');
+    expect(out.phases).toMatchObject({ resolve: 0, tls: 0, processing: 0, transfer: 0 });
+    expect(out.phases!.connect).toBeGreaterThan(0);
+    expect(out.http).toMatchObject({ status: 0 });
+    expect(out.http).not.toHaveProperty('httpVersion');
+  });
+
+  it('a rejected certificate ends in the TLS phase: no processing, no version', async () => {
+    const out = await check(trusted(`${portal.expired}/`));
+    expect(out.reason).toBe('cert_invalid');
+    expect(out.phases!.tls).toBeGreaterThan(0);
+    expect(out.phases).toMatchObject({ processing: 0, transfer: 0 });
+    expect(out.tls?.daysLeft).toBeLessThan(0);
+    expect(out.http).not.toHaveProperty('httpVersion');
+  });
+
+  it('a TLS handshake that never completes spends the timeout in tls', async () => {
+    // Accepts TCP and then says nothing, so the client hello is never answered.
+    const sockets = new Set<Socket>();
+    const mute = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = mute.address() as AddressInfo;
+      const out = await check({ url: `https://127.0.0.1:${port}/` }, 400);
+      expect(out.message).toBe('timeout while in the TLS handshake');
+      expect(out.phases!.tls).toBeGreaterThanOrEqual(0.35);
+      expect(out.phases).toMatchObject({ processing: 0, transfer: 0 });
+      expect(out.http).not.toHaveProperty('httpVersion');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => mute.close(resolve));
+    }
+  });
+
+  it('waiting for a per-host slot is no phase, and the message says what it waited for', async () => {
+    const hosts = new HostLimiter(1);
+    const holder = check({ url: `${portal.http}/hang` }, 800, hosts);
+    const out = await check({ url: `${portal.http}/` }, 300, hosts);
+    expect(out.message).toBe(
+      'timeout while waiting for a free connection slot to the host (concurrency.perHost)',
+    );
+    expect(out.phases).toEqual({ resolve: 0, connect: 0, tls: 0, processing: 0, transfer: 0 });
+    await holder;
   });
 });
 
