@@ -9,6 +9,11 @@ import type { HostLimiter } from '../runner/host-limiter.ts';
 export interface CheckContext {
   /** Aborts at the run's deadline or at shutdown; pass it into every I/O call. */
   signal: AbortSignal;
+  /**
+   * `performance.now()` at which the deadline aborts `signal`, when the runner knows it: a
+   * checker that keeps evidence of a failure stops waiting early enough to keep it.
+   */
+  deadlineAt?: number;
   /** Bound to the probe id and run id. */
   logger: Logger;
   /** Identifiable User-Agent with a contact URL. */

@@ -70,6 +70,7 @@ export class Runner {
     } else {
       const ctx: CheckContext = {
         signal,
+        deadlineAt: started + probe.timeout,
         logger,
         userAgent: this.#o.userAgent,
         hosts: this.#o.hosts,

@@ -58,6 +58,14 @@ const DOWNLOAD_GRACE_MS = 2_000;
 const MAX_EXTRA_PAGES = 10;
 /** How long evidence may take on a page that still responds. */
 const EVIDENCE_MS = 5_000;
+/**
+ * Time left before the run's deadline for screenshot, HTML and trace: a step that would wait
+ * beyond it times out this much earlier (a quarter of the run's time at most), so that a
+ * hung page ends as `navigation_timeout` with its evidence, not as a run cut off without any.
+ */
+const EVIDENCE_RESERVE_MS = 2_000;
+/** The least a step may wait, however close the deadline (Playwright reads 0 as no limit). */
+const MIN_STEP_MS = 100;
 
 interface Failure {
   reason: ReasonCode;
@@ -154,6 +162,14 @@ class JourneyRun {
   /** Cancels the downloads still running. */
   readonly #running = new Set<() => Promise<void>>();
   #traced = false;
+  /** What is kept free before the deadline for evidence. */
+  readonly #reserve: number;
+  /**
+   * Rejects when the run is aborted. Raced against every step and a TypeScript journey as a
+   * whole: code that waits for something other than the page (closed at the abort) would
+   * otherwise hold the run, and its pool slot, for ever.
+   */
+  readonly #aborted: Promise<never>;
 
   constructor(
     ctx: CheckContext,
@@ -165,6 +181,24 @@ class JourneyRun {
     this.#spec = spec;
     this.#lease = lease;
     this.#secrets = secrets;
+    const budget = ctx.deadlineAt === undefined ? 0 : ctx.deadlineAt - performance.now();
+    this.#reserve = Math.min(EVIDENCE_RESERVE_MS, budget / 4);
+    this.#aborted = new Promise<never>((_, reject) => {
+      const abort = (): void => reject(ctx.signal.reason as Error);
+      if (ctx.signal.aborted) abort();
+      else ctx.signal.addEventListener('abort', abort, { once: true });
+    });
+    // Handled here: a run that ends before any abort must not leave a rejection unheard.
+    this.#aborted.catch(() => undefined);
+  }
+
+  /** A step's timeout, cut so that it ends while there is time left for evidence. */
+  #stepTimeout(declared?: number): number {
+    const wanted = declared ?? this.#spec.stepTimeout;
+    const deadlineAt = this.#ctx.deadlineAt;
+    if (deadlineAt === undefined) return wanted;
+    const left = deadlineAt - performance.now() - this.#reserve;
+    return Math.max(MIN_STEP_MS, Math.min(wanted, Math.round(left)));
   }
 
   get #context(): BrowserContext {
@@ -302,7 +336,7 @@ class JourneyRun {
         async () => {
           const status = await runStep(step, {
             page,
-            timeout: step.timeout ?? this.#spec.stepTimeout,
+            timeout: this.#stepTimeout(step.timeout),
             secrets: this.#secrets,
             ...(this.#ctx.artifacts ? { artifacts: this.#ctx.artifacts } : {}),
             secretFields: this.secretFields,
@@ -328,12 +362,17 @@ class JourneyRun {
   async #runFunction(page: Page): Promise<void> {
     const journey = this.#spec.journey;
     if (!journey) return;
-    page.setDefaultTimeout(this.#spec.stepTimeout);
-    await journey({
+    page.setDefaultTimeout(this.#stepTimeout());
+    const run = journey({
       page,
       secret: (name) => this.#secrets.get(name),
-      step: (name, fn) => this.#step(name, 'step', fn),
+      step: (name, fn) => {
+        // Page calls of a TypeScript step take the default: cut it as the deadline nears.
+        page.setDefaultTimeout(this.#stepTimeout());
+        return this.#step(name, 'step', fn);
+      },
     });
+    await Promise.race([run, this.#aborted]);
   }
 
   /** Times one step, records it, and turns its error into the run's failure. */
@@ -345,7 +384,7 @@ class JourneyRun {
     this.steps.push(result);
     const t0 = performance.now();
     try {
-      const value = await fn();
+      const value = await Promise.race([fn(), this.#aborted]);
       if (typeof value === 'number' && action === 'goto') result.httpStatus = value;
       result.duration = (performance.now() - t0) / 1000;
       result.url = this.#page?.url() ?? '';

@@ -50,6 +50,7 @@ function context(timeoutMs: number, hosts = new HostLimiter(2)): CheckContext {
   runs++;
   return {
     signal: AbortSignal.timeout(timeoutMs),
+    deadlineAt: performance.now() + timeoutMs,
     logger: pino({ level: 'silent' }),
     userAgent: USER_AGENT,
     hosts,
@@ -293,10 +294,36 @@ describe('browser journeys', () => {
     expect(out).toMatchObject({ status: 'fail', reason: 'navigation_timeout' });
   });
 
-  it('the run deadline ends a hung journey as a timeout', async () => {
+  it('a step that would outlast the run ends in time to keep its evidence', async () => {
     const started = performance.now();
-    const out = await journey({ steps: [{ goto: site('endlos/'), timeout: '30s' }] }, 1500);
-    expect(out).toMatchObject({ status: 'fail', reason: 'timeout' });
+    const out = await journey({ steps: [{ goto: site('endlos/'), timeout: '30s' }] }, 4000);
+    expect(out).toMatchObject({ status: 'fail', reason: 'navigation_timeout' });
+    expect(out.artifacts?.map((a) => a.name).sort()).toEqual([
+      'failure.png',
+      'page.html',
+      'trace.zip',
+    ]);
+    // A quarter of the run was kept for the evidence; the step stopped before it.
+    expect(out.steps?.[0]?.duration).toBeLessThan(3.2);
+    expect(performance.now() - started).toBeLessThan(4000);
+  });
+
+  it('the run deadline ends a journey that waits for nothing on the page as a timeout', async () => {
+    const started = performance.now();
+    const out = await journey(
+      {
+        journey: async ({ step }) => {
+          await step('warten', () => new Promise(() => undefined));
+        },
+      },
+      1500,
+    );
+    expect(out).toMatchObject({
+      status: 'fail',
+      reason: 'timeout',
+      message: 'timeout in step "warten"',
+    });
+    expect(out.steps?.[0]).toMatchObject({ name: 'warten', status: 'fail' });
     expect(performance.now() - started).toBeLessThan(6000);
   });
 
