@@ -52,4 +52,20 @@ describe('ozgwatch serve without its port', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(requests).toBe(0);
   });
+
+  it('a share of the probes without a shared store is refused', async () => {
+    const r = await runCli(
+      ['serve', '--shard', '0/3', '--port', '0', '--data', path.join(dir, 'd')],
+      {
+        cwd: dir,
+        env: { DATABASE_URL: '' },
+        timeoutMs: 15_000,
+      },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'cannot start: sharing the probes among instances needs their shared store',
+    );
+    expect(requests).toBe(0);
+  });
 });
