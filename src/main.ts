@@ -209,7 +209,9 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       return false;
     }
     if (set.diagnostics.length > 0) {
-      for (const d of set.diagnostics) logger.error({ diagnostic: d }, formatDiagnostic(d));
+      for (const d of set.diagnostics) {
+        logger.error({ diagnostic: d }, formatDiagnostic(d, config.probes));
+      }
       logger.error(
         { problems: set.diagnostics.length },
         current

@@ -84,7 +84,8 @@ export async function main(argv: string[]): Promise<number> {
         probes: values.probes,
         dataDir: values.data,
         'server.host': values.host,
-        'server.port': values.port === undefined ? undefined : Number(values.port),
+        // As written: the configuration turns it into a number, or names --port in its error.
+        'server.port': values.port,
         'log.format': values.pretty ? 'pretty' : undefined,
         shard: values.shard,
         location: values.location,

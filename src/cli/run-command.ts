@@ -17,14 +17,17 @@ export async function runCommand(
   logger: Logger,
 ): Promise<number> {
   if (ids.length === 0) {
+    // `validate` counts probes and does not list them: point at where the ids are written.
     process.stderr.write(
-      'ozgwatch run: name at least one probe id (see ozgwatch validate for the list)\n',
+      `ozgwatch run: name at least one probe id (the id: of a probe in the files under ${config.probes})\n`,
     );
     return 2;
   }
   const set = await loadProbes(config.probes);
   if (set.diagnostics.length > 0) {
-    for (const d of set.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    for (const d of set.diagnostics) {
+      process.stderr.write(`${formatDiagnostic(d, config.probes)}\n`);
+    }
     return 1;
   }
   const byId = new Map(set.probes.map((l) => [l.probe.id, l.probe]));

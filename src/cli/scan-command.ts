@@ -5,7 +5,7 @@ import { printable, terminalJson } from '../log/terminal-text.ts';
 import { parseDuration } from '../probes/duration.ts';
 import { PROFILES } from '../checkers/a11y/axe.ts';
 import { a11yChecker } from '../checkers/a11y/check.ts';
-import { probeSchema, type Probe } from '../probes/schema.ts';
+import { MIN_TIMEOUT_MS, probeSchema, type Probe } from '../probes/schema.ts';
 import { resultDocument, type Result } from '../results/result.ts';
 import { runOnce } from './cli-runner.ts';
 import type { CliValues } from './main.ts';
@@ -44,9 +44,11 @@ export async function scanCommand(
     return 2;
   }
   const timeout = values.timeout === undefined ? 30_000 : parseDuration(values.timeout);
-  if (timeout === undefined) {
+  if (timeout === undefined || timeout < MIN_TIMEOUT_MS) {
     process.stderr.write(
-      `ozgwatch scan: --timeout "${values.timeout}" is not a duration (e.g. 10s)\n`,
+      timeout === undefined
+        ? `ozgwatch scan: --timeout "${values.timeout}" is not a duration (e.g. 10s)\n`
+        : `ozgwatch scan: --timeout ${values.timeout} is below the minimum of ${MIN_TIMEOUT_MS}ms\n`,
     );
     return 2;
   }

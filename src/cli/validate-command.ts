@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Config } from '../config/config.ts';
 import { formatDiagnostic } from '../probes/diagnostics.ts';
 import { loadProbes } from '../probes/loader.ts';
@@ -15,11 +14,8 @@ export async function validateCommand(config: Config, values: CliValues): Promis
   } else if (ok) {
     process.stdout.write(`${set.probes.length} probes in ${set.files.length} files: valid\n`);
   } else {
-    // Paths relative to the working directory, so a terminal or editor can jump to them.
     for (const d of set.diagnostics) {
-      process.stderr.write(
-        `${formatDiagnostic({ ...d, file: path.join(config.probes, d.file) })}\n`,
-      );
+      process.stderr.write(`${formatDiagnostic(d, config.probes)}\n`);
     }
     process.stderr.write(`\n${set.diagnostics.length} problem(s) in ${config.probes}\n`);
   }

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { describeIssue, formatPath } from '../probes/diagnostics.ts';
+import { formatPath, problemsOf } from '../probes/diagnostics.ts';
 import { durationMs } from '../probes/duration.ts';
+import { positionOf } from '../probes/yaml-source.ts';
 import { parseShard, shardOfInstance, type Shard } from '../scheduler/shard.ts';
 
 /**
@@ -158,14 +159,29 @@ export const ENV_VARS: Record<string, (string | number)[]> = {
   OZGWATCH_LOCATION: ['location'],
 };
 
-/** Environment variables whose value is a number. */
-const NUMERIC_ENV = new Set(['OZGWATCH_PORT', 'OZGWATCH_SHARDS']);
+/**
+ * The command-line flag behind each override key that src/cli/main.ts passes, so that an
+ * error names what the person typed (`--port: …`) rather than a field they never wrote.
+ */
+export const OVERRIDE_FLAGS: Record<string, string> = {
+  probes: '--probes',
+  dataDir: '--data',
+  'server.host': '--host',
+  'server.port': '--port',
+  'log.format': '--pretty',
+  shard: '--shard',
+  location: '--location',
+};
+
+/** Fields whose value is a number, while environment variables and flags are text. */
+const NUMERIC_FIELDS = new Set(['server.port', 'shards']);
 
 export class ConfigError extends Error {}
 
 /**
  * Builds the config from an optional file, the environment and overrides.
- * Throws {@link ConfigError} listing every problem with file, line and field.
+ * Throws {@link ConfigError} listing every problem, each named by where it was set: the
+ * file and line, the environment variable, or the flag.
  */
 export async function loadConfig(options: {
   file?: string;
@@ -173,63 +189,74 @@ export async function loadConfig(options: {
   overrides?: Record<string, unknown>;
 }): Promise<Config> {
   let raw: Record<string, unknown> = {};
-  let locate: (path: PropertyKey[]) => string = () => '';
-  const source = options.file ?? 'config';
-  if (options.file) {
-    const text = await readFile(options.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new ConfigError(
-        `${options.file}: cannot read config file (${error.code ?? error.message})`,
-      );
+  let locate: (path: readonly (string | number)[]) => string = () => '';
+  const file = options.file;
+  if (file) {
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new ConfigError(`${file}: cannot read config file (${error.code ?? error.message})`);
     });
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
     if (doc.errors.length > 0) {
       throw new ConfigError(
         doc.errors
-          .map((e) => `${options.file}: YAML syntax: ${e.message.split('\n')[0]}`)
+          .map((e) => {
+            const at = e.linePos?.[0] ? `:${e.linePos[0].line}` : '';
+            return `${file}${at}: YAML syntax: ${e.message.split('\n')[0]}`;
+          })
           .join('\n'),
       );
     }
     raw = (doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null) ?? {};
     locate = (path) => {
-      for (let n = path.length; n >= 0; n--) {
-        const node = doc.getIn(path.slice(0, n) as (string | number)[], true) as
-          { range?: [number, number, number] } | undefined;
-        if (node?.range) return `:${lines.linePos(node.range[0]).line}`;
-      }
-      return '';
+      const pos = positionOf({ doc, lines }, path);
+      return pos ? `:${pos.line}` : '';
     };
   }
+  /** Fields set by an environment variable or a flag, and by which (the later source wins). */
+  const setBy = new Map<string, string>();
   for (const [name, path] of Object.entries(ENV_VARS)) {
     const value = options.env?.[name];
-    if (value !== undefined && value !== '')
-      setIn(raw, path, NUMERIC_ENV.has(name) ? Number(value) : value);
+    if (value === undefined || value === '') continue;
+    setIn(raw, path, NUMERIC_FIELDS.has(formatPath(path)) ? numberIfNumeric(value) : value);
+    setBy.set(formatPath(path), name);
   }
   for (const [key, value] of Object.entries(options.overrides ?? {})) {
-    if (value !== undefined) setIn(raw, key.split('.'), value);
+    if (value === undefined) continue;
+    const numeric = NUMERIC_FIELDS.has(key) && typeof value === 'string';
+    setIn(raw, key.split('.'), numeric ? numberIfNumeric(value) : value);
+    setBy.set(key, OVERRIDE_FLAGS[key] ?? key);
   }
+  const where = (path: readonly (string | number)[]): string => {
+    for (let n = path.length; n > 0; n--) {
+      const name = setBy.get(formatPath(path.slice(0, n)));
+      if (name) return name;
+    }
+    return file ? `${file}${locate(path)}` : 'config';
+  };
   const parsed = configSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
-      return `${source}${locate(path)}: ${formatPath(path)}: ${describeIssue(issue)}`;
+    const lines = parsed.error.issues.flatMap(problemsOf).map(({ path, message }) => {
+      const field = path.length > 0 ? `${formatPath(path)}: ` : '';
+      return `${where(path)}: ${field}${message}`;
     });
     throw new ConfigError(lines.join('\n'));
   }
-  return withShard(parsed.data, source, locate);
+  return withShard(parsed.data, where);
+}
+
+/** A number when the text is one; otherwise the text, so that the error can quote it. */
+function numberIfNumeric(text: string): number | string {
+  return /^\s*-?\d+(\.\d+)?\s*$/.test(text) ? Number(text) : text;
 }
 
 /**
  * Settles `shard` from `shards` and the instance name when only the count is given (a
  * StatefulSet: every pod has the same settings and differs by its name).
  */
-function withShard(
-  config: Config,
-  source: string,
-  locate: (path: PropertyKey[]) => string,
-): Config {
+function withShard(config: Config, where: (path: readonly string[]) => string): Config {
   const fail = (field: string, message: string): never => {
-    throw new ConfigError(`${source}${locate([field])}: ${field}: ${message}`);
+    throw new ConfigError(`${where([field])}: ${field}: ${message}`);
   };
   if (config.shards === undefined) return config;
   if (config.shard !== undefined) {

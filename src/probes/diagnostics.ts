@@ -1,8 +1,9 @@
+import path from 'node:path';
 import type { z } from 'zod';
 
 /** One problem in the probe files, precise enough to fix without searching. */
 export interface Diagnostic {
-  /** Path of the file, relative to the probes folder. */
+  /** Path of the file, relative to the probes folder (`.` for the folder itself). */
   file: string;
   /** 1-based line in YAML files; absent for TypeScript probes and whole-file problems. */
   line?: number;
@@ -12,8 +13,17 @@ export interface Diagnostic {
   message: string;
 }
 
-export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.line === undefined ? d.file : `${d.file}:${d.line}:${d.column ?? 1}`;
+/** A problem at a data path, before it is given a file and a line. */
+export interface Problem {
+  path: (string | number)[];
+  message: string;
+}
+
+export function formatDiagnostic(d: Diagnostic, folder?: string): string {
+  // Files are named relative to the probes folder; with it in front, a terminal or an
+  // editor can jump to them, and a problem of the folder itself (file `.`) names it.
+  const file = folder === undefined ? d.file : path.join(folder, d.file);
+  const where = d.line === undefined ? file : `${file}:${d.line}:${d.column ?? 1}`;
   return d.path ? `${where}: ${d.path}: ${d.message}` : `${where}: ${d.message}`;
 }
 
@@ -27,6 +37,19 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/**
+ * The problems of one zod issue, each at its own path. zod reports unknown keys once, at
+ * the mapping that holds them; they are split here so that each is reported at the key
+ * itself, on its own line, where the person has to delete or rename it.
+ */
+export function problemsOf(issue: z.core.$ZodIssue): Problem[] {
+  const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key "${key}"` }));
+  }
+  return [{ path, message: describeIssue(issue) }];
+}
+
 /** Turns zod's issue into a sentence a person can act on. */
 export function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
@@ -35,9 +58,11 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
         ? `unknown key "${issue.keys[0]}"`
         : `unknown keys ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_type': {
-      const received = receivedType(issue.input);
-      if (received === 'undefined') return `missing required field (expected ${issue.expected})`;
-      return `expected ${issue.expected}, got ${received}`;
+      const expected = EXPECTED[issue.expected] ?? issue.expected;
+      // zod leaves out the input unless asked (`reportInput`); NaN it names in `received`.
+      const input = 'received' in issue && issue.received === 'NaN' ? NaN : issue.input;
+      if (input === undefined) return `missing required field (expected ${expected})`;
+      return `expected ${expected}, got ${describeValue(input)}`;
     }
     case 'too_small':
       return issue.origin === 'array'
@@ -56,9 +81,26 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
-function receivedType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'list';
-  if (typeof value === 'object') return 'mapping';
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+  record: 'a mapping',
+};
+
+/** A value as a person recognises it in what they wrote: `"abc"`, `number 20`, `a list`. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'an empty value';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') {
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  }
+  if (typeof value === 'number')
+    return Number.isNaN(value) ? 'NaN (not a number)' : `number ${value}`;
+  if (typeof value === 'boolean') return `${value}`;
+  if (typeof value === 'object') return 'a mapping';
   return typeof value;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeValue } from './diagnostics.ts';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
@@ -23,15 +24,38 @@ export function formatDuration(ms: number): string {
   return `${ms}ms`;
 }
 
-/** A duration field: a string like `5m` in YAML, milliseconds after parsing. */
-export const durationMs = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${text}" is not a duration; write e.g. 500ms, 10s, 5m, 1h or 14d`,
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
+/**
+ * A duration field: a string like `5m` in YAML, milliseconds after parsing. A bare number
+ * (`timeout: 20`) is the common mistake: the message says a unit is missing, not merely
+ * that a string was expected.
+ */
+export const durationMs = z
+  .custom<string>((value) => typeof value === 'string', {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'missing required field (expected a duration such as "20s")'
+        : `expected a duration such as "20s" (units ms, s, m, h, d), got ${describeValue(issue.input)}`,
+  })
+  .transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${text}" is not a duration; write e.g. 500ms, 10s, 5m, 1h or 14d`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+/** A duration field that may not be shorter than `minMs`; `why` ends the message. */
+export function durationAtLeast(field: string, minMs: number, why: string) {
+  return durationMs.superRefine((ms, ctx) => {
+    if (ms < minMs) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${field} is ${formatDuration(ms)}, below the minimum of ${formatDuration(minMs)}: ${why}`,
+      });
+    }
+  });
+}

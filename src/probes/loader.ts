@@ -1,17 +1,28 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { waiverSchema, type Waiver } from '../checkers/a11y/waivers.ts';
 import { firstPage, type A11ySpec } from '../checkers/a11y/spec.ts';
-import { describeIssue, formatPath, type Diagnostic } from './diagnostics.ts';
+import {
+  checkDefaults,
+  defaultsOrigin,
+  NO_DEFAULTS,
+  refineDefaults,
+  reportedIn,
+  type DefaultsLayer,
+  type FolderDefaults,
+} from './defaults.ts';
+import { formatPath, problemsOf, type Diagnostic, type Problem } from './diagnostics.ts';
 import {
   KINDS,
   maintenanceWindow,
   probeSchema,
+  unknownKindSchema,
   type LoadedProbe,
   type MaintenanceWindow,
+  type ProbeSource,
 } from './schema.ts';
 import {
   isPlainObject,
@@ -20,6 +31,7 @@ import {
   TemplateError,
   usesVariable,
 } from './templates.ts';
+import { positionOf, type YamlSource } from './yaml-source.ts';
 
 /**
  * Reads every probe file under a folder into validated probes, or into diagnostics
@@ -82,39 +94,57 @@ const defaultsFileSchema = z.strictObject({
     .default({}),
 });
 
-/** Shared steps ride along with a folder's defaults, out of reach of the merge into probes. */
-const SHARED_STEPS = Symbol('sharedSteps');
-type Defaults = Record<string, unknown> & { [SHARED_STEPS]?: Record<string, unknown[]> };
-
-function sharedStepsOf(defaults: Defaults): Record<string, unknown[]> {
-  return defaults[SHARED_STEPS] ?? {};
+/**
+ * An id as declared, valid probe or not: duplicates are found among all of them, so that
+ * an entry with other problems (an unknown kind, a YAML syntax error) still shows it.
+ */
+interface DeclaredId {
+  id: string;
+  source: ProbeSource;
+  /** Set when the entry became a probe: a duplicate of an earlier id is then dropped. */
+  loaded?: LoadedProbe;
 }
 
+/** The set being filled, with what the loader needs until it is complete. */
+type Loading = ProbeSet & { declared: DeclaredId[] };
+
 export async function loadProbes(root: string): Promise<ProbeSet> {
-  const set: ProbeSet = { probes: [], maintenance: [], waivers: [], diagnostics: [], files: [] };
+  const set: Loading = {
+    probes: [],
+    maintenance: [],
+    waivers: [],
+    diagnostics: [],
+    files: [],
+    declared: [],
+  };
+  // `.`: the folder itself, relative to the folder, as every diagnostic's file is.
   let rootStat;
   try {
     rootStat = await stat(root);
   } catch {
-    set.diagnostics.push({ file: root, path: '', message: 'probes folder does not exist' });
-    return set;
+    set.diagnostics.push({ file: '.', path: '', message: 'probes folder does not exist' });
+    return withoutDeclared(set);
   }
   if (!rootStat.isDirectory()) {
-    set.diagnostics.push({ file: root, path: '', message: 'probes path is not a folder' });
-    return set;
+    set.diagnostics.push({ file: '.', path: '', message: 'probes path is not a folder' });
+    return withoutDeclared(set);
   }
-  await loadFolder(root, '', {}, set);
+  await loadFolder(root, '', NO_DEFAULTS, set);
   addLighthouseProbes(set);
   reportDuplicateIds(set);
   attachWaivers(set);
+  return withoutDeclared(set);
+}
+
+function withoutDeclared({ declared: _, ...set }: Loading): ProbeSet {
   return set;
 }
 
 async function loadFolder(
   root: string,
   rel: string,
-  inherited: Record<string, unknown>,
-  set: ProbeSet,
+  inherited: FolderDefaults,
+  set: Loading,
   visited = new Set<string>(),
 ): Promise<void> {
   const dir = path.join(root, rel);
@@ -134,9 +164,7 @@ async function loadFolder(
     const file = path.join(rel, DEFAULTS_FILE);
     set.files.push(file);
     const own = await readDefaultsFile(root, file, set);
-    const merged: Defaults = mergeDefaults(inherited, own.defaults);
-    merged[SHARED_STEPS] = { ...sharedStepsOf(inherited), ...own.steps };
-    defaults = merged;
+    if (own) defaults = refineDefaults(inherited, own.layer, own.steps);
   }
   for (const entry of entries) {
     const file = path.join(rel, entry.name);
@@ -183,16 +211,10 @@ async function readFolder(dir: string): Promise<FolderEntry[]> {
   );
 }
 
-interface YamlSource {
-  file: string;
-  doc: Document.Parsed;
-  lines: LineCounter;
-}
-
 async function parseYamlFile(
   root: string,
   file: string,
-  set: ProbeSet,
+  set: Loading,
 ): Promise<YamlSource | undefined> {
   const full = path.join(root, file);
   let text: string;
@@ -223,6 +245,7 @@ async function parseYamlFile(
         message: `YAML syntax: ${(error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, '')}`,
       });
     }
+    declareIdsOfBrokenFile({ file, doc, lines }, set);
     return undefined;
   }
   return { file, doc, lines };
@@ -242,30 +265,53 @@ function toData(source: YamlSource, set: ProbeSet): unknown {
   }
 }
 
+/**
+ * A folder's `defaults.yaml`: its `defaults:` are checked here, once, at their own lines.
+ * A problem in one section leaves the others in use, so that the probes below are not
+ * checked without defaults they rely on (and blamed for what is missing then).
+ */
 async function readDefaultsFile(
   root: string,
   file: string,
-  set: ProbeSet,
-): Promise<{ defaults: Record<string, unknown>; steps: Record<string, unknown[]> }> {
-  const none = { defaults: {}, steps: {} };
+  set: Loading,
+): Promise<{ layer: DefaultsLayer; steps: Record<string, unknown[]> } | undefined> {
   const source = await parseYamlFile(root, file, set);
-  if (!source) return none;
+  if (!source) return undefined;
   const data = toData(source, set) ?? {};
   const parsed = defaultsFileSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) {
-    pushIssues(set, source, [], parsed.error.issues);
-    return none;
+  if (!parsed.success) pushIssues(set, source, [], parsed.error.issues);
+  const sections = parsed.success ? parsed.data : salvageSections(data);
+  readSelectorWindows(set, source, sections.maintenance);
+  readWaivers(set, source, sections.waivers);
+  const problems = checkDefaults(sections.defaults);
+  for (const problem of problems) {
+    pushAt(set, { source, path: ['defaults'] }, problem.path, problem.message);
   }
-  readSelectorWindows(set, source, parsed.data.maintenance);
-  readWaivers(set, source, parsed.data.waivers);
-  return { defaults: parsed.data.defaults, steps: parsed.data.steps };
+  const layer = { source, values: sections.defaults, reported: problems.map((p) => p.path) };
+  return { layer, steps: sections.steps };
+}
+
+/** The sections of a defaults file that are valid on their own, the others empty. */
+function salvageSections(data: unknown): z.output<typeof defaultsFileSchema> {
+  const fields = isPlainObject(data) ? data : {};
+  const section = <S extends z.ZodType>(schema: S, value: unknown, empty: z.output<S>) => {
+    const parsed = schema.safeParse(value);
+    return parsed.success ? parsed.data : empty;
+  };
+  const shape = defaultsFileSchema.shape;
+  return {
+    defaults: section(shape.defaults, fields.defaults, {}),
+    maintenance: section(shape.maintenance, fields.maintenance, []),
+    waivers: section(shape.waivers, fields.waivers, []),
+    steps: section(shape.steps, fields.steps, {}),
+  };
 }
 
 async function readYamlProbeFile(
   root: string,
   file: string,
-  defaults: Record<string, unknown>,
-  set: ProbeSet,
+  defaults: FolderDefaults,
+  set: Loading,
 ): Promise<void> {
   const source = await parseYamlFile(root, file, set);
   if (!source) return;
@@ -306,10 +352,10 @@ interface EntryOrigin {
 }
 
 function addEntry(
-  set: ProbeSet,
+  set: Loading,
   origin: EntryOrigin,
   entry: unknown,
-  defaults: Record<string, unknown>,
+  defaults: FolderDefaults,
 ): void {
   if (!isPlainObject(entry)) {
     pushAt(
@@ -365,33 +411,49 @@ function addEntry(
 }
 
 function addProbe(
-  set: ProbeSet,
+  set: Loading,
   origin: EntryOrigin,
   input: Record<string, unknown>,
-  defaults: Record<string, unknown>,
+  defaults: FolderDefaults,
   targetIndex: number | undefined,
 ): void {
-  const withDefaults = mergeDefaults(
-    defaultsForKind(defaults, input.kind),
-    input.kind === 'browser' ? normaliseJourney(input, sharedStepsOf(defaults)) : input,
-  );
+  const kind = input.kind ?? defaults.values.kind;
+  const own = kind === 'browser' ? normaliseJourney(input, defaults.steps) : input;
+  const withDefaults = mergeDefaults(defaultsForKind(defaults.values, kind), own);
+  const where = locate(origin, []);
+  const source: ProbeSource = {
+    file: origin.source?.file ?? origin.file ?? '',
+    ...(where.line !== undefined ? { line: where.line } : {}),
+  };
+  const id = typeof withDefaults.id === 'string' ? withDefaults.id : undefined;
   const parsed = probeSchema.safeParse(withDefaults, { reportInput: true });
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const at = issuePath(issue);
-      const note = targetIndex === undefined ? '' : ` (target ${targetIndex + 1}${idNote(input)})`;
-      pushAt(set, origin, at, describeIssue(issue) + note);
+    // An unknown kind hides the spec, not the fields every probe has: report those too.
+    const issues = KINDS.includes(kind as string)
+      ? parsed.error.issues
+      : (unknownKindSchema.safeParse(withDefaults, { reportInput: true }).error?.issues ?? []);
+    const note = targetIndex === undefined ? '' : ` (target ${targetIndex + 1}${idNote(input)})`;
+    for (const problem of issues.flatMap(problemsOf)) {
+      const from = defaultsOrigin(problem.path, own, defaults.layers);
+      if (from && reportedIn(from, problem.path)) continue; // reported at the default, once
+      pushAt(set, origin, problem.path, problem.message + note + fromDefaults(from, problem));
     }
+    if (id !== undefined) set.declared.push({ id, source });
     return;
   }
-  const where = locate(origin, []);
-  set.probes.push({
-    probe: parsed.data,
-    source: {
-      file: origin.source?.file ?? origin.file ?? '',
-      ...(where.line !== undefined ? { line: where.line } : {}),
-    },
-  });
+  const loaded = { probe: parsed.data, source };
+  set.probes.push(loaded);
+  set.declared.push({ id: parsed.data.id, source, loaded });
+}
+
+/**
+ * A problem that only the merge shows (a default timeout longer than the probe's every) is
+ * the probe's, but the value is not on its lines: say where it is.
+ */
+function fromDefaults(layer: DefaultsLayer | undefined, problem: Problem): string {
+  if (!layer) return '';
+  const pos = positionOf(layer.source, ['defaults', ...problem.path]);
+  return ` (the value comes from ${layer.source.file}${pos ? `:${pos.line}` : ''})`;
 }
 
 /**
@@ -438,7 +500,7 @@ function defaultsForKind(
   return out;
 }
 
-function readSelectorWindows(set: ProbeSet, source: YamlSource, windows: unknown[]): void {
+function readSelectorWindows(set: Loading, source: YamlSource, windows: unknown[]): void {
   windows.forEach((w, i) => {
     const parsed = selectorWindowSchema.safeParse(w, { reportInput: true });
     if (!parsed.success) pushIssues(set, source, ['maintenance', i], parsed.error.issues);
@@ -446,7 +508,7 @@ function readSelectorWindows(set: ProbeSet, source: YamlSource, windows: unknown
   });
 }
 
-function readWaivers(set: ProbeSet, source: YamlSource, waivers: unknown[]): void {
+function readWaivers(set: Loading, source: YamlSource, waivers: unknown[]): void {
   waivers.forEach((w, i) => {
     const parsed = waiverSchema.safeParse(w, { reportInput: true });
     if (!parsed.success) pushIssues(set, source, ['waivers', i], parsed.error.issues);
@@ -459,7 +521,7 @@ function readWaivers(set: ProbeSet, source: YamlSource, waivers: unknown[]): voi
  * (`<id>-lighthouse`, same labels, its own cadence and deadline), so that audits are
  * scheduled, stored and shown like every other run, in their own pool.
  */
-function addLighthouseProbes(set: ProbeSet): void {
+function addLighthouseProbes(set: Loading): void {
   const added: LoadedProbe[] = [];
   for (const { probe, source } of set.probes) {
     if (probe.kind !== 'a11y') continue;
@@ -482,7 +544,9 @@ function addLighthouseProbes(set: ProbeSet): void {
       },
     });
     if (derived.success) {
-      added.push({ probe: { ...derived.data, maintenance: probe.maintenance }, source });
+      const loaded = { probe: { ...derived.data, maintenance: probe.maintenance }, source };
+      added.push(loaded);
+      set.declared.push({ id: loaded.probe.id, source, loaded });
     } else {
       set.diagnostics.push({
         file: source.file,
@@ -509,8 +573,8 @@ function attachWaivers(set: ProbeSet): void {
 async function readModuleProbeFile(
   root: string,
   file: string,
-  defaults: Record<string, unknown>,
-  set: ProbeSet,
+  defaults: FolderDefaults,
+  set: Loading,
 ): Promise<void> {
   const full = path.join(root, file);
   let exported: unknown;
@@ -557,29 +621,20 @@ function firstLine(error: unknown): string {
 }
 
 function pushIssues(
-  set: ProbeSet,
+  set: Loading,
   source: YamlSource,
   prefix: (string | number)[],
   issues: readonly z.core.$ZodIssue[],
   hint?: string,
 ): void {
-  for (const issue of issues) {
-    const at = issuePath(issue);
-    const message = describeIssue(issue) + (hint && at.length <= 1 ? ` (${hint})` : '');
-    pushAt(set, { source, path: prefix }, at, message);
+  for (const problem of issues.flatMap(problemsOf)) {
+    const message = problem.message + (hint && problem.path.length <= 1 ? ` (${hint})` : '');
+    pushAt(set, { source, path: prefix }, problem.path, message);
   }
 }
 
-/** An unknown key is reported at the key itself, where the person has to delete or rename it. */
-function issuePath(issue: z.core.$ZodIssue): (string | number)[] {
-  const at = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
-  if (issue.code === 'unrecognized_keys' && issue.keys.length === 1)
-    at.push(issue.keys[0] as string);
-  return at;
-}
-
 function pushAt(
-  set: ProbeSet,
+  set: Loading,
   origin: EntryOrigin,
   rel: (string | number)[],
   message: string,
@@ -594,64 +649,58 @@ function pushAt(
   });
 }
 
-/**
- * Line and column of the deepest YAML node that exists on the way to `rel`.
- * A value that came from defaults or is missing points at its nearest written ancestor.
- */
+/** Line and column of `rel` in the entry, or of its nearest written ancestor. */
 function locate(origin: EntryOrigin, rel: (string | number)[]): { line?: number; column?: number } {
-  const source = origin.source;
-  if (!source) return {};
-  const full = [...origin.path, ...rel];
-  for (let n = full.length; n >= 0; n--) {
-    const node = source.doc.getIn(full.slice(0, n), true);
-    if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)) {
-      const offset = keyOffset(source.doc, full.slice(0, n)) ?? (node.range[0] as number);
-      const pos = source.lines.linePos(offset);
-      return { line: pos.line, column: pos.col };
-    }
-  }
-  return {};
+  if (!origin.source) return {};
+  return positionOf(origin.source, [...origin.path, ...rel]) ?? {};
 }
 
-/** For a mapping value, point at its key: that is where a person looks. */
-function keyOffset(doc: Document.Parsed, at: (string | number)[]): number | undefined {
-  if (at.length === 0) return undefined;
-  const parent = doc.getIn(at.slice(0, -1), true);
-  const last = at[at.length - 1];
-  if (isMap(parent)) {
-    const pair = parent.items.find((p) => {
-      const key: unknown = p.key;
-      return (isScalarLike(key) ? key.value : key) === last;
+/**
+ * A file with a YAML syntax error is not validated, but the ids it plainly declares still
+ * take part in the duplicate check: a copied file often has both problems.
+ */
+function declareIdsOfBrokenFile(source: YamlSource, set: Loading): void {
+  let data: unknown;
+  try {
+    data = source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return;
+  }
+  const [entries, prefix] = Array.isArray(data)
+    ? [data, []]
+    : isPlainObject(data) && Array.isArray(data.probes)
+      ? [data.probes, ['probes']]
+      : [[], []];
+  entries.forEach((entry: unknown, index) => {
+    if (!isPlainObject(entry) || typeof entry.id !== 'string' || usesVariable(entry.id)) return;
+    const pos = positionOf(source, [...prefix, index]);
+    set.declared.push({
+      id: entry.id,
+      source: { file: source.file, ...(pos ? { line: pos.line } : {}) },
     });
-    const key: unknown = pair?.key;
-    if (isScalarLike(key) && key.range) return key.range[0];
-  }
-  return undefined;
+  });
 }
 
-function isScalarLike(node: unknown): node is { value: unknown; range?: [number, number, number] } {
-  return typeof node === 'object' && node !== null && 'value' in node;
-}
-
-function reportDuplicateIds(set: ProbeSet): void {
-  const seen = new Map<string, LoadedProbe>();
-  const unique: LoadedProbe[] = [];
-  for (const loaded of set.probes) {
-    const first = seen.get(loaded.probe.id);
-    if (first) {
-      const firstAt = first.source.line
-        ? `${first.source.file}:${first.source.line}`
-        : first.source.file;
-      set.diagnostics.push({
-        file: loaded.source.file,
-        ...(loaded.source.line !== undefined ? { line: loaded.source.line, column: 1 } : {}),
-        path: loaded.probe.id,
-        message: `duplicate probe id "${loaded.probe.id}", first defined at ${firstAt}`,
-      });
+/** The first declaration of an id wins; every later one is a diagnostic, and not loaded. */
+function reportDuplicateIds(set: Loading): void {
+  const first = new Map<string, DeclaredId>();
+  const duplicates = new Set<LoadedProbe>();
+  for (const declared of set.declared) {
+    const earlier = first.get(declared.id);
+    if (!earlier) {
+      first.set(declared.id, declared);
       continue;
     }
-    seen.set(loaded.probe.id, loaded);
-    unique.push(loaded);
+    const firstAt = earlier.source.line
+      ? `${earlier.source.file}:${earlier.source.line}`
+      : earlier.source.file;
+    set.diagnostics.push({
+      file: declared.source.file,
+      ...(declared.source.line !== undefined ? { line: declared.source.line, column: 1 } : {}),
+      path: declared.id,
+      message: `duplicate probe id "${declared.id}", first defined at ${firstAt}`,
+    });
+    if (declared.loaded) duplicates.add(declared.loaded);
   }
-  set.probes = unique;
+  set.probes = set.probes.filter((loaded) => !duplicates.has(loaded));
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { validateDetailed } from 'node-cron';
 import { checkers } from '../checkers/registry.ts';
-import { durationMs, formatDuration } from './duration.ts';
+import { describeValue } from './diagnostics.ts';
+import { durationAtLeast, durationMs, formatDuration } from './duration.ts';
 
 /**
  * The one schema for probes, shared by YAML and TypeScript probe files.
@@ -48,17 +49,60 @@ export const probeLabels = z.strictObject({
   county: slug('county').default('none'),
 });
 
+/**
+ * The floor that protects watched services: however a probe is written, ozgwatch sends it
+ * at most once a second, and a run gets at least this long before it is given up.
+ * Cron expressions cannot fire more often than once a second either.
+ */
+export const MIN_EVERY_MS = 1000;
+export const MIN_TIMEOUT_MS = 100;
+
+/** Deadline of a run without `timeout`, unless the interval is too short for it (see {@link defaultTimeout}). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_EVERY_MS = 5 * 60_000;
+
+/**
+ * A Gemeindeschlüssel or Leistungsschlüssel is a string of digits. Written without quotes,
+ * YAML reads it as a number and drops its leading zero, so the hint shows it quoted.
+ */
+function digitKey(field: string, lengths: number[], what: string) {
+  const pattern = new RegExp(`^(${lengths.map((n) => `\\d{${n}}`).join('|')})$`);
+  return z
+    .custom<string>((value) => typeof value === 'string', {
+      error: (issue) => {
+        if (typeof issue.input !== 'number') {
+          return `${what}, in quotes; got ${describeValue(issue.input)}`;
+        }
+        const digits = String(issue.input);
+        const width = lengths.find((n) => n >= digits.length) ?? digits.length;
+        return `${field} is a string of digits: write it in quotes, e.g. ${field}: '${digits.padStart(width, '0')}' (unquoted, YAML reads the number ${digits} and drops any leading zero)`;
+      },
+    })
+    .refine((text) => pattern.test(text), what);
+}
+
 const commonFields = {
   id: probeId,
   name: z.string().min(1).max(200),
-  /** Run every so often, e.g. `1m`, `5m`. Either `every` or `cron`. @default 5m */
-  every: durationMs.optional(),
+  /** Run every so often, e.g. `1m`, `5m`; at least `1s`. Either `every` or `cron`. @default 5m */
+  every: durationAtLeast(
+    'every',
+    MIN_EVERY_MS,
+    'ozgwatch runs a probe at most once a second, so that watching a service never burdens it',
+  ).optional(),
   /** Run when this cron expression matches (Europe/Berlin), e.g. `*\/10 6-22 * * *`. */
   cron: cronExpression.optional(),
   /** Random spread around each interval run, at most this much. @default 10% of `every`, at most 30s */
   jitter: durationMs.optional(),
-  /** Deadline of one run, all retries included. @default 30s */
-  timeout: durationMs.default(30_000),
+  /**
+   * Deadline of one run, all retries included; at least `100ms`, shorter than `every`.
+   * @default 30s, or nine tenths of `every` when that is shorter
+   */
+  timeout: durationAtLeast(
+    'timeout',
+    MIN_TIMEOUT_MS,
+    'a shorter deadline aborts runs before a service can answer',
+  ).optional(),
   /** Extra attempts after a failed one (not after `error`). @default 0 */
   retries: z.number().int().min(0).max(3).default(0),
   /** Pause before each retry; doubles with every further retry. @default 1s */
@@ -69,15 +113,13 @@ const commonFields = {
   recoverAfter: z.number().int().min(1).max(20).default(1),
   labels: probeLabels,
   /** Amtlicher Gemeindeschlüssel (8 digits) or Regionalschlüssel (12 digits). */
-  ags: z
-    .string()
-    .regex(/^(\d{8}|\d{12})$/, 'ags is the 8-digit Gemeindeschlüssel or 12-digit Regionalschlüssel')
-    .optional(),
+  ags: digitKey(
+    'ags',
+    [8, 12],
+    'ags is the 8-digit Gemeindeschlüssel or 12-digit Regionalschlüssel',
+  ).optional(),
   /** LeiKa Leistungsschlüssel (14 digits). */
-  leika: z
-    .string()
-    .regex(/^\d{14}$/, 'leika is the 14-digit Leistungsschlüssel')
-    .optional(),
+  leika: digitKey('leika', [14], 'leika is the 14-digit Leistungsschlüssel').optional(),
   /** Page for humans (the service description); not what is checked. */
   url: z.url().optional(),
   /** Team or person responsible, shown on run pages. */
@@ -99,16 +141,19 @@ const kindSchemas = checkers.map((c) => kindSchema(c.kind, c.spec));
 
 export const KINDS: readonly string[] = checkers.map((c) => c.kind);
 
+const KIND_LIST = `one of: ${KINDS.join(', ')}`;
+
 export const probeSchema = z
   .discriminatedUnion(
     'kind',
     kindSchemas as [(typeof kindSchemas)[number], ...(typeof kindSchemas)[number][]],
     {
-      error: (issue) =>
-        issue.code === 'invalid_union' ? `kind must be one of: ${KINDS.join(', ')}` : undefined,
+      error: (issue) => (issue.code === 'invalid_union' ? `kind must be ${KIND_LIST}` : undefined),
     },
   )
-  .transform((probe) => probe as Probe)
+  .transform(
+    (probe): Probe => ({ ...probe, timeout: probe.timeout ?? defaultTimeout(probe) }) as Probe,
+  )
   .superRefine((probe, ctx) => {
     if (probe.every !== undefined && probe.cron !== undefined) {
       ctx.addIssue({
@@ -117,20 +162,64 @@ export const probeSchema = z
         message: 'set either every or cron, not both',
       });
     }
+    // Only a timeout the probe sets can be too long: the default always fits the interval.
     const interval = probe.every ?? DEFAULT_EVERY_MS;
     if (probe.cron === undefined && probe.timeout >= interval) {
+      const which =
+        probe.every === undefined
+          ? `the interval (${formatDuration(interval)} when every is not set)`
+          : `every (${formatDuration(interval)})`;
       ctx.addIssue({
         code: 'custom',
         path: ['timeout'],
-        message: `timeout (${formatDuration(probe.timeout)}) must be shorter than the interval (${formatDuration(interval)})`,
+        message: `timeout (${formatDuration(probe.timeout)}) must be shorter than ${which}`,
       });
     }
   });
 
-export const DEFAULT_EVERY_MS = 5 * 60_000;
+/**
+ * The deadline of a probe without `timeout`: 30s, or nine tenths of a shorter interval, so
+ * that a run (plus the default jitter of a tenth) ends before the next one is due, and a
+ * probe that sets only `every: 10s` is valid as written.
+ */
+export function defaultTimeout(probe: { every?: number | undefined; cron?: string | undefined }) {
+  if (probe.cron !== undefined || probe.every === undefined) return DEFAULT_TIMEOUT_MS;
+  return Math.min(DEFAULT_TIMEOUT_MS, Math.floor(probe.every * 0.9));
+}
+
+/**
+ * For an entry whose `kind` is missing or unknown, which hides the spec: its kind problem,
+ * and the problems of the fields every probe has (id, labels, every …), so that fixing the
+ * kind does not reveal a second round of problems. Any key named like a kind may hold a spec.
+ */
+export const unknownKindSchema = z.strictObject({
+  kind: z.custom<string>((value) => KINDS.includes(value as string), {
+    error: (issue) =>
+      issue.input === undefined
+        ? `missing required field: kind is ${KIND_LIST}`
+        : `kind must be ${KIND_LIST}`,
+  }),
+  ...commonFields,
+  ...Object.fromEntries(KINDS.map((kind) => [kind, z.unknown().optional()])),
+});
+
+/**
+ * The schema of one key of a folder's `defaults:`, checked on its own (labels need not be
+ * complete there); `undefined` for a key a probe cannot have. Kind keys hold that kind's spec.
+ */
+export function defaultsKeySchema(key: string): z.ZodType | undefined {
+  if (key === 'labels') return probeLabels.partial();
+  if (key === 'kind') return unknownKindSchema.shape.kind;
+  if (Object.hasOwn(commonFields, key)) return commonFields[key as keyof typeof commonFields];
+  return checkers.find((c) => c.kind === key)?.spec;
+}
 
 /** A validated probe, defaults applied. */
-export type Probe = ProbeCommon & { kind: string; [spec: string]: unknown };
+export type Probe = Omit<ProbeCommon, 'timeout'> & {
+  timeout: number;
+  kind: string;
+  [spec: string]: unknown;
+};
 /** What a user writes (before defaults); the kind-specific spec is typed by `defineProbe`. */
 export type ProbeInput = z.input<typeof commonSchema> & { kind: string; [spec: string]: unknown };
 

@@ -89,3 +89,58 @@ describe('concurrency limits', () => {
     );
   });
 });
+
+describe('configuration errors name where the value was set', () => {
+  it('an unknown key is reported at its own line, with its own name as the field', async () => {
+    await expect(
+      fromFile(
+        'probes: ./probes\ndataDir: ./data\nserver: { port: 9464 }\ncontakt: mailto:a@b.de\n',
+      ),
+    ).rejects.toThrow(/^\S*ozgwatch\.yaml:4: contakt: unknown key "contakt"$/);
+    // Nested, and two at once: each at its line.
+    const error = await fromFile('log:\n  level: info\n  farmat: json\n  colour: true\n').catch(
+      (e: unknown) => e as Error,
+    );
+    expect(
+      (error as Error).message.split('\n').map((l) => l.replace(/^.*ozgwatch\.yaml/, '')),
+    ).toEqual([':3: log.farmat: unknown key "farmat"', ':4: log.colour: unknown key "colour"']);
+  });
+
+  it('a bad value from an environment variable names the variable and quotes the value', async () => {
+    await expect(loadConfig({ env: { OZGWATCH_PORT: 'abc' } })).rejects.toThrow(
+      /^OZGWATCH_PORT: server\.port: expected a number, got "abc"$/,
+    );
+    await expect(loadConfig({ env: { OZGWATCH_PORT: '70000' } })).rejects.toThrow(
+      /^OZGWATCH_PORT: server\.port: must be ≤ 65535$/,
+    );
+    expect((await loadConfig({ env: { OZGWATCH_PORT: '8080' } })).server.port).toBe(8080);
+    await expect(loadConfig({ env: { OZGWATCH_SHARD: '5/5' } })).rejects.toThrow(
+      /^OZGWATCH_SHARD: shard: expected INDEX\/COUNT/,
+    );
+  });
+
+  it('a bad value from a flag names the flag, also when it arrives as NaN', async () => {
+    await expect(loadConfig({ env: {}, overrides: { 'server.port': 'abc' } })).rejects.toThrow(
+      /^--port: server\.port: expected a number, got "abc"$/,
+    );
+    // What `Number('abc')` makes of it: no longer "expected number, got number".
+    await expect(loadConfig({ env: {}, overrides: { 'server.port': NaN } })).rejects.toThrow(
+      /^--port: server\.port: expected a number, got NaN \(not a number\)$/,
+    );
+    await expect(loadConfig({ env: {}, overrides: { location: 'RZ Stuttgart' } })).rejects.toThrow(
+      /^--location: location: letters, digits/,
+    );
+  });
+
+  it('the flag wins over the variable, and over the file, in the message as in the value', async () => {
+    const file = path.join(dir, 'ozgwatch.yaml');
+    await writeFile(file, 'server:\n  port: 70000\n');
+    await expect(loadConfig({ file, env: {} })).rejects.toThrow(/ozgwatch\.yaml:2: server\.port/);
+    await expect(loadConfig({ file, env: { OZGWATCH_PORT: '70001' } })).rejects.toThrow(
+      /^OZGWATCH_PORT: server\.port/,
+    );
+    await expect(
+      loadConfig({ file, env: { OZGWATCH_PORT: '70001' }, overrides: { 'server.port': 70002 } }),
+    ).rejects.toThrow(/^--port: server\.port/);
+  });
+});

@@ -85,7 +85,8 @@ interface World {
 }
 
 /**
- * An in-process daemon with `probes` HTTP probes every 200 ms, its SQLite store at
+ * An in-process daemon with `probes` HTTP probes every second (100 by default: 100 runs a
+ * second, as fast as the probe floor of one run per probe and second allows), its SQLite store at
  * `dataDir/ozgwatch.db`. The store is opened here, as `openConfiguredStore` does, with
  * retries at most a second apart so that recovery shows within the test's time.
  */
@@ -96,7 +97,7 @@ async function startWorld(
 ): Promise<World> {
   const target = await startTarget();
   cleanups.push(() => target.close());
-  const ids = probeIds(name, extra.probes ?? 20);
+  const ids = probeIds(name, extra.probes ?? 100);
   const probesDir = path.join(root, name, 'probes');
   await writeProbes(probesDir, target.url, ids);
   const { logger, lines } = captureLogger();
@@ -219,7 +220,7 @@ describe('store faults', () => {
     if (disk) cleanups.push(() => disk.destroy());
     // Without a small disk, a small database: the daemon itself fills it.
     const world = await startWorld('full', dataDir, disk ? {} : { maxBytes: 2 ** 20 });
-    await until(async () => (await exported(world)) >= 40, 10_000, '40 runs');
+    await until(async () => (await exported(world)) >= 200, 10_000, '200 runs');
 
     const filled = disk?.fill() ?? 0;
     if (disk) expect(filled).toBeGreaterThan(0);
@@ -242,7 +243,7 @@ describe('store faults', () => {
 
   it('locked by another process: writes wait without blocking the event loop, results are written when the lock goes', async () => {
     const world = await startWorld('locked', path.join(root, 'locked', 'data'));
-    await until(async () => (await exported(world)) >= 40, 10_000, '40 runs');
+    await until(async () => (await exported(world)) >= 200, 10_000, '200 runs');
 
     // Watching from before the lock: the first attempt comes within 100 ms of it.
     const loop = monitorEventLoopDelay({ resolution: 5 });
@@ -274,7 +275,7 @@ describe('store faults', () => {
       cleanups.push(() => disk.destroy());
       const dataDir = path.join(disk.dir, 'data');
       const world = await startWorld('ro', dataDir);
-      await until(async () => (await exported(world)) >= 40, 10_000, '40 runs');
+      await until(async () => (await exported(world)) >= 200, 10_000, '200 runs');
       // Committed, and then written to the disk by the kernel (which does that within
       // ~30 s by itself; `sync` does it now): these must survive the disk's failure.
       const durable = await acknowledgedRuns(world.daemon.server.url, world.ids);
@@ -319,9 +320,9 @@ describe('store faults', () => {
       }
 
       // Started again on the repaired disk, it writes.
-      const again = await startWorld('ro-again', dataDir, { probes: 5 });
+      const again = await startWorld('ro-again', dataDir, { probes: 25 });
       await until(
-        async () => (await exported(again)) >= 10 && again.store.pending() === 0,
+        async () => (await exported(again)) >= 50 && again.store.pending() === 0,
         10_000,
         'runs written after the repair',
       );
@@ -384,7 +385,7 @@ describe('store faults', () => {
   it('kill -9 while writing: the file opens clean, every acknowledged run is there, and the daemon starts again', async () => {
     const target = await startTarget();
     cleanups.push(() => target.close());
-    const ids = probeIds('crash', 50);
+    const ids = probeIds('crash', 250);
     const base = path.join(root, 'crash');
     await writeProbes(path.join(base, 'probes'), target.url, ids);
     const dataDir = path.join(base, 'data');

@@ -46,7 +46,7 @@ export async function writeProbes(
   dir: string,
   target: string,
   ids: readonly string[],
-  every = '200ms',
+  every = '1s',
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
   const yaml = ids

@@ -161,12 +161,121 @@ export default defineProbe({ id: 'kfz-ts', name: 'Kfz', kind: 'http', every: '2m
     expect(probes.map((p) => [p.probe.id, p.probe.every])).toEqual([['kfz-ludwigsburg', 300_000]]);
   });
 
-  it('accepts an empty file and a missing folder is a diagnostic', async () => {
+  it('accepts an empty file; a missing folder or a file instead of one is a diagnostic about the folder itself', async () => {
     await write('empty.yaml', '');
     expect((await loadProbes(dir)).diagnostics).toEqual([]);
-    expect((await loadProbes(path.join(dir, 'nope'))).diagnostics[0]?.message).toBe(
-      'probes folder does not exist',
+    // `.`: relative to the folder, like every other diagnostic, so the CLI prints the path once.
+    expect((await loadProbes(path.join(dir, 'nope'))).diagnostics).toEqual([
+      { file: '.', path: '', message: 'probes folder does not exist' },
+    ]);
+    expect((await loadProbes(path.join(dir, 'empty.yaml'))).diagnostics).toEqual([
+      { file: '.', path: '', message: 'probes path is not a folder' },
+    ]);
+  });
+});
+
+describe('loadProbes: folder defaults are checked in their own file', () => {
+  const probesIn = (n: number): string =>
+    Array.from({ length: n }, (_, i) => kfz(`kfz-${i}`)).join('');
+
+  it('reports each problem of a defaults.yaml once, at its line, however many probes use it', async () => {
+    await write(
+      'kreis/defaults.yaml',
+      'defaults:\n  evrey: 5m\n  timeout: 20\n  http:\n    expect: { certExpiresIn: 21days }\n',
     );
+    await write('kreis/a.yaml', probesIn(3));
+    await write(
+      'kreis/ulm/b.yaml',
+      `probes:${probesIn(1).replace('kfz-0', 'ulm').replace(/\n/g, '\n  ')}`,
+    );
+    const { probes, diagnostics } = await loadProbes(dir);
+    expect(probes).toEqual([]);
+    expect(diagnostics.map((d) => [`${d.file}:${d.line}:${d.column}`, d.path])).toEqual([
+      ['kreis/defaults.yaml:2:3', 'defaults.evrey'],
+      ['kreis/defaults.yaml:3:3', 'defaults.timeout'],
+      ['kreis/defaults.yaml:5:15', 'defaults.http.expect.certExpiresIn'],
+    ]);
+  });
+
+  it('checks the spec of a kind in the defaults even when no probe of that kind uses it', async () => {
+    await write('defaults.yaml', 'defaults:\n  browser:\n    stepTimeout: 10\n    viewprt: {}\n');
+    await write('a.yaml', probesIn(1));
+    const { probes, diagnostics } = await loadProbes(dir);
+    // The http probe is fine: a browser default never reaches it.
+    expect(probes.map((p) => p.probe.id)).toEqual(['kfz-0']);
+    expect(diagnostics.map((d) => `${d.line}: ${d.path}: ${d.message}`)).toEqual([
+      '3: defaults.browser.stepTimeout: expected a duration such as "20s" (units ms, s, m, h, d), got number 10',
+      '4: defaults.browser.viewprt: unknown key "viewprt"',
+    ]);
+  });
+
+  it('leaves to the probes what only a whole probe can show (a missing url, neither steps nor journey)', async () => {
+    await write(
+      'defaults.yaml',
+      'defaults:\n  http: { maxRedirects: 2 }\n  browser: { stepTimeout: 5s }\n  a11y: { pageTimeout: 20s }\n',
+    );
+    await write('a.yaml', probesIn(1));
+    const { probes, diagnostics } = await loadProbes(dir);
+    expect(diagnostics).toEqual([]);
+    expect((probes[0]!.probe.http as { maxRedirects: number }).maxRedirects).toBe(2);
+  });
+
+  it('a problem only the merge shows is reported at the probe, naming the line of the default', async () => {
+    await write('defaults.yaml', 'defaults:\n  labels: { county: ulm }\n  timeout: 20s\n');
+    await write('a.yaml', kfz('kfz', '  every: 10s\n'));
+    const { diagnostics } = await loadProbes(dir);
+    expect(diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`)).toEqual([
+      'a.yaml:2: [0].timeout: timeout (20s) must be shorter than every (10s) (the value comes from defaults.yaml:3)',
+    ]);
+  });
+
+  it('a misspelt section of a defaults.yaml leaves its other sections in force', async () => {
+    await write('defaults.yaml', 'defaults:\n  labels: { county: ulm }\nmaintainance: []\n');
+    await write('a.yaml', kfz('kfz'));
+    const { probes, diagnostics } = await loadProbes(dir);
+    expect(diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}`)).toEqual([
+      'defaults.yaml:3: maintainance',
+    ]);
+    expect(probes[0]!.probe.labels.county).toBe('ulm');
+  });
+});
+
+describe('loadProbes: schedule limits that protect watched services', () => {
+  const timeoutOf = async (fields: string): Promise<number | undefined> => {
+    await write('a.yaml', kfz('kfz', fields));
+    const { probes, diagnostics } = await loadProbes(dir);
+    expect(diagnostics).toEqual([]);
+    return probes[0]?.probe.timeout;
+  };
+
+  it('the default timeout fits the interval: 30s, or nine tenths of a shorter every', async () => {
+    expect(await timeoutOf('')).toBe(30_000);
+    expect(await timeoutOf('  every: 1m\n')).toBe(30_000);
+    expect(await timeoutOf('  every: 30s\n')).toBe(27_000);
+    expect(await timeoutOf('  every: 10s\n')).toBe(9_000);
+    expect(await timeoutOf('  every: 1s\n')).toBe(900);
+    expect(await timeoutOf('  cron: "*/5 * * * * *"\n')).toBe(30_000);
+    // Written, it is kept.
+    expect(await timeoutOf('  every: 10s\n  timeout: 2s\n')).toBe(2_000);
+  });
+
+  it('accepts every: 1s and timeout: 100ms, and refuses anything shorter', async () => {
+    expect(await timeoutOf('  every: 1s\n  timeout: 100ms\n')).toBe(100);
+    await write('a.yaml', kfz('kfz', '  every: 999ms\n  timeout: 99ms\n'));
+    const { probes, diagnostics } = await loadProbes(dir);
+    expect(probes).toEqual([]);
+    expect(diagnostics.map((d) => `${d.path}: ${d.message.split(':')[0]}`)).toEqual([
+      '[0].every: every is 999ms, below the minimum of 1s',
+      '[0].timeout: timeout is 99ms, below the minimum of 100ms',
+    ]);
+  });
+
+  it('a timeout too long for the default interval says the interval is the default', async () => {
+    await write('a.yaml', kfz('kfz', '  timeout: 10m\n'));
+    const { diagnostics } = await loadProbes(dir);
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      'timeout (10m) must be shorter than the interval (5m when every is not set)',
+    ]);
   });
 });
 
@@ -255,7 +364,7 @@ waivers:
     );
     const { probes, diagnostics } = await loadProbes(dir);
     expect(diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`)).toEqual([
-      'a11y.yaml:15: waivers[2].expires: missing required field (expected string)',
+      'a11y.yaml:15: waivers[2].expires: missing required field (expected a string)',
     ]);
     const waivers = (id: string): string[] =>
       (

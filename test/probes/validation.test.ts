@@ -19,7 +19,7 @@ describe('probe validation diagnostics', () => {
   for (const rule of rules) {
     it(rule, async () => {
       const set = await loadProbes(path.join(root, rule));
-      const actual = set.diagnostics.map(formatDiagnostic).join('\n') + '\n';
+      const actual = set.diagnostics.map((d) => formatDiagnostic(d)).join('\n') + '\n';
       const expectedFile = path.join(root, rule, 'expected.txt');
       if (process.env.UPDATE_GOLDEN === '1' || !existsSync(expectedFile)) {
         if (process.env.CI) throw new Error(`${expectedFile} missing; run with UPDATE_GOLDEN=1`);

@@ -94,7 +94,10 @@ export const a11ySpecSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['urls'],
-        message: 'give either urls (the pages to scan) or crawl (a site to crawl), not both',
+        message:
+          spec.crawl === undefined
+            ? 'give urls (the pages to scan) or crawl (a site to crawl); neither is set'
+            : 'give either urls (the pages to scan) or crawl (a site to crawl), not both',
       });
     }
   });

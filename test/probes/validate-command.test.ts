@@ -1,0 +1,71 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/run-cli.ts';
+
+/**
+ * `ozgwatch validate` and the hint of `ozgwatch run`, as a person types them: the paths the
+ * diagnostics print must be usable as they are (relative to the working directory, once).
+ */
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-validate-'));
+  await writeFile(path.join(dir, 'README.md'), '# not a folder\n');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const cli = (args: string[]) => runCli(args, { cwd: dir });
+
+describe('ozgwatch validate', () => {
+  it('names a missing probes folder, or a file given instead of one, once', async () => {
+    const missing = await cli(['validate', '--probes', 't/nonexistent']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.split('\n')[0]).toBe('t/nonexistent: probes folder does not exist');
+    const file = await cli(['validate', '--probes', 'README.md']);
+    expect(file.code).toBe(1);
+    expect(file.stderr.split('\n')[0]).toBe('README.md: probes path is not a folder');
+  });
+
+  it('reports a problem of a folder default once, at the defaults file', async () => {
+    const fixture = path.join(import.meta.dirname, '../fixtures/validation/defaults-checked-once');
+    const r = await cli(['validate', '--probes', path.relative(dir, fixture)]);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.at(-1)).toMatch(/^3 problem\(s\) in /);
+    expect(lines.slice(0, 3).map((l) => /sub\/defaults\.yaml:\d+:\d+: \S+/.exec(l)?.[0])).toEqual([
+      'sub/defaults.yaml:3:3: defaults.evrey:',
+      'sub/defaults.yaml:4:3: defaults.timeout:',
+      'sub/defaults.yaml:7:15: defaults.http.expect.certExpiresIn:',
+    ]);
+  });
+});
+
+describe('problems of the folder and of flags, in every command', () => {
+  it('run names the missing folder, --port names itself, scan refuses a timeout below the floor', async () => {
+    const run = await cli(['run', 'kfz', '--probes', 't/nonexistent']);
+    expect([run.code, run.stderr]).toEqual([1, 't/nonexistent: probes folder does not exist\n']);
+    const port = await cli(['validate', '--port', 'abc']);
+    expect([port.code, port.stderr]).toEqual([
+      1,
+      '--port: server.port: expected a number, got "abc"\n',
+    ]);
+    const scan = await cli(['scan', '--timeout', '50ms', 'http://127.0.0.1:9/']);
+    expect([scan.code, scan.stderr]).toEqual([
+      2,
+      'ozgwatch scan: --timeout 50ms is below the minimum of 100ms\n',
+    ]);
+  });
+});
+
+describe('ozgwatch run without a probe id', () => {
+  it('says where the ids are, instead of pointing at validate (which only counts)', async () => {
+    const r = await cli(['run', '--probes', 'landkreis']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'ozgwatch run: name at least one probe id (the id: of a probe in the files under landkreis)\n',
+    );
+  });
+});
