@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { register as globalRegistry, Registry } from 'prom-client';
 import { checkHttp } from '../../src/checkers/http/check.ts';
@@ -7,6 +6,7 @@ import { HostLimiter } from '../../src/runner/host-limiter.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { describe, expect, it } from 'vitest';
 import { escapeLabelValue, formatValue } from '../../src/metrics/exposition.ts';
+import { listenSilently } from '../fixtures/silent-server.ts';
 import { fixtureMetrics } from './exposition-fixture.ts';
 import {
   buildMetrics,
@@ -132,12 +132,9 @@ describe('metrics: per-probe series', () => {
 
   it('a real HTTP run that timed out exports its wait as processing and no version', async () => {
     // A server that takes the request and never answers.
-    const sockets = new Set<Socket>();
-    const silent = createServer((socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silent = await listenSilently();
     try {
-      const { port } = silent.address() as AddressInfo;
-      const url = `http://127.0.0.1:${port}/`;
+      const url = `http://127.0.0.1:${silent.port}/`;
       const p = probe('kfz', { http: { url } });
       const outcome = await checkHttp(
         {
@@ -165,8 +162,7 @@ describe('metrics: per-probe series', () => {
       // The version of the run before must not linger, nor a default stand in for it.
       expect(has(text, 'probe_http_version')).toBe(false);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => silent.close(resolve));
+      await silent.close();
     }
   });
 

@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckContext } from '../../../src/checkers/checker.ts';
@@ -7,6 +6,7 @@ import { httpSpecSchema, type HttpSpecInput } from '../../../src/checkers/http/s
 import type { Outcome } from '../../../src/results/result.ts';
 import { HostLimiter } from '../../../src/runner/host-limiter.ts';
 import { startPortal, type Portal } from '../../fixtures/county-portal/index.ts';
+import { listenSilently } from '../../fixtures/silent-server.ts';
 
 const USER_AGENT = 'ozgwatch/test (+https://example.org/contact)';
 let portal: Portal;
@@ -260,19 +260,15 @@ describe('HTTP checker: phase times and version of a run that broke off', () => 
 
   it('a TLS handshake that never completes spends the timeout in tls', async () => {
     // Accepts TCP and then says nothing, so the client hello is never answered.
-    const sockets = new Set<Socket>();
-    const mute = createServer((socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    const mute = await listenSilently();
     try {
-      const { port } = mute.address() as AddressInfo;
-      const out = await check({ url: `https://127.0.0.1:${port}/` }, 400);
+      const out = await check({ url: `https://127.0.0.1:${mute.port}/` }, 400);
       expect(out.message).toBe('timeout while in the TLS handshake');
       expect(out.phases!.tls).toBeGreaterThanOrEqual(0.35);
       expect(out.phases).toMatchObject({ processing: 0, transfer: 0 });
       expect(out.http).not.toHaveProperty('httpVersion');
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => mute.close(resolve));
+      await mute.close();
     }
   });
 
