@@ -5,7 +5,7 @@
  * store gives the same model.
  */
 import { createHash } from 'node:crypto';
-import { axeRules, type AxeRuleInfo } from '../checkers/a11y/axe.ts';
+import { axeRules, en301549Clauses, type AxeRuleInfo } from '../checkers/a11y/axe.ts';
 import { failedClauses } from '../checkers/a11y/pdf-ua-checks.ts';
 import type { Result } from '../results/result.ts';
 import type { Store } from '../store/store.ts';
@@ -292,7 +292,8 @@ function ruleCatalogue(results: Iterable<Result>): Map<string, AxeRuleInfo> {
             helpUrl: f.helpUrl,
             tags: f.tags,
             wcag: f.wcag,
-            en301549: f.en301549,
+            // Recomputed: results stored before the fix listed the tag EN-301-549 as a clause.
+            en301549: en301549Clauses(f.tags),
           });
         }
       }

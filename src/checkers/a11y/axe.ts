@@ -130,7 +130,7 @@ export function axeRules(): ReadonlyMap<string, AxeRuleInfo> {
           helpUrl: r.helpUrl,
           tags: r.tags,
           wcag: r.tags.filter((t) => /^wcag\d{3,4}$/.test(t)).map(successCriterion),
-          en301549: r.tags.filter((t) => /^EN-\d/.test(t)).map((t) => t.slice(3)),
+          en301549: en301549Clauses(r.tags),
         },
       ]),
     );
@@ -149,11 +149,19 @@ function finding(r: AxeResult, url: string): A11yFinding {
     impact: r.impact ?? 'minor',
     tags: r.tags,
     wcag: r.tags.filter((t) => /^wcag\d{3,4}$/.test(t)).map(successCriterion),
-    en301549: r.tags.filter((t) => /^EN-\d/.test(t)).map((t) => t.slice(3)),
+    en301549: en301549Clauses(r.tags),
     help: r.help,
     helpUrl: r.helpUrl,
     nodes: r.nodes.map((n) => node(r.id, url, n)),
   };
+}
+
+/**
+ * The EN 301 549 clauses of axe's tags: `EN-9.1.1.1` → `9.1.1.1`. The tag `EN-301-549`, which
+ * marks a rule as part of the standard, names no clause.
+ */
+export function en301549Clauses(tags: readonly string[]): string[] {
+  return tags.filter((t) => /^EN-\d+(?:\.\d+)+$/.test(t)).map((t) => t.slice(3));
 }
 
 /** `wcag143` → `1.4.3`, `wcag1410` → `1.4.10`. */
