@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CheckContext, Checker } from '../checkers/checker.ts';
+import { errorLine } from '../checkers/error-line.ts';
 import type { Probe } from '../probes/schema.ts';
 import { specOf } from '../probes/schema.ts';
 import type { Outcome, Result } from '../results/result.ts';
@@ -154,7 +155,7 @@ async function attempt(
     return {
       status: 'error',
       reason: 'internal',
-      message: `checker failed: ${(error as Error).message}`,
+      message: `checker failed: ${errorLine(error, 500)}`,
       assertions: [],
     };
   }

@@ -2,7 +2,9 @@ import type { Page } from 'playwright';
 import type { BitvReport, BitvSignal, Outcome } from '../../results/result.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
+import { pageLoadReason } from '../browser/net-reason.ts';
 import { pageLinks } from '../browser/page-links.ts';
+import { errorLine } from '../error-line.ts';
 import {
   EASY_LANGUAGE_LINK,
   findLink,
@@ -65,7 +67,19 @@ async function readSignals(ctx: CheckContext, spec: BitvSpec, page: Page): Promi
     signals[name] = { value: ok ? 1 : 0, evidence };
   };
   let statementAgeDays: number | undefined;
-  const start = await visit(page, spec.url, spec.pageTimeout);
+  let start: Seen;
+  try {
+    start = await visit(page, spec.url, spec.pageTimeout);
+  } catch (error) {
+    // A site that is down is a failure of the site (dns, connect …), not of ozgwatch.
+    if (ctx.signal.aborted) throw error;
+    return {
+      status: 'fail',
+      reason: pageLoadReason(errorLine(error)),
+      message: `start page ${spec.url} did not load: ${errorLine(error)}`,
+      assertions: [],
+    };
+  }
   if (start.status >= 400 || start.status === 0) {
     return {
       status: 'fail',

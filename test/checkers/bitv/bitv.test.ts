@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBitv } from '../../../src/checkers/bitv/check.ts';
 import { parseGermanDate, textLanguage } from '../../../src/checkers/bitv/signals.ts';
@@ -81,6 +82,24 @@ describe('BITV signals', () => {
     expect(out.bitv!.signals.statement_contents!.evidence).toBe('missing: date of review');
     expect(out.bitv!.statementAgeDays).toBeUndefined();
   }, 30_000);
+
+  it('a site that is down fails with the network reason, not as an error of ozgwatch', async () => {
+    // A port nobody listens on: the connection is refused.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((r) => closed.close(r));
+    const out = await checkBitv(
+      world.context(() => NOW),
+      bitvSpecSchema.parse({ url: `http://127.0.0.1:${port}/` }),
+    );
+    expect(out).toMatchObject({ status: 'fail', reason: 'connect' });
+    expect(out.message).toMatch(
+      /^start page http:\/\/127\.0\.0\.1:\d+\/ did not load: .*ERR_CONNECTION_REFUSED/,
+    );
+    // Plain text: no terminal colours from Playwright's call log.
+    expect(out.message).not.toContain(String.fromCharCode(27));
+  });
 
   it('reads German dates and the language of a text', () => {
     expect(parseGermanDate('15.03.2026')).toBe(Date.UTC(2026, 2, 15));
