@@ -19,6 +19,7 @@ import { classifyDocuments, documentLinks } from './documents.ts';
 import { applyWaivers } from './waivers.ts';
 import { a11ySpecSchema, type A11ySpec } from './spec.ts';
 import { summarise } from './summary.ts';
+import { TimeBudget } from '../time-budget.ts';
 
 export const a11yChecker: Checker<A11ySpec> = {
   kind: 'a11y',
@@ -42,6 +43,9 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
         spec.crawl.robots ? await loadRobots(ctx, spec.crawl.start) : undefined,
       )
     : undefined;
+  // Pages are loaded and scanned within the run's time: a page that hangs must not take the
+  // pages scanned before it down with the run.
+  const budget = new TimeBudget(ctx.deadlineAt);
   return withGuardedPage(ctx, async (first) => {
     let page = first;
     const pages: A11yPage[] = [];
@@ -50,7 +54,23 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
     const targets = frontier ?? listed(spec.urls);
     for (let target = targets.next(); target; target = targets.next()) {
       ctx.signal.throwIfAborted();
-      const { scanned, reason, spoiled } = await scanUrl(page, target.url, spec, ctx.signal);
+      if (budget.left() < MIN_PAGE_MS) {
+        // Listed pages the run has no time for are named; a crawl just ends here.
+        if (!frontier) {
+          for (; target; target = targets.next()) {
+            pages.push(notReached(target.url));
+            reasons.push('timeout');
+          }
+        }
+        break;
+      }
+      const timeout = budget.cap(spec.pageTimeout);
+      const { scanned, reason, spoiled } = await scanUrl(
+        page,
+        target.url,
+        { ...spec, pageTimeout: timeout },
+        ctx.signal,
+      );
       if (frontier) scanned.depth = target.depth;
       pages.push(scanned);
       if (spoiled) {
@@ -77,7 +97,9 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
         target.depth,
       );
     }
-    const classified = await classifyDocuments(ctx, documents, spec.documents);
+    // Documents are fetched only with time left: pages already scanned come first.
+    const classified =
+      budget.left() >= MIN_PAGE_MS ? await classifyDocuments(ctx, documents, spec.documents) : [];
     const browser = page.context().browser()?.version();
     return judge(
       spec,
@@ -89,6 +111,15 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
       browser,
     );
   });
+}
+
+/** Less time than this left, no further page is loaded: it could not be scanned in time. */
+const MIN_PAGE_MS = 1_000;
+
+/** A listed page the run had no time left for. */
+function notReached(url: string): A11yPage {
+  const error = "not scanned: the run's timeout was reached before this page";
+  return { url, seconds: 0, violations: [], incomplete: [], error, reason: 'timeout' };
 }
 
 /** The listed URLs, in the frontier's shape. */

@@ -25,6 +25,7 @@ import { readPageText } from './page-text.ts';
 import { describeTarget } from './locate.ts';
 import type { RedirectWatch } from './redirect-watch.ts';
 import { Secrets } from './secrets.ts';
+import { TimeBudget } from '../time-budget.ts';
 import type { BrowserSpec, Step } from './spec.ts';
 import { AssertionFailure, HttpStatusFailure, runStep, type StepEnv } from './steps.ts';
 import { readVitals } from './vitals.ts';
@@ -58,14 +59,6 @@ const DOWNLOAD_GRACE_MS = 2_000;
 const MAX_EXTRA_PAGES = 10;
 /** How long evidence may take on a page that still responds. */
 const EVIDENCE_MS = 5_000;
-/**
- * Time left before the run's deadline for screenshot, HTML and trace: a step that would wait
- * beyond it times out this much earlier (a quarter of the run's time at most), so that a
- * hung page ends as `navigation_timeout` with its evidence, not as a run cut off without any.
- */
-const EVIDENCE_RESERVE_MS = 2_000;
-/** The least a step may wait, however close the deadline (Playwright reads 0 as no limit). */
-const MIN_STEP_MS = 100;
 
 interface Failure {
   reason: ReasonCode;
@@ -162,8 +155,11 @@ class JourneyRun {
   /** Cancels the downloads still running. */
   readonly #running = new Set<() => Promise<void>>();
   #traced = false;
-  /** What is kept free before the deadline for evidence. */
-  readonly #reserve: number;
+  /**
+   * Steps end while there is time left for screenshot, HTML and trace: a hung page is
+   * `navigation_timeout` with its evidence, not a run cut off without any.
+   */
+  readonly #budget: TimeBudget;
   /**
    * Rejects when the run is aborted. Raced against every step and a TypeScript journey as a
    * whole: code that waits for something other than the page (closed at the abort) would
@@ -181,8 +177,7 @@ class JourneyRun {
     this.#spec = spec;
     this.#lease = lease;
     this.#secrets = secrets;
-    const budget = ctx.deadlineAt === undefined ? 0 : ctx.deadlineAt - performance.now();
-    this.#reserve = Math.min(EVIDENCE_RESERVE_MS, budget / 4);
+    this.#budget = new TimeBudget(ctx.deadlineAt);
     this.#aborted = new Promise<never>((_, reject) => {
       const abort = (): void => reject(ctx.signal.reason as Error);
       if (ctx.signal.aborted) abort();
@@ -194,11 +189,7 @@ class JourneyRun {
 
   /** A step's timeout, cut so that it ends while there is time left for evidence. */
   #stepTimeout(declared?: number): number {
-    const wanted = declared ?? this.#spec.stepTimeout;
-    const deadlineAt = this.#ctx.deadlineAt;
-    if (deadlineAt === undefined) return wanted;
-    const left = deadlineAt - performance.now() - this.#reserve;
-    return Math.max(MIN_STEP_MS, Math.min(wanted, Math.round(left)));
+    return this.#budget.cap(declared ?? this.#spec.stepTimeout);
   }
 
   get #context(): BrowserContext {

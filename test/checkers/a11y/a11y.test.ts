@@ -194,6 +194,26 @@ describe('accessibility scans with axe-core', () => {
     expect(out.a11y!.pages[1]!.violations).toEqual([]);
   });
 
+  it('a page that hangs leaves the run time to keep the pages scanned before it', async () => {
+    // pageTimeout is 30 s by default, far longer than this run of 6 s.
+    const ctx: CheckContext = {
+      ...context(),
+      signal: AbortSignal.timeout(6000),
+      deadlineAt: performance.now() + 6000,
+    };
+    const hung = `${world.portal.http}/dienste/endlos/`;
+    const out = await checkA11y(
+      ctx,
+      a11ySpecSchema.parse({ urls: [page('bild-ohne-alt'), hung, page('ok')] }),
+    );
+    const [alt, hanging, last] = out.a11y!.pages;
+    expect(rules(alt!.violations)).toEqual(['image-alt:critical']);
+    expect(hanging).toMatchObject({ url: hung, reason: 'navigation_timeout' });
+    // No time left after the hung page: the next one is named, not silently dropped.
+    expect(last).toMatchObject({ url: page('ok'), reason: 'timeout' });
+    expect(out.status).toBe('fail');
+  }, 15_000);
+
   it('a journey scans the pages it visits with a scan step', async () => {
     const out = await checkBrowser(
       context(),
