@@ -32,6 +32,7 @@ import {
   usesVariable,
 } from './templates.ts';
 import { positionOf, type YamlSource } from './yaml-source.ts';
+import { resolveApiForProbeFiles } from './api-resolver.ts';
 
 /**
  * Reads every probe file under a folder into validated probes, or into diagnostics
@@ -579,6 +580,7 @@ async function readModuleProbeFile(
   const full = path.join(root, file);
   let exported: unknown;
   try {
+    resolveApiForProbeFiles();
     // The query string defeats the module cache so that a reload sees the edited file.
     const { mtimeMs } = await stat(full);
     const mod = (await import(`${pathToFileURL(full).href}?v=${mtimeMs}`)) as { default?: unknown };

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,22 @@ describe('ozgwatch validate', () => {
       'sub/defaults.yaml:4:3: defaults.timeout:',
       'sub/defaults.yaml:7:15: defaults.http.expect.certExpiresIn:',
     ]);
+  });
+});
+
+describe('TypeScript probe files', () => {
+  it("import defineProbe from 'ozgwatch' as documented, from a folder outside the installation", async () => {
+    // As /etc/ozgwatch/probes in the image: no node_modules that would hold ozgwatch.
+    const folder = path.join(dir, 'etc-probes');
+    await mkdir(folder);
+    await writeFile(
+      path.join(folder, 'kfz.probe.ts'),
+      `import { defineProbe } from 'ozgwatch';
+export default defineProbe({ id: 'kfz-ts', name: 'Kfz', kind: 'http', every: '2m', labels: { service: 'kfz' }, http: { url: 'https://kfz.example.de/' } });
+`,
+    );
+    const r = await cli(['validate', '--probes', 'etc-probes']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, '1 probes in 1 files: valid\n', '']);
   });
 });
 
