@@ -127,6 +127,28 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) {
-  process.exitCode = await main(process.argv.slice(2));
+/**
+ * The program as the shell runs it. `run` and `scan` end once their results are out: a
+ * TypeScript journey may leave a timer or a socket of its own behind, which would keep
+ * the process alive long after the run's deadline.
+ */
+export async function runProgram(argv: string[]): Promise<void> {
+  const code = await main(argv);
+  process.exitCode = code;
+  const command = parseCommand(argv);
+  if (command !== 'run' && command !== 'scan') return;
+  await Promise.all(
+    [process.stdout, process.stderr].map((s) => new Promise((done) => s.write('', done))),
+  );
+  process.exit(code);
 }
+
+function parseCommand(argv: string[]): string | undefined {
+  try {
+    return parse(argv).positionals[0];
+  } catch {
+    return undefined;
+  }
+}
+
+if (import.meta.main) await runProgram(process.argv.slice(2));

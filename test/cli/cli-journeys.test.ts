@@ -151,6 +151,33 @@ describe('CLI with browser journeys', () => {
     expect(ran.stdout + ran.stderr).not.toContain(SECRET);
   }, 60_000);
 
+  it('run ends once its results are out, whatever a TypeScript journey left running', async () => {
+    await mkdir(path.join(dir, 'ts-probes'), { recursive: true });
+    await writeFile(
+      path.join(dir, 'ts-probes', 'warten.probe.ts'),
+      `import { defineProbe } from 'ozgwatch';
+export default defineProbe({
+  id: 'liegengelassen',
+  name: 'Journey mit Timer',
+  kind: 'browser',
+  labels: { service: 'kfz' },
+  journey: async ({ page, step }) => {
+    await step('start', async () => {
+      await page.goto(${JSON.stringify(`${portal.http}/dienste/kfz/`)});
+      // Left behind: without the CLI ending by itself, the process would wait for it.
+      setTimeout(() => undefined, 120_000);
+    });
+  },
+});
+`,
+    );
+    const started = Date.now();
+    const ran = await cli(['run', '--probes', 'ts-probes', '--data', 'data', 'liegengelassen']);
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toMatch(/✓\s+liegengelassen\s+pass/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+
   it('scan --browser loads the page in Chromium as well', async () => {
     const ran = await cli(['scan', '--browser', '--json', '--data', 'data', `${portal.http}/`]);
     expect(ran.code).toBe(0);
