@@ -52,7 +52,7 @@ export function renderRunPage(result: Result, probe: ProbeModel | undefined): st
         .join('\n')}</ul>`,
     );
   }
-  if (result.http || result.phases) parts.push(httpSection(result));
+  if (result.http || result.phases || result.tls) parts.push(httpSection(result));
   if (result.lighthouse) parts.push(lighthouseTable(result.lighthouse));
   if (result.a11y) parts.push(a11ySection(result.a11y));
   if (result.bitv) parts.push(bitvSection(result.bitv));

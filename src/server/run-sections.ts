@@ -15,8 +15,16 @@ import type {
   HttpPhases,
   MediaBreakReport,
   Result,
+  TlsDetails,
 } from '../results/result.ts';
-import { escapeHtml as e, IMPACT_TEXT, MEDIA_BREAK_TEXT, pageText, seconds } from './pages.ts';
+import {
+  escapeHtml as e,
+  IMPACT_TEXT,
+  MEDIA_BREAK_TEXT,
+  pageText,
+  seconds,
+  when,
+} from './pages.ts';
 
 const t = TEXTS.de;
 const IMPACTS = ['critical', 'serious', 'moderate', 'minor'] as const;
@@ -26,14 +34,47 @@ const IMPACTS = ['critical', 'serious', 'moderate', 'minor'] as const;
  * time of each phase. Addresses are text, not links, like every other address on the
  * page: a redirect target is the watched site's choice (`javascript:`, a look-alike host).
  */
-export function httpSection(result: Pick<Result, 'status' | 'http' | 'phases'>): string {
+export function httpSection(result: Pick<Result, 'status' | 'http' | 'phases' | 'tls'>): string {
   const parts = ['<h2>HTTP</h2>'];
   if (result.http) parts.push(httpDetails(result.http));
+  if (result.tls) parts.push(tlsDetails(result.tls));
   if (result.phases) {
     const broke = result.status === 'fail' || result.status === 'error';
     parts.push(phasesTable(result.phases, broke));
   }
   return parts.join('\n');
+}
+
+/**
+ * The certificate the server presented: what a certificate alert is about, and why a
+ * `cert_invalid` run failed (a name that does not match, a chain nobody trusts).
+ */
+function tlsDetails(tls: TlsDetails): string {
+  const days = Math.floor(tls.daysLeft);
+  const expiry =
+    days < 0
+      ? `abgelaufen am ${e(when(tls.earliestExpiry))}`
+      : `gültig bis ${e(when(tls.earliestExpiry))} (noch ${days} ${days === 1 ? 'Tag' : 'Tage'})`;
+  const problems = [
+    ...(tls.hostnameMatch ? [] : ['passt nicht zum Hostnamen']),
+    ...(tls.authorized
+      ? []
+      : [
+          `nicht vertrauenswürdig${tls.authorizationError ? ` (<code>${e(tls.authorizationError)}</code>)` : ''}`,
+        ]),
+  ];
+  return `<h3>Zertifikat</h3>
+<dl>
+<dt>Ablauf</dt><dd>${expiry}</dd>
+<dt>Prüfung</dt><dd>${problems.length === 0 ? 'vertrauenswürdig, passt zum Hostnamen' : problems.join('; ')}</dd>
+<dt>Inhaber</dt><dd>${pageText(tls.subject)}</dd>
+<dt>Aussteller</dt><dd>${pageText(tls.issuer)}</dd>
+<dt>Namen im Zertifikat</dt><dd>${tls.subjectAltNames.length > 0 ? tls.subjectAltNames.map((n) => `<span class="url">${pageText(n)}</span>`).join(', ') : 'keine'}</dd>${
+    tls.protocol
+      ? `\n<dt>Protokoll</dt><dd>${e(tls.protocol)}${tls.cipher ? `, ${e(tls.cipher)}` : ''}</dd>`
+      : ''
+  }
+</dl>`;
 }
 
 function httpDetails(http: HttpDetails): string {

@@ -14,7 +14,7 @@ import type {
   RunStatus,
 } from '../../src/results/result.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/runner/browser-host.ts';
-import { MAX_FINDING_ROWS, renderProbePage } from '../../src/server/pages.ts';
+import { MAX_FINDING_ROWS, renderProbePage, when as pageWhen } from '../../src/server/pages.ts';
 import { startServer, type RunningServer } from '../../src/server/server.ts';
 import type { FindingRecord } from '../../src/store/store.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
@@ -600,6 +600,43 @@ describe('probe page', () => {
         'Antwort: Status 200, HTTP/2',
       ]);
       expect(await page.locator('main').innerText()).not.toContain('Bricht ein Lauf ab');
+    });
+  });
+
+  it('shows the certificate of a run that failed on it', async () => {
+    const expired = result('kfz-a-portal', T0 - 4 * HOUR, 'fail', {
+      reason: 'cert_invalid',
+      message: 'certificate not trusted: CERT_HAS_EXPIRED',
+      http: {
+        status: 0,
+        finalUrl: 'https://kfz-a-portal.example.de/',
+        redirects: [],
+        bodyBytes: 0,
+      },
+      tls: {
+        earliestExpiry: T0 - 30 * HOUR,
+        daysLeft: -1.1,
+        subject: `CN=kfz-a-portal.example.de ${XSS}`,
+        issuer: 'CN=Beispiel-CA',
+        subjectAltNames: ['kfz.example.de'],
+        hostnameMatch: false,
+        authorized: false,
+        authorizationError: 'CERT_HAS_EXPIRED',
+      },
+    });
+    store.save(expired);
+    await store.flush();
+    await visit(`/runs/${expired.runId}`, async (page) => {
+      const dl = page.locator('h3:text-is("Zertifikat") + dl');
+      const terms = await dl.locator('dt').allInnerTexts();
+      const values = await dl.locator('dd').allInnerTexts();
+      expect(terms.map((t, i) => `${t}: ${values[i]}`)).toEqual([
+        `Ablauf: abgelaufen am ${pageWhen(T0 - 30 * HOUR)}`,
+        'Prüfung: passt nicht zum Hostnamen; nicht vertrauenswürdig (CERT_HAS_EXPIRED)',
+        `Inhaber: CN=kfz-a-portal.example.de ${XSS}`,
+        'Aussteller: CN=Beispiel-CA',
+        'Namen im Zertifikat: kfz.example.de',
+      ]);
     });
   });
 
