@@ -12,7 +12,10 @@ export async function validateCommand(config: Config, values: CliValues): Promis
       `${JSON.stringify({ ok, probes: set.probes.length, files: set.files.length, diagnostics: set.diagnostics })}\n`,
     );
   } else if (ok) {
-    process.stdout.write(`${set.probes.length} probes in ${set.files.length} files: valid\n`);
+    const count = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
+    process.stdout.write(
+      `${count(set.probes.length, 'probe')} in ${count(set.files.length, 'file')}: valid\n`,
+    );
   } else {
     for (const d of set.diagnostics) {
       process.stderr.write(`${formatDiagnostic(d, config.probes)}\n`);

@@ -132,7 +132,7 @@ ${sections.join('\n')}
 ${
   rows.length === 0
     ? '<p>Noch keine Läufe.</p>'
-    : `<table><caption>Die letzten ${rows.length} Läufe, neueste zuerst</caption>
+    : `<table><caption>${rows.length === 1 ? 'Der letzte Lauf' : `Die letzten ${rows.length} Läufe, neueste zuerst`}</caption>
 <thead><tr><th scope="col">Beginn</th><th scope="col">Ergebnis</th><th scope="col">Grund</th><th scope="col">Dauer</th><th scope="col">Meldung</th></tr></thead>
 <tbody>
 ${rows.join('\n')}

@@ -148,6 +148,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         closing.signal,
       );
     }
+    // A page address copied with a slash at its end (`/probes/kfz/`) leads to the page. Only
+    // ids are let through: the Location never leaves this server (`//host/` would).
+    const slashed = /^\/(?:probes|runs)\/[A-Za-z0-9-]{1,64}\/$/.exec(route);
+    if (slashed) {
+      res.writeHead(301, { location: route.slice(0, -1) }).end();
+      return;
+    }
     if (route.startsWith('/runs/') || route.startsWith('/probes/')) return pages(route, res);
     if (route === '/') {
       const config = options.configState?.();
@@ -374,7 +381,13 @@ function authorized(req: IncomingMessage, expected: Buffer): boolean {
 function timeParam(text: string | null): number | undefined | null {
   if (text === null || text === '') return undefined;
   const at = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  return Number.isFinite(at) ? at : null;
+  if (!Number.isFinite(at)) return null;
+  // Date.parse rolls a day the calendar does not have over (2026-02-30 is 2 March).
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (day && new Date(Date.UTC(+day[1]!, +day[2]! - 1, +day[3]!)).getUTCDate() !== +day[3]!) {
+    return null;
+  }
+  return at;
 }
 
 const LIMIT_ERROR = `limit must be a whole number from 1 (at most ${MAX_LIMIT} are returned)`;
@@ -384,7 +397,7 @@ const LIMIT_ERROR = `limit must be a whole number from 1 (at most ${MAX_LIMIT} a
  * (`-1`, `abc`, `2.5`), which a caller should hear about rather than get a silent default.
  */
 function limitParam(text: string | null, fallback: number): number | null {
-  if (text === null) return fallback;
+  if (text === null || text === '') return fallback;
   if (!/^\d{1,9}$/.test(text) || Number(text) < 1) return null;
   return Math.min(MAX_LIMIT, Number(text));
 }

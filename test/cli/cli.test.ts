@@ -86,7 +86,7 @@ describe('ozgwatch CLI', () => {
 
   it('validate: counts valid probes, exit 0', async () => {
     const r = await cli(['validate']);
-    expect(r).toMatchObject({ code: 0, stdout: '2 probes in 1 files: valid\n' });
+    expect(r).toMatchObject({ code: 0, stdout: '2 probes in 1 file: valid\n' });
   });
 
   it('validate --json on a broken folder: every diagnostic, exit 1', async () => {

@@ -239,6 +239,8 @@ describe('daemon', () => {
         { error: 'limit must be a whole number from 1 (at most 1000 are returned)' },
       ]);
     }
+    const slashed = await fetch(`${base}/probes/kfz-ok/`, { ...auth, redirect: 'manual' });
+    expect([slashed.status, slashed.headers.get('location')]).toEqual([301, '/probes/kfz-ok']);
     const page = await fetch(`${base}/probes/%ZZ`, auth);
     expect([page.status, await page.text()]).toEqual([
       404,

@@ -55,7 +55,7 @@ export default defineProbe({ id: 'kfz-ts', name: 'Kfz', kind: 'http', every: '2m
 `,
     );
     const r = await cli(['validate', '--probes', 'etc-probes']);
-    expect([r.code, r.stdout, r.stderr]).toEqual([0, '1 probes in 1 files: valid\n', '']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, '1 probe in 1 file: valid\n', '']);
   });
 });
 

@@ -144,6 +144,9 @@ describe.each(backends)('media-break events ($name)', (backend) => {
       ]);
       expect((await get(`?from=${new Date(T0 + 2 * DAY).toISOString()}`)).body).toEqual([]);
       expect((await get('?from=gestern')).status).toBe(400);
+      // A day the calendar does not have is refused, not rolled over into March.
+      expect((await get('?from=2026-02-30')).status).toBe(400);
+      expect((await get('?from=2026-02-28&limit=')).status).toBe(200);
       expect((await get('?probe=../etc')).status).toBe(400);
     } finally {
       await server.close();
