@@ -16,7 +16,7 @@ Usage:
   ozgwatch serve    [--probes DIR] [--port N] [--host ADDR] [--data DIR] [--config FILE] [--pretty]
                     [--shard INDEX/COUNT] [--location NAME]
   ozgwatch validate [--probes DIR] [--config FILE] [--json]
-  ozgwatch run      <probe-id…> [--probes DIR] [--data DIR] [--config FILE] [--json]
+  ozgwatch run      <probe-id…> [--probes DIR] [--data DIR] [--config FILE] [--json] [--pretty]
   ozgwatch scan     <url…> [--checks availability,browser,a11y,media-breaks] [--browser] [--profile P]
                     [--timeout 30s] [--data DIR] [--config FILE] [--json]
   ozgwatch report   [--quarter 2026-Q4 | --from YYYY-MM-DD --to YYYY-MM-DD] [--county X] [--service Y]
@@ -54,7 +54,13 @@ const OPTIONS = {
 export type CliValues = ReturnType<typeof parse>['values'];
 
 function parse(argv: string[]) {
-  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  return parseArgs({
+    args: argv,
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: true,
+    tokens: true,
+  });
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -74,6 +80,15 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'version') {
     process.stdout.write(`${VERSION}\n`);
     return EXIT_OK;
+  }
+  const allowed = optionsOf(command);
+  const misplaced = (parsed.tokens ?? [])
+    .flatMap((t) => (t.kind === 'option' ? [t.name] : []))
+    .filter((name) => allowed !== undefined && !allowed.has(name));
+  if (misplaced.length > 0) {
+    // Silently ignored, `validate --port 1` would look as if it checked something.
+    process.stderr.write(`option --${misplaced[0]} does not apply to ${command}\n\n${USAGE}\n`);
+    return EXIT_USAGE;
   }
   let config: Config;
   try {
@@ -141,6 +156,20 @@ export async function runProgram(argv: string[]): Promise<void> {
     [process.stdout, process.stderr].map((s) => new Promise((done) => s.write('', done))),
   );
   process.exit(code);
+}
+
+/**
+ * The options `command` takes, read from its lines of the usage text (which a test keeps
+ * equal to docs/cli.md); undefined for a command the usage does not know.
+ */
+function optionsOf(command: string): Set<string> | undefined {
+  const lines = USAGE.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  ozgwatch ${command} `));
+  if (start < 0) return undefined;
+  let end = start + 1;
+  while (end < lines.length && /^ {4,}\[/.test(lines[end]!)) end++;
+  const text = lines.slice(start, end).join(' ');
+  return new Set([...text.matchAll(/--([a-z]+)/g)].map((m) => m[1]!).concat('help'));
 }
 
 function parseCommand(argv: string[]): string | undefined {

@@ -63,10 +63,16 @@ describe('problems of the folder and of flags, in every command', () => {
   it('run names the missing folder, --port names itself, scan refuses a timeout below the floor', async () => {
     const run = await cli(['run', 'kfz', '--probes', 't/nonexistent']);
     expect([run.code, run.stderr]).toEqual([1, 't/nonexistent: probes folder does not exist\n']);
-    const port = await cli(['validate', '--port', 'abc']);
+    const port = await cli(['serve', '--port', 'abc']);
     expect([port.code, port.stderr]).toEqual([
       1,
       '--port: server.port: expected a number, got "abc"\n',
+    ]);
+    // An option another command takes is no silent no-op here.
+    const misplaced = await cli(['validate', '--port', '1']);
+    expect([misplaced.code, misplaced.stderr.split('\n')[0]]).toEqual([
+      2,
+      'option --port does not apply to validate',
     ]);
     const scan = await cli(['scan', '--timeout', '50ms', 'http://127.0.0.1:9/']);
     expect([scan.code, scan.stderr]).toEqual([
