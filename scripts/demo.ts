@@ -68,7 +68,16 @@ const config = configSchema.parse({
   log: { format: 'pretty', level: 'info' },
 });
 const logger = createLogger({ level: config.log.level, format: config.log.format });
-const daemon = await startDaemon(config, { logger });
+let daemon;
+try {
+  daemon = await startDaemon(config, { logger });
+} catch (error) {
+  // A port in use, most likely: say so as `serve` does, and leave nothing behind.
+  logger.fatal({ err: error }, `cannot start the demo on port ${port}`);
+  await portal.close();
+  await rm(dir, { recursive: true, force: true });
+  process.exit(1);
+}
 process.stdout.write(
   `\nDemo running. The fictional county portal is at ${portal.https} (http: ${portal.http}).\n` +
     `Metrics: ${daemon.server.url}/metrics   API: ${daemon.server.url}/api/probes\n` +
