@@ -2,9 +2,8 @@ import type { Page } from 'playwright';
 import type { BitvReport, BitvSignal, Outcome } from '../../results/result.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
-import { pageLoadReason } from '../browser/net-reason.ts';
+import { pageNotLoaded } from '../browser/net-reason.ts';
 import { pageLinks } from '../browser/page-links.ts';
-import { errorLine } from '../error-line.ts';
 import {
   EASY_LANGUAGE_LINK,
   findLink,
@@ -71,14 +70,8 @@ async function readSignals(ctx: CheckContext, spec: BitvSpec, page: Page): Promi
   try {
     start = await visit(page, spec.url, spec.pageTimeout);
   } catch (error) {
-    // A site that is down is a failure of the site (dns, connect …), not of ozgwatch.
     if (ctx.signal.aborted) throw error;
-    return {
-      status: 'fail',
-      reason: pageLoadReason(errorLine(error)),
-      message: `start page ${spec.url} did not load: ${errorLine(error)}`,
-      assertions: [],
-    };
+    return pageNotLoaded('start page', spec.url, error);
   }
   if (start.status >= 400 || start.status === 0) {
     return {

@@ -1,4 +1,5 @@
-import type { ReasonCode } from '../../results/result.ts';
+import type { Outcome, ReasonCode } from '../../results/result.ts';
+import { errorLine } from '../error-line.ts';
 
 /** The reason code of a Chromium network error (`net::ERR_…`) of a page load. */
 export function netReason(code: string): ReasonCode {
@@ -19,6 +20,20 @@ export function netReason(code: string): ReasonCode {
 /** Playwright's words for a renderer or browser that died (or a page closed after it). */
 export const CRASHED =
   /Target crashed|Page crashed|has been closed|Browser closed|has been disconnected/;
+
+/**
+ * The outcome of a check whose first page did not load: a site that is down fails with
+ * the reason of its failure (dns, connect, navigation_timeout …), not as an error of ozgwatch.
+ */
+export function pageNotLoaded(page: string, url: string, error: unknown): Outcome {
+  const message = errorLine(error);
+  return {
+    status: 'fail',
+    reason: pageLoadReason(message),
+    message: `${page} ${url} did not load: ${message}`,
+    assertions: [],
+  };
+}
 
 /**
  * Why `page.goto` failed, from its error: the browser or renderer died, a network error

@@ -2,9 +2,8 @@ import type { Page } from 'playwright';
 import type { MediaBreakReport, Outcome } from '../../results/result.ts';
 import { classifyDocuments, DOCUMENT_LINK } from '../a11y/documents.ts';
 import type { Checker, CheckContext } from '../checker.ts';
-import { errorLine } from '../error-line.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
-import { pageLoadReason } from '../browser/net-reason.ts';
+import { pageNotLoaded } from '../browser/net-reason.ts';
 import { detectMediaBreaks, type LinkedDocument } from './detect.ts';
 import { extractPage, type PageContent } from './extract.ts';
 import { followApplication, settle } from './follow.ts';
@@ -34,12 +33,7 @@ export async function checkMediaBreaks(ctx: CheckContext, spec: MediaBreaksSpec)
       status = (await page.goto(spec.url, { timeout: spec.pageTimeout }))?.status() ?? 0;
     } catch (error) {
       if (ctx.signal.aborted) throw error;
-      return {
-        status: 'fail',
-        reason: pageLoadReason(errorLine(error)),
-        message: `service page ${spec.url} did not load: ${errorLine(error)}`,
-        assertions: [],
-      };
+      return pageNotLoaded('service page', spec.url, error);
     }
     if (status >= 400 || status === 0) {
       return {
