@@ -1,6 +1,4 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,12 +192,8 @@ export default defineProbe({
   }, 60_000);
 
   it('scan: a page that cannot be reached is named by its network error in every check', async () => {
-    // A port that was just free: nothing listens there, the connection is refused at once.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
-    const url = `http://127.0.0.1:${port}/dienste/`;
+    // Nothing listens there: the connection is refused at once.
+    const url = `${portal.closedPort}/dienste/`;
     const ran = await cli([
       'scan',
       '--checks',

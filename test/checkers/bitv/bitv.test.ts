@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBitv } from '../../../src/checkers/bitv/check.ts';
 import { parseGermanDate, textLanguage } from '../../../src/checkers/bitv/signals.ts';
@@ -84,14 +83,10 @@ describe('BITV signals', () => {
   }, 30_000);
 
   it('a site that is down fails with the network reason, not as an error of ozgwatch', async () => {
-    // A port nobody listens on: the connection is refused.
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((r) => closed.close(r));
     const out = await checkBitv(
       world.context(() => NOW),
-      bitvSpecSchema.parse({ url: `http://127.0.0.1:${port}/` }),
+      // A port nobody listens on: the connection is refused.
+      bitvSpecSchema.parse({ url: `${world.portal.closedPort}/` }),
     );
     expect(out).toMatchObject({ status: 'fail', reason: 'connect' });
     expect(out.message).toMatch(

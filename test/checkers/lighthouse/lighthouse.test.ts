@@ -1,6 +1,4 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,16 +97,12 @@ describe('Lighthouse audits', () => {
   }, 90_000);
 
   it('a page that cannot be reached is named by its network error, and for a 404 by its status', async () => {
-    // A port that was just free: nothing listens there, the connection is refused at once.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
     const refused = await audit(
       'ok',
       'run-4',
       AbortSignal.timeout(60_000),
-      `http://127.0.0.1:${port}`,
+      // Nothing listens there: the connection is refused at once.
+      world.portal.closedPort,
     );
     expect(refused).toMatchObject({ status: 'fail', reason: 'connect' });
     expect(refused.message).toContain('ERR_CONNECTION_REFUSED');
