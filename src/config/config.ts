@@ -163,7 +163,7 @@ export const ENV_VARS: Record<string, (string | number)[]> = {
  * The command-line flag behind each override key that src/cli/main.ts passes, so that an
  * error names what the person typed (`--port: …`) rather than a field they never wrote.
  */
-export const OVERRIDE_FLAGS: Record<string, string> = {
+const OVERRIDE_FLAGS: Record<string, string> = {
   probes: '--probes',
   dataDir: '--data',
   'server.host': '--host',
