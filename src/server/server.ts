@@ -293,7 +293,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         }),
       );
     }
-    const runsMatch = /^\/api\/probes\/([a-z0-9-]{1,64})\/runs$/.exec(route);
+    // Any segment is matched, so that an id no probe can have is answered as the id it is
+    // (`no such probe`), not as an unknown route.
+    const runsMatch = /^\/api\/probes\/([^/]+)\/runs$/.exec(route);
     if (runsMatch) {
       const probeId = runsMatch[1] as string;
       if (!options.probes().some((l) => l.probe.id === probeId))
@@ -307,9 +309,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         runs.map((r) => resultDocument(r)),
       );
     }
-    const runMatch = /^\/api\/runs\/([A-Za-z0-9-]{1,64})$/.exec(route);
+    const runMatch = /^\/api\/runs\/([^/]+)$/.exec(route);
     if (runMatch) {
-      const result = await options.store.run(runMatch[1] as string);
+      const runId = runMatch[1] as string;
+      const result = /^[A-Za-z0-9-]{1,64}$/.test(runId)
+        ? await options.store.run(runId)
+        : undefined;
       if (!result) return sendJson(res, 404, { error: 'no such run' });
       return sendJson(res, 200, resultDocument(result));
     }

@@ -230,8 +230,17 @@ describe('daemon', () => {
     };
     expect(run.status).toBe('pass');
     expect(run.phases.connect).toBeGreaterThan(0);
-    expect((await fetch(`${base}/api/probes/nope/runs`, auth)).status).toBe(404);
-    expect((await fetch(`${base}/api/runs/nope`, auth)).status).toBe(404);
+    // An id no probe or run can have is named for what it is, as a well-formed unknown one is.
+    for (const [address, error] of [
+      ['/api/probes/nope/runs', 'no such probe'],
+      ['/api/probes/%ZZ/runs', 'no such probe'],
+      ['/api/probes/Gro%C3%9F/runs', 'no such probe'],
+      ['/api/runs/nope', 'no such run'],
+      ['/api/runs/%ZZ', 'no such run'],
+    ]) {
+      const missing = await fetch(`${base}${address}`, auth);
+      expect([address, missing.status, await missing.json()]).toEqual([address, 404, { error }]);
+    }
     for (const limit of ['-1', '0', 'abc', '2.5']) {
       const bad = await fetch(`${base}/api/probes/kfz-ok/runs?limit=${limit}`, auth);
       expect([bad.status, await bad.json()]).toEqual([
