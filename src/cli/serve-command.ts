@@ -5,9 +5,10 @@ import { startDaemon } from '../main.ts';
 /** `ozgwatch serve`: the daemon. SIGHUP reloads probes; SIGTERM/SIGINT stop gracefully. */
 export async function serveCommand(config: Config): Promise<number> {
   const logger = createLogger({ level: config.log.level, format: config.log.format });
-  if (config.shard && !config.store.url) {
+  if (config.shard && config.shard.count > 1 && !config.store.url) {
     // Each instance would keep its share in a SQLite file of its own: the pages and reports
-    // of every instance would miss the others' probes.
+    // of every instance would miss the others' probes. One share of one (a StatefulSet
+    // scaled to a single pod) is all probes, as without sharding.
     logger.fatal(
       { shard: `${config.shard.index}/${config.shard.count}` },
       'cannot start: sharing the probes among instances needs their shared store (store.url, DATABASE_URL)',

@@ -68,4 +68,16 @@ describe('ozgwatch serve without its port', () => {
     );
     expect(requests).toBe(0);
   });
+
+  it('one share of one is all probes and needs no shared store', async () => {
+    const port = String((occupied.address() as AddressInfo).port);
+    const r = await runCli(
+      ['serve', '--shard', '0/1', '--port', port, '--data', path.join(dir, 'one')],
+      { cwd: dir, env: { DATABASE_URL: '' }, timeoutMs: 15_000 },
+    );
+    // It gets past the shard check to binding, which the occupied port refuses.
+    expect(r.stdout).not.toContain('needs their shared store');
+    expect(r.stdout).toMatch(/EADDRINUSE[^\n]*"msg":"cannot start"/);
+    expect(requests).toBe(0);
+  });
 });
