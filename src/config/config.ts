@@ -189,7 +189,7 @@ export async function loadConfig(options: {
   overrides?: Record<string, unknown>;
 }): Promise<Config> {
   let raw: Record<string, unknown> = {};
-  let locate: (path: readonly (string | number)[]) => string = () => '';
+  let lineOf: (path: readonly (string | number)[]) => number | undefined = () => undefined;
   const file = options.file;
   if (file) {
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -208,10 +208,7 @@ export async function loadConfig(options: {
       );
     }
     raw = (doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null) ?? {};
-    locate = (path) => {
-      const pos = positionOf({ doc, lines }, path);
-      return pos ? `:${pos.line}` : '';
-    };
+    lineOf = (path) => positionOf({ doc, lines }, path)?.line;
   }
   /** Fields set by an environment variable or a flag, and by which (the later source wins). */
   const setBy = new Map<string, string>();
@@ -227,20 +224,29 @@ export async function loadConfig(options: {
     setIn(raw, key.split('.'), numeric ? numberIfNumeric(value) : value);
     setBy.set(key, OVERRIDE_FLAGS[key] ?? key);
   }
-  const where = (path: readonly (string | number)[]): string => {
+  /** The variable or flag that set the field, or else its line in the file. */
+  const setter = (path: readonly (string | number)[]): string | undefined => {
     for (let n = path.length; n > 0; n--) {
       const name = setBy.get(formatPath(path.slice(0, n)));
       if (name) return name;
     }
-    return file ? `${file}${locate(path)}` : 'config';
+    return undefined;
+  };
+  const where = (path: readonly (string | number)[]): string => {
+    const line = lineOf(path);
+    return setter(path) ?? (file ? `${file}${line ? `:${line}` : ''}` : 'config');
   };
   const parsed = configSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    const lines = parsed.error.issues.flatMap(problemsOf).map(({ path, message }) => {
+    // In the order a person reads the file, not the order of the schema; then what the
+    // environment and the flags set.
+    const problems = parsed.error.issues.flatMap(problemsOf).map(({ path, message }, order) => {
       const field = path.length > 0 ? `${formatPath(path)}: ` : '';
-      return `${where(path)}: ${field}${message}`;
+      const line = setter(path) === undefined ? lineOf(path) : undefined;
+      return { text: `${where(path)}: ${field}${message}`, line: line ?? Infinity, order };
     });
-    throw new ConfigError(lines.join('\n'));
+    problems.sort((a, b) => a.line - b.line || a.order - b.order);
+    throw new ConfigError(problems.map((p) => p.text).join('\n'));
   }
   return withShard(parsed.data, where);
 }

@@ -106,6 +106,18 @@ describe('configuration errors name where the value was set', () => {
     ).toEqual([':3: log.farmat: unknown key "farmat"', ':4: log.colour: unknown key "colour"']);
   });
 
+  it('problems are listed in the order of the lines, then those of variables', async () => {
+    const error = await fromFile(
+      'log:\n  level: loud\nserver:\n  port: abc\ncontact: 7\nprobes: 5\n',
+      { OZGWATCH_SHARD: '9/2' },
+    ).catch((e: unknown) => e as Error);
+    expect(
+      (error as Error).message
+        .split('\n')
+        .map((l) => /^(?:.*ozgwatch\.yaml(:\d+)|(\w+)):/.exec(l)?.slice(1).join('')),
+    ).toEqual([':2', ':4', ':5', ':6', 'OZGWATCH_SHARD']);
+  });
+
   it('a bad value from an environment variable names the variable and quotes the value', async () => {
     await expect(loadConfig({ env: { OZGWATCH_PORT: 'abc' } })).rejects.toThrow(
       /^OZGWATCH_PORT: server\.port: expected a number, got "abc"$/,
