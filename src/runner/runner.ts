@@ -32,7 +32,19 @@ export interface RunnerOptions {
   browser?: BrowserHost;
   /** Where runs keep evidence files. */
   artifacts?: ArtifactStore;
+  /**
+   * How long a checker may go on after its run was aborted before the run ends without it.
+   * @default 5000
+   */
+  abortGraceMs?: number;
 }
+
+/**
+ * Time a checker has after the abort to close what it opened (a browser context closes in
+ * about a second). A checker still busy after it has a bug; the run must not hold its pool
+ * slot, and the shutdown, for ever because of it.
+ */
+const ABORT_GRACE_MS = 5_000;
 
 /**
  * How one run executes: deadline, attempts, maintenance marking, flap damping,
@@ -81,7 +93,12 @@ export class Runner {
       };
       for (;;) {
         attempts++;
-        outcome = await attempt(checker, ctx, specOf(probe));
+        outcome = await attempt(
+          checker,
+          ctx,
+          specOf(probe),
+          this.#o.abortGraceMs ?? ABORT_GRACE_MS,
+        );
         if (stop?.aborted && !deadline.aborted && outcome.status === 'fail') {
           // Whatever a checker made of a run the shutdown cut short, it is no evidence
           // against the target: an error of ours, so no alert fires on it.
@@ -133,24 +150,41 @@ export class Runner {
   }
 }
 
-/** One call of the checker; whatever it throws becomes a result, never an escape. */
+/**
+ * One call of the checker; whatever it throws becomes a result, never an escape. A checker
+ * that goes on longer than `graceMs` after the abort is left behind: the run ends as aborted.
+ */
 async function attempt(
   checker: Checker<unknown>,
   ctx: CheckContext,
   spec: unknown,
+  graceMs: number,
 ): Promise<Outcome> {
+  // Called inside an async function so that a checker throwing before its first await is
+  // caught like one that rejects.
+  const work = (async () => checker.check(ctx, spec))();
+  const abandoned = Symbol('abandoned');
+  let grace: NodeJS.Timeout | undefined;
+  let onAbort = (): void => undefined;
+  const leftBehind = new Promise<typeof abandoned>((resolve) => {
+    onAbort = () => {
+      grace = setTimeout(() => resolve(abandoned), graceMs);
+    };
+  });
+  if (ctx.signal.aborted) onAbort();
+  else ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    return await checker.check(ctx, spec);
+    const settled = await Promise.race([work, leftBehind]);
+    if (settled !== abandoned) return settled;
+    // Its result or error, whenever it comes, belongs to no run any more.
+    work.catch(() => undefined);
+    ctx.logger.error(
+      { graceMs },
+      'checker went on after its run was aborted; the run ends without it. Please report it',
+    );
+    return abortedOutcome(ctx.signal, ` (the check did not stop within ${graceMs} ms of it)`);
   } catch (error) {
-    if (ctx.signal.aborted) {
-      const timedOut = (ctx.signal.reason as Error | undefined)?.name === 'TimeoutError';
-      return {
-        status: timedOut ? 'fail' : 'error',
-        reason: timedOut ? 'timeout' : 'aborted',
-        message: timedOut ? 'deadline exceeded' : 'run aborted (shutdown)',
-        assertions: [],
-      };
-    }
+    if (ctx.signal.aborted) return abortedOutcome(ctx.signal, '');
     ctx.logger.error({ err: error }, 'checker threw');
     return {
       status: 'error',
@@ -158,7 +192,21 @@ async function attempt(
       message: `checker failed: ${errorLine(error, 500)}`,
       assertions: [],
     };
+  } finally {
+    clearTimeout(grace);
+    ctx.signal.removeEventListener('abort', onAbort);
   }
+}
+
+/** A run cut short: by its deadline (evidence against the target) or by the shutdown (ours). */
+function abortedOutcome(signal: AbortSignal, detail: string): Outcome {
+  const timedOut = (signal.reason as Error | undefined)?.name === 'TimeoutError';
+  return {
+    status: timedOut ? 'fail' : 'error',
+    reason: timedOut ? 'timeout' : 'aborted',
+    message: (timedOut ? 'deadline exceeded' : 'run aborted (shutdown)') + detail,
+    assertions: [],
+  };
 }
 
 /** Resolves true after `ms`, or false as soon as `signal` aborts. */

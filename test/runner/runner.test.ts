@@ -47,8 +47,10 @@ function runner(
   checker: Checker<unknown>,
   sinks: ResultSink[] = [],
   calendar?: MaintenanceCalendar,
+  abortGraceMs?: number,
 ): Runner {
   return new Runner({
+    ...(abortGraceMs !== undefined ? { abortGraceMs } : {}),
     checkerFor: () => checker,
     clock: systemClock,
     logger: pino({ level: 'silent' }),
@@ -98,6 +100,38 @@ describe('Runner', () => {
     const result = await r.run(probe({ timeout: '300ms' }));
     expect(result).toMatchObject({ status: 'fail', reason: 'timeout' });
     expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('leaves behind a checker that ignores the abort, after its grace: the run ends', async () => {
+    let finishedLate = false;
+    const deaf = scripted(
+      () =>
+        new Promise((resolve) => {
+          setTimeout(() => {
+            finishedLate = true;
+            resolve(outcome('pass'));
+          }, 3_000);
+        }),
+    );
+    const stop = new AbortController();
+    const timings: number[] = [];
+    for (const [timeout, shutdown] of [
+      ['200ms', false],
+      ['5s', true],
+    ] as const) {
+      const started = performance.now();
+      const running = runner(deaf, [], undefined, 300).run(probe({ timeout }), stop.signal);
+      if (shutdown) setTimeout(() => stop.abort(), 100);
+      const result = await running;
+      timings.push(performance.now() - started);
+      expect([result.status, result.reason]).toEqual(
+        shutdown ? ['error', 'aborted'] : ['fail', 'timeout'],
+      );
+      expect(result.message).toMatch(/did not stop within 300 ms/);
+    }
+    // Deadline or shutdown, plus the 300 ms grace; not the checker's 3 s.
+    expect(timings.every((ms) => ms >= 350 && ms < 1_500)).toBe(true);
+    expect(finishedLate).toBe(false);
   });
 
   it('turns an exception of the checker into an error result', async () => {
