@@ -33,6 +33,8 @@ const SYSTEM_CHROMIUM = [
 
 export type RestartReason = 'crash' | 'runs' | 'memory';
 
+const SPARE_IDLE_MS = 60_000;
+
 export interface BrowserHostOptions {
   /** A Chromium binary; unset = Playwright's browser, else a system Chromium. */
   executablePath?: string;
@@ -46,6 +48,12 @@ export interface BrowserHostOptions {
   downloadLimitMb: number;
   /** Keep the next context and page ready while a run is busy. @default true */
   prewarm?: boolean;
+  /**
+   * Close the context kept ready when no run took it for this long (ms): a daemon with a
+   * journey every ten minutes need not hold its renderer (about 120 MB) in between.
+   * @default 60000
+   */
+  spareIdleMs?: number;
   logger: Logger;
   onRestart?: (reason: RestartReason) => void;
   onContexts?: (active: number) => void;
@@ -103,6 +111,7 @@ export class BrowserHost {
         key: string;
         prepare: Prepare<unknown> | undefined;
         ready: Promise<MadeContext & { prepared: unknown }>;
+        idle: NodeJS.Timeout;
       }
     | undefined;
   #active = 0;
@@ -220,7 +229,14 @@ export class BrowserHost {
     const key = JSON.stringify(options);
     const ready = makeContext(generation.browser, options, prepare);
     ready.catch(() => undefined);
-    this.#spare = { generation, key, prepare, ready };
+    const idle = setTimeout(() => {
+      if (this.#spare?.ready !== ready) return;
+      this.#spare = undefined;
+      closeWhenMade(ready);
+    }, this.#o.spareIdleMs ?? SPARE_IDLE_MS);
+    // A context kept ready is no reason to keep the process alive.
+    idle.unref();
+    this.#spare = { generation, key, prepare, ready, idle };
   }
 
   async #takeSpare(
@@ -230,10 +246,11 @@ export class BrowserHost {
   ): Promise<MadeContext & { prepared: unknown }> {
     const spare = this.#spare;
     this.#spare = undefined;
+    clearTimeout(spare?.idle);
     if (spare && spare.generation !== generation) {
       // Made in a browser that is gone: a context asked of a browser killed mid-call may
       // never settle (seen with kill -9), so it is not waited for; closed if it ever comes.
-      void spare.ready.then((made) => made.context.close()).catch(() => undefined);
+      closeWhenMade(spare.ready);
     } else if (spare) {
       const made = await spare.ready.catch(() => undefined);
       if (made && spare.key === JSON.stringify(options) && spare.prepare === prepare) return made;
@@ -254,9 +271,10 @@ export class BrowserHost {
     this.#closed = true;
     const spare = this.#spare;
     this.#spare = undefined;
+    clearTimeout(spare?.idle);
     // Not waited for: closing the browser below ends it, and a spare of a crashed browser
     // may never settle.
-    void spare?.ready.then((s) => s.context.close()).catch(() => undefined);
+    if (spare) closeWhenMade(spare.ready);
     const generation = await this.#current?.catch(() => undefined);
     this.#current = undefined;
     if (generation) await this.#closeBrowser(generation);
@@ -382,6 +400,11 @@ export class BrowserHost {
       new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
     ]);
   }
+}
+
+/** Closes a context kept ready once it is made; one that never comes is not waited for. */
+function closeWhenMade(ready: Promise<MadeContext>): void {
+  void ready.then((made) => made.context.close()).catch(() => undefined);
 }
 
 /** A context with its first page, prepared; closed again when preparing fails. */

@@ -21,6 +21,7 @@ function newHost(options: {
   restartAfterRuns?: number;
   memoryLimitMb?: number;
   downloadLimitMb?: number;
+  spareIdleMs?: number;
 }) {
   const restarts: RestartReason[] = [];
   const active: number[] = [];
@@ -29,6 +30,7 @@ function newHost(options: {
     restartAfterRuns: options.restartAfterRuns ?? 1000,
     memoryLimitMb: options.memoryLimitMb ?? 100_000,
     downloadLimitMb: options.downloadLimitMb ?? 20,
+    ...(options.spareIdleMs !== undefined ? { spareIdleMs: options.spareIdleMs } : {}),
     logger: pino({ level: 'silent' }),
     onRestart: (reason) => restarts.push(reason),
     onContexts: (n) => active.push(n),
@@ -111,6 +113,22 @@ describe('BrowserHost', () => {
     expect(plain.prepared).toBeUndefined();
     expect(await plain.page.textContent('body')).toBe('');
     await plain.release();
+  }, 30_000);
+
+  it('closes the context kept ready when no run takes it in spareIdleMs', async () => {
+    const { host } = newHost({ spareIdleMs: 3_000 });
+    const first = await host.lease({});
+    const browser = first.context.browser()!;
+    // The run's context and the one kept ready for the next run.
+    await expect.poll(() => browser.contexts().length, { timeout: 10_000 }).toBe(2);
+    await first.release();
+    expect(browser.contexts().length).toBe(1);
+    await expect.poll(() => browser.contexts().length, { timeout: 10_000 }).toBe(0);
+    // The browser lives on and serves the next run, which makes its context anew.
+    const next = await host.lease({});
+    expect(next.context.browser()).toBe(browser);
+    expect(await next.page.evaluate(() => 6 * 7)).toBe(42);
+    await next.release();
   }, 30_000);
 
   it('a preparation that fails fails the lease and leaves no context open', async () => {
