@@ -179,17 +179,29 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     onLag: (seconds) => metrics.observeSchedulerLag(seconds),
   });
 
-  /** Damping of probes new to this process goes on from their last stored run. */
-  const seedFlapDamping = async (probes: readonly Probe[]): Promise<void> => {
-    const ids = probes.filter((p) => !flap.has(p.id)).map((p) => p.id);
-    if (ids.length === 0) return;
+  /**
+   * Probes new to this process go on from their last stored run: flap damping, and the
+   * last-run series until the first run here (a restart must not end the alerts on them).
+   */
+  const seedFromStore = async (probes: readonly Probe[]): Promise<void> => {
+    const fresh = probes.filter((p) => !flap.has(p.id));
+    if (fresh.length === 0) return;
+    let latest;
     try {
-      for (const [id, last] of await store.latest(ids)) {
-        // A run in a maintenance window reports its raw status, not the damped state.
-        if (!last.maintenance) flap.seed(id, last.reportedStatus, last.status);
-      }
+      latest = await store.latest(fresh.map((p) => p.id));
     } catch (error) {
-      logger.warn({ err: error }, 'flap damping starts afresh: the last runs could not be read');
+      logger.warn(
+        { err: error },
+        'flap damping and probe series start afresh: the last runs could not be read',
+      );
+      return;
+    }
+    for (const probe of fresh) {
+      const last = latest.get(probe.id);
+      if (!last) continue;
+      // A run in a maintenance window reports its raw status, not the damped state.
+      if (!last.maintenance) flap.seed(probe.id, last.reportedStatus, last.status);
+      metrics.seed(probe, last);
     }
   };
 
@@ -235,11 +247,13 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     // Each instance runs and exports only its share, so Prometheus adds the instances up
     // without counting a probe twice.
     flap.retain(new Set(assigned.map((p) => p.id)));
+    // A disabled probe is not watched: no series of it, or its last result would stand
+    // (and alert) for ever.
+    metrics.setProbes(assigned.filter((p) => p.enabled));
     // Bounded: an unreachable PostgreSQL must not hold up the start; a probe that runs
     // before its seed arrives starts afresh, as it did before.
-    await Promise.race([seedFlapDamping(assigned), delay(2_000, undefined, { ref: false })]);
+    await Promise.race([seedFromStore(assigned), delay(2_000, undefined, { ref: false })]);
     scheduler.setProbes(assigned);
-    metrics.setProbes(assigned);
     metrics.setAssignedProbes(assigned.length);
     metrics.configReloaded(true, clock.now());
     logger.info(

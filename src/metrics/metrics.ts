@@ -41,6 +41,11 @@ export interface Metrics {
    * Results of probes not configured (any more) are ignored.
    */
   record(probe: Probe, result: Result): void;
+  /**
+   * The probe's last stored run, shown until it runs in this process (a restart), not
+   * counted as a run; ignored when the probe ran meanwhile or the result no longer stands.
+   */
+  seed(probe: Probe, result: Result): void;
   observeSchedulerLag(seconds: number): void;
   runStarted(kind: string): void;
   runFinished(kind: string): void;
@@ -130,6 +135,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
     record(probe, result) {
       series.record(probe, result, now());
+    },
+    seed(probe, result) {
+      series.seed(probe, result, now());
     },
     observeSchedulerLag(seconds) {
       lag.observe(Math.max(0, seconds));

@@ -88,6 +88,27 @@ export class ProbeSeries {
     return true;
   }
 
+  /**
+   * Shows a probe's last stored run until it runs again in this process (after a restart),
+   * without counting it as a run: its series must not vanish and come back with the first
+   * run, which would end every alert on it and start its `for:` again. Only a result that
+   * still stands (its next run would not yet be due) is taken; one recorded meanwhile wins.
+   */
+  seed(probe: Probe, result: Result, nowMs: number): boolean {
+    const entry = this.#entries.get(probe.id);
+    if (entry === undefined || entry.lastRunAt !== 0) return false;
+    const endedAt = result.startedAt + result.duration * 1000;
+    if (nowMs - result.startedAt >= intervalOf(probe) + probe.timeout) return false;
+    entry.lastRunAt = Math.round(endedAt) / 1000;
+    entry.maintenance = result.maintenance;
+    if (!result.maintenance) {
+      entry.last = lastOf(result);
+      renderLast(entry);
+    }
+    renderRuns(entry);
+    return true;
+  }
+
   /** Number of probes with series. */
   get size(): number {
     return this.#entries.size;

@@ -178,6 +178,61 @@ describe('daemon', () => {
     expect(failed.map((r) => r.reportedStatus).slice(0, 2)).toEqual(['pass', 'fail']);
   });
 
+  it("after a restart shows each probe's last stored run until it runs again, if it still stands", async () => {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, 'probes'));
+    // `kfz-down` runs every minute: its stored failure stands after the restart. `old-down`
+    // runs every 2 s: 3 s later its failure is outdated and not shown.
+    await writeFile(
+      path.join(dir, 'probes/a.yaml'),
+      probesYaml(target.url, ['kfz-down'], '1m') + probesYaml(target.url, ['old-down'], '2s'),
+    );
+    daemon = await startDaemon(config(), { logger, random: () => 0 });
+    await until(async () => {
+      const text = await scrape(daemon!);
+      return ['kfz-down', 'old-down'].every((id) =>
+        new RegExp(`probe_success\\{probe="${id}"[^}]*\\} 0`).test(text),
+      );
+    });
+    const before = await scrape(daemon);
+    await daemon.stop();
+    await new Promise((r) => setTimeout(r, 3_000));
+    // The first runs after the restart are almost a whole interval away.
+    daemon = await startDaemon(config(), { logger, random: () => 0.99 });
+    const after = await scrape(daemon);
+    const value = (text: string, family: string, id: string): string | undefined =>
+      new RegExp(`^${family}\\{probe="${id}"[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1];
+    // The time of that run: its stored end, within the millisecond the recording took.
+    const lastRun = (text: string): number =>
+      Number(value(text, 'ozgwatch_probe_last_run_timestamp_seconds', 'kfz-down'));
+    expect(Math.abs(lastRun(after) - lastRun(before))).toBeLessThan(0.05);
+    expect(value(after, 'ozgwatch_probe_last_run_timestamp_seconds', 'old-down')).toBeUndefined();
+    for (const family of ['probe_success', 'ozgwatch_probe_status', 'probe_http_status_code']) {
+      expect([family, value(after, family, 'kfz-down')]).toEqual([
+        family,
+        value(before, family, 'kfz-down'),
+      ]);
+      expect([family, value(after, family, 'old-down')]).toEqual([family, undefined]);
+    }
+    expect(value(after, 'probe_success', 'kfz-down')).toBe('0');
+    // Not counted as a run of this process.
+    expect(after).not.toMatch(/ozgwatch_probe_runs_total\{probe="kfz-down"/);
+  });
+
+  it('a disabled probe loses its series at the reload', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, 'probes'));
+    await writeFile(path.join(dir, 'probes/a.yaml'), probesYaml(target.url, ['kfz-down']));
+    daemon = await startDaemon(config(), { logger, random: () => 0 });
+    await until(async () => /probe_success\{probe="kfz-down"[^}]*\} 0/.test(await scrape(daemon!)));
+    await writeFile(
+      path.join(dir, 'probes/a.yaml'),
+      `${probesYaml(target.url, ['kfz-down'])}  enabled: false\n`,
+    );
+    expect(await daemon.reload()).toBe(true);
+    expect(await scrape(daemon)).not.toContain('probe="kfz-down"');
+  });
+
   it('serves health, readiness and the API; the token guards the overview, /api and the pages', async () => {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(path.join(dir, 'probes'));
