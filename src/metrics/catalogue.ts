@@ -82,7 +82,7 @@ export const catalogue = {
     help: 'Earliest expiry of the presented certificate chain, unix seconds.',
     labels: probeLabels,
     scope: 'probe',
-    doc: 'Only for probes whose last run completed a TLS handshake.',
+    doc: 'From the last run that completed a TLS handshake. A later run that failed before one (connection refused, DNS, timeout) keeps the value, so that a certificate alert does not end while the site is down; a passing run without TLS (an http URL) removes it.',
   },
   probeHttpRedirects: {
     name: 'probe_http_redirects',

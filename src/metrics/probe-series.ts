@@ -81,7 +81,7 @@ export class ProbeSeries {
     entry.runs[runResult] = (entry.runs[runResult] ?? 0) + 1;
     if (!result.maintenance) {
       const prev = entry.last;
-      entry.last = lastOf(result);
+      entry.last = lastOf(result, prev);
       renderLast(entry, prev);
     }
     renderRuns(entry);
@@ -228,7 +228,8 @@ const RESULT_INDEX: Record<RunStatus, number> = {
 const RESULT_LABELS = RUN_RESULTS.map((r) => `,result="${r}"} `);
 const PHASE_LABELS = HTTP_PHASES.map((p) => `,phase="${p}"} `);
 
-function lastOf(result: Result): LastRun {
+/** `prev`: the run before, whose certificate stands while runs fail before any handshake. */
+function lastOf(result: Result, prev?: LastRun): LastRun {
   // No version without a response (connection refused, timeout, certificate rejected): no series.
   const version = Number(result.http?.httpVersion ?? Number.NaN);
   return {
@@ -239,7 +240,11 @@ function lastOf(result: Result): LastRun {
     redirects: result.http?.redirects.length,
     httpVersion: Number.isFinite(version) && version > 0 ? version : undefined,
     phases: result.phases ? { ...result.phases } : undefined,
-    certExpiry: result.tls ? result.tls.earliestExpiry / 1000 : undefined,
+    certExpiry: result.tls
+      ? result.tls.earliestExpiry / 1000
+      : isSuccess(result.status)
+        ? undefined
+        : prev?.certExpiry,
     steps: result.steps
       ?.filter((st) => st.status !== 'skipped')
       .map((st) => ({

@@ -105,14 +105,18 @@ describe('metrics: per-probe series', () => {
     ]);
   });
 
-  it('drops series the last run did not produce (no TLS after a refused connection)', async () => {
+  it('drops series the last run did not produce, but keeps the certificate last seen', async () => {
     const metrics = buildMetrics();
     const p = probe('kfz');
     metrics.setProbes([p]);
     metrics.record(p, result(p));
+    const seen = valueOf(await metrics.render(), 'probe_ssl_earliest_cert_expiry', KFZ);
+    expect(seen).toBeGreaterThan(NOW / 1000);
     metrics.record(p, failedResult(p));
     const text = await metrics.render();
-    expect(has(text, 'probe_ssl_earliest_cert_expiry')).toBe(false);
+    // A refused connection shows nothing of the certificate: the one seen before stands, so
+    // that a certificate alert does not end while the site is down.
+    expect(valueOf(text, 'probe_ssl_earliest_cert_expiry', KFZ)).toBe(seen);
     expect(has(text, 'probe_http_version')).toBe(false);
     // The phases are timed up to the refusal: all five, those never reached at 0.
     const phases = samples(text).filter((s) => s.name === 'probe_http_duration_seconds');
@@ -126,8 +130,17 @@ describe('metrics: per-probe series', () => {
     expect(valueOf(text, 'probe_http_status_code', KFZ)).toBe(0);
     expect(valueOf(text, 'probe_success', KFZ)).toBe(0);
     expect(valueOf(text, 'ozgwatch_probe_status', KFZ)).toBe(2);
+    // A run that passes without TLS (the probe now has an http URL) has no certificate, and
+    // a probe that never completed a handshake has none to keep.
+    const { tls: _tls, ...plain } = result(p);
+    metrics.record(p, plain);
+    const other = probe('ohne-tls');
+    metrics.setProbes([p, other]);
+    metrics.record(other, failedResult(other));
+    const after = await metrics.render();
+    expect(has(after, 'probe_ssl_earliest_cert_expiry')).toBe(false);
     // No empty families: a header without samples is left out.
-    expect(text).not.toContain('# TYPE probe_ssl_earliest_cert_expiry');
+    expect(after).not.toContain('# TYPE probe_ssl_earliest_cert_expiry');
   });
 
   it('a real HTTP run that timed out exports its wait as processing and no version', async () => {

@@ -10,6 +10,11 @@ export const DEFAULT_CERT_EXPIRES_IN_MS = 14 * DAY_MS;
 /** An assertion with the reason code a failure of it stands for. */
 export interface Check extends Assertion {
   reason: ReasonCode;
+  /**
+   * When not ok, the run is `degraded`, not failed: the service still works for citizens
+   * (a certificate that expires soon but is valid today).
+   */
+  degradesOnly?: boolean;
 }
 
 export function statusCheck(status: number, expected: readonly number[] | undefined): Check {
@@ -92,6 +97,9 @@ export function certExpiryCheck(earliestExpiry: number, now: number, minimumMs: 
     name: 'cert_expiry',
     reason: 'cert_expiring',
     ok,
+    // Valid today: browsers still show the service. Its own alerts warn of the date; a page
+    // that the service is down would be false. An expired one is refused: that fails.
+    ...(leftMs >= 0 ? { degradesOnly: true } : {}),
     text: `cert expires in ${days}d ${ok ? '≥' : '<'} ${formatDuration(minimumMs)}`,
     expected: minimumMs / 1000,
     actual: Math.round(leftMs / 1000),

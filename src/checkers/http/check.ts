@@ -337,8 +337,10 @@ function judge(
   const seconds = (performance.now() - started) / 1000;
   if (expect.maxDuration !== undefined) checks.push(maxDurationCheck(seconds, expect.maxDuration));
 
-  const failed = checks.find((c) => !c.ok);
+  const failed = checks.find((c) => !c.ok && !c.degradesOnly);
   if (failed) return outcome('fail', failed.reason, failed.text, checks, hop);
+  const degrading = checks.find((c) => !c.ok);
+  if (degrading) return outcome('degraded', degrading.reason, degrading.text, checks, hop);
   if (spec.degradedAfter !== undefined && seconds * 1000 > spec.degradedAfter) {
     return outcome(
       'degraded',

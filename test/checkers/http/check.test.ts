@@ -382,9 +382,15 @@ describe('HTTP checker: TLS certificates', () => {
     expect(skipped.tls!.daysLeft).toBeLessThan(0);
   });
 
-  it('a certificate expiring within certExpiresIn is cert_expiring', async () => {
+  it('a certificate expiring within certExpiresIn degrades the run (cert_expiring), but a failure wins', async () => {
+    // Valid today: citizens still reach the service, so it is not down.
     const soon = await check(trusted(`${portal.expiringSoon}/`));
-    expect(soon).toMatchObject({ status: 'fail', reason: 'cert_expiring' });
+    expect(soon).toMatchObject({ status: 'degraded', reason: 'cert_expiring' });
+    const broken = await check(
+      trusted(`${portal.expiringSoon}/`, { expect: { bodyContains: ['nicht vorhanden'] } }),
+    );
+    expect(broken.status).toBe('fail');
+    expect(broken.reason).not.toBe('cert_expiring');
     expect(soon.message).toMatch(/^cert expires in 4\.\dd < 14d$|^cert expires in 5\.0d < 14d$/);
 
     const relaxed = await check(
