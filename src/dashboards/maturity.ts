@@ -4,6 +4,7 @@ import { PanelBuilder as Stat } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE, SCOPE, board, layout, query, scopeVariables, thresholds } from './kit.ts';
+import { mediaBreaksAppeared } from './selections.ts';
 
 const levels = (): ReturnType<typeof thresholds> => thresholds('red', [2, 'orange'], [3, 'green']);
 
@@ -122,16 +123,10 @@ export function maturityDashboard(): dashboard.DashboardBuilder {
           new Table()
             .title('Neu aufgetretene Medienbrüche (24 h)')
             .description(
-              'Media breaks present now that were not present 24 hours ago. The evidence (sentence, page, selector) is in the run result and in /api/media-breaks/events of the daemon.',
+              'Media breaks present now that were absent at some time in the last 24 hours, as the alert OzgwatchMediaBreakAppeared finds them: a new probe’s first check is a baseline, and neither a run that could not read the page nor a move to another shard counts as a change. The evidence (sentence, page, selector) is in the run result and in /api/media-breaks/events of the daemon.',
             )
             .datasource(DATASOURCE)
-            .withTarget(
-              query(
-                `ozgwatch_media_breaks{${SCOPE}} == 1 unless ozgwatch_media_breaks{${SCOPE}} offset 1d == 1`,
-                '',
-                { instant: true },
-              ),
-            ),
+            .withTarget(query(mediaBreaksAppeared(SCOPE), '', { instant: true })),
           12,
         ],
       ],

@@ -13,6 +13,7 @@ import {
   scopeVariables,
   thresholds,
 } from './kit.ts';
+import { PROBE_INFO, failingNow } from './selections.ts';
 
 /** The availability objective the error budget is measured against. */
 export const SLO = 0.995;
@@ -41,7 +42,7 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
           new Stat()
             .title('Verfügbar jetzt')
             .description(
-              'Share of probes that succeed now (probe_success, after flap damping), in the chosen counties and services.',
+              'Availability of the chosen http and browser probes over the last 5 minutes (recording rule probe:availability:ratio_5m): maintenance windows and status error (ozgwatch could not check) left out, each probe counted once per location however many instances export it.',
             )
             .datasource(DATASOURCE)
             .unit('percentunit')
@@ -49,19 +50,19 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
             .min(0)
             .max(1)
             .thresholds(availabilityThresholds())
-            .withTarget(query(`avg(probe_success{${SCOPE}})`)),
+            .withTarget(query(`avg(probe:availability:ratio_5m{${SCOPE}})`)),
           6,
         ],
         [
           new Stat()
             .title('Gestört jetzt')
             .description(
-              'Probes whose reported status is fail or error now (ozgwatch_probe_status ≥ 2). 0 is the goal.',
+              'http and browser probes failing now, as the service-down alerts see them: not in maintenance, not in status error (ozgwatch could not check; listed on “ozgwatch – Betrieb des Monitors”). Each probe counts once, from however many locations it fails. 0 is the goal.',
             )
             .datasource(DATASOURCE)
             .unit('short')
             .thresholds(thresholds('green', [1, 'red']))
-            .withTarget(query(`count(ozgwatch_probe_status{${SCOPE}} >= 2) or vector(0)`)),
+            .withTarget(query(`count(group by (probe) (${failingNow(SCOPE)})) or vector(0)`)),
           6,
         ],
         [
@@ -144,13 +145,18 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
           new Table()
             .title('Gestörte Prüfungen')
             .description(
-              'Probes failing now (status 2 = fail, 3 = error) with their name; the link opens the probe page of the daemon with its runs, screenshots and traces.',
+              'http and browser probes failing now, one row per probe and location that sees it fail (the shards of a location are one): what the service-down alerts see, without maintenance and status error. The link opens the probe page of the daemon with its runs, screenshots and traces.',
             )
             .datasource(DATASOURCE)
             .dataLinks([probeLink])
+            // Every row is 1 and its time is now: only the labels say anything.
+            .withTransformation({
+              id: 'organize',
+              options: { excludeByName: { Time: true, Value: true } },
+            })
             .withTarget(
               query(
-                `(ozgwatch_probe_status{${SCOPE}} >= 2) * on (probe) group_left (name, kind) ozgwatch_probe_info`,
+                `group without (instance) (${failingNow(SCOPE)}) * on (probe) group_left (name, kind) ${PROBE_INFO}`,
                 '',
                 { instant: true },
               ),

@@ -3,13 +3,14 @@ import { PanelBuilder as Stat } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE, board, layout, query, thresholds } from './kit.ts';
+import { PROBE_INFO } from './selections.ts';
 
 /** ozgwatch itself: is the monitor healthy, on time and configured. */
 export function selfDashboard(): dashboard.DashboardBuilder {
   const b = board(
     'ozgwatch-self',
     'ozgwatch – Betrieb des Monitors',
-    'Health of the ozgwatch daemons: scheduler lag, runs in flight and skipped, browser restarts, store backlog, configuration reloads and versions.',
+    'Health of the ozgwatch daemons: scheduler lag, runs in flight and skipped, browser restarts, store backlog, configuration reloads, probes it cannot check (status error) and versions.',
   );
   return layout(b, [
     {
@@ -173,6 +174,33 @@ export function selfDashboard(): dashboard.DashboardBuilder {
               ),
             ),
           6,
+        ],
+      ],
+    },
+    {
+      title: 'Nicht prüfbar',
+      height: 6,
+      panels: [
+        [
+          new Table()
+            .title('Prüfungen im Status error')
+            .description(
+              'Probes whose last run ended in status error: ozgwatch could not make the check (no browser, a bug of ours), so nobody knows whether the service works. The overview does not count them as outages; OzgwatchProbeError tickets them after 15 minutes. Maintenance windows left out. One row per instance, whose probe page has the reason code.',
+            )
+            .datasource(DATASOURCE)
+            // Every row is 3 and its time is now: only the labels say anything.
+            .withTransformation({
+              id: 'organize',
+              options: { excludeByName: { Time: true, Value: true } },
+            })
+            .withTarget(
+              query(
+                `((ozgwatch_probe_status == 3) unless on (probe, instance, location) (ozgwatch_probe_maintenance == 1)) * on (probe) group_left (name, kind) ${PROBE_INFO}`,
+                '',
+                { instant: true },
+              ),
+            ),
+          24,
         ],
       ],
     },

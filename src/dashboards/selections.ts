@@ -1,0 +1,55 @@
+/**
+ * Per-probe selections that panels share with the shipped alert rules
+ * (deploy/prometheus/rules/ozgwatch-alerts.yaml), so that a dashboard shows what pages
+ * people: the same kinds, the same exclusions, the same way of matching several locations
+ * and the shards of one location. test/dashboards/panels.test.ts holds panels and alerts to
+ * the same series.
+ */
+
+/**
+ * Which probes measure availability: kinds http and browser. The other kinds fail on
+ * findings (violations, media breaks), not because citizens cannot reach the service.
+ * `and` matches `on (probe)`: the kind is the same wherever the probe runs, and `and`
+ * never fails on the duplicates several locations export.
+ */
+export const AVAILABILITY_KINDS = 'on (probe) ozgwatch_probe_info{kind=~"http|browser"}';
+
+/**
+ * Not the target's fault, not an outage: status error (3, ozgwatch could not check) and an
+ * announced maintenance window (probe_success keeps its value from before the window).
+ * Matched per exposition, `on (probe, instance, location)`, as in the alerts: a window or
+ * an error at one instance must not hide another instance's result.
+ */
+export const NOT_AN_OUTAGE =
+  'unless on (probe, instance, location) (ozgwatch_probe_status == 3) unless on (probe, instance, location) (ozgwatch_probe_maintenance == 1)';
+
+/**
+ * Probe series failing now as OzgwatchServiceDown and its multi-location siblings see
+ * them: `probe_success` 0 of an http or browser probe, not in error, not in maintenance.
+ * One series per probe and exporting instance; aggregate `without (instance)` for one per
+ * probe and location.
+ */
+export function failingNow(scope: string): string {
+  return `(probe_success{${scope}} == 0) and ${AVAILABILITY_KINDS} ${NOT_AN_OUTAGE}`;
+}
+
+/**
+ * The right-hand side of a join that adds `ozgwatch_probe_info`'s labels (`name`, `kind`,
+ * `ags`, `leika`): one series per probe. Every location and, during a move, two shards export
+ * the info series, and `* on (probe) group_left (…)` against all of them fails with "found
+ * duplicate series for the match group" — in a multi-location outage, of all times.
+ * `topk by (probe) (1, …)` keeps one whichever exported it, even while a renamed probe has
+ * different names at two locations.
+ */
+export const PROBE_INFO = 'topk by (probe) (1, ozgwatch_probe_info)';
+
+/**
+ * Media breaks that are there now and were absent (0) at some time in the last day, as
+ * OzgwatchMediaBreakAppeared finds them: a probe's first check is a baseline, and a gap (a
+ * run that could not read the page) is no absence. Both sides are taken `without
+ * (instance)`, so a probe that moves to another shard keeps its day of history: its breaks
+ * do not all appear at once, and one that appears with the move is not missed.
+ */
+export function mediaBreaksAppeared(scope: string): string {
+  return `(max without (instance) (ozgwatch_media_breaks{${scope}}) == 1) and (min without (instance) (min_over_time(ozgwatch_media_breaks{${scope}}[1d])) == 0)`;
+}

@@ -1,0 +1,358 @@
+/**
+ * What the outage and media-break panels show when the same probe comes from several
+ * locations, from two shards during a move, in maintenance or in status error, and when it
+ * is a scan kind that fails on findings: evaluated by Prometheus's engine (promtool), with
+ * the shipped recording rules loaded, and held to the shipped alerts.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  alertExpr,
+  panelExpr,
+  RULES,
+  runPromtool,
+  selector,
+  values,
+  withPromtool,
+  type ExprTest,
+  type InputSeries,
+} from './promtool.ts';
+
+const JOB = 'ozgwatch';
+
+interface Where {
+  location: string;
+  instance: string;
+}
+// The same pod name in both locations' clusters, as with one StatefulSet per location.
+const STUTTGART_0: Where = { location: 'stuttgart', instance: 'ozgwatch-0:9464' };
+const STUTTGART_1: Where = { location: 'stuttgart', instance: 'ozgwatch-1:9464' };
+const KARLSRUHE_0: Where = { location: 'karlsruhe', instance: 'ozgwatch-0:9464' };
+
+interface ProbeDef {
+  id: string;
+  name: string;
+  kind: string;
+  service: string;
+  county: string;
+}
+
+const probe = (id: string, kind: string, service: string, county: string): ProbeDef => ({
+  id,
+  name: `${service} ${county}`,
+  kind,
+  service,
+  county,
+});
+
+const KFZ = probe('kfz-zulassung-ludwigsburg', 'http', 'kfz-zulassung', 'ludwigsburg');
+const WOHNGELD = probe('wohngeld-ludwigsburg', 'browser', 'wohngeld', 'ludwigsburg');
+const PORTAL_LB = probe('portal-ludwigsburg', 'http', 'kreisportal', 'ludwigsburg');
+const PORTAL_TUE = probe('portal-tuebingen', 'http', 'kreisportal', 'tuebingen');
+const A11Y = probe('portal-ludwigsburg-a11y', 'a11y', 'kreisportal', 'ludwigsburg');
+const MEDIA = probe('sperrmuell-boeblingen-medien', 'media-breaks', 'sperrmuell', 'boeblingen');
+const BAUANTRAG = probe('bauantrag-boeblingen', 'http', 'bauantrag', 'boeblingen');
+const AUSWEIS = probe('ausweis-tuebingen', 'http', 'ausweis', 'tuebingen');
+const PORTAL_BB = probe('portal-boeblingen', 'http', 'kreisportal', 'boeblingen');
+
+const MINUTES = 16;
+
+/** The per-probe series one instance exports for a probe, steady for 15 minutes. */
+function exported(
+  p: ProbeDef,
+  where: Where,
+  last: { success: number; status: number; maintenance?: number },
+): InputSeries[] {
+  const labels = { job: JOB, ...where, probe: p.id, service: p.service, county: p.county };
+  const steady = (v: number): string => values([v, MINUTES]);
+  const info = { ...labels, name: p.name, kind: p.kind, ags: '', leika: '' };
+  return [
+    { series: selector('ozgwatch_probe_info', info), values: steady(1) },
+    { series: selector('probe_success', labels), values: steady(last.success) },
+    { series: selector('ozgwatch_probe_status', labels), values: steady(last.status) },
+    {
+      series: selector('ozgwatch_probe_maintenance', labels),
+      values: steady(last.maintenance ?? 0),
+    },
+  ];
+}
+
+const FAIL = { success: 0, status: 2 };
+const PASS = { success: 1, status: 0 };
+
+/** Two locations, Stuttgart with two shards; one probe of every case the panels must tell apart. */
+const OUTAGE_SERIES: InputSeries[] = [
+  // Down from both locations: the multi-location outage the table must not go blank in.
+  ...exported(KFZ, STUTTGART_0, FAIL),
+  ...exported(KFZ, KARLSRUHE_0, FAIL),
+  ...exported(WOHNGELD, STUTTGART_0, PASS),
+  ...exported(WOHNGELD, KARLSRUHE_0, PASS),
+  // Announced maintenance: probe_success stays at the failure before the window.
+  ...exported(PORTAL_LB, STUTTGART_0, { ...FAIL, maintenance: 1 }),
+  ...exported(PORTAL_LB, KARLSRUHE_0, { ...FAIL, maintenance: 1 }),
+  // Status error: ozgwatch could not check, the county is not to blame.
+  ...exported(PORTAL_TUE, STUTTGART_0, { success: 0, status: 3 }),
+  ...exported(PORTAL_TUE, KARLSRUHE_0, { success: 0, status: 3 }),
+  // Scan kinds fail on findings, not on outages.
+  ...exported(A11Y, STUTTGART_0, FAIL),
+  ...exported(A11Y, KARLSRUHE_0, FAIL),
+  ...exported(MEDIA, STUTTGART_0, FAIL),
+  ...exported(MEDIA, KARLSRUHE_0, FAIL),
+  // Moving between the shards of Stuttgart: both instances export it for a while.
+  ...exported(BAUANTRAG, STUTTGART_0, FAIL),
+  ...exported(BAUANTRAG, STUTTGART_1, FAIL),
+  // Fails from Stuttgart only: Karlsruhe reaches it.
+  ...exported(AUSWEIS, STUTTGART_1, FAIL),
+  ...exported(AUSWEIS, KARLSRUHE_0, PASS),
+  // Degraded: slow, but available.
+  ...exported(PORTAL_BB, STUTTGART_0, { success: 1, status: 1 }),
+];
+
+/** Failing now, one row per probe and location (instances of a location are one). */
+const FAILING_ROWS: [ProbeDef, string][] = [
+  [KFZ, 'stuttgart'],
+  [KFZ, 'karlsruhe'],
+  [BAUANTRAG, 'stuttgart'],
+  [AUSWEIS, 'stuttgart'],
+];
+
+const byProbe = (ids: string[]): ExprTest['exp_samples'] =>
+  ids.map((id) => ({ labels: `{probe="${id}"}`, value: 1 }));
+
+describe.skipIf(!withPromtool)('panels over locations, shards and kinds (promtool)', () => {
+  it('overview: "now" panels count what the service-down alerts count; the table survives duplicate probe_info', async () => {
+    const at = '10m';
+    const table = panelExpr('overview.json', 'Gestörte Prüfungen');
+    const down = await Promise.all(
+      [
+        'OzgwatchServiceDown',
+        'OzgwatchServiceDownMultiLocation',
+        'OzgwatchServiceDownFromOneLocation',
+      ].map(alertExpr),
+    );
+    const failing = [KFZ, BAUANTRAG, AUSWEIS].map((p) => p.id).sort();
+    const run = await runPromtool(
+      [
+        {
+          name: 'overview now',
+          interval: '1m',
+          input_series: OUTAGE_SERIES,
+          promql_expr_test: [
+            {
+              expr: table,
+              eval_time: at,
+              exp_samples: FAILING_ROWS.map(([p, location]) => ({
+                labels: selector('', {
+                  job: JOB,
+                  location,
+                  probe: p.id,
+                  service: p.service,
+                  county: p.county,
+                  name: p.name,
+                  kind: p.kind,
+                }),
+                value: 1,
+              })),
+            },
+            {
+              expr: panelExpr('overview.json', 'Gestört jetzt'),
+              eval_time: at,
+              exp_samples: [{ labels: '{}', value: failing.length }],
+            },
+            // The probes of the table are those the three service-down alerts see failing
+            // (before their `for:`), whichever of them applies.
+            {
+              expr: `group by (probe) (${table})`,
+              eval_time: at,
+              exp_samples: byProbe(failing),
+            },
+            {
+              expr: `group by (probe) (${down.map((e) => `(${e})`).join(' or ')})`,
+              eval_time: at,
+              exp_samples: byProbe(failing),
+            },
+            // http and browser probes per location, maintenance and error left out: kfz 0 + 0,
+            // wohngeld 1 + 1, bauantrag 0 (two shards, one location), ausweis 0 + 1,
+            // portal-boeblingen 1 (degraded is available).
+            {
+              expr: panelExpr('overview.json', 'Verfügbar jetzt'),
+              eval_time: at,
+              exp_samples: [{ labels: '{}', value: 4 / 8 }],
+            },
+          ],
+        },
+      ],
+      { ruleFiles: [path.join(RULES, 'ozgwatch-recording.yaml')] },
+    );
+    expect(run.status, run.output).toBe(0);
+  });
+
+  it('maturity: new media breaks are those OzgwatchMediaBreakAppeared finds, and a shard move adds none', async () => {
+    const panel = panelExpr('maturity.json', 'Neu aufgetretene Medienbrüche (24 h)');
+    const appeared = await alertExpr('OzgwatchMediaBreakAppeared');
+    const at = '30h';
+    const breaks = (
+      probeId: string,
+      kind: string,
+      instance: string,
+      ...runs: [number | null, number][]
+    ): InputSeries => ({
+      series: selector('ozgwatch_media_breaks', {
+        job: JOB,
+        instance,
+        probe: probeId,
+        service: 'sperrmuell',
+        county: 'boeblingen',
+        kind,
+      }),
+      values: values(...runs),
+    });
+    const row = (probeId: string, kind: string): ExprTest['exp_samples'][number] => ({
+      labels: selector('', {
+        job: JOB,
+        probe: probeId,
+        service: 'sperrmuell',
+        county: 'boeblingen',
+        kind,
+      }),
+      value: 1,
+    });
+    const HOURS = 31; // samples at 0h … 30h
+    const run = await runPromtool([
+      {
+        // One instance: the panel and the alert must agree series for series.
+        name: 'media breaks on one instance',
+        interval: '1h',
+        input_series: [
+          // Appeared at 20h: new.
+          breaks('sperrmuell-a', 'paper-form', 'ozgwatch-0:9464', [0, 20], [1, HOURS - 20]),
+          // There all day: not new.
+          breaks('sperrmuell-a', 'fax-submission', 'ozgwatch-0:9464', [1, HOURS]),
+          // A probe added 3 hours ago: its first check is a baseline, not a change.
+          breaks('sperrmuell-neu', 'postal-submission', 'ozgwatch-0:9464', [null, 28], [1, 3]),
+          // The run exactly a day ago could not read the page (no series then): not new.
+          breaks(
+            'sperrmuell-b',
+            'email-submission',
+            'ozgwatch-0:9464',
+            [1, 6],
+            [null, 1],
+            [1, HOURS - 7],
+          ),
+        ],
+        promql_expr_test: [
+          { expr: panel, eval_time: at, exp_samples: [row('sperrmuell-a', 'paper-form')] },
+          {
+            expr: `group by (probe, kind) (${panel})`,
+            eval_time: at,
+            exp_samples: [{ labels: '{probe="sperrmuell-a",kind="paper-form"}', value: 1 }],
+          },
+          {
+            expr: `group by (probe, kind) (${appeared})`,
+            eval_time: at,
+            exp_samples: [{ labels: '{probe="sperrmuell-a",kind="paper-form"}', value: 1 }],
+          },
+        ],
+      },
+      {
+        // At 26h the probe moves from shard ozgwatch-0 to ozgwatch-1 (a new shard count).
+        name: 'media breaks across a shard move',
+        interval: '1h',
+        input_series: [
+          // There all day, before and after the move: not new.
+          breaks('sperrmuell-c', 'in-person', 'ozgwatch-0:9464', [1, 26]),
+          breaks('sperrmuell-c', 'in-person', 'ozgwatch-1:9464', [null, 26], [1, HOURS - 26]),
+          // Absent on the old shard, there on the new one: it appeared with the move.
+          breaks('sperrmuell-c', 'original-documents', 'ozgwatch-0:9464', [0, 26]),
+          breaks(
+            'sperrmuell-c',
+            'original-documents',
+            'ozgwatch-1:9464',
+            [null, 26],
+            [1, HOURS - 26],
+          ),
+        ],
+        promql_expr_test: [
+          {
+            expr: panel,
+            eval_time: at,
+            exp_samples: [row('sperrmuell-c', 'original-documents')],
+          },
+        ],
+      },
+    ]);
+    expect(run.status, run.output).toBe(0);
+  });
+
+  it('ozgwatch: the probes in status error, one row per instance, with their names', async () => {
+    const run = await runPromtool([
+      {
+        name: 'status error',
+        interval: '1m',
+        input_series: OUTAGE_SERIES,
+        promql_expr_test: [
+          {
+            expr: panelExpr('ozgwatch.json', 'Prüfungen im Status error'),
+            eval_time: '10m',
+            exp_samples: [STUTTGART_0, KARLSRUHE_0].map((where) => ({
+              labels: selector('', {
+                job: JOB,
+                ...where,
+                probe: PORTAL_TUE.id,
+                service: PORTAL_TUE.service,
+                county: PORTAL_TUE.county,
+                name: PORTAL_TUE.name,
+                kind: PORTAL_TUE.kind,
+              }),
+              value: 3,
+            })),
+          },
+        ],
+      },
+    ]);
+    expect(run.status, run.output).toBe(0);
+  });
+
+  it('service: failed runs are the service’s failures, not ozgwatch’s errors or maintenance runs', async () => {
+    const runs = (probeId: string, result: string, perHour: number): InputSeries => ({
+      series: selector('ozgwatch_probe_runs_total', {
+        job: JOB,
+        instance: 'ozgwatch-0:9464',
+        probe: probeId,
+        service: 'kfz-zulassung',
+        county: 'ludwigsburg',
+        result,
+      }),
+      values: `2+${perHour}x30`,
+    });
+    const run = await runPromtool([
+      {
+        name: 'failed runs',
+        interval: '1h',
+        input_series: [
+          // ozgwatch could not check all day; the service itself never failed.
+          runs('kfz-a', 'pass', 1),
+          runs('kfz-a', 'error', 2),
+          runs('kfz-a', 'maintenance', 1),
+          runs('kfz-a', 'fail', 0),
+          // One failed run an hour.
+          runs('kfz-b', 'pass', 1),
+          runs('kfz-b', 'fail', 1),
+        ],
+        promql_expr_test: [
+          {
+            expr: panelExpr('service.json', 'Fehlgeschlagene Läufe 24 h', 'kfz-a'),
+            eval_time: '30h',
+            exp_samples: [{ labels: '{}', value: 0 }],
+          },
+          {
+            expr: panelExpr('service.json', 'Fehlgeschlagene Läufe 24 h', 'kfz-b'),
+            eval_time: '30h',
+            exp_samples: [{ labels: '{}', value: 24 }],
+          },
+        ],
+      },
+    ]);
+    expect(run.status, run.output).toBe(0);
+  });
+});
