@@ -107,8 +107,11 @@ const commonFields = {
   retries: z.number().int().min(0).max(3).default(0),
   /** Pause before each retry; doubles with every further retry. @default 1s */
   retryBackoff: durationMs.default(1000),
-  /** Consecutive failures before the reported state turns to failing. @default 1 */
-  failAfter: z.number().int().min(1).max(20).default(1),
+  /**
+   * Consecutive failures before the reported state turns to failing.
+   * @default 2 for http and browser, 1 for the scans (see {@link defaultFailAfter})
+   */
+  failAfter: z.number().int().min(1).max(20).optional(),
   /** Consecutive successes before the reported state recovers. @default 1 */
   recoverAfter: z.number().int().min(1).max(20).default(1),
   labels: probeLabels,
@@ -152,7 +155,12 @@ export const probeSchema = z
     },
   )
   .transform(
-    (probe): Probe => ({ ...probe, timeout: probe.timeout ?? defaultTimeout(probe) }) as Probe,
+    (probe): Probe =>
+      ({
+        ...probe,
+        timeout: probe.timeout ?? defaultTimeout(probe),
+        failAfter: probe.failAfter ?? defaultFailAfter(probe.kind as string),
+      }) as Probe,
   )
   .superRefine((probe, ctx) => {
     if (probe.every !== undefined && probe.cron !== undefined) {
@@ -176,6 +184,15 @@ export const probeSchema = z
       });
     }
   });
+
+/**
+ * Availability is confirmed by a second run before it is reported down: the shipped alert
+ * pages after `for: 5m`, and one failed run of a probe every 5 minutes or more would hold
+ * `probe_success` at 0 that long on its own. A scan's findings are not a blip: reported at once.
+ */
+export function defaultFailAfter(kind: string): number {
+  return kind === 'http' || kind === 'browser' ? 2 : 1;
+}
 
 /**
  * The deadline of a probe without `timeout`: 30s, or nine tenths of a shorter interval, so
@@ -215,8 +232,9 @@ export function defaultsKeySchema(key: string): z.ZodType | undefined {
 }
 
 /** A validated probe, defaults applied. */
-export type Probe = Omit<ProbeCommon, 'timeout'> & {
+export type Probe = Omit<ProbeCommon, 'timeout' | 'failAfter'> & {
   timeout: number;
+  failAfter: number;
   kind: string;
   [spec: string]: unknown;
 };

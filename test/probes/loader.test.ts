@@ -41,6 +41,22 @@ describe('loadProbes', () => {
     expect(probes[0]!.source).toEqual({ file: 'a.yaml', line: 2 });
   });
 
+  it("reports availability down after two failing runs, a scan's findings after one", async () => {
+    await write(
+      'a.yaml',
+      kfz('kfz') +
+        kfz('kfz-eins', '  failAfter: 1\n') +
+        `- id: barrierefreiheit\n  name: Barrierefreiheit\n  kind: a11y\n  labels: { service: portal }\n  a11y: { urls: ["https://kfz.example.de/"] }\n`,
+    );
+    const { probes, diagnostics } = await loadProbes(dir);
+    expect(diagnostics).toEqual([]);
+    expect(probes.map((p) => [p.probe.id, p.probe.failAfter])).toEqual([
+      ['kfz', 2],
+      ['kfz-eins', 1],
+      ['barrierefreiheit', 1],
+    ]);
+  });
+
   it('merges folder defaults, nearest folder last, and only the probe kind’s spec defaults', async () => {
     await write(
       'defaults.yaml',
