@@ -1,5 +1,7 @@
 # ozgwatch daemon image. Build: docker build -t ozgwatch .
-# Run:   docker run -p 9464:9464 -v ozgwatch-data:/var/lib/ozgwatch -v $PWD/probes:/etc/ozgwatch/probes:ro ozgwatch
+# Run:   docker run -p 9464:9464 --shm-size=1g --stop-timeout 30 -v ozgwatch-data:/var/lib/ozgwatch \
+#          -v $PWD/probes:/etc/ozgwatch/probes:ro ozgwatch
+# (--stop-timeout: more than shutdownGrace, 10 s, so that SIGTERM's orderly stop is not cut off.)
 
 # Stage 1: production dependencies only (reproducible from package-lock.json).
 FROM node:24.21.0-bookworm-slim AS deps
@@ -22,7 +24,12 @@ COPY package.json ./
 COPY bin ./bin
 COPY src ./src
 COPY probes /etc/ozgwatch/probes
-RUN mkdir -p /var/lib/ozgwatch && chown node:node /var/lib/ozgwatch
+# `ozgwatch` on PATH, so that the runbooks' commands work in the container as written
+# (`docker compose exec ozgwatch ozgwatch run <probe>`, `kubectl exec … -- ozgwatch validate`).
+# chmod: the image does not depend on the file mode of the checkout it is built from.
+RUN chmod 755 /app/bin/ozgwatch.js \
+ && ln -s /app/bin/ozgwatch.js /usr/local/bin/ozgwatch \
+ && mkdir -p /var/lib/ozgwatch && chown node:node /var/lib/ozgwatch
 USER node
 ENV NODE_ENV=production \
     OZGWATCH_PROBES=/etc/ozgwatch/probes \
@@ -32,7 +39,9 @@ ENV NODE_ENV=production \
     OZGWATCH_BROWSER_PATH=/usr/bin/chromium-headless-shell
 VOLUME ["/var/lib/ozgwatch"]
 EXPOSE 9464
+# Asks the port the daemon listens on, OZGWATCH_PORT. Move the port with that variable
+# (`docker run -e OZGWATCH_PORT=8080`), not with `serve --port`, which the check cannot see.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
-  CMD node -e "fetch('http://127.0.0.1:9464/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.OZGWATCH_PORT||9464)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=4", "/app/src/cli/main.ts"]
 CMD ["serve"]

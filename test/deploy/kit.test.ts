@@ -1,10 +1,26 @@
-import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  cp,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { configSchema, ENV_VARS, loadConfig } from '../../src/config/config.ts';
 import { metricNames } from '../../src/dashboards/expressions.ts';
 import { METRICS } from '../../src/metrics/catalogue.ts';
+import { parseDuration } from '../../src/probes/duration.ts';
+import { VERSION } from '../../src/version.ts';
 import { prometheusRule, RESOURCE, RULES_DIR } from '../../scripts/prometheus-rule.ts';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
@@ -12,31 +28,58 @@ const promtool = spawnSync('promtool', ['--version']).status === 0;
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 if (!kubectl) console.warn('kubectl not installed: skipping the kustomize rendering test');
 
-/** What the sharded overlay test reads of the rendered objects. */
+const BASE = path.join(ROOT, 'deploy', 'kubernetes', 'base');
+const SHARDED = path.join(ROOT, 'deploy', 'kubernetes', 'overlays', 'sharded');
+
+/** What the tests read of the rendered objects. */
 interface Sharded {
   kind: string;
-  metadata: { name: string; namespace?: string };
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  data?: Record<string, string>;
   spec: {
     replicas?: number;
     podManagementPolicy?: string;
     maxUnavailable?: number;
     selector?: { matchLabels: Record<string, string> };
+    jobLabel?: string;
+    endpoints?: {
+      port: string;
+      path?: string;
+      authorization?: { type?: string; credentials: { name: string; key: string } };
+    }[];
     template?: {
       metadata?: { labels?: Record<string, string> };
       spec: {
+        terminationGracePeriodSeconds?: number;
         topologySpreadConstraints?: { topologyKey: string; whenUnsatisfiable: string }[];
         containers?: {
           name: string;
+          args?: string[];
           env: {
             name: string;
             value?: string;
-            valueFrom?: { secretKeyRef?: { name: string; key: string } };
+            valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
           }[];
-          resources?: { requests?: { cpu?: string; memory?: string } };
+          resources?: {
+            requests?: { cpu?: string; memory?: string };
+            limits?: { memory?: string };
+          };
+          volumeMounts?: { name: string; mountPath: string }[];
+        }[];
+        volumes?: {
+          name: string;
+          configMap?: { name: string };
+          emptyDir?: { medium?: string; sizeLimit?: string };
         }[];
       };
     };
   };
+}
+
+/** A Service as rendered: its selector is a plain map. */
+interface ServiceObject {
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec: { selector: Record<string, string>; ports: { name: string; port: number }[] };
 }
 
 /** Renders a kustomization with kubectl; fails the test on any error. */
@@ -47,18 +90,77 @@ function render(dir: string): Sharded[] {
   return parseAllDocuments(out.stdout).map((d) => d.toJSON() as Sharded);
 }
 
+/** The one object of a kind in a rendering. */
+function only(docs: Sharded[], kind: string): Sharded {
+  const found = docs.filter((d) => d.kind === kind);
+  expect(found.map((d) => d.kind)).toEqual([kind]);
+  return found[0]!;
+}
+
 /** The one StatefulSet of a rendering. */
 function statefulSet(docs: Sharded[]): Sharded {
-  const set = docs.find((d) => d.kind === 'StatefulSet');
-  expect(set).toBeDefined();
-  return set!;
+  return only(docs, 'StatefulSet');
+}
+
+/** The ozgwatch container of a StatefulSet. */
+function daemon(set: Sharded) {
+  const container = set.spec.template!.spec.containers!.find((c) => c.name === 'ozgwatch');
+  expect(container).toBeDefined();
+  return container!;
 }
 
 /** The value of OZGWATCH_SHARDS in the ozgwatch container. */
 function shardCount(set: Sharded): string | undefined {
-  return set.spec
-    .template!.spec.containers!.find((c) => c.name === 'ozgwatch')!
-    .env.find((e) => e.name === 'OZGWATCH_SHARDS')?.value;
+  return daemon(set).env.find((e) => e.name === 'OZGWATCH_SHARDS')?.value;
+}
+
+/** A Kubernetes memory quantity (`2Gi`, `1536Mi`) in MiB. */
+function mebibytes(quantity: string): number {
+  const m = /^(\d+)(Mi|Gi)$/.exec(quantity);
+  expect(m, quantity).not.toBeNull();
+  return Number(m![1]) * (m![2] === 'Gi' ? 1024 : 1);
+}
+
+/** Every pair of `subset` is in `labels`. */
+function expectSubset(subset: Record<string, string>, labels: Record<string, string> | undefined) {
+  expect(Object.keys(subset).length).toBeGreaterThan(0);
+  for (const [k, v] of Object.entries(subset)) expect(labels?.[k], k).toBe(v);
+}
+
+/**
+ * After `shutdownGrace`, the daemon's stop still has aborted runs ending, the browser closing and
+ * requests in progress (up to 5 s each), then the store's last commit: what the orchestrator's
+ * grace period must leave on top of it.
+ */
+const AFTER_GRACE_MS = 20_000;
+
+/** Memory the pod keeps for Node beside Chromium: the daemon's ceiling in the soak (docs/benchmarks.md). */
+const NODE_MIB = 512;
+/** And for what Chromium's memory check does not see: /dev/shm, growth between its checks. */
+const HEADROOM_MIB = 512;
+
+/** A command on PATH as the image installs it: a symlink to bin/ozgwatch.js named `ozgwatch`. */
+async function withOzgwatchOnPath<T>(use: (env: NodeJS.ProcessEnv) => T | Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-bin-'));
+  try {
+    await symlink(path.join(ROOT, 'bin', 'ozgwatch.js'), path.join(dir, 'ozgwatch'));
+    return await use({ ...process.env, PATH: `${dir}${path.delimiter}${process.env.PATH ?? ''}` });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The Dockerfile's instructions, continuation lines joined, comments left out. */
+async function dockerfile(): Promise<{ instruction: string; rest: string }[]> {
+  const text = await readFile(path.join(ROOT, 'Dockerfile'), 'utf8');
+  return text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))
+    .map((l) => {
+      const [, instruction = '', rest = ''] = /^\s*(\S+)\s*(.*)$/.exec(l) ?? [];
+      return { instruction: instruction.toUpperCase(), rest: rest.trim() };
+    });
 }
 
 describe('deployment kit', () => {
@@ -86,7 +188,6 @@ describe('deployment kit', () => {
   );
 
   it('the rules use only catalogued metrics, their own recording rules and up', async () => {
-    const { readdir } = await import('node:fs/promises');
     const rules: { record?: string; alert?: string; expr: string }[] = [];
     for (const file of await readdir(RULES_DIR)) {
       const doc = parseAllDocuments(
@@ -113,19 +214,9 @@ describe('deployment kit', () => {
   it.skipIf(!kubectl)(
     'kubectl kustomize renders the base: daemon, storage, probes, Service, monitoring',
     () => {
-      const out = spawnSync(
-        'kubectl',
-        ['kustomize', path.join(ROOT, 'deploy', 'kubernetes', 'base')],
-        {
-          encoding: 'utf8',
-        },
-      );
-      expect(out.stderr).toBe('');
-      expect(out.status).toBe(0);
-      const docs = parseAllDocuments(out.stdout).map(
-        (d) => d.toJSON() as { kind: string; metadata: { name: string; namespace?: string } },
-      );
+      const docs = render(BASE);
       expect(docs.map((d) => d.kind).sort()).toEqual([
+        'ConfigMap',
         'ConfigMap',
         'Namespace',
         'PrometheusRule',
@@ -135,22 +226,159 @@ describe('deployment kit', () => {
       ]);
       for (const d of docs.filter((x) => x.kind !== 'Namespace'))
         expect(d.metadata.namespace).toBe('ozgwatch');
-      const set = docs.find((d) => d.kind === 'StatefulSet') as unknown as {
-        spec: { template: { spec: { volumes: { name: string; configMap?: { name: string } }[] } } };
-      };
-      const configMap = docs.find((d) => d.kind === 'ConfigMap')!.metadata.name;
+      const volumes = statefulSet(docs).spec.template!.spec.volumes!;
+      const probes = docs.find((d) => d.metadata.name.startsWith('ozgwatch-probes-'))!.metadata
+        .name;
       // The generated ConfigMap's hashed name is what the StatefulSet mounts.
-      expect(set.spec.template.spec.volumes.find((v) => v.name === 'probes')?.configMap?.name).toBe(
-        configMap,
+      expect(volumes.find((v) => v.name === 'probes')?.configMap?.name).toBe(probes);
+    },
+  );
+
+  it.skipIf(!kubectl)(
+    'the ServiceMonitor selects the Service, which selects the pods, in the base and the sharded overlay',
+    () => {
+      for (const dir of [BASE, SHARDED]) {
+        const docs = render(dir);
+        const monitor = only(docs, 'ServiceMonitor');
+        const service = only(docs, 'Service') as unknown as ServiceObject;
+        const pods = statefulSet(docs).spec.template!.metadata!.labels;
+        // The CRD requires a selector; an empty one would be refused, a wrong one scrapes nothing.
+        expectSubset(monitor.spec.selector!.matchLabels, service.metadata.labels);
+        expect(monitor.metadata.namespace).toBe(service.metadata.namespace);
+        expectSubset(service.spec.selector, pods);
+        const ports = service.spec.ports.map((p) => p.name);
+        expect(monitor.spec.endpoints!.length).toBeGreaterThan(0);
+        for (const e of monitor.spec.endpoints!) {
+          expect(ports).toContain(e.port);
+          expect(e.path).toBe('/metrics');
+        }
+        // The alert rules watch up{job="ozgwatch"}: the job label comes from the Service's label.
+        expect(service.metadata.labels?.[monitor.spec.jobLabel!]).toBe('ozgwatch');
+      }
+    },
+  );
+
+  it.skipIf(!kubectl)(
+    'the tokens come from a Secret outside the kit; every variable is one the daemon reads',
+    () => {
+      for (const dir of [BASE, SHARDED]) {
+        const docs = render(dir);
+        expect(docs.some((d) => d.kind === 'Secret')).toBe(false);
+        const env = daemon(statefulSet(docs)).env;
+        const known = Object.keys(ENV_VARS);
+        expect(
+          env.map((e) => e.name).filter((n) => !known.includes(n)),
+          dir,
+        ).toEqual([]);
+        const byName = new Map(env.map((e) => [e.name, e]));
+        for (const [name, key] of [
+          ['OZGWATCH_TOKEN', 'token'],
+          ['OZGWATCH_METRICS_TOKEN', 'metrics-token'],
+        ] as const) {
+          expect(byName.get(name)?.value, name).toBeUndefined();
+          expect(byName.get(name)?.valueFrom?.secretKeyRef, name).toEqual({
+            name: 'ozgwatch-token',
+            key,
+            optional: true,
+          });
+        }
+      }
+    },
+  );
+
+  it.skipIf(!kubectl)(
+    'the pods read the settings file: retention for quarterly reports, a browser that fits the memory limit, time to stop',
+    async () => {
+      const usage = await withOzgwatchOnPath(
+        (env) => spawnSync('ozgwatch', ['help'], { encoding: 'utf8', env }).stdout,
       );
+      const serveUsage = usage.slice(
+        usage.indexOf('ozgwatch serve'),
+        usage.indexOf('ozgwatch validate'),
+      );
+      const dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-config-'));
+      try {
+        for (const kustomization of [BASE, SHARDED]) {
+          const docs = render(kustomization);
+          const set = statefulSet(docs);
+          const container = daemon(set);
+          const args = container.args!;
+          expect(args[0]).toBe('serve');
+          for (const flag of args.filter((a) => a.startsWith('--')))
+            expect(serveUsage).toContain(flag);
+          const file = args[args.indexOf('--config') + 1]!;
+          expect(file, 'serve --config FILE').toMatch(/^\//);
+          // The file is a key of the ConfigMap mounted at its folder.
+          const mount = container.volumeMounts!.find(
+            (m) => m.mountPath === path.posix.dirname(file),
+          );
+          const volume = set.spec.template!.spec.volumes!.find((v) => v.name === mount?.name);
+          const configMap = docs.find(
+            (d) => d.kind === 'ConfigMap' && d.metadata.name === volume?.configMap?.name,
+          );
+          const text = configMap?.data?.[path.posix.basename(file)];
+          expect(text, `${file} in a mounted ConfigMap`).toBeDefined();
+          const local = path.join(dir, 'ozgwatch.yaml');
+          await writeFile(local, text!);
+          // Strict: an unknown key or a wrong value would stop the daemon at start.
+          const config = await loadConfig({ file: local, env: {} });
+
+          // Quarterly reports need their quarter and the one before (docs/report.md).
+          const report = await readFile(path.join(ROOT, 'docs', 'report.md'), 'utf8');
+          const needed = parseDuration(/`store\.retention: (\d+d)`/.exec(report)![1]!)!;
+          expect(config.store.retention).toBeGreaterThanOrEqual(needed);
+
+          // Chromium is replaced before the pod reaches its limit: Node and /dev/shm need room.
+          const limit = mebibytes(container.resources!.limits!.memory!);
+          expect(config.browser.memoryLimitMb + NODE_MIB + HEADROOM_MIB).toBeLessThanOrEqual(limit);
+          const shm = set.spec.template!.spec.volumes!.find((v) => v.name === 'shm')!.emptyDir!;
+          expect(shm.medium).toBe('Memory');
+          expect(mebibytes(shm.sizeLimit!)).toBeLessThan(limit);
+
+          // The kubelet's SIGKILL comes after the daemon's orderly stop.
+          const grace = set.spec.template!.spec.terminationGracePeriodSeconds ?? 30;
+          expect(grace * 1000).toBeGreaterThanOrEqual(config.shutdownGrace + AFTER_GRACE_MS);
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.skipIf(!kubectl)(
+    "docs/deployment.md's overlay for the Prometheus Operator labels its objects and sends the metrics token",
+    async () => {
+      const doc = await readFile(path.join(ROOT, 'docs', 'deployment.md'), 'utf8');
+      const overlay = /```yaml\n(# overlays\/cluster\/kustomization\.yaml\n[\s\S]*?)```/.exec(
+        doc,
+      )?.[1];
+      expect(overlay).toBeDefined();
+      const dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-kustomize-'));
+      try {
+        await cp(path.join(ROOT, 'deploy', 'kubernetes'), dir, { recursive: true });
+        await mkdir(path.join(dir, 'overlays', 'cluster'));
+        await writeFile(path.join(dir, 'overlays', 'cluster', 'kustomization.yaml'), overlay!);
+        const docs = render(path.join(dir, 'overlays', 'cluster'));
+        for (const kind of ['ServiceMonitor', 'PrometheusRule']) {
+          expect(only(docs, kind).metadata.labels?.release, kind).toBe('kube-prometheus-stack');
+        }
+        // Prometheus sends the token the pods require, from the same Secret and key.
+        const sent = only(docs, 'ServiceMonitor').spec.endpoints![0]!.authorization;
+        const required = daemon(statefulSet(docs)).env.find(
+          (e) => e.name === 'OZGWATCH_METRICS_TOKEN',
+        )?.valueFrom?.secretKeyRef;
+        expect(sent?.type).toBe('Bearer');
+        expect(sent?.credentials).toEqual({ name: required?.name, key: required?.key });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   );
 
   it.skipIf(!kubectl)(
     'the sharded overlay: N in one place, PostgreSQL from a Secret, a disruption budget',
     async () => {
-      const overlay = path.join(ROOT, 'deploy', 'kubernetes', 'overlays', 'sharded');
-      const docs = render(overlay);
+      const docs = render(SHARDED);
       const set = statefulSet(docs);
       const container = set.spec.template!.spec.containers!.find((c) => c.name === 'ozgwatch')!;
       const env = new Map(container.env.map((e) => [e.name, e]));
@@ -185,13 +413,11 @@ describe('deployment kit', () => {
       expect(docs.some((d) => d.kind === 'Secret')).toBe(false);
 
       // N is changed in one place: `replicas` of the overlay's patch; the shard count follows.
-      const { cp, mkdtemp, readFile: read, writeFile, rm } = await import('node:fs/promises');
-      const { tmpdir } = await import('node:os');
       const dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-kustomize-'));
       try {
         await cp(path.join(ROOT, 'deploy', 'kubernetes'), dir, { recursive: true });
         const patch = path.join(dir, 'overlays', 'sharded', 'statefulset-sharded.yaml');
-        const text = await read(patch, 'utf8');
+        const text = await readFile(patch, 'utf8');
         expect(text).toMatch(/^ {2}replicas: 3$/m);
         await writeFile(patch, text.replace(/^ {2}replicas: 3$/m, '  replicas: 5'));
         const derived = statefulSet(render(path.join(dir, 'overlays', 'sharded')));
@@ -206,8 +432,6 @@ describe('deployment kit', () => {
   it.skipIf(!kubectl)(
     'an overlay on the sharded one that changes replicas and lists shard-count gets OZGWATCH_SHARDS along',
     async () => {
-      const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
-      const { tmpdir } = await import('node:os');
       const dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-kustomize-'));
       try {
         // kustomize takes only relative paths to other kustomizations.
@@ -283,5 +507,113 @@ describe('deployment kit', () => {
     expect(compose.services.grafana!.volumes).toContain(
       '../dashboards:/var/lib/grafana/dashboards/ozgwatch:ro',
     );
+  });
+
+  it('compose stops ozgwatch after its orderly stop, and its commented settings file is one the daemon reads', async () => {
+    const file = path.join(ROOT, 'deploy', 'compose.yaml');
+    const text = await readFile(file, 'utf8');
+    const compose = parseAllDocuments(text)[0]!.toJSON() as {
+      services: Record<string, { stop_grace_period?: string }>;
+    };
+    // Docker's default of 10 s equals the default shutdownGrace: SIGKILL while aborted runs are stored.
+    const grace = parseDuration(compose.services.ozgwatch!.stop_grace_period ?? '10s')!;
+    expect(grace).toBeGreaterThanOrEqual(configSchema.parse({}).shutdownGrace + AFTER_GRACE_MS);
+
+    // Uncommented, the two lines pass and mount the same file, and the daemon accepts it.
+    const command = /^ {4}# command: \[serve, --config, (\S+)\]$/m.exec(text)?.[1];
+    const mount = /^ {6}# - (\S+):(\S+):ro$/m.exec(text);
+    expect(command).toBeDefined();
+    expect(mount?.[2]).toBe(command);
+    const config = await loadConfig({ file: path.join(ROOT, 'deploy', mount![1]!), env: {} });
+    expect(config.shutdownGrace + AFTER_GRACE_MS).toBeLessThanOrEqual(grace);
+  });
+
+  it("the Dockerfile's health check asks the port in OZGWATCH_PORT", async () => {
+    const lines = await dockerfile();
+    const check = lines.find((l) => l.instruction === 'HEALTHCHECK')!.rest;
+    // Shell form: Docker runs it with `sh -c` and the container's environment.
+    const cmd = /\bCMD (.*)$/.exec(check)?.[1];
+    expect(cmd).toBeDefined();
+    expect(cmd).not.toMatch(/^\[/);
+    const ports = lines.filter((l) => l.instruction === 'EXPOSE').map((l) => l.rest);
+    expect(lines.find((l) => l.instruction === 'ENV')?.rest).toContain(`OZGWATCH_PORT=${ports[0]}`);
+
+    const answer = { status: 200 };
+    const server = createServer((req, res) =>
+      res.writeHead(req.url === '/healthz' ? answer.status : 404).end(),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const healthcheck = (env: Record<string, string>) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn('sh', ['-c', cmd!], {
+          env: { PATH: process.env.PATH ?? '', ...env },
+          stdio: 'ignore',
+        });
+        child.on('exit', (code) => resolve(code));
+      });
+    try {
+      expect(await healthcheck({ OZGWATCH_PORT: String(port) })).toBe(0);
+      answer.status = 503;
+      expect(await healthcheck({ OZGWATCH_PORT: String(port) })).toBe(1);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    // Nothing listens there any more: unhealthy, not a hanging check.
+    expect(await healthcheck({ OZGWATCH_PORT: String(port) })).toBe(1);
+  });
+
+  it("the image puts ozgwatch on PATH, so the runbooks' commands work in the container", async () => {
+    const lines = await dockerfile();
+    const runtime = lines.slice(lines.findLastIndex((l) => l.instruction === 'FROM'));
+    const workdir = runtime.findLast((l) => l.instruction === 'WORKDIR')!.rest;
+    expect(runtime.map((l) => `${l.instruction} ${l.rest}`)).toContain('COPY bin ./bin');
+    const link = runtime
+      .filter((l) => l.instruction === 'RUN')
+      .map((l) => /\bln -s (\S+) (\S+)/.exec(l.rest))
+      .find((m) => m !== null);
+    expect(link?.[1]).toBe(path.posix.join(workdir, 'bin', 'ozgwatch.js'));
+    expect(link?.[2]).toBe('/usr/local/bin/ozgwatch');
+
+    // The launcher runs through a symlink: a shebang, and executable in git and in the checkout.
+    const launcher = path.join(ROOT, 'bin', 'ozgwatch.js');
+    expect(await readFile(launcher, 'utf8')).toMatch(/^#!\/usr\/bin\/env (-S )?node\b/);
+    expect((await stat(launcher)).mode & 0o111).toBe(0o111);
+    const git = spawnSync('git', ['ls-files', '-s', 'bin/ozgwatch.js'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (git.status === 0 && git.stdout !== '') expect(git.stdout).toMatch(/^100755 /);
+
+    // The runbooks name only commands the CLI has.
+    const cli = await readFile(path.join(ROOT, 'docs', 'cli.md'), 'utf8');
+    const commands = new Set([...cli.matchAll(/^ozgwatch (\w+)/gm)].map((m) => m[1]));
+    const runbooks = path.join(ROOT, 'docs', 'runbooks');
+    const used: string[] = [];
+    for (const file of await readdir(runbooks)) {
+      const text = await readFile(path.join(runbooks, file), 'utf8');
+      used.push(...[...text.matchAll(/`ozgwatch (\w+)/g)].map((m) => `${file}: ${m[1]}`));
+    }
+    expect(used.length).toBeGreaterThan(5);
+    expect(used.filter((u) => !commands.has(u.split(': ')[1]))).toEqual([]);
+
+    await withOzgwatchOnPath((env) => {
+      const version = spawnSync('ozgwatch', ['version'], { encoding: 'utf8', env });
+      expect(version.status, version.stderr).toBe(0);
+      expect(version.stdout).toContain(VERSION);
+      // As on call in a pod: validate with the pod's settings file.
+      const validate = spawnSync(
+        'ozgwatch',
+        [
+          'validate',
+          '--probes',
+          path.join(BASE, 'probes'),
+          '--config',
+          path.join(BASE, 'ozgwatch.yaml'),
+        ],
+        { encoding: 'utf8', env },
+      );
+      expect(validate.status, validate.stderr + validate.stdout).toBe(0);
+    });
   });
 });
