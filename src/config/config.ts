@@ -141,6 +141,12 @@ export const configSchema = z.strictObject({
 export type Config = z.output<typeof configSchema>;
 
 /** Environment variables and the config field each one sets. */
+/**
+ * The settings file when no `file` (`--config`) is given: lets `kubectl exec … ozgwatch run x`
+ * read the file the daemon reads without spelling it out.
+ */
+export const CONFIG_FILE_ENV = 'OZGWATCH_CONFIG';
+
 export const ENV_VARS: Record<string, (string | number)[]> = {
   OZGWATCH_PROBES: ['probes'],
   OZGWATCH_DATA_DIR: ['dataDir'],
@@ -179,7 +185,8 @@ const NUMERIC_FIELDS = new Set(['server.port', 'shards']);
 export class ConfigError extends Error {}
 
 /**
- * Builds the config from an optional file, the environment and overrides.
+ * Builds the config from an optional file (`file`, else the one `OZGWATCH_CONFIG` names), the
+ * environment and overrides.
  * Throws {@link ConfigError} listing every problem, each named by where it was set: the
  * file and line, the environment variable, or the flag.
  */
@@ -190,7 +197,7 @@ export async function loadConfig(options: {
 }): Promise<Config> {
   let raw: Record<string, unknown> = {};
   let lineOf: (path: readonly (string | number)[]) => number | undefined = () => undefined;
-  const file = options.file;
+  const file = options.file ?? (options.env?.[CONFIG_FILE_ENV] || undefined);
   if (file) {
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new ConfigError(`${file}: cannot read config file (${error.code ?? error.message})`);

@@ -89,6 +89,31 @@ describe('ozgwatch CLI', () => {
     expect(r).toMatchObject({ code: 0, stdout: '2 probes in 1 file: valid\n' });
   });
 
+  it('OZGWATCH_CONFIG names the settings file when --config is not given; the flag wins', async () => {
+    await mkdir(path.join(dir, 'anderswo'), { recursive: true });
+    const file = path.join(dir, 'settings.yaml');
+    // The file points at a folder with one probe: it is read when the variable names it.
+    await writeFile(file, `probes: ${path.join(dir, 'anderswo')}\n`);
+    await writeFile(
+      path.join(dir, 'anderswo/a.yaml'),
+      `- id: a\n  name: A\n  kind: http\n  labels: { service: a }\n  http: { url: "${target}/" }\n`,
+    );
+    const broken = path.join(dir, 'broken.yaml');
+    await writeFile(broken, 'contakt: x\n');
+    const viaEnv = await runCli(['validate'], { cwd: dir, env: { OZGWATCH_CONFIG: file } });
+    expect(viaEnv).toMatchObject({ code: 0, stdout: '1 probe in 1 file: valid\n' });
+    const flagWins = await runCli(['validate', '--config', file], {
+      cwd: dir,
+      env: { OZGWATCH_CONFIG: broken },
+    });
+    expect(flagWins).toMatchObject({ code: 0, stdout: '1 probe in 1 file: valid\n' });
+    const badFile = await runCli(['validate'], { cwd: dir, env: { OZGWATCH_CONFIG: broken } });
+    expect([badFile.code, badFile.stderr]).toEqual([
+      1,
+      `${broken}:1: contakt: unknown key "contakt"\n`,
+    ]);
+  });
+
   it('validate --json on a broken folder: every diagnostic, exit 1', async () => {
     const fixtures = path.join(import.meta.dirname, '../fixtures/validation/unknown-key');
     const r = await cli(['validate', '--probes', fixtures, '--json']);

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { configSchema, ENV_VARS, loadConfig } from '../../src/config/config.ts';
+import { configSchema, CONFIG_FILE_ENV, ENV_VARS, loadConfig } from '../../src/config/config.ts';
 import { metricNames } from '../../src/dashboards/expressions.ts';
 import { METRICS } from '../../src/metrics/catalogue.ts';
 import { parseDuration } from '../../src/probes/duration.ts';
@@ -265,7 +265,7 @@ describe('deployment kit', () => {
         const docs = render(dir);
         expect(docs.some((d) => d.kind === 'Secret')).toBe(false);
         const env = daemon(statefulSet(docs)).env;
-        const known = Object.keys(ENV_VARS);
+        const known = [...Object.keys(ENV_VARS), CONFIG_FILE_ENV];
         expect(
           env.map((e) => e.name).filter((n) => !known.includes(n)),
           dir,
@@ -306,8 +306,9 @@ describe('deployment kit', () => {
           expect(args[0]).toBe('serve');
           for (const flag of args.filter((a) => a.startsWith('--')))
             expect(serveUsage).toContain(flag);
-          const file = args[args.indexOf('--config') + 1]!;
-          expect(file, 'serve --config FILE').toMatch(/^\//);
+          // Named by the variable, so that `kubectl exec … ozgwatch run` reads it too.
+          const file = container.env.find((e) => e.name === 'OZGWATCH_CONFIG')?.value ?? '';
+          expect(file, 'OZGWATCH_CONFIG').toMatch(/^\//);
           // The file is a key of the ConfigMap mounted at its folder.
           const mount = container.volumeMounts!.find(
             (m) => m.mountPath === path.posix.dirname(file),
@@ -520,7 +521,7 @@ describe('deployment kit', () => {
     expect(grace).toBeGreaterThanOrEqual(configSchema.parse({}).shutdownGrace + AFTER_GRACE_MS);
 
     // Uncommented, the two lines pass and mount the same file, and the daemon accepts it.
-    const command = /^ {4}# command: \[serve, --config, (\S+)\]$/m.exec(text)?.[1];
+    const command = /^ {6}# OZGWATCH_CONFIG: (\S+)$/m.exec(text)?.[1];
     const mount = /^ {6}# - (\S+):(\S+):ro$/m.exec(text);
     expect(command).toBeDefined();
     expect(mount?.[2]).toBe(command);
