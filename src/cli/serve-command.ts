@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.ts';
 import { createLogger } from '../log/logger.ts';
-import { startDaemon } from '../main.ts';
+import { startDaemon, type Daemon } from '../main.ts';
 
 /** `ozgwatch serve`: the daemon. SIGHUP reloads probes; SIGTERM/SIGINT stop gracefully. */
 export async function serveCommand(config: Config): Promise<number> {
@@ -15,35 +15,53 @@ export async function serveCommand(config: Config): Promise<number> {
     );
     return 1;
   }
-  let daemon;
+  // Signals are taken from the first moment: a start with tens of thousands of probes takes
+  // seconds, and Node's default for SIGHUP would end the process silently meanwhile.
+  let running: Daemon | undefined;
+  let reloadWhenStarted = false;
+  let stopWhenStarted: string | undefined;
+  let stopped: Promise<number> | undefined;
+  process.on('SIGHUP', () => {
+    if (!running) {
+      logger.info('SIGHUP while starting: reloading probes once started');
+      reloadWhenStarted = true;
+      return;
+    }
+    logger.info('SIGHUP: reloading probes');
+    void running.reload();
+  });
+  const stop = (signal: string): Promise<number> => {
+    stopped ??= (async () => {
+      logger.info({ signal }, 'shutting down');
+      try {
+        await running?.stop();
+        return 0;
+      } catch (error) {
+        logger.error({ err: error }, 'shutdown failed');
+        return 1;
+      }
+    })();
+    return stopped;
+  };
+  let signalled: (signal: string) => void = (signal) => {
+    stopWhenStarted = signal;
+  };
+  process.once('SIGTERM', () => signalled('SIGTERM'));
+  process.once('SIGINT', () => signalled('SIGINT'));
   try {
-    daemon = await startDaemon(config, { logger });
+    running = await startDaemon(config, { logger });
   } catch (error) {
     logger.fatal({ err: error }, 'cannot start');
     return 1;
   }
-  const running = daemon;
   // A rejection nobody handled (Playwright emits some when a page goes away under it) is a
   // bug to report, not a reason to drop the queued results and every run in flight.
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: reason }, 'unhandled promise rejection; please report it. Running on');
   });
-  process.on('SIGHUP', () => {
-    logger.info('SIGHUP: reloading probes');
-    void running.reload();
-  });
+  if (stopWhenStarted) return stop(stopWhenStarted);
+  if (reloadWhenStarted) void running.reload();
   return new Promise<number>((resolve) => {
-    const stop = (signal: string): void => {
-      logger.info({ signal }, 'shutting down');
-      running.stop().then(
-        () => resolve(0),
-        (error: unknown) => {
-          logger.error({ err: error }, 'shutdown failed');
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    signalled = (signal) => void stop(signal).then(resolve);
   });
 }

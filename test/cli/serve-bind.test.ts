@@ -69,6 +69,42 @@ describe('ozgwatch serve without its port', () => {
     expect(requests).toBe(0);
   });
 
+  it('a SIGHUP while starting reloads once started, and a SIGTERM then stops cleanly', async () => {
+    // A TypeScript probe whose module takes 2 s to load holds the start (and each reload).
+    const slow = path.join(dir, 'slow');
+    await mkdir(slow, { recursive: true });
+    const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/`;
+    await writeFile(
+      path.join(slow, 'langsam.probe.ts'),
+      `await new Promise((r) => setTimeout(r, 2_000));\nexport default { id: 'langsam', name: 'Langsam', kind: 'http', every: '1h', labels: { service: 'portal' }, http: { url: '${url}' } };\n`,
+    );
+    let hup = false;
+    let term = false;
+    let out = '';
+    const r = await runCli(
+      ['serve', '--probes', slow, '--port', '0', '--data', path.join(dir, 'slow-data')],
+      {
+        cwd: dir,
+        timeoutMs: 20_000,
+        onStdout: (chunk, child) => {
+          out += chunk;
+          // The store is open: the daemon is starting, the slow probe file is being read.
+          if (!hup && out.includes('"component":"store"')) {
+            hup = true;
+            child.kill('SIGHUP');
+          }
+          if (!term && out.split('probe configuration loaded').length === 3) {
+            term = true;
+            child.kill('SIGTERM');
+          }
+        },
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('SIGHUP while starting: reloading probes once started');
+    expect(r.stdout).toMatch(/"signal":"SIGTERM","msg":"shutting down"/);
+  });
+
   it('one share of one is all probes and needs no shared store', async () => {
     const port = String((occupied.address() as AddressInfo).port);
     const r = await runCli(
