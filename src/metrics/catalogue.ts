@@ -383,7 +383,7 @@ export const catalogue = {
     help: 'Times the browser was replaced, by reason.',
     labels: ['reason'],
     scope: 'self',
-    doc: '`crash`: Chromium died (runs inside it failed with `browser_crash`). `runs`: after `browser.restartAfterRuns` journeys. `memory`: above `browser.memoryLimitMb`.',
+    doc: '`crash`: Chromium died (runs inside it ended as `error` with reason `browser_crash`). `runs`: after `browser.restartAfterRuns` journeys. `memory`: above `browser.memoryLimitMb`.',
   },
   storePendingWrites: {
     name: 'ozgwatch_store_pending_writes',

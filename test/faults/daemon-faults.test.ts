@@ -351,7 +351,7 @@ describe('Chromium killed (kill -9) during a run', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('fails only the run inside it as browser_crash, counts the restart, and the next run passes', async () => {
+  it('ends only the run inside it as error browser_crash, counts the restart, and the next run passes', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-chromium-'));
     await mkdir(path.join(dir, 'probes'));
     const config = daemonConfig(dir);
@@ -381,7 +381,7 @@ describe('Chromium killed (kill -9) during a run', () => {
       'a context open',
     );
     for (const pid of ours()) process.kill(pid, 'SIGKILL');
-    expect(await inside).toMatchObject({ status: 'fail', reason: 'browser_crash' });
+    expect(await inside).toMatchObject({ status: 'error', reason: 'browser_crash' });
     expect(await metric(d.server.url, 'ozgwatch_browser_restarts_total', 'reason="crash"')).toBe(1);
 
     await writeFile(

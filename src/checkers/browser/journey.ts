@@ -63,6 +63,8 @@ const EVIDENCE_MS = 5_000;
 interface Failure {
   reason: ReasonCode;
   message: string;
+  /** A fault of ozgwatch's side (its browser died, a shutdown): `error`, no evidence against the service. */
+  ours?: true;
 }
 
 /** Thrown by `step()` of a TypeScript journey after the step was recorded as failed. */
@@ -410,12 +412,21 @@ class JourneyRun {
         ? { reason: 'timeout', message: `timeout in step "${stepName}"` }
         : { reason: 'aborted', message: `run aborted (shutdown) in step "${stepName}"` };
     }
+    // The whole browser died (killed for memory, a Chromium bug): ozgwatch's problem, not the
+    // service's; paging the county for it would be false. A renderer that died on the page
+    // (it allocated until it crashed) is evidence against the page.
     if (
-      this.#pageCrashed ||
       this.#lease.crashed() ||
-      /Target crashed|browser has been closed|Browser closed|has been disconnected/i.test(message)
+      /browser has been closed|Browser closed|has been disconnected/i.test(message)
     ) {
-      return { reason: 'browser_crash', message: `browser crashed in step "${stepName}"` };
+      return {
+        reason: 'browser_crash',
+        message: `ozgwatch's browser crashed in step "${stepName}"`,
+        ours: true,
+      };
+    }
+    if (this.#pageCrashed || /Target crashed/i.test(message)) {
+      return { reason: 'browser_crash', message: `the page crashed in step "${stepName}"` };
     }
     const recent = this.#recentSteps();
     const blocked = this.#guard?.blocked.find((b) => recent.has(b.step));
@@ -550,9 +561,12 @@ class JourneyRun {
         : {}),
       ...(this.mediaPages.length > 0 ? { mediaBreaks: this.#mediaBreaks() } : {}),
     };
-    // Cut short by shutdown: our run broke, not the service (no page, no false alert).
-    if (failure)
-      return { status: failure.reason === 'aborted' ? 'error' : 'fail', ...failure, ...base };
+    // Cut short by shutdown or our browser's death: our run broke, not the service (no page,
+    // no false alert).
+    if (failure) {
+      const { ours, ...rest } = failure;
+      return { status: ours || failure.reason === 'aborted' ? 'error' : 'fail', ...rest, ...base };
+    }
     const degradedAfter = this.#spec.degradedAfter;
     if (degradedAfter !== undefined && seconds * 1000 > degradedAfter) {
       return {

@@ -382,17 +382,21 @@ describe('browser journeys', () => {
 
   it('a renderer crash fails only that run; the next run passes', async () => {
     const crashed = await journey({ steps: [{ goto: site('absturz/'), timeout: '15s' }] });
+    // The page killed its renderer: evidence against the page.
     expect(crashed).toMatchObject({ status: 'fail', reason: 'browser_crash' });
+    expect(crashed.message).toMatch(/^the page crashed in step/);
     const next = await journey({ steps: applyForHousingBenefit().slice(0, 2) });
     expect(next.status).toBe('pass');
   }, 30_000);
 
-  it('a killed browser is replaced; the run inside it fails, the next one passes', async () => {
+  it('a killed browser is replaced; the run inside it ends as error (ours), the next one passes', async () => {
     const inside = journey({ steps: [{ goto: site('endlos/'), timeout: '10s' }] });
     await new Promise((r) => setTimeout(r, 800));
     await host.kill();
     const out = await inside;
-    expect(out).toMatchObject({ status: 'fail', reason: 'browser_crash' });
+    // ozgwatch's own browser died: no evidence against the service, so no service-down page.
+    expect(out).toMatchObject({ status: 'error', reason: 'browser_crash' });
+    expect(out.message).toMatch(/^ozgwatch's browser crashed in step/);
     expect(restarts).toContain('crash');
     const next = await journey({ steps: applyForHousingBenefit().slice(0, 2) });
     expect(next.status).toBe('pass');
