@@ -255,6 +255,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     await Promise.race([seedFromStore(assigned), delay(2_000, undefined, { ref: false })]);
     scheduler.setProbes(assigned);
     metrics.setAssignedProbes(assigned.length);
+    metrics.setLoadedProbes(probes.length);
     metrics.configReloaded(true, clock.now());
     logger.info(
       {

@@ -431,7 +431,15 @@ export const catalogue = {
     help: 'Probes this instance runs: all loaded probes, or its shard of them.',
     labels: [],
     scope: 'self',
-    doc: 'With `shard`/`shards`, the instances of one location add up to the loaded probes.',
+    doc: 'With `shard`/`shards`, the instances of one location add up to `ozgwatch_probes_loaded`; less means a shard is missing (`OzgwatchShardMissing`).',
+  },
+  probesLoaded: {
+    name: 'ozgwatch_probes_loaded',
+    type: 'gauge',
+    help: 'Probes in the valid configuration this instance loaded, of all shards.',
+    labels: [],
+    scope: 'self',
+    doc: 'The same on every instance of a location that reads the same probes. The instances add their `ozgwatch_probes_assigned` up to it; a missing shard (a pod that cannot be scheduled has no scrape target, so `up` says nothing) shows as a smaller sum.',
   },
 } as const satisfies Record<string, MetricSpec>;
 

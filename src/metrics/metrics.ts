@@ -57,6 +57,8 @@ export interface Metrics {
   setStoreBuffered(results: number, bytes: number, limitBytes: number): void;
   /** Probes this instance runs: all loaded ones, or its shard's share. */
   setAssignedProbes(n: number): void;
+  /** Probes of the loaded configuration, of all shards. */
+  setLoadedProbes(n: number): void;
   /** The store's running total of dropped results ({@link SqliteStore.dropped}). */
   setStoreDropped(total: number): void;
   /** The browser was replaced (`crash`, `runs`, `memory`). */
@@ -104,6 +106,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const bufferedBytes = new Gauge(base(catalogue.storeBufferBytes, registry));
   const bufferLimit = new Gauge(base(catalogue.storeBufferLimitBytes, registry));
   const assigned = new Gauge(base(catalogue.probesAssigned, registry));
+  const loaded = new Gauge(base(catalogue.probesLoaded, registry));
   const contexts = new Gauge(base(catalogue.browserContexts, registry));
   const a11yEngine = new Gauge(base(catalogue.a11yEngineInfo, registry));
   const restarts = new Counter(base(catalogue.browserRestarts, registry));
@@ -162,6 +165,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
       bufferedResults.set(results);
       bufferedBytes.set(bytes);
       bufferLimit.set(limitBytes);
+    },
+    setLoadedProbes(n) {
+      loaded.set(n);
     },
     setAssignedProbes(n) {
       assigned.set(n);

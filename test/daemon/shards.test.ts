@@ -165,6 +165,13 @@ describe.skipIf(!enabled)('three instances sharing 300 probes through PostgreSQL
     expect(union.toSorted()).toEqual(ids);
     expect(new Set(union).size).toBe(union.length);
     expect(await metric(three[0]!, 'ozgwatch_probes_assigned')).toBe(series[0]!.length);
+    // What OzgwatchShardMissing compares: the shares add up to what every instance loaded.
+    let assigned = 0;
+    for (const instance of three) {
+      expect(await metric(instance, 'ozgwatch_probes_loaded')).toBe(ids.length);
+      assigned += await metric(instance, 'ozgwatch_probes_assigned');
+    }
+    expect(assigned).toBe(ids.length);
 
     // Any instance's overview and API show all probes, from the shared store.
     const api = (await (await fetch(`${three[1]!.url}/api/probes`)).json()) as {
