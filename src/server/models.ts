@@ -3,7 +3,7 @@
  * overview.ts and pages.ts.
  */
 import { summarise } from '../checkers/a11y/summary.ts';
-import type { LoadedProbe } from '../probes/schema.ts';
+import { intervalOf, type LoadedProbe, type Probe } from '../probes/schema.ts';
 import type { Result } from '../results/result.ts';
 import type { Store } from '../store/store.ts';
 import type { OverviewModel, OverviewProbe } from './overview.ts';
@@ -39,6 +39,7 @@ export async function loadOverview(
       const report = mediaBreaks?.mediaBreaks;
       return {
         ...base,
+        ...(isStale(probe, last, now) ? { stale: true as const } : {}),
         last: {
           runId: last.runId,
           startedAt: last.startedAt,
@@ -70,6 +71,14 @@ export async function loadOverview(
     }),
   );
   return { at: now, probes };
+}
+
+/**
+ * Whether an enabled probe's latest run is older than three intervals, as OzgwatchStaleResults
+ * judges it. A `cron` probe has no fixed interval to judge by: never stale here.
+ */
+export function isStale(probe: Probe, last: Result, now: number): boolean {
+  return probe.enabled && probe.cron === undefined && now - last.startedAt > 3 * intervalOf(probe);
 }
 
 /**

@@ -23,6 +23,11 @@ export interface OverviewProbe {
   enabled: boolean;
   /** The latest run; absent before the first. */
   last?: OverviewRun & { reportedStatus: RunStatus; message: string };
+  /**
+   * Enabled, but its latest run is older than three intervals (what OzgwatchStaleResults
+   * fires on): nothing runs it now — a missing shard, a stuck scheduler. Its result is old news.
+   */
+  stale?: true;
   /** From the latest result with an accessibility report: violation nodes not waived, by impact. */
   a11y?: OverviewRun & { byImpact: Record<Impact, number>; waived: number };
   /** From the latest result with a media-break report. */
@@ -115,6 +120,7 @@ function summary(probes: readonly OverviewProbe[]): string {
   const degraded = count((s) => s === 'degraded');
   const broken = count((s) => s === 'error');
   const never = enabled.filter((p) => !p.last).length;
+  const stale = enabled.filter((p) => p.stale).length;
   const disabled = probes.length - enabled.length;
   const item = (label: string, value: string): string => `<dt>${label}</dt><dd>${value}</dd>`;
   return `<dl class="summary">
@@ -124,6 +130,7 @@ ${[
   item('Bestanden', `${passing}${degraded > 0 ? ` (davon ${degraded} eingeschränkt)` : ''}`),
   broken > 0 ? item('Prüfung nicht möglich', String(broken)) : '',
   never > 0 ? item('Noch ohne Lauf', String(never)) : '',
+  stale > 0 ? item('Veraltet (läuft derzeit nicht)', String(stale)) : '',
   disabled > 0 ? item('Deaktiviert', String(disabled)) : '',
 ]
   .filter((i) => i !== '')
@@ -144,7 +151,7 @@ function row(probe: OverviewProbe): string {
       ? 'noch kein Lauf'
       : `${statusLabel(last.reportedStatus)}${
           last.reportedStatus === 'pass' ? '' : `<br>${e(shorten(last.message))}`
-        }`;
+        }${probe.stale ? '<br><strong>veraltet:</strong> seit über drei Intervallen kein Lauf' : ''}`;
   const a11y = probe.a11y
     ? `<span class="badge">${e(a11yText(probe.a11y))}</span>${from(probe.a11y)}`
     : 'nicht geprüft';

@@ -10,7 +10,7 @@ import { intervalOf } from '../probes/schema.ts';
 import type { ArtifactStore } from '../runner/artifacts.ts';
 import { resultDocument } from '../results/result.ts';
 import { StoreUnavailableError, type Store } from '../store/store.ts';
-import { loadOverview, loadProbeHistory } from './models.ts';
+import { isStale, loadOverview, loadProbeHistory } from './models.ts';
 import { renderOverview, type ConfigState } from './overview.ts';
 import { renderProbePage, type ProbeModel } from './pages.ts';
 import { renderRunPage } from './run-page.ts';
@@ -37,6 +37,8 @@ export interface ServerOptions {
   ready: () => boolean;
   /** How the last load of the probe files went, shown on the overview when it failed. */
   configState?: () => ConfigState | undefined;
+  /** Wall clock in epoch ms, for judging whether a result is stale. @default Date.now */
+  now?: () => number;
 }
 
 export interface RunningServer {
@@ -61,6 +63,7 @@ const CLOSE_GRACE_MS = 5_000;
  * It never fetches anything a caller names.
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const now = options.now ?? Date.now;
   const tokenDigest = options.token ? digest(options.token) : undefined;
   const metricsDigest = options.metricsToken ? digest(options.metricsToken) : undefined;
 
@@ -159,7 +162,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (route === '/') {
       const config = options.configState?.();
       const model = {
-        ...(await loadOverview(options.store, options.probes(), Date.now())),
+        ...(await loadOverview(options.store, options.probes(), now())),
         ...(config ? { config } : {}),
       };
       return sendHtml(res, 200, renderOverview(model));
@@ -279,6 +282,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
             cron: probe.cron ?? null,
             source,
             nextRunAt: next === undefined ? null : new Date(next).toISOString(),
+            stale: last ? isStale(probe, last, now()) : false,
             lastRun: last
               ? {
                   runId: last.runId,

@@ -26,7 +26,15 @@ const XSS = '<script>alert(1)</script><b>x</b>';
 const TOKEN = 'a-long-enough-secret-token';
 
 /** Two counties; `none` for a probe tied to none. */
-const PROBES: { id: string; name: string; kind: string; county: string; service: string }[] = [
+const PROBES: {
+  id: string;
+  name: string;
+  kind: string;
+  county: string;
+  service: string;
+  /** Daily unless given: an hourly probe whose last run is five hours old is stale. */
+  every?: string;
+}[] = [
   { id: 'kfz-a', name: 'Kfz-Zulassung Kreis A', kind: 'http', county: 'kreis-a', service: 'kfz' },
   {
     id: 'kfz-a-portal',
@@ -69,6 +77,7 @@ const PROBES: { id: string; name: string; kind: string; county: string; service:
     kind: 'http',
     county: 'stadt-b',
     service: 'hundesteuer',
+    every: '1h',
   },
   {
     id: 'portal-b-a11y',
@@ -90,7 +99,7 @@ function loaded(): LoadedProbe[] {
         id: p.id,
         name: p.name,
         kind: p.kind,
-        every: '1h',
+        every: p.every ?? '1d',
         labels: { county: p.county, service: p.service },
         [p.kind]: spec,
       }),
@@ -295,6 +304,8 @@ beforeAll(async () => {
     probes: loaded,
     nextRunAt: () => undefined,
     ready: () => true,
+    // Shortly after the last seeded runs: what is stale then is fixed, whatever today is.
+    now: () => T0 + 5 * HOUR,
   };
   open = await startServer(options);
   guarded = await startServer({ ...options, token: TOKEN });
@@ -362,13 +373,23 @@ async function cells(table: Locator, columns: number): Promise<string[][]> {
 }
 
 describe('overview at /', () => {
+  it('the API names a probe stale whose last run is older than three of its intervals', async () => {
+    const probes = (await (await fetch(`${open.url}/api/probes`)).json()) as {
+      id: string;
+      stale: boolean;
+    }[];
+    expect(probes.filter((p) => p.stale).map((p) => p.id)).toEqual(['hund-b-broken']);
+    // Never run is not stale: there is no result to be old.
+    expect(probes.find((p) => p.id === 'portal-b-new')?.stale).toBe(false);
+  });
+
   it('groups probes by county and service, shows state, last run and badges', async () => {
     await visit('/', async (page) => {
       expect(await page.locator('h1').count()).toBe(1);
       expect(await page.locator('html').getAttribute('lang')).toBe('de');
       const summary = await page.locator('dl.summary').innerText();
       expect(summary.replace(/\s+/g, ' ')).toBe(
-        'Prüfungen 9 Derzeit fehlgeschlagen 4 Bestanden 2 Prüfung nicht möglich 2 Noch ohne Lauf 1',
+        'Prüfungen 9 Derzeit fehlgeschlagen 4 Bestanden 2 Prüfung nicht möglich 2 Noch ohne Lauf 1 Veraltet (läuft derzeit nicht) 1',
       );
       const when = (ms: number): string =>
         new Date(ms)
@@ -382,7 +403,7 @@ describe('overview at /', () => {
         `Gebiet: kreis-a | Leistung: wohngeld | Wohngeld Medienbrüche | media-breaks | fehlgeschlagen status 503 ∈ [200] | ${when(T0 + HOUR)} | nicht geprüft | Reifegrad 2 (geschätzt), 1 Medienbruch`,
         `Gebiet: stadt-b | Leistung: hundesteuer | Hundesteuer ${XSS} | http | fehlgeschlagen Fehlerseite ${XSS} | ${when(T0)} | nicht geprüft | nicht geprüft`,
         `Gebiet: stadt-b | Leistung: hundesteuer | Hundesteuer digital | media-breaks | bestanden | ${when(T0)} | nicht geprüft | Reifegrad 4 (geschätzt), Ende-zu-Ende digital`,
-        `Gebiet: stadt-b | Leistung: hundesteuer | Hundesteuer Formular | http | Prüfung nicht möglich DNS-Auflösung fehlgeschlagen | ${when(T0)} | nicht geprüft | nicht geprüft`,
+        `Gebiet: stadt-b | Leistung: hundesteuer | Hundesteuer Formular | http | Prüfung nicht möglich DNS-Auflösung fehlgeschlagen veraltet: seit über drei Intervallen kein Lauf | ${when(T0)} | nicht geprüft | nicht geprüft`,
         `Gebiet: stadt-b | Leistung: portal | Portal B barrierefrei | a11y | Prüfung nicht möglich navigation timeout | ${when(T0 + HOUR)} | keine Verstöße aus dem Lauf ${when(T0)} | nicht geprüft`,
         `Gebiet: stadt-b | Leistung: portal | Portal B neu | http | noch kein Lauf | – | nicht geprüft | nicht geprüft`,
       ]);
