@@ -50,7 +50,7 @@ export interface BrowserHostOptions {
   prewarm?: boolean;
   /**
    * Close the context kept ready when no run took it for this long (ms): a daemon with a
-   * journey every ten minutes need not hold its renderer (about 120 MB) in between.
+   * journey every ten minutes need not hold its renderer (45 MB PSS, headless shell) in between.
    * @default 60000
    */
   spareIdleMs?: number;
