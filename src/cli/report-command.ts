@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import type { Config } from '../config/config.ts';
@@ -11,7 +12,8 @@ import {
   type Period,
 } from '../report/period.ts';
 import { parseLang } from '../report/texts.ts';
-import { openConfiguredStore } from '../store/open.ts';
+import { openStoreReader, storeLocation } from '../store/open.ts';
+import type { ProbeRecord } from '../store/store.ts';
 import type { CliValues } from './main.ts';
 
 // The exit codes of main.ts, not imported from it: main.ts awaits the command at load.
@@ -46,20 +48,34 @@ export async function reportCommand(config: Config, values: CliValues): Promise<
     process.stderr.write(`${(error as Error).message}\n`);
     return EXIT_USAGE;
   }
+  const scope = {
+    ...(values.county ? { county: values.county } : {}),
+    ...(values.service ? { service: values.service } : {}),
+  };
+  // Read-only: a mistyped --data must not leave an empty store behind and report "no issues".
+  const location = storeLocation(config);
+  if ('sqlite' in location && !existsSync(location.sqlite)) {
+    process.stderr.write(
+      `no store at ${location.sqlite}: check --data (or dataDir in the settings)\n`,
+    );
+    return EXIT_FAILED;
+  }
   let store;
   try {
-    store = await openConfiguredStore(config, pino({ level: 'warn' }, pino.destination(2)), 'read');
+    store = await openStoreReader(location, pino({ level: 'warn' }, pino.destination(2)));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return EXIT_FAILED;
   }
   try {
+    const unknown = scopeProblem(await store.probeCatalogue(), scope);
+    if (unknown !== undefined) {
+      process.stderr.write(`${unknown}\n`);
+      return EXIT_FAILED;
+    }
     const report = await generateReport(store, {
       period,
-      scope: {
-        ...(values.county ? { county: values.county } : {}),
-        ...(values.service ? { service: values.service } : {}),
-      },
+      scope,
       formats,
       lang,
       outDir: values.out ?? path.join(config.dataDir, 'reports'),
@@ -82,4 +98,35 @@ export async function reportCommand(config: Config, values: CliValues): Promise<
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Why the scope cannot be reported: the store holds no probe at all, or none with these
+ * labels (the known ones listed, so a typo shows). Undefined when some probe matches.
+ */
+function scopeProblem(
+  catalogue: readonly ProbeRecord[],
+  scope: { county?: string; service?: string },
+): string | undefined {
+  if (catalogue.length === 0) return 'the store holds no probes: has the daemon run with it?';
+  const matches = catalogue.filter(
+    (p) =>
+      (scope.county === undefined || p.county === scope.county) &&
+      (scope.service === undefined || p.service === scope.service),
+  );
+  if (matches.length > 0) return undefined;
+  const known = (values: string[]): string => [...new Set(values)].sort().join(', ');
+  const asked = [
+    scope.county !== undefined ? `--county ${scope.county}` : '',
+    scope.service !== undefined ? `--service ${scope.service}` : '',
+  ]
+    .filter((s) => s !== '')
+    .join(' ');
+  const inCounty =
+    scope.county !== undefined ? catalogue.filter((p) => p.county === scope.county) : catalogue;
+  return [
+    `no probe matches ${asked}`,
+    `  counties: ${known(catalogue.map((p) => p.county))}`,
+    `  services${scope.county !== undefined && inCounty.length > 0 ? ` in ${scope.county}` : ''}: ${known(inCounty.map((p) => p.service))}`,
+  ].join('\n');
 }

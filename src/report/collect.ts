@@ -1,8 +1,8 @@
 /**
  * Builds the report's model from the store alone: the probe catalogue, run counts, the
  * history of findings and the last result of each probe in the period. Nothing here reads
- * the probe files or the clock, so a past quarter can be reported at any time and the same
- * store gives the same model.
+ * the probe files, and the clock only to tell whether the period has ended (`now`), so a
+ * past quarter can be reported at any time and the same store gives the same model.
  */
 import { createHash } from 'node:crypto';
 import { axeRules, en301549Clauses, type AxeRuleInfo } from '../checkers/a11y/axe.ts';
@@ -25,6 +25,7 @@ import {
   type ServiceSummary,
   type WaiverRow,
 } from './model.ts';
+import type { FindingHistory } from '../store/store.ts';
 import {
   a11yReports,
   asImpact,
@@ -43,12 +44,12 @@ import {
   countWaived,
   groupPatterns,
   heatmap,
+  occurrenceOpenAt,
   oldestOpen,
   openPatternsByService,
   ruleRows,
   shared,
   trend,
-  type PatternState,
 } from './patterns.ts';
 import { previousPeriod, weeks, type Period } from './period.ts';
 import { coverageMatrix } from './wcag.ts';
@@ -71,9 +72,32 @@ export const BITV_SIGNALS = [
   'lang_matches',
 ] as const;
 
+/**
+ * What a result must carry to say something about the service, by kind: a run that could
+ * not load the start page fails without it and keeps the last one that did in the report.
+ */
+const CHECKED: Readonly<Record<string, (r: Result) => boolean>> = {
+  bitv: (r) => r.bitv !== undefined,
+  'media-breaks': (r) => r.mediaBreaks !== undefined,
+  a11y: (r) => r.a11y?.pages.some((p) => p.error === undefined) ?? false,
+};
+
+/**
+ * An open finding whose page its probe has not scanned for this long before the probe's last
+ * run in the period is "no longer checked": longer than a weekly probe's interval, so one
+ * page that fails to load once does not drop its findings.
+ */
+export const UNCHECKED_AFTER_MS = 7 * DAY;
+
 export interface CollectOptions {
   period: Period;
   scope?: Scope;
+  /**
+   * The time the report is made (epoch ms), only to tell an unfinished period: its figures
+   * are then those of just after the newest run, and the report is provisional.
+   * @default Date.now()
+   */
+  now?: number;
 }
 
 export async function collectReport(store: Store, options: CollectOptions): Promise<ReportModel> {
@@ -87,15 +111,9 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
   const ids = catalogue.map((p) => p.probeId);
 
   // Which probes ran in each period: a service is "monitored" in a period it was checked in.
-  const [runsNow, runsBefore, weekly] = await Promise.all([
+  const [runsNow, runsBefore] = await Promise.all([
     store.availability({ probeIds: ids, from: period.from, to: period.to }),
     store.availability({ probeIds: ids, from: previous.from, to: previous.to }),
-    store.availability({
-      probeIds: catalogue.filter((p) => AVAILABILITY_KINDS.has(p.kind)).map((p) => p.probeId),
-      from: period.from,
-      to: period.to,
-      bucketMs: 7 * DAY,
-    }),
   ]);
   const ranNow = new Set(runsNow.filter((r) => r.runs + r.maintenance > 0).map((r) => r.probeId));
   const ranBefore = new Set(
@@ -106,75 +124,101 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
   const byId = new Map(catalogue.map((p) => [p.probeId, p]));
 
   const last = await lastResults(store, probes, period);
-  const lastBefore = await lastResults(store, probesBefore, previous);
-  const history = await store.findingHistory(
-    probes.filter((p) => A11Y_KINDS.has(p.kind)).map((p) => p.probeId),
-    period.to,
+  const checkedNow = await lastChecked(store, probes, period, last);
+  const checkedBefore = await lastChecked(
+    store,
+    probesBefore,
+    previous,
+    await lastResults(store, probesBefore, previous),
   );
-  const historyBefore = await store.findingHistory(
-    probesBefore.filter((p) => A11Y_KINDS.has(p.kind)).map((p) => p.probeId),
-    previous.to,
+  const until = await dataUntil(store, probes, period);
+  // An unfinished period is reported as of its newest run, not as of its end.
+  const provisional = (options.now ?? Date.now()) < period.to;
+  const asOf = provisional
+    ? Math.min(period.to, Math.max(period.from, (until ?? period.from) + 1))
+    : period.to;
+  const scanned = probes.filter((p) => A11Y_KINDS.has(p.kind));
+  const history = await store.findingHistory(
+    scanned.map((p) => p.probeId),
+    asOf,
   );
 
-  const rules = ruleCatalogue(last.values());
-  const waived = waivedOccurrences(last.values());
-  const patterns = groupPatterns(history, byId, waived);
-  const patternsBefore = groupPatterns(historyBefore, byId, waivedOccurrences(lastBefore.values()));
+  // The newest scan of each probe that loaded a page: one whose pages all failed knows
+  // nothing of rules, waivers or review items.
+  const scans = new Map(last);
+  for (const [id, c] of checkedNow) if (c.result) scans.set(id, c.result);
+  const rules = ruleCatalogue(scans.values());
+  // One waiver set for every moment of the report: the waivers the last scan in the period
+  // applied. The previous period's figures are recomputed from the same history with them.
+  const waived = waivedOccurrences(scans.values());
+  const patterns = groupPatterns(history, byId, waived, uncheckedOccurrences(history, last, asOf));
 
   const serviceKeys = uniqueServices(probes);
-  const openNow = openPatternsByService(patterns, period.to);
-  const openBefore = openPatternsByService(patternsBefore, previous.to);
+  const scannedNow = new Set(scanned.map((p) => p.key));
+  const scannedBefore = new Set(
+    probesBefore.filter((p) => A11Y_KINDS.has(p.kind)).map((p) => p.key),
+  );
+  const openNow = openPatternsByService(patterns, asOf);
+  // The end of the previous period is the start of this one.
+  const openBefore = openPatternsByService(patterns, period.from);
 
   const availability = availabilityByService(probes, runsNow);
   const availabilityBefore = availabilityByService(probesBefore, runsBefore);
-  const bitv = bitvRows(serviceKeys, probes, last);
-  const bitvBefore = bitvRows(uniqueServices(probesBefore), probesBefore, lastBefore);
-  const documents = documentRows(probes, last);
-  const documentsBefore = documentRows(probesBefore, lastBefore);
-  const mediaBreaks = await mediaBreakRows(store, probes, last, lastBefore, period);
+  const bitv = bitvRows(serviceKeys, probes, checkedNow);
+  const bitvBefore = bitvRows(uniqueServices(probesBefore), probesBefore, checkedBefore);
+  const documents = documentRows(probes, checkedNow);
+  const documentsBefore = documentRows(probesBefore, checkedBefore);
+  const mediaBreaks = await mediaBreakRows(store, probes, checkedNow, checkedBefore, period);
 
   const services: ServiceSummary[] = serviceKeys.map((s) => {
     const key = keyOf(s);
     const inService = probes.filter((p) => p.key === key);
-    const open = openNow.get(key) ?? emptyImpacts();
     const b = bitv.find((row) => keyOf(row) === key);
     const checked = b ? BITV_SIGNALS.filter((n) => b.signals[n] !== null) : [];
     const docs = documents.filter((d) => keyOf(d) === key);
     const countable = docs.filter((d) => d.class !== 'broken' && d.class !== 'unchecked');
     const mb = mediaBreaks.filter((m) => keyOf(m) === key && m.level !== null);
     const firstAgs = inService.find((p) => p.ags)?.ags;
+    const wasScanned = scannedNow.has(key);
     return {
       ...s,
       ...(firstAgs ? { ags: firstAgs } : {}),
       probes: inService.length,
       availability: availability.get(key)?.availability ?? null,
-      openPatterns: open,
-      openPatternsBefore: ranBefore.size > 0 ? sum(openBefore.get(key) ?? emptyImpacts()) : null,
-      waived: countWaived(patterns, key, period.to),
-      bitvPassed: b ? checked.filter((n) => b.signals[n] === 1).length : null,
-      bitvChecked: b ? checked.length : null,
-      documentsAccessible: countable.filter((d) => d.class === 'tagged' || d.class === 'pdfua')
-        .length,
+      openPatterns: wasScanned ? (openNow.get(key) ?? emptyImpacts()) : null,
+      openPatternsBefore:
+        wasScanned && scannedBefore.has(key) ? sum(openBefore.get(key) ?? emptyImpacts()) : null,
+      waived: wasScanned ? countWaived(patterns, key, asOf) : null,
+      bitvPassed: checked.length > 0 && b ? checked.filter((n) => b.signals[n] === 1).length : null,
+      bitvChecked: checked.length > 0 ? checked.length : null,
+      documentsAccessible: countable.filter(accessibleDocument).length,
+      documentsTagged: countable.filter(
+        (d) => !accessibleDocument(d) && (d.class === 'tagged' || d.class === 'pdfua'),
+      ).length,
       documentsChecked: countable.length,
       maturity: mb.length > 0 ? Math.min(...mb.map((m) => m.level as number)) : null,
       endToEndDigital: mb.length > 0 ? mb.every((m) => m.endToEndDigital === true) : null,
     };
   });
 
-  const openAtEnd = [...patterns.values()].filter((p) => p.openAt(period.to));
+  const openAtEnd = [...patterns.values()].filter((p) => p.openAt(asOf));
+  const balance = changes(patterns, { from: period.from, to: asOf });
   const coverage = coverageMatrix();
   const model: Omit<ReportModel, 'dataHash'> = {
     period,
     previous,
     scope,
-    versions: versionsOf(last.values()),
-    dataUntil: await dataUntil(store, probes, period),
+    versions: versionsOf(scans.values()),
+    dataUntil: until,
+    provisional,
+    asOf,
     kpis: kpis({
       services,
       servicesBefore: uniqueServices(probesBefore).length,
-      openBefore,
-      patternsBefore,
-      previousTo: previous.to,
+      openBefore: [...openBefore.entries()]
+        .filter(([key]) => scannedBefore.has(key))
+        .map(([, v]) => v),
+      openAtStart: balance.openAtStart,
       openAtEnd: openAtEnd.length,
       hadBefore: probesBefore.length > 0,
       bitv,
@@ -191,16 +235,20 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
     byImpact: countByImpact(openAtEnd),
     byPrinciple: byPrinciple(openAtEnd, rules),
     byClause: byClause(openAtEnd, rules),
-    topRules: ruleRows(openAtEnd, rules, period.to).slice(0, 20),
-    heatmap: heatmap(serviceKeys, openAtEnd, rules),
-    trend: trend(patterns, period),
-    changes: changes(patterns, period),
-    oldestOpen: oldestOpen(openAtEnd, period.to),
-    shared: shared(openAtEnd, last.values(), period.to),
+    topRules: ruleRows(openAtEnd, rules, asOf).slice(0, 20),
+    heatmap: heatmap(
+      serviceKeys.filter((s) => scannedNow.has(keyOf(s))),
+      openAtEnd,
+      rules,
+    ),
+    trend: trend(patterns, period, asOf),
+    changes: balance,
+    oldestOpen: oldestOpen(openAtEnd, asOf),
+    shared: shared(openAtEnd, scans.values(), asOf),
     journeys: journeyRows(probes, last),
     documents,
-    review: reviewRows(probes, last),
-    waivers: waiverRows(probes, last),
+    review: reviewRows(probes, scans),
+    waivers: waiverRows(probes, scans),
     mediaBreaks,
     availability: serviceKeys.map((s) => {
       const a = availability.get(keyOf(s));
@@ -213,8 +261,8 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
         availability: a?.availability ?? null,
       };
     }),
-    availabilityWeekly: weeklyAvailability(serviceKeys, probes, weekly, period),
-    appendix: appendix(patterns, period),
+    availabilityWeekly: await weeklyAvailability(store, serviceKeys, probes, period, asOf),
+    appendix: appendix(patterns, { from: period.from, to: asOf }),
     dataQuality: {
       pagesNotScanned: [...last.values()].reduce(
         (n, r) => n + (r.a11y?.pages.filter((p) => p.error !== undefined).length ?? 0),
@@ -249,6 +297,79 @@ async function lastResults(
     if (r) out.set(p.probeId, r);
   }
   return out;
+}
+
+/** The newest result of a probe that reached the service, and when it was last not reached after it. */
+interface Checked {
+  result: Result | undefined;
+  notReachedAt: number | null;
+}
+
+/**
+ * Per probe of a kind in `CHECKED`: the newest result in the period that carries what the
+ * kind checks, and the start of the newest run after it that did not (start page not
+ * loaded). A probe with runs but none that checked keeps a row with `result` undefined.
+ */
+async function lastChecked(
+  store: Store,
+  probes: readonly ScopedProbe[],
+  period: Period,
+  last: ReadonlyMap<string, Result>,
+): Promise<Map<string, Checked>> {
+  const out = new Map<string, Checked>();
+  const PAGE = 50;
+  for (const p of probes) {
+    const checks = CHECKED[p.kind];
+    if (!checks) continue;
+    const newest = last.get(p.probeId);
+    if (!newest) continue;
+    if (checks(newest)) {
+      out.set(p.probeId, { result: newest, notReachedAt: null });
+      continue;
+    }
+    let found: Checked = { result: undefined, notReachedAt: newest.startedAt };
+    // Newest first, a page at a time: usually the run before the outage carries the block.
+    for (let to = newest.startedAt; found.result === undefined;) {
+      const runs = await store.runs({ probeId: p.probeId, from: period.from, to, limit: PAGE });
+      for (const run of runs) {
+        if (run.status === 'error' || run.maintenance) continue;
+        const r = await store.run(run.runId);
+        if (r && checks(r)) {
+          found = { ...found, result: r };
+          break;
+        }
+      }
+      const oldest = runs.at(-1);
+      if (runs.length < PAGE || !oldest) break;
+      to = oldest.startedAt;
+    }
+    out.set(p.probeId, found);
+  }
+  return out;
+}
+
+/**
+ * Occurrences open at `asOf` whose page their probe has not scanned for `UNCHECKED_AFTER_MS`
+ * before its last run in the period: a scan of the page would have seen them (last seen) or
+ * fixed them. Without a run of the probe in the period nothing is said.
+ */
+function uncheckedOccurrences(
+  history: readonly FindingHistory[],
+  last: ReadonlyMap<string, Result>,
+  asOf: number,
+): Set<string> {
+  const out = new Set<string>();
+  for (const f of history) {
+    const lastRun = last.get(f.probeId)?.startedAt;
+    if (lastRun === undefined || !occurrenceOpenAt(f, asOf)) continue;
+    if (f.lastSeen < lastRun - UNCHECKED_AFTER_MS) out.add(`${f.probeId}\u0000${f.occurrence}`);
+  }
+  return out;
+}
+
+/** The "pass" tier of DOMAIN B1: a PDF/UA claim whose machine checks all passed. */
+function accessibleDocument(d: DocumentRow): boolean {
+  return d.class === 'pdfua' && d.pdfuaFailed !== null && d.pdfuaFailed.length === 0;
 }
 
 async function dataUntil(
@@ -358,68 +479,96 @@ function availabilityByService(
   return out;
 }
 
-function weeklyAvailability(
+/**
+ * Availability per week of the report (Berlin-midnight boundaries, as `weeks`): fixed
+ * 7 × 24 h buckets would drift by an hour after a change of summer time. Weeks that have not
+ * begun at `asOf` have no row.
+ */
+async function weeklyAvailability(
+  store: Store,
   services: readonly ServiceKey[],
   probes: readonly ScopedProbe[],
-  rows: readonly { probeId: string; bucket: number; runs: number; ok: number; errors: number }[],
   period: Period,
-): ReportModel['availabilityWeekly'] {
-  const labels = weeks(period).map((w) => w.label);
-  const keyOfProbe = new Map(probes.map((p) => [p.probeId, p.key]));
-  const acc = new Map<string, { ok: number; counted: number }>();
-  for (const row of rows) {
-    const key = keyOfProbe.get(row.probeId);
-    if (key === undefined) continue;
-    const slot = `${key}\u0000${Math.min(row.bucket, labels.length - 1)}`;
-    const a = acc.get(slot) ?? { ok: 0, counted: 0 };
-    a.ok += row.ok;
-    a.counted += row.runs - row.errors;
-    acc.set(slot, a);
-  }
+  asOf: number,
+): Promise<ReportModel['availabilityWeekly']> {
+  const counted = probes.filter((p) => AVAILABILITY_KINDS.has(p.kind));
+  const keyOfProbe = new Map(counted.map((p) => [p.probeId, p.key]));
   const out: ReportModel['availabilityWeekly'] = [];
-  for (const s of services) {
-    labels.forEach((week, i) => {
-      const a = acc.get(`${keyOf(s)}\u0000${i}`);
-      if (!a) return;
-      out.push({ week, ...s, availability: a.counted > 0 ? a.ok / a.counted : null });
+  const acc = new Map<string, { ok: number; counted: number }>();
+  const labels: string[] = [];
+  for (const week of weeks(period)) {
+    if (week.start >= asOf) break;
+    labels.push(week.label);
+    const rows = await store.availability({
+      probeIds: counted.map((p) => p.probeId),
+      from: week.start,
+      to: week.end,
     });
+    for (const row of rows) {
+      const key = keyOfProbe.get(row.probeId);
+      if (key === undefined) continue;
+      const slot = `${key}\u0000${week.label}`;
+      const a = acc.get(slot) ?? { ok: 0, counted: 0 };
+      a.ok += row.ok;
+      a.counted += row.runs - row.errors;
+      acc.set(slot, a);
+    }
+  }
+  for (const s of services) {
+    for (const week of labels) {
+      const a = acc.get(`${keyOf(s)}\u0000${week}`);
+      if (!a) continue;
+      out.push({ week, ...s, availability: a.counted > 0 ? a.ok / a.counted : null });
+    }
   }
   return out;
 }
 
+/**
+ * One row per service with a `bitv` probe that ran in the period: the signals of the newest
+ * run that reached the site, and when it was last not reached after that. A service whose
+ * start page failed at the last check keeps its row (and its place in the KPI).
+ */
 function bitvRows(
   services: readonly ServiceKey[],
   probes: readonly ScopedProbe[],
-  last: ReadonlyMap<string, Result>,
+  checked: ReadonlyMap<string, Checked>,
 ): BitvRow[] {
   const rows: BitvRow[] = [];
   for (const s of services) {
-    const newest = probes
-      .filter((p) => p.key === keyOf(s))
-      .map((p) => last.get(p.probeId))
+    const mine = probes
+      .filter((p) => p.key === keyOf(s) && p.kind === 'bitv')
+      .map((p) => checked.get(p.probeId) ?? { result: undefined, notReachedAt: null });
+    if (mine.length === 0) continue;
+    const newest = mine
+      .map((c) => c.result)
       .filter((r): r is Result => r?.bitv !== undefined)
       .sort((a, b) => b.startedAt - a.startedAt)[0];
-    if (!newest?.bitv) continue;
+    const outages = mine
+      .map((c) => c.notReachedAt)
+      .filter((at): at is number => at !== null && at > (newest?.startedAt ?? -Infinity));
     const signals = Object.fromEntries(
-      BITV_SIGNALS.map((n) => [n, newest.bitv?.signals[n]?.value ?? null]),
+      BITV_SIGNALS.map((n) => [n, newest?.bitv?.signals[n]?.value ?? null]),
     ) as BitvRow['signals'];
     rows.push({
       ...s,
       signals,
-      statementAgeDays: newest.bitv.statementAgeDays ?? null,
-      checkedAt: newest.startedAt,
+      statementAgeDays: newest?.bitv?.statementAgeDays ?? null,
+      checkedAt: newest?.startedAt ?? null,
+      notReachedAt: outages.length > 0 ? Math.max(...outages) : null,
     });
   }
   return rows;
 }
 
+/** The documents of each `a11y` probe's newest scan in the period that loaded a page. */
 function documentRows(
   probes: readonly ScopedProbe[],
-  last: ReadonlyMap<string, Result>,
+  checked: ReadonlyMap<string, Checked>,
 ): DocumentRow[] {
   const seen = new Map<string, DocumentRow>();
   for (const p of probes) {
-    for (const d of last.get(p.probeId)?.a11y?.documents ?? []) {
+    for (const d of checked.get(p.probeId)?.result?.a11y?.documents ?? []) {
       const key = `${p.key}\u0000${d.url}`;
       if (seen.has(key)) continue;
       seen.set(key, {
@@ -547,17 +696,21 @@ function waiverRows(
   );
 }
 
+/** Per `media-breaks` probe that ran: the newest check that reached the service, as `bitvRows`. */
 async function mediaBreakRows(
   store: Store,
   probes: readonly ScopedProbe[],
-  last: ReadonlyMap<string, Result>,
-  lastBefore: ReadonlyMap<string, Result>,
+  checked: ReadonlyMap<string, Checked>,
+  checkedBefore: ReadonlyMap<string, Checked>,
   period: Period,
 ): Promise<MediaBreakRow[]> {
   const rows: MediaBreakRow[] = [];
   for (const p of probes) {
-    const report = last.get(p.probeId)?.mediaBreaks;
-    if (p.kind !== 'media-breaks' || !report) continue;
+    if (p.kind !== 'media-breaks') continue;
+    const check = checked.get(p.probeId);
+    const result = check?.result;
+    const report = result?.mediaBreaks;
+    const before = checkedBefore.get(p.probeId)?.result?.mediaBreaks;
     const events = await store.mediaBreakEvents({
       probeId: p.probeId,
       from: period.from,
@@ -568,11 +721,13 @@ async function mediaBreakRows(
       county: p.county,
       service: p.service,
       probeId: p.probeId,
-      level: report.maturity.level,
-      levelBefore: lastBefore.get(p.probeId)?.mediaBreaks?.maturity.level ?? null,
-      endToEndDigital: report.endToEndDigital,
-      endToEndDigitalBefore: lastBefore.get(p.probeId)?.mediaBreaks?.endToEndDigital ?? null,
-      breaks: report.breaks.map((b) => ({
+      level: report?.maturity.level ?? null,
+      levelBefore: before?.maturity.level ?? null,
+      endToEndDigital: report?.endToEndDigital ?? null,
+      endToEndDigitalBefore: before?.endToEndDigital ?? null,
+      checkedAt: result?.startedAt ?? null,
+      notReachedAt: check?.notReachedAt ?? null,
+      breaks: (report?.breaks ?? []).map((b) => ({
         kind: b.kind,
         evidence: b.evidence.text,
         url: b.evidence.url,
@@ -607,9 +762,10 @@ function versionsOf(results: Iterable<Result>): ReportModel['versions'] {
 interface KpiInput {
   services: readonly ServiceSummary[];
   servicesBefore: number;
-  openBefore: ReadonlyMap<string, ByImpact>;
-  patternsBefore: ReadonlyMap<string, PatternState>;
-  previousTo: number;
+  /** Open patterns at the start of the period, per service scanned in the previous period. */
+  openBefore: readonly ByImpact[];
+  /** The balance's "open at start": the same history and waivers as `openAtEnd`. */
+  openAtStart: number;
   openAtEnd: number;
   hadBefore: boolean;
   bitv: readonly BitvRow[];
@@ -639,9 +795,7 @@ function kpis(i: KpiInput): Kpi[] {
   const documentShare = (rows: readonly DocumentRow[]): number | null => {
     const countable = rows.filter((d) => d.class !== 'broken' && d.class !== 'unchecked');
     if (countable.length === 0) return null;
-    return (
-      countable.filter((d) => d.class === 'tagged' || d.class === 'pdfua').length / countable.length
-    );
+    return countable.filter(accessibleDocument).length / countable.length;
   };
   const availability = (rows: readonly Availability[]): number | null => {
     const ok = rows.reduce((n, a) => n + a.ok, 0);
@@ -649,10 +803,10 @@ function kpis(i: KpiInput): Kpi[] {
     return counted > 0 ? ok / counted : null;
   };
   const severeServices = i.services.filter(
-    (s) => s.openPatterns.critical + s.openPatterns.serious > 0,
+    (s) => s.openPatterns !== null && s.openPatterns.critical + s.openPatterns.serious > 0,
   ).length;
-  const severeBefore = [...i.openBefore.values()].filter((b) => b.critical + b.serious > 0).length;
-  const openBefore = [...i.patternsBefore.values()].filter((p) => p.openAt(i.previousTo)).length;
+  const severeBefore = i.openBefore.filter((b) => b.critical + b.serious > 0).length;
+  const openBefore = i.openAtStart;
   const e2e = (rows: readonly MediaBreakRow[], level: (r: MediaBreakRow) => boolean | null) => {
     const known = rows.map(level).filter((v): v is boolean => v !== null);
     return known.length > 0 ? known.filter(Boolean).length : null;

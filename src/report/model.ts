@@ -43,14 +43,28 @@ export interface ServiceSummary extends ServiceKey {
   probes: number;
   /** Share of successful runs outside maintenance, `error` runs left out; null without runs. */
   availability: number | null;
-  openPatterns: ByImpact;
-  /** Open patterns at the end of the previous period, for the trend. */
+  /**
+   * Open patterns at the end of the period; null ("nicht geprüft") when no accessibility
+   * scan (an `a11y` probe or a journey) of the service ran in the period.
+   */
+  openPatterns: ByImpact | null;
+  /**
+   * Open patterns at the start of the period (the end of the previous one), from the same
+   * history and waivers as the balance; null unless the service's own scans ran in the
+   * previous period.
+   */
   openPatternsBefore: number | null;
-  waived: number;
+  /** Waived patterns at the end of the period; null when not scanned (see `openPatterns`). */
+  waived: number | null;
   bitvPassed: number | null;
   bitvChecked: number | null;
-  /** Accessible documents (tagged or PDF/UA) of those checked. */
+  /**
+   * Accessible documents of those checked: PDF/UA-claimed files whose machine checks all
+   * passed (the "pass" tier). Tagged files without a passing claim are `documentsTagged`.
+   */
   documentsAccessible: number;
+  /** Tagged documents without a PDF/UA claim that passed the machine checks ("partial"). */
+  documentsTagged: number;
   documentsChecked: number;
   maturity: number | null;
   endToEndDigital: boolean | null;
@@ -60,7 +74,13 @@ export interface BitvRow extends ServiceKey {
   /** Signal name → 1, 0, or null when not checked. */
   signals: Record<string, 0 | 1 | null>;
   statementAgeDays: number | null;
+  /** Start of the run the signals are from: the newest in the period that reached the site. */
   checkedAt: number | null;
+  /**
+   * Start of the newest run in the period that could not check (start page not loaded or
+   * answering ≥ 400), when it came after `checkedAt`; null when the last run checked.
+   */
+  notReachedAt: number | null;
 }
 
 export interface RuleRow {
@@ -94,6 +114,11 @@ export interface Changes {
   new: number;
   reopened: number;
   fixed: number;
+  /**
+   * Open at start, not open at end and not fixed either: the pages of their occurrences
+   * were no longer scanned (see `AppendixRow.state` `unchecked`).
+   */
+  unchecked: number;
   openAtEnd: number;
   /** Open at start and at end. */
   persisting: number;
@@ -175,6 +200,10 @@ export interface MediaBreakRow extends ServiceKey {
   levelBefore: number | null;
   endToEndDigital: boolean | null;
   endToEndDigitalBefore: boolean | null;
+  /** Start of the run the level and breaks are from; null when no run in the period reached the service. */
+  checkedAt: number | null;
+  /** As `BitvRow.notReachedAt`. */
+  notReachedAt: number | null;
   breaks: { kind: MediaBreakKind; evidence: string; url: string; condition?: string }[];
   appeared: number;
   disappeared: number;
@@ -196,7 +225,12 @@ export interface AppendixRow extends ServiceKey {
   selector: string;
   pattern: string;
   occurrence: string;
-  state: 'open' | 'fixed' | 'waived';
+  /**
+   * At the end: `unchecked` when still open in the store but its page was not scanned by
+   * its probe in the 7 days before the probe's last run in the period (a URL removed from
+   * the probe, a site that moved): no longer counted as open, not counted as fixed.
+   */
+  state: 'open' | 'fixed' | 'waived' | 'unchecked';
   firstSeen: number;
   fixedAt: number | null;
   reopened: number;
@@ -218,6 +252,16 @@ export interface ReportModel {
   versions: { ozgwatch: string; axe: string[]; browsers: string[]; profiles: string[] };
   /** Start of the newest run the report read (epoch ms); null when the period is empty. */
   dataUntil: number | null;
+  /**
+   * Whether the period had not ended when the report was made: its figures are those of
+   * `asOf`, not of the period's end ("vorläufig").
+   */
+  provisional: boolean;
+  /**
+   * The moment the figures are computed at (epoch ms, exclusive): the end of the period, or
+   * for a provisional report just after the newest run (`dataUntil`).
+   */
+  asOf: number;
   /** SHA-256 of the data the report is made of (hex): same data, same hash. */
   dataHash: string;
   kpis: Kpi[];

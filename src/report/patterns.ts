@@ -40,16 +40,29 @@ export interface PatternState {
   service: ServiceKey;
   ruleId: string;
   impact: Impact;
-  occurrences: (FindingHistory & { waived: boolean })[];
+  occurrences: Occurrence[];
   openAt(t: number): boolean;
   openOccurrencesAt(t: number): number;
   waivedAt(t: number): boolean;
+  /** Not open at `t` but not fixed either: occurrences open in the store whose pages are no longer scanned. */
+  uncheckedAt(t: number): boolean;
   firstSeen: number;
   seenBefore(t: number): boolean;
   changedIn(from: number, to: number): boolean;
   lastFix(from: number, to: number): number | undefined;
 }
 
+/** One occurrence as the report counts it. */
+export interface Occurrence extends FindingHistory {
+  waived: boolean;
+  /**
+   * For an occurrence whose page is no longer scanned: the moment up to which it counts as
+   * open (just after it was last seen); null while its page is scanned.
+   */
+  checkedUntil: number | null;
+}
+
+/** Open in the store's history: the last event before `t` is not a fix. */
 export function occurrenceOpenAt(f: FindingHistory, t: number): boolean {
   let open = false;
   for (const e of f.events) {
@@ -59,18 +72,38 @@ export function occurrenceOpenAt(f: FindingHistory, t: number): boolean {
   return open;
 }
 
+/** Open as the report counts it: open in the store and its page still scanned at `t`. */
+export function occurrenceLiveAt(o: Occurrence, t: number): boolean {
+  return occurrenceOpenAt(o, t) && (o.checkedUntil === null || t <= o.checkedUntil);
+}
+
+/** Open in the store but no longer counted: its page was not scanned any more. */
+export function occurrenceUncheckedAt(o: Occurrence, t: number): boolean {
+  return occurrenceOpenAt(o, t) && !occurrenceLiveAt(o, t);
+}
+
+/**
+ * @param unchecked occurrences (`probeId\0occurrence`) whose pages are no longer scanned:
+ *   they count as open only up to just after they were last seen.
+ */
 export function groupPatterns(
   history: readonly FindingHistory[],
   probes: ReadonlyMap<string, ScopedProbe>,
   waived: ReadonlySet<string>,
+  unchecked: ReadonlySet<string> = new Set(),
 ): Map<string, PatternState> {
-  const groups = new Map<string, (FindingHistory & { waived: boolean })[]>();
+  const groups = new Map<string, Occurrence[]>();
   for (const f of history) {
     const probe = probes.get(f.probeId);
     if (!probe || f.events.length === 0) continue;
     const key = `${probe.key}\u0000${f.pattern}`;
     const list = groups.get(key) ?? [];
-    list.push({ ...f, waived: waived.has(`${f.probeId}\u0000${f.occurrence}`) });
+    const id = `${f.probeId}\u0000${f.occurrence}`;
+    list.push({
+      ...f,
+      waived: waived.has(id),
+      checkedUntil: unchecked.has(id) ? f.lastSeen + 1 : null,
+    });
     groups.set(key, list);
   }
   const out = new Map<string, PatternState>();
@@ -85,11 +118,14 @@ export function groupPatterns(
       ruleId: first.ruleId,
       impact,
       occurrences,
-      openAt: (t) => live.some((o) => occurrenceOpenAt(o, t)),
-      openOccurrencesAt: (t) => live.filter((o) => occurrenceOpenAt(o, t)).length,
+      openAt: (t) => live.some((o) => occurrenceLiveAt(o, t)),
+      openOccurrencesAt: (t) => live.filter((o) => occurrenceLiveAt(o, t)).length,
       waivedAt: (t) =>
-        live.every((o) => !occurrenceOpenAt(o, t)) &&
-        occurrences.some((o) => o.waived && occurrenceOpenAt(o, t)),
+        live.every((o) => !occurrenceLiveAt(o, t)) &&
+        occurrences.some((o) => o.waived && occurrenceLiveAt(o, t)),
+      uncheckedAt: (t) =>
+        occurrences.every((o) => !occurrenceLiveAt(o, t)) &&
+        occurrences.some((o) => occurrenceUncheckedAt(o, t)),
       firstSeen: Math.min(...occurrences.map((o) => o.firstSeen)),
       seenBefore: (t) => occurrences.some((o) => (o.events[0]?.at ?? Infinity) < t),
       changedIn: (from, to) =>
@@ -237,11 +273,18 @@ export function heatmap(
   return cells;
 }
 
-export function trend(patterns: ReadonlyMap<string, PatternState>, period: Period): TrendPoint[] {
+/** Weeks up to `asOf` only: a week that has not begun has no figures. */
+export function trend(
+  patterns: ReadonlyMap<string, PatternState>,
+  period: Period,
+  asOf: number = period.to,
+): TrendPoint[] {
   const points: TrendPoint[] = [];
   for (const week of weeks(period)) {
+    if (week.start >= asOf) break;
+    const at = Math.min(week.end, asOf);
     const counts = emptyImpacts();
-    for (const p of patterns.values()) if (p.openAt(week.end)) counts[p.impact]++;
+    for (const p of patterns.values()) if (p.openAt(at)) counts[p.impact]++;
     for (const impact of IMPACT_ORDER)
       points.push({ week: week.label, impact, open: counts[impact] });
   }
@@ -249,15 +292,20 @@ export function trend(patterns: ReadonlyMap<string, PatternState>, period: Perio
 }
 
 /**
- * The balance of the period: open at start + new + reopened − fixed = open at end.
- * A pattern that appeared and was fixed inside the period is counted as transient only.
+ * The balance of the period: open at start + new + reopened − fixed − no longer checked =
+ * open at end. A pattern that appeared and was fixed inside the period is counted as
+ * transient only. `period.to` is the moment of the end (`asOf` for a provisional report).
  */
-export function changes(patterns: ReadonlyMap<string, PatternState>, period: Period): Changes {
+export function changes(
+  patterns: ReadonlyMap<string, PatternState>,
+  period: { from: number; to: number },
+): Changes {
   const out: Changes = {
     openAtStart: 0,
     new: 0,
     reopened: 0,
     fixed: 0,
+    unchecked: 0,
     openAtEnd: 0,
     persisting: 0,
     transient: 0,
@@ -270,13 +318,15 @@ export function changes(patterns: ReadonlyMap<string, PatternState>, period: Per
     const active = p.changedIn(period.from, period.to);
     if (start) out.openAtStart++;
     if (end) out.openAtEnd++;
+    const unchecked = !end && p.uncheckedAt(period.to);
     if (start && end) out.persisting++;
+    else if (start && unchecked) out.unchecked++;
     else if (start && !end) out.fixed++;
     else if (!start && end) {
       if (p.seenBefore(period.from)) out.reopened++;
       else out.new++;
     } else if (active && p.lastFix(period.from, period.to) !== undefined) out.transient++;
-    const fix = !end ? p.lastFix(period.from, period.to) : undefined;
+    const fix = !end && !unchecked ? p.lastFix(period.from, period.to) : undefined;
     if (fix !== undefined) fixDays[p.impact].push((fix - p.firstSeen) / DAY);
   }
   for (const impact of IMPACT_ORDER) {
@@ -297,7 +347,7 @@ export function oldestOpen(patterns: readonly PatternState[], at: number): OpenC
     .filter((p) => severe(p.impact))
     .map((p): OpenCritical => {
       const open = p.occurrences
-        .filter((o) => !o.waived && occurrenceOpenAt(o, at))
+        .filter((o) => !o.waived && occurrenceLiveAt(o, at))
         .sort((a, b) => a.firstSeen - b.firstSeen)[0] as FindingHistory;
       return {
         ...p.service,
@@ -348,7 +398,7 @@ export function shared(
 /** Every finding that was open at some moment of the period, with its state at the end. */
 export function appendix(
   patterns: ReadonlyMap<string, PatternState>,
-  period: Period,
+  period: { from: number; to: number },
 ): AppendixRow[] {
   const rows: AppendixRow[] = [];
   for (const p of patterns.values()) {
@@ -358,6 +408,7 @@ export function appendix(
         o.events.some((e) => e.at >= period.from && e.at < period.to);
       if (!relevant) continue;
       const open = occurrenceOpenAt(o, period.to);
+      const unchecked = occurrenceUncheckedAt(o, period.to);
       const lastFix = o.events.filter((e) => e.type === 'fixed').at(-1)?.at ?? null;
       rows.push({
         ...p.service,
@@ -368,7 +419,7 @@ export function appendix(
         selector: o.selector,
         pattern: o.pattern,
         occurrence: o.occurrence,
-        state: open ? (o.waived ? 'waived' : 'open') : 'fixed',
+        state: !open ? 'fixed' : unchecked ? 'unchecked' : o.waived ? 'waived' : 'open',
         firstSeen: o.firstSeen,
         fixedAt: open ? null : lastFix,
         reopened: o.events.filter((e) => e.type === 'reopened').length,

@@ -3,7 +3,7 @@
  * outputs carry them as they are. A chart always has one of these as its equivalent.
  */
 import { BITV_SIGNALS } from './collect.ts';
-import { IMPACT_ORDER, type ReportModel } from './model.ts';
+import { IMPACT_ORDER, type ByImpact, type ReportModel, type ServiceSummary } from './model.ts';
 import type { Texts } from './texts.ts';
 import { PRINCIPLES, WCAG21_AA } from './wcag.ts';
 
@@ -30,20 +30,48 @@ const col = (key: string, label: string, format: ColumnFormat = 'text'): Column 
   label,
   format,
 });
+/**
+ * Labels of columns this module added after texts.ts was last changed; they belong in
+ * texts.ts (`bitvColumns`, `mediaColumns`, `changeLabels`, `findingState`).
+ */
+const EXTRA = {
+  de: {
+    id: 'Schlüssel',
+    unit: 'Einheit',
+    checkedAt: 'geprüft am',
+    notReachedAt: 'zuletzt nicht erreichbar',
+    unchecked: 'nicht mehr geprüft',
+    documentsTagged: 'getaggt (teilweise)',
+  },
+  en: {
+    id: 'Key',
+    unit: 'Unit',
+    checkedAt: 'checked on',
+    notReachedAt: 'last not reachable',
+    unchecked: 'no longer checked',
+    documentsTagged: 'tagged (partial)',
+  },
+} as const;
+
+const total = (b: ByImpact): number => IMPACT_ORDER.reduce((n, i) => n + b[i], 0);
+
 const service = (t: Texts): Column[] => [
   col('county', t.countyColumn),
   col('service', t.serviceColumn),
 ];
 
 export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<string, Table> {
+  const x = EXTRA[lang];
   const tables: Table[] = [
     {
       id: 'kpis',
       caption: t.kpiHeading,
       columns: [
+        col('id', x.id, 'code'),
         col('kpi', t.kpiColumns.kpi),
         col('value', t.kpiColumns.value),
         col('previous', t.kpiColumns.previous),
+        col('unit', x.unit, 'code'),
       ],
       rows: m.kpis.map((k) => ({
         kpi: t.kpi[k.id],
@@ -65,6 +93,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         col('open_patterns_previous', t.serviceColumns.trend, 'int'),
         col('bitv', t.serviceColumns.bitv),
         col('documents_accessible', t.serviceColumns.documents),
+        col('documents_tagged', x.documentsTagged, 'int'),
         col('maturity', t.serviceColumns.maturity, 'int'),
       ],
       rows: m.services.map((s) => ({
@@ -72,12 +101,14 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         service: s.service,
         probes: s.probes,
         availability: s.availability,
-        open_patterns: IMPACT_ORDER.reduce((n, i) => n + s.openPatterns[i], 0),
-        open_severe: s.openPatterns.critical + s.openPatterns.serious,
+        open_patterns: s.openPatterns === null ? null : total(s.openPatterns),
+        open_severe:
+          s.openPatterns === null ? null : s.openPatterns.critical + s.openPatterns.serious,
         open_patterns_previous: s.openPatternsBefore,
         bitv: s.bitvChecked === null ? null : `${s.bitvPassed}/${s.bitvChecked}`,
         documents_accessible:
           s.documentsChecked === 0 ? null : `${s.documentsAccessible}/${s.documentsChecked}`,
+        documents_tagged: s.documentsChecked === 0 ? null : s.documentsTagged,
         maturity: s.maturity,
       })),
     },
@@ -111,12 +142,16 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         ...service(t),
         ...BITV_SIGNALS.map((n) => col(n, t.signal[n] ?? n, 'signal')),
         col('statement_age_days', t.statementAge, 'int'),
+        col('checked_at', x.checkedAt, 'date'),
+        col('not_reached_at', x.notReachedAt, 'date'),
       ],
       rows: m.bitv.map((b) => ({
         county: b.county,
         service: b.service,
         ...b.signals,
         statement_age_days: b.statementAgeDays,
+        checked_at: b.checkedAt,
+        not_reached_at: b.notReachedAt,
       })),
     },
     {
@@ -205,18 +240,20 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         ...service(t),
         ...PRINCIPLES.map((p) => col(`principle_${p}`, `${p} ${t.principle[p]}`, 'int')),
       ],
-      rows: m.services.map((s) => ({
-        county: s.county,
-        service: s.service,
-        ...Object.fromEntries(
-          PRINCIPLES.map((p) => [
-            `principle_${p}`,
-            m.heatmap.find(
-              (c) => c.county === s.county && c.service === s.service && c.principle === p,
-            )?.patterns ?? 0,
-          ]),
-        ),
-      })),
+      rows: m.services
+        .filter((s) => s.openPatterns !== null)
+        .map((s) => ({
+          county: s.county,
+          service: s.service,
+          ...Object.fromEntries(
+            PRINCIPLES.map((p) => [
+              `principle_${p}`,
+              m.heatmap.find(
+                (c) => c.county === s.county && c.service === s.service && c.principle === p,
+              )?.patterns ?? 0,
+            ]),
+          ),
+        })),
     },
     {
       id: 'journeys',
@@ -296,9 +333,18 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       caption: t.changesHeading,
       columns: [col('measure', t.kpiColumns.kpi), col('patterns', t.patternsColumn, 'int')],
       rows: (
-        ['openAtStart', 'new', 'reopened', 'fixed', 'openAtEnd', 'persisting', 'transient'] as const
+        [
+          'openAtStart',
+          'new',
+          'reopened',
+          'fixed',
+          'unchecked',
+          'openAtEnd',
+          'persisting',
+          'transient',
+        ] as const
       ).map((k) => ({
-        measure: t.changeLabels[k],
+        measure: k === 'unchecked' ? x.unchecked : t.changeLabels[k],
         id: k,
         patterns: m.changes[k],
       })),
@@ -404,6 +450,8 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         col('breaks', t.mediaColumns.breaks),
         col('appeared', t.mediaColumns.appeared, 'int'),
         col('disappeared', t.mediaColumns.disappeared, 'int'),
+        col('checked_at', x.checkedAt, 'date'),
+        col('not_reached_at', x.notReachedAt, 'date'),
       ],
       rows: m.mediaBreaks.map((r) => ({
         county: r.county,
@@ -419,6 +467,8 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
           .join('\n'),
         appeared: r.appeared,
         disappeared: r.disappeared,
+        checked_at: r.checkedAt,
+        not_reached_at: r.notReachedAt,
       })),
     },
     {
@@ -498,7 +548,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         impact: t.impact[a.impact] ?? a.impact,
         page: a.page,
         selector: a.selector,
-        state: t.findingState[a.state] ?? a.state,
+        state: a.state === 'unchecked' ? x.unchecked : (t.findingState[a.state] ?? a.state),
         first_seen: a.firstSeen,
         fixed_at: a.fixedAt,
         reopened: a.reopened,
@@ -509,9 +559,12 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
 }
 
 /** Services with open critical or serious patterns, most first (at most 20). */
-export function rankedServices(m: ReportModel): ReportModel['services'] {
+export function rankedServices(m: ReportModel): (ServiceSummary & { openPatterns: ByImpact })[] {
   return m.services
-    .filter((s) => s.openPatterns.critical + s.openPatterns.serious > 0)
+    .filter(
+      (s): s is ServiceSummary & { openPatterns: ByImpact } =>
+        s.openPatterns !== null && s.openPatterns.critical + s.openPatterns.serious > 0,
+    )
     .sort(
       (a, b) =>
         b.openPatterns.critical +
