@@ -32,7 +32,7 @@ const STYLE = `
   h1 { font-size: 1.9rem; margin-bottom: .25rem; } h2 { margin-top: 2.5rem; border-bottom: 2px solid #1a1a1a; } h3 { margin-top: 1.75rem; }
   table { border-collapse: collapse; width: 100%; margin: .75rem 0 1.25rem; font-size: .9rem; }
   caption { text-align: left; font-weight: 600; padding: .25rem 0; }
-  th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #bbb; vertical-align: top; }
+  th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #bbb; vertical-align: top; hyphens: auto; }
   thead th { border-bottom: 2px solid #1a1a1a; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   code, .url { word-break: break-all; font-size: .85rem; }
@@ -42,8 +42,17 @@ const STYLE = `
   figcaption { font-style: italic; }
   dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; } dl.meta dt { font-weight: 600; }
   a { color: #0b4fa3; } a:focus { outline: 2px solid #0b4fa3; outline-offset: 2px; }
-  @media print { body { max-width: none; padding: 0; font-size: 10pt; } h2 { break-before: page; } nav { break-after: page; } .skip { display: none; } }
+  @media print {
+    body { max-width: none; padding: 0; font-size: 10pt; } h2 { break-before: page; } nav { break-after: page; } .skip { display: none; }
+    /* A table never gets wider than the paper: a cell breaks a long word rather than losing
+       the columns on its right. Sections with wide tables go on landscape pages. */
+    td, tbody th, table.wide th { overflow-wrap: anywhere; } tr { break-inside: avoid; }
+    section.wide { page: wide; }
+    table.wide { font-size: 7pt; table-layout: fixed; } table.wide th, table.wide td { padding: .2rem .15rem; }
+    table.wide code, table.wide .url { font-size: 1em; }
+  }
   @page { size: A4; margin: 16mm 14mm; }
+  @page wide { size: A4 landscape; }
 `;
 
 export function renderHtml(input: HtmlInput): string {
@@ -95,7 +104,7 @@ ${sections.map(([id, heading]) => `<li><a href="#${id}">${e(heading)}</a></li>`)
 </ol>
 </nav>
 <main id="main">
-${sections.map(([id, heading, body]) => `<section aria-labelledby="${id}"><h2 id="${id}">${e(heading)}</h2>\n${body}\n</section>`).join('\n')}
+${sections.map(([id, heading, body]) => `<section aria-labelledby="${id}"${body.includes(WIDE) ? ' class="wide"' : ''}><h2 id="${id}">${e(heading)}</h2>\n${body}\n</section>`).join('\n')}
 </main>
 <footer><p>${e(t.footer(m.versions.ozgwatch))}</p></footer>
 </body>
@@ -222,6 +231,10 @@ ${c.svg}
 ${table(input, c.table, input.texts.dataTable)}`;
 }
 
+/** Tables with this many columns or more print small, on landscape pages. */
+const WIDE_COLUMNS = 7;
+const WIDE = '<table class="wide">';
+
 function table(input: HtmlInput, id: string, prefix?: string): string {
   const tbl = input.tables.get(id);
   if (!tbl) return '';
@@ -243,12 +256,62 @@ function table(input: HtmlInput, id: string, prefix?: string): string {
           .join('')}</tr>`,
     )
     .join('\n');
-  return `<table>
-<caption>${e(caption)}</caption>
+  const wide = tbl.columns.length >= WIDE_COLUMNS;
+  const cols = wide
+    ? `\n<colgroup>${columnShares(tbl, input)
+        .map((share) => `<col style="width: ${share}%">`)
+        .join('')}</colgroup>`
+    : '';
+  return `${wide ? WIDE : '<table>'}
+<caption>${e(caption)}</caption>${cols}
 <thead><tr>${head}</tr></thead>
 <tbody>
 ${body}
 </tbody></table>`;
+}
+
+/**
+ * The share of a wide table's width (percent) each column gets in print: room for the
+ * longest word of its header and of its cells (a cell's word counts up to 11 characters;
+ * longer ones, such as URLs, wrap anywhere). The table's layout is then fixed, so it fits
+ * the page whatever the data, and short headers keep their words whole.
+ */
+function columnShares(tbl: Table, input: HtmlInput): number[] {
+  // Width in average characters: narrow letters count less, wide ones more.
+  const width = (word: string): number =>
+    [...word].reduce(
+      (n, ch) =>
+        n +
+        (/[ilfjtr.,:;'|!()-]/.test(ch)
+          ? 0.6
+          : /[mwMW]/.test(ch)
+            ? 1.4
+            : /[A-ZÄÖÜ]/.test(ch)
+              ? 1.2
+              : 1),
+      0,
+    );
+  const longestWord = (text: string): number => Math.max(0, ...text.split(/(?<=-)|\s+/).map(width));
+  const needs = tbl.columns.map(
+    (c) =>
+      // Room for the padding of the cell, about two characters.
+      2 +
+      Math.max(
+        3,
+        // Headers are bold: a little wider per character.
+        longestWord(c.label) * 1.4,
+        ...tbl.rows.map((row) =>
+          Math.min(11, longestWord(plainText(cell(row[c.key] ?? null, c, input)))),
+        ),
+      ),
+  );
+  const sum = needs.reduce((a, b) => a + b, 0);
+  return needs.map((n) => Math.round((n / sum) * 1000) / 10);
+}
+
+/** The text of a cell's HTML, for measuring: tags dropped, each escape one character. */
+function plainText(html: string): string {
+  return html.replace(/<[^>]*>/g, ' ').replace(/&#?\w+;/g, 'x');
 }
 
 function cell(value: Cell, column: Column, input: HtmlInput): string {

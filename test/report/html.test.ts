@@ -1,0 +1,150 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { extractText, getDocumentProxy } from 'unpdf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCharts } from '../../src/report/charts.ts';
+import { collectReport } from '../../src/report/collect.ts';
+import { renderHtml } from '../../src/report/html.ts';
+import type { ReportModel } from '../../src/report/model.ts';
+import { printPdf } from '../../src/report/outputs.ts';
+import { buildTables } from '../../src/report/tables.ts';
+import { TEXTS } from '../../src/report/texts.ts';
+import { openSqliteStore } from '../../src/store/sqlite.ts';
+import { Q4, seedQuarter } from './seed.ts';
+
+/** Service ids as counties name them: long, and longer than a table column. */
+const LONG_NAMES: Record<string, string> = {
+  'kfz-zulassung': 'kfz-zulassung-und-ausserbetriebsetzung-online-i-kfz',
+  hundesteuer: 'hundesteuer-anmeldung-abmeldung-und-ermaessigung',
+  wohngeld: 'wohngeld-mietzuschuss-erstantrag-und-weiterleistungsantrag',
+};
+
+/** The model with every service renamed (`service` fields and `county/service` lists). */
+function withLongNames<T>(value: T): T {
+  const rename = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const [county, service] = v.split('/');
+      if (service !== undefined && LONG_NAMES[service]) return `${county}/${LONG_NAMES[service]}`;
+      return LONG_NAMES[v] ?? v;
+    }
+    if (Array.isArray(v)) return v.map(rename);
+    if (v !== null && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rename(x)]));
+    }
+    return v;
+  };
+  return rename(value) as T;
+}
+
+let dir: string;
+let model: ReportModel;
+/** The HTML the PDF is printed from (appendix cut as for print). */
+let printable: string;
+let pdfText: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-report-html-'));
+  const store = openSqliteStore({
+    path: path.join(dir, 'store.db'),
+    logger: pino({ level: 'silent' }),
+  });
+  try {
+    await seedQuarter(store);
+    model = withLongNames(await collectReport(store, { period: Q4 }));
+  } finally {
+    await store.close();
+  }
+  const texts = TEXTS.de;
+  printable = renderHtml({
+    model,
+    tables: buildTables(model, texts, 'de'),
+    charts: await buildCharts(model, texts, 'de'),
+    texts,
+    lang: 'de',
+    appendixRows: 1000,
+    findingsCsv: 'findings.csv',
+  });
+  const pdf = await printPdf(printable);
+  pdfText = (await extractText(await getDocumentProxy(new Uint8Array(pdf)), { mergePages: true }))
+    .text;
+}, 120_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Text of an HTML fragment of the report, whose escapes are all numeric (`&#38;`). */
+function textOf(html: string): string {
+  return html
+    .replace(/<br>/g, ' ')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)));
+}
+
+/**
+ * For comparing with the PDF's text: a cell wraps inside words (at hyphens or anywhere),
+ * so white space and hyphens go; bidi isolates are not printed.
+ */
+function squeeze(text: string): string {
+  return text.replace(/[\s\u00ad\u2066-\u2069-]+/g, '');
+}
+
+interface HtmlTable {
+  caption: string;
+  className: string;
+  /** Cell texts, row by row, the header row first. */
+  rows: string[][];
+  /** Per row: the texts of its `th scope="row"` cells. */
+  rowHeaders: string[][];
+}
+
+function tablesOf(html: string): HtmlTable[] {
+  return [...html.matchAll(/<table( class="[^"]*")?>([\s\S]*?)<\/table>/g)].map((m) => {
+    const body = m[2] ?? '';
+    const trs = [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) => r[1] ?? '');
+    const cells = (tr: string, only?: RegExp): string[] =>
+      [...tr.matchAll(/<(t[hd])([^>]*)>([\s\S]*?)<\/t[hd]>/g)]
+        .filter((c) => !only || only.test(`${c[1]}${c[2]}`))
+        .map((c) => textOf(c[3] ?? ''));
+    return {
+      caption: textOf(/<caption>([\s\S]*?)<\/caption>/.exec(body)?.[1] ?? ''),
+      className: m[1] ?? '',
+      rows: trs.map((tr) => cells(tr)),
+      rowHeaders: trs.slice(1).map((tr) => cells(tr, /^th.*scope="row"/)),
+    };
+  });
+}
+
+describe('the printed report', () => {
+  it('keeps every column of every table on the page, with long service names', () => {
+    const tables = tablesOf(printable);
+    const wide = tables.filter((t) => t.className.includes('wide')).map((t) => t.caption);
+    // The tables the audit found cut, among those printed small on landscape pages.
+    expect(wide).toEqual(
+      expect.arrayContaining([
+        'Dienste im Überblick',
+        'BITV-Formalien je Dienst',
+        'Dokumente (PDF- und Office-Formulare)',
+      ]),
+    );
+    const printed = squeeze(pdfText);
+    const missing: string[] = [];
+    for (const table of tables) {
+      for (const row of table.rows) {
+        // Each cell on its own and the whole row in order: nothing cut, nothing out of place.
+        for (const cell of row) {
+          if (!printed.includes(squeeze(cell))) missing.push(`${table.caption}: cell ${cell}`);
+        }
+        if (!printed.includes(squeeze(row.join('')))) {
+          missing.push(`${table.caption}: row ${row.join(' | ')}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+    for (const heading of ['Leichte Sprache', 'Gebärdensprache (DGS)', 'Reifegrad', 'Seiten']) {
+      expect(printed).toContain(squeeze(heading));
+    }
+  });
+});
