@@ -231,6 +231,38 @@ ${c.svg}
 ${table(input, c.table, input.texts.dataTable)}`;
 }
 
+/**
+ * The cells that name a row (WCAG 1.3.1), by table: a screen reader reads them with every
+ * other cell of the row, so together they must tell the rows apart. A service is its
+ * county and service (the same service id runs in several counties); a row about one thing
+ * of a service adds that thing. Tables not listed are named by their first column.
+ */
+const ROW_HEADERS: Readonly<Record<string, readonly string[]>> = {
+  kpis: ['kpi'],
+  coverage: ['clause', 'sc'],
+  services: ['county', 'service'],
+  bitv: ['county', 'service'],
+  ranked: ['county', 'service'],
+  heatmap: ['county', 'service'],
+  'media-breaks': ['county', 'service'],
+  availability: ['county', 'service'],
+  'availability-lowest': ['county', 'service'],
+  'availability-weekly': ['county', 'service', 'week'],
+  journeys: ['county', 'service', 'journey'],
+  documents: ['county', 'service', 'url'],
+  'oldest-open': ['county', 'service', 'rule', 'page'],
+  'needs-review': ['county', 'service', 'rule'],
+  waivers: ['county', 'service', 'rule'],
+  'shared-components': ['rule', 'html'],
+  findings: ['county', 'service', 'rule', 'page', 'selector'],
+};
+
+function rowHeaders(tbl: Table): Set<string> {
+  const keys = (ROW_HEADERS[tbl.id] ?? []).filter((k) => tbl.columns.some((c) => c.key === k));
+  const first = tbl.columns[0]?.key;
+  return new Set(keys.length > 0 ? keys : first === undefined ? [] : [first]);
+}
+
 /** Tables with this many columns or more print small, on landscape pages. */
 const WIDE_COLUMNS = 7;
 const WIDE = '<table class="wide">';
@@ -244,14 +276,17 @@ function table(input: HtmlInput, id: string, prefix?: string): string {
   const head = tbl.columns
     .map((c) => `<th scope="col"${numeric(c) ? ' class="num"' : ''}>${e(c.label)}</th>`)
     .join('');
+  const named = rowHeaders(tbl);
   const body = tbl.rows
     .map(
       (row) =>
         `<tr>${tbl.columns
-          .map((c, i) => {
+          .map((c) => {
             const text = cell(row[c.key] ?? null, c, input);
             const cls = numeric(c) ? ' class="num"' : '';
-            return i === 0 ? `<th scope="row"${cls}>${text}</th>` : `<td${cls}>${text}</td>`;
+            return named.has(c.key)
+              ? `<th scope="row"${cls}>${text}</th>`
+              : `<td${cls}>${text}</td>`;
           })
           .join('')}</tr>`,
     )

@@ -148,3 +148,31 @@ describe('the printed report', () => {
     }
   });
 });
+
+describe('the tables of the report', () => {
+  it('name each row by the cells that identify it: the service, not only its county (WCAG 1.3.1)', () => {
+    const tables = tablesOf(printable);
+    expect(tables.length).toBeGreaterThan(20);
+    const problems: string[] = [];
+    for (const table of tables) {
+      const [head = [], ...rows] = table.rows;
+      const named = table.rowHeaders.map((cells) => cells.join(' / '));
+      if (named.some((n) => n === '')) problems.push(`${table.caption}: a row without header`);
+      const twice = named.filter((n, i) => named.indexOf(n) !== i);
+      if (twice.length > 0)
+        problems.push(`${table.caption}: rows named alike: ${twice.join('; ')}`);
+      // Where a row is about a service, the service is one of the cells that name it.
+      const service = head.indexOf('Dienst');
+      if (service >= 0) {
+        rows.forEach((row, i) => {
+          if (!table.rowHeaders[i]?.includes(row[service] ?? '')) {
+            problems.push(`${table.caption}: ${row[service]} is not a row header`);
+          }
+        });
+      }
+    }
+    expect(problems).toEqual([]);
+    const services = tables.find((t) => t.caption === 'Dienste im Überblick');
+    expect(services?.rowHeaders).toContainEqual(['lk-boeblingen', LONG_NAMES['kfz-zulassung']]);
+  });
+});
