@@ -4,7 +4,7 @@
  * every chart next to its data table. Everything that came from a watched site (HTML
  * snippets, link texts, titles, URLs) passes through `escapeHtml`.
  */
-import { escapeHtml as e, pageText, when } from '../server/pages.ts';
+import { escapeHtml as e, pageText } from '../server/pages.ts';
 import type { Chart } from './charts.ts';
 import type { Kpi, ReportModel } from './model.ts';
 import { berlinDate, REPORT_TIME_ZONE } from './period.ts';
@@ -112,7 +112,8 @@ ${sections.map(([id, heading, body]) => `<section aria-labelledby="${id}"${body.
 `;
 }
 
-function meta({ model: m, texts: t }: HtmlInput): string {
+function meta(input: HtmlInput): string {
+  const { model: m, texts: t } = input;
   const scope = [
     m.scope.county ? `${t.scopeCounty}: ${m.scope.county}` : '',
     m.scope.service ? `${t.scopeService}: ${m.scope.service}` : '',
@@ -124,7 +125,7 @@ function meta({ model: m, texts: t }: HtmlInput): string {
 <dt>${e(t.period)}</dt><dd>${e(m.period.label)}: ${e(m.period.firstDay)} – ${e(m.period.lastDay)}</dd>
 <dt>${e(t.timeZone)}</dt><dd>${REPORT_TIME_ZONE}</dd>
 <dt>${e(t.scope)}</dt><dd>${e(scope.length > 0 ? scope.join(', ') : t.scopeAll)}; ${e(t.servicesAndProbes(m.services.length, probes))}</dd>
-<dt>${e(t.dataUntil)}</dt><dd>${m.dataUntil === null ? e(t.noData) : e(when(m.dataUntil))}</dd>
+<dt>${e(t.dataUntil)}</dt><dd>${m.dataUntil === null ? e(t.noData) : e(localTime(m.dataUntil, input))}</dd>
 <dt>${e(t.versions)}</dt><dd>ozgwatch ${e(m.versions.ozgwatch)}; axe-core ${e(list(m.versions.axe))}</dd>
 <dt>${e(t.browser)}</dt><dd>${e(list(m.versions.browsers))}</dd>
 <dt>${e(t.ruleProfile)}</dt><dd>${e(list(m.versions.profiles))}</dd>
@@ -374,6 +375,24 @@ function cell(value: Cell, column: Column, input: HtmlInput): string {
       return lines.length === 1 ? e(lines[0] ?? '') : lines.map(pageText).join('<br>');
     }
   }
+}
+
+/**
+ * A moment as the report's readers read a clock: in Berlin, with the zone in effect then
+ * (MEZ or MESZ), not in UTC.
+ */
+function localTime(epochMs: number, { lang, texts }: HtmlInput): string {
+  const parts = new Intl.DateTimeFormat(lang === 'de' ? 'de-DE' : 'en-GB', {
+    timeZone: REPORT_TIME_ZONE,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(epochMs);
+  const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+  const time = `${part('hour')}:${part('minute')}:${part('second')}`;
+  return texts.localTime(berlinDate(epochMs), time, part('timeZoneName'));
 }
 
 function number(value: number, lang: Lang, digits = 1): string {

@@ -6,6 +6,10 @@ import type { Kpi } from './model.ts';
 
 export type Lang = 'de' | 'en';
 
+/** `1 Dienst`, `2 Dienste`: the count with the word in its number. */
+const n = (count: number, one: string, many: string): string =>
+  `${count} ${count === 1 ? one : many}`;
+
 const de = {
   title: 'Quartalsbericht Barrierefreiheit',
   subtitle: (period: string) => `Automatisierte Überwachung der Online-Dienste, ${period}`,
@@ -17,8 +21,10 @@ const de = {
   scopeCounty: 'Gebiet',
   scopeService: 'Leistung',
   servicesAndProbes: (services: number, probes: number) =>
-    `${services} Dienste mit ${probes} Prüfungen`,
+    `${n(services, 'Dienst', 'Dienste')} mit ${n(probes, 'Prüfung', 'Prüfungen')}`,
   dataUntil: 'Datenstand (letzter Lauf)',
+  /** A moment in the report's time zone, e.g. `2026-11-24, 07:00:13 Uhr (MEZ)`. */
+  localTime: (date: string, time: string, zone: string) => `${date}, ${time} Uhr (${zone})`,
   noData: 'keine Daten',
   versions: 'Versionen',
   ruleProfile: 'Regelprofil',
@@ -49,14 +55,14 @@ const de = {
     fixed: number,
     added: number,
   ) =>
-    `Am Ende des Zeitraums sind ${open} Mängelmuster offen; ${severeServices} von ${services} Diensten haben mindestens einen kritischen oder schweren Mangel. Im Zeitraum wurden ${fixed} Muster behoben und ${added} kamen neu oder erneut hinzu.`,
+    `Am Ende des Zeitraums ${open === 1 ? 'ist 1 Mängelmuster' : `sind ${open} Mängelmuster`} offen; ${severeServices} von ${n(services, 'Dienst', 'Diensten')} ${severeServices === 1 ? 'hat' : 'haben'} mindestens einen kritischen oder schweren Mangel. Im Zeitraum ${fixed === 1 ? 'wurde' : 'wurden'} ${fixed} Muster behoben und ${added} ${added === 1 ? 'kam' : 'kamen'} neu oder erneut hinzu.`,
   actionsHeading: 'Wichtigste Maßnahmen',
   actionShared: (rule: string, services: number, occurrences: number) =>
-    `Gemeinsame Komponente mit Regel „${rule}“ korrigieren: behebt ${occurrences} Vorkommen in ${services} Diensten.`,
+    `Gemeinsame Komponente mit Regel „${rule}“ korrigieren: behebt ${occurrences} Vorkommen in ${n(services, 'Dienst', 'Diensten')}.`,
   actionRule: (rule: string, services: number) =>
-    `Mängel der Regel „${rule}“ beheben (${services} Dienste betroffen).`,
+    `Mängel der Regel „${rule}“ beheben (${n(services, 'Dienst', 'Dienste')} betroffen).`,
   actionOldest: (rule: string, service: string, days: number) =>
-    `Ältesten offenen kritischen oder schweren Mangel „${rule}“ in ${service} beheben (seit ${days} Tagen offen).`,
+    `Ältesten offenen kritischen oder schweren Mangel „${rule}“ in ${service} beheben (seit ${n(days, 'Tag', 'Tagen')} offen).`,
   noActions: 'Keine offenen kritischen oder schweren Mängel.',
   disclaimer: (covered: number, total: number) =>
     `Automatisierte Prüfung deckt ${covered} von ${total} Erfolgskriterien der WCAG 2.1 (Stufen A und AA) nur teilweise ab; sie ersetzt keine vertiefte Prüfung nach Durchführungsbeschluss (EU) 2018/1524, Anhang I Nr. 1.2.`,
@@ -293,7 +299,7 @@ const de = {
     `Die meisten offenen Muster betreffen das Prinzip „${principle}“ (${n}).`,
   chartDocuments: 'Dokumente nach Klasse',
   chartDocumentsSummary: (accessible: number, total: number) =>
-    `${accessible} von ${total} prüfbaren Dokumenten sind getaggt oder erklären PDF/UA.`,
+    `${accessible} von ${n(total, 'prüfbaren Dokument', 'prüfbaren Dokumenten')} ${accessible === 1 ? 'ist getaggt oder erklärt' : 'sind getaggt oder erklären'} PDF/UA.`,
   chartAvailability: 'Verfügbarkeit je Dienst (niedrigste 20)',
   chartAvailabilitySummary: (lowest: string, value: string) =>
     `Die niedrigste Verfügbarkeit hat ${lowest} (${value}).`,
@@ -320,8 +326,10 @@ const en: Texts = {
   scopeAll: 'all monitored services',
   scopeCounty: 'Area',
   scopeService: 'Service',
-  servicesAndProbes: (services, probes) => `${services} services with ${probes} probes`,
+  servicesAndProbes: (services, probes) =>
+    `${n(services, 'service', 'services')} with ${n(probes, 'probe', 'probes')}`,
   dataUntil: 'Data as of (newest run)',
+  localTime: (date, time, zone) => `${date} ${time} (${zone})`,
   noData: 'no data',
   versions: 'Versions',
   ruleProfile: 'Rule profile',
@@ -346,14 +354,14 @@ const en: Texts = {
   worse: 'worse',
   unchanged: 'unchanged',
   summaryText: (open, severeServices, services, fixed, added) =>
-    `At the end of the period ${open} issue patterns are open; ${severeServices} of ${services} services have at least one critical or serious issue. During the period ${fixed} patterns were fixed and ${added} were new or came back.`,
+    `At the end of the period ${open === 1 ? '1 issue pattern is' : `${open} issue patterns are`} open; ${severeServices} of ${n(services, 'service', 'services')} ${severeServices === 1 ? 'has' : 'have'} at least one critical or serious issue. During the period ${fixed === 1 ? '1 pattern was' : `${fixed} patterns were`} fixed and ${added} ${added === 1 ? 'was' : 'were'} new or came back.`,
   actionsHeading: 'Top actions',
   actionShared: (rule, services, occurrences) =>
-    `Fix the shared component failing rule "${rule}": clears ${occurrences} occurrences in ${services} services.`,
+    `Fix the shared component failing rule "${rule}": clears ${n(occurrences, 'occurrence', 'occurrences')} in ${n(services, 'service', 'services')}.`,
   actionRule: (rule, services) =>
-    `Fix the issues of rule "${rule}" (${services} services affected).`,
+    `Fix the issues of rule "${rule}" (${n(services, 'service', 'services')} affected).`,
   actionOldest: (rule, service, days) =>
-    `Fix the oldest open critical or serious issue "${rule}" in ${service} (open for ${days} days).`,
+    `Fix the oldest open critical or serious issue "${rule}" in ${service} (open for ${n(days, 'day', 'days')}).`,
   noActions: 'No open critical or serious issues.',
   disclaimer: (covered, total) =>
     `Automated checks cover ${covered} of ${total} WCAG 2.1 success criteria (levels A and AA) only in part; they do not replace an in-depth review under Commission Implementing Decision (EU) 2018/1524, Annex I 1.2.`,
@@ -581,7 +589,7 @@ const en: Texts = {
     `Most open patterns concern the principle "${principle}" (${n}).`,
   chartDocuments: 'Documents by class',
   chartDocumentsSummary: (accessible, total) =>
-    `${accessible} of ${total} checkable documents are tagged or claim PDF/UA.`,
+    `${accessible} of ${n(total, 'checkable document', 'checkable documents')} ${accessible === 1 ? 'is tagged or claims' : 'are tagged or claim'} PDF/UA.`,
   chartAvailability: 'Availability per service (lowest 20)',
   chartAvailabilitySummary: (lowest, value) => `${lowest} has the lowest availability (${value}).`,
   countColumn: 'Count',

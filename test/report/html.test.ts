@@ -176,3 +176,22 @@ describe('the tables of the report', () => {
     expect(services?.rowHeaders).toContainEqual(['lk-boeblingen', LONG_NAMES['kfz-zulassung']]);
   });
 });
+
+describe('the report header', () => {
+  it('gives the newest run in Berlin time with its zone, not in UTC', () => {
+    const texts = TEXTS.de;
+    const at = (epochMs: number): string => {
+      const html = renderHtml({
+        model: { ...model, dataUntil: epochMs },
+        tables: new Map(),
+        charts: new Map(),
+        texts,
+        lang: 'de',
+      });
+      return textOf(/<dt>Datenstand \(letzter Lauf\)<\/dt><dd>([^<]*)<\/dd>/.exec(html)?.[1] ?? '');
+    };
+    // Winter time (UTC+1) and summer time (UTC+2); just before midnight UTC is the next day.
+    expect(at(Date.UTC(2026, 10, 24, 6, 0, 13))).toBe('2026-11-24, 07:00:13 Uhr (MEZ)');
+    expect(at(Date.UTC(2026, 6, 31, 22, 30, 0))).toBe('2026-08-01, 00:30:00 Uhr (MESZ)');
+  });
+});
