@@ -32,7 +32,68 @@ const BASE_CONFIG = {
   legend: { labelFontSize: 12, titleFontSize: 12, labelColor: '#1a1a1a', titleColor: '#1a1a1a' },
 } as const;
 
-async function render(id: string, spec: TopLevelSpec, label: string): Promise<string> {
+/** Number formats of the report's language: 0,5 and 99,5 % in German. */
+const NUMBER_LOCALES = {
+  de: {
+    decimal: ',',
+    thousands: '.',
+    grouping: [3],
+    currency: ['', '\u00a0€'],
+    percent: '\u00a0%',
+  },
+  en: { decimal: '.', thousands: ',', grouping: [3], currency: ['£', ''], percent: '\u00a0%' },
+} as const;
+
+/** An axis or legend of counts: whole numbers only, no 0.4 of a pattern. */
+const COUNT_AXIS = { format: ',d', tickMinStep: 1 } as const;
+
+/** Axis labels (service names) are wrapped onto lines of this many characters, never cut. */
+const LABEL_LINE = 32;
+
+/**
+ * A label on lines of at most `LABEL_LINE` characters, broken after hyphens and spaces
+ * (a word longer than a line gets a line of its own). Lines are joined with `\n`, which
+ * the axis's `labelExpr` splits.
+ */
+export function wrapLabel(text: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/(?<=[-\s])/)) {
+    if (line !== '' && (line + word).trimEnd().length > LABEL_LINE) {
+      lines.push(line.trimEnd());
+      line = '';
+    }
+    line += word;
+  }
+  if (line !== '') lines.push(line.trimEnd());
+  return lines.join('\n');
+}
+
+/** The axis of service names: whole names on several lines, none cut off. */
+const SERVICE_AXIS = { labelLimit: 0, labelExpr: "split(datum.label, '\\n')" } as const;
+
+const serviceLabel = (service: string, county: string): string =>
+  wrapLabel(`${service} (${county})`);
+
+/**
+ * Vega formats axis labels with its process-wide default locale (a locale in the spec or
+ * the view does not reach them in Vega 6): renders take turns, each setting its language's.
+ */
+let turn: Promise<unknown> = Promise.resolve();
+
+function render(id: string, spec: TopLevelSpec, label: string, lang: 'de' | 'en'): Promise<string> {
+  const mine = turn.then(() => renderNow(id, spec, label, lang));
+  turn = mine.catch(() => undefined);
+  return mine;
+}
+
+async function renderNow(
+  id: string,
+  spec: TopLevelSpec,
+  label: string,
+  lang: 'de' | 'en',
+): Promise<string> {
+  vega.formatLocale(NUMBER_LOCALES[lang]);
   const compiled = compile({ ...spec, config: BASE_CONFIG }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
@@ -106,7 +167,13 @@ export async function buildCharts(
           mark: { type: 'bar' },
           encoding: {
             x: { field: 'week', type: 'ordinal', title: t.weekColumn, axis: { labelAngle: -45 } },
-            y: { field: 'open', type: 'quantitative', title: t.patternsColumn, stack: 'zero' },
+            y: {
+              field: 'open',
+              type: 'quantitative',
+              title: t.patternsColumn,
+              stack: 'zero',
+              axis: COUNT_AXIS,
+            },
             color: {
               field: 'impact',
               type: 'nominal',
@@ -118,6 +185,7 @@ export async function buildCharts(
           },
         },
         `${t.chartTrend}. ${summary}`,
+        lang,
       ),
     });
   }
@@ -142,7 +210,7 @@ export async function buildCharts(
           data: {
             values: ranked.flatMap((s) =>
               (['critical', 'serious'] as const).map((i) => ({
-                service: `${s.service} (${s.county})`,
+                service: serviceLabel(s.service, s.county),
                 impact: t.impact[i] ?? i,
                 n: s.openPatterns[i],
                 order: IMPACT_ORDER.indexOf(i),
@@ -155,9 +223,16 @@ export async function buildCharts(
               field: 'service',
               type: 'nominal',
               title: t.serviceColumn,
-              sort: ranked.map((s) => `${s.service} (${s.county})`),
+              sort: ranked.map((s) => serviceLabel(s.service, s.county)),
+              axis: SERVICE_AXIS,
             },
-            x: { field: 'n', type: 'quantitative', title: t.patternsColumn, stack: 'zero' },
+            x: {
+              field: 'n',
+              type: 'quantitative',
+              title: t.patternsColumn,
+              stack: 'zero',
+              axis: COUNT_AXIS,
+            },
             color: {
               field: 'impact',
               type: 'nominal',
@@ -168,6 +243,7 @@ export async function buildCharts(
           },
         },
         `${t.chartRanked}. ${rankedSummary}`,
+        lang,
       ),
     });
   }
@@ -178,7 +254,7 @@ export async function buildCharts(
     )[0] as readonly [string, number];
     const summary = t.chartHeatmapSummary(`${best[0]} ${t.principle[best[0]]}`, best[1]);
     const cells = m.heatmap.map((c) => ({
-      service: `${c.service} (${c.county})`,
+      service: serviceLabel(c.service, c.county),
       principle: `${c.principle} ${t.principle[c.principle]}`,
       n: c.patterns,
     }));
@@ -198,7 +274,7 @@ export async function buildCharts(
               title: t.principleColumn,
               axis: { labelAngle: 0 },
             },
-            y: { field: 'service', type: 'nominal', title: t.serviceColumn },
+            y: { field: 'service', type: 'nominal', title: t.serviceColumn, axis: SERVICE_AXIS },
           },
           width: { step: 110 },
           height: { step: 20 },
@@ -211,6 +287,7 @@ export async function buildCharts(
                   type: 'quantitative',
                   title: t.patternsColumn,
                   scale: { scheme: 'oranges' },
+                  legend: { format: ',d', tickMinStep: 1 },
                 },
               },
             },
@@ -225,6 +302,7 @@ export async function buildCharts(
           ],
         },
         `${t.chartHeatmap}. ${summary}`,
+        lang,
       ),
     });
   }
@@ -244,7 +322,9 @@ export async function buildCharts(
         {
           width: 400,
           height: { step: 22 },
-          data: { values: classes.map(([cls, n]) => ({ cls: t.documentClass[cls] ?? cls, n })) },
+          data: {
+            values: classes.map(([cls, n]) => ({ cls: wrapLabel(t.documentClass[cls] ?? cls), n })),
+          },
           layer: [
             { mark: { type: 'bar', color: '#0b4fa3' } },
             {
@@ -253,11 +333,18 @@ export async function buildCharts(
             },
           ],
           encoding: {
-            y: { field: 'cls', type: 'nominal', title: t.documentColumns.class, sort: null },
-            x: { field: 'n', type: 'quantitative', title: t.countColumn },
+            y: {
+              field: 'cls',
+              type: 'nominal',
+              title: t.documentColumns.class,
+              sort: null,
+              axis: SERVICE_AXIS,
+            },
+            x: { field: 'n', type: 'quantitative', title: t.countColumn, axis: COUNT_AXIS },
           },
         },
         `${t.chartDocuments}. ${summary}`,
+        lang,
       ),
     });
   }
@@ -281,14 +368,20 @@ export async function buildCharts(
           height: { step: 18 },
           data: {
             values: lowest.map((a) => ({
-              service: `${a.service} (${a.county})`,
+              service: serviceLabel(a.service, a.county),
               availability: a.availability,
             })),
           },
           // Bars start at the axis minimum, not at zero: the differences that matter are small.
           mark: { type: 'bar', color: '#0b4fa3', clip: true },
           encoding: {
-            y: { field: 'service', type: 'nominal', title: t.serviceColumn, sort: null },
+            y: {
+              field: 'service',
+              type: 'nominal',
+              title: t.serviceColumn,
+              sort: null,
+              axis: SERVICE_AXIS,
+            },
             x: {
               field: 'availability',
               type: 'quantitative',
@@ -299,6 +392,7 @@ export async function buildCharts(
           },
         },
         `${t.chartAvailability}. ${summary}`,
+        lang,
       ),
     });
   }
