@@ -3,7 +3,7 @@
  * over one to one (9.1.1.1 = 1.1.1) and BITV 2.0 requires, with their titles in the
  * W3C's authorised German translation and in English.
  */
-import { axeRules } from '../checkers/a11y/axe.ts';
+import { axeRules, PROFILES } from '../checkers/a11y/axe.ts';
 
 export interface SuccessCriterion {
   sc: string;
@@ -113,15 +113,23 @@ export interface CoverageRow {
   coverage: 'partial' | 'manual';
 }
 
+/** axe-core tags of rules that do not run: experimental, deprecated (e.g. `duplicate-id` for 4.1.1), obsolete. */
+const NOT_RUN = (tag: string): boolean =>
+  tag === 'experimental' || tag === 'deprecated' || tag.endsWith('-obsolete');
+
 /**
- * The coverage matrix of the method section, from the installed axe-core's own tags. No
- * criterion is "automatic": a rule that passes never proves a criterion is met.
+ * The coverage matrix of the method section, from the installed axe-core's own tags: the
+ * rules the given profiles (those the runs recorded) select, without those axe-core does
+ * not run. A profile unknown to this version selects nothing, so the matrix never claims
+ * more than was run. No criterion is "automatic": a rule that passes never proves a
+ * criterion is met.
  */
-export function coverageMatrix(): CoverageRow[] {
+export function coverageMatrix(profiles: readonly string[] = Object.keys(PROFILES)): CoverageRow[] {
+  const known: Readonly<Record<string, readonly string[]>> = PROFILES;
+  const selected = new Set(profiles.flatMap((p) => known[p] ?? []));
   const bySc = new Map<string, string[]>();
   for (const rule of axeRules().values()) {
-    // Experimental and best-practice rules are not in the profiles the daemon runs.
-    if (rule.tags.includes('experimental')) continue;
+    if (rule.tags.some(NOT_RUN) || !rule.tags.some((t) => selected.has(t))) continue;
     for (const sc of rule.wcag) bySc.set(sc, [...(bySc.get(sc) ?? []), rule.ruleId]);
   }
   return WCAG21_AA.map((c) => {
