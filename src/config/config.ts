@@ -79,8 +79,13 @@ export const configSchema = z.strictObject({
         .optional(),
       /** Most disk the buffer for results PostgreSQL could not take yet may use (MiB). @default 1024 */
       bufferLimitMb: z.number().int().min(1).default(1024),
+      /**
+       * Most connections the daemon holds to PostgreSQL (a report being made opens 2 more).
+       * At least 2: results are written while a page reads. @default 4
+       */
+      poolSize: z.number().int().min(2).max(100).default(4),
     })
-    .default({ retention: 90 * 86_400_000, bufferLimitMb: 1024 }),
+    .default({ retention: 90 * 86_400_000, bufferLimitMb: 1024, poolSize: 4 }),
   /**
    * This instance's part of the probes, `INDEX/COUNT` (e.g. `2/5`): probes are shared out
    * among COUNT instances by rendezvous hashing of their ids.

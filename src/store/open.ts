@@ -16,6 +16,13 @@ export type StoreLocation = { sqlite: string } | { postgres: string };
  * than the daemon's pages (30 s) before PostgreSQL counts as unreachable.
  */
 const REPORT_QUERY_TIMEOUT_MS = 300_000;
+/**
+ * Connections of a reader (the report worker, `ozgwatch report`), on top of the daemon's
+ * `store.poolSize`. Two: a report asks at most two questions at once (this quarter's and the
+ * last one's availability); with one, the second would wait for the first, and a wait longer
+ * than the connection timeout (5 s) fails the report as if PostgreSQL were away.
+ */
+export const READER_POOL_SIZE = 2;
 
 export function storeLocation(config: Config): StoreLocation {
   return config.store.url === undefined
@@ -39,6 +46,7 @@ export async function openConfiguredStore(
     url: location.postgres,
     bufferPath: use === 'read' ? ':memory:' : path.join(config.dataDir, 'postgres-buffer.db'),
     bufferMaxBytes: config.store.bufferLimitMb * 2 ** 20,
+    poolSize: use === 'read' ? READER_POOL_SIZE : config.store.poolSize,
     ...(use === 'read' ? { queryTimeoutMs: REPORT_QUERY_TIMEOUT_MS } : {}),
     logger,
   });
@@ -56,6 +64,7 @@ export async function openStoreReader(location: StoreLocation, logger: Logger): 
   return openPostgresStore({
     url: location.postgres,
     bufferPath: ':memory:',
+    poolSize: READER_POOL_SIZE,
     queryTimeoutMs: REPORT_QUERY_TIMEOUT_MS,
     logger,
   });

@@ -153,9 +153,21 @@ export const PG_SQL = {
   selectLatestSome: `SELECT r.result FROM latest l JOIN runs r ON r.run_id = l.run_id
                      WHERE l.probe_id = ANY($1::text[])`,
   selectLatestIds: 'SELECT probe_id FROM latest',
-  deleteRuns: `DELETE FROM runs WHERE run_id IN
-                 (SELECT run_id FROM runs WHERE probe_id = $1 AND started_at < $2 LIMIT $3)`,
-  deleteLatest: 'DELETE FROM latest WHERE started_at < $1',
+  /**
+   * Retention, a chunk at a time. Each is one statement, so one transaction, and takes the
+   * transaction-scoped advisory lock: no session state outlives it, and a pooler in
+   * transaction mode (PgBouncer), which may run consecutive statements on different server
+   * connections, changes nothing. `locked` false: another instance is deleting right now.
+   */
+  deleteRuns: `WITH lock AS (SELECT pg_try_advisory_xact_lock($4) AS locked),
+                    gone AS (DELETE FROM runs
+                             WHERE (SELECT locked FROM lock) AND run_id IN
+                               (SELECT run_id FROM runs
+                                WHERE probe_id = $1 AND started_at < $2 LIMIT $3)
+                             RETURNING 1)
+               SELECT (SELECT locked FROM lock) AS locked, (SELECT count(*) FROM gone) AS deleted`,
+  deleteLatest: `WITH lock AS (SELECT pg_try_advisory_xact_lock($2) AS locked)
+                 DELETE FROM latest WHERE (SELECT locked FROM lock) AND started_at < $1`,
   selectMediaEvents: `SELECT probe_id, run_id, at, type, kind, level_from, level_to, evidence
                       FROM media_break_events
                       WHERE ($1::text IS NULL OR probe_id = $1) AND at >= $2 AND at < $3
@@ -267,15 +279,15 @@ class PostgresStoreImpl implements PostgresStore {
     try {
       await this.#ensureSchema();
     } catch (error) {
-      if (!isUnreachable(error)) {
+      if (!isTransient(error)) {
         await this.#pool.end().catch(() => undefined);
         this.#buffer.close();
-        throw new Error(`cannot open store at ${this.#where}: ${(error as Error).message}`, {
-          cause: error,
-        });
+        throw withCode(new Error(`cannot open store at ${this.#where}: ${describe(error)}`), error);
       }
+      // Down, starting, out of connection slots, a name that does not resolve yet, a standby
+      // in a failover: the daemon starts and buffers, as it does when this happens later.
       this.#failures = 1;
-      this.#markUnreachable(error);
+      if (isUnreachable(error)) this.#markUnreachable(error);
       this.#log.error(
         { err: error, db: this.#where, buffered: this.#buffer.count },
         'PostgreSQL unreachable; results are buffered on disk until it is back',
@@ -381,7 +393,7 @@ class PostgresStoreImpl implements PostgresStore {
       this.#pendingCatalogue = undefined;
     } catch (error) {
       // Written with the buffered results once PostgreSQL is back: reports name probes by it.
-      if (isUnreachable(error)) this.#pendingCatalogue = { probes, at };
+      if (isTransient(error)) this.#pendingCatalogue = { probes, at };
       throw error;
     }
   }
@@ -447,36 +459,28 @@ class PostgresStoreImpl implements PostgresStore {
   }
 
   /**
-   * Deletes per probe in chunks. Instances sharing the database take turns: one that
-   * finds another pruning skips this round (returns 0).
+   * Deletes per probe in chunks, each a statement of its own (see {@link PG_SQL.deleteRuns}):
+   * between them the pool's connections serve writes and reads. Instances sharing the
+   * database take turns: one that finds another deleting leaves the rest of this round to it.
    */
   async prune(before: number): Promise<number> {
     await this.#beforeRead();
-    const client = await this.#checkout();
     let deleted = 0;
-    try {
-      const { rows: lock } = await client.query<{ ok: boolean }>(
-        'SELECT pg_try_advisory_lock($1) AS ok',
-        [PRUNE_LOCK],
-      );
-      if (!lock[0]?.ok) return 0;
-      try {
-        const { rows } = await client.query<{ probe_id: string }>(PG_SQL.selectLatestIds);
-        for (const { probe_id: id } of rows) {
-          for (;;) {
-            const n = (await client.query(PG_SQL.deleteRuns, [id, before, PRUNE_CHUNK])).rowCount;
-            deleted += n ?? 0;
-            if ((n ?? 0) < PRUNE_CHUNK || this.#closed) break;
-          }
-          if (this.#closed) return deleted;
-        }
-        await client.query(PG_SQL.deleteLatest, [before]);
-      } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [PRUNE_LOCK]);
+    const { rows } = await this.#pool.query<{ probe_id: string }>(PG_SQL.selectLatestIds);
+    for (const { probe_id: id } of rows) {
+      for (;;) {
+        const { rows: chunk } = await this.#pool.query<{ locked: boolean; deleted: number }>(
+          PG_SQL.deleteRuns,
+          [id, before, PRUNE_CHUNK, PRUNE_LOCK],
+        );
+        const { locked, deleted: n } = chunk[0] ?? { locked: false, deleted: 0 };
+        if (!locked) return deleted;
+        deleted += n;
+        if (n < PRUNE_CHUNK || this.#closed) break;
       }
-    } finally {
-      client.release();
+      if (this.#closed) return deleted;
     }
+    await this.#pool.query(PG_SQL.deleteLatest, [before, PRUNE_LOCK]);
     return deleted;
   }
 
@@ -567,8 +571,11 @@ class PostgresStoreImpl implements PostgresStore {
       this.#markReachable();
       return value;
     } catch (error) {
-      if (this.#closed || !isUnreachable(error)) throw error;
-      throw this.#markUnreachable(error);
+      if (this.#closed || !isTransient(error)) throw error;
+      if (isUnreachable(error)) throw this.#markUnreachable(error);
+      // Reachable but not usable now (read-only, out of resources): this read fails; the
+      // next one tries again.
+      throw unavailable(`PostgreSQL at ${this.#where} is unavailable`, error);
     }
   }
 
@@ -578,10 +585,7 @@ class PostgresStoreImpl implements PostgresStore {
   }
 
   #markUnreachable(error: unknown): StoreUnavailableError {
-    this.#outage = new StoreUnavailableError(
-      `PostgreSQL at ${this.#where} is unreachable: ${(error as Error).message}`,
-      { cause: error },
-    );
+    this.#outage = unavailable(`PostgreSQL at ${this.#where} is unreachable`, error);
     if (!this.#outageProbe && !this.#closed) {
       this.#outageProbe = setInterval(() => void this.#probeOutage(), this.#outageProbeMs);
       this.#outageProbe.unref();
@@ -678,11 +682,11 @@ class PostgresStoreImpl implements PostgresStore {
         );
       }
       this.#schemaReady = true;
+      client.release();
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
+      releaseAfter(client, error);
       throw error;
-    } finally {
-      client.release();
     }
   }
 
@@ -805,11 +809,11 @@ class PostgresStoreImpl implements PostgresStore {
         if (r.mediaBreaks && !r.maintenance) await trackMediaBreaks(client, r, r.mediaBreaks);
       }
       await client.query('COMMIT');
+      client.release();
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
+      releaseAfter(client, error);
       throw error;
-    } finally {
-      client.release();
     }
   }
 
@@ -1046,20 +1050,71 @@ function isRowError(error: unknown): boolean {
 }
 
 /**
- * Errors that waiting can fix: no connection, a connection lost, a server shutting down
- * or starting (SQLSTATE classes 08 and 57P), a timeout.
+ * Errors that say PostgreSQL cannot be talked to now: no connection (refused, reset, timed
+ * out; a host name that does not resolve, as a Kubernetes service's while its pod is away),
+ * no connection slot free (53300), a connection lost, a server shutting down or starting
+ * (SQLSTATE classes 08 and 57P, 57P03 "cannot connect now" in recovery). Reads answer at
+ * once while this lasts, and PostgreSQL is tried every few seconds.
  */
 export function isUnreachable(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   if (typeof code === 'string') {
-    if (/^(08|57P)/.test(code)) return true;
-    if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|EPIPE)$/.test(code))
+    if (/^(08|57P)/.test(code) || code === '53300') return true;
+    if (
+      /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENETDOWN|ENOTFOUND|EAI_AGAIN|EAI_FAIL|EPIPE)$/.test(
+        code,
+      )
+    )
       return true;
   }
   return (
     typeof message === 'string' &&
     /timeout|terminat|Connection ended|connection closed|not queryable/i.test(message)
   );
+}
+
+/**
+ * Errors that waiting can fix: {@link isUnreachable}, a server that is read-only (25006: a
+ * standby, as during a failover) or short of resources (class 53: disk full, out of memory,
+ * too many connections). Results are buffered and written when it is over; at start the
+ * store opens all the same. Not: a refused login (28000, 28P01), a missing database (3D000),
+ * a schema newer than this build — what no retry fixes.
+ */
+export function isTransient(error: unknown): boolean {
+  if (isUnreachable(error)) return true;
+  const { code } = (error ?? {}) as { code?: unknown };
+  return typeof code === 'string' && (code === '25006' || /^53/.test(code));
+}
+
+/**
+ * Gives a checked-out connection back; one that failed for a transient reason is closed, so
+ * that the next attempt connects afresh — to the new primary after a failover, rather than
+ * on a session that stays read-only.
+ */
+function releaseAfter(client: pg.PoolClient, error: unknown): void {
+  client.release(isTransient(error));
+}
+
+/** An error's message, or its code when it has none (Node's AggregateError of a refused `localhost`). */
+function describe(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof message === 'string' && message !== '') return message;
+  return typeof code === 'string' ? code : String(error);
+}
+
+/**
+ * The SQLSTATE or system error code (`53300`, `ENOTFOUND`) of `cause` on `error`, which
+ * carries its message already. Not as `cause`: the logger writes a cause's message after the
+ * error's own, so that every log line would say it twice.
+ */
+function withCode<E extends Error>(error: E, cause: unknown): E & { code?: string } {
+  const { code } = (cause ?? {}) as { code?: unknown };
+  return typeof code === 'string' ? Object.assign(error, { code }) : error;
+}
+
+/** What reads answer while PostgreSQL cannot serve them: `what` and the cause, its code. */
+function unavailable(what: string, cause: unknown): StoreUnavailableError {
+  return withCode(new StoreUnavailableError(`${what}: ${describe(cause)}`), cause);
 }
 
 /** host:port/database of a connection URL, for messages: never the password. */

@@ -178,4 +178,10 @@ export interface Store {
  */
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
+  /**
+   * What PostgreSQL or the network answered, when it said: a SQLSTATE (`53300` too many
+   * connections, `57P03` starting up) or a system error code (`ECONNREFUSED`, `ENOTFOUND`).
+   * Its message is part of this error's own.
+   */
+  declare readonly code?: string;
 }

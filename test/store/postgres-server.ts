@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,20 +51,37 @@ export interface PostgresServer {
   freeze(): void;
   /** Lets the frozen server go on (SIGCONT). */
   thaw(): void;
+  /**
+   * Restarts it as a standby that follows no primary, as the old primary or a replica is
+   * during a failover. With `hotStandby` it serves reads and refuses every write (SQLSTATE
+   * 25006, read-only transaction); without, it refuses every connection (57P03, "the
+   * database system is not accepting connections").
+   */
+  standby(hotStandby: boolean): Promise<void>;
+  /** Promotes the standby to primary: it takes writes again, as at the end of a failover. */
+  promote(): Promise<void>;
   /** Stops it and deletes its data. */
   stop(): Promise<void>;
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+export interface PostgresOptions {
+  /** Server settings over the test defaults, e.g. `{ max_connections: '8' }`. */
+  settings?: Record<string, string>;
+}
+
+export async function startPostgres(serverOptions: PostgresOptions = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
   const dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-pg-'));
   const data = path.join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
+  /** The server's user, for files the test puts into its folder. */
+  let owner: { uid: number; gid: number } | undefined;
   if (asRoot) {
     const { stdout } = await run('id', ['-u', 'postgres']);
     const { stdout: gid } = await run('id', ['-g', 'postgres']);
-    await chown(dir, Number(stdout.trim()), Number(gid.trim()));
+    owner = { uid: Number(stdout.trim()), gid: Number(gid.trim()) };
+    await chown(dir, owner.uid, owner.gid);
   }
   // runuser lives in /usr/sbin, which a non-login PATH may lack.
   const runuser = ['/usr/sbin/runuser', '/sbin/runuser'].find((p) => existsSync(p)) ?? 'runuser';
@@ -86,13 +103,16 @@ export async function startPostgres(): Promise<PostgresServer> {
     '--no-sync',
   ]);
   const port = await freePort();
-  const options = [
-    `-h 127.0.0.1 -p ${port} -k ${dir}`,
+  const settings: Record<string, string> = {
     // A test server: durability is not what is tested.
-    '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
-    '-c max_connections=200 -c shared_buffers=32MB',
-  ].join(' ');
-  const start = () =>
+    fsync: 'off',
+    synchronous_commit: 'off',
+    full_page_writes: 'off',
+    max_connections: '200',
+    shared_buffers: '32MB',
+    ...serverOptions.settings,
+  };
+  const start = (extra: Record<string, string> = {}) =>
     exec('pg_ctl', [
       '-D',
       data,
@@ -102,7 +122,10 @@ export async function startPostgres(): Promise<PostgresServer> {
       '-t',
       '30',
       '-o',
-      options,
+      [
+        `-h 127.0.0.1 -p ${port} -k ${dir}`,
+        ...Object.entries({ ...settings, ...extra }).map(([k, v]) => `-c ${k}=${v}`),
+      ].join(' '),
       'start',
     ]);
   await start();
@@ -142,6 +165,16 @@ export async function startPostgres(): Promise<PostgresServer> {
     },
     thaw() {
       for (const pid of serverProcesses(data)) process.kill(pid, 'SIGCONT');
+    },
+    async standby(hotStandby) {
+      await exec('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+      const signal = path.join(data, 'standby.signal');
+      await writeFile(signal, '');
+      if (owner) await chown(signal, owner.uid, owner.gid);
+      await start({ hot_standby: hotStandby ? 'on' : 'off' });
+    },
+    async promote() {
+      await exec('pg_ctl', ['-D', data, '-w', '-t', '30', 'promote']);
     },
     async stop() {
       await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import pg from 'pg';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/store/migrations.ts';
@@ -208,6 +209,25 @@ describe.skipIf(!postgres)('postgres store', () => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/127\.0\.0\.1:\d+\/no_such_db.*does not exist/);
     expect((error as Error).message).not.toContain('s3cret-pw');
+  });
+
+  it('leaves retention to an instance deleting right now, and takes it up afterwards', async () => {
+    const store = await open();
+    for (let i = 0; i < 5; i++) store.save(result('g', T0 + i));
+    await store.flush();
+    // Another instance in the middle of a round holds the retention lock ("ozgw" + 1).
+    const other = new pg.Client({ connectionString: backend.postgres!.url() });
+    await other.connect();
+    try {
+      await other.query('SELECT pg_advisory_lock($1)', [0x6f7a6777 + 1]);
+      expect(await store.prune(T0 + 3)).toBe(0);
+      expect(await store.runs({ probeId: 'g' })).toHaveLength(5);
+    } finally {
+      await other.end();
+    }
+    expect(await store.prune(T0 + 3)).toBe(3);
+    expect(await store.runs({ probeId: 'g' })).toHaveLength(2);
+    await store.close();
   });
 
   it('stores text with NUL characters, which PostgreSQL text cannot hold', async () => {

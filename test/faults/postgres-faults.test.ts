@@ -1,0 +1,247 @@
+/**
+ * `ozgwatch serve` (the real CLI) against a PostgreSQL that cannot take it for a while: a
+ * host name that does not resolve, every connection slot taken — at start and while it runs.
+ * The daemon starts all the same (Kubernetes would otherwise restart it in a loop and nothing
+ * would be watched), runs its probes, buffers their results, and answers the pages and API
+ * with 503 and the cause instead of 500; once PostgreSQL takes connections again the buffer
+ * is written. It never holds more connections than `store.poolSize`. Against a real
+ * PostgreSQL with 10 slots, 3 of them kept for superusers, and a login `app` that is no
+ * superuser, as an application's is.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { postgresAvailable, startPostgres, type PostgresServer } from '../store/postgres-server.ts';
+import {
+  metricSum,
+  probeIds,
+  startTarget,
+  until,
+  writeProbes,
+  type Target,
+} from './store-world.ts';
+
+const MAIN = path.join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
+const withPostgres = postgresAvailable || process.env.CI !== undefined;
+/** Connection slots a login that is no superuser may take: max_connections − reserved. */
+const SLOTS = 7;
+/** The daemon's pool in these tests (`store.poolSize`). */
+const POOL = 2;
+
+interface LogEntry {
+  msg: string;
+  level: number;
+  err?: { message: string; code?: string };
+  [field: string]: unknown;
+}
+
+interface Served {
+  url: string;
+  log: LogEntry[];
+  get(route: string): Promise<Response>;
+}
+
+describe.skipIf(!withPostgres)('serve while PostgreSQL cannot take it', () => {
+  let server: PostgresServer;
+  let target: Target;
+  let dir = '';
+  let counter = 0;
+  const children = new Set<ChildProcess>();
+  const holders: pg.Client[] = [];
+
+  beforeAll(async () => {
+    server = await startPostgres({
+      settings: { max_connections: '10', superuser_reserved_connections: '3' },
+    });
+    await server.query('postgres', 'CREATE ROLE app LOGIN');
+    target = await startTarget();
+  }, 60_000);
+  afterAll(async () => {
+    await target?.close();
+    await server?.stop();
+  });
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-pgfault-'));
+  });
+  afterEach(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    children.clear();
+    await release();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function appDatabase(): Promise<{ url: string; name: string }> {
+    const name = `app_${++counter}`;
+    await server.query('postgres', `CREATE DATABASE ${name} OWNER app`);
+    return { url: `postgres://app@127.0.0.1:${server.port}/${name}`, name };
+  }
+
+  /** Takes every slot `app` may use; its own connections are cut first. */
+  async function exhaust(): Promise<void> {
+    await server.query(
+      'postgres',
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'app'",
+    );
+    while (holders.length < SLOTS) {
+      const client = new pg.Client({ connectionString: server.url('postgres') });
+      await client.connect();
+      holders.push(client);
+    }
+  }
+
+  async function release(): Promise<void> {
+    for (const client of holders.splice(0)) await client.end().catch(() => undefined);
+  }
+
+  async function appConnections(): Promise<number> {
+    const [row] = await server.query<{ n: number }>(
+      'postgres',
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'app'",
+    );
+    return row?.n ?? 0;
+  }
+
+  /** The real CLI with 4 HTTP probes every second; resolves once it serves. */
+  async function serve(databaseUrl: string): Promise<Served> {
+    await writeProbes(path.join(dir, 'probes'), target.url, probeIds('pg', 4), '1s');
+    await writeFile(path.join(dir, 'ozgwatch.yaml'), `store: { poolSize: ${POOL} }\n`);
+    const child = spawn(
+      process.execPath,
+      [MAIN, 'serve', '--config', path.join(dir, 'ozgwatch.yaml')],
+      {
+        env: {
+          PATH: process.env.PATH,
+          OZGWATCH_PROBES: path.join(dir, 'probes'),
+          OZGWATCH_DATA_DIR: path.join(dir, 'data'),
+          OZGWATCH_PORT: '0',
+          DATABASE_URL: databaseUrl,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    children.add(child);
+    const log: LogEntry[] = [];
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('daemon did not start')), 30_000);
+      child.once('exit', (code) => {
+        const fatal = log.find((l) => l.level >= 60);
+        reject(new Error(`daemon exited with ${code}: ${fatal?.err?.message ?? stderr}`));
+      });
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const entry = JSON.parse(line) as LogEntry;
+        log.push(entry);
+        if (entry.msg === 'ozgwatch serving') {
+          clearTimeout(timer);
+          resolve(entry.url as string);
+        }
+      });
+    });
+    return { url, log, get: (route) => fetch(new URL(route, url)) };
+  }
+
+  const metric = async (daemon: Served, name: string): Promise<number> =>
+    metricSum(await (await daemon.get('/metrics')).text(), name);
+
+  /** The API's 503: the cause in `detail`, said once, and a Retry-After. */
+  async function expectUnavailable(daemon: Served, cause: RegExp): Promise<string> {
+    const res = await daemon.get('/api/probes');
+    const body = (await res.json()) as { error: string; detail?: string };
+    expect(res.status, JSON.stringify(body)).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('30');
+    expect(body.error).toBe('store unavailable');
+    expect(body.detail).toMatch(cause);
+    expect(body.detail?.match(new RegExp(cause.source, 'g'))).toHaveLength(1);
+    return body.detail as string;
+  }
+
+  it('starts while the host name does not resolve (ENOTFOUND): runs go on, results are buffered, the API says why', async () => {
+    // `.invalid` never resolves (RFC 6761): the local resolver answers at once.
+    const daemon = await serve('postgres://app:s3cret@postgres.invalid:5432/ozgwatch');
+    const started = daemon.log.find((l) => l.msg.startsWith('PostgreSQL unreachable'));
+    expect(started?.err?.code).toMatch(/^(ENOTFOUND|EAI_AGAIN)$/);
+    await until(
+      async () => (await metric(daemon, 'ozgwatch_store_buffered_results')) > 0,
+      15_000,
+      'results buffered',
+    );
+    expect((await daemon.get('/readyz')).status).toBe(200);
+    const detail = await expectUnavailable(daemon, /getaddrinfo \w+ postgres\.invalid/);
+    expect(detail).not.toContain('s3cret');
+    expect(daemon.log.filter((l) => l.msg === 'cannot start')).toEqual([]);
+  }, 60_000);
+
+  it('starts with every connection slot taken (53300), answers 503 with the cause, and writes the buffer once slots are free', async () => {
+    const db = await appDatabase();
+    await exhaust();
+    const daemon = await serve(db.url);
+    await until(
+      async () => (await metric(daemon, 'ozgwatch_store_buffered_results')) > 0,
+      15_000,
+      'results buffered',
+    );
+    await expectUnavailable(
+      daemon,
+      /remaining connection slots are reserved for non-replication superuser connections/,
+    );
+    // The log says it once per line, not "…: remaining connection slots …" after itself.
+    const warned = daemon.log.find((l) => l.msg === 'store unreachable: pages and API answer 503');
+    expect(warned?.err?.code).toBe('53300');
+    expect(warned?.err?.message.match(/remaining connection slots/g)).toHaveLength(1);
+
+    await release();
+    await until(
+      async () => (await daemon.get('/api/probes')).status === 200,
+      15_000,
+      'API served again',
+    );
+    await until(
+      async () => {
+        const [row] = await server.query<{ n: number }>(
+          db.name,
+          'SELECT count(*)::int AS n FROM runs',
+        );
+        return (row?.n ?? 0) >= 8;
+      },
+      15_000,
+      'buffered runs written',
+    );
+    expect(daemon.log.filter((l) => l.msg === 'request failed')).toEqual([]);
+  }, 60_000);
+
+  it('while running: keeps to store.poolSize, and answers 503 with the cause when slots run out', async () => {
+    const db = await appDatabase();
+    const daemon = await serve(db.url);
+    await until(async () => (await daemon.get('/api/probes')).status === 200, 15_000, 'API served');
+    // Pages and API read in parallel with the writer: the pool holds them to POOL connections.
+    let most = 0;
+    for (let round = 0; round < 5; round++) {
+      const reads = Array.from({ length: 20 }, () =>
+        daemon.get('/api/probes').then((r) => r.text()),
+      );
+      most = Math.max(most, await appConnections());
+      await Promise.all(reads);
+      most = Math.max(most, await appConnections());
+    }
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(POOL);
+
+    await exhaust();
+    await expectUnavailable(
+      daemon,
+      /remaining connection slots are reserved for non-replication superuser connections/,
+    );
+    await release();
+    await until(
+      async () => (await daemon.get('/api/probes')).status === 200,
+      15_000,
+      'API served again',
+    );
+    expect(daemon.log.filter((l) => l.msg === 'request failed')).toEqual([]);
+  }, 60_000);
+});
