@@ -6,6 +6,7 @@
 import * as vega from 'vega';
 import { escapeHtml } from '../server/pages.ts';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { accessibleDocument, countableDocument, partialDocument } from './common.ts';
 import { IMPACT_ORDER, type ReportModel } from './model.ts';
 import { documentClasses, lowestAvailability, rankedServices } from './tables.ts';
 import type { Texts } from './texts.ts';
@@ -309,9 +310,13 @@ export async function buildCharts(
 
   const classes = documentClasses(m);
   if (classes.length > 0) {
-    const countable = m.documents.filter((d) => d.class !== 'broken' && d.class !== 'unchecked');
-    const accessible = countable.filter((d) => d.class === 'tagged' || d.class === 'pdfua').length;
-    const summary = t.chartDocumentsSummary(accessible, countable.length);
+    // The tiers of the key figure: accessible is a PDF/UA claim that passed the machine checks.
+    const countable = m.documents.filter(countableDocument);
+    const summary = t.chartDocumentsSummary(
+      countable.filter(accessibleDocument).length,
+      countable.filter(partialDocument).length,
+      countable.length,
+    );
     charts.push({
       id: 'documents',
       title: t.chartDocuments,

@@ -28,12 +28,15 @@ import {
 import type { FindingHistory } from '../store/store.ts';
 import {
   a11yReports,
+  accessibleDocument,
   asImpact,
+  countableDocument,
   DAY,
   emptyImpacts,
   keyOf,
-  severe,
+  partialDocument,
   type ScopedProbe,
+  severe,
 } from './common.ts';
 import {
   appendix,
@@ -176,7 +179,7 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
     const b = bitv.find((row) => keyOf(row) === key);
     const checked = b ? BITV_SIGNALS.filter((n) => b.signals[n] !== null) : [];
     const docs = documents.filter((d) => keyOf(d) === key);
-    const countable = docs.filter((d) => d.class !== 'broken' && d.class !== 'unchecked');
+    const countable = docs.filter(countableDocument);
     const mb = mediaBreaks.filter((m) => keyOf(m) === key && m.level !== null);
     const firstAgs = inService.find((p) => p.ags)?.ags;
     const wasScanned = scannedNow.has(key);
@@ -192,9 +195,7 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
       bitvPassed: checked.length > 0 && b ? checked.filter((n) => b.signals[n] === 1).length : null,
       bitvChecked: checked.length > 0 ? checked.length : null,
       documentsAccessible: countable.filter(accessibleDocument).length,
-      documentsTagged: countable.filter(
-        (d) => !accessibleDocument(d) && (d.class === 'tagged' || d.class === 'pdfua'),
-      ).length,
+      documentsTagged: countable.filter(partialDocument).length,
       documentsChecked: countable.length,
       maturity: mb.length > 0 ? Math.min(...mb.map((m) => m.level as number)) : null,
       endToEndDigital: mb.length > 0 ? mb.every((m) => m.endToEndDigital === true) : null,
@@ -203,12 +204,14 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
 
   const openAtEnd = [...patterns.values()].filter((p) => p.openAt(asOf));
   const balance = changes(patterns, { from: period.from, to: asOf });
-  const coverage = coverageMatrix();
+  const versions = versionsOf(scans.values());
+  // The rules the recorded profiles select; without a recorded profile, every one ozgwatch knows.
+  const coverage = coverageMatrix(versions.profiles.length > 0 ? versions.profiles : undefined);
   const model: Omit<ReportModel, 'dataHash'> = {
     period,
     previous,
     scope,
-    versions: versionsOf(scans.values()),
+    versions,
     dataUntil: until,
     provisional,
     asOf,
@@ -365,11 +368,6 @@ function uncheckedOccurrences(
     if (f.lastSeen < lastRun - UNCHECKED_AFTER_MS) out.add(`${f.probeId}\u0000${f.occurrence}`);
   }
   return out;
-}
-
-/** The "pass" tier of DOMAIN B1: a PDF/UA claim whose machine checks all passed. */
-function accessibleDocument(d: DocumentRow): boolean {
-  return d.class === 'pdfua' && d.pdfuaFailed !== null && d.pdfuaFailed.length === 0;
 }
 
 async function dataUntil(
@@ -793,7 +791,7 @@ function kpis(i: KpiInput): Kpi[] {
     return checked > 0 ? passed / checked : null;
   };
   const documentShare = (rows: readonly DocumentRow[]): number | null => {
-    const countable = rows.filter((d) => d.class !== 'broken' && d.class !== 'unchecked');
+    const countable = rows.filter(countableDocument);
     if (countable.length === 0) return null;
     return countable.filter(accessibleDocument).length / countable.length;
   };

@@ -32,6 +32,11 @@ export interface ReportRequest {
   /** Folder the files go to; created when missing. */
   outDir: string;
   pdf?: PdfOptions;
+  /**
+   * The clock (epoch ms) that tells whether the period has ended (a provisional report).
+   * @default Date.now()
+   */
+  now?: number;
 }
 
 export interface GeneratedReport {
@@ -49,6 +54,7 @@ export async function generateReport(
   const model = await collectReport(store, {
     period: request.period,
     ...(request.scope ? { scope: request.scope } : {}),
+    ...(request.now !== undefined ? { now: request.now } : {}),
   });
   const texts = TEXTS[request.lang];
   const tables = buildTables(model, texts, request.lang);

@@ -37,7 +37,7 @@ const STYLE = `
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   code, .url { word-break: break-all; font-size: .85rem; }
   .skip { position: absolute; left: -10000px; } .skip:focus { position: static; }
-  .disclaimer { border-left: 4px solid #7a4a00; padding: .5rem 1rem; background: #fff8e6; }
+  .disclaimer, .notice { border-left: 4px solid #7a4a00; padding: .5rem 1rem; background: #fff8e6; }
   figure { margin: 1rem 0; break-inside: avoid; } figure svg { max-width: 100%; height: auto; }
   figcaption { font-style: italic; }
   dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; } dl.meta dt { font-weight: 600; }
@@ -57,6 +57,8 @@ const STYLE = `
 
 export function renderHtml(input: HtmlInput): string {
   const { model: m, texts: t, lang } = input;
+  // A report of a period that had not ended says so wherever its title stands.
+  const title = `${t.title} ${m.period.label}${m.provisional ? ` (${t.provisional})` : ''}`;
   const sections: [id: string, heading: string, body: string][] = [
     ['summary', t.summaryHeading, summary(input)],
     ['services', t.servicesHeading, table(input, 'services')],
@@ -87,15 +89,15 @@ export function renderHtml(input: HtmlInput): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="ozgwatch ${e(m.versions.ozgwatch)}">
-<title>${e(t.title)} ${e(m.period.label)}</title>
+<title>${e(title)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <a class="skip" href="#main">${e(t.skipLink)}</a>
 <header>
-<h1>${e(t.title)} ${e(m.period.label)}</h1>
+<h1>${e(title)}</h1>
 <p>${e(t.subtitle(`${m.period.firstDay} – ${m.period.lastDay}`))}</p>
-${meta(input)}
+${m.provisional ? `<p class="notice"><strong>${e(t.provisionalNote(localTime(m.asOf, input)))}</strong></p>\n` : ''}${meta(input)}
 </header>
 <nav aria-labelledby="toc-heading">
 <h2 id="toc-heading">${e(t.contents)}</h2>
@@ -149,15 +151,24 @@ function summary(input: HtmlInput): string {
       t.actionOldest(oldest.ruleId, `${oldest.service} (${oldest.county})`, oldest.ageDays),
     );
   const covered = m.coverage.filter((r) => r.coverage === 'partial').length;
+  // "x of y services": y only those scanned for accessibility (open patterns not null). A
+  // period without runs, or without any scan, must not read as all clear.
+  const scanned = m.services.filter((s) => s.openPatterns !== null).length;
+  const notice =
+    m.dataUntil === null ? t.summaryNoData : scanned === 0 ? t.summaryNoneScanned : undefined;
+  const text =
+    notice !== undefined
+      ? `<p class="notice"><strong>${e(notice)}</strong></p>`
+      : `<p>${e(t.summaryText(c.openAtEnd, Number(severe), scanned, c.fixed + c.transient, c.new + c.reopened))}</p>
+<h3>${e(t.actionsHeading)}</h3>
+${actions.length > 0 ? `<ol>${actions.map((a) => `<li>${e(a)}</li>`).join('')}</ol>` : `<p>${e(t.noActions)}</p>`}`;
   return `<table>
 <caption>${e(t.kpiHeading)}</caption>
 <thead><tr><th scope="col">${e(t.kpiColumns.kpi)}</th><th scope="col" class="num">${e(t.kpiColumns.value)}</th><th scope="col" class="num">${e(t.kpiColumns.previous)}</th><th scope="col">${e(t.kpiColumns.change)}</th></tr></thead>
 <tbody>
 ${m.kpis.map((k) => `<tr><th scope="row">${e(t.kpi[k.id])}</th><td class="num">${e(kpiValue(k, k.value, input.lang, t))}</td><td class="num">${e(kpiValue(k, k.previous, input.lang, t))}</td><td>${e(change(k, input.lang, t))}</td></tr>`).join('\n')}
 </tbody></table>
-<p>${e(t.summaryText(c.openAtEnd, Number(severe), m.services.length, c.fixed + c.transient, c.new + c.reopened))}</p>
-<h3>${e(t.actionsHeading)}</h3>
-${actions.length > 0 ? `<ol>${actions.map((a) => `<li>${e(a)}</li>`).join('')}</ol>` : `<p>${e(t.noActions)}</p>`}
+${text}
 <p class="disclaimer"><strong>${e(t.disclaimer(covered, m.coverage.length))}</strong></p>`;
 }
 
@@ -350,9 +361,11 @@ function plainText(html: string): string {
   return html.replace(/<[^>]*>/g, ' ').replace(/&#?\w+;/g, 'x');
 }
 
-function cell(value: Cell, column: Column, input: HtmlInput): string {
+function cell(raw: Cell, column: Column, input: HtmlInput): string {
   const { texts: t, lang } = input;
-  if (value === null || value === '') return '–';
+  if (raw === null || raw === '') return e(column.empty ?? '–');
+  // A code (impact, document class, finding state) in the words of the report's language.
+  const value = typeof raw === 'string' ? (column.labels?.[raw] ?? raw) : raw;
   switch (column.format) {
     case 'int':
       return typeof value === 'number' ? e(number(value, lang)) : e(String(value));

@@ -1,6 +1,10 @@
 /**
  * The report's tables, built once from the model: the HTML lays them out, the CSV and JSON
  * outputs carry them as they are. A chart always has one of these as its equivalent.
+ *
+ * Cells hold data, not words: an impact, a document class, a finding state or a coverage is
+ * its code (`serious`, `pdfua`, `fixed`, `partial`), the same in every language, and the
+ * column's `labels` give the HTML the words of the report's language.
  */
 import { BITV_SIGNALS } from './collect.ts';
 import { IMPACT_ORDER, type ByImpact, type ReportModel, type ServiceSummary } from './model.ts';
@@ -15,6 +19,10 @@ export interface Column {
   key: string;
   label: string;
   format: ColumnFormat;
+  /** The words the HTML shows for the codes in this column's cells (CSV and JSON keep the codes). */
+  labels?: Readonly<Record<string, string>>;
+  /** What the HTML shows for an empty cell, when it is not "–" (not checked). */
+  empty?: string;
 }
 
 export interface Table {
@@ -25,33 +33,12 @@ export interface Table {
   rows: Record<string, Cell>[];
 }
 
-const col = (key: string, label: string, format: ColumnFormat = 'text'): Column => ({
-  key,
-  label,
-  format,
-});
-/**
- * Labels of columns this module added after texts.ts was last changed; they belong in
- * texts.ts (`bitvColumns`, `mediaColumns`, `changeLabels`, `findingState`).
- */
-const EXTRA = {
-  de: {
-    id: 'Schlüssel',
-    unit: 'Einheit',
-    checkedAt: 'geprüft am',
-    notReachedAt: 'zuletzt nicht erreichbar',
-    unchecked: 'nicht mehr geprüft',
-    documentsTagged: 'getaggt (teilweise)',
-  },
-  en: {
-    id: 'Key',
-    unit: 'Unit',
-    checkedAt: 'checked on',
-    notReachedAt: 'last not reachable',
-    unchecked: 'no longer checked',
-    documentsTagged: 'tagged (partial)',
-  },
-} as const;
+const col = (
+  key: string,
+  label: string,
+  format: ColumnFormat = 'text',
+  more: Pick<Column, 'labels' | 'empty'> = {},
+): Column => ({ key, label, format, ...more });
 
 const total = (b: ByImpact): number => IMPACT_ORDER.reduce((n, i) => n + b[i], 0);
 
@@ -60,18 +47,27 @@ const service = (t: Texts): Column[] => [
   col('service', t.serviceColumn),
 ];
 
+/** A column of impact codes (`critical` … `minor`). */
+const impactCol = (key: string, label: string, t: Texts): Column =>
+  col(key, label, 'text', { labels: t.impact });
+
+/** When a check last reached the service, and the last one after it that did not. */
+const checkCols = (t: Texts): Column[] => [
+  col('checked_at', t.checkColumns.checkedAt, 'date'),
+  col('not_reached_at', t.checkColumns.notReachedAt, 'date', { empty: t.no }),
+];
+
 export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<string, Table> {
-  const x = EXTRA[lang];
   const tables: Table[] = [
     {
       id: 'kpis',
       caption: t.kpiHeading,
       columns: [
-        col('id', x.id, 'code'),
+        col('id', t.kpiColumns.id, 'code'),
         col('kpi', t.kpiColumns.kpi),
         col('value', t.kpiColumns.value),
         col('previous', t.kpiColumns.previous),
-        col('unit', x.unit, 'code'),
+        col('unit', t.kpiColumns.unit, 'code'),
       ],
       rows: m.kpis.map((k) => ({
         kpi: t.kpi[k.id],
@@ -93,7 +89,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         col('open_patterns_previous', t.serviceColumns.trend, 'int'),
         col('bitv', t.serviceColumns.bitv),
         col('documents_accessible', t.serviceColumns.documents),
-        col('documents_tagged', x.documentsTagged, 'int'),
+        col('documents_tagged', t.serviceColumns.documentsTagged, 'int'),
         col('maturity', t.serviceColumns.maturity, 'int'),
       ],
       rows: m.services.map((s) => ({
@@ -120,7 +116,9 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         col('sc', t.coverageColumns.sc),
         col('title', t.coverageColumns.title),
         col('level', t.coverageColumns.level),
-        col('coverage', t.coverageColumns.coverage),
+        col('coverage', t.coverageColumns.coverage, 'text', {
+          labels: { partial: t.coveragePartial, manual: t.coverageManual },
+        }),
         col('rules', t.coverageColumns.rules, 'code'),
       ],
       rows: m.coverage.map((c) => {
@@ -130,7 +128,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
           sc: c.sc,
           title: sc ? sc[lang] : '',
           level: c.level,
-          coverage: c.coverage === 'partial' ? t.coveragePartial : t.coverageManual,
+          coverage: c.coverage,
           rules: c.rules.join(', '),
         };
       }),
@@ -142,8 +140,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         ...service(t),
         ...BITV_SIGNALS.map((n) => col(n, t.signal[n] ?? n, 'signal')),
         col('statement_age_days', t.statementAge, 'int'),
-        col('checked_at', x.checkedAt, 'date'),
-        col('not_reached_at', x.notReachedAt, 'date'),
+        ...checkCols(t),
       ],
       rows: m.bitv.map((b) => ({
         county: b.county,
@@ -157,8 +154,8 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
     {
       id: 'by-impact',
       caption: t.byImpactHeading,
-      columns: [col('impact', t.impactColumn), col('patterns', t.patternsColumn, 'int')],
-      rows: IMPACT_ORDER.map((i) => ({ impact: t.impact[i] ?? i, patterns: m.byImpact[i] })),
+      columns: [impactCol('impact', t.impactColumn, t), col('patterns', t.patternsColumn, 'int')],
+      rows: IMPACT_ORDER.map((i) => ({ impact: i, patterns: m.byImpact[i] })),
     },
     {
       id: 'by-principle',
@@ -181,7 +178,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       columns: [
         col('rule', t.ruleColumns.rule, 'code'),
         col('help', t.ruleColumns.help),
-        col('impact', t.ruleColumns.impact),
+        impactCol('impact', t.ruleColumns.impact, t),
         col('wcag', t.ruleColumns.wcag),
         col('en301549', t.ruleColumns.en),
         col('patterns', t.ruleColumns.patterns, 'int'),
@@ -192,7 +189,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       rows: m.topRules.map((r) => ({
         rule: r.ruleId,
         help: r.help,
-        impact: t.impact[r.impact] ?? r.impact,
+        impact: r.impact,
         wcag: r.wcag.join(', '),
         en301549: r.en301549.join(', '),
         patterns: r.patterns,
@@ -289,7 +286,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         ...service(t),
         col('url', t.documentColumns.url, 'url'),
         col('format', t.documentColumns.format),
-        col('class', t.documentColumns.class),
+        col('class', t.documentColumns.class, 'text', { labels: t.documentClass }),
         col('pdfua', t.documentColumns.pdfua, 'bool'),
         col('pdfua_checks', t.documentColumns.pdfuaChecks),
         col('lang', t.documentColumns.lang),
@@ -303,7 +300,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         service: d.service,
         url: d.url,
         format: d.format,
-        class: t.documentClass[d.class] ?? d.class,
+        class: d.class,
         pdfua: d.pdfua,
         pdfua_checks: !d.pdfua
           ? null
@@ -322,11 +319,11 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
     {
       id: 'document-classes',
       caption: t.documentClassesHeading,
-      columns: [col('class', t.documentColumns.class), col('documents', t.countColumn, 'int')],
-      rows: documentClasses(m).map(([cls, n]) => ({
-        class: t.documentClass[cls] ?? cls,
-        documents: n,
-      })),
+      columns: [
+        col('class', t.documentColumns.class, 'text', { labels: t.documentClass }),
+        col('documents', t.countColumn, 'int'),
+      ],
+      rows: documentClasses(m).map(([cls, n]) => ({ class: cls, documents: n })),
     },
     {
       id: 'changes',
@@ -344,7 +341,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
           'transient',
         ] as const
       ).map((k) => ({
-        measure: k === 'unchecked' ? x.unchecked : t.changeLabels[k],
+        measure: t.changeLabels[k],
         id: k,
         patterns: m.changes[k],
       })),
@@ -352,9 +349,9 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
     {
       id: 'median-days-to-fix',
       caption: t.medianFixHeading,
-      columns: [col('impact', t.impactColumn), col('days', t.unit.days)],
+      columns: [impactCol('impact', t.impactColumn, t), col('days', t.unit.days)],
       rows: IMPACT_ORDER.map((i) => ({
-        impact: t.impact[i] ?? i,
+        impact: i,
         days: m.changes.medianDaysToFix[i] ?? null,
       })),
     },
@@ -364,7 +361,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       columns: [
         ...service(t),
         col('rule', t.oldestColumns.rule, 'code'),
-        col('impact', t.oldestColumns.impact),
+        impactCol('impact', t.oldestColumns.impact, t),
         col('page', t.oldestColumns.page, 'url'),
         col('first_seen', t.oldestColumns.firstSeen, 'date'),
         col('age_days', t.oldestColumns.age, 'int'),
@@ -373,7 +370,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         county: o.county,
         service: o.service,
         rule: o.ruleId,
-        impact: t.impact[o.impact] ?? o.impact,
+        impact: o.impact,
         page: o.page,
         first_seen: o.firstSeen,
         age_days: o.ageDays,
@@ -384,7 +381,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       caption: t.sharedHeading,
       columns: [
         col('rule', t.sharedColumns.rule, 'code'),
-        col('impact', t.sharedColumns.impact),
+        impactCol('impact', t.sharedColumns.impact, t),
         col('services', t.sharedColumns.services, 'int'),
         col('occurrences', t.sharedColumns.occurrences, 'int'),
         col('html', t.sharedColumns.html, 'code'),
@@ -392,7 +389,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       ],
       rows: m.shared.map((s) => ({
         rule: s.ruleId,
-        impact: t.impact[s.impact] ?? s.impact,
+        impact: s.impact,
         services: s.services,
         occurrences: s.occurrences,
         html: s.html,
@@ -450,8 +447,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         col('breaks', t.mediaColumns.breaks),
         col('appeared', t.mediaColumns.appeared, 'int'),
         col('disappeared', t.mediaColumns.disappeared, 'int'),
-        col('checked_at', x.checkedAt, 'date'),
-        col('not_reached_at', x.notReachedAt, 'date'),
+        ...checkCols(t),
       ],
       rows: m.mediaBreaks.map((r) => ({
         county: r.county,
@@ -533,10 +529,10 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       columns: [
         ...service(t),
         col('rule', t.appendixColumns.rule, 'code'),
-        col('impact', t.appendixColumns.impact),
+        impactCol('impact', t.appendixColumns.impact, t),
         col('page', t.appendixColumns.page, 'url'),
         col('selector', t.appendixColumns.selector, 'code'),
-        col('state', t.appendixColumns.state),
+        col('state', t.appendixColumns.state, 'text', { labels: t.findingState }),
         col('first_seen', t.appendixColumns.firstSeen, 'date'),
         col('fixed_at', t.appendixColumns.fixedAt, 'date'),
         col('reopened', t.appendixColumns.reopened, 'int'),
@@ -545,10 +541,10 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         county: a.county,
         service: a.service,
         rule: a.ruleId,
-        impact: t.impact[a.impact] ?? a.impact,
+        impact: a.impact,
         page: a.page,
         selector: a.selector,
-        state: a.state === 'unchecked' ? x.unchecked : (t.findingState[a.state] ?? a.state),
+        state: a.state,
         first_seen: a.firstSeen,
         fixed_at: a.fixedAt,
         reopened: a.reopened,

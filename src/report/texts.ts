@@ -23,6 +23,11 @@ const de = {
   servicesAndProbes: (services: number, probes: number) =>
     `${n(services, 'Dienst', 'Dienste')} mit ${n(probes, 'Prüfung', 'Prüfungen')}`,
   dataUntil: 'Datenstand (letzter Lauf)',
+  /** After the title of a report whose period had not ended when it was made. */
+  provisional: 'vorläufig',
+  /** `time`: the moment the figures are from (`model.asOf`), as `localTime` gives it. */
+  provisionalNote: (time: string) =>
+    `Vorläufige Zahlen, Stand ${time}: Der Zeitraum war noch nicht zu Ende, als der Bericht erstellt wurde; spätere Läufe können die Zahlen ändern.`,
   /** A moment in the report's time zone, e.g. `2026-11-24, 07:00:13 Uhr (MEZ)`. */
   localTime: (date: string, time: string, zone: string) => `${date}, ${time} Uhr (${zone})`,
   noData: 'keine Daten',
@@ -40,11 +45,18 @@ const de = {
     servicesWithSevereIssues: 'Dienste mit offenen kritischen oder schweren Mängeln',
     openPatterns: 'Offene Mängelmuster (dedupliziert)',
     bitvCompliance: 'Erfüllte BITV-Formalien',
-    accessibleDocuments: 'Barrierefreie Dokumente (getaggt oder PDF/UA)',
+    accessibleDocuments: 'Barrierefreie Dokumente (PDF/UA, maschinelle Prüfung bestanden)',
     availability: 'Verfügbarkeit (ohne Wartungsfenster)',
     endToEndDigital: 'Dienste Ende-zu-Ende digital',
   } satisfies Record<Kpi['id'], string>,
-  kpiColumns: { kpi: 'Kennzahl', value: 'Wert', previous: 'Vorquartal', change: 'Veränderung' },
+  kpiColumns: {
+    id: 'Schlüssel',
+    kpi: 'Kennzahl',
+    value: 'Wert',
+    previous: 'Vorquartal',
+    change: 'Veränderung',
+    unit: 'Einheit',
+  },
   better: 'besser',
   worse: 'schlechter',
   unchanged: 'unverändert',
@@ -56,6 +68,12 @@ const de = {
     added: number,
   ) =>
     `Am Ende des Zeitraums ${open === 1 ? 'ist 1 Mängelmuster' : `sind ${open} Mängelmuster`} offen; ${severeServices} von ${n(services, 'Dienst', 'Diensten')} ${severeServices === 1 ? 'hat' : 'haben'} mindestens einen kritischen oder schweren Mangel. Im Zeitraum ${fixed === 1 ? 'wurde' : 'wurden'} ${fixed} Muster behoben und ${added} ${added === 1 ? 'kam' : 'kamen'} neu oder erneut hinzu.`,
+  /** Instead of the summary sentence and the actions when the period has no run at all. */
+  summaryNoData:
+    'Keine Daten im Zeitraum: Es liegt kein Lauf einer Prüfung vor. Der Bericht sagt daher nichts darüber, ob es Mängel gibt.',
+  /** Instead of the summary sentence and the actions when no service was scanned for accessibility. */
+  summaryNoneScanned:
+    'Kein Dienst wurde im Zeitraum auf Barrierefreiheit geprüft. Der Bericht sagt daher nichts über offene Mängel.',
   actionsHeading: 'Wichtigste Maßnahmen',
   actionShared: (rule: string, services: number, occurrences: number) =>
     `Gemeinsame Komponente mit Regel „${rule}“ korrigieren: behebt ${occurrences} Vorkommen in ${n(services, 'Dienst', 'Diensten')}.`,
@@ -72,7 +90,7 @@ const de = {
   methodProcedure:
     'Verfahren: ozgwatch ruft die Dienste nach festem Zeitplan mit einem echten Browser (Chromium) auf, prüft jede besuchte Seite mit axe-core, liest die BITV-Formalien, klassifiziert verlinkte Dokumente und sucht Medienbrüche. Anfragen, die Daten verändern würden, werden blockiert: kein Antrag wird abgeschickt. Je Host gilt eine Obergrenze gleichzeitiger Anfragen.',
   methodPatterns:
-    'Zählweise: Ein Mängelmuster ist eine Regel an einer gleich aufgebauten Komponente; dieselbe fehlerhafte Komponente auf vielen Seiten eines Dienstes zählt einmal. Ein Muster ist offen, solange eines seiner Vorkommen bei der letzten Prüfung seiner Seite noch gefunden wurde. Ausnahmen (Waiver) werden getrennt gezählt.',
+    'Zählweise: Ein Mängelmuster ist eine Regel an einer gleich aufgebauten Komponente; dieselbe fehlerhafte Komponente auf vielen Seiten eines Dienstes zählt einmal. Ein Muster ist offen, solange eines seiner Vorkommen bei der letzten Prüfung seiner Seite noch gefunden wurde. Ein Vorkommen auf einer Seite, die seine Prüfung in den 7 Tagen vor ihrem letzten Lauf im Zeitraum nicht mehr aufgerufen hat (etwa eine entfernte oder umgezogene Seite), ist ab seinem letzten Fund „nicht mehr geprüft“: weder offen noch behoben. Ausnahmen (Waiver) werden getrennt gezählt. Es gelten die Ausnahmen, die der neueste Lauf jeder Prüfung im Zeitraum angewandt hat, der eine Seite laden konnte; sie gelten auch für die Zahlen des Vorquartals.',
   methodAvailability:
     'Verfügbarkeit: Anteil erfolgreicher Läufe der HTTP- und Browser-Prüfungen; Läufe in Wartungsfenstern und Läufe, die ozgwatch selbst nicht durchführen konnte, zählen nicht.',
   methodLimits:
@@ -89,7 +107,10 @@ const de = {
   coveragePartial: 'teilweise automatisiert',
   coverageManual: 'nur manuell',
   bitvHeading: 'BITV-Formalien je Dienst',
-  bitvIntro: 'Stand der letzten Prüfung im Zeitraum. ✓ erfüllt, ✗ nicht erfüllt, – nicht geprüft.',
+  bitvIntro:
+    'Die Signale stammen aus der letzten Prüfung im Zeitraum, die die Startseite laden konnte („geprüft am“). Konnte eine spätere Prüfung die Startseite nicht laden (Status 400 oder höher, oder keine Antwort), steht der Tag der letzten solchen Prüfung unter „danach nicht erreichbar“, sonst „nein“. ✓ erfüllt, ✗ nicht erfüllt, – nicht geprüft.',
+  /** When a check that reached the service ran, and the last one after it that did not (BITV and media breaks). */
+  checkColumns: { checkedAt: 'geprüft am', notReachedAt: 'danach nicht erreichbar' },
   signal: {
     statement_link: 'Erklärung verlinkt (Startseite)',
     statement_every_page: 'Erklärung auf jeder Seite verlinkt',
@@ -179,12 +200,13 @@ const de = {
   documentClassesHeading: 'Dokumente nach Klasse',
   changesHeading: 'Veränderungen im Quartal',
   changesIntro:
-    'Bilanz der Mängelmuster: offen zu Beginn + neu + wieder aufgetreten − behoben = offen am Ende. Muster, die im Zeitraum auftraten und behoben wurden, sind gesondert gezählt.',
+    'Bilanz der Mängelmuster: offen zu Beginn + neu + wieder aufgetreten − behoben − nicht mehr geprüft = offen am Ende. Muster, die im Zeitraum auftraten und behoben wurden, sind gesondert gezählt.',
   changeLabels: {
     openAtStart: 'offen zu Beginn',
     new: 'neu',
     reopened: 'wieder aufgetreten',
     fixed: 'behoben',
+    unchecked: 'nicht mehr geprüft',
     openAtEnd: 'offen am Ende',
     persisting: 'davon durchgehend offen',
     transient: 'aufgetreten und im Zeitraum behoben',
@@ -223,7 +245,7 @@ const de = {
   },
   mediaHeading: 'Medienbrüche und Reifegrad (Ende-zu-Ende digital)',
   mediaIntro:
-    'Geschätzter OZG-Reifegrad (0–4) aus Sicht der Bürgerinnen und Bürger und die gefundenen Medienbrüche mit ihrem Beleg.',
+    'Geschätzter OZG-Reifegrad (0–4) aus Sicht der Bürgerinnen und Bürger und die gefundenen Medienbrüche mit ihrem Beleg, aus der letzten Prüfung im Zeitraum, die den Dienst erreichte („geprüft am“); „danach nicht erreichbar“ wie bei den BITV-Formalien.',
   mediaColumns: {
     level: 'Reifegrad',
     levelBefore: 'Vorquartal',
@@ -264,7 +286,12 @@ const de = {
     fixedAt: 'behoben am',
     reopened: 'wieder aufgetreten',
   },
-  findingState: { open: 'offen', fixed: 'behoben', waived: 'Ausnahme' } as Record<string, string>,
+  findingState: {
+    open: 'offen',
+    fixed: 'behoben',
+    waived: 'Ausnahme',
+    unchecked: 'nicht mehr geprüft',
+  } as Record<string, string>,
   appendixCut: (shown: number, total: number, csv: string) =>
     `Die gedruckte Fassung zeigt die ersten ${shown} von ${total} Befunden; alle stehen in der HTML-Fassung und in ${csv}.`,
   dataQualityHeading: 'Datenqualität',
@@ -283,7 +310,8 @@ const de = {
     severe: 'davon kritisch/schwer',
     trend: 'Vorquartal',
     bitv: 'BITV-Formalien',
-    documents: 'barrierefreie Dokumente',
+    documents: 'barrierefreie Dokumente (PDF/UA bestanden)',
+    documentsTagged: 'getaggt (teilweise)',
     maturity: 'Reifegrad',
   },
   chartTrend: 'Offene Mängelmuster je Woche nach Schwere',
@@ -298,8 +326,9 @@ const de = {
   chartHeatmapSummary: (principle: string, n: number) =>
     `Die meisten offenen Muster betreffen das Prinzip „${principle}“ (${n}).`,
   chartDocuments: 'Dokumente nach Klasse',
-  chartDocumentsSummary: (accessible: number, total: number) =>
-    `${accessible} von ${n(total, 'prüfbaren Dokument', 'prüfbaren Dokumenten')} ${accessible === 1 ? 'ist getaggt oder erklärt' : 'sind getaggt oder erklären'} PDF/UA.`,
+  /** `accessible`: PDF/UA claimed and machine checks passed; `partial`: the other tagged files. */
+  chartDocumentsSummary: (accessible: number, partial: number, total: number) =>
+    `${accessible} von ${n(total, 'prüfbaren Dokument', 'prüfbaren Dokumenten')} ${accessible === 1 ? 'erklärt PDF/UA und besteht' : 'erklären PDF/UA und bestehen'} die maschinelle Prüfung; ${partial} ${partial === 1 ? 'weiteres ist' : 'weitere sind'} getaggt (teilweise barrierefrei).`,
   chartAvailability: 'Verfügbarkeit je Dienst (niedrigste 20)',
   chartAvailabilitySummary: (lowest: string, value: string) =>
     `Die niedrigste Verfügbarkeit hat ${lowest} (${value}).`,
@@ -329,6 +358,9 @@ const en: Texts = {
   servicesAndProbes: (services, probes) =>
     `${n(services, 'service', 'services')} with ${n(probes, 'probe', 'probes')}`,
   dataUntil: 'Data as of (newest run)',
+  provisional: 'provisional',
+  provisionalNote: (time) =>
+    `Provisional figures, as of ${time}: the period had not ended when the report was made; later runs may change them.`,
   localTime: (date, time, zone) => `${date} ${time} (${zone})`,
   noData: 'no data',
   versions: 'Versions',
@@ -345,16 +377,27 @@ const en: Texts = {
     servicesWithSevereIssues: 'Services with open critical or serious issues',
     openPatterns: 'Open issue patterns (deduplicated)',
     bitvCompliance: 'BITV formal requirements met',
-    accessibleDocuments: 'Accessible documents (tagged or PDF/UA)',
+    accessibleDocuments: 'Accessible documents (PDF/UA, machine checks passed)',
     availability: 'Availability (maintenance excluded)',
     endToEndDigital: 'Services end-to-end digital',
   },
-  kpiColumns: { kpi: 'Figure', value: 'Value', previous: 'Previous quarter', change: 'Change' },
+  kpiColumns: {
+    id: 'Key',
+    kpi: 'Figure',
+    value: 'Value',
+    previous: 'Previous quarter',
+    change: 'Change',
+    unit: 'Unit',
+  },
   better: 'better',
   worse: 'worse',
   unchanged: 'unchanged',
   summaryText: (open, severeServices, services, fixed, added) =>
     `At the end of the period ${open === 1 ? '1 issue pattern is' : `${open} issue patterns are`} open; ${severeServices} of ${n(services, 'service', 'services')} ${severeServices === 1 ? 'has' : 'have'} at least one critical or serious issue. During the period ${fixed === 1 ? '1 pattern was' : `${fixed} patterns were`} fixed and ${added} ${added === 1 ? 'was' : 'were'} new or came back.`,
+  summaryNoData:
+    'No data in the period: no probe ran in it. The report therefore says nothing about whether there are issues.',
+  summaryNoneScanned:
+    'No service was scanned for accessibility in the period. The report therefore says nothing about open issues.',
   actionsHeading: 'Top actions',
   actionShared: (rule, services, occurrences) =>
     `Fix the shared component failing rule "${rule}": clears ${n(occurrences, 'occurrence', 'occurrences')} in ${n(services, 'service', 'services')}.`,
@@ -371,7 +414,7 @@ const en: Texts = {
   methodProcedure:
     'Procedure: ozgwatch opens the services on a fixed schedule in a real browser (Chromium), checks every page visited with axe-core, reads the BITV formal signals, classifies linked documents and looks for media breaks. Requests that would change data are blocked: no application is ever submitted. Each host has a limit of concurrent requests.',
   methodPatterns:
-    'Counting: an issue pattern is one rule failing on components of the same build; the same broken component on many pages of a service counts once. A pattern is open while any of its occurrences was still found at the last check of its page. Waived findings are counted apart.',
+    'Counting: an issue pattern is one rule failing on components of the same build; the same broken component on many pages of a service counts once. A pattern is open while any of its occurrences was still found at the last check of its page. An occurrence on a page its probe has not visited in the 7 days before the probe\'s last run in the period (a page removed or moved, say) is "no longer checked" from its last sighting on: neither open nor fixed. Waived findings are counted apart. The waivers are those the newest run of each probe in the period that loaded a page applied; they apply to the previous quarter\'s figures too.',
   methodAvailability:
     'Availability: share of successful runs of HTTP and browser probes; runs in maintenance windows and runs ozgwatch itself could not carry out do not count.',
   methodLimits:
@@ -388,7 +431,9 @@ const en: Texts = {
   coveragePartial: 'partly automated',
   coverageManual: 'manual only',
   bitvHeading: 'BITV formal requirements per service',
-  bitvIntro: 'As of the last check in the period. ✓ met, ✗ not met, – not checked.',
+  bitvIntro:
+    'The signals are from the last check in the period that loaded the start page ("checked on"). When a later check could not load the start page (status 400 or higher, or no answer), the date of the last such check is under "not reachable afterwards", otherwise "no". ✓ met, ✗ not met, – not checked.',
+  checkColumns: { checkedAt: 'checked on', notReachedAt: 'not reachable afterwards' },
   signal: {
     statement_link: 'Statement linked (home page)',
     statement_every_page: 'Statement linked on every page',
@@ -469,12 +514,13 @@ const en: Texts = {
   documentClassesHeading: 'Documents by class',
   changesHeading: 'Changes in the quarter',
   changesIntro:
-    'Balance of issue patterns: open at start + new + reopened − fixed = open at end. Patterns that appeared and were fixed within the period are counted apart.',
+    'Balance of issue patterns: open at start + new + reopened − fixed − no longer checked = open at end. Patterns that appeared and were fixed within the period are counted apart.',
   changeLabels: {
     openAtStart: 'open at start',
     new: 'new',
     reopened: 'reopened',
     fixed: 'fixed',
+    unchecked: 'no longer checked',
     openAtEnd: 'open at end',
     persisting: 'of which open throughout',
     transient: 'appeared and fixed within the period',
@@ -513,7 +559,7 @@ const en: Texts = {
   },
   mediaHeading: 'Media breaks and maturity (end-to-end digital)',
   mediaIntro:
-    'Estimated OZG maturity level (0–4) from the citizen side, and the media breaks found with their evidence.',
+    'Estimated OZG maturity level (0–4) from the citizen side, and the media breaks found with their evidence, from the last check in the period that reached the service ("checked on"); "not reachable afterwards" as for the BITV formal requirements.',
   mediaColumns: {
     level: 'Maturity',
     levelBefore: 'Previous quarter',
@@ -554,7 +600,12 @@ const en: Texts = {
     fixedAt: 'Fixed on',
     reopened: 'Reopened',
   },
-  findingState: { open: 'open', fixed: 'fixed', waived: 'waived' },
+  findingState: {
+    open: 'open',
+    fixed: 'fixed',
+    waived: 'waived',
+    unchecked: 'no longer checked',
+  },
   appendixCut: (shown, total, csv) =>
     `The printed version shows the first ${shown} of ${total} findings; all of them are in the HTML version and in ${csv}.`,
   dataQualityHeading: 'Data quality',
@@ -573,7 +624,8 @@ const en: Texts = {
     severe: 'Of which critical/serious',
     trend: 'Previous quarter',
     bitv: 'BITV formalities',
-    documents: 'Accessible documents',
+    documents: 'Accessible documents (PDF/UA passed)',
+    documentsTagged: 'Tagged (partial)',
     maturity: 'Maturity',
   },
   chartTrend: 'Open issue patterns per week by impact',
@@ -588,8 +640,8 @@ const en: Texts = {
   chartHeatmapSummary: (principle, n) =>
     `Most open patterns concern the principle "${principle}" (${n}).`,
   chartDocuments: 'Documents by class',
-  chartDocumentsSummary: (accessible, total) =>
-    `${accessible} of ${n(total, 'checkable document', 'checkable documents')} ${accessible === 1 ? 'is tagged or claims' : 'are tagged or claim'} PDF/UA.`,
+  chartDocumentsSummary: (accessible, partial, total) =>
+    `${accessible} of ${n(total, 'checkable document', 'checkable documents')} ${accessible === 1 ? 'claims PDF/UA and passes' : 'claim PDF/UA and pass'} the machine checks; ${partial} more ${partial === 1 ? 'is' : 'are'} tagged (partly accessible).`,
   chartAvailability: 'Availability per service (lowest 20)',
   chartAvailabilitySummary: (lowest, value) => `${lowest} has the lowest availability (${value}).`,
   countColumn: 'Count',

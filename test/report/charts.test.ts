@@ -68,3 +68,15 @@ describe('the report charts', () => {
     expect(names).toContain(`${LONG} (lk-boeblingen)`);
   });
 });
+
+describe('the documents chart', () => {
+  it('counts as accessible only PDF/UA claims whose machine checks passed, like the key figure', async () => {
+    const charts = await buildCharts(model, TEXTS.de, 'de');
+    // One scanned, one untagged, two claiming PDF/UA: one passed its checks, one failed.
+    expect(charts.get('documents')?.summary).toBe(
+      '1 von 4 prüfbaren Dokumenten erklärt PDF/UA und besteht die maschinelle Prüfung; 1 weiteres ist getaggt (teilweise barrierefrei).',
+    );
+    const kpi = model.kpis.find((k) => k.id === 'accessibleDocuments');
+    expect(kpi?.value).toBe(1 / 4);
+  });
+});

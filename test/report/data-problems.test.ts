@@ -18,6 +18,7 @@ import type { ReportModel } from '../../src/report/model.ts';
 import { tableCsv } from '../../src/report/outputs.ts';
 import { berlinMidnight } from '../../src/report/period.ts';
 import { buildTables } from '../../src/report/tables.ts';
+import { coverageMatrix } from '../../src/report/wcag.ts';
 import { TEXTS } from '../../src/report/texts.ts';
 import type { A11yFinding, A11yPage, Result, RunStatus } from '../../src/results/result.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
@@ -394,5 +395,48 @@ describe('ozgwatch report on a wrong store or scope', () => {
     expect(svc.code).toBe(1);
     expect(svc.err).toContain('services in lk-test: a, c, d, e');
     expect((await run({ data: dir, county: 'lk-test' })).code).toBe(0);
+  });
+});
+
+describe('the coverage matrix of a report', () => {
+  it('counts the rules of the profiles the scans recorded, not of every profile ozgwatch knows', async () => {
+    const fresh = openSqliteStore({ path: ':memory:', logger: pino({ level: 'silent' }) });
+    try {
+      await fresh.registerProbes(
+        [{ probeId: 'p', name: 'P', kind: 'a11y', service: 'p', county: 'lk-test' }],
+        Q4.from,
+      );
+      // A scan recorded by an ozgwatch with a profile this version does not know.
+      const recorded = scan('p', at(10, 5), [page('https://p.example/')], false);
+      const a11y = recorded.a11y as NonNullable<Result['a11y']>;
+      fresh.save({
+        ...recorded,
+        a11y: { ...a11y, profile: 'wcag30-draft' },
+      });
+      await fresh.flush();
+      const m = await collectReport(fresh, { period: Q4, now: AFTER_Q4 });
+      expect(m.versions.profiles).toEqual(['wcag30-draft']);
+      expect(m.coverage).toEqual(coverageMatrix(['wcag30-draft']));
+      expect(m.coverage.filter((r) => r.coverage === 'partial')).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('is the matrix of every profile when no scan recorded one', async () => {
+    const fresh = openSqliteStore({ path: ':memory:', logger: pino({ level: 'silent' }) });
+    try {
+      await fresh.registerProbes(
+        [{ probeId: 'h', name: 'H', kind: 'http', service: 'h', county: 'lk-test' }],
+        Q4.from,
+      );
+      fresh.save(result('h', 'http', at(10, 5), 'pass'));
+      await fresh.flush();
+      const m = await collectReport(fresh, { period: Q4, now: AFTER_Q4 });
+      expect(m.versions.profiles).toEqual([]);
+      expect(m.coverage).toEqual(coverageMatrix());
+    } finally {
+      await fresh.close();
+    }
   });
 });

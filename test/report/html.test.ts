@@ -195,3 +195,105 @@ describe('the report header', () => {
     expect(at(Date.UTC(2026, 6, 31, 22, 30, 0))).toBe('2026-08-01, 00:30:00 Uhr (MESZ)');
   });
 });
+
+/** The summary section's text (from its heading to the next section). */
+function summaryOf(m: ReportModel, lang: 'de' | 'en' = 'de'): string {
+  const html = renderHtml({
+    model: m,
+    tables: new Map(),
+    charts: new Map(),
+    texts: TEXTS[lang],
+    lang,
+  });
+  return textOf(/<section aria-labelledby="summary">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '');
+}
+
+describe('the summary', () => {
+  it('counts as "x von y Diensten" only the services that were scanned for accessibility', () => {
+    const scanned = model.services.filter((s) => s.openPatterns !== null);
+    expect(scanned.length).toBeGreaterThan(0);
+    const unscanned = {
+      ...(model.services[0] as ReportModel['services'][number]),
+      service: 'nur-http',
+      openPatterns: null,
+      openPatternsBefore: null,
+      waived: null,
+    };
+    const text = summaryOf({ ...model, services: [...model.services, unscanned, unscanned] });
+    expect(text).toMatch(new RegExp(` von ${scanned.length} Diensten? (hat|haben) mindestens`));
+  });
+
+  it('says that no service was scanned rather than that none has severe issues', () => {
+    const services = model.services.map((s) => ({ ...s, openPatterns: null }));
+    const text = summaryOf({ ...model, services, oldestOpen: [], shared: [], topRules: [] });
+    expect(text).toContain('Kein Dienst wurde im Zeitraum auf Barrierefreiheit geprüft');
+    expect(text).not.toContain('von 0 Diensten');
+    expect(text).not.toContain('Keine offenen kritischen oder schweren Mängel');
+  });
+
+  it('shows "Keine Daten im Zeitraum" for a period without runs, never an all clear', () => {
+    const empty = { ...model, dataUntil: null, oldestOpen: [], shared: [], topRules: [] };
+    const de = summaryOf(empty);
+    expect(de).toContain('Keine Daten im Zeitraum');
+    expect(de).not.toContain('Keine offenen kritischen oder schweren Mängel');
+    expect(de).not.toContain('Am Ende des Zeitraums');
+    expect(summaryOf(empty, 'en')).toContain('No data in the period');
+  });
+});
+
+describe('an unfinished quarter', () => {
+  it('is marked "vorläufig" in title and cover, with the moment its figures are from', () => {
+    // Just after a run on 10 November, 09:00:00 Berlin time (08:00 UTC).
+    const asOf = Date.UTC(2026, 10, 10, 8, 0, 0) + 1;
+    const html = renderHtml({
+      model: { ...model, provisional: true, asOf, dataUntil: asOf - 1 },
+      tables: new Map(),
+      charts: new Map(),
+      texts: TEXTS.de,
+      lang: 'de',
+    });
+    expect(/<title>([^<]*)<\/title>/.exec(html)?.[1]).toContain('vorläufig');
+    expect(textOf(/<h1>([\s\S]*?)<\/h1>/.exec(html)?.[1] ?? '')).toContain('(vorläufig)');
+    expect(textOf(html)).toContain('Vorläufige Zahlen, Stand 2026-11-10, 09:00:00 Uhr (MEZ)');
+    const final = renderHtml({
+      model: { ...model, provisional: false },
+      tables: new Map(),
+      charts: new Map(),
+      texts: TEXTS.de,
+      lang: 'de',
+    });
+    expect(final).not.toMatch(/vorläufig/i);
+  });
+});
+
+describe('the BITV table', () => {
+  it('shows when the signals were checked and whether a later check could not reach the start page', () => {
+    const [first, second] = model.bitv;
+    expect(first).toBeDefined();
+    const checkedAt = Date.UTC(2026, 11, 21, 9);
+    const bitv = [
+      { ...first!, checkedAt, notReachedAt: null },
+      {
+        ...(second ?? first)!,
+        service: 'zweiter',
+        checkedAt,
+        notReachedAt: checkedAt + 7 * 86_400_000,
+      },
+    ];
+    const m = { ...model, bitv };
+    const html = renderHtml({
+      model: m,
+      tables: buildTables(m, TEXTS.de, 'de'),
+      charts: new Map(),
+      texts: TEXTS.de,
+      lang: 'de',
+    });
+    const table = tablesOf(html).find((t) => t.caption === 'BITV-Formalien je Dienst');
+    const [head = [], ...rows] = table?.rows ?? [];
+    expect(head.slice(-2)).toEqual(['geprüft am', 'danach nicht erreichbar']);
+    expect(rows.map((r) => r.slice(-2))).toEqual([
+      ['2026-12-21', 'nein'],
+      ['2026-12-21', '2026-12-28'],
+    ]);
+  });
+});

@@ -215,9 +215,9 @@ describe('the quarterly report, from a seeded store', () => {
     const classes = await readCsv('document-classes');
     // One scanned, one untagged, two claiming PDF/UA (one of them failing its checks).
     expect(classes.slice(1).map((r) => [r[0], Number(r[1])])).toEqual([
-      ['eingescannt (nur Bild)', 1],
-      ['ohne Struktur', 1],
-      ['PDF/UA', 2],
+      ['scanned', 1],
+      ['untagged', 1],
+      ['pdfua', 2],
     ]);
     expect(html.match(/<svg role="img" aria-label="/g)?.length).toBe(5);
   });
@@ -244,7 +244,7 @@ describe('the quarterly report, from a seeded store', () => {
       'reopened',
     ]);
     const p3 = findings.find((r) => r[2] === 'label');
-    expect(p3?.slice(6, 9)).toEqual(['behoben', '2026-08-10', '2026-11-02']);
+    expect(p3?.slice(6, 9)).toEqual(['fixed', '2026-08-10', '2026-11-02']);
     const services = await readCsv('services');
     expect(services.find((r) => r[1] === 'kfz-zulassung')?.[3]).toBe(
       String(json.model.services[1]?.availability),
@@ -405,6 +405,57 @@ describe('the quarterly report, from a seeded store', () => {
     expect(empty.model.services).toEqual([]);
     expect(empty.model.dataUntil).toBeNull();
     expect(empty.html).toContain('keine Daten');
+    // An empty period never reads as all clear.
+    expect(empty.html).toContain('Keine Daten im Zeitraum');
+    expect(empty.html).not.toContain('Keine offenen kritischen oder schweren Mängel');
+    expect(empty.html).not.toContain('Am Ende des Zeitraums');
+  });
+
+  it('writes codes, not words, for impact, document class, finding state and coverage in CSV and JSON', async () => {
+    const en = await generateReport(store, {
+      period: Q4,
+      formats: ['csv', 'json'],
+      lang: 'en',
+      outDir: path.join(dir, 'out-en'),
+    });
+    const ids = [
+      'by-impact',
+      'top-rules',
+      'oldest-open',
+      'shared-components',
+      'median-days-to-fix',
+      'documents',
+      'document-classes',
+      'findings',
+    ];
+    type Tables = Record<string, { rows: Record<string, unknown>[] }>;
+    const tablesOf = async (file: string): Promise<Tables> =>
+      (JSON.parse(await readFile(file, 'utf8')) as { tables: Tables }).tables;
+    const de = await tablesOf(path.join(dir, 'out', 'ozgwatch-report-2026-Q4.json'));
+    const english = await tablesOf(path.join(dir, 'out-en', 'ozgwatch-report-2026-Q4-en.json'));
+    // The same cells in both languages, but for the documents' PDF/UA checks (words).
+    const cells = (t: Tables, id: string): unknown =>
+      t[id]?.rows.map(({ pdfua_checks: _, ...row }) => row);
+    for (const id of ids) expect(cells(english, id), id).toEqual(cells(de, id));
+    const codes = (id: string, column: string): Promise<string[]> =>
+      readCsv(id).then(([head = [], ...rows]) => rows.map((r) => r[head.indexOf(column)] ?? ''));
+    expect(new Set(await codes('findings', 'impact'))).toEqual(
+      new Set(['critical', 'serious', 'moderate']),
+    );
+    expect(new Set(await codes('findings', 'state'))).toEqual(new Set(['open', 'fixed', 'waived']));
+    expect(await codes('documents', 'class')).toEqual(
+      expect.arrayContaining(['scanned', 'untagged', 'pdfua']),
+    );
+    expect(new Set(de.coverage?.rows.map((r) => r.coverage))).toEqual(
+      new Set(['partial', 'manual']),
+    );
+    expect(en.files).toContain(path.join(dir, 'out-en', 'ozgwatch-report-2026-Q4-en.findings.csv'));
+    // The HTML still shows the words of the report's language.
+    expect(decodeEntities(report.html)).toMatch(/<td>behoben<\/td>/);
+    expect(decodeEntities(report.html)).toMatch(
+      /<td>eingescannt \(nur Bild\)<\/td>|<th scope="row">eingescannt \(nur Bild\)<\/th>/,
+    );
+    expect(report.html).not.toMatch(/<td>fixed<\/td>/);
   });
 });
 

@@ -16,8 +16,8 @@ describe('the report texts', () => {
     );
     expect(de.servicesAndProbes(1, 1)).toBe('1 Dienst mit 1 Prüfung');
     expect(de.actionOldest('label', 'x', 1)).toContain('(seit 1 Tag offen)');
-    expect(de.chartDocumentsSummary(1, 1)).toBe(
-      '1 von 1 prüfbaren Dokument ist getaggt oder erklärt PDF/UA.',
+    expect(de.chartDocumentsSummary(1, 0, 1)).toBe(
+      '1 von 1 prüfbaren Dokument erklärt PDF/UA und besteht die maschinelle Prüfung; 0 weitere sind getaggt (teilweise barrierefrei).',
     );
     const en = TEXTS.en;
     expect(en.actionRule('label', 1)).toContain('(1 service affected)');
@@ -25,5 +25,48 @@ describe('the report texts', () => {
       'At the end of the period 1 issue pattern is open; 1 of 1 service has at least one critical or serious issue. During the period 1 pattern was fixed and 1 was new or came back.',
     );
     expect(en.servicesAndProbes(2, 1)).toBe('2 services with 1 probe');
+  });
+});
+
+describe('the texts about documents, outages and counting', () => {
+  it('call accessible only PDF/UA claims that passed the machine checks; tagged files are partial', () => {
+    for (const lang of ['de', 'en'] as const) {
+      const t = TEXTS[lang];
+      expect(t.kpi.accessibleDocuments).toMatch(/PDF\/UA/);
+      expect(t.kpi.accessibleDocuments).not.toMatch(/getaggt|tagged/i);
+      expect(t.serviceColumns.documentsTagged).toMatch(/getaggt|tagged/i);
+      expect(t.chartDocumentsSummary(2, 3, 9)).not.toMatch(/getaggt oder|tagged or/i);
+    }
+    expect(TEXTS.en.chartDocumentsSummary(1, 2, 5)).toBe(
+      '1 of 5 checkable documents claims PDF/UA and passes the machine checks; 2 more are tagged (partly accessible).',
+    );
+  });
+
+  it('keep every column label of the tables, in German and English', () => {
+    for (const lang of ['de', 'en'] as const) {
+      const t = TEXTS[lang];
+      for (const text of [
+        t.kpiColumns.id,
+        t.kpiColumns.unit,
+        t.checkColumns.checkedAt,
+        t.checkColumns.notReachedAt,
+        t.changeLabels.unchecked,
+        t.findingState.unchecked,
+        t.serviceColumns.documentsTagged,
+      ]) {
+        expect(typeof text, lang).toBe('string');
+      }
+    }
+    expect(TEXTS.de.findingState.unchecked).toBe('nicht mehr geprüft');
+  });
+
+  it('say where the BITV signals come from and how patterns and waivers are counted', () => {
+    expect(TEXTS.de.bitvIntro).toContain('die Startseite laden konnte');
+    expect(TEXTS.en.bitvIntro).toContain('loaded the start page');
+    expect(TEXTS.de.methodPatterns).toContain('nicht mehr geprüft');
+    expect(TEXTS.de.methodPatterns).toContain('7 Tage');
+    expect(TEXTS.de.methodPatterns).toContain('der neueste Lauf jeder Prüfung');
+    expect(TEXTS.en.methodPatterns).toContain('no longer checked');
+    expect(TEXTS.en.methodPatterns).toContain('newest run of each probe');
   });
 });
