@@ -23,7 +23,7 @@ export interface ReportsOptions {
   /** Where the daemon's store is: the worker that makes a report opens it again. */
   storeLocation: StoreLocation;
   pdf?: PdfOptions;
-  /** Wall time, for the quarters offered. @default Date.now */
+  /** Wall time, for the quarters offered and whether a period is unfinished. @default Date.now */
   now?: () => number;
 }
 
@@ -165,6 +165,8 @@ async function create(
           lang,
           outDir: options.dir,
           ...(options.pdf ? { pdf: options.pdf } : {}),
+          // Whether the period is unfinished ("vorläufig") by the daemon's clock.
+          now: (options.now ?? Date.now)(),
         },
       },
       closing,
