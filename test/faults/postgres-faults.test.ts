@@ -189,8 +189,12 @@ describe.skipIf(!withPostgres)('serve while PostgreSQL cannot take it', () => {
       daemon,
       /remaining connection slots are reserved for non-replication superuser connections/,
     );
-    // The log says it once per line, not "…: remaining connection slots …" after itself.
-    const warned = daemon.log.find((l) => l.msg === 'store unreachable: pages and API answer 503');
+    // The log says it once per line, not "…: remaining connection slots …" after itself. The
+    // line comes through the child's stdout, which may lag behind the HTTP answer.
+    const isWarning = (l: { msg: string }): boolean =>
+      l.msg === 'store unreachable: pages and API answer 503';
+    await until(async () => daemon.log.some(isWarning), 10_000, 'the warning logged');
+    const warned = daemon.log.find(isWarning);
     expect(warned?.err?.code).toBe('53300');
     expect(warned?.err?.message.match(/remaining connection slots/g)).toHaveLength(1);
 
