@@ -13,9 +13,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { postgresAvailable, startPostgres, type PostgresServer } from '../store/postgres-server.ts';
+import {
+  postgresAvailable,
+  SlotHolder,
+  startPostgres,
+  type PostgresServer,
+} from '../store/postgres-server.ts';
 import {
   metricSum,
   probeIds,
@@ -51,13 +55,14 @@ describe.skipIf(!withPostgres)('serve while PostgreSQL cannot take it', () => {
   let dir = '';
   let counter = 0;
   const children = new Set<ChildProcess>();
-  const holders: pg.Client[] = [];
+  let slots: SlotHolder | undefined;
 
   beforeAll(async () => {
     server = await startPostgres({
       settings: { max_connections: '10', superuser_reserved_connections: '3' },
     });
     await server.query('postgres', 'CREATE ROLE app LOGIN');
+    slots = new SlotHolder(server, SLOTS);
     target = await startTarget();
   }, 60_000);
   afterAll(async () => {
@@ -80,22 +85,8 @@ describe.skipIf(!withPostgres)('serve while PostgreSQL cannot take it', () => {
     return { url: `postgres://app@127.0.0.1:${server.port}/${name}`, name };
   }
 
-  /** Takes every slot `app` may use; its own connections are cut first. */
-  async function exhaust(): Promise<void> {
-    await server.query(
-      'postgres',
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'app'",
-    );
-    while (holders.length < SLOTS) {
-      const client = new pg.Client({ connectionString: server.url('postgres') });
-      await client.connect();
-      holders.push(client);
-    }
-  }
-
-  async function release(): Promise<void> {
-    for (const client of holders.splice(0)) await client.end().catch(() => undefined);
-  }
+  const exhaust = (): Promise<void> => slots!.exhaust();
+  const release = async (): Promise<void> => slots?.release();
 
   async function appConnections(): Promise<number> {
     const [row] = await server.query<{ n: number }>(

@@ -64,6 +64,38 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Holds every connection slot the login `app` may use (`slots`: max_connections − reserved),
+ * with superuser connections, as other applications' would; `app`'s own are cut first, so
+ * that the count is exact.
+ */
+export class SlotHolder {
+  readonly #server: PostgresServer;
+  readonly #slots: number;
+  readonly #held: pg.Client[] = [];
+
+  constructor(server: PostgresServer, slots: number) {
+    this.#server = server;
+    this.#slots = slots;
+  }
+
+  async exhaust(): Promise<void> {
+    await this.#server.query(
+      'postgres',
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'app'",
+    );
+    while (this.#held.length < this.#slots) {
+      const client = new pg.Client({ connectionString: this.#server.url('postgres') });
+      await client.connect();
+      this.#held.push(client);
+    }
+  }
+
+  async release(): Promise<void> {
+    for (const client of this.#held.splice(0)) await client.end().catch(() => undefined);
+  }
+}
+
 export interface PostgresOptions {
   /** Server settings over the test defaults, e.g. `{ max_connections: '8' }`. */
   settings?: Record<string, string>;

@@ -11,12 +11,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.ts';
 import { StoreUnavailableError } from '../../src/store/store.ts';
-import { postgresAvailable, startPostgres, type PostgresServer } from './postgres-server.ts';
+import {
+  postgresAvailable,
+  SlotHolder,
+  startPostgres,
+  type PostgresServer,
+} from './postgres-server.ts';
 import { result, T0 } from './sample-results.ts';
 
 const withPostgres = postgresAvailable || process.env.CI !== undefined;
@@ -39,13 +43,14 @@ describe.skipIf(!withPostgres)(
     let dir = '';
     let counter = 0;
     const opened: PostgresStore[] = [];
-    const holders: pg.Client[] = [];
+    let slots: SlotHolder | undefined;
 
     beforeAll(async () => {
       server = await startPostgres({
         settings: { max_connections: '10', superuser_reserved_connections: '3' },
       });
       await server.query('postgres', 'CREATE ROLE app LOGIN');
+      slots = new SlotHolder(server, SLOTS);
     }, 60_000);
     afterAll(async () => {
       await server?.stop();
@@ -80,23 +85,8 @@ describe.skipIf(!withPostgres)(
       return store;
     }
 
-    /** Takes every slot `app` may use (superuser connections, as other applications' would). */
-    async function exhaust(): Promise<void> {
-      // Connections of `app` left from earlier steps go first, so that the count is exact.
-      await server.query(
-        'postgres',
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'app'",
-      );
-      while (holders.length < SLOTS) {
-        const client = new pg.Client({ connectionString: server.url('postgres') });
-        await client.connect();
-        holders.push(client);
-      }
-    }
-
-    async function release(): Promise<void> {
-      for (const client of holders.splice(0)) await client.end().catch(() => undefined);
-    }
+    const exhaust = (): Promise<void> => slots!.exhaust();
+    const release = async (): Promise<void> => slots?.release();
 
     async function readError(store: PostgresStore): Promise<StoreUnavailableError> {
       const error = await store.runs({ probeId: 'a' }).catch((e: unknown) => e);
