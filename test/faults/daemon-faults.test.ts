@@ -5,14 +5,12 @@
  * stopped cleanly) and a clear result or diagnostic. The promises these tests hold are
  * written down in docs/operations.md.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { DatabaseSync } from 'node:sqlite';
 import { pino, type Logger } from 'pino';
@@ -23,8 +21,7 @@ import type { Result } from '../../src/results/result.ts';
 import { processTree } from '../../src/runner/process-tree.ts';
 import { systemClock, type Clock } from '../../src/scheduler/clock.ts';
 import { startPortal, type Portal } from '../fixtures/county-portal/index.ts';
-
-const MAIN = path.join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
+import { killDaemons, serveDaemon, type ServedDaemon } from './served-daemon.ts';
 
 /**
  * A target that answers `/wait/<ms>/<probe>` after `ms`, and `/page/<ms>` with an HTML
@@ -118,55 +115,11 @@ function httpProbes(
 /** Every 5 s on the wall clock's grid: cron probes have no random offset, so all start together. */
 const TOGETHER = 'cron: "*/5 * * * * *"';
 
-interface Served {
-  url: string;
-  log: Record<string, unknown>[];
-  exit: Promise<number | null>;
-  kill(signal: NodeJS.Signals): void;
-}
+afterEach(killDaemons);
 
-/** Daemons started by {@link serve}: a test that fails before it stops one must not leave it running. */
-const children = new Set<ChildProcess>();
-afterEach(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  children.clear();
-});
-
-/** The real CLI, `ozgwatch serve`, in a child process; its JSON log lines are collected. */
-async function serve(dir: string, configYaml: string): Promise<Served> {
-  await writeFile(path.join(dir, 'ozgwatch.yaml'), configYaml);
-  const child = spawn(
-    process.execPath,
-    [MAIN, 'serve', '--config', path.join(dir, 'ozgwatch.yaml')],
-    {
-      env: {
-        PATH: process.env.PATH,
-        OZGWATCH_PROBES: path.join(dir, 'probes'),
-        OZGWATCH_DATA_DIR: path.join(dir, 'data'),
-        OZGWATCH_PORT: '0',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.add(child);
-  const log: Record<string, unknown>[] = [];
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('daemon did not start')), 60_000);
-    void exit.then((code) => reject(new Error(`daemon exited with ${code}: ${stderr}`)));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      log.push(entry);
-      if (entry.msg === 'ozgwatch serving') {
-        clearTimeout(timer);
-        resolve(entry.url as string);
-      }
-    });
-  });
-  return { url, log, exit, kill: (signal) => child.kill(signal) };
-}
+/** The real CLI, `ozgwatch serve`, on the probes in `dir/probes`. */
+const serve = (dir: string, configYaml: string): Promise<ServedDaemon> =>
+  serveDaemon({ dir, configYaml });
 
 async function metric(url: string, name: string, labels = ''): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();

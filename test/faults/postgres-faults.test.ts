@@ -8,11 +8,9 @@
  * PostgreSQL with 10 slots, 3 of them kept for superusers, and a login `app` that is no
  * superuser, as an application's is.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   postgresAvailable,
@@ -28,33 +26,19 @@ import {
   writeProbes,
   type Target,
 } from './store-world.ts';
+import { killDaemons, serveDaemon, type ServedDaemon } from './served-daemon.ts';
 
-const MAIN = path.join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 const withPostgres = postgresAvailable || process.env.CI !== undefined;
 /** Connection slots a login that is no superuser may take: max_connections − reserved. */
 const SLOTS = 7;
 /** The daemon's pool in these tests (`store.poolSize`). */
 const POOL = 2;
 
-interface LogEntry {
-  msg: string;
-  level: number;
-  err?: { message: string; code?: string };
-  [field: string]: unknown;
-}
-
-interface Served {
-  url: string;
-  log: LogEntry[];
-  get(route: string): Promise<Response>;
-}
-
 describe.skipIf(!withPostgres)('serve while PostgreSQL cannot take it', () => {
   let server: PostgresServer;
   let target: Target;
   let dir = '';
   let counter = 0;
-  const children = new Set<ChildProcess>();
   let slots: SlotHolder | undefined;
 
   beforeAll(async () => {
@@ -73,8 +57,7 @@ describe.skipIf(!withPostgres)('serve while PostgreSQL cannot take it', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-pgfault-'));
   });
   afterEach(async () => {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-    children.clear();
+    killDaemons();
     await release();
     await rm(dir, { recursive: true, force: true });
   });
@@ -97,50 +80,21 @@ describe.skipIf(!withPostgres)('serve while PostgreSQL cannot take it', () => {
   }
 
   /** The real CLI with 4 HTTP probes every second; resolves once it serves. */
-  async function serve(databaseUrl: string): Promise<Served> {
+  async function serve(databaseUrl: string): Promise<ServedDaemon> {
     await writeProbes(path.join(dir, 'probes'), target.url, probeIds('pg', 4), '1s');
-    await writeFile(path.join(dir, 'ozgwatch.yaml'), `store: { poolSize: ${POOL} }\n`);
-    const child = spawn(
-      process.execPath,
-      [MAIN, 'serve', '--config', path.join(dir, 'ozgwatch.yaml')],
-      {
-        env: {
-          PATH: process.env.PATH,
-          OZGWATCH_PROBES: path.join(dir, 'probes'),
-          OZGWATCH_DATA_DIR: path.join(dir, 'data'),
-          OZGWATCH_PORT: '0',
-          DATABASE_URL: databaseUrl,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    children.add(child);
-    const log: LogEntry[] = [];
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('daemon did not start')), 30_000);
-      child.once('exit', (code) => {
-        const fatal = log.find((l) => l.level >= 60);
-        reject(new Error(`daemon exited with ${code}: ${fatal?.err?.message ?? stderr}`));
-      });
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        const entry = JSON.parse(line) as LogEntry;
-        log.push(entry);
-        if (entry.msg === 'ozgwatch serving') {
-          clearTimeout(timer);
-          resolve(entry.url as string);
-        }
-      });
+    return serveDaemon({
+      dir,
+      configYaml: `store: { poolSize: ${POOL} }\n`,
+      env: { DATABASE_URL: databaseUrl },
+      startTimeoutMs: 30_000,
     });
-    return { url, log, get: (route) => fetch(new URL(route, url)) };
   }
 
-  const metric = async (daemon: Served, name: string): Promise<number> =>
+  const metric = async (daemon: ServedDaemon, name: string): Promise<number> =>
     metricSum(await (await daemon.get('/metrics')).text(), name);
 
   /** The API's 503: the cause in `detail`, said once, and a Retry-After. */
-  async function expectUnavailable(daemon: Served, cause: RegExp): Promise<string> {
+  async function expectUnavailable(daemon: ServedDaemon, cause: RegExp): Promise<string> {
     const res = await daemon.get('/api/probes');
     const body = (await res.json()) as { error: string; detail?: string };
     expect(res.status, JSON.stringify(body)).toBe(503);
