@@ -4,7 +4,7 @@ import { classifyDocuments, DOCUMENT_LINK } from '../a11y/documents.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
 import { pageNotLoaded } from '../browser/net-reason.ts';
-import { detectMediaBreaks, type LinkedDocument } from './detect.ts';
+import { detectMediaBreaks, writtenIn, type LinkedDocument } from './detect.ts';
 import { extractPage, type PageContent } from './extract.ts';
 import { followApplication, settle } from './follow.ts';
 import { germanLexicon, type Lexicon } from './lexicon.ts';
@@ -43,20 +43,31 @@ export async function checkMediaBreaks(ctx: CheckContext, spec: MediaBreaksSpec)
         assertions: [],
       };
     }
-    const report = await readService(ctx, spec, page, germanLexicon());
+    const lexicon = germanLexicon();
+    await settle(page);
+    const service = await extractPage(page, lexicon.outOfScopeHeadings);
+    if (!writtenIn(service, lexicon)) {
+      // Not a finding about the service: the probe points at a page this lexicon cannot read.
+      return {
+        status: 'error',
+        reason: 'scan_failed',
+        message: `service page ${spec.url} is not written in the lexicon's language (${lexicon.language}): point the probe at the ${lexicon.language} page of the service`,
+        assertions: [],
+      };
+    }
+    const report = await readService(ctx, spec, page, service, lexicon);
     return judge(report);
   });
 }
 
-/** The service page, its application path, its documents, and what they show. */
+/** The service page (read already), its application path, its documents, and what they show. */
 export async function readService(
   ctx: CheckContext,
   spec: MediaBreaksSpec,
   page: Page,
+  service: PageContent,
   lexicon: Lexicon,
 ): Promise<MediaBreakReport> {
-  await settle(page);
-  const service = await extractPage(page, lexicon.outOfScopeHeadings);
   const followed = await followApplication(
     page,
     service,

@@ -10,7 +10,7 @@ import type {
 import type { PageContent } from './extract.ts';
 import { BREAK_KINDS, type BreakKind, type Lexicon, type SignalName } from './lexicon.ts';
 import { estimateMaturity } from './maturity.ts';
-import { clauses, normalise, sentences } from './text.ts';
+import { clauses, normalise, originalOf, sentences } from './text.ts';
 
 /** A document linked from the procedure text, with what the link said and what the file is. */
 export interface LinkedDocument {
@@ -41,11 +41,15 @@ const CONFIDENCE = { strong: 0.9, weak: 0.6, document: 0.8 } as const;
  * conditions recorded (R4), nothing inferred that is not written (R5).
  */
 export function detectMediaBreaks(
-  pages: readonly PageContent[],
+  all: readonly PageContent[],
   documents: readonly LinkedDocument[],
   path: PathFollowed,
   lexicon: Lexicon,
 ): MediaBreakReport {
+  // A page in another language (an English version) is not read with this lexicon: its
+  // "per post" or "bar" would mean something else.
+  const pages = all.filter((p) => writtenIn(p, lexicon));
+  const service = all[0] !== undefined && pages.includes(all[0]) ? all[0] : undefined;
   const candidates: Candidate[] = [];
   // Sections that describe an alternative route ("Alternativ: Antrag auf Papier", or a
   // section saying "wenn Sie den Onlinedienst nicht nutzen können …"): R1 holds for all of it.
@@ -89,7 +93,7 @@ export function detectMediaBreaks(
     }
   }
   const text = allText(pages);
-  const signals = readSignals(pages, text, documents, path, lexicon);
+  const signals = readSignals(service, pages, text, documents, path, lexicon);
   // "Sie müssen das Formular weder ausdrucken noch unterschreiben": a form to download is
   // then filled on screen and sent as a file, not a paper form.
   const printingRuledOut = clauseSignal(pages, 'printingNotNeeded', lexicon, false);
@@ -140,7 +144,7 @@ export function detectMediaBreaks(
     endToEndDigital: kinds.size === 0 && maturity.level >= 3,
     signals,
     path,
-    pages: pages.map((p) => p.url),
+    pages: all.map((p) => p.url),
     documents: roles,
   };
 }
@@ -229,10 +233,11 @@ function conditionOf(sentence: string, heading: string, lexicon: Lexicon): strin
 
 /**
  * The evidence as the page wrote it: the whole paragraph when it is short, else the
- * matched sentence in its normalised form (positions do not map back through ä → ae).
+ * matched sentence (at most 400 characters).
  */
 function sentenceOriginal(block: string, normalised: string): string {
-  return block.length <= 400 ? block : normalised.slice(0, 400);
+  if (block.length <= 400) return block;
+  return (originalOf(block, normalised) ?? normalised).slice(0, 400);
 }
 
 function aggregate(candidates: readonly Candidate[]): MediaBreak[] {
@@ -302,6 +307,7 @@ export function documentRole(
 }
 
 function readSignals(
+  first: PageContent | undefined,
   pages: readonly PageContent[],
   text: string,
   documents: readonly LinkedDocument[],
@@ -309,7 +315,6 @@ function readSignals(
   lexicon: Lexicon,
 ): MaturitySignals {
   const has = (name: SignalName): boolean => lexicon.signals[name].test(text);
-  const first = pages[0];
   const onlineLink =
     path.entry !== undefined ||
     pages.some(
@@ -357,6 +362,20 @@ function readSignals(
   };
 }
 
+/**
+ * Whether a page is written in the lexicon's language: at least one word in twenty of its
+ * procedure text is one of the language's function words (German prose has about one in
+ * four, an English page next to none). Pages with little text get the benefit of the doubt.
+ */
+export function writtenIn(page: PageContent, lexicon: Lexicon): boolean {
+  const words = normalise(page.blocks.map((b) => b.text).join(' '))
+    .split(/[^a-z0-9-]+/)
+    .filter((w) => w.length > 0);
+  if (words.length < 30) return true;
+  const hits = words.filter((w) => lexicon.functionWords.test(w)).length;
+  return hits / words.length >= 0.05;
+}
+
 /** All procedure text and in-scope link names of the pages, normalised. */
 function allText(pages: readonly PageContent[]): string {
   return normalise(
@@ -383,9 +402,13 @@ function clauseSignal(
       for (const sentence of sentences(normalise(block.text), lexicon.abbreviations)) {
         for (const clause of clauses(sentence, lexicon.clauseBreaks)) {
           const m = re.exec(clause);
-          if (m && !(negatable && negated(clause, [[m.index, m.index + m[0].length]], lexicon))) {
-            return true;
+          if (!m || (negatable && negated(clause, [[m.index, m.index + m[0].length]], lexicon))) {
+            continue;
           }
+          // "Viele Leistungen können Sie online beantragen", "künftig auch online": not this
+          // service's route today.
+          if (name === 'onlineApplicationText' && lexicon.notThisService.test(clause)) continue;
+          return true;
         }
       }
     }

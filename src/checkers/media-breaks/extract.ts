@@ -67,11 +67,15 @@ const EXTRACT = `(outOfScopeSource) => {
     document.querySelector('#content, #inhalt, #main, #main-content, .content, .main-content, .inhalt') ||
     document.body;
   const EXCLUDED = 'header, nav, footer, aside, address, dialog, [role=contentinfo], [role=navigation], [role=banner], [role=complementary], [role=dialog], [role=alertdialog], [aria-modal=true], script, style, noscript, template';
-  const TRAP = /(cookie|consent|cmp-|privacy-banner|kontakt|contact|sidebar|breadcrumb|oeffnungszeit|opening|footer|header|navigation|megamenu|servicebox|teaser-kontakt|ansprechpartner|zustaendig)/i;
+  // Other services' teasers ("related", "teaser-list") describe their procedures, not this one's.
+  const TRAP = /(cookie|consent|cmp-|privacy-banner|kontakt|contact|sidebar|breadcrumb|oeffnungszeit|opening|footer|header|navigation|megamenu|servicebox|teaser-kontakt|ansprechpartner|zustaendig|related|verwandt|similar|recommend|teaser-?list|teaserlist)/i;
   const excludedElement = (el) => {
     // Only up to the content root: what wraps the whole content says nothing about a part.
     for (let e = el; e && e !== root; e = e.parentElement) {
       if (e.matches(EXCLUDED)) return true;
+      // A passage in another language (an English summary box): the lexicon reads German.
+      const lang = e.getAttribute('lang');
+      if (lang && !/^de\b/i.test(lang)) return true;
       const marker = (e.id || '') + ' ' + (typeof e.className === 'string' ? e.className : '');
       if (TRAP.test(marker)) return true;
     }
@@ -93,10 +97,15 @@ const EXTRACT = `(outOfScopeSource) => {
   // Headings in document order, to find the one a block is under.
   const headings = [...root.querySelectorAll(HEADING)].filter((h) => !excludedElement(h));
   const headingLevel = (h) => /^H[1-6]$/.test(h.tagName) ? Number(h.tagName[1]) : 7;
+  // A summary, term, caption or legend heads only its own details, list, table or fieldset.
+  const headsOnlyItsContainer = (h) => !/^H[1-6]$/.test(h.tagName) && h.getAttribute('role') !== 'heading';
   const headingOf = (el) => {
     let found = null;
     for (const h of headings) {
       if (h === el || h.contains(el)) continue;
+      if (headsOnlyItsContainer(h) && h.parentElement && !h.parentElement.contains(el)) {
+        if (h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) continue; else break;
+      }
       if (h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) found = h; else break;
     }
     return found;
@@ -124,10 +133,17 @@ const EXTRACT = `(outOfScopeSource) => {
     const block = parent.closest(BLOCK) || root;
     const entry = blocks.get(block) || { parts: [], last: null };
     // Text of different elements (a heading and its paragraph in one div) is separated,
-    // unless both are inline (a link inside a sentence).
+    // unless only inline elements lie between them ("<b>Drucken</b> Sie … <em>aus</em>,",
+    // "<span>Unter</span>schrift"): then they are one run of text.
     if (entry.last && entry.last !== parent) {
       const inline = (el) => getComputedStyle(el).display.startsWith('inline');
-      entry.parts.push(inline(parent) && inline(entry.last) ? '' : ' ');
+      const chain = (from, to) => {
+        const out = [];
+        for (let e = from; e && e !== to && !e.contains(to); e = e.parentElement) out.push(e);
+        return out;
+      };
+      const between = [...chain(entry.last, parent), ...chain(parent, entry.last)];
+      entry.parts.push(between.every(inline) ? '' : ' ');
     }
     entry.parts.push(text);
     entry.last = parent;

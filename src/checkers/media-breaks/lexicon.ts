@@ -53,12 +53,14 @@ const categorySchema = z.strictObject({
 
 const lexiconFileSchema = z.looseObject({
   language: z.string().min(2),
+  functionWords: pattern,
   clauseBreaks: z.array(z.string().min(1)),
   abbreviations: z.array(z.string().min(1)),
   negations: z.array(pattern),
   negationExceptions: z.array(pattern),
   alternatives: z.array(pattern),
   conditions: z.array(pattern),
+  notThisService: pattern,
   physicalItems: pattern,
   categories: z.strictObject(
     Object.fromEntries(BREAK_KINDS.map((k) => [k, categorySchema])) as Record<
@@ -90,12 +92,16 @@ export interface Trigger {
 /** A lexicon with its patterns compiled: what the detector matches normalised text against. */
 export interface Lexicon {
   language: string;
+  /** One word of the language's commonest ("der", "und", "Sie"): how a page shows it is written in it. */
+  functionWords: RegExp;
   clauseBreaks: readonly string[];
   abbreviations: readonly string[];
   negations: RegExp[];
   negationExceptions: RegExp[];
   alternatives: RegExp[];
   conditions: RegExp[];
+  /** Clauses about other services or the future ("viele Leistungen …", "künftig …"): no online route of this one. */
+  notThisService: RegExp;
   categories: Record<
     BreakKind,
     { triggers: Trigger[]; exclusions: RegExp[]; weakUnless?: SignalName }
@@ -121,12 +127,14 @@ export function loadLexicon(file: URL | string): Lexicon {
     new RegExp(source.replaceAll('PHYSICAL', data.physicalItems));
   return {
     language: data.language,
+    functionWords: re(data.functionWords),
     clauseBreaks: data.clauseBreaks,
     abbreviations: data.abbreviations,
     negations: data.negations.map(re),
     negationExceptions: data.negationExceptions.map((s) => new RegExp(s, 'g')),
     alternatives: data.alternatives.map(re),
     conditions: data.conditions.map(re),
+    notThisService: re(data.notThisService),
     categories: Object.fromEntries(
       BREAK_KINDS.map((kind) => [
         kind,

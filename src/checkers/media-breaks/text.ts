@@ -56,3 +56,29 @@ export function clauses(sentence: string, breaks: readonly string[]): string[] {
   for (const cut of breaks) parts = parts.flatMap((p) => p.split(cut));
   return parts.map((p) => p.trim()).filter((p) => p.length > 0);
 }
+
+/**
+ * The passage of `original` whose normal form is `normalised` (a sentence cut from
+ * `normalise(original)`), as the page wrote it — case, umlauts and ß intact — for evidence a
+ * person reads. Undefined when it cannot be found.
+ */
+export function originalOf(original: string, normalised: string): string | undefined {
+  let folded = '';
+  const at: number[] = [];
+  for (let i = 0; i < original.length; i++) {
+    const piece = normalise(original[i] as string);
+    const space = /\s/.test(original[i] as string);
+    if (space && (folded.length === 0 || folded.endsWith(' '))) continue;
+    for (const c of space ? ' ' : piece) {
+      folded += c;
+      at.push(i);
+    }
+  }
+  const from = folded.indexOf(normalised);
+  if (from < 0 || normalised.length === 0) return undefined;
+  const to = from + normalised.length - 1;
+  return original
+    .slice(at[from], (at[to] as number) + 1)
+    .replace(/\u00ad/g, '')
+    .trim();
+}

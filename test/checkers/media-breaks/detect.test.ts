@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   detectMediaBreaks,
   documentRole,
+  writtenIn,
   type LinkedDocument,
 } from '../../../src/checkers/media-breaks/detect.ts';
 import type { DocumentInfo, PathFollowed } from '../../../src/results/result.ts';
 import type { PageContent } from '../../../src/checkers/media-breaks/extract.ts';
 import { germanLexicon } from '../../../src/checkers/media-breaks/lexicon.ts';
-import { normalise, sentences } from '../../../src/checkers/media-breaks/text.ts';
+import { normalise, originalOf, sentences } from '../../../src/checkers/media-breaks/text.ts';
 
 const lexicon = germanLexicon();
 const NO_PATH: PathFollowed = { steps: 0, stoppedBecause: 'no-online-application' };
@@ -263,5 +264,128 @@ describe('media-break rules on sentences the corpus does not contain', () => {
     expect(paper.maturity).toMatchObject({ level: 1, base: 1 });
     expect(paper.breaks.map((b) => b.kind)).toEqual(['paper-form', 'in-person']);
     expect(paper.endToEndDigital).toBe(false);
+  });
+});
+
+describe('audit: wording a county would put in front of the tool', () => {
+  it('an optional paper, post, mail or counter route beside the online one is no break (R1)', () => {
+    const offered = [
+      'Der Antrag kann auch per E-Mail an info@example-stadt.de geschickt werden.',
+      'Sie können das Formular auch ausdrucken, unterschreiben und per Post senden.',
+      'Sie haben auch die Möglichkeit, den Antrag persönlich im Bürgerbüro zu stellen.',
+      'Es besteht auch die Möglichkeit, das Formular per Post einzusenden.',
+      'Eine Antragstellung per Post ist ebenfalls möglich.',
+      'Sie können den Antrag online oder persönlich im Bürgerbüro stellen.',
+      'Der Antrag kann online oder schriftlich per Post gestellt werden.',
+    ];
+    for (const sentence of offered) expect(kinds([sentence], true), sentence).toEqual([]);
+    // Without a complete online route the same channel is what the page prescribes.
+    expect(kinds(['Eine Antragstellung per Post ist ebenfalls möglich.'])).toEqual([
+      'postal-submission',
+    ]);
+    // "nur", "auch wenn" and "keine Möglichkeit" do not offer anything.
+    expect(
+      kinds(
+        ['Der Antrag kann nur persönlich gestellt werden, auch wenn Sie eine BundID haben.'],
+        true,
+      ),
+    ).toEqual(['in-person']);
+    expect(
+      kinds(['Es besteht nur die Möglichkeit der persönlichen Vorsprache im Bürgerbüro.'], true),
+    ).toEqual(['in-person']);
+  });
+
+  it('a summary one may print or save is no paper form', () => {
+    expect(kinds(['Die Zusammenfassung können Sie sich ausdrucken.'], true)).toEqual([]);
+    expect(
+      kinds(['Sie können die Zusammenfassung am Ende ausdrucken oder speichern.'], true),
+    ).toEqual([]);
+    expect(
+      kinds(
+        ['Drucken Sie die Zusammenfassung aus und senden Sie sie unterschrieben zurück.'],
+        true,
+      ),
+    ).toEqual(['paper-form', 'handwritten-signature']);
+  });
+
+  it('finds common wording with the verb last or split', () => {
+    const cases: [string, string[]][] = [
+      [
+        'Das Formular bitte ausdrucken, unterschreiben und an die Stadtverwaltung, Marktplatz 1, 12345 Musterstadt schicken.',
+        ['paper-form', 'handwritten-signature', 'postal-submission'],
+      ],
+      [
+        'Laden Sie das Formular herunter, füllen Sie es aus und senden Sie es an das Bürgeramt.',
+        ['paper-form', 'postal-submission'],
+      ],
+      ['Bitte reichen Sie die Originalunterlagen ein.', ['original-documents']],
+      ['Bitte reichen Sie keine Originalunterlagen ein.', []],
+      ['Die Gebühr wird bei Abholung fällig und ist vor Ort zu bezahlen.', ['manual-payment']],
+      ['Die Gebühr entrichten Sie bei der Stadtkasse.', ['manual-payment']],
+      ['Die Gebühr ist an der Kasse im Rathaus zu bezahlen.', ['manual-payment']],
+      // Paying on site is a manual payment; it prescribes no appearance by itself (R5).
+      ['Die Zahlung erfolgt vor Ort.', ['manual-payment']],
+      ['Die Abmeldung ist persönlich im Bürgerbüro vorzunehmen.', ['in-person']],
+    ];
+    for (const [sentence, expected] of cases) expect(kinds([sentence]), sentence).toEqual(expected);
+  });
+
+  it('BundID marketing, other services and plans are no online application of this service', () => {
+    for (const sentence of [
+      'Mit der BundID können Sie viele Verwaltungsleistungen bequem online erledigen.',
+      'Künftig können Sie diesen Antrag auch online stellen.',
+      'Viele Leistungen der Stadt können Sie bereits online beantragen.',
+    ]) {
+      const report = detectMediaBreaks(
+        [page(['Der Antrag ist formlos beim Ordnungsamt zu stellen.', sentence])],
+        [],
+        NO_PATH,
+        lexicon,
+      );
+      expect(report.signals.online, sentence).toBe(false);
+      expect(report.maturity.level, sentence).toBe(1);
+    }
+    const own = detectMediaBreaks(
+      [page(['Sie können den Antrag online stellen.'])],
+      [],
+      NO_PATH,
+      lexicon,
+    );
+    expect(own.signals.online).toBe(true);
+  });
+
+  it('evidence from a long paragraph is the sentence as the page wrote it', () => {
+    const filler =
+      'Die Hundesteuer ist eine Gemeindesteuer, die für das Halten von Hunden im Stadtgebiet erhoben wird. '.repeat(
+        4,
+      );
+    const found = detectMediaBreaks(
+      [page([`${filler}Bitte überweisen Sie die Gebühr an die Straßenverkehrsbehörde. ${filler}`])],
+      [],
+      NO_PATH,
+      lexicon,
+    ).breaks;
+    expect(found).toMatchObject([
+      {
+        kind: 'manual-payment',
+        evidence: {
+          text: 'Bitte überweisen Sie die Gebühr an die Straßenverkehrsbehörde.',
+          url: 'https://www.example-kreis.de/leistung',
+        },
+      },
+    ]);
+    expect(originalOf('A\u00adb  Äß.', 'ab aess.')).toBe('Ab  Äß.');
+  });
+
+  it('reads only pages written in German: an English version says nothing', () => {
+    const english = page([
+      'You can register your business online with your BundID. You may also send the form per post if you prefer. The fee is shown in bar charts and paid online with PayPal. The decision is sent to your mailbox.',
+    ]);
+    english.blocks = english.blocks.slice(1);
+    expect(writtenIn(english, lexicon)).toBe(false);
+    expect(writtenIn(page(['Senden Sie den Antrag per Post an das Ordnungsamt.']), lexicon)).toBe(
+      true,
+    );
+    expect(detectMediaBreaks([english], [], NO_PATH, lexicon).breaks).toEqual([]);
   });
 });

@@ -70,6 +70,16 @@ describe('media breaks in journeys and on the way to them', () => {
     expect(out.mediaBreaks?.breaks).toEqual([]);
   }, 30_000);
 
+  it('an English page is not read with the German lexicon: an error of the probe, no finding', async () => {
+    const out = await checkMediaBreaks(
+      world.context(),
+      mediaBreaksSpecSchema.parse({ url: corpus('english-version-not-read/') }),
+    );
+    expect(out).toMatchObject({ status: 'error', reason: 'scan_failed' });
+    expect(out.message).toMatch(/not written in the lexicon's language \(de\)/);
+    expect(out.mediaBreaks).toBeUndefined();
+  }, 30_000);
+
   it('a page that does not load is a failed run with the reason, not a crash', async () => {
     const out = await checkMediaBreaks(
       world.context(),

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectMediaBreaks } from '../../../src/checkers/media-breaks/detect.ts';
+import { extractPage, type PageContent } from '../../../src/checkers/media-breaks/extract.ts';
+import { germanLexicon } from '../../../src/checkers/media-breaks/lexicon.ts';
+import { startBrowserWorld, type BrowserWorld } from '../browser-world.ts';
+
+/**
+ * What the extractor reads from rendered markup: the procedure text as one run where inline
+ * elements split it, without other services' teasers, passages in another language, or what
+ * a closed "Kontakt" accordion heads.
+ */
+let world: BrowserWorld;
+const lexicon = germanLexicon();
+
+beforeAll(async () => {
+  world = await startBrowserWorld();
+}, 30_000);
+
+afterAll(async () => {
+  await world.close();
+});
+
+async function read(body: string): Promise<PageContent> {
+  const lease = await world.host.lease({ locale: 'de-DE' });
+  try {
+    await lease.page.route('http://gemeinde.test/**', (route) =>
+      route.fulfill({
+        contentType: 'text/html; charset=utf-8',
+        body: `<!doctype html><html lang="de"><head><title>Leistung</title></head><body>${body}</body></html>`,
+      }),
+    );
+    await lease.page.goto('http://gemeinde.test/leistung');
+    return await extractPage(lease.page, lexicon.outOfScopeHeadings);
+  } finally {
+    await lease.release();
+  }
+}
+
+const NO_PATH = { steps: 0, stoppedBecause: 'no-online-application' } as const;
+const kinds = (page: PageContent): string[] =>
+  detectMediaBreaks([page], [], NO_PATH, lexicon).breaks.map((b) => b.kind);
+const INTRO =
+  '<h1>Hund anmelden</h1><h2>Verfahrensablauf</h2><p>Hier erfahren Sie, welche Unterlagen Sie benötigen und wie das Verfahren abläuft.</p>';
+
+describe('reading the procedure text from markup', () => {
+  it('joins words that inline elements split ("<span>unter</span>schreiben", "<em>aus</em>,")', async () => {
+    const page = await read(
+      `<main>${INTRO}<p><strong>Drucken</strong> Sie das Formular <em>aus</em>, füllen Sie es aus und <span>unter</span>schreiben Sie es.</p></main>`,
+    );
+    expect(page.blocks.map((b) => b.text)).toContain(
+      'Drucken Sie das Formular aus, füllen Sie es aus und unterschreiben Sie es.',
+    );
+    expect(kinds(page)).toEqual(['paper-form', 'handwritten-signature']);
+  });
+
+  it('keeps text apart where an element between is laid out as a block', async () => {
+    const page = await read(
+      `<main>${INTRO}<ul><li>Gebühr<span style="display:block">20 Euro</span></li></ul></main>`,
+    );
+    expect(page.blocks.map((b) => b.text)).toContain('Gebühr 20 Euro');
+  });
+
+  it("leaves out other services' teasers on the page", async () => {
+    const teasers = await read(
+      `<main>${INTRO}<p>Die Anmeldung stellen Sie online mit Ihrer BundID.</p>
+      <h2>Das könnte Sie auch interessieren</h2>
+      <article><h3><a href="/abmelden">Hund abmelden</a></h3><p>Die Abmeldung müssen Sie persönlich im Bürgerbüro vornehmen.</p></article>
+      <article><h3><a href="/gaststaette">Gaststättenerlaubnis</a></h3><p>Drucken Sie den Antrag aus und senden Sie ihn unterschrieben per Post an das Ordnungsamt.</p></article></main>`,
+    );
+    expect(kinds(teasers)).toEqual([]);
+    const related = await read(
+      `<main>${INTRO}<p>Die Anmeldung stellen Sie online mit Ihrer BundID.</p>
+      <ul class="related-services"><li><a href="/abmelden">Hund abmelden</a>: Bringen Sie die Abmeldung unterschrieben ins Bürgerbüro mit.</li></ul></main>`,
+    );
+    expect(kinds(related)).toEqual([]);
+  });
+
+  it('leaves out a passage in another language', async () => {
+    const page = await read(
+      `<main>${INTRO}<p>Die Anmeldung stellen Sie online mit Ihrer BundID.</p><section lang="en"><h2>In English</h2><p>You may also send the form per post if you prefer.</p></section></main>`,
+    );
+    expect(page.blocks.map((b) => b.text).join(' ')).not.toMatch(/per post/);
+    expect(kinds(page)).toEqual([]);
+  });
+
+  it('a closed "Kontakt" accordion heads only its own content, not the procedure after it', async () => {
+    const page = await read(
+      `<main>${INTRO}<details><summary>Kontakt</summary><p>Steueramt, Marktplatz 1, 12345 Musterstadt, Telefax 07000 1234</p></details>
+      <p>Werfen Sie die unterschriebene Anmeldung in den Briefkasten des Rathauses.</p>
+      <dl><dt>Öffnungszeiten</dt><dd>Mo–Fr 8–12 Uhr</dd></dl>
+      <p>Die Steuer ist an der Stadtkasse bar zu zahlen.</p></main>`,
+    );
+    const texts = page.blocks.map((b) => b.text);
+    expect(texts).not.toContain('Steueramt, Marktplatz 1, 12345 Musterstadt, Telefax 07000 1234');
+    expect(texts).not.toContain('Mo–Fr 8–12 Uhr');
+    expect(kinds(page)).toEqual(['handwritten-signature', 'postal-submission', 'manual-payment']);
+  });
+});
