@@ -3,10 +3,12 @@ import type { BitvReport, BitvSignal, Outcome } from '../../results/result.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
 import { pageNotLoaded } from '../browser/net-reason.ts';
-import { pageLinks } from '../browser/page-links.ts';
+import { readLinks } from './links.ts';
 import {
   EASY_LANGUAGE_LINK,
   findLink,
+  isWeakStatementLink,
+  looksLikeStatement,
   SIGN_LANGUAGE_LINK,
   STATEMENT_LINK,
   statementContents,
@@ -46,7 +48,7 @@ async function visit(page: Page, url: string, timeout: number): Promise<Seen> {
     url: page.url(),
     status: response?.status() ?? 0,
     ...seen,
-    links: await pageLinks(page),
+    links: await readLinks(page),
   };
 }
 
@@ -84,26 +86,50 @@ async function readSignals(ctx: CheckContext, spec: BitvSpec, page: Page): Promi
 
   const declared = start.lang.toLowerCase().split('-')[0] ?? '';
   const actual = textLanguage(start.text);
+  // No lang attribute declares nothing, whatever the text: WCAG 3.1.1 is not met.
   set(
     'lang_matches',
-    actual === undefined || declared === actual,
-    `lang="${start.lang}", text reads as ${actual ?? 'undetermined'}`,
+    declared !== '' && (actual === undefined || declared === actual),
+    start.lang === ''
+      ? `no lang attribute on <html>, text reads as ${actual ?? 'undetermined'}`
+      : `lang="${start.lang}", text reads as ${actual ?? 'undetermined'}`,
   );
 
-  const statementLink = findLink(start.links, STATEMENT_LINK);
+  const found = findLink(start.links, STATEMENT_LINK);
+  // A link named only "Barrierefreiheit" is the statement only if its page is one: many
+  // sites link a page about accessible buildings or services that way.
+  let statement: Seen | undefined;
+  let statementLink = found;
+  let notStatement = '';
+  if (found) {
+    statement = await visit(page, found.href, spec.pageTimeout).catch(() => undefined);
+    if (
+      isWeakStatementLink(found) &&
+      statement !== undefined &&
+      statement.status > 0 &&
+      statement.status < 400 &&
+      !looksLikeStatement(statement.text)
+    ) {
+      notStatement = `"${found.text}" → ${found.href} is no accessibility statement (neither the statement's name nor a compliance status on the page)`;
+      statementLink = undefined;
+      statement = undefined;
+    }
+  }
   set(
     'statement_link',
     statementLink !== undefined,
     statementLink
       ? `"${statementLink.text}" → ${statementLink.href}`
-      : `no link matching ${STATEMENT_LINK.source} on ${start.url}`,
+      : notStatement || `no link matching ${STATEMENT_LINK.source} on ${start.url}`,
   );
   let withLink = statementLink ? 1 : 0;
   const missing: string[] = [];
   for (const url of spec.pages) {
     const other = await visit(page, url, spec.pageTimeout).catch(() => undefined);
-    if (other && findLink(other.links, STATEMENT_LINK)) withLink++;
-    else missing.push(url);
+    // An error page with the site's footer is not a page that links the statement.
+    const loaded = other !== undefined && other.status > 0 && other.status < 400;
+    if (loaded && findLink(other.links, STATEMENT_LINK)) withLink++;
+    else missing.push(loaded ? url : `${url} (${other ? `status ${other.status}` : 'not loaded'})`);
   }
   const total = spec.pages.length + 1;
   set(
@@ -132,17 +158,16 @@ async function readSignals(ctx: CheckContext, spec: BitvSpec, page: Page): Promi
   }
 
   if (statementLink) {
-    const statement = await visit(page, statementLink.href, spec.pageTimeout).catch(
-      () => undefined,
-    );
-    const reachable = statement !== undefined && statement.status > 0 && statement.status < 400;
-    const html = reachable && !/\.pdf(\?|$)/i.test(statement.url);
+    const shown = statement;
+    const reachable = shown !== undefined && shown.status > 0 && shown.status < 400;
+    const html = reachable && !/\.pdf(\?|$)/i.test(shown.url);
     set(
       'statement_reachable',
       html,
-      reachable ? `status ${statement.status}, ${statement.url}` : 'not reachable',
+      reachable ? `status ${shown.status}, ${shown.url}` : 'not reachable',
     );
-    if (statement && html) {
+    if (shown && html) {
+      const statement = shown;
       const contents = statementContents(statement.text, statement.links);
       const parts = [
         contents.complianceStatus ? '' : 'compliance status',
@@ -157,7 +182,9 @@ async function readSignals(ctx: CheckContext, spec: BitvSpec, page: Page): Promi
       set(
         'feedback',
         contents.feedback,
-        contents.feedback ? 'contact link in the statement' : 'no mailto: or contact link',
+        contents.feedback
+          ? 'contact link in the statement'
+          : "no mailto: or contact link in the statement's content (the site's menu does not count)",
       );
       if (contents.reviewedAt !== undefined) {
         statementAgeDays = Math.floor((ctx.now() - contents.reviewedAt) / DAY);
