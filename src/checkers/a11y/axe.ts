@@ -54,14 +54,44 @@ interface AxeResult {
 
 const HTML_LIMIT = 300;
 
+/** A frame axe-core could not scan: it is named as needs-review, never silently left out. */
+interface SkippedFrame {
+  /** Selectors from the top document to the `<iframe>`, one per frame level. */
+  target: string[];
+  html: string;
+  why: string;
+}
+
+/** One frame's partial result as `axe.runPartial` returns it; null for a frame not scanned. */
+type Partial = object | null;
+
+/** The page's own code must not see ozgwatch's scan: calls into axe-core go through here. */
+interface AxeGlobal {
+  axe: {
+    runPartial(c: unknown, o: unknown): Promise<object>;
+    finishRun(p: Partial[], o: unknown): Promise<unknown>;
+    utils: {
+      getFrameContexts(
+        c: unknown,
+        o?: unknown,
+      ): { frameSelector: unknown; frameContext: unknown }[];
+      shadowSelect(s: unknown): unknown;
+    };
+  };
+  document: unknown;
+}
+
 /**
- * Runs axe-core on a page, in every frame: axe is injected into each frame (frames
- * without it are skipped silently by axe, which would lose their findings) and then
- * run from the top, which collects the frames' results.
+ * Runs axe-core on a page, in every frame, the way axe-core's own Playwright integration
+ * does: `axe.runPartial` in each frame through Playwright, which reaches cross-origin and
+ * nested frames alike, and `axe.finishRun` over all of them. (`axe.run` with `iframes`
+ * asks frames by postMessage and, by default, only frames of the page's own origin: an
+ * embedded form of another host — a Fachverfahren, a payment page — was left out without
+ * a word.) A frame that cannot be scanned, or whose page has not loaded, is reported as
+ * needs-review (`frame-tested`) with its selector: the scan does not pass over it.
  */
 export async function scanPage(page: Page, options: AxeOptions): Promise<A11yPage> {
   const started = performance.now();
-  await Promise.all(page.frames().map((frame) => inject(frame)));
   const runOptions = {
     runOnly: {
       type: 'tag',
@@ -70,7 +100,6 @@ export async function scanPage(page: Page, options: AxeOptions): Promise<A11yPag
     rules: Object.fromEntries(options.disabledRules.map((id) => [id, { enabled: false }])),
     resultTypes: ['violations', 'incomplete'],
     ancestry: true,
-    iframes: true,
   };
   const context =
     options.include.length > 0 || options.exclude.length > 0
@@ -79,24 +108,157 @@ export async function scanPage(page: Page, options: AxeOptions): Promise<A11yPag
           ...(options.exclude.length > 0 ? { exclude: [...options.exclude] } : {}),
         }
       : null;
-  const raw = await page.evaluate(
-    async ([ctx, opts]) => {
-      const page = globalThis as unknown as {
-        axe: { run: (c: unknown, o: unknown) => Promise<unknown> };
-        document: unknown;
-      };
-      return page.axe.run(ctx ?? page.document, opts);
-    },
-    [context, runOptions] as const,
+  const partials: Partial[] = [];
+  const skipped: SkippedFrame[] = [];
+  const top = page.mainFrame();
+  await collectPartials(top, context, runOptions, [], partials, skipped);
+  const raw = await top.evaluate(
+    async ([results, opts]) => (globalThis as unknown as AxeGlobal).axe.finishRun(results, opts),
+    [partials, runOptions] as const,
   );
-  const result = raw as { violations: AxeResult[]; incomplete: AxeResult[]; url: string };
+  const result = raw as { violations: AxeResult[]; incomplete: AxeResult[] };
   const url = page.url();
+  const incomplete = result.incomplete.map((r) => finding(r, url));
+  if (skipped.length > 0) incomplete.push(framesNotScanned(skipped, url, incomplete));
   return {
     url,
     seconds: (performance.now() - started) / 1000,
     violations: result.violations.map((r) => finding(r, url)),
-    incomplete: result.incomplete.map((r) => finding(r, url)),
+    incomplete,
   };
+}
+
+/** A frame that takes longer to scan (a script that loops) is left out and named. */
+const FRAME_SCAN_MS = 15_000;
+
+/** A frame gets this long to finish loading before it is scanned as it is. */
+const FRAME_LOAD_MS = 2_000;
+
+/**
+ * The partial results of `frame` and, depth first, of the frames inside it, in the order
+ * `axe.finishRun` expects. An error in the top frame fails the scan; in a child frame it
+ * makes that frame (and what it contains) a {@link SkippedFrame}.
+ */
+async function collectPartials(
+  frame: Frame,
+  context: unknown,
+  runOptions: object,
+  path: readonly string[],
+  out: Partial[],
+  skipped: SkippedFrame[],
+): Promise<void> {
+  await frame.evaluate(source());
+  const children = await frame.evaluate(
+    ([ctx]) => {
+      const g = globalThis as unknown as AxeGlobal;
+      return g.axe.utils.getFrameContexts(ctx ?? g.document);
+    },
+    [context] as const,
+  );
+  out.push(
+    await frame.evaluate(
+      ([ctx, opts]) => {
+        const g = globalThis as unknown as AxeGlobal;
+        return g.axe.runPartial(ctx ?? g.document, opts);
+      },
+      [context, runOptions] as const,
+    ),
+  );
+  for (const { frameSelector, frameContext } of children) {
+    const target = [
+      ...path,
+      Array.isArray(frameSelector) ? frameSelector.join(' >>> ') : String(frameSelector),
+    ];
+    const seen = { html: '<iframe>' };
+    const own: Partial[] = [];
+    const ownSkipped: SkippedFrame[] = [];
+    const child = async (): Promise<void> => {
+      const element = (
+        await frame.evaluateHandle(
+          ([selector]) => (globalThis as unknown as AxeGlobal).axe.utils.shadowSelect(selector),
+          [frameSelector] as const,
+        )
+      ).asElement();
+      if (!element) throw new Error('the frame element is gone');
+      seen.html = await element.evaluate(
+        (e) =>
+          (e as { cloneNode(deep: boolean): { outerHTML: string } }).cloneNode(false).outerHTML,
+      );
+      const content = await element.contentFrame();
+      if (!content) throw new Error('the frame has no document');
+      await content.waitForLoadState('load', { timeout: FRAME_LOAD_MS }).catch(() => undefined);
+      // A lazy frame never scrolled into view stays about:blank: empty, not accessible
+      // (and Playwright would wait for its document without end).
+      const src = frameSource(await element.getAttribute('src'), frame.url());
+      if (src && (content.url() === 'about:blank' || content.url() === '')) {
+        throw new Error(`the frame has not loaded its page ${src}`);
+      }
+      await collectPartials(content, frameContext, runOptions, target, own, ownSkipped);
+    };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        child(),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`the frame did not answer within ${FRAME_SCAN_MS / 1000}s`)),
+            FRAME_SCAN_MS,
+          );
+        }),
+      ]);
+      out.push(...own);
+      skipped.push(...ownSkipped);
+    } catch (error) {
+      out.push(null);
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      skipped.push({ target, html: seen.html, why: message ?? 'unknown' });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** The http(s) address an `<iframe src>` names, if any. */
+function frameSource(src: string | null, base: string): string | undefined {
+  if (!src) return undefined;
+  try {
+    const url = new URL(src, base);
+    return /^https?:$/.test(url.protocol) ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The frames not scanned, as one needs-review finding under axe-core's own rule for it. */
+function framesNotScanned(
+  skipped: readonly SkippedFrame[],
+  url: string,
+  incomplete: A11yFinding[],
+): A11yFinding {
+  const rule = axeRules().get('frame-tested');
+  const existing = incomplete.findIndex((f) => f.ruleId === 'frame-tested');
+  const base =
+    existing >= 0
+      ? incomplete.splice(existing, 1)[0]!
+      : finding(
+          {
+            id: 'frame-tested',
+            impact: 'critical',
+            tags: rule?.tags ?? ['best-practice', 'review-item'],
+            help: rule?.help ?? 'Frames should be tested with axe-core',
+            helpUrl: rule?.helpUrl ?? '',
+            nodes: [],
+          },
+          url,
+        );
+  const nodes = skipped.map((f) =>
+    node('frame-tested', url, {
+      target: f.target,
+      html: f.html,
+      failureSummary: `Not scanned by ozgwatch: ${f.why}. Check this frame's content by hand or scan its page.`,
+    }),
+  );
+  return { ...base, nodes: [...base.nodes, ...nodes] };
 }
 
 /** What the installed axe-core says about one of its rules, without a page. */
@@ -136,11 +298,6 @@ export function axeRules(): ReadonlyMap<string, AxeRuleInfo> {
     );
   }
   return ruleCatalogue;
-}
-
-async function inject(frame: Frame): Promise<void> {
-  // A frame that is detached or navigating meanwhile is simply not scanned.
-  await frame.evaluate(source()).catch(() => undefined);
 }
 
 function finding(r: AxeResult, url: string): A11yFinding {

@@ -6,16 +6,19 @@ import type {
   DocumentInfo,
   ReasonCode,
 } from '../../results/result.ts';
+import { readLinks } from '../bitv/links.ts';
 import { findLink, STATEMENT_LINK } from '../bitv/signals.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import { errorLine } from '../error-line.ts';
 import { within } from '../browser/bounded.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
 import { CRASHED, pageLoadReason } from '../browser/net-reason.ts';
-import { pageLinks } from '../browser/page-links.ts';
+import { detectSoftError } from '../http/soft-error.ts';
 import { AXE_VERSION, scanPage } from './axe.ts';
 import { CrawlFrontier, loadRobots } from './crawl.ts';
+import { brokenDocument } from './classify.ts';
 import { classifyDocuments, documentLinks } from './documents.ts';
+import { settle } from './settle.ts';
 import { applyWaivers } from './waivers.ts';
 import { a11ySpecSchema, type A11ySpec } from './spec.ts';
 import { summarise } from './summary.ts';
@@ -55,12 +58,11 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
     for (let target = targets.next(); target; target = targets.next()) {
       ctx.signal.throwIfAborted();
       if (budget.left() < MIN_PAGE_MS) {
-        // Listed pages the run has no time for are named; a crawl just ends here.
-        if (!frontier) {
-          for (; target; target = targets.next()) {
-            pages.push(notReached(target.url));
-            reasons.push('timeout');
-          }
+        // Pages the run has no time for are named, listed or found by the crawl: a scan
+        // cut off by the deadline must not read as a site free of violations.
+        for (; target; target = targets.next()) {
+          pages.push(notReached(target.url));
+          reasons.push('timeout');
         }
         break;
       }
@@ -86,7 +88,7 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
       if (reason) reasons.push(reason);
       if (scanned.error !== undefined) continue;
       frontier?.visited(page.url());
-      const links = (await within(pageLinks(page), spec.pageTimeout)) ?? [];
+      const links = (await within(readLinks(page), spec.pageTimeout)) ?? [];
       const statement = findLink(links, STATEMENT_LINK);
       scanned.statementLink = statement ? `"${statement.text}" → ${statement.href}` : null;
       const found = spec.documents.max > 0 ? documentLinks(links) : [];
@@ -97,9 +99,16 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
         target.depth,
       );
     }
-    // Documents are fetched only with time left: pages already scanned come first.
+    // Documents are fetched only with time left: pages already scanned come first. Those
+    // left unfetched are named, never dropped: a form not checked is not an accessible one.
     const classified =
-      budget.left() >= MIN_PAGE_MS ? await classifyDocuments(ctx, documents, spec.documents) : [];
+      budget.left() >= MIN_PAGE_MS
+        ? await classifyDocuments(ctx, documents, spec.documents)
+        : [...new Set(documents)]
+            .slice(0, spec.documents.max)
+            .map((url) =>
+              brokenDocument(url, 0, "not fetched: the run's timeout was reached before it"),
+            );
     const browser = page.context().browser()?.version();
     return judge(
       spec,
@@ -111,6 +120,47 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
       browser,
     );
   });
+}
+
+/** At most this long for what a page does after `load` (see {@link settle}). */
+const SETTLE_MS = 5_000;
+
+/** The error of a scan whose page navigated away while axe-core read it. */
+const NAVIGATED = /Execution context was destroyed|navigat|Frame was detached/i;
+
+/** Why a page answered 200 is not the service: it shows an error or maintenance notice. */
+async function softError(
+  page: Page,
+): Promise<{ error: string; reason: 'soft_error' | 'maintenance_page' } | undefined> {
+  const soft = detectSoftError(await page.content());
+  return soft
+    ? {
+        error: `the page shows an error, not the service: "${soft.phrase}" in its ${soft.where}`,
+        reason: soft.reason,
+      }
+    : undefined;
+}
+
+/**
+ * An empty shell: no text and nothing but bare containers, as a single-page app leaves
+ * when its script failed. Elements with a role, a name or any other meaning (an empty
+ * heading, an unnamed textbox) are content axe-core judges; a meta refresh too.
+ */
+async function isEmpty(page: Page): Promise<boolean> {
+  const empty = await page.evaluate(`(() => {
+    const body = document.body;
+    if (!body || (body.innerText || '').trim() !== '') return false;
+    if (document.querySelector('meta[http-equiv="refresh" i]')) return false;
+    const IGNORED = /^(script|style|noscript|template|link|meta)$/;
+    const BARE = /^(div|span|main|section|article|header|footer|nav)$|-/;
+    return [...body.querySelectorAll('*')].every((el) => {
+      const tag = el.tagName.toLowerCase();
+      if (IGNORED.test(tag) || el.closest('template, noscript')) return true;
+      return BARE.test(tag) && !el.shadowRoot && (el.textContent || '').trim() === '' &&
+        [...el.attributes].every((a) => /^(id|class|style|data-.*)$/.test(a.name));
+    });
+  })()`);
+  return empty === true;
 }
 
 /** Less time than this left, no further page is loaded: it could not be scanned in time. */
@@ -163,21 +213,36 @@ async function scanUrl(
   }
   if (status >= 400) return notScanned(`status ${status}`, 'http_status');
 
+  await settle(page, Math.min(SETTLE_MS, spec.pageTimeout / 4));
+  const shown = await within(softError(page), Math.min(SETTLE_MS, spec.pageTimeout));
+  if (shown) {
+    // An error page or a maintenance notice has no violations worth the name: the service
+    // itself was not there to be checked.
+    return notScanned(shown.error, shown.reason);
+  }
+
   // The scan gets as long as the load: axe-core on a huge page runs for minutes (10 MB of
   // HTML: over 15 s), and a page that loops in a script after `load` never lets it finish.
   const seconds = spec.pageTimeout / 1000;
-  const scan = scanPage(page, {
+  const axeOptions = {
     profile: spec.profile,
     bestPractice: spec.bestPractice,
     include: spec.include,
     exclude: spec.exclude,
     disabledRules: spec.disableRules.map((r) => r.id),
-  }).then(
-    (scanned): A11yPage | Error => scanned,
-    (error: unknown): A11yPage | Error =>
-      error instanceof Error ? error : new Error(String(error)),
-  );
-  const result = await within(scan, spec.pageTimeout);
+  };
+  const attempt = (): Promise<A11yPage | Error> =>
+    scanPage(page, axeOptions).then(
+      (scanned): A11yPage | Error => scanned,
+      (error: unknown): A11yPage | Error =>
+        error instanceof Error ? error : new Error(String(error)),
+    );
+  let result = await within(attempt(), spec.pageTimeout);
+  if (result instanceof Error && NAVIGATED.test(result.message) && !signal.aborted) {
+    // The page went on to another one while it was read: scan where it arrived, once.
+    await settle(page, Math.min(SETTLE_MS, spec.pageTimeout / 4));
+    result = await within(attempt(), spec.pageTimeout);
+  }
   if (signal.aborted) throw signal.reason as Error;
   if (result === undefined) {
     return notScanned(`accessibility scan did not finish within ${seconds}s`, 'scan_failed', true);
@@ -187,6 +252,11 @@ async function scanUrl(
     if (CRASHED.test(message)) return notScanned(message, 'browser_crash', true);
     // axe-core walks the DOM recursively: from about 2,000 levels its stack overflows.
     return notScanned(`accessibility scan failed: ${message}`, 'scan_failed');
+  }
+  // An empty shell's violations (no title, no lang) are real; without any, "no violations"
+  // would be said of a page that shows nothing.
+  if (result.violations.length === 0 && (await within(isEmpty(page), spec.pageTimeout))) {
+    return notScanned('the page shows nothing: no text or content after loading', 'soft_error');
   }
   return { scanned: result, spoiled: false };
 }

@@ -67,6 +67,84 @@ describe('accessibility scans with axe-core', () => {
     expect(v[0]!.nodes[0]!.target).toEqual(['iframe', 'img']);
   });
 
+  it('finds violations inside a frame of another origin', async () => {
+    const out = await scan([page('iframe-fremd')]);
+    const v = out.a11y!.pages[0]!.violations;
+    expect(rules(v)).toEqual(['image-alt:critical']);
+    expect(v[0]!.nodes[0]!.target).toEqual(['iframe', 'img']);
+    expect(out.status).toBe('fail');
+  });
+
+  it('scrolls a lazy frame into view and scans it; one that never loads is to review, not passed over', async () => {
+    const lazy = await scan([page('iframe-lazy')]);
+    expect(rules(lazy.a11y!.pages[0]!.violations)).toEqual(['image-alt:critical']);
+    const never = await scan([page('iframe-nie')]);
+    const review = never.a11y!.pages[0]!.incomplete.find((f) => f.ruleId === 'frame-tested');
+    expect(review?.nodes).toHaveLength(1);
+    expect(review?.nodes[0]).toMatchObject({ html: expect.stringContaining('<iframe') as unknown });
+    expect(review?.nodes[0]?.failureSummary).toMatch(
+      /^Not scanned by ozgwatch: the frame has not loaded its page http:\/\/127\.0\.0\.1:\d+\/a11y\/iframe-inhalt/,
+    );
+    expect(never.message).toMatch(/1 to review$/);
+  }, 30_000);
+
+  it('scans content that arrives after load, and the page a redirect after load leads to', async () => {
+    const late = await scan([page('nachgeladen')]);
+    expect(rules(late.a11y!.pages[0]!.violations)).toEqual(['image-alt:critical']);
+    const moved = await scan([page('weiterleitung')]);
+    expect(moved.a11y!.pages[0]!.url).toBe(page('bild-ohne-alt'));
+    expect(rules(moved.a11y!.pages[0]!.violations)).toEqual(['image-alt:critical']);
+  }, 30_000);
+
+  it('an error page, a maintenance notice or an empty shell answered with 200 is not scanned as the service', async () => {
+    const out = await scan([
+      `${world.portal.http}/soft-404`,
+      `${world.portal.http}/maintenance`,
+      page('leer'),
+      page('ok'),
+    ]);
+    const [notFound, maintenance, empty, ok] = out.a11y!.pages;
+    expect(notFound).toMatchObject({ reason: 'soft_error', violations: [] });
+    expect(notFound!.error).toMatch(/^the page shows an error, not the service: "/);
+    expect(maintenance).toMatchObject({ reason: 'maintenance_page' });
+    expect(empty).toMatchObject({
+      reason: 'soft_error',
+      error: 'the page shows nothing: no text or content after loading',
+    });
+    expect(ok!.error).toBeUndefined();
+    expect(out).toMatchObject({ status: 'fail', reason: 'soft_error' });
+    expect(out.message).toMatch(/^3 of 4 page\(s\) not scanned/);
+  }, 30_000);
+
+  it('a crawl cut off by the deadline names the pages and documents it did not get to', async () => {
+    const ctx: CheckContext = {
+      ...context(),
+      signal: AbortSignal.timeout(8000),
+      deadlineAt: performance.now() + 8000,
+    };
+    const out = await checkA11y(
+      ctx,
+      a11ySpecSchema.parse({ crawl: { start: page('kurz/'), robots: false, depth: 1 } }),
+    );
+    const pages = out.a11y!.pages.map((p) => `${new URL(p.url).pathname}:${p.reason ?? 'scanned'}`);
+    // The header's link to /a11y/ok comes first; the footer's statement link last.
+    expect(pages).toEqual([
+      '/a11y/kurz/:scanned',
+      '/a11y/ok:scanned',
+      '/dienste/endlos/:navigation_timeout',
+      '/a11y/kontrast:timeout',
+      '/barrierefreiheit:timeout',
+    ]);
+    expect(out.a11y!.documents).toEqual([
+      expect.objectContaining({
+        url: page('pdf/merkblatt.pdf'),
+        class: 'broken',
+        error: "not fetched: the run's timeout was reached before it",
+      }),
+    ]);
+    expect(out.status).toBe('fail');
+  }, 15_000);
+
   it('the same broken widget on three pages is one pattern with three occurrences', async () => {
     const out = await scan([page('widget/1'), page('widget/2'), page('widget/3')]);
     const nodes = out.a11y!.pages.flatMap((p) => p.violations.flatMap((v) => v.nodes));
