@@ -80,15 +80,20 @@ export class SlotHolder {
   }
 
   async exhaust(): Promise<void> {
-    await this.#server.query(
-      'postgres',
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'app'",
-    );
+    const cutApp = (): Promise<unknown> =>
+      this.#server.query(
+        'postgres',
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'app'",
+      );
+    await cutApp();
     while (this.#held.length < this.#slots) {
       const client = new pg.Client({ connectionString: this.#server.url('postgres') });
       await client.connect();
       this.#held.push(client);
     }
+    // `app` may have connected again while the slots were being taken; with all of them held
+    // now, a connection cut here cannot come back.
+    await cutApp();
   }
 
   async release(): Promise<void> {
