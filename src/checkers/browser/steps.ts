@@ -12,7 +12,7 @@ import { extractPage, type PageContent } from '../media-breaks/extract.ts';
 import { settle } from '../media-breaks/follow.ts';
 import { germanLexicon } from '../media-breaks/lexicon.ts';
 import { findLink, STATEMENT_LINK } from '../bitv/signals.ts';
-import { pageLinks } from './page-links.ts';
+import { readLinks } from '../bitv/links.ts';
 import type { A11yPage } from '../../results/result.ts';
 
 /** A step whose expectation did not hold; carries what was seen. */
@@ -165,7 +165,7 @@ export async function runStep(step: Step, env: StepEnv): Promise<number | undefi
           disabledRules: disableRules.map((r) => r.id),
         });
         // BITV § 7(1): every page of the process links the accessibility statement.
-        const statement = findLink(await pageLinks(page).catch(() => []), STATEMENT_LINK);
+        const statement = findLink(await readLinks(page).catch(() => []), STATEMENT_LINK);
         scanned.statementLink = statement ? `"${statement.text}" → ${statement.href}` : null;
         scanned.step = step.name;
         if (pageState) scanned.state = pageState;

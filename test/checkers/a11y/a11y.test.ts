@@ -303,6 +303,10 @@ describe('accessibility scans with axe-core', () => {
           { scan: ['a11y'] },
           { goto: `${world.portal.http}/kreis/kfz/termin` },
           { scan: ['a11y'] },
+          // The statement linked from a footer web component (a shadow root), beside a bare
+          // "Barrierefreiheit" in the menu that leads elsewhere.
+          { goto: `${world.portal.http}/bitv/varianten/` },
+          { scan: ['a11y'] },
         ],
       }),
     );
@@ -311,6 +315,7 @@ describe('accessibility scans with axe-core', () => {
       '/a11y/widget/1',
       '/a11y/ok',
       '/kreis/kfz/termin',
+      '/bitv/varianten/',
     ]);
     expect(rules(out.a11y!.pages[0]!.violations)).toEqual(['button-name:critical']);
     // BITV § 7(1): each step of the process is checked for the statement link.
@@ -318,8 +323,9 @@ describe('accessibility scans with axe-core', () => {
       `"Erklärung zur Barrierefreiheit" → ${world.portal.http}/barrierefreiheit`,
       `"Erklärung zur Barrierefreiheit" → ${world.portal.http}/barrierefreiheit`,
       null,
+      `"Erklärung zur Barrierefreiheit" → ${world.portal.http}/bitv/varianten/erklaerung`,
     ]);
-    expect(summarise(out.a11y!).pagesStatementLinked).toBe(2);
+    expect(summarise(out.a11y!).pagesStatementLinked).toBe(3);
   }, 30_000);
 
   it('crawls one site breadth first, within depth, origin, exclusions and robots.txt', async () => {
