@@ -68,6 +68,7 @@ type Partial = object | null;
 /** The page's own code must not see ozgwatch's scan: calls into axe-core go through here. */
 interface AxeGlobal {
   axe: {
+    run(c: unknown, o: unknown): Promise<unknown>;
     runPartial(c: unknown, o: unknown): Promise<object>;
     finishRun(p: Partial[], o: unknown): Promise<unknown>;
     utils: {
@@ -111,11 +112,31 @@ export async function scanPage(page: Page, options: AxeOptions): Promise<A11yPag
   const partials: Partial[] = [];
   const skipped: SkippedFrame[] = [];
   const top = page.mainFrame();
-  await collectPartials(top, context, runOptions, [], partials, skipped);
-  const raw = await top.evaluate(
-    async ([results, opts]) => (globalThis as unknown as AxeGlobal).axe.finishRun(results, opts),
-    [partials, runOptions] as const,
+  await top.evaluate(source());
+  const framed = await top.evaluate(
+    ([ctx]) => {
+      const g = globalThis as unknown as AxeGlobal;
+      return g.axe.utils.getFrameContexts(ctx ?? g.document).length > 0;
+    },
+    [context] as const,
   );
+  // A page without frames (most of them) in one call: partial results would cross to Node
+  // and back once more for nothing, about a fifth of a scan.
+  const raw = framed
+    ? await collectPartials(top, context, runOptions, [], partials, skipped).then(() =>
+        top.evaluate(
+          async ([results, opts]) =>
+            (globalThis as unknown as AxeGlobal).axe.finishRun(results, opts),
+          [partials, runOptions] as const,
+        ),
+      )
+    : await top.evaluate(
+        async ([ctx, opts]) => {
+          const g = globalThis as unknown as AxeGlobal;
+          return g.axe.run(ctx ?? g.document, opts);
+        },
+        [context, { ...runOptions, iframes: false }] as const,
+      );
   const result = raw as { violations: AxeResult[]; incomplete: AxeResult[] };
   const url = page.url();
   const incomplete = result.incomplete.map((r) => finding(r, url));

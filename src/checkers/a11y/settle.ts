@@ -40,6 +40,10 @@ const SETTLE_SCRIPT = `async (max) => {
   await quiet();
 }`;
 
+/** Whether anything in the page can change it after `load`. */
+const DYNAMIC_SCRIPT = `document.scripts.length > 0 ||
+  document.querySelector('meta[http-equiv="refresh" i], iframe, frame, object, embed') !== null`;
+
 /**
  * Lets a loaded page become what a visitor sees before axe-core reads it: content a
  * script adds after `load`, lazy content below the fold, and the page a client-side
@@ -48,6 +52,10 @@ const SETTLE_SCRIPT = `async (max) => {
  * Never throws; at most `ms`.
  */
 export async function settle(page: Page, ms: number): Promise<void> {
+  // Without a script, a refresh or a frame nothing changes a document after `load`: no wait.
+  // (Every real portal has scripts and pays the wait; a static page need not.)
+  const dynamic = await within(page.evaluate<boolean>(DYNAMIC_SCRIPT), ms);
+  if (dynamic === false) return;
   const deadline = performance.now() + ms;
   const left = (): number => Math.max(0, deadline - performance.now());
   // Requested and committed navigations of the top frame: a redirect whose response is
