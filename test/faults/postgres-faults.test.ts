@@ -14,8 +14,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   postgresAvailable,
-  SlotHolder,
-  startPostgres,
+  startSlotLimitedPostgres,
+  type SlotHolder,
   type PostgresServer,
 } from '../store/postgres-server.ts';
 import {
@@ -29,8 +29,6 @@ import {
 import { killDaemons, serveDaemon, type ServedDaemon } from './served-daemon.ts';
 
 const withPostgres = postgresAvailable || process.env.CI !== undefined;
-/** Connection slots a login that is no superuser may take: max_connections − reserved. */
-const SLOTS = 7;
 /** The daemon's pool in these tests (`store.poolSize`). */
 const POOL = 2;
 
@@ -42,11 +40,7 @@ describe.skipIf(!withPostgres)('serve while PostgreSQL cannot take it', () => {
   let slots: SlotHolder | undefined;
 
   beforeAll(async () => {
-    server = await startPostgres({
-      settings: { max_connections: '10', superuser_reserved_connections: '3' },
-    });
-    await server.query('postgres', 'CREATE ROLE app LOGIN');
-    slots = new SlotHolder(server, SLOTS);
+    ({ server, slots } = await startSlotLimitedPostgres());
     target = await startTarget();
   }, 60_000);
   afterAll(async () => {

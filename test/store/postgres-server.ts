@@ -101,6 +101,21 @@ export class SlotHolder {
   }
 }
 
+/**
+ * A server on which the login `app` (no superuser) may take 7 of the 10 connection slots,
+ * and the holder that takes those 7: what "too many connections" (53300) needs.
+ */
+export async function startSlotLimitedPostgres(): Promise<{
+  server: PostgresServer;
+  slots: SlotHolder;
+}> {
+  const server = await startPostgres({
+    settings: { max_connections: '10', superuser_reserved_connections: '3' },
+  });
+  await server.query('postgres', 'CREATE ROLE app LOGIN');
+  return { server, slots: new SlotHolder(server, 7) };
+}
+
 export interface PostgresOptions {
   /** Server settings over the test defaults, e.g. `{ max_connections: '8' }`. */
   settings?: Record<string, string>;

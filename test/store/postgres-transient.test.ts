@@ -17,16 +17,14 @@ import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.
 import { StoreUnavailableError } from '../../src/store/store.ts';
 import {
   postgresAvailable,
-  SlotHolder,
-  startPostgres,
+  startSlotLimitedPostgres,
+  type SlotHolder,
   type PostgresServer,
 } from './postgres-server.ts';
 import { result, T0 } from './sample-results.ts';
 
 const withPostgres = postgresAvailable || process.env.CI !== undefined;
 const silent = pino({ level: 'silent' });
-/** Connection slots a login that is no superuser may take: max_connections − reserved. */
-const SLOTS = 7;
 
 async function until(condition: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -46,11 +44,7 @@ describe.skipIf(!withPostgres)(
     let slots: SlotHolder | undefined;
 
     beforeAll(async () => {
-      server = await startPostgres({
-        settings: { max_connections: '10', superuser_reserved_connections: '3' },
-      });
-      await server.query('postgres', 'CREATE ROLE app LOGIN');
-      slots = new SlotHolder(server, SLOTS);
+      ({ server, slots } = await startSlotLimitedPostgres());
     }, 60_000);
     afterAll(async () => {
       await server?.stop();
