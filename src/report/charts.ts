@@ -249,8 +249,9 @@ export async function buildCharts(
     });
   }
 
-  if (m.services.length > 0) {
-    const best = PRINCIPLES.map((p) => [p, m.byPrinciple[p]] as const).sort(
+  const principles = m.byPrinciple;
+  if (m.services.length > 0 && principles) {
+    const best = PRINCIPLES.map((p) => [p, principles[p]] as const).sort(
       (a, b) => b[1] - a[1],
     )[0] as readonly [string, number];
     const summary = t.chartHeatmapSummary(`${best[0]} ${t.principle[best[0]]}`, best[1]);

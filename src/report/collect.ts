@@ -202,6 +202,14 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
     };
   });
 
+  // A period without a scan knows no open patterns: its figures are null, not 0.
+  const anyScan = scannedNow.size > 0;
+  const scanKnownSince = await knownSince(
+    store,
+    scanned.map((p) => p.probeId),
+    period,
+    asOf,
+  );
   const openAtEnd = [...patterns.values()].filter((p) => p.openAt(asOf));
   const balance = changes(patterns, { from: period.from, to: asOf });
   const versions = versionsOf(scans.values());
@@ -224,6 +232,8 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
       openAtStart: balance.openAtStart,
       openAtEnd: openAtEnd.length,
       hadBefore: probesBefore.length > 0,
+      scannedNow: anyScan,
+      scannedBefore: scannedBefore.size > 0,
       bitv,
       bitvBefore,
       documents,
@@ -235,8 +245,8 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
     services,
     coverage,
     bitv,
-    byImpact: countByImpact(openAtEnd),
-    byPrinciple: byPrinciple(openAtEnd, rules),
+    byImpact: anyScan ? countByImpact(openAtEnd) : null,
+    byPrinciple: anyScan ? byPrinciple(openAtEnd, rules) : null,
     byClause: byClause(openAtEnd, rules),
     topRules: ruleRows(openAtEnd, rules, asOf).slice(0, 20),
     heatmap: heatmap(
@@ -244,8 +254,8 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
       openAtEnd,
       rules,
     ),
-    trend: trend(patterns, period, asOf),
-    changes: balance,
+    trend: trend(patterns, period, asOf, anyScan ? scanKnownSince : null),
+    changes: anyScan ? balance : null,
     oldestOpen: oldestOpen(openAtEnd, asOf),
     shared: shared(openAtEnd, scans.values(), asOf),
     journeys: journeyRows(probes, last),
@@ -285,6 +295,29 @@ function dataHash(model: Omit<ReportModel, 'dataHash'>): string {
   return createHash('sha256')
     .update(JSON.stringify({ ...data, versions: dataVersions }))
     .digest('hex');
+}
+
+/**
+ * The moment from which the open patterns of `probeIds` are known: the period's start when
+ * one of them scanned before it (its findings carry over into the period), else the start
+ * of the first week of the period in which one scanned; null when none scanned by `asOf`.
+ * A run that ended in `error` or in a maintenance window scanned nothing.
+ */
+async function knownSince(
+  store: Store,
+  probeIds: readonly string[],
+  period: Period,
+  asOf: number,
+): Promise<number | null> {
+  if (probeIds.length === 0) return null;
+  const scannedIn = async (from: number, to: number): Promise<boolean> =>
+    (await store.availability({ probeIds, from, to })).some((r) => r.runs - r.errors > 0);
+  if (await scannedIn(0, period.from)) return period.from;
+  for (const week of weeks(period)) {
+    if (week.start >= asOf) break;
+    if (await scannedIn(week.start, Math.min(week.end, asOf))) return week.start;
+  }
+  return null;
 }
 
 async function lastResults(
@@ -766,6 +799,9 @@ interface KpiInput {
   openAtStart: number;
   openAtEnd: number;
   hadBefore: boolean;
+  /** Whether an accessibility scan in scope ran in the period, and in the previous one. */
+  scannedNow: boolean;
+  scannedBefore: boolean;
   bitv: readonly BitvRow[];
   bitvBefore: readonly BitvRow[];
   documents: readonly DocumentRow[];
@@ -819,15 +855,15 @@ function kpis(i: KpiInput): Kpi[] {
     },
     {
       id: 'servicesWithSevereIssues',
-      value: severeServices,
-      previous: before(severeBefore),
+      value: i.scannedNow ? severeServices : null,
+      previous: i.scannedBefore ? severeBefore : null,
       unit: 'count',
       higherIsBetter: false,
     },
     {
       id: 'openPatterns',
-      value: i.openAtEnd,
-      previous: before(openBefore),
+      value: i.scannedNow ? i.openAtEnd : null,
+      previous: i.scannedBefore ? openBefore : null,
       unit: 'count',
       higherIsBetter: false,
     },

@@ -157,8 +157,8 @@ function summary(input: HtmlInput): string {
   const notice =
     m.dataUntil === null ? t.summaryNoData : scanned === 0 ? t.summaryNoneScanned : undefined;
   const text =
-    notice !== undefined
-      ? `<p class="notice"><strong>${e(notice)}</strong></p>`
+    notice !== undefined || c === null
+      ? `<p class="notice"><strong>${e(notice ?? t.summaryNoneScanned)}</strong></p>`
       : `<p>${e(t.summaryText(c.openAtEnd, Number(severe), scanned, c.fixed + c.transient, c.new + c.reopened))}</p>
 <h3>${e(t.actionsHeading)}</h3>
 ${actions.length > 0 ? `<ol>${actions.map((a) => `<li>${e(a)}</li>`).join('')}</ol>` : `<p>${e(t.noActions)}</p>`}`;
@@ -283,7 +283,8 @@ function table(input: HtmlInput, id: string, prefix?: string): string {
   const tbl = input.tables.get(id);
   if (!tbl) return '';
   const caption = prefix ? `${prefix}: ${tbl.caption}` : tbl.caption;
-  if (tbl.rows.length === 0) return `<p><strong>${e(caption)}</strong>: ${e(input.texts.none)}</p>`;
+  if (tbl.rows.length === 0)
+    return `<p><strong>${e(caption)}</strong>: ${e(tbl.none ?? input.texts.none)}</p>`;
   const numeric = (c: Column): boolean => c.format === 'int' || c.format === 'percent';
   const head = tbl.columns
     .map((c) => `<th scope="col"${numeric(c) ? ' class="num"' : ''}>${e(c.label)}</th>`)

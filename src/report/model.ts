@@ -268,13 +268,18 @@ export interface ReportModel {
   services: ServiceSummary[];
   coverage: CoverageRow[];
   bitv: BitvRow[];
-  byImpact: ByImpact;
-  byPrinciple: Record<Principle, number>;
+  /**
+   * The open patterns' figures (`byImpact`, `byPrinciple`, `changes`) are null when no
+   * accessibility scan in scope ran in the period: nothing is known, which is not zero.
+   */
+  byImpact: ByImpact | null;
+  byPrinciple: Record<Principle, number> | null;
   byClause: { clause: string; patterns: number }[];
   topRules: RuleRow[];
   heatmap: HeatmapCell[];
+  /** From the first week by whose end a scan in scope had run; earlier weeks are unknown, not 0. */
   trend: TrendPoint[];
-  changes: Changes;
+  changes: Changes | null;
   oldestOpen: OpenCritical[];
   shared: SharedPattern[];
   journeys: JourneyRow[];

@@ -273,15 +273,22 @@ export function heatmap(
   return cells;
 }
 
-/** Weeks up to `asOf` only: a week that has not begun has no figures. */
+/**
+ * Weeks up to `asOf` only: a week that has not begun has no figures. `knownSince` is the
+ * start of the first week whose open patterns are known (see collect.ts `knownSince`).
+ */
 export function trend(
   patterns: ReadonlyMap<string, PatternState>,
   period: Period,
   asOf: number = period.to,
+  knownSince: number | null = period.from,
 ): TrendPoint[] {
   const points: TrendPoint[] = [];
+  if (knownSince === null) return points;
   for (const week of weeks(period)) {
     if (week.start >= asOf) break;
+    // Before the first scan nothing is known: such a week is left out, not counted as 0 open.
+    if (week.start < knownSince) continue;
     const at = Math.min(week.end, asOf);
     const counts = emptyImpacts();
     for (const p of patterns.values()) if (p.openAt(at)) counts[p.impact]++;

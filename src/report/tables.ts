@@ -31,7 +31,30 @@ export interface Table {
   caption: string;
   columns: Column[];
   rows: Record<string, Cell>[];
+  /** What the HTML says in place of a table without rows, when it is not "none". */
+  none?: string;
 }
+
+/**
+ * The tables of open patterns and their changes: without an accessibility scan in the
+ * period they have no rows and say "not checked" — a table of zeros would read as all clear.
+ */
+const SCAN_TABLES = new Set([
+  'by-impact',
+  'by-principle',
+  'by-clause',
+  'top-rules',
+  'trend',
+  'ranked',
+  'heatmap',
+  'changes',
+  'median-days-to-fix',
+  'oldest-open',
+  'shared-components',
+  'needs-review',
+  'waivers',
+  'findings',
+]);
 
 const col = (
   key: string,
@@ -58,6 +81,7 @@ const checkCols = (t: Texts): Column[] => [
 ];
 
 export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<string, Table> {
+  const { byImpact, byPrinciple, changes } = m;
   const tables: Table[] = [
     {
       id: 'kpis',
@@ -155,16 +179,18 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       id: 'by-impact',
       caption: t.byImpactHeading,
       columns: [impactCol('impact', t.impactColumn, t), col('patterns', t.patternsColumn, 'int')],
-      rows: IMPACT_ORDER.map((i) => ({ impact: i, patterns: m.byImpact[i] })),
+      rows: byImpact ? IMPACT_ORDER.map((i) => ({ impact: i, patterns: byImpact[i] })) : [],
     },
     {
       id: 'by-principle',
       caption: t.byPrincipleHeading,
       columns: [col('principle', t.principleColumn), col('patterns', t.patternsColumn, 'int')],
-      rows: PRINCIPLES.map((p) => ({
-        principle: `${p} ${t.principle[p]}`,
-        patterns: m.byPrinciple[p],
-      })),
+      rows: byPrinciple
+        ? PRINCIPLES.map((p) => ({
+            principle: `${p} ${t.principle[p]}`,
+            patterns: byPrinciple[p],
+          }))
+        : [],
     },
     {
       id: 'by-clause',
@@ -329,31 +355,31 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       id: 'changes',
       caption: t.changesHeading,
       columns: [col('measure', t.kpiColumns.kpi), col('patterns', t.patternsColumn, 'int')],
-      rows: (
-        [
-          'openAtStart',
-          'new',
-          'reopened',
-          'fixed',
-          'unchecked',
-          'openAtEnd',
-          'persisting',
-          'transient',
-        ] as const
+      rows: (changes
+        ? ([
+            'openAtStart',
+            'new',
+            'reopened',
+            'fixed',
+            'unchecked',
+            'openAtEnd',
+            'persisting',
+            'transient',
+          ] as const)
+        : []
       ).map((k) => ({
         measure: t.changeLabels[k],
         id: k,
-        patterns: m.changes[k],
+        patterns: changes?.[k] ?? null,
       })),
     },
     {
       id: 'median-days-to-fix',
       caption: t.medianFixHeading,
       columns: [impactCol('impact', t.impactColumn, t), col('days', t.unit.days)],
-      rows: IMPACT_ORDER.map((i) => ({
-        impact: i,
-        days: m.changes.medianDaysToFix[i] ?? null,
-      })),
+      rows: changes
+        ? IMPACT_ORDER.map((i) => ({ impact: i, days: changes.medianDaysToFix[i] ?? null }))
+        : [],
     },
     {
       id: 'oldest-open',
@@ -551,6 +577,8 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       })),
     },
   ];
+  if (!changes)
+    for (const table of tables) if (SCAN_TABLES.has(table.id)) table.none = t.notScanned;
   return new Map(tables.map((table) => [table.id, table]));
 }
 

@@ -337,6 +337,7 @@ const de = {
   serviceColumn: 'Dienst',
   countyColumn: 'Gebiet',
   none: 'keine',
+  notScanned: 'nicht geprüft (keine Barrierefreiheitsprüfung im Zeitraum)',
   footer: (version: string) =>
     `Erstellt mit ozgwatch ${version} aus dem Datenbestand der Überwachung.`,
   skipLink: 'Zum Inhalt springen',
@@ -649,6 +650,7 @@ const en: Texts = {
   serviceColumn: 'Service',
   countyColumn: 'Area',
   none: 'none',
+  notScanned: 'not checked (no accessibility scan in the period)',
   footer: (version) => `Made with ozgwatch ${version} from the monitoring data.`,
   skipLink: 'Skip to content',
   unit: { days: 'days' },

@@ -17,12 +17,13 @@ import { collectReport } from '../../src/report/collect.ts';
 import type { ReportModel } from '../../src/report/model.ts';
 import { tableCsv } from '../../src/report/outputs.ts';
 import { berlinMidnight } from '../../src/report/period.ts';
+import { renderHtml } from '../../src/report/html.ts';
 import { buildTables } from '../../src/report/tables.ts';
 import { coverageMatrix } from '../../src/report/wcag.ts';
 import { TEXTS } from '../../src/report/texts.ts';
 import type { A11yFinding, A11yPage, Result, RunStatus } from '../../src/results/result.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
-import { Q4 } from './seed.ts';
+import { Q3, Q4 } from './seed.ts';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -300,8 +301,8 @@ describe('findings on pages that are no longer scanned', () => {
 describe('waivers', () => {
   it('are the same for the KPI of the previous quarter and the balance', () => {
     const open = model.kpis.find((k) => k.id === 'openPatterns');
-    expect(open?.previous).toBe(model.changes.openAtStart);
-    expect(open?.value).toBe(model.changes.openAtEnd);
+    expect(open?.previous).toBe(model.changes?.openAtStart);
+    expect(open?.value).toBe(model.changes?.openAtEnd);
     // The waivers of the last scan that loaded a page (a's scan of 31 December did not).
     expect(model.appendix.find((r) => r.occurrence === 'F3')?.state).toBe('waived');
     expect(model.appendix.find((r) => r.occurrence === 'F4')?.state).toBe('waived');
@@ -314,6 +315,54 @@ describe('weeks', () => {
     const c = model.availabilityWeekly.filter((w) => w.service === 'c');
     expect(c.find((w) => w.week === '2026-10-22')?.availability).toBeLessThan(1);
     expect(c.find((w) => w.week === '2026-10-29')?.availability).toBe(1);
+  });
+});
+
+describe('a scope or period without accessibility scans', () => {
+  it('says "not checked" for the open patterns and their changes, not 0', async () => {
+    // Service c has HTTP checks only.
+    const httpOnly = await collectReport(store, {
+      period: Q4,
+      scope: { service: 'c' },
+      now: AFTER_Q4,
+    });
+    expect(httpOnly.byImpact).toBeNull();
+    expect(httpOnly.byPrinciple).toBeNull();
+    expect(httpOnly.changes).toBeNull();
+    expect(httpOnly.trend).toEqual([]);
+    for (const id of ['openPatterns', 'servicesWithSevereIssues'])
+      expect(httpOnly.kpis.find((k) => k.id === id)).toMatchObject({ value: null, previous: null });
+    expect(httpOnly.kpis.find((k) => k.id === 'availability')?.value).toBeGreaterThan(0.9);
+
+    const tables = buildTables(httpOnly, TEXTS.de, 'de');
+    for (const id of ['by-impact', 'by-principle', 'changes', 'median-days-to-fix', 'trend']) {
+      expect(tables.get(id)?.rows, id).toEqual([]);
+      expect(tables.get(id)?.none, id).toBe(TEXTS.de.notScanned);
+    }
+    const html = renderHtml({
+      model: httpOnly,
+      tables,
+      charts: new Map(),
+      texts: TEXTS.de,
+      lang: 'de',
+    });
+    expect(html).toContain(`Offene Mängelmuster nach Schwere</strong>: ${TEXTS.de.notScanned}`);
+    expect(html).toContain(TEXTS.de.summaryNoneScanned);
+    // The availability of the same scope is reported as usual.
+    expect(buildTables(httpOnly, TEXTS.de, 'de').get('availability')?.rows).toHaveLength(1);
+  });
+
+  it('leaves the weeks before the first scan out of the trend instead of showing 0 open', async () => {
+    // The scans began on 1 September, in the third quarter's tenth week.
+    const q3 = await collectReport(store, { period: Q3, now: AFTER_Q4 });
+    const weeks = [...new Set(q3.trend.map((p) => p.week))];
+    expect(weeks[0]).toBe('2026-08-26');
+    expect(weeks.at(-1)).toBe('2026-09-30');
+    expect(q3.trend.filter((p) => p.week === '2026-09-02').map((p) => p.open)).not.toEqual([
+      0, 0, 0, 0,
+    ]);
+    // The fourth quarter's weeks are all known: the scans of September carry over.
+    expect(new Set(model.trend.map((p) => p.week)).size).toBe(14);
   });
 });
 

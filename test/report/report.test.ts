@@ -91,6 +91,7 @@ describe('the quarterly report, from a seeded store', () => {
       persisting: 1,
       transient: 1,
     });
+    if (!c) throw new Error('the seeded quarter has scans');
     expect(c.openAtStart + c.new + c.reopened - c.fixed).toBe(c.openAtEnd);
     // P2 (26 days and 23 hours: the scans run at 08:00 after the clocks went back) and P3 (84 days).
     expect(c.medianDaysToFix.critical).toBeCloseTo(55.5, 1);
