@@ -3,6 +3,7 @@ import type { BitvReport, BitvSignal, Outcome } from '../../results/result.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
 import { pageNotLoaded } from '../browser/net-reason.ts';
+import { settle } from '../a11y/settle.ts';
 import { readLinks } from './links.ts';
 import {
   EASY_LANGUAGE_LINK,
@@ -36,9 +37,18 @@ interface Seen {
   videos: number;
 }
 
-/** What a page shows: status, declared language, text, links (with accessible names), videos. */
+/** At most this long for what a page does after `load`, as for the accessibility scan. */
+const SETTLE_MS = 5_000;
+
+/**
+ * What a page shows once it has settled: status, declared language, text, links (with
+ * accessible names), videos. A footer a CMS template or a single-page app adds by script
+ * after `load` links the statement just as well as one in the HTML; a page without script
+ * is read at once (see {@link settle}).
+ */
 async function visit(page: Page, url: string, timeout: number): Promise<Seen> {
   const response = await page.goto(url, { timeout });
+  await settle(page, Math.min(SETTLE_MS, timeout / 4));
   const seen = await page.evaluate<Omit<Seen, 'status' | 'url' | 'links'>>(`({
     lang: document.documentElement.lang || '',
     text: (document.body ? document.body.innerText : '').slice(0, 200000),

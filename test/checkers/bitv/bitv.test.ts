@@ -105,6 +105,21 @@ describe('BITV signals', () => {
     expect(out.bitv!.statementAgeDays).toBe(61);
   }, 30_000);
 
+  it('finds the statement and Leichte Sprache in a footer a script adds after load or after a fetch', async () => {
+    for (const site of ['spaet', 'abruf']) {
+      const out = await bitv(site);
+      expect(values(out), site).toMatchObject({
+        statement_link: 1,
+        statement_reachable: 1,
+        leichte_sprache: 1,
+        dgs: 1,
+      });
+      expect(out.bitv!.signals.statement_link!.evidence, site).toBe(
+        `"Erklärung zur Barrierefreiheit" → ${world.portal.http}/bitv/gut/barrierefreiheit`,
+      );
+    }
+  }, 30_000);
+
   it('a link "Barrierefreiheit" to a page that is no statement is no statement link', async () => {
     const out = await bitv('bauen');
     expect(values(out)).toMatchObject({ statement_link: 0, statement_reachable: 0 });
