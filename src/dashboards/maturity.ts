@@ -4,7 +4,11 @@ import { PanelBuilder as Stat } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE, SCOPE, board, layout, query, scopeVariables, thresholds } from './kit.ts';
-import { mediaBreaksAppeared } from './selections.ts';
+import { mediaBreaksAppeared, worstPerProbe } from './selections.ts';
+
+/** A scan series of the chosen probes, one per probe (the worst any location saw). */
+const most = (selector: string): string => worstPerProbe('max', selector);
+const least = (selector: string): string => worstPerProbe('min', selector);
 
 const levels = (): ReturnType<typeof thresholds> => thresholds('red', [2, 'orange'], [3, 'green']);
 
@@ -25,39 +29,39 @@ export function maturityDashboard(): dashboard.DashboardBuilder {
           new Stat()
             .title('Ende-zu-Ende digital')
             .description(
-              'Share of checked services with no forced media break and an estimated maturity of at least 3.',
+              'Share of checked services with no forced media break and an estimated maturity of at least 3. Each probe counts once; with several locations, only when every location found it Ende-zu-Ende digital.',
             )
             .datasource(DATASOURCE)
             .unit('percentunit')
             .min(0)
             .max(1)
             .thresholds(thresholds('red', [0.5, 'orange'], [0.9, 'green']))
-            .withTarget(query(`avg(ozgwatch_end_to_end_digital{${SCOPE}})`)),
+            .withTarget(query(`avg(${least(`ozgwatch_end_to_end_digital{${SCOPE}}`)})`)),
           8,
         ],
         [
           new Stat()
             .title('Mittlerer Reifegrad')
             .description(
-              'Average estimated OZG maturity level (0 offline … 4 online transaction) of the checked services.',
+              'Average estimated OZG maturity level (0 offline … 4 online transaction) of the checked services. Each probe counts once, with the lowest level any location estimated.',
             )
             .datasource(DATASOURCE)
             .unit('none')
             .decimals(1)
             .thresholds(levels())
-            .withTarget(query(`avg(ozgwatch_maturity_level{${SCOPE}})`)),
+            .withTarget(query(`avg(${least(`ozgwatch_maturity_level{${SCOPE}}`)})`)),
           8,
         ],
         [
           new Stat()
             .title('Medienbrüche')
             .description(
-              'Forced media breaks over all checked services (each kind counts once per service).',
+              'Forced media breaks over all checked services (each kind counts once per probe, however many locations found it).',
             )
             .datasource(DATASOURCE)
             .unit('short')
             .thresholds(thresholds('green', [1, 'orange']))
-            .withTarget(query(`sum(ozgwatch_media_breaks{${SCOPE}}) or vector(0)`)),
+            .withTarget(query(`sum(${most(`ozgwatch_media_breaks{${SCOPE}}`)}) or vector(0)`)),
           8,
         ],
       ],
@@ -70,12 +74,12 @@ export function maturityDashboard(): dashboard.DashboardBuilder {
           new BarGauge()
             .title('Medienbrüche nach Art')
             .description(
-              'Services with each kind of media break: paper form, handwritten signature, post, fax, e-mail, in person, originals, manual payment, paper decision, scanned form.',
+              'Services with each kind of media break: paper form, handwritten signature, post, fax, e-mail, in person, originals, manual payment, paper decision, scanned form. A probe counts once, however many locations found the break.',
             )
             .datasource(DATASOURCE)
             .unit('short')
             .withTarget(
-              query(`sum by (kind) (ozgwatch_media_breaks{${SCOPE}})`, '{{kind}}', {
+              query(`sum by (kind) (${most(`ozgwatch_media_breaks{${SCOPE}}`)})`, '{{kind}}', {
                 instant: true,
               }),
             ),
@@ -85,7 +89,7 @@ export function maturityDashboard(): dashboard.DashboardBuilder {
           new Table()
             .title('Reifegrad je Leistung und Landkreis')
             .description(
-              'Estimated maturity level per service (rows) and county (columns). Red 0–1, orange 2, green 3–4.',
+              'Estimated maturity level per service (rows) and county (columns): the best of the service’s probes, each with the lowest level any location estimated. Red 0–1, orange 2, green 3–4.',
             )
             .datasource(DATASOURCE)
             .thresholds(levels())
@@ -94,9 +98,13 @@ export function maturityDashboard(): dashboard.DashboardBuilder {
               options: { columnField: 'county', rowField: 'service', valueField: 'Value' },
             })
             .withTarget(
-              query(`max by (county, service) (ozgwatch_maturity_level{${SCOPE}})`, '', {
-                instant: true,
-              }),
+              query(
+                `max by (county, service) (${least(`ozgwatch_maturity_level{${SCOPE}}`)})`,
+                '',
+                {
+                  instant: true,
+                },
+              ),
             ),
           16,
         ],
@@ -109,13 +117,18 @@ export function maturityDashboard(): dashboard.DashboardBuilder {
         [
           new TimeSeries()
             .title('Anteil Ende-zu-Ende digital')
-            .description('Trend of the share of services that are Ende-zu-Ende digital.')
+            .description(
+              'Trend of the share of services that are Ende-zu-Ende digital (each probe once, as in the stat above).',
+            )
             .datasource(DATASOURCE)
             .unit('percentunit')
             .min(0)
             .max(1)
             .withTarget(
-              query(`avg(ozgwatch_end_to_end_digital{${SCOPE}})`, 'Ende-zu-Ende digital'),
+              query(
+                `avg(${least(`ozgwatch_end_to_end_digital{${SCOPE}}`)})`,
+                'Ende-zu-Ende digital',
+              ),
             ),
           12,
         ],

@@ -53,3 +53,23 @@ export const PROBE_INFO = 'topk by (probe) (1, ozgwatch_probe_info)';
 export function mediaBreaksAppeared(scope: string): string {
   return `(max without (instance) (ozgwatch_media_breaks{${scope}}) == 1) and (min without (instance) (min_over_time(ozgwatch_media_breaks{${scope}}[1d])) == 0)`;
 }
+
+/**
+ * One value per probe of a scan series (accessibility, BITV, documents, Lighthouse, media
+ * breaks, maturity level), however many locations scan the probe and, during a move, however
+ * many shards of one location export it. Summed over all series, two locations would count
+ * every violation, document and media break twice.
+ *
+ * The value is the worst one any of them saw (`max` of a count of problems, `min` of a level,
+ * a signal or a score), not the newest scan. Two locations read the same pages; they disagree
+ * when the page differs by place or time (a release between their scans, content by region, a
+ * CDN node), and a barrier one of them met is met by citizens too, the alerts (per location)
+ * fired for it, and the dashboard must not show fewer. The newest scan would need the last-run
+ * time joined in, and a probe would vanish from the sum whenever its newest run was one that
+ * produced no scan series (status error) or a maintenance run (the time moves, the gauges do
+ * not); nor does the worst value jump between two locations' figures with each scan. The price:
+ * a fix shows once every location has scanned again, one interval at most.
+ */
+export function worstPerProbe(worst: 'max' | 'min', selector: string): string {
+  return `${worst} without (instance, location) (${selector})`;
+}
