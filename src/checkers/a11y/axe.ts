@@ -34,6 +34,12 @@ export interface AxeOptions {
   exclude: readonly string[];
   /** Rule ids switched off (the probe gives a reason for each). */
   disabledRules: readonly string[];
+  /**
+   * `performance.now()` by which the page's scan must end: a frame then gets at most half
+   * of what is left, so that one busy frame is named as not scanned rather than taking the
+   * whole page's scan down with it.
+   */
+  deadline?: number;
 }
 
 /** What axe-core returns, as far as ozgwatch reads it. */
@@ -111,6 +117,11 @@ export async function scanPage(page: Page, options: AxeOptions): Promise<A11yPag
       : null;
   const partials: Partial[] = [];
   const skipped: SkippedFrame[] = [];
+  const { deadline } = options;
+  const frameTime = (): number =>
+    deadline === undefined
+      ? FRAME_SCAN_MS
+      : Math.max(MIN_FRAME_MS, Math.min(FRAME_SCAN_MS, (deadline - performance.now()) / 2));
   const top = page.mainFrame();
   await top.evaluate(source());
   const framed = await top.evaluate(
@@ -123,7 +134,7 @@ export async function scanPage(page: Page, options: AxeOptions): Promise<A11yPag
   // A page without frames (most of them) in one call: partial results would cross to Node
   // and back once more for nothing, about a fifth of a scan.
   const raw = framed
-    ? await collectPartials(top, context, runOptions, [], partials, skipped).then(() =>
+    ? await collectPartials(top, context, runOptions, [], partials, skipped, frameTime).then(() =>
         top.evaluate(
           async ([results, opts]) =>
             (globalThis as unknown as AxeGlobal).axe.finishRun(results, opts),
@@ -152,6 +163,9 @@ export async function scanPage(page: Page, options: AxeOptions): Promise<A11yPag
 /** A frame that takes longer to scan (a script that loops) is left out and named. */
 const FRAME_SCAN_MS = 15_000;
 
+/** Even at the page's deadline a frame gets this long: a scan cut short names it as not scanned. */
+const MIN_FRAME_MS = 500;
+
 /** A frame gets this long to finish loading before it is scanned as it is. */
 const FRAME_LOAD_MS = 2_000;
 
@@ -167,6 +181,7 @@ async function collectPartials(
   path: readonly string[],
   out: Partial[],
   skipped: SkippedFrame[],
+  frameTime: () => number,
 ): Promise<void> {
   await frame.evaluate(source());
   const children = await frame.evaluate(
@@ -214,16 +229,17 @@ async function collectPartials(
       if (src && (content.url() === 'about:blank' || content.url() === '')) {
         throw new Error(`the frame has not loaded its page ${src}`);
       }
-      await collectPartials(content, frameContext, runOptions, target, own, ownSkipped);
+      await collectPartials(content, frameContext, runOptions, target, own, ownSkipped, frameTime);
     };
     let timer: NodeJS.Timeout | undefined;
+    const ms = frameTime();
     try {
       await Promise.race([
         child(),
         new Promise((_, reject) => {
           timer = setTimeout(
-            () => reject(new Error(`the frame did not answer within ${FRAME_SCAN_MS / 1000}s`)),
-            FRAME_SCAN_MS,
+            () => reject(new Error(`the frame did not answer within ${Math.round(ms) / 1000}s`)),
+            ms,
           );
         }),
       ]);

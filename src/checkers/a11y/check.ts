@@ -88,7 +88,7 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
       if (reason) reasons.push(reason);
       if (scanned.error !== undefined) continue;
       frontier?.visited(page.url());
-      const links = (await within(readLinks(page), spec.pageTimeout)) ?? [];
+      const links = (await within(readLinks(page), LINKS_MS)) ?? [];
       const statement = findLink(links, STATEMENT_LINK);
       scanned.statementLink = statement ? `"${statement.text}" → ${statement.href}` : null;
       const found = spec.documents.max > 0 ? documentLinks(links) : [];
@@ -124,6 +124,9 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
 
 /** At most this long for what a page does after `load` (see {@link settle}). */
 const SETTLE_MS = 5_000;
+
+/** Reading a scanned page's links: a page that answered axe-core answers this at once. */
+const LINKS_MS = 5_000;
 
 /** The error of a scan whose page navigated away while axe-core read it. */
 const NAVIGATED = /Execution context was destroyed|navigat|Frame was detached/i;
@@ -189,7 +192,11 @@ interface UrlScan {
   spoiled: boolean;
 }
 
-/** One page: loaded, then scanned; a page that cannot be loaded or scanned is reported, not thrown. */
+/**
+ * One page: loaded, settled, then scanned, all within its `pageTimeout` (and the fixed
+ * {@link MIN_SCAN_MS} for a scan the load left no time for); a page that cannot be loaded or
+ * scanned is reported, not thrown.
+ */
 async function scanUrl(
   page: Page,
   url: string,
@@ -201,6 +208,11 @@ async function scanUrl(
     reason,
     spoiled,
   });
+  // Every step after the load takes from what is left of the page's time, not from a time
+  // of its own: a page whose script loops after `load` used to get the settle, the
+  // error-page check and the scan one after another (2.6 × pageTimeout at 4 s).
+  const deadline = performance.now() + spec.pageTimeout;
+  const left = (): number => Math.max(0, deadline - performance.now());
   let status: number;
   try {
     const response = await page.goto(url, { waitUntil: spec.waitUntil, timeout: spec.pageTimeout });
@@ -213,17 +225,22 @@ async function scanUrl(
   }
   if (status >= 400) return notScanned(`status ${status}`, 'http_status');
 
-  await settle(page, Math.min(SETTLE_MS, spec.pageTimeout / 4));
-  const shown = await within(softError(page), Math.min(SETTLE_MS, spec.pageTimeout));
+  // A page that did not answer while it settled is held by a script: asking it whether it
+  // shows an error would wait as long again; the scan gets that time instead.
+  const answers = await settle(page, Math.min(SETTLE_MS, spec.pageTimeout / 4, left()));
+  const shown = answers
+    ? await within(softError(page), Math.min(SETTLE_MS, Math.max(left(), MIN_SCAN_MS)))
+    : undefined;
   if (shown) {
     // An error page or a maintenance notice has no violations worth the name: the service
     // itself was not there to be checked.
     return notScanned(shown.error, shown.reason);
   }
 
-  // The scan gets as long as the load: axe-core on a huge page runs for minutes (10 MB of
-  // HTML: over 15 s), and a page that loops in a script after `load` never lets it finish.
+  // The scan gets what is left of the page's time: axe-core on a huge page runs for minutes
+  // (10 MB of HTML: over 15 s), and a page that loops in a script never lets it finish.
   const seconds = spec.pageTimeout / 1000;
+  const scanTime = (): number => Math.max(left(), MIN_SCAN_MS);
   const axeOptions = {
     profile: spec.profile,
     bestPractice: spec.bestPractice,
@@ -232,16 +249,16 @@ async function scanUrl(
     disabledRules: spec.disableRules.map((r) => r.id),
   };
   const attempt = (): Promise<A11yPage | Error> =>
-    scanPage(page, axeOptions).then(
+    scanPage(page, { ...axeOptions, deadline: performance.now() + scanTime() }).then(
       (scanned): A11yPage | Error => scanned,
       (error: unknown): A11yPage | Error =>
         error instanceof Error ? error : new Error(String(error)),
     );
-  let result = await within(attempt(), spec.pageTimeout);
+  let result = await within(attempt(), scanTime());
   if (result instanceof Error && NAVIGATED.test(result.message) && !signal.aborted) {
     // The page went on to another one while it was read: scan where it arrived, once.
-    await settle(page, Math.min(SETTLE_MS, spec.pageTimeout / 4));
-    result = await within(attempt(), spec.pageTimeout);
+    await settle(page, Math.min(SETTLE_MS, spec.pageTimeout / 4, left()));
+    result = await within(attempt(), scanTime());
   }
   if (signal.aborted) throw signal.reason as Error;
   if (result === undefined) {
@@ -255,11 +272,17 @@ async function scanUrl(
   }
   // An empty shell's violations (no title, no lang) are real; without any, "no violations"
   // would be said of a page that shows nothing.
-  if (result.violations.length === 0 && (await within(isEmpty(page), spec.pageTimeout))) {
+  if (result.violations.length === 0 && (await within(isEmpty(page), scanTime()))) {
     return notScanned('the page shows nothing: no text or content after loading', 'soft_error');
   }
   return { scanned: result, spoiled: false };
 }
+
+/**
+ * A scan the load and settle left no time for still gets this long: the fixed margin a page
+ * may run over its `pageTimeout`.
+ */
+const MIN_SCAN_MS = 1_000;
 
 function judge(
   spec: A11ySpec,

@@ -49,14 +49,22 @@ const DYNAMIC_SCRIPT = `document.scripts.length > 0 ||
  * script adds after `load`, lazy content below the fold, and the page a client-side
  * redirect leads to (an interstitial "Sie werden weitergeleitet" is not the service).
  * Without this a scan reads a half-built page and may call it free of violations.
- * Never throws; at most `ms`.
+ * Never throws; at most about `ms`. False when the page did not answer at all in that time:
+ * a script holds its renderer, and whatever else asks the page waits just as long.
  */
-export async function settle(page: Page, ms: number): Promise<void> {
+export async function settle(page: Page, ms: number): Promise<boolean> {
   // Without a script, a refresh or a frame nothing changes a document after `load`: no wait.
   // (Every real portal has scripts and pays the wait; a static page need not.)
-  const dynamic = await within(page.evaluate<boolean>(DYNAMIC_SCRIPT), ms);
-  if (dynamic === false) return;
+  // One deadline for all of it, this question included: a page must not get `ms` twice.
   const deadline = performance.now() + ms;
+  // A context destroyed by a redirect rejects: the page changes, so it is dynamic. No answer
+  // in all the time means a script holds the renderer: nothing in it can settle any more.
+  const dynamic = await within(
+    page.evaluate<boolean>(DYNAMIC_SCRIPT).catch(() => true),
+    ms,
+  );
+  if (dynamic === undefined) return false;
+  if (!dynamic) return true;
   const left = (): number => Math.max(0, deadline - performance.now());
   // Requested and committed navigations of the top frame: a redirect whose response is
   // still on its way when the page looked quiet must be waited for too.
@@ -96,11 +104,12 @@ export async function settle(page: Page, ms: number): Promise<void> {
           })
           .catch(() => undefined);
       }
-      if (committed === before) return;
+      if (committed === before) return true;
       await page
         .waitForLoadState('load', { timeout: Math.max(100, left()) })
         .catch(() => undefined);
     }
+    return true;
   } finally {
     page.off('request', onRequest);
     page.off('requestfailed', onFailed);
