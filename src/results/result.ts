@@ -356,8 +356,17 @@ export interface MaturitySignals {
   info: boolean;
   /** A fillable application form (S_assist). */
   assist: boolean;
-  /** An online application: a link to an online service or a form with a final submit (S_online). */
+  /**
+   * An online application with a binding digital submission: a link or button into an online
+   * service, or a form with a final submit (S_online). Text alone does not make it.
+   */
   online: boolean;
+  /**
+   * The procedure text says this service can be applied for online ("Sie können den Antrag
+   * online stellen"). A hint: without a link, button or form it raises no level. Absent in
+   * results stored before it was recorded.
+   */
+  onlineText?: boolean;
   /** BundID, Servicekonto, Online-Ausweis, ELSTER or an organisation account mentioned. */
   auth: boolean;
   /** Evidence can be uploaded (a file input on the path, or the text says so). */

@@ -94,6 +94,9 @@ export function detectMediaBreaks(
   }
   const text = allText(pages);
   const signals = readSignals(service, pages, text, documents, path, lexicon);
+  // R1 asks whether the page offers a route beside the online one: a route the page names in
+  // words counts for that, though only a link or form counts for the maturity level (S_online).
+  const onlineRoute = signals.online || signals.onlineText === true;
   // "Sie müssen das Formular weder ausdrucken noch unterschreiben": a form to download is
   // then filled on screen and sent as a file, not a paper form.
   const printingRuledOut = clauseSignal(pages, 'printingNotNeeded', lexicon, false);
@@ -109,7 +112,7 @@ export function detectMediaBreaks(
     const alternative =
       alternativeSections.has(`${doc.pageUrl}#${doc.heading}`) ||
       lexicon.alternatives.some((re) => re.test(normalise(`${doc.heading} ${doc.context}`))) ||
-      (signals.online && !prescribed);
+      (onlineRoute && !prescribed);
     const evidence = {
       text: `${doc.linkText} → ${doc.info.url}`,
       url: doc.pageUrl,
@@ -124,7 +127,7 @@ export function detectMediaBreaks(
   }
 
   const forced = candidates.filter((c) => {
-    if (c.alternative && signals.online) return false;
+    if (c.alternative && onlineRoute) return false;
     const unless = lexicon.categories[c.kind].weakUnless;
     return !(c.weight === 'weak' && unless && lexicon.signals[unless].test(text));
   });
@@ -350,7 +353,11 @@ function readSignals(
     assist:
       path.steps > 0 ||
       documents.some((d) => d.info.formFields > 0 && documentRole(d, lexicon) === 'form'),
-    online: onlineLink || finalForm || onlineText || (externalService && has('auth')),
+    // S_online needs a binding digital submission (DOMAIN.md §6): a link or button into an
+    // online service, or a form with a final submit. A sentence alone ("Sie können den Antrag
+    // online stellen") is a claim the page does not back; it is kept as a hint.
+    online: onlineLink || finalForm || (externalService && has('auth')),
+    onlineText,
     auth: has('auth'),
     upload,
     epayment: has('epayment'),

@@ -39,6 +39,12 @@ export function estimateMaturity(
       base = 2;
       because.push(s.online ? 'online application' : 'fillable form');
     }
+    if (s.onlineText && !s.online) {
+      // Said so, not shown: the level stays where the page's links and forms put it.
+      because.push(
+        'the text says the service can be applied for online, but no link, button or form leads to an online application (not counted)',
+      );
+    }
     const authOk = !breaks.has('in-person');
     const evidenceOk = !breaks.has('original-documents');
     const payOk = !breaks.has('manual-payment');

@@ -345,13 +345,27 @@ describe('audit: wording a county would put in front of the tool', () => {
       expect(report.signals.online, sentence).toBe(false);
       expect(report.maturity.level, sentence).toBe(1);
     }
-    const own = detectMediaBreaks(
-      [page(['Sie können den Antrag online stellen.'])],
-      [],
-      NO_PATH,
-      lexicon,
-    );
-    expect(own.signals.online).toBe(true);
+  });
+
+  it('an online route the text claims but nothing links is a hint, not S_online (DOMAIN.md §6)', () => {
+    const claim = [
+      'Sie können den Antrag online stellen. Nachweise laden Sie im Antrag hoch. Den Bescheid erhalten Sie in Ihr BundID-Postfach.',
+    ];
+    const said = detectMediaBreaks([page(claim)], [], NO_PATH, lexicon);
+    expect(said.signals).toMatchObject({ online: false, onlineText: true });
+    expect(said.maturity).toMatchObject({ level: 1, base: 1 });
+    expect(said.maturity.because.join(' ')).toMatch(/no link, button or form/);
+    expect(said.endToEndDigital).toBe(false);
+    // The same words with a link into the online service: the route exists.
+    const linked = detectMediaBreaks([page(claim, true)], [], NO_PATH, lexicon);
+    expect(linked.signals.online).toBe(true);
+    expect(linked.maturity.level).toBe(3);
+    // R1 still reads the page's words: a route it offers beside the named online one is no break.
+    expect(
+      kinds([
+        'Sie können den Antrag online stellen. Alternativ können Sie das Formular per Post senden.',
+      ]),
+    ).toEqual([]);
   });
 
   it('evidence from a long paragraph is the sentence as the page wrote it', () => {
