@@ -6,6 +6,7 @@
  */
 import { escapeHtml as e, pageText } from '../server/pages.ts';
 import type { Chart } from './charts.ts';
+import { softHyphens } from './hyphenate.ts';
 import type { Kpi, ReportModel } from './model.ts';
 import { berlinDate, REPORT_TIME_ZONE } from './period.ts';
 import type { Cell, Column, Table } from './tables.ts';
@@ -286,8 +287,11 @@ function table(input: HtmlInput, id: string, prefix?: string): string {
   if (tbl.rows.length === 0)
     return `<p><strong>${e(caption)}</strong>: ${e(tbl.none ?? input.texts.none)}</p>`;
   const numeric = (c: Column): boolean => c.format === 'int' || c.format === 'percent';
+  const wide = tbl.columns.length >= WIDE_COLUMNS;
+  // A wide table's columns are narrow in print: its headings break inside words.
+  const label = (c: Column): string => (wide ? softHyphens(c.label, input.lang) : c.label);
   const head = tbl.columns
-    .map((c) => `<th scope="col"${numeric(c) ? ' class="num"' : ''}>${e(c.label)}</th>`)
+    .map((c) => `<th scope="col"${numeric(c) ? ' class="num"' : ''}>${e(label(c))}</th>`)
     .join('');
   const named = rowHeaders(tbl);
   const body = tbl.rows
@@ -295,7 +299,9 @@ function table(input: HtmlInput, id: string, prefix?: string): string {
       (row) =>
         `<tr>${tbl.columns
           .map((c) => {
-            const text = cell(row[c.key] ?? null, c, input);
+            // Row headings (county, service) too: an id such as "kfz-zulassung" in a narrow
+            // column broke as "zulassu|ng".
+            const text = cell(row[c.key] ?? null, c, input, wide && named.has(c.key));
             const cls = numeric(c) ? ' class="num"' : '';
             return named.has(c.key)
               ? `<th scope="row"${cls}>${text}</th>`
@@ -304,7 +310,6 @@ function table(input: HtmlInput, id: string, prefix?: string): string {
           .join('')}</tr>`,
     )
     .join('\n');
-  const wide = tbl.columns.length >= WIDE_COLUMNS;
   const cols = wide
     ? `\n<colgroup>${columnShares(tbl, input)
         .map((share) => `<col style="width: ${share}%">`)
@@ -362,7 +367,8 @@ function plainText(html: string): string {
   return html.replace(/<[^>]*>/g, ' ').replace(/&#?\w+;/g, 'x');
 }
 
-function cell(raw: Cell, column: Column, input: HtmlInput): string {
+/** `hyphenate`: a one-line text gets soft hyphens (see hyphenate.ts). */
+function cell(raw: Cell, column: Column, input: HtmlInput, hyphenate = false): string {
   const { texts: t, lang } = input;
   if (raw === null || raw === '') return e(column.empty ?? '–');
   // A code (impact, document class, finding state) in the words of the report's language.
@@ -386,7 +392,9 @@ function cell(raw: Cell, column: Column, input: HtmlInput): string {
       // Lines of page text (media-break evidence) each in their own bidi isolate: an
       // override in one cannot reorder the next.
       const lines = String(value).split('\n');
-      return lines.length === 1 ? e(lines[0] ?? '') : lines.map(pageText).join('<br>');
+      if (lines.length > 1) return lines.map(pageText).join('<br>');
+      const line = lines[0] ?? '';
+      return e(hyphenate ? softHyphens(line, lang) : line);
     }
   }
 }

@@ -75,20 +75,30 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Text of an HTML fragment of the report, whose escapes are all numeric (`&#38;`). */
+/**
+ * Text of an HTML fragment of the report, whose escapes are all numeric (`&#38;`), as a
+ * reader sees it: without the soft hyphens of wide tables.
+ */
 function textOf(html: string): string {
   return html
     .replace(/<br>/g, ' ')
     .replace(/<[^>]*>/g, '')
-    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)));
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
+    .replace(/\u00ad/g, '');
+}
+
+/** A word without the punctuation around it. */
+function bare(word: string): string {
+  return word.replace(/^[^\p{L}\d]+|[^\p{L}\d]+$/gu, '');
 }
 
 /**
- * For comparing with the PDF's text: a cell wraps inside words (at hyphens or anywhere),
- * so white space and hyphens go; bidi isolates are not printed.
+ * For comparing with the PDF's text: a cell wraps inside words (at hyphens, at a soft
+ * hyphen, which prints as U+2010, or anywhere), so white space and hyphens go; bidi
+ * isolates are not printed.
  */
 function squeeze(text: string): string {
-  return text.replace(/[\s\u00ad\u2066-\u2069-]+/g, '');
+  return text.replace(/[\s\u00ad\u2010\u2066-\u2069-]+/g, '');
 }
 
 interface HtmlTable {
@@ -146,6 +156,35 @@ describe('the printed report', () => {
     for (const heading of ['Leichte Sprache', 'Gebärdensprache (DGS)', 'Reifegrad', 'Seiten']) {
       expect(printed).toContain(squeeze(heading));
     }
+  });
+
+  it('breaks the headings of wide tables between syllables, not where a column ends', () => {
+    const wide = tablesOf(printable).filter((t) => t.className.includes('wide'));
+    // The parts of their words between hyphens, without punctuation: what a cut would split.
+    const parts = new Set(
+      wide
+        .flatMap((t) => (t.rows[0] ?? []).flatMap((h) => h.split(/[\s-]+/)))
+        .map(bare)
+        .filter((w) => w.length >= 6),
+    );
+    expect(parts).toContain('Schlichtungsstelle');
+    // A break at a soft hyphen prints a hyphen (U+2010) at the line's end; a break where the
+    // column ended prints none.
+    const lines = pdfText.split('\n');
+    const cut: string[] = [];
+    for (const [i, line] of lines.entries()) {
+      const head = /([^\s-]+)$/.exec(line)?.[1];
+      const tail = /^([^\s-]+)/.exec(lines[i + 1] ?? '')?.[1];
+      // A cut has letters on both sides of the line's end.
+      if (!head || !tail || !/\p{L}$/u.test(head) || !/^\p{L}/u.test(tail)) continue;
+      if (parts.has(bare(`${head}${tail}`))) cut.push(`${head}|${tail}`);
+    }
+    expect(cut).toEqual([]);
+    // Their row headings (county, service) get the same breaks.
+    const bitv = /<table class="wide">\s*<caption>BITV-Formalien[\s\S]*?<\/table>/.exec(
+      printable,
+    )?.[0];
+    expect(bitv).toContain('<th scope="row">lk-boeb\u00adlin\u00adgen</th>');
   });
 });
 
