@@ -37,6 +37,7 @@ export type ReasonCode =
   | 'browser_crash'
   | 'a11y_violations'
   | 'scan_failed'
+  | 'frame_not_scanned'
   | 'bitv_signals'
   | 'media_breaks'
   | 'aborted'
@@ -180,6 +181,11 @@ export interface A11yPage {
   incomplete: A11yFinding[];
   /** Why the page could not be scanned. */
   error?: string;
+  /**
+   * Frames that can show content but were not scanned, as `selector: why`: the page was
+   * not fully evaluated (WCAG-EM), so it does not pass. Frames without a box are left out.
+   */
+  framesNotScanned?: string[];
   /** The reason code of {@link error}: what a run of this page alone would report. */
   reason?: ReasonCode;
   /** Documents the page links (classified in the report's `documents`). */

@@ -66,6 +66,8 @@ interface SkippedFrame {
   target: string[];
   html: string;
   why: string;
+  /** The frame has no box (none, or 1 px at most, or hidden): it cannot show content. */
+  blank: boolean;
 }
 
 /** One frame's partial result as `axe.runPartial` returns it; null for a frame not scanned. */
@@ -152,11 +154,15 @@ export async function scanPage(page: Page, options: AxeOptions): Promise<A11yPag
   const url = page.url();
   const incomplete = result.incomplete.map((r) => finding(r, url));
   if (skipped.length > 0) incomplete.push(framesNotScanned(skipped, url, incomplete));
+  const unscanned = skipped
+    .filter((f) => !f.blank)
+    .map((f) => `${f.target.join(' >>> ')}: ${f.why}`);
   return {
     url,
     seconds: (performance.now() - started) / 1000,
     violations: result.violations.map((r) => finding(r, url)),
     incomplete,
+    ...(unscanned.length > 0 ? { framesNotScanned: unscanned } : {}),
   };
 }
 
@@ -205,7 +211,7 @@ async function collectPartials(
       ...path,
       Array.isArray(frameSelector) ? frameSelector.join(' >>> ') : String(frameSelector),
     ];
-    const seen = { html: '<iframe>' };
+    const seen = { html: '<iframe>', blank: false };
     const own: Partial[] = [];
     const ownSkipped: SkippedFrame[] = [];
     const child = async (): Promise<void> => {
@@ -216,10 +222,7 @@ async function collectPartials(
         )
       ).asElement();
       if (!element) throw new Error('the frame element is gone');
-      seen.html = await element.evaluate(
-        (e) =>
-          (e as { cloneNode(deep: boolean): { outerHTML: string } }).cloneNode(false).outerHTML,
-      );
+      Object.assign(seen, await element.evaluate(describeFrame));
       const content = await element.contentFrame();
       if (!content) throw new Error('the frame has no document');
       await content.waitForLoadState('load', { timeout: FRAME_LOAD_MS }).catch(() => undefined);
@@ -248,11 +251,36 @@ async function collectPartials(
     } catch (error) {
       out.push(null);
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      skipped.push({ target, html: seen.html, why: message ?? 'unknown' });
+      skipped.push({ target, html: seen.html, why: message ?? 'unknown', blank: seen.blank });
     } finally {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * A frame element's own markup, and whether it has no box to show anything in: not
+ * rendered, hidden, or 1 px at most (a tracking or messaging frame). Runs in the page.
+ */
+function describeFrame(e: unknown): { html: string; blank: boolean } {
+  const el = e as {
+    cloneNode(deep: boolean): { outerHTML: string };
+    getBoundingClientRect(): { width: number; height: number };
+  };
+  const style = (
+    globalThis as unknown as {
+      getComputedStyle(e: unknown): { display: string; visibility: string };
+    }
+  ).getComputedStyle(e);
+  const box = el.getBoundingClientRect();
+  return {
+    html: el.cloneNode(false).outerHTML,
+    blank:
+      style.display === 'none' ||
+      style.visibility === 'hidden' ||
+      box.width <= 1 ||
+      box.height <= 1,
+  };
 }
 
 /** The http(s) address an `<iframe src>` names, if any. */
@@ -292,7 +320,9 @@ function framesNotScanned(
     node('frame-tested', url, {
       target: f.target,
       html: f.html,
-      failureSummary: `Not scanned by ozgwatch: ${f.why}. Check this frame's content by hand or scan its page.`,
+      failureSummary: f.blank
+        ? `Not scanned by ozgwatch: ${f.why}. The frame has no box and shows no content.`
+        : `Not scanned by ozgwatch: ${f.why}. Check this frame's content by hand or scan its page.`,
     }),
   );
   return { ...base, nodes: [...base.nodes, ...nodes] };

@@ -324,11 +324,27 @@ function judge(
       ...base,
     };
   }
+  // A page with a frame that can show content but was not scanned was not fully evaluated
+  // (WCAG-EM): its result says nothing about that frame, so the run cannot pass.
+  const partial = pages.filter((p) => p.framesNotScanned !== undefined);
+  const frames = partial.flatMap((p) => p.framesNotScanned ?? []);
+  const unscanned =
+    partial.length > 0
+      ? `; ${frames.length} frame(s) not scanned on ${partial.length} page(s): ${frames[0]} on ${partial[0]?.url}`
+      : '';
   if (summary.violations > 0) {
     return {
       status: 'fail',
       reason: 'a11y_violations',
-      message: `${summary.violations} violation(s) of ${summary.rules.length} rule(s) on ${pages.length} page(s) (${summary.rules.slice(0, 5).join(', ')}); ${summary.waived} waived; ${summary.incomplete} to review`,
+      message: `${summary.violations} violation(s) of ${summary.rules.length} rule(s) on ${pages.length} page(s) (${summary.rules.slice(0, 5).join(', ')}); ${summary.waived} waived; ${summary.incomplete} to review${unscanned}`,
+      ...base,
+    };
+  }
+  if (partial.length > 0) {
+    return {
+      status: 'degraded',
+      reason: 'frame_not_scanned',
+      message: `no violations found, but ${frames.length} frame(s) not scanned on ${partial.length} of ${pages.length} page(s): ${frames[0]} on ${partial[0]?.url}; ${summary.waived} waived; ${summary.incomplete} to review`,
       ...base,
     };
   }

@@ -86,6 +86,27 @@ describe('accessibility scans with axe-core', () => {
       /^Not scanned by ozgwatch: the frame has not loaded its page http:\/\/127\.0\.0\.1:\d+\/a11y\/iframe-inhalt/,
     );
     expect(never.message).toMatch(/1 to review$/);
+    // The page was not fully evaluated (WCAG-EM): it does not pass, and the run says which
+    // frame was left.
+    expect(never).toMatchObject({ status: 'degraded', reason: 'frame_not_scanned' });
+    expect(never.a11y!.pages[0]!.framesNotScanned).toEqual([
+      expect.stringMatching(
+        /^html > .*iframe:nth-child\(2\): the frame has not loaded its page http:\/\/127\.0\.0\.1:\d+\/a11y\/iframe-inhalt$/,
+      ),
+    ]);
+    expect(never.message).toMatch(
+      /^no violations found, but 1 frame\(s\) not scanned on 1 of 1 page\(s\): html > .*iframe.*: the frame has not loaded its page/,
+    );
+  }, 30_000);
+
+  it('a frame without a box that could not be scanned is named, but the page passes', async () => {
+    const out = await scan([page('iframe-unsichtbar')]);
+    expect(out.status).toBe('pass');
+    expect(out.a11y!.pages[0]!.framesNotScanned).toBeUndefined();
+    const review = out.a11y!.pages[0]!.incomplete.find((f) => f.ruleId === 'frame-tested');
+    expect(review?.nodes[0]?.failureSummary).toMatch(
+      /The frame has no box and shows no content\.$/,
+    );
   }, 30_000);
 
   it('scans content that arrives after load, and the page a redirect after load leads to', async () => {
