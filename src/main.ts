@@ -80,6 +80,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     playwrightVersion: PLAYWRIGHT_VERSION,
     location: config.location,
     shard: config.shard ? `${config.shard.index}/${config.shard.count}` : undefined,
+    externalUrl: config.server.externalUrl,
   });
   const store = deps.store ?? (await openConfiguredStore(config, logger));
   const origin: RunOrigin = {

@@ -32,6 +32,22 @@ export const configSchema = z.strictObject({
       token: z.string().min(16, 'token must be at least 16 characters').optional(),
       /** Bearer token required for /metrics (Prometheus's `authorization`); unset means open. */
       metricsToken: z.string().min(16, 'metricsToken must be at least 16 characters').optional(),
+      /**
+       * The address people open this instance's pages at (its Service, Ingress or proxy), e.g.
+       * `https://ozgwatch-stuttgart.example.org`. Exported as `external_url` of
+       * `ozgwatch_build_info`, so that dashboards link a series to the instance that produced
+       * it, not to another location's, whose store has other runs. Unset: the dashboards' own
+       * `ozgwatch` variable.
+       */
+      externalUrl: z
+        .string()
+        .regex(
+          /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/,
+          'expected an http:// or https:// URL without query or fragment',
+        )
+        // Links append `/probes/<id>`: no double slash.
+        .transform((url) => url.replace(/\/+$/, ''))
+        .optional(),
     })
     .default({ host: '127.0.0.1', port: 9464 }),
   /** Contact URL or e-mail address sent in the User-Agent, so operators of watched services can reach you. */
@@ -159,6 +175,7 @@ export const ENV_VARS: Record<string, (string | number)[]> = {
   OZGWATCH_PORT: ['server', 'port'],
   OZGWATCH_TOKEN: ['server', 'token'],
   OZGWATCH_METRICS_TOKEN: ['server', 'metricsToken'],
+  OZGWATCH_EXTERNAL_URL: ['server', 'externalUrl'],
   OZGWATCH_CONTACT: ['contact'],
   OZGWATCH_LOG_LEVEL: ['log', 'level'],
   OZGWATCH_LOG_FORMAT: ['log', 'format'],

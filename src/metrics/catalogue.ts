@@ -358,9 +358,9 @@ export const catalogue = {
     name: 'ozgwatch_build_info',
     type: 'gauge',
     help: 'Version of ozgwatch and of its runtime; the value is always 1.',
-    labels: ['version', 'node_version', 'playwright_version', 'browser_version'],
+    labels: ['version', 'node_version', 'playwright_version', 'browser_version', 'external_url'],
     scope: 'self',
-    doc: '`browser_version` is empty until the first browser journey launched Chromium.',
+    doc: "`browser_version` is empty until the first browser journey launched Chromium. `external_url` is `server.externalUrl`, where people open this instance's pages (empty when unset): dashboards join it `on (location)` to link each series to its own instance.",
   },
   a11yEngineInfo: {
     name: 'ozgwatch_a11y_engine_info',

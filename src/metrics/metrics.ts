@@ -20,6 +20,8 @@ export interface MetricsOptions {
   location?: string;
   /** `INDEX/COUNT` when probes are shared out: a `shard` label on the daemon's own series. */
   shard?: string;
+  /** Where people open this instance's pages (`server.externalUrl`), for `ozgwatch_build_info`. */
+  externalUrl?: string;
 }
 
 /**
@@ -117,6 +119,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     node_version: process.versions.node,
     playwright_version: options.playwrightVersion ?? '',
     browser_version: '',
+    external_url: options.externalUrl ?? '',
   };
   build.set(buildLabels, 1);
   for (const reason of ['crash', 'runs', 'memory']) restarts.inc({ reason }, 0);

@@ -67,6 +67,17 @@ describe('configuration for several instances', () => {
       /ozgwatch\.yaml:1: location: letters, digits/,
     );
   });
+
+  it('takes the external URL of a location’s pages without a trailing slash, and rejects one that is not http(s)', async () => {
+    const env = { OZGWATCH_EXTERNAL_URL: 'https://ozgwatch-stuttgart.example.org/' };
+    expect((await loadConfig({ env })).server.externalUrl).toBe(
+      'https://ozgwatch-stuttgart.example.org',
+    );
+    expect((await loadConfig({})).server.externalUrl).toBeUndefined();
+    await expect(fromFile('server:\n  externalUrl: ozgwatch-stuttgart:9464\n')).rejects.toThrow(
+      /ozgwatch\.yaml:2: server\.externalUrl: expected an http/,
+    );
+  });
 });
 
 describe('concurrency limits', () => {

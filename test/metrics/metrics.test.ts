@@ -446,6 +446,25 @@ describe('metrics: several instances and locations', () => {
     expect(own.every((s) => s.labels.shard === '1/3')).toBe(true);
   });
 
+  it('names where people open the instance’s pages in ozgwatch_build_info, empty when unset', async () => {
+    const url = 'https://ozgwatch-stuttgart.example.org';
+    const at = createMetrics({
+      registry: new Registry(),
+      version: '1.2.3',
+      location: 'rz-stuttgart',
+      externalUrl: url,
+    });
+    const build = (text: string) => samples(text).find((s) => s.name === 'ozgwatch_build_info');
+    expect(build(await at.render())?.labels).toMatchObject({
+      location: 'rz-stuttgart',
+      external_url: url,
+    });
+    // The browser's version replaces the series; the URL stays on it.
+    at.setBrowserVersion('140.0');
+    expect(build(await at.render())?.labels.external_url).toBe(url);
+    expect(build(await buildMetrics().render())?.labels.external_url ?? '').toBe('');
+  });
+
   it('adds neither label when neither is configured', async () => {
     const metrics = buildMetrics();
     const p = probe('kfz');
