@@ -184,13 +184,13 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
     {
       id: 'by-principle',
       caption: t.byPrincipleHeading,
-      columns: [col('principle', t.principleColumn), col('patterns', t.patternsColumn, 'int')],
-      rows: byPrinciple
-        ? PRINCIPLES.map((p) => ({
-            principle: `${p} ${t.principle[p]}`,
-            patterns: byPrinciple[p],
-          }))
-        : [],
+      columns: [
+        col('principle', t.principleColumn, 'text', {
+          labels: Object.fromEntries(PRINCIPLES.map((p) => [p, `${p} ${t.principle[p]}`])),
+        }),
+        col('patterns', t.patternsColumn, 'int'),
+      ],
+      rows: byPrinciple ? PRINCIPLES.map((p) => ({ principle: p, patterns: byPrinciple[p] })) : [],
     },
     {
       id: 'by-clause',
@@ -354,7 +354,10 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
     {
       id: 'changes',
       caption: t.changesHeading,
-      columns: [col('measure', t.kpiColumns.kpi), col('patterns', t.patternsColumn, 'int')],
+      columns: [
+        col('measure', t.kpiColumns.kpi, 'text', { labels: t.changeLabels }),
+        col('patterns', t.patternsColumn, 'int'),
+      ],
       rows: (changes
         ? ([
             'openAtStart',
@@ -367,11 +370,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
             'transient',
           ] as const)
         : []
-      ).map((k) => ({
-        measure: t.changeLabels[k],
-        id: k,
-        patterns: changes?.[k] ?? null,
-      })),
+      ).map((k) => ({ measure: k, patterns: changes?.[k] ?? null })),
     },
     {
       id: 'median-days-to-fix',
@@ -542,10 +541,12 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
     {
       id: 'data-quality',
       caption: t.dataQualityHeading,
-      columns: [col('measure', t.kpiColumns.kpi), col('count', t.countColumn, 'int')],
+      columns: [
+        col('measure', t.kpiColumns.kpi, 'text', { labels: t.dataQuality }),
+        col('count', t.countColumn, 'int'),
+      ],
       rows: (['pagesNotScanned', 'errorRuns', 'blockedRequests'] as const).map((k) => ({
-        measure: t.dataQuality[k],
-        id: k,
+        measure: k,
         count: m.dataQuality[k],
       })),
     },

@@ -428,6 +428,9 @@ describe('the quarterly report, from a seeded store', () => {
       'documents',
       'document-classes',
       'findings',
+      'by-principle',
+      'changes',
+      'data-quality',
     ];
     type Tables = Record<string, { rows: Record<string, unknown>[] }>;
     const tablesOf = async (file: string): Promise<Tables> =>
@@ -447,6 +450,11 @@ describe('the quarterly report, from a seeded store', () => {
     expect(await codes('documents', 'class')).toEqual(
       expect.arrayContaining(['scanned', 'untagged', 'pdfua']),
     );
+    expect(await codes('changes', 'measure')).toEqual(
+      expect.arrayContaining(['openAtStart', 'new', 'reopened', 'fixed', 'openAtEnd']),
+    );
+    expect(await codes('data-quality', 'measure')).toContain('errorRuns');
+    expect(await codes('by-principle', 'principle')).toEqual(['1', '2', '3', '4']);
     expect(new Set(de.coverage?.rows.map((r) => r.coverage))).toEqual(
       new Set(['partial', 'manual']),
     );
@@ -457,6 +465,8 @@ describe('the quarterly report, from a seeded store', () => {
       /<td>eingescannt \(nur Bild\)<\/td>|<th scope="row">eingescannt \(nur Bild\)<\/th>/,
     );
     expect(report.html).not.toMatch(/<td>fixed<\/td>/);
+    expect(decodeEntities(report.html)).toContain('<th scope="row">offen zu Beginn</th>');
+    expect(decodeEntities(report.html)).toContain('<th scope="row">1 Wahrnehmbar</th>');
   });
 });
 
