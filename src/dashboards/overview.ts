@@ -13,7 +13,7 @@ import {
   scopeVariables,
   thresholds,
 } from './kit.ts';
-import { PROBE_INFO, failingNow } from './selections.ts';
+import { PROBE_INFO, failingNow, withDaemonUrl } from './selections.ts';
 
 /** The availability objective the error budget is measured against. */
 export const SLO = 0.995;
@@ -30,8 +30,9 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
   );
   for (const v of scopeVariables()) b.withVariable(v);
   b.withVariable(daemonUrlVariable());
+  // The ozgwatch of the row's own location: another location's store has other runs.
   const probeLink = new DashboardLinkBuilder('Prüfung in ozgwatch öffnen')
-    .url('${ozgwatch}/probes/${__data.fields.probe}')
+    .url('${__data.fields.external_url}/probes/${__data.fields.probe}')
     .targetBlank(true);
   return layout(b, [
     {
@@ -145,7 +146,7 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
           new Table()
             .title('Gestörte Prüfungen')
             .description(
-              'http and browser probes failing now, one row per probe and location that sees it fail (the shards of a location are one): what the service-down alerts see, without maintenance and status error. The link opens the probe page of the daemon with its runs, screenshots and traces.',
+              'http and browser probes failing now, one row per probe and location that sees it fail (the shards of a location are one): what the service-down alerts see, without maintenance and status error. The link opens the probe page of the ozgwatch of that location (external_url: its server.externalUrl, else the ozgwatch variable) with its runs, screenshots and traces.',
             )
             .datasource(DATASOURCE)
             .dataLinks([probeLink])
@@ -156,7 +157,9 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
             })
             .withTarget(
               query(
-                `group without (instance) (${failingNow(SCOPE)}) * on (probe) group_left (name, kind) ${PROBE_INFO}`,
+                withDaemonUrl(
+                  `group without (instance) (${failingNow(SCOPE)}) * on (probe) group_left (name, kind) ${PROBE_INFO}`,
+                ),
                 '',
                 { instant: true },
               ),

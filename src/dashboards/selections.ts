@@ -73,3 +73,23 @@ export function mediaBreaksAppeared(scope: string): string {
 export function worstPerProbe(worst: 'max' | 'min', selector: string): string {
   return `${worst} without (instance, location) (${selector})`;
 }
+
+/**
+ * One ozgwatch per location that has its base URL configured (`server.externalUrl`, exported
+ * as `external_url` of `ozgwatch_build_info`). Every instance of a location exports it, all
+ * with the same address (its shards share one store, so any of them shows every run):
+ * `topk by (location)` keeps one, also while a rollout runs two versions.
+ */
+export const DAEMON_URLS = 'topk by (location) (1, ozgwatch_build_info{external_url!=""})';
+
+/**
+ * `rows` with the label `external_url`: the base URL of the ozgwatch of the location that
+ * exported each series, for links to its probe and run pages. Each location has its own store,
+ * so a link to another location's ozgwatch finds other runs, or none. A location whose
+ * instances name no URL (unset, or a version before `server.externalUrl`) gets the dashboard's
+ * `$ozgwatch` variable instead, so its rows keep a link rather than vanish from the join. No
+ * `location` label on either side (one location) matches as well.
+ */
+export function withDaemonUrl(rows: string): string {
+  return `(${rows}) * on (location) group_left (external_url) ${DAEMON_URLS} or on (location) label_replace(${rows}, "external_url", "$ozgwatch", "", "")`;
+}

@@ -14,6 +14,7 @@ import {
   scopeVariables,
   thresholds,
 } from './kit.ts';
+import { withDaemonUrl } from './selections.ts';
 
 const P = 'probe="$probe"';
 
@@ -26,6 +27,8 @@ export function serviceDashboard(): dashboard.DashboardBuilder {
   );
   for (const v of scopeVariables()) b.withVariable(v);
   b.withVariable(probeVariable()).withVariable(daemonUrlVariable());
+  // A dashboard link cannot tell locations apart: it opens the ozgwatch of the variable. The
+  // runs panel links each location's series to its own ozgwatch.
   b.link(
     new DashboardLinkBuilder('Läufe dieser Prüfung in ozgwatch')
       .url('${ozgwatch}/probes/${probe}')
@@ -148,19 +151,21 @@ export function serviceDashboard(): dashboard.DashboardBuilder {
           new TimeSeries()
             .title('Läufe nach Ergebnis')
             .description(
-              'Runs per hour by result (pass, degraded, fail, error, maintenance). The run pages of the daemon show each failed run with its screenshot and trace.',
+              'Runs per hour by result (pass, degraded, fail, error, maintenance), per location. The link opens the probe page of the ozgwatch of that location (its server.externalUrl, else the ozgwatch variable), with each failed run, its screenshot and trace.',
             )
             .datasource(DATASOURCE)
             .unit('short')
             .dataLinks([
               new DashboardLinkBuilder('Läufe in ozgwatch öffnen')
-                .url('${ozgwatch}/probes/${probe}')
+                .url('${__field.labels.external_url}/probes/${probe}')
                 .targetBlank(true),
             ])
             .withTarget(
               query(
-                `sum by (result) (increase(ozgwatch_probe_runs_total{${P}}[1h]))`,
-                '{{result}}',
+                withDaemonUrl(
+                  `sum by (location, result) (increase(ozgwatch_probe_runs_total{${P}}[1h]))`,
+                ),
+                '{{result}} {{location}}',
               ),
             ),
           24,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dashboardExpressions, metricNames } from '../../src/dashboards/expressions.ts';
 import { DASHBOARDS, renderDashboards } from '../../src/dashboards/index.ts';
-import { AVAILABILITY_KINDS, NOT_AN_OUTAGE } from '../../src/dashboards/selections.ts';
+import { AVAILABILITY_KINDS, DAEMON_URLS, NOT_AN_OUTAGE } from '../../src/dashboards/selections.ts';
 import { METRICS } from '../../src/metrics/catalogue.ts';
 import { panelExpr, ROOT, runPromtool, withPromtool } from './promtool.ts';
 
@@ -92,6 +92,31 @@ describe('dashboards', () => {
         problems.push(`compares with an offset through unless: ${where}`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it('links from a row or series to ozgwatch pages go to the ozgwatch of its own location', () => {
+    interface LinkedPanel {
+      title?: string;
+      targets?: { expr?: string }[];
+      fieldConfig?: { defaults?: { links?: { url: string }[] } };
+    }
+    const links: string[] = [];
+    for (const [file, json] of renderDashboards()) {
+      const board = JSON.parse(json) as { panels: LinkedPanel[] };
+      for (const panel of board.panels) {
+        for (const { url } of panel.fieldConfig?.defaults?.links ?? []) {
+          const where = `${file} / ${panel.title}: ${url}`;
+          links.push(where);
+          // Each location has its own store: the link takes the base URL from the series
+          // (its location's ozgwatch_build_info), not from one dashboard-wide variable.
+          expect(url, where).toMatch(
+            /^\$\{__(data\.fields|field\.labels)\.external_url\}\/(probes|runs)\//,
+          );
+          for (const t of panel.targets ?? []) expect(t.expr, where).toContain(DAEMON_URLS);
+        }
+      }
+    }
+    expect(links).toHaveLength(2);
   });
 
   it('reads metric names out of PromQL, leaving functions, labels and keywords', () => {

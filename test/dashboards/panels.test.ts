@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   alertExpr,
+  OZGWATCH_VARIABLE,
   panelExpr,
   RULES,
   runPromtool,
@@ -108,6 +109,34 @@ const OUTAGE_SERIES: InputSeries[] = [
   ...exported(PORTAL_BB, STUTTGART_0, { success: 1, status: 1 }),
 ];
 
+const STUTTGART_URL = 'https://ozgwatch-stuttgart.example.org';
+
+/**
+ * The daemons' build info: Stuttgart's two shards name their common address (in the middle of
+ * a rollout: two versions); Karlsruhe's ozgwatch names none, so its links fall back to the
+ * dashboard's `ozgwatch` variable.
+ */
+const BUILD_INFO: InputSeries[] = (
+  [
+    [STUTTGART_0, '1.4.0', STUTTGART_URL],
+    [STUTTGART_1, '1.5.0', STUTTGART_URL],
+    [KARLSRUHE_0, '1.4.0', ''],
+  ] satisfies [Where, string, string][]
+).map(([where, version, url]) => ({
+  series: selector('ozgwatch_build_info', {
+    job: JOB,
+    ...where,
+    version,
+    ...(url ? { external_url: url } : {}),
+  }),
+  values: values([1, MINUTES]),
+}));
+
+const DAEMON_URL: Record<string, string> = {
+  stuttgart: STUTTGART_URL,
+  karlsruhe: OZGWATCH_VARIABLE,
+};
+
 /** Failing now, one row per probe and location (instances of a location are one). */
 const FAILING_ROWS: [ProbeDef, string][] = [
   [KFZ, 'stuttgart'],
@@ -136,7 +165,7 @@ describe.skipIf(!withPromtool)('panels over locations, shards and kinds (promtoo
         {
           name: 'overview now',
           interval: '1m',
-          input_series: OUTAGE_SERIES,
+          input_series: [...OUTAGE_SERIES, ...BUILD_INFO],
           promql_expr_test: [
             {
               expr: table,
@@ -150,6 +179,8 @@ describe.skipIf(!withPromtool)('panels over locations, shards and kinds (promtoo
                   county: p.county,
                   name: p.name,
                   kind: p.kind,
+                  // The ozgwatch whose store has the runs of this location.
+                  external_url: DAEMON_URL[location]!,
                 }),
                 value: 1,
               })),
@@ -277,6 +308,76 @@ describe.skipIf(!withPromtool)('panels over locations, shards and kinds (promtoo
             expr: panel,
             eval_time: at,
             exp_samples: [row('sperrmuell-c', 'original-documents')],
+          },
+        ],
+      },
+    ]);
+    expect(run.status, run.output).toBe(0);
+  });
+
+  it('service: the runs of each location link to the ozgwatch of that location, also with one location and no label', async () => {
+    const runs = (
+      labels: { instance: string; location?: string },
+      perHour: number,
+    ): InputSeries => ({
+      series: selector('ozgwatch_probe_runs_total', {
+        job: JOB,
+        ...labels,
+        probe: 'kfz-a',
+        service: 'kfz-zulassung',
+        county: 'ludwigsburg',
+        result: 'pass',
+      }),
+      values: `0+${perHour}x30`,
+    });
+    const hourly = (series: InputSeries): InputSeries => ({ ...series, values: values([1, 31]) });
+    const panel = panelExpr('service.json', 'Läufe nach Ergebnis', 'kfz-a');
+    const row = (labels: Record<string, string>, value: number) => ({
+      labels: selector('', { ...labels, result: 'pass' }),
+      value,
+    });
+    const run = await runPromtool([
+      {
+        name: 'two locations, Stuttgart moving between shards',
+        interval: '1h',
+        input_series: [
+          // Shard 0 ran it until hour 5, shard 1 from then on.
+          { ...runs(STUTTGART_0, 1), values: `0+1x5` },
+          { ...runs(STUTTGART_1, 1), values: `_x5 0+1x25` },
+          runs(KARLSRUHE_0, 2),
+          ...BUILD_INFO.map(hourly),
+        ],
+        promql_expr_test: [
+          {
+            expr: panel,
+            eval_time: '10h',
+            exp_samples: [
+              row({ location: 'stuttgart', external_url: STUTTGART_URL }, 1),
+              row({ location: 'karlsruhe', external_url: OZGWATCH_VARIABLE }, 2),
+            ],
+          },
+        ],
+      },
+      {
+        name: 'one location, no location label',
+        interval: '1h',
+        input_series: [
+          runs({ instance: 'ozgwatch:9464' }, 1),
+          {
+            series: selector('ozgwatch_build_info', {
+              job: JOB,
+              instance: 'ozgwatch:9464',
+              version: '1.5.0',
+              external_url: 'https://ozgwatch.landkreis.example',
+            }),
+            values: values([1, 31]),
+          },
+        ],
+        promql_expr_test: [
+          {
+            expr: panel,
+            eval_time: '10h',
+            exp_samples: [row({ external_url: 'https://ozgwatch.landkreis.example' }, 1)],
           },
         ],
       },

@@ -48,9 +48,12 @@ export function values(...runs: [value: number | null, count: number][]): string
   return runs.flatMap(([v, n]) => Array<string>(n).fill(v === null ? '_' : String(v))).join(' ');
 }
 
+/** What the dashboards' `ozgwatch` variable holds in the tests: the link of last resort. */
+export const OZGWATCH_VARIABLE = 'http://ozgwatch.grafana-default.example:9464';
+
 /**
  * The expression of a panel as Grafana sends it with "All" chosen for county and service
- * (and `probe` for the probe variable).
+ * (`probe` for the probe variable, {@link OZGWATCH_VARIABLE} for `ozgwatch`).
  */
 export function panelExpr(dashboard: string, panel: string, probe = ''): string {
   const found = dashboardExpressions().filter(
@@ -60,7 +63,8 @@ export function panelExpr(dashboard: string, panel: string, probe = ''): string 
   return found[0]!.expr
     .replaceAll('$county', '.*')
     .replaceAll('$service', '.*')
-    .replaceAll('$probe', probe);
+    .replaceAll('$probe', probe)
+    .replaceAll('$ozgwatch', OZGWATCH_VARIABLE);
 }
 
 /** Runs the unit tests with the given rule files; returns promtool's exit code and output. */
