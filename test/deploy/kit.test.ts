@@ -276,10 +276,12 @@ describe('deployment kit', () => {
           ['OZGWATCH_METRICS_TOKEN', 'metrics-token'],
         ] as const) {
           expect(byName.get(name)?.value, name).toBeUndefined();
+          // The pages' token is required: a pod without it does not start rather than serve
+          // the pages to everyone; the metrics token goes with the ServiceMonitor's settings.
           expect(byName.get(name)?.valueFrom?.secretKeyRef, name).toEqual({
             name: 'ozgwatch-token',
             key,
-            optional: true,
+            ...(key === 'metrics-token' ? { optional: true } : {}),
           });
         }
       }
