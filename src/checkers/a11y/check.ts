@@ -17,7 +17,8 @@ import { detectSoftError } from '../http/soft-error.ts';
 import { AXE_VERSION, scanPage } from './axe.ts';
 import { CrawlFrontier, loadRobots } from './crawl.ts';
 import { brokenDocument } from './classify.ts';
-import { classifyDocuments, documentLinks } from './documents.ts';
+import { classifyDocuments } from './documents.ts';
+import { DocumentFinder } from './document-finder.ts';
 import { settle } from './settle.ts';
 import { applyWaivers } from './waivers.ts';
 import { a11ySpecSchema, type A11ySpec } from './spec.ts';
@@ -49,6 +50,7 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
   // Pages are loaded and scanned within the run's time: a page that hangs must not take the
   // pages scanned before it down with the run.
   const budget = new TimeBudget(ctx.deadlineAt);
+  const finder = new DocumentFinder(ctx, spec.documents.max, () => budget.left());
   return withGuardedPage(ctx, async (first) => {
     let page = first;
     const pages: A11yPage[] = [];
@@ -91,11 +93,14 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
       const links = (await within(readLinks(page), LINKS_MS)) ?? [];
       const statement = findLink(links, STATEMENT_LINK);
       scanned.statementLink = statement ? `"${statement.text}" → ${statement.href}` : null;
-      const found = spec.documents.max > 0 ? documentLinks(links) : [];
-      if (found.length > 0) scanned.documentLinks = found;
-      documents.push(...found);
+      const found =
+        spec.documents.max > 0
+          ? await finder.find(links)
+          : { documents: [], notPages: new Set<string>() };
+      if (found.documents.length > 0) scanned.documentLinks = found.documents;
+      documents.push(...found.documents);
       frontier?.add(
-        links.map((l) => l.href),
+        links.map((l) => l.href).filter((href) => !found.notPages.has(href)),
         target.depth,
       );
     }

@@ -1,6 +1,5 @@
 import { request } from 'undici';
 import type { DocumentInfo } from '../../results/result.ts';
-import type { PageLink } from '../bitv/signals.ts';
 import type { CheckContext } from '../checker.ts';
 import { brokenDocument, classifyDocument } from './classify.ts';
 
@@ -13,13 +12,6 @@ export interface DocumentLimits {
 
 /** Addresses of downloadable documents, by extension (query strings allowed). */
 export const DOCUMENT_LINK = /\.(pdf|docx?|odt)($|[?#])/i;
-
-/** The links to documents among a page's links. */
-export function documentLinks(links: readonly PageLink[]): string[] {
-  return links
-    .map((l) => l.href)
-    .filter((h) => /^https?:/.test(h) && DOCUMENT_LINK.test(new URL(h).pathname));
-}
 
 /**
  * Fetches and classifies each document once, within the per-host limit, the run's

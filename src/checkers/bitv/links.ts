@@ -10,7 +10,8 @@ const LINK_LIMIT = 5000;
  * image inside, `title` — in that order, as the accessible name is computed), and whether it
  * sits in the page's content rather than its header, navigation or footer. Links inside
  * open shadow roots count too: a footer built as a web component links the statement just
- * as well.
+ * as well. A link's `type` and `download` attributes are kept: they mark a document whose
+ * address does not end in `.pdf`.
  */
 export async function readLinks(page: Page): Promise<PageLink[]> {
   return page.evaluate<PageLink[]>(`(() => {
@@ -41,7 +42,13 @@ export async function readLinks(page: Page): Promise<PageLink[]> {
     const walk = (root) => {
       for (const el of root.querySelectorAll('*')) {
         if (out.length >= ${LINK_LIMIT}) return;
-        if (el.matches('a[href], area[href]')) out.push({ text: name(el), href: el.href, inContent: inContent(el) });
+        if (el.matches('a[href], area[href]')) {
+          const link = { text: name(el), href: el.href, inContent: inContent(el) };
+          // What the link says of its target, for documents whose address does not.
+          if (el.getAttribute('type')) link.type = el.getAttribute('type').slice(0, 100);
+          if (el.hasAttribute('download')) link.download = true;
+          out.push(link);
+        }
         if (el.shadowRoot) walk(el.shadowRoot);
       }
     };

@@ -10,6 +10,10 @@ export interface PageLink {
   href: string;
   /** In the page's content, not its header, navigation, footer or sidebar (when known). */
   inContent?: boolean;
+  /** The MIME type the link announces (`type="application/pdf"`), when it has one. */
+  type?: string;
+  /** The link asks to be downloaded (`download` attribute). */
+  download?: boolean;
 }
 
 /**

@@ -216,6 +216,29 @@ describe('accessibility scans with axe-core', () => {
     expect(out.status).toBe('pass');
   }, 30_000);
 
+  it('finds PDFs whose address has no .pdf by their headers; a link that leads to a page is no document', async () => {
+    const before = world.portal.requestsByUrl();
+    const out = await scan([page('formulare-ohne-endung')]);
+    const docs = Object.fromEntries(
+      out.a11y!.documents!.map((d) => [d.url.slice(page('').length), `${d.format}:${d.class}`]),
+    );
+    expect(docs).toEqual({
+      // Content-Type: application/pdf, found by the link text "(PDF, 200 KB)".
+      'download?id=123': 'pdf:untagged',
+      // Content-Disposition: attachment; filename="….pdf", found by the address /formular/.
+      'formular/antrag': 'pdf:untagged',
+      // type="application/pdf"; the server refuses HEAD, a ranged GET tells.
+      'datei/hundesteuer': 'pdf:untagged',
+    });
+    // "Alle Formulare (PDF)" answers with HTML: not a document.
+    expect(out.a11y!.pages[0]!.documentLinks).toHaveLength(3);
+    // Asked once (HEAD); a link that gives no sign of a file is not asked at all.
+    const asked = (p: string): number =>
+      (world.portal.requestsByUrl().get(p) ?? 0) - (before.get(p) ?? 0);
+    expect(asked('/a11y/download?id=liste')).toBe(1);
+    expect(asked('/a11y/ok')).toBe(0);
+  }, 30_000);
+
   it('classifies Word and OpenDocument files by their bytes, and counts them apart from PDFs', async () => {
     const out = await scan([page('formulare-office')]);
     const docs = Object.fromEntries(

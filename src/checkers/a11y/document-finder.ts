@@ -1,0 +1,196 @@
+import { request } from 'undici';
+import type { PageLink } from '../bitv/signals.ts';
+import type { CheckContext } from '../checker.ts';
+import { DOCUMENT_LINK } from './documents.ts';
+
+/** The MIME types of the documents ozgwatch classifies (PDF, Word, OpenDocument text). */
+const DOCUMENT_TYPE =
+  /^application\/(pdf|x-pdf|msword|vnd\.openxmlformats-officedocument\.wordprocessingml\.document|vnd\.oasis\.opendocument\.text)$/i;
+/** A `type` attribute that announces such a document. */
+const DOCUMENT_TYPE_ATTRIBUTE = /pdf|msword|wordprocessingml|opendocument\.text/i;
+/** Link text that names a file: "Antrag (PDF, 200 KB)", "Formular (DOCX)", "Merkblatt (1,2 MB)". */
+const DOCUMENT_TEXT = /\b(pdf|docx?|odt)\b|\(\s*[\d.,]+\s*[km]i?b\s*\)/i;
+/**
+ * Addresses download scripts use: /download, /downloads/, /formular/, /dokumente/, /datei/,
+ * /file/, /getfile, /blob/, ?download=, ?file=, and the Government Site Builder's
+ * `__blob=publicationFile`.
+ */
+const DOWNLOAD_ADDRESS =
+  /(^|\/)(downloads?|formulare?|dokumente?|dateien?|files?|getfile|blob|anhang|attachment)(\/|$|\?|\.)|[?&](download|file|datei|dokument)(id)?=|__blob=publicationfile/i;
+/** Addresses that are surely no document: pictures, styles, scripts, feeds. */
+const NOT_A_DOCUMENT =
+  /\.(jpe?g|png|gif|svg|webp|ico|css|js|mjs|json|xml|ics|vcf|mp[34]|webm)($|[?#])/i;
+
+/** One answer to a probe: at most this long, so that a slow download script holds up no page. */
+const PROBE_MS = 5_000;
+/** Redirects followed from a candidate to the file (`/download?id=1` → `/files/antrag.pdf`). */
+const MAX_HOPS = 5;
+/** Bytes read of a ranged GET: enough for `%PDF-` and a zip or compound file header. */
+const SNIFF_BYTES = 1024;
+/** Less time than this left in the run, no candidate is probed: pages come first. */
+const MIN_LEFT_MS = 2_000;
+
+/** The documents among one page's links, and the links that are no page to crawl. */
+export interface FoundDocuments {
+  /** Addresses of documents: by extension, or confirmed by the server's headers. */
+  documents: string[];
+  /** Links that lead to a document (or announce one): not to be visited as pages. */
+  notPages: Set<string>;
+}
+
+/**
+ * Finds the documents a page links, also those whose address does not end in `.pdf`
+ * (`/download?id=123`, `/formular/antrag`): a link that says it is a file — by its text
+ * ("Antrag (PDF, 200 KB)"), its `type` or `download` attribute, or a download address — is
+ * asked with HEAD (a ranged GET of 1 KiB where HEAD is refused) and counts when the answer
+ * is a PDF, Word or OpenDocument file by `Content-Type` or the file name in
+ * `Content-Disposition`. An HTML answer is no document. Each address is asked once per run,
+ * at most `2 × max` in all, through the per-host limit and only while the run has time.
+ */
+export class DocumentFinder {
+  readonly #ctx: CheckContext;
+  readonly #probes: number;
+  readonly #timeLeft: () => number;
+  /** Candidate → the document's address (after redirects), or null for no document. */
+  readonly #known = new Map<string, string | null>();
+
+  constructor(ctx: CheckContext, max: number, timeLeft: () => number) {
+    this.#ctx = ctx;
+    this.#probes = 2 * max;
+    this.#timeLeft = timeLeft;
+  }
+
+  async find(links: readonly PageLink[]): Promise<FoundDocuments> {
+    const documents = new Set<string>();
+    const notPages = new Set<string>();
+    for (const link of links) {
+      let url: URL;
+      try {
+        url = new URL(link.href);
+      } catch {
+        continue;
+      }
+      if (!/^https?:$/.test(url.protocol)) continue;
+      if (DOCUMENT_LINK.test(url.pathname)) {
+        documents.add(link.href);
+        notPages.add(link.href);
+        continue;
+      }
+      if (!isCandidate(link, url)) continue;
+      // A link that announces a file is not crawled as a page, probed or not.
+      if (announcesFile(link)) notPages.add(link.href);
+      let found = this.#known.get(link.href);
+      if (found === undefined) {
+        if (this.#known.size >= this.#probes || this.#timeLeft() < MIN_LEFT_MS) continue;
+        found = await this.#probe(link.href);
+        this.#known.set(link.href, found);
+      }
+      if (found !== null) {
+        documents.add(found);
+        notPages.add(link.href);
+      }
+    }
+    return { documents: [...documents], notPages };
+  }
+
+  /** Where the document is, or null when the address answers with anything else. */
+  async #probe(href: string): Promise<string | null> {
+    const ctx = this.#ctx;
+    let current = href;
+    try {
+      for (let hop = 0; hop <= MAX_HOPS; hop++) {
+        const answer = await ask(ctx, current, 'HEAD');
+        const refused = answer.status === 405 || answer.status === 501;
+        const seen = refused ? await ask(ctx, current, 'GET') : answer;
+        if (seen.status >= 300 && seen.status < 400 && seen.location) {
+          current = new URL(seen.location, current).href;
+          continue;
+        }
+        return seen.status < 300 && isDocument(seen) ? current : null;
+      }
+      return null;
+    } catch (error) {
+      if (ctx.signal.aborted) throw error;
+      return null;
+    }
+  }
+}
+
+/** What a probe read of an answer. */
+interface Answer {
+  status: number;
+  type: string;
+  disposition: string;
+  location?: string;
+  /** The first bytes of a GET; empty after HEAD. */
+  head: Buffer;
+}
+
+/** One HEAD, or a GET of the first {@link SNIFF_BYTES}, within the per-host limit. */
+async function ask(ctx: CheckContext, url: string, method: 'HEAD' | 'GET'): Promise<Answer> {
+  return ctx.hosts.run(new URL(url).host, ctx.signal, async () => {
+    const res = await request(url, {
+      method,
+      headers: {
+        'user-agent': ctx.userAgent,
+        ...(method === 'GET' ? { range: `bytes=0-${SNIFF_BYTES - 1}` } : {}),
+      },
+      signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(PROBE_MS)]),
+    });
+    let head = Buffer.alloc(0);
+    if (method === 'GET' && res.statusCode < 300) {
+      // A server that ignores the range sends the whole file: read the start, then stop.
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        head = Buffer.concat([head, chunk]);
+        if (head.length >= SNIFF_BYTES) break;
+      }
+      res.body.destroy();
+    } else {
+      await res.body.dump();
+    }
+    const header = (name: string): string => {
+      const value = res.headers[name];
+      return (Array.isArray(value) ? value[0] : value) ?? '';
+    };
+    const location = header('location');
+    return {
+      status: res.statusCode,
+      type: header('content-type').split(';')[0]?.trim() ?? '',
+      disposition: header('content-disposition'),
+      ...(location ? { location } : {}),
+      head,
+    };
+  });
+}
+
+/** A PDF, Word or OpenDocument file by its type, its file name, or its first bytes. */
+function isDocument(answer: Answer): boolean {
+  if (DOCUMENT_TYPE.test(answer.type)) return true;
+  if (/^text\/html$/i.test(answer.type)) return false;
+  const filename = /filename\*?\s*=\s*(?:[\w-]+'[\w-]*')?"?([^";]+)/i.exec(answer.disposition)?.[1];
+  if (filename && DOCUMENT_LINK.test(decodeURIComponentSafe(filename))) return true;
+  return answer.head.subarray(0, SNIFF_BYTES).toString('latin1').includes('%PDF-');
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A link announces a file by its `type` or `download` attribute. */
+function announcesFile(link: PageLink): boolean {
+  return link.download === true || DOCUMENT_TYPE_ATTRIBUTE.test(link.type ?? '');
+}
+
+/** Whether a link may lead to a document whose address does not say so. */
+function isCandidate(link: PageLink, url: URL): boolean {
+  if (NOT_A_DOCUMENT.test(url.pathname)) return false;
+  return (
+    announcesFile(link) ||
+    DOCUMENT_TEXT.test(link.text) ||
+    DOWNLOAD_ADDRESS.test(url.pathname + url.search)
+  );
+}
