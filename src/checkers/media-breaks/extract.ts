@@ -48,9 +48,11 @@ export interface PageContent {
 /**
  * Reads the procedure content of the page now shown (R2 of the media-break rules): the main
  * content (`main`, `[role=main]`, `article`, `#content` …) without header, navigation,
- * footer, asides, dialogs, cookie banners, addresses, and sections headed Kontakt,
+ * footer, asides, cookie and consent dialogs, addresses, and sections headed Kontakt,
  * Öffnungszeiten, Impressum and the like. Text of closed accordions counts (it is part of
- * the procedure), so text nodes are read rather than `innerText`. Bounded in size.
+ * the procedure), so text nodes are read rather than `innerText`. A dialog that is not about
+ * consent is procedure ("Ablauf", "Antrag stellen" in a modal), also when it sits outside the
+ * main content and a control inside the content opens it. Bounded in size.
  */
 export async function extractPage(page: Page, outOfScopeHeadings: RegExp): Promise<PageContent> {
   return page.evaluate<PageContent>(`(${EXTRACT})(${JSON.stringify(outOfScopeHeadings.source)})`);
@@ -66,22 +68,59 @@ const EXTRACT = `(outOfScopeSource) => {
     document.querySelector('article') ||
     document.querySelector('#content, #inhalt, #main, #main-content, .content, .main-content, .inhalt') ||
     document.body;
-  const EXCLUDED = 'header, nav, footer, aside, address, dialog, [role=contentinfo], [role=navigation], [role=banner], [role=complementary], [role=dialog], [role=alertdialog], [aria-modal=true], script, style, noscript, template';
+  const EXCLUDED = 'header, nav, footer, aside, address, [role=contentinfo], [role=navigation], [role=banner], [role=complementary], script, style, noscript, template';
+  const DIALOG = 'dialog, [role=dialog], [role=alertdialog], [aria-modal=true]';
   // Other services' teasers ("related", "teaser-list") describe their procedures, not this one's.
   const TRAP = /(cookie|consent|cmp-|privacy-banner|kontakt|contact|sidebar|breadcrumb|oeffnungszeit|opening|footer|header|navigation|megamenu|servicebox|teaser-kontakt|ansprechpartner|zustaendig|related|verwandt|similar|recommend|teaser-?list|teaserlist)/i;
+  // Consent managers by their markup (ids, classes, data attributes): Usercentrics (uc-,
+  // usercentrics), Cookiebot (Cybot…), Borlabs (borlabs, brlbs), Klaro (klaro, cm-), CCM19
+  // (ccm-, ccm19), OneTrust (onetrust, ot-sdk), consentmanager (cmpbox), Complianz (cmplz),
+  // Didomi, and generic cookie/consent/GDPR/DSGVO names.
+  const CONSENT_MARKUP = /(cookie|consent|gdpr|dsgvo|(^|[\\s_-])cmp|usercentrics|(^|[\\s#.=])uc-|cybot|borlabs|brlbs|klaro|(^|[\\s_-])cm-(modal|app|btn|body)|ccm19|(^|[\\s#.=_-])ccm-|onetrust|ot-sdk|didomi|cmplz|complianz|tarteaucitron|iubenda|privacy-?(banner|settings|center|manager)|datenschutz-?(banner|einstellung|layer))/i;
+  // … and by their wording: what the dialog asks is consent to cookies or tracking, not a step
+  // of the procedure (a procedure dialog may well mention the Datenschutzerklärung).
+  const CONSENT_WORDS = /\\b(cookies?|cookie-\\w+|tracking|datenschutzeinstellung\\w*|privatsphaere-?einstellung\\w*|einwilligungseinstellung\\w*|cookie-?einstellung\\w*|webanalyse|drittanbieter\\w*)\\b|\\b(alle|auswahl) (akzeptieren|ablehnen|zulassen|erlauben|speichern|bestaetigen)\\b|\\bnur (technisch )?(notwendige|essenzielle|essentielle|erforderliche)( cookies| dienste)?\\b/;
+  const consentCache = new Map();
+  const consentDialog = (d) => {
+    if (consentCache.has(d)) return consentCache.get(d);
+    const markup = [...d.attributes].map((a) => a.name + '=' + a.value).join(' ');
+    const verdict = CONSENT_MARKUP.test(markup) || CONSENT_WORDS.test(fold((d.textContent || '').slice(0, 4000)));
+    consentCache.set(d, verdict);
+    return verdict;
+  };
+  // A dialog outside the main content counts when a control inside the content opens it
+  // (aria-controls, a #fragment, Bootstrap's data targets, invoker commands, popovers).
+  const openedFromContent = (d) => {
+    if (!d.id) return false;
+    const id = CSS.escape(d.id);
+    const openers = root.querySelectorAll('[aria-controls~="' + id + '"], [href="#' + id + '"], [data-target="#' + id + '"], [data-bs-target="#' + id + '"], [data-modal="' + id + '"], [data-micromodal-trigger="' + id + '"], [commandfor="' + id + '"], [popovertarget="' + id + '"]');
+    return [...openers].some((o) => !excludedElement(o));
+  };
+  // The places the procedure is read from: the content root and the dialogs it opens.
+  const scopes = [root];
   const excludedElement = (el) => {
+    const scope = scopes.find((s) => s === el || s.contains(el));
+    if (!scope) return true;
     // Only up to the content root: what wraps the whole content says nothing about a part.
-    for (let e = el; e && e !== root; e = e.parentElement) {
+    // A dialog outside it is its own scope and is judged itself too.
+    for (let e = el; e && (e !== scope || scope !== root); e = e.parentElement) {
       if (e.matches(EXCLUDED)) return true;
+      if (e.matches(DIALOG) && consentDialog(e)) return true;
       // A passage in another language (an English summary box): the lexicon reads German.
       const lang = e.getAttribute('lang');
       if (lang && !/^de\b/i.test(lang)) return true;
       const marker = (e.id || '') + ' ' + (typeof e.className === 'string' ? e.className : '');
-      if (TRAP.test(marker)) return true;
+      if (TRAP.test(marker) || CONSENT_MARKUP.test(marker)) return true;
+      if (e === scope) break;
     }
-    if (el === root || root.contains(el)) return root.matches(EXCLUDED);
-    return false;
+    return scope === root && root.matches(EXCLUDED);
   };
+  for (const d of document.querySelectorAll(DIALOG)) {
+    if (d.contains(root) || scopes.some((s) => s.contains(d)) || !openedFromContent(d)) continue;
+    scopes.push(d);
+    if (excludedElement(d)) scopes.pop();
+  }
+  const inScopes = (selector) => scopes.flatMap((s) => [...s.querySelectorAll(selector)]);
   const selectorOf = (el) => {
     const parts = [];
     for (let e = el; e && e !== document.documentElement && parts.length < 6; e = e.parentElement) {
@@ -93,28 +132,46 @@ const EXTRACT = `(outOfScopeSource) => {
     return parts.join(' > ');
   };
   const HEADING = 'h1, h2, h3, h4, h5, h6, summary, dt, [role=heading], caption, legend';
-  const BLOCK = 'p, li, dd, dt, td, th, h1, h2, h3, h4, h5, h6, summary, blockquote, figcaption, legend, label, pre, caption, div, section, article, main, form, fieldset, details, body';
+  const BLOCK = 'p, li, dd, dt, td, th, h1, h2, h3, h4, h5, h6, summary, blockquote, figcaption, legend, label, pre, caption, div, section, article, main, form, fieldset, details, dialog, body';
   // Headings in document order, to find the one a block is under.
-  const headings = [...root.querySelectorAll(HEADING)].filter((h) => !excludedElement(h));
+  const headings = inScopes(HEADING)
+    .filter((h) => !excludedElement(h))
+    .sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
   const headingLevel = (h) => /^H[1-6]$/.test(h.tagName) ? Number(h.tagName[1]) : 7;
   // A summary, term, caption or legend heads only its own details, list, table or fieldset.
   const headsOnlyItsContainer = (h) => !/^H[1-6]$/.test(h.tagName) && h.getAttribute('role') !== 'heading';
+  // A dialog is a page of its own: only its own headings head its content, and none of its
+  // headings heads what follows it. Without a heading, the element that names it does.
+  const dialogOf = (el) => (el.parentElement ? el.parentElement.closest(DIALOG) : null);
+  const nameOfDialog = (d) => {
+    const id = (d.getAttribute('aria-labelledby') || '').split(/\\s+/)[0];
+    return id ? document.getElementById(id) : null;
+  };
   const headingOf = (el) => {
+    const box = el.matches(DIALOG) ? el : dialogOf(el);
     let found = null;
     for (const h of headings) {
-      if (h === el || h.contains(el)) continue;
+      if (h === el || h.contains(el) || dialogOf(h) !== box) continue;
       if (headsOnlyItsContainer(h) && h.parentElement && !h.parentElement.contains(el)) {
         if (h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) continue; else break;
       }
       if (h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) found = h; else break;
     }
-    return found;
+    return found || (box ? nameOfDialog(box) : null);
   };
   // A block is out of scope when it is under a contact/opening-hours/imprint heading, until
   // a heading of the same or a higher level comes.
   const outOfScopeHeading = (h) => {
+    // The element that names a dialog: its own words decide.
+    if (!headings.includes(h)) return outOfScope.test(fold(h.textContent || ''));
+    const box = dialogOf(h);
     for (let i = headings.indexOf(h); i >= 0; i--) {
       const candidate = headings[i];
+      // Out of its dialog the walk ends; a dialog's headings say nothing about the page around it.
+      if (dialogOf(candidate) !== box) {
+        if (box) return false;
+        continue;
+      }
       if (headingLevel(candidate) > headingLevel(h) && candidate !== h) continue;
       if (outOfScope.test(fold(candidate.textContent || ''))) return true;
       if (headingLevel(candidate) <= 2) return false;
@@ -123,32 +180,34 @@ const EXTRACT = `(outOfScopeSource) => {
     return false;
   };
   const blocks = new Map();
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   let total = 0;
-  for (let node = walker.nextNode(); node && total < 400000; node = walker.nextNode()) {
-    const text = node.nodeValue;
-    if (!text || !text.trim()) continue;
-    const parent = node.parentElement;
-    if (!parent || excludedElement(parent)) continue;
-    const block = parent.closest(BLOCK) || root;
-    const entry = blocks.get(block) || { parts: [], last: null };
-    // Text of different elements (a heading and its paragraph in one div) is separated,
-    // unless only inline elements lie between them ("<b>Drucken</b> Sie … <em>aus</em>,",
-    // "<span>Unter</span>schrift"): then they are one run of text.
-    if (entry.last && entry.last !== parent) {
-      const inline = (el) => getComputedStyle(el).display.startsWith('inline');
-      const chain = (from, to) => {
-        const out = [];
-        for (let e = from; e && e !== to && !e.contains(to); e = e.parentElement) out.push(e);
-        return out;
-      };
-      const between = [...chain(entry.last, parent), ...chain(parent, entry.last)];
-      entry.parts.push(between.every(inline) ? '' : ' ');
+  for (const scope of scopes) {
+    const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node && total < 400000; node = walker.nextNode()) {
+      const text = node.nodeValue;
+      if (!text || !text.trim()) continue;
+      const parent = node.parentElement;
+      if (!parent || excludedElement(parent)) continue;
+      const block = parent.closest(BLOCK) || scope;
+      const entry = blocks.get(block) || { parts: [], last: null };
+      // Text of different elements (a heading and its paragraph in one div) is separated,
+      // unless only inline elements lie between them ("<b>Drucken</b> Sie … <em>aus</em>,",
+      // "<span>Unter</span>schrift"): then they are one run of text.
+      if (entry.last && entry.last !== parent) {
+        const inline = (el) => getComputedStyle(el).display.startsWith('inline');
+        const chain = (from, to) => {
+          const out = [];
+          for (let e = from; e && e !== to && !e.contains(to); e = e.parentElement) out.push(e);
+          return out;
+        };
+        const between = [...chain(entry.last, parent), ...chain(parent, entry.last)];
+        entry.parts.push(between.every(inline) ? '' : ' ');
+      }
+      entry.parts.push(text);
+      entry.last = parent;
+      blocks.set(block, entry);
+      total += text.length;
     }
-    entry.parts.push(text);
-    entry.last = parent;
-    blocks.set(block, entry);
-    total += text.length;
   }
   const out = [];
   for (const [block, entry] of blocks) {
@@ -162,7 +221,7 @@ const EXTRACT = `(outOfScopeSource) => {
   const nameOf = (a) => norm(a.innerText || a.textContent || '') || a.getAttribute('aria-label') || a.getAttribute('title') || '';
   const links = [...document.querySelectorAll('a[href]')].slice(0, 3000).map((a) => {
     const heading = headingOf(a);
-    const inScope = root.contains(a) && !excludedElement(a) && !(heading && outOfScopeHeading(heading));
+    const inScope = !excludedElement(a) && !(heading && outOfScopeHeading(heading));
     const block = a.parentElement ? a.parentElement.closest('p, li, dd, td, div') : null;
     return {
       text: norm(nameOf(a)),
@@ -173,10 +232,13 @@ const EXTRACT = `(outOfScopeSource) => {
       inScope,
     };
   });
-  const buttons = [...root.querySelectorAll('button, [role=button], input[type=button]')]
-    .filter((b) => !b.closest('form') && !excludedElement(b))
+  // A button that opens something on the page (a dialog, an accordion panel) goes nowhere:
+  // what it opens is read as it stands.
+  const opensOnPage = (b) => ['aria-controls', 'aria-expanded', 'aria-haspopup', 'data-toggle', 'data-bs-toggle', 'data-target', 'data-bs-target', 'commandfor', 'popovertarget'].some((a) => b.hasAttribute(a));
+  const buttons = inScopes('button, [role=button], input[type=button]')
+    .filter((b) => !b.closest('form') && !opensOnPage(b) && !excludedElement(b))
     .map((b) => ({ text: norm(b.innerText || b.value || b.getAttribute('aria-label') || ''), selector: selectorOf(b) }));
-  const forms = [...root.querySelectorAll('form')].filter((f) => !excludedElement(f) && f.getAttribute('role') !== 'search').map((f) => ({
+  const forms = inScopes('form').filter((f) => !excludedElement(f) && f.getAttribute('role') !== 'search').map((f) => ({
     method: (f.getAttribute('method') || 'get').toLowerCase(),
     action: f.action,
     selector: selectorOf(f),

@@ -83,6 +83,48 @@ describe('reading the procedure text from markup', () => {
     expect(kinds(page)).toEqual([]);
   });
 
+  it("drops consent managers' dialogs by their markup or wording and reads the procedure's dialogs", async () => {
+    const trap = 'Ihre Einwilligung widerrufen Sie per Post an die Stadtverwaltung oder per Fax.';
+    const page = await read(
+      `<main>${INTRO}
+      <div id="CybotCookiebotDialog" role="dialog"><p>${trap}</p></div>
+      <div id="BorlabsCookieBox"><div class="_brlbs-dialog" role="dialog"><p>${trap}</p></div></div>
+      <div class="klaro"><div class="cm-modal" role="dialog" aria-modal="true"><p>${trap}</p></div></div>
+      <div id="onetrust-banner-sdk" role="alertdialog"><p>${trap}</p></div>
+      <div id="cmpbox" class="cmpbox" role="dialog"><p>${trap}</p></div>
+      <div data-testid="uc-default-wall" role="dialog"><p>${trap}</p></div>
+      <div class="ccm-modal" role="dialog"><p>${trap}</p></div>
+      <div class="layer" role="alertdialog" aria-modal="true"><p>Wir verwenden Cookies, um unsere Website zu verbessern. ${trap}</p><button>Alle akzeptieren</button></div>
+      <dialog class="hinweis"><p>Wir binden Inhalte von Drittanbietern ein. ${trap}</p><button>Nur notwendige</button></dialog>
+      <h2>Kontakt</h2><p>Bürgerbüro, Marktplatz 1, Telefax 07000 1234</p>
+      <dialog id="karte"><h3>Lageplan</h3><p>Das Bürgerbüro liegt am Marktplatz.</p></dialog>
+      <h3>Erreichbarkeit</h3><p>Bürgerbüro, Postfach 12, Telefax 07000 1235</p>
+      <dialog id="ablauf" aria-labelledby="ablauf-t"><strong id="ablauf-t">Ablauf</strong>
+        <p>Bringen Sie den unterschriebenen Antrag ins Bürgerbüro mit. Hinweise zum Datenschutz finden Sie in der Datenschutzerklärung.</p></dialog>
+      <div role="dialog" aria-labelledby="kontakt-t"><span id="kontakt-t">Kontakt</span><p>Schreiben Sie uns per Fax an 07000 1234.</p></div>
+      </main>`,
+    );
+    const texts = page.blocks.map((b) => b.text).join(' ');
+    expect(texts).not.toMatch(/widerrufen|Telefax|per Fax/);
+    expect(page.blocks.find((b) => /Bürgerbüro mit/.test(b.text))).toMatchObject({
+      heading: 'Ablauf',
+    });
+    expect(kinds(page)).toEqual(['handwritten-signature', 'in-person']);
+  });
+
+  it('a dialog outside the content counts only when the content opens it', async () => {
+    const page = await read(
+      `<main>${INTRO}<p><a href="#schritte" class="modal-link">Ablauf ansehen</a></p>
+      <button type="button" data-bs-toggle="modal" data-bs-target="#kosten">Kosten</button></main>
+      <div class="modal" id="schritte" role="dialog"><h2>Ablauf</h2><p>Senden Sie das Formular per Post an das Ordnungsamt.</p></div>
+      <div class="modal" id="kosten" role="dialog"><h2>Kosten</h2><p>Die Gebühr ist bar zu entrichten.</p></div>
+      <div class="modal" id="umfrage" role="dialog"><p>Ihre Meinung zählt! Drucken Sie den Fragebogen aus und geben Sie ihn im Rathaus ab.</p></div>`,
+    );
+    expect(kinds(page)).toEqual(['postal-submission', 'manual-payment']);
+    // The button opens a dialog on the page: not a way to an online service.
+    expect(page.buttons).toEqual([]);
+  });
+
   it('a closed "Kontakt" accordion heads only its own content, not the procedure after it', async () => {
     const page = await read(
       `<main>${INTRO}<details><summary>Kontakt</summary><p>Steueramt, Marktplatz 1, 12345 Musterstadt, Telefax 07000 1234</p></details>

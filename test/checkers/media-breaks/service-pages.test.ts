@@ -37,3 +37,35 @@ describe('an online route the page only claims in words', () => {
     expect(report.endToEndDigital).toBe(false);
   }, 30_000);
 });
+
+describe('dialogs: consent is not procedure, a procedure modal is', () => {
+  it('reads the "Ablauf" modal a content button opens, though the modal sits outside <main>; drops the CCM19 consent dialog', async () => {
+    const report = await read('plakatierung-ablauf-im-dialog');
+    expect(report.breaks.map((b) => b.kind)).toEqual([
+      'paper-form',
+      'handwritten-signature',
+      'postal-submission',
+    ]);
+    for (const b of report.breaks) {
+      expect(b.evidence.selector, b.kind).toMatch(/^#ablauf-modal\b/);
+      // The consent dialog's "per Post" and mailto (R2) and the newsletter's fax are not read.
+      for (const e of [b.evidence, ...(b.more ?? [])]) expect(e.text).not.toMatch(/Einwilligung/);
+    }
+    expect(report.maturity.level).toBe(1);
+  }, 30_000);
+
+  it('reads an "Antrag stellen" <dialog> in main and drops the Usercentrics layer; the button that opens it is no online application', async () => {
+    const report = await read('baumfaellung-antrag-im-dialog');
+    expect(report.breaks.map((b) => b.kind)).toEqual([
+      'paper-form',
+      'handwritten-signature',
+      'postal-submission',
+      'manual-payment',
+    ]);
+    const texts = report.breaks.flatMap((b) => [b.evidence, ...(b.more ?? [])].map((e) => e.text));
+    expect(texts.join(' ')).not.toMatch(/Datenschutzbeauftragten/);
+    expect(report.signals.online).toBe(false);
+    expect(report.path).toMatchObject({ steps: 0, stoppedBecause: 'no-online-application' });
+    expect(report.pages).toHaveLength(1);
+  }, 30_000);
+});
