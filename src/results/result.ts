@@ -186,6 +186,8 @@ export interface A11yPage {
    * not fully evaluated (WCAG-EM), so it does not pass. Frames without a box are left out.
    */
   framesNotScanned?: string[];
+  /** A consent layer hid the content: both it and the content behind it were scanned. */
+  consent?: A11yConsent;
   /** The reason code of {@link error}: what a run of this page alone would report. */
   reason?: ReasonCode;
   /** Documents the page links (classified in the report's `documents`). */
@@ -201,6 +203,20 @@ export interface A11yPage {
   step?: string;
   /** The journey declared it an error state or the process's confirmation page. */
   state?: 'error' | 'confirmation';
+}
+
+/** A consent layer (cookie banner) that hid a page's content, and how the scan got past it. */
+export interface A11yConsent {
+  /** CSS selector of the layer. */
+  layer: string;
+  /** How it hid the content: it covered the viewport (`overlay`), or set `inert` / `aria-hidden` on it. */
+  hid: ('overlay' | 'inert' | 'aria-hidden')[];
+  /**
+   * `declined`: its accept-free choice (`button`, e.g. "Nur notwendige Cookies") was taken;
+   * `hidden`: it had none that freed the content, so it was set aside without a choice.
+   */
+  action: 'declined' | 'hidden';
+  button?: string;
 }
 
 /** How a crawl went: what it was allowed, what it scanned, what it left out and why. */

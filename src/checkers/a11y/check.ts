@@ -20,6 +20,13 @@ import { brokenDocument } from './classify.ts';
 import { classifyDocuments } from './documents.ts';
 import { DocumentFinder } from './document-finder.ts';
 import { settle } from './settle.ts';
+import {
+  declineConsent,
+  findConsentLayer,
+  hideConsentLayer,
+  joinScans,
+  occurrencesInLayer,
+} from './consent.ts';
 import { applyWaivers } from './waivers.ts';
 import { a11ySpecSchema, type A11ySpec } from './spec.ts';
 import { summarise } from './summary.ts';
@@ -265,6 +272,9 @@ async function scanUrl(
     await settle(page, Math.min(SETTLE_MS, spec.pageTimeout / 4, left()));
     result = await within(attempt(), scanTime());
   }
+  if (answers && result !== undefined && !(result instanceof Error)) {
+    result = await pastConsent(page, result, () => within(attempt(), scanTime()), left);
+  }
   if (signal.aborted) throw signal.reason as Error;
   if (result === undefined) {
     return notScanned(`accessibility scan did not finish within ${seconds}s`, 'scan_failed', true);
@@ -282,6 +292,40 @@ async function scanUrl(
   }
   return { scanned: result, spoiled: false };
 }
+
+/**
+ * A page whose consent layer hides its content (covers it, or made it `inert` or
+ * `aria-hidden`) is scanned twice: as shown — the layer is part of the page, and a banner
+ * without accessible buttons is a barrier for everyone who must get past it — and with the
+ * layer declined ("Nur notwendige", "Ablehnen": no consent is given) or, without such a
+ * choice, set aside; the page keeps both scans' findings, none twice, and what was done.
+ */
+async function pastConsent(
+  page: Page,
+  shown: A11yPage,
+  scan: () => Promise<A11yPage | Error | undefined>,
+  left: () => number,
+): Promise<A11yPage | Error | undefined> {
+  const layer = await findConsentLayer(page, Math.min(CONSENT_MS, Math.max(left(), 100)));
+  if (!layer || layer.hides.length === 0) return shown;
+  const inLayer = await occurrencesInLayer(page, layer, shown, Math.max(left(), 100));
+  const button = await declineConsent(page, layer, Math.min(CONSENT_MS, Math.max(left(), 100)));
+  if (button === undefined) await hideConsentLayer(page, layer, Math.max(left(), 100));
+  // Not excluded by its selector: once the layer is gone, an nth-child path may name content.
+  // A layer that stays (as a small settings button) is found again and counted once.
+  const content = await scan();
+  if (content === undefined || content instanceof Error) return content;
+  return joinScans(shown, content, inLayer, {
+    layer: layer.selector,
+    hid: layer.hides,
+    ...(button !== undefined
+      ? { action: 'declined' as const, button }
+      : { action: 'hidden' as const }),
+  });
+}
+
+/** At most this long to find a consent layer, and to wait for it to close once declined. */
+const CONSENT_MS = 2_000;
 
 /**
  * A scan the load and settle left no time for still gets this long: the fixed margin a page

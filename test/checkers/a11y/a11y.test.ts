@@ -109,6 +109,25 @@ describe('accessibility scans with axe-core', () => {
     );
   }, 30_000);
 
+  it('a consent layer over the page: its own barriers and the content behind it are both reported, none twice', async () => {
+    const out = await scan([page('cookie-banner'), page('cookie-banner-zwang')]);
+    const [declined, forced] = out.a11y!.pages;
+    // The banner's nameless close button, and the missing alt text in the inert content.
+    expect(rules(declined!.violations)).toEqual(['button-name:critical', 'image-alt:critical']);
+    expect(declined!.consent).toEqual({
+      layer: '#cmp-overlay',
+      hid: ['overlay', 'inert'],
+      action: 'declined',
+      button: 'Nur notwendige Cookies',
+    });
+    // No choice without consent: the layer is set aside; the alt text, seen by both scans
+    // under a layer that only covers, is one element.
+    expect(rules(forced!.violations)).toEqual(['button-name:critical', 'image-alt:critical']);
+    expect(forced!.violations.map((v) => v.nodes.length)).toEqual([1, 1]);
+    expect(forced!.consent).toEqual({ layer: '#cmp-overlay', hid: ['overlay'], action: 'hidden' });
+    expect(out.message).toMatch(/^4 violation\(s\) of 2 rule\(s\) on 2 page\(s\)/);
+  }, 30_000);
+
   it('scans content that arrives after load, and the page a redirect after load leads to', async () => {
     const late = await scan([page('nachgeladen')]);
     expect(rules(late.a11y!.pages[0]!.violations)).toEqual(['image-alt:critical']);
