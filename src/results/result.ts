@@ -358,6 +358,24 @@ export interface MediaBreak {
   confidence: number;
   /** Further places the same break was seen (up to 5). */
   more?: BreakEvidence[];
+  /**
+   * `in-person` only: whether the law requires the appearance (fingerprints for the
+   * Personalausweis, Reisepass or eID card; the Eheschließung), so that no portal can remove
+   * this break. Absent on other kinds and in results stored before it was recorded.
+   */
+  legallyMandated?: boolean;
+  /** With `legallyMandated: true`: which rule, why, and the page's sentence that shows it. */
+  legalBasis?: LegalBasis;
+}
+
+/** Why an in-person appearance is required by law. */
+export interface LegalBasis {
+  /** `identity-document` or `marriage`. */
+  rule: string;
+  /** What the law requires, for people to read. */
+  reason: string;
+  /** The sentence of the procedure that shows the service falls under the rule. */
+  evidence: BreakEvidence;
 }
 
 /** How far the online-application path was followed, and why it stopped. */

@@ -125,7 +125,7 @@ function judge(report: MediaBreakReport): Outcome {
   return {
     status: 'fail',
     reason: 'media_breaks',
-    message: `${report.breaks.length} media break(s): ${report.breaks.map((b) => b.kind).join(', ')}; ${level}`,
+    message: `${report.breaks.length} media break(s): ${report.breaks.map((b) => (b.legallyMandated ? `${b.kind} (required by law)` : b.kind)).join(', ')}; ${level}`,
     assertions: [],
     mediaBreaks: report,
   };

@@ -1,6 +1,7 @@
 import type {
   BreakEvidence,
   DocumentInfo,
+  LegalBasis,
   MaturitySignals,
   MediaBreak,
   MediaBreakDocument,
@@ -139,10 +140,16 @@ export function detectMediaBreaks(
   }
   breaks.sort((a, b) => BREAK_KINDS.indexOf(a.kind) - BREAK_KINDS.indexOf(b.kind));
   const kinds = new Set(breaks.map((b) => b.kind));
-  const maturity = estimateMaturity(signals, kinds);
+  // Only a forced appearance can be a legal one: an offered visit (R1) is no break at all.
+  const legal = kinds.has('in-person') ? legalPresence(service, pages, lexicon) : undefined;
+  const maturity = estimateMaturity(signals, kinds, legal);
   return {
     lexicon: lexicon.language,
-    breaks,
+    breaks: breaks.map((b) =>
+      b.kind === 'in-person'
+        ? { ...b, legallyMandated: legal !== undefined, ...(legal ? { legalBasis: legal } : {}) }
+        : b,
+    ),
     maturity,
     endToEndDigital: kinds.size === 0 && maturity.level >= 3,
     signals,
@@ -421,6 +428,45 @@ function clauseSignal(
     }
   }
   return false;
+}
+
+/**
+ * Whether the law requires the service's in-person step (DOMAIN.md §5): the service page's
+ * name (title, h1) is one of a legal-presence rule's services, and a sentence of the
+ * procedure shows why (fingerprints taken at the authority, the couple appearing together).
+ * The name alone is not enough: a Personalausweis page about a lost card needs no visit by law.
+ */
+function legalPresence(
+  service: PageContent | undefined,
+  pages: readonly PageContent[],
+  lexicon: Lexicon,
+): LegalBasis | undefined {
+  if (!service) return undefined;
+  const name = normalise(`${service.title} ${service.h1}`);
+  for (const rule of lexicon.legalPresence) {
+    if (!rule.service.test(name) || rule.except?.test(name)) continue;
+    for (const page of pages) {
+      for (const block of page.blocks) {
+        if (block.isHeading || block.isFieldLabel) continue;
+        for (const sentence of sentences(normalise(block.text), lexicon.abbreviations)) {
+          for (const clause of clauses(sentence, lexicon.clauseBreaks)) {
+            const m = rule.text.exec(clause);
+            if (!m || negated(clause, [[m.index, m.index + m[0].length]], lexicon)) continue;
+            return {
+              rule: rule.rule,
+              reason: rule.reason,
+              evidence: {
+                text: sentenceOriginal(block.text, sentence),
+                url: page.url,
+                selector: block.selector,
+              },
+            };
+          }
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Whether the procedure asks for evidence: a section on it, or a sentence that requires it. */

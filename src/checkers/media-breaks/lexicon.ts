@@ -61,6 +61,15 @@ const lexiconFileSchema = z.looseObject({
   alternatives: z.array(pattern),
   conditions: z.array(pattern),
   notThisService: pattern,
+  legalPresence: z.array(
+    z.strictObject({
+      rule: z.string().min(1),
+      service: pattern,
+      except: pattern.optional(),
+      text: pattern,
+      reason: z.string().min(1),
+    }),
+  ),
   physicalItems: pattern,
   categories: z.strictObject(
     Object.fromEntries(BREAK_KINDS.map((k) => [k, categorySchema])) as Record<
@@ -84,6 +93,20 @@ const lexiconFileSchema = z.looseObject({
   }),
 });
 
+/**
+ * Services whose in-person step the law requires (DOMAIN.md §5, `in-person`): recognised by
+ * the service's name (title or h1, and not `except`) and a sentence of its procedure that
+ * shows why (fingerprints taken at the authority; the couple appearing together).
+ */
+export interface LegalPresenceRule {
+  rule: string;
+  service: RegExp;
+  except?: RegExp;
+  text: RegExp;
+  /** What the law requires and why no portal can remove the visit, for people to read. */
+  reason: string;
+}
+
 export interface Trigger {
   re: RegExp;
   weight: 'strong' | 'weak';
@@ -102,6 +125,7 @@ export interface Lexicon {
   conditions: RegExp[];
   /** Clauses about other services or the future ("viele Leistungen …", "künftig …"): no online route of this one. */
   notThisService: RegExp;
+  legalPresence: LegalPresenceRule[];
   categories: Record<
     BreakKind,
     { triggers: Trigger[]; exclusions: RegExp[]; weakUnless?: SignalName }
@@ -135,6 +159,13 @@ export function loadLexicon(file: URL | string): Lexicon {
     alternatives: data.alternatives.map(re),
     conditions: data.conditions.map(re),
     notThisService: re(data.notThisService),
+    legalPresence: data.legalPresence.map((r) => ({
+      rule: r.rule,
+      service: re(r.service),
+      ...(r.except ? { except: re(r.except) } : {}),
+      text: re(r.text),
+      reason: r.reason,
+    })),
     categories: Object.fromEntries(
       BREAK_KINDS.map((kind) => [
         kind,

@@ -1,4 +1,5 @@
 import type {
+  LegalBasis,
   MaturityEstimate,
   MaturitySignals,
   MediaBreakKind as BreakKind,
@@ -24,11 +25,13 @@ function cap(kind: BreakKind, s: MaturitySignals): number {
  * The estimated OZG maturity level: a base level from the signals, lowered by the cap of
  * each forced media break. Authentication, evidence and payment count as online unless a
  * break says otherwise (in-person, original documents, manual payment): R5 forbids
- * inferring an offline channel the text does not name.
+ * inferring an offline channel the text does not name. An appearance the law requires
+ * (`legal`) caps the level like any other: the official model does not exempt it either.
  */
 export function estimateMaturity(
   s: MaturitySignals,
   breaks: ReadonlySet<BreakKind>,
+  legal?: LegalBasis,
 ): MaturityEstimate {
   const because: string[] = [];
   let base = 0;
@@ -58,6 +61,11 @@ export function estimateMaturity(
     }
   } else {
     because.push('no service description');
+  }
+  if (legal && breaks.has('in-person')) {
+    because.push(
+      `in-person appearance required by law (${legal.rule}): it caps the level, but no portal can remove it`,
+    );
   }
   let level = base;
   let cappedBy: BreakKind | undefined;

@@ -109,6 +109,9 @@ function score(
   return { rows, exact: exact / n, maturity: maturity / n, e2e: e2e / n, misses };
 }
 
+/** Labels may say whether a case's in-person break is required by law (DOMAIN.md §5). */
+type LegalLabel = CorpusCase & { legallyMandated?: boolean };
+
 describe.each(CORPORA)('media-break corpus %s', (name) => {
   const labels = corpora[name];
 
@@ -141,5 +144,31 @@ describe.each(CORPORA)('media-break corpus %s', (name) => {
       expect(r.recall, `${r.kind} recall`).toBeGreaterThanOrEqual(0.85);
     }
     expect(exact).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('flags an in-person break legallyMandated exactly where the label says so', () => {
+    const got = (id: string): boolean | undefined =>
+      reports.get(`${name}/${id}`)?.breaks.find((b) => b.kind === 'in-person')?.legallyMandated;
+    const labelled = Object.entries(labels as Record<string, LegalLabel>).filter(
+      ([, l]) => l.legallyMandated !== undefined,
+    );
+    if (name === 'media-breaks') {
+      // Every in-person case of the first corpus says which it is.
+      for (const [id, l] of Object.entries(labels)) {
+        if (l.breaks.includes('in-person'))
+          expect(
+            labelled.map(([i]) => i),
+            id,
+          ).toContain(id);
+      }
+    }
+    const wrong = labelled
+      .filter(([id, l]) => got(id) !== l.legallyMandated)
+      .map(([id, l]) => `${id}: want ${l.legallyMandated}, got ${got(id)}`);
+    const flagged = Object.keys(labels).filter((id) => got(id) === true).length;
+    console.log(
+      `\nMedia-break corpus ${name}: legallyMandated on ${flagged} page(s), ${labelled.length - wrong.length}/${labelled.length} labelled right`,
+    );
+    expect(wrong).toEqual([]);
   });
 });

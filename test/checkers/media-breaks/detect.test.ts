@@ -403,3 +403,92 @@ describe('audit: wording a county would put in front of the tool', () => {
     expect(detectMediaBreaks([english], [], NO_PATH, lexicon).breaks).toEqual([]);
   });
 });
+
+describe('in-person appearances the law requires (DOMAIN.md §5)', () => {
+  const service = (name: string, paragraphs: string[], online = false) =>
+    detectMediaBreaks(
+      [{ ...page(paragraphs, online), title: `${name} – Stadt Musterhausen`, h1: name }],
+      [],
+      NO_PATH,
+      lexicon,
+    );
+  const inPerson = (report: ReturnType<typeof service>) =>
+    report.breaks.find((b) => b.kind === 'in-person');
+
+  it('needs the service and a sentence that shows why: the name alone or the words alone are not enough', () => {
+    const fingerprints =
+      'Den Antrag stellen Sie persönlich im Bürgerbüro. Ihre Fingerabdrücke werden dort abgenommen.';
+    expect(inPerson(service('Personalausweis beantragen', [fingerprints]))).toMatchObject({
+      legallyMandated: true,
+      legalBasis: {
+        rule: 'identity-document',
+        evidence: { text: expect.stringMatching(/Fingerabdrücke/) as unknown },
+      },
+    });
+    // A Personalausweis page whose visit the text does not ground in the law.
+    expect(
+      inPerson(
+        service('Personalausweis – Verlust melden', [
+          'Zur Verlustanzeige müssen Sie persönlich im Bürgerbüro erscheinen.',
+        ]),
+      ),
+    ).toMatchObject({ legallyMandated: false });
+    // Another service that mentions the ID card and even fingerprints.
+    expect(
+      inPerson(
+        service('Waffenbesitzkarte beantragen', [
+          'Bringen Sie Ihren Personalausweis mit, Fingerabdrücke werden nicht genommen.',
+          'Den Antrag müssen Sie persönlich im Ordnungsamt stellen.',
+        ]),
+      ),
+    ).toMatchObject({ legallyMandated: false });
+    // "Keine Fingerabdrücke" (a Kinderreisepass) gives no reason.
+    expect(
+      inPerson(
+        service('Kinderreisepass beantragen', [
+          'Das Kind muss bei der Antragstellung persönlich anwesend sein. Für den Kinderreisepass werden keine Fingerabdrücke abgenommen.',
+        ]),
+      ),
+    ).toMatchObject({ legallyMandated: false });
+    // No in-person break, nothing to flag: an offered visit beside an online route (R1).
+    expect(
+      service(
+        'Reisepass beantragen',
+        [
+          'Sie können den Antrag auch persönlich im Bürgerbüro stellen. Fingerabdrücke werden abgenommen.',
+        ],
+        true,
+      ).breaks,
+    ).toEqual([]);
+  });
+
+  it('Eheschließung: the couple appears together; a marriage certificate needs no visit by law', () => {
+    const together =
+      'Beide Verlobte müssen die Eheschließung gemeinsam und persönlich beim Standesamt anmelden.';
+    expect(inPerson(service('Eheschließung anmelden', [together]))).toMatchObject({
+      legallyMandated: true,
+      legalBasis: { rule: 'marriage', reason: expect.stringMatching(/§ 1311 BGB/) as unknown },
+    });
+    expect(
+      inPerson(
+        service('Eheurkunde nach der Eheschließung beantragen', [
+          'Die Urkunde erhalten Sie persönlich im Standesamt; beide Eheleute müssen nicht erscheinen.',
+        ]),
+      ),
+    ).toMatchObject({ legallyMandated: false });
+  });
+
+  it('keeps the cap of the in-person break and says in the estimate why it stays', () => {
+    const report = service(
+      'Personalausweis beantragen',
+      [
+        'Den Termin buchen Sie online. Den Antrag stellen Sie persönlich im Bürgerbüro, wo Ihre Fingerabdrücke abgenommen werden.',
+      ],
+      true,
+    );
+    expect(report.maturity.level).toBe(2);
+    expect(report.maturity.because.join('; ')).toMatch(
+      /in-person appearance required by law \(identity-document\).*no portal can remove it/,
+    );
+  });
+});

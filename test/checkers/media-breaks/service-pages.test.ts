@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkMediaBreaks } from '../../../src/checkers/media-breaks/check.ts';
 import { mediaBreaksSpecSchema } from '../../../src/checkers/media-breaks/spec.ts';
-import type { MediaBreakReport } from '../../../src/results/result.ts';
+import type { MediaBreakReport, Outcome } from '../../../src/results/result.ts';
 import { startBrowserWorld, type BrowserWorld } from '../browser-world.ts';
 
 /**
@@ -18,13 +18,17 @@ afterAll(async () => {
   await world.close();
 });
 
-async function read(id: string): Promise<MediaBreakReport> {
+async function check(id: string): Promise<Outcome & { mediaBreaks: MediaBreakReport }> {
   const out = await checkMediaBreaks(
     world.context(),
     mediaBreaksSpecSchema.parse({ url: `${world.portal.http}/media-breaks/${id}/` }),
   );
   if (!out.mediaBreaks) throw new Error(`${id}: no report (${out.status}: ${out.message})`);
-  return out.mediaBreaks;
+  return { ...out, mediaBreaks: out.mediaBreaks };
+}
+
+async function read(id: string): Promise<MediaBreakReport> {
+  return (await check(id)).mediaBreaks;
 }
 
 describe('an online route the page only claims in words', () => {
@@ -67,5 +71,46 @@ describe('dialogs: consent is not procedure, a procedure modal is', () => {
     expect(report.signals.online).toBe(false);
     expect(report.path).toMatchObject({ steps: 0, stoppedBecause: 'no-online-application' });
     expect(report.pages).toHaveLength(1);
+  }, 30_000);
+});
+
+describe('in-person appearances the law requires', () => {
+  it('Reisepass: the fingerprints taken at the authority make the visit legally mandated, with the sentence that shows it', async () => {
+    const out = await check('reisepass-fingerabdruecke-vor-ort');
+    const report = out.mediaBreaks;
+    // The signature on the pad is captured on site: part of the visit, not a wet-ink signature.
+    expect(report.breaks.map((b) => b.kind)).toEqual(['in-person']);
+    expect(report.breaks[0]).toMatchObject({
+      legallyMandated: true,
+      legalBasis: {
+        rule: 'identity-document',
+        reason: expect.stringMatching(/PAuswG.*no portal can remove/) as unknown,
+        evidence: {
+          text: expect.stringMatching(/Fingerabdrücke elektronisch erfasst/) as unknown,
+          url: expect.stringMatching(/reisepass-fingerabdruecke-vor-ort\/$/) as unknown,
+        },
+      },
+    });
+    // DOMAIN.md §6 exempts no break from its cap; the explanation says why it stays.
+    expect(report.maturity.level).toBe(1);
+    expect(report.maturity.because.join('; ')).toMatch(/required by law.*no portal can remove/);
+    expect(out.message).toMatch(/in-person \(required by law\)/);
+  }, 30_000);
+
+  it('Personalausweis: legally mandated as well', async () => {
+    const report = await read('personalausweis-buergerbuero');
+    expect(report.breaks).toMatchObject([
+      { kind: 'in-person', legallyMandated: true, legalBasis: { rule: 'identity-document' } },
+    ]);
+  }, 30_000);
+
+  it('Wohnsitz anmelden: "persönlich" is required by the town, not by law, though the page names Personalausweis and Reisepass', async () => {
+    const out = await check('wohnsitz-anmelden-persoenlich');
+    const report = out.mediaBreaks;
+    expect(report.breaks).toHaveLength(1);
+    expect(report.breaks[0]).toMatchObject({ kind: 'in-person', legallyMandated: false });
+    expect(report.breaks[0]?.legalBasis).toBeUndefined();
+    expect(report.maturity.because.join('; ')).not.toMatch(/required by law/);
+    expect(out.message).not.toMatch(/required by law/);
   }, 30_000);
 });
