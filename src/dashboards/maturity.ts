@@ -37,7 +37,7 @@ export function maturityDashboard(): dashboard.DashboardBuilder {
             .max(1)
             .thresholds(thresholds('red', [0.5, 'orange'], [0.9, 'green']))
             .withTarget(query(`avg(${least(`ozgwatch_end_to_end_digital{${SCOPE}}`)})`)),
-          8,
+          6,
         ],
         [
           new Stat()
@@ -50,7 +50,7 @@ export function maturityDashboard(): dashboard.DashboardBuilder {
             .decimals(1)
             .thresholds(levels())
             .withTarget(query(`avg(${least(`ozgwatch_maturity_level{${SCOPE}}`)})`)),
-          8,
+          6,
         ],
         [
           new Stat()
@@ -62,7 +62,22 @@ export function maturityDashboard(): dashboard.DashboardBuilder {
             .unit('short')
             .thresholds(thresholds('green', [1, 'orange']))
             .withTarget(query(`sum(${most(`ozgwatch_media_breaks{${SCOPE}}`)}) or vector(0)`)),
-          8,
+          6,
+        ],
+        [
+          new Stat()
+            .title('Davon gesetzlich vorgeschrieben')
+            .description(
+              'Of the media breaks, those the law requires: an appearance in person for the Personalausweis, Reisepass or eID card (fingerprints, signature) or the Eheschließung. No portal can remove them; the rest are what counties and their IT providers can. Each probe counts once.',
+            )
+            .datasource(DATASOURCE)
+            .unit('short')
+            .withTarget(
+              query(
+                `sum(${most(`ozgwatch_media_breaks_legally_mandated{${SCOPE}}`)}) or vector(0)`,
+              ),
+            ),
+          6,
         ],
       ],
     },

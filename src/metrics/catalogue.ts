@@ -283,6 +283,14 @@ export const catalogue = {
     scope: 'probe',
     doc: '`kind` is one of `paper-form`, `handwritten-signature`, `postal-submission`, `fax-submission`, `email-submission`, `in-person`, `original-documents`, `manual-payment`, `paper-decision`, `scanned-pdf` (DOMAIN taxonomy). All ten series exist once the probe has checked. For `media-breaks` probes and journeys with `scan: [media-breaks]` steps; the evidence of each break (sentence or link, page, selector, condition) is in the run result. Alert on `increase`: a break that appeared.',
   },
+  mediaBreaksLegallyMandated: {
+    name: 'ozgwatch_media_breaks_legally_mandated',
+    type: 'gauge',
+    help: 'Forced media breaks of the service at the last check that the law requires: no portal can remove them.',
+    labels: probeLabels,
+    scope: 'probe',
+    doc: "Of the kinds `ozgwatch_media_breaks` shows present, how many the law requires: today only `in-person` where the appearance is mandated (fingerprints and signature for the Personalausweis, Reisepass or eID card; the Eheschließung), as the run result's `legallyMandated` says with its legal basis. The breaks a county could remove: `sum without (kind) (ozgwatch_media_breaks) - ozgwatch_media_breaks_legally_mandated`. They still cap the maturity level. Present whenever `ozgwatch_media_breaks` is.",
+  },
   maturityLevel: {
     name: 'ozgwatch_maturity_level',
     type: 'gauge',

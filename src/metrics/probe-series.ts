@@ -163,7 +163,9 @@ interface LastRun {
   a11y: A11ySummary | undefined;
   bitv: { signals: [string, number][]; statementAgeDays: number | undefined } | undefined;
   lighthouse: [category: string, score: number][] | undefined;
-  media: { kinds: string[]; level: number; endToEnd: number; pathSteps: number } | undefined;
+  media:
+    | { kinds: string[]; mandated: number; level: number; endToEnd: number; pathSteps: number }
+    | undefined;
 }
 
 interface Entry {
@@ -213,6 +215,7 @@ const OFFICE_DOCUMENTS = index(catalogue.officeDocuments);
 const BITV_AGE = index(catalogue.bitvStatementAge);
 const LIGHTHOUSE_SCORE = index(catalogue.lighthouseScore);
 const MEDIA_BREAKS = index(catalogue.mediaBreaks);
+const MANDATED = index(catalogue.mediaBreaksLegallyMandated);
 const MATURITY = index(catalogue.maturityLevel);
 const END_TO_END = index(catalogue.endToEndDigital);
 const PATH_STEPS = index(catalogue.mediaBreakPathSteps);
@@ -269,6 +272,9 @@ function lastOf(result: Result, prev?: LastRun): LastRun {
     media: result.mediaBreaks
       ? {
           kinds: result.mediaBreaks.breaks.map((b) => b.kind),
+          mandated: new Set(
+            result.mediaBreaks.breaks.filter((b) => b.legallyMandated).map((b) => b.kind),
+          ).size,
           level: result.mediaBreaks.maturity.level,
           endToEnd: result.mediaBreaks.endToEndDigital ? 1 : 0,
           pathSteps: result.mediaBreaks.path.steps,
@@ -436,7 +442,10 @@ function renderA11y(entry: Entry): void {
   );
 }
 
-/** Media-break families: one series per category (0/1), maturity, Ende-zu-Ende, path length. */
+/**
+ * Media-break families: one series per category (0/1), those the law requires, maturity,
+ * Ende-zu-Ende, path length.
+ */
 function renderMediaBreaks(entry: Entry): void {
   const { last, labels, lines } = entry;
   const media = last?.media;
@@ -445,6 +454,7 @@ function renderMediaBreaks(entry: Entry): void {
     breaks += `${catalogue.mediaBreaks.name}{${labels},kind="${kind}"} ${media?.kinds.includes(kind) ? 1 : 0}\n`;
   }
   lines[MEDIA_BREAKS] = flat(breaks);
+  lines[MANDATED] = line(catalogue.mediaBreaksLegallyMandated, labels, media?.mandated);
   lines[MATURITY] = line(catalogue.maturityLevel, labels, media?.level);
   lines[END_TO_END] = line(catalogue.endToEndDigital, labels, media?.endToEnd);
   lines[PATH_STEPS] = line(catalogue.mediaBreakPathSteps, labels, media?.pathSteps);

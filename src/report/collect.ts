@@ -763,6 +763,7 @@ async function mediaBreakRows(
         evidence: b.evidence.text,
         url: b.evidence.url,
         ...(b.condition ? { condition: b.condition } : {}),
+        ...(b.legallyMandated ? { legallyMandated: true as const } : {}),
       })),
       appeared: events.filter((e) => e.type === 'appeared').length,
       disappeared: events.filter((e) => e.type === 'disappeared').length,

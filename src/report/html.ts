@@ -281,8 +281,9 @@ const WIDE_COLUMNS = 7;
 const WIDE = '<table class="wide">';
 
 function table(input: HtmlInput, id: string, prefix?: string): string {
-  const tbl = input.tables.get(id);
-  if (!tbl) return '';
+  const found = input.tables.get(id);
+  if (!found) return '';
+  const tbl = { ...found, columns: found.columns.filter((c) => !c.csvOnly) };
   const caption = prefix ? `${prefix}: ${tbl.caption}` : tbl.caption;
   if (tbl.rows.length === 0)
     return `<p><strong>${e(caption)}</strong>: ${e(tbl.none ?? input.texts.none)}</p>`;

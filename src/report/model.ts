@@ -204,7 +204,14 @@ export interface MediaBreakRow extends ServiceKey {
   checkedAt: number | null;
   /** As `BitvRow.notReachedAt`. */
   notReachedAt: number | null;
-  breaks: { kind: MediaBreakKind; evidence: string; url: string; condition?: string }[];
+  breaks: {
+    kind: MediaBreakKind;
+    evidence: string;
+    url: string;
+    condition?: string;
+    /** An in-person appearance the law requires: no portal can remove it. */
+    legallyMandated?: true;
+  }[];
   appeared: number;
   disappeared: number;
 }

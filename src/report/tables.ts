@@ -23,6 +23,8 @@ export interface Column {
   labels?: Readonly<Record<string, string>>;
   /** What the HTML shows for an empty cell, when it is not "–" (not checked). */
   empty?: string;
+  /** Only in CSV and JSON: codes that the HTML shows in words in another column. */
+  csvOnly?: boolean;
 }
 
 export interface Table {
@@ -60,7 +62,7 @@ const col = (
   key: string,
   label: string,
   format: ColumnFormat = 'text',
-  more: Pick<Column, 'labels' | 'empty'> = {},
+  more: Pick<Column, 'labels' | 'empty' | 'csvOnly'> = {},
 ): Column => ({ key, label, format, ...more });
 
 const total = (b: ByImpact): number => IMPACT_ORDER.reduce((n, i) => n + b[i], 0);
@@ -470,6 +472,9 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         col('level_previous', t.mediaColumns.levelBefore, 'int'),
         col('end_to_end_digital', t.mediaColumns.e2e, 'bool'),
         col('breaks', t.mediaColumns.breaks),
+        // The breaks' kinds as codes, for spreadsheets; the HTML has them in `breaks`.
+        col('break_kinds', t.mediaColumns.breaks, 'code', { csvOnly: true }),
+        col('legally_mandated', t.mediaColumns.breaks, 'code', { csvOnly: true }),
         col('appeared', t.mediaColumns.appeared, 'int'),
         col('disappeared', t.mediaColumns.disappeared, 'int'),
         ...checkCols(t),
@@ -483,9 +488,13 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         breaks: r.breaks
           .map(
             (b) =>
-              `${t.mediaKind[b.kind] ?? b.kind}: „${b.evidence}“${b.condition ? ` (${b.condition})` : ''}`,
+              `${t.mediaKind[b.kind] ?? b.kind}${b.legallyMandated ? ` (${t.legallyMandated})` : ''}: „${b.evidence}“${b.condition ? ` (${b.condition})` : ''}`,
           )
           .join('\n'),
+        break_kinds: [...new Set(r.breaks.map((b) => b.kind))].join(' '),
+        legally_mandated: [
+          ...new Set(r.breaks.filter((b) => b.legallyMandated).map((b) => b.kind)),
+        ].join(' '),
         appeared: r.appeared,
         disappeared: r.disappeared,
         checked_at: r.checkedAt,

@@ -254,6 +254,7 @@ const de = {
     appeared: 'neu im Zeitraum',
     disappeared: 'entfallen im Zeitraum',
   },
+  legallyMandated: 'gesetzlich vorgeschrieben',
   mediaKind: {
     'paper-form': 'Papierformular',
     'handwritten-signature': 'Unterschrift von Hand',
@@ -569,6 +570,7 @@ const en: Texts = {
     appeared: 'Appeared in period',
     disappeared: 'Gone in period',
   },
+  legallyMandated: 'required by law',
   mediaKind: {
     'paper-form': 'paper form',
     'handwritten-signature': 'handwritten signature',

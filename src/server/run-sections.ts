@@ -13,6 +13,7 @@ import type {
   DocumentInfo,
   HttpDetails,
   HttpPhases,
+  MediaBreak,
   MediaBreakReport,
   Result,
   TlsDetails,
@@ -191,6 +192,23 @@ ${rows.join('\n')}
 </tbody></table>${age}`;
 }
 
+/** The law behind each rule of `LegalBasis`, in the pages' language. */
+const LEGAL_RULE_TEXT: Record<string, string> = {
+  'identity-document':
+    'die Behörde nimmt Fingerabdrücke und Unterschrift selbst auf (§ 9 PAuswG, Passgesetz)',
+  marriage: 'die Eheschließenden erklären sie persönlich und gleichzeitig anwesend (§ 1311 BGB)',
+};
+
+/** Why the law requires an in-person appearance: no portal can remove this break. */
+function legalNote(b: MediaBreak): string {
+  if (!b.legallyMandated) return '';
+  const basis = b.legalBasis;
+  const why = basis
+    ? `: ${e(LEGAL_RULE_TEXT[basis.rule] ?? basis.reason)}, belegt durch „${pageText(basis.evidence.text)}“`
+    : '';
+  return `<br>Gesetzlich vorgeschrieben${why}. Kein Online-Dienst kann diesen Medienbruch beseitigen.`;
+}
+
 /** The estimated maturity level and every media break with its evidence. */
 export function mediaBreaksRunSection(report: MediaBreakReport): string {
   const level = report.maturity;
@@ -203,7 +221,7 @@ export function mediaBreaksRunSection(report: MediaBreakReport): string {
       : `<ul>${report.breaks
           .map(
             (b) =>
-              `<li><strong>${e(MEDIA_BREAK_TEXT[b.kind] ?? b.kind)}</strong>${b.condition ? ` (${pageText(b.condition)})` : ''}: „${pageText(b.evidence.text)}“ auf <span class="url">${pageText(b.evidence.url)}</span></li>`,
+              `<li><strong>${e(MEDIA_BREAK_TEXT[b.kind] ?? b.kind)}</strong>${b.condition ? ` (${pageText(b.condition)})` : ''}: „${pageText(b.evidence.text)}“ auf <span class="url">${pageText(b.evidence.url)}</span>${legalNote(b)}</li>`,
           )
           .join('\n')}</ul>`;
   return `<h2>Medienbrüche</h2>

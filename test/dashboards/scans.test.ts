@@ -141,12 +141,15 @@ const A11Y_SERIES: InputSeries[] = [
 const MATURITY_SERIES: InputSeries[] = [
   ...everywhere('ozgwatch_media_breaks', SPERRMUELL, [1, 1, 1], { kind: 'paper-form' }),
   ...everywhere('ozgwatch_media_breaks', SPERRMUELL, [0, 0, 1], { kind: 'in-person' }),
+  // Karlsruhe reads the appearance as required by law (say, the page names fingerprints).
+  ...everywhere('ozgwatch_media_breaks_legally_mandated', SPERRMUELL, [0, 0, 1]),
   ...everywhere('ozgwatch_media_breaks', SPERRMUELL, [0, 0, 0], { kind: 'fax-submission' }),
   ...everywhere('ozgwatch_maturity_level', SPERRMUELL, [0, 0, 0]),
   ...everywhere('ozgwatch_end_to_end_digital', SPERRMUELL, [0, 0, 0]),
   ...twoLocations('ozgwatch_media_breaks', WOHNGELD, [0, 0], { kind: 'paper-form' }),
   ...twoLocations('ozgwatch_media_breaks', WOHNGELD, [0, 0], { kind: 'in-person' }),
   ...twoLocations('ozgwatch_media_breaks', WOHNGELD, [0, 0], { kind: 'fax-submission' }),
+  ...twoLocations('ozgwatch_media_breaks_legally_mandated', WOHNGELD, [0, 0]),
   ...twoLocations('ozgwatch_maturity_level', WOHNGELD, [4, 3]),
   ...twoLocations('ozgwatch_end_to_end_digital', WOHNGELD, [1, 1]),
 ];
@@ -234,6 +237,7 @@ describe.skipIf(!withPromtool)('scan panels over two locations and a shard move 
           maturity('Mittlerer Reifegrad', [[{}, 1.5]]),
           // Sperrmüll's paper form and in-person appointment, each once.
           maturity('Medienbrüche', [[{}, 2]]),
+          maturity('Davon gesetzlich vorgeschrieben', [[{}, 1]]),
           maturity('Medienbrüche nach Art', [
             [{ kind: 'paper-form' }, 1],
             [{ kind: 'in-person' }, 1],

@@ -83,6 +83,7 @@ export function fixtureMetrics(): Metrics {
       breaks: [
         { kind: 'paper-form', evidence, confidence: 0.9 },
         { kind: 'postal-submission', evidence, confidence: 0.9 },
+        { kind: 'in-person', evidence, confidence: 0.9, legallyMandated: true },
       ],
       maturity: {
         level: 1,

@@ -318,7 +318,10 @@ describe('metrics: accessibility', () => {
     );
     const m = { probe: 'wohngeld-medienbrueche', service: 'wohngeld', county: 'ludwigsburg' };
     expect(valueOf(text, 'ozgwatch_media_breaks', { ...m, kind: 'paper-form' })).toBe(1);
-    expect(valueOf(text, 'ozgwatch_media_breaks', { ...m, kind: 'in-person' })).toBe(0);
+    expect(valueOf(text, 'ozgwatch_media_breaks', { ...m, kind: 'in-person' })).toBe(1);
+    expect(valueOf(text, 'ozgwatch_media_breaks', { ...m, kind: 'fax-submission' })).toBe(0);
+    // Of the three breaks, only the appearance is required by law.
+    expect(valueOf(text, 'ozgwatch_media_breaks_legally_mandated', m)).toBe(1);
     expect(valueOf(text, 'ozgwatch_maturity_level', m)).toBe(1);
     expect(valueOf(text, 'ozgwatch_end_to_end_digital', m)).toBe(0);
     expect(valueOf(text, 'ozgwatch_media_break_path_steps', m)).toBe(3);

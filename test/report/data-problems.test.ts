@@ -366,6 +366,83 @@ describe('a scope or period without accessibility scans', () => {
   });
 });
 
+describe('an in-person appearance the law requires', () => {
+  it('is marked in the media-break table, and its kinds are codes in the CSV', async () => {
+    const fresh = openSqliteStore({ path: ':memory:', logger: pino({ level: 'silent' }) });
+    try {
+      await fresh.registerProbes(
+        [
+          {
+            probeId: 'pa',
+            name: 'Personalausweis',
+            kind: 'media-breaks',
+            service: 'pa',
+            county: 'x',
+          },
+        ],
+        Q4.to,
+      );
+      const evidence = (text: string) => ({ text, url: 'https://x.example/pa', selector: 'p' });
+      fresh.save(
+        result('pa', 'media-breaks', at(11, 2), 'pass', {
+          mediaBreaks: {
+            lexicon: 'de',
+            breaks: [
+              {
+                kind: 'in-person',
+                evidence: evidence('Der Antrag ist persönlich zu stellen.'),
+                confidence: 0.9,
+                legallyMandated: true,
+                legalBasis: {
+                  rule: 'identity-document',
+                  reason: 'fingerprints',
+                  evidence: evidence('Die Fingerabdrücke werden vor Ort erfasst.'),
+                },
+              },
+              { kind: 'manual-payment', evidence: evidence('Bar zu zahlen.'), confidence: 0.9 },
+            ],
+            maturity: { level: 1, basis: 'estimated, citizen-side', base: 1, because: [] },
+            endToEndDigital: false,
+            signals: {
+              info: true,
+              assist: false,
+              online: false,
+              auth: false,
+              upload: false,
+              epayment: false,
+              noFee: false,
+              onceOnly: false,
+              decisionDigital: false,
+              pathSteps: 0,
+            },
+            path: { steps: 0, stoppedBecause: 'no-online-application' },
+            pages: [],
+            documents: [],
+          },
+        }),
+      );
+      await fresh.flush();
+      const m = await collectReport(fresh, { period: Q4, now: AFTER_Q4 });
+      expect(m.mediaBreaks[0]?.breaks.map((b) => [b.kind, b.legallyMandated])).toEqual([
+        ['in-person', true],
+        ['manual-payment', undefined],
+      ]);
+      const tables = buildTables(m, TEXTS.de, 'de');
+      const csv = tableCsv(tables.get('media-breaks')!).split('\r\n');
+      const head = csv[0]?.split(',') ?? [];
+      expect(head).toEqual(expect.arrayContaining(['break_kinds', 'legally_mandated']));
+      expect(csv.join('\n')).toContain(',in-person manual-payment,in-person,');
+      const html = renderHtml({ model: m, tables, charts: new Map(), texts: TEXTS.de, lang: 'de' });
+      expect(html).toContain('persönliches Erscheinen (gesetzlich vorgeschrieben): „');
+      expect(html).not.toContain('Zahlung vor Ort oder per Überweisung (gesetzlich');
+      // The codes are for spreadsheets: the HTML says it in words once.
+      expect(html).not.toContain('in-person manual-payment');
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
 describe('the key figures as CSV', () => {
   it('have a stable id and a unit', () => {
     const csv = tableCsv(buildTables(model, TEXTS.en, 'en').get('kpis')!).split('\r\n');
