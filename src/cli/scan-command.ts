@@ -150,15 +150,25 @@ function splitA11y(batch: Result, urls: number): Result[] {
   return report.pages.map((page) => {
     const documents = (report.documents ?? []).filter((d) => page.documentLinks?.includes(d.url));
     const violations = page.violations.reduce((n, v) => n + v.nodes.length, 0);
+    const frames = page.framesNotScanned ?? [];
     const reason =
       page.error !== undefined
         ? (page.reason ?? 'navigation_timeout')
         : violations > 0
           ? 'a11y_violations'
-          : undefined;
-    // As for a whole a11y run: a page only axe-core could not scan is ozgwatch's error.
+          : frames.length > 0
+            ? 'frame_not_scanned'
+            : undefined;
+    // As for a whole a11y run: a page only axe-core could not scan is ozgwatch's error, and
+    // one with a frame it could not scan was not fully evaluated: no pass.
     const status: Result['status'] =
-      reason === 'scan_failed' ? 'error' : reason !== undefined ? 'fail' : 'pass';
+      reason === 'scan_failed'
+        ? 'error'
+        : reason === 'frame_not_scanned'
+          ? 'degraded'
+          : reason !== undefined
+            ? 'fail'
+            : 'pass';
     const { reason: _reason, a11y: _a11y, ...rest } = batch;
     const { documents: _documents, ...reportRest } = report;
     return {
@@ -170,7 +180,9 @@ function splitA11y(batch: Result, urls: number): Result[] {
         page.error ??
         (violations > 0
           ? `${violations} violation(s) of ${page.violations.length} rule(s)`
-          : 'no violations'),
+          : frames.length > 0
+            ? `no violations found, but ${frames.length} frame(s) not scanned: ${frames[0]}`
+            : 'no violations'),
       duration: page.seconds,
       a11y: {
         ...reportRest,

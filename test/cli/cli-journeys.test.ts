@@ -135,6 +135,18 @@ describe('CLI with browser journeys', () => {
     expect(doc.a11y.message).toContain('/nonexistent/chromium');
   }, 60_000);
 
+  it('scan --checks a11y: a page with a frame it could not scan is degraded, as in a run, not pass', async () => {
+    const url = `${portal.http}/a11y/iframe-nie`;
+    const ran = await cli(['scan', '--checks', 'a11y', '--json', '--data', 'data', url]);
+    const doc = JSON.parse(ran.stdout.trim()) as {
+      status: string;
+      a11y: { status: string; reason: string; message: string };
+    };
+    expect(doc.a11y).toMatchObject({ status: 'degraded', reason: 'frame_not_scanned' });
+    expect(doc.a11y.message).toMatch(/^no violations found, but 1 frame\(s\) not scanned: html > /);
+    expect(doc.status).toBe('degraded');
+  }, 60_000);
+
   it('run prints the step table, names the evidence, exits 1', async () => {
     const ran = await cli(['run', '--probes', 'probes', '--data', 'data', 'kfz-journey']);
     expect(ran.code).toBe(1);
