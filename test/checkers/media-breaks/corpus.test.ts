@@ -12,9 +12,10 @@ import {
 import { startBrowserWorld, type BrowserWorld } from '../browser-world.ts';
 
 /**
- * The labelled corpora (test/fixtures/media-breaks and media-breaks-holdout): every page
- * through the real checker in Chromium, scored against its labels. Fails below precision
- * 0.9 or recall 0.85 in any category, or below 0.8 exact-set accuracy.
+ * The labelled corpora (test/fixtures/media-breaks, media-breaks-holdout and media-breaks-holdout-2): every page
+ * through the real checker in Chromium, scored against its labels. The first two fail below
+ * precision 0.9 or recall 0.85 in any category, or below 0.8 exact-set accuracy; the blind
+ * one (media-breaks-holdout-2) below the figures it was first measured at.
  */
 let world: BrowserWorld;
 const corpora = Object.fromEntries(CORPORA.map((name) => [name, corpusLabels(name)])) as Record<
@@ -109,8 +110,20 @@ function score(
   return { rows, exact: exact / n, maturity: maturity / n, e2e: e2e / n, misses };
 }
 
-/** Labels may say whether a case's in-person break is required by law (DOMAIN.md §5). */
-type LegalLabel = CorpusCase & { legallyMandated?: boolean };
+/** The corpus written by someone who never saw the detector: measured, not a bar to tune for. */
+const BLIND: CorpusName = 'media-breaks-holdout-2';
+
+/**
+ * Labels may say whether a case's in-person break is required by law (DOMAIN.md §5): as a
+ * flag, or (media-breaks-holdout-2) as the list of break kinds the law requires.
+ */
+type LegalLabel = CorpusCase & { legallyMandated?: boolean | string[] };
+
+function mandated(label: LegalLabel): boolean | undefined {
+  const said = label.legallyMandated;
+  if (!Array.isArray(said)) return said;
+  return label.breaks.includes('in-person') ? said.includes('in-person') : undefined;
+}
 
 describe.each(CORPORA)('media-break corpus %s', (name) => {
   const labels = corpora[name];
@@ -125,33 +138,55 @@ describe.each(CORPORA)('media-break corpus %s', (name) => {
     }
   });
 
-  it('scores precision ≥ 0.9 and recall ≥ 0.85 per category, exact sets ≥ 0.8', () => {
-    const { rows, exact, maturity, e2e, misses } = score(name, labels);
-    const pct = (x: number): string => x.toFixed(2);
-    const table = [
-      '| category | TP | FP | FN | precision | recall |',
-      '|---|---:|---:|---:|---:|---:|',
-      ...rows.map(
-        (r) =>
-          `| ${r.kind} | ${r.tp} | ${r.fp} | ${r.fn} | ${pct(r.precision)} | ${pct(r.recall)} |`,
-      ),
-      `exact-set accuracy ${pct(exact)}, maturity accuracy ${pct(maturity)}, Ende-zu-Ende accuracy ${pct(e2e)} over ${Object.keys(labels).length} pages`,
-      ...misses.map((m) => `  miss: ${m}`),
-    ].join('\n');
-    console.log(`\nMedia-break corpus ${name}\n${table}`);
-    for (const r of rows) {
-      expect(r.precision, `${r.kind} precision`).toBeGreaterThanOrEqual(0.9);
-      expect(r.recall, `${r.kind} recall`).toBeGreaterThanOrEqual(0.85);
-    }
-    expect(exact).toBeGreaterThanOrEqual(0.8);
-  });
+  it(
+    name === BLIND
+      ? 'stays at or above its first measured figures'
+      : 'scores precision ≥ 0.9 and recall ≥ 0.85 per category, exact sets ≥ 0.8',
+    () => {
+      const { rows, exact, maturity, e2e, misses } = score(name, labels);
+      const pct = (x: number): string => x.toFixed(2);
+      const table = [
+        '| category | TP | FP | FN | precision | recall |',
+        '|---|---:|---:|---:|---:|---:|',
+        ...rows.map(
+          (r) =>
+            `| ${r.kind} | ${r.tp} | ${r.fp} | ${r.fn} | ${pct(r.precision)} | ${pct(r.recall)} |`,
+        ),
+        `exact-set accuracy ${pct(exact)}, maturity accuracy ${pct(maturity)}, Ende-zu-Ende accuracy ${pct(e2e)} over ${Object.keys(labels).length} pages`,
+        ...misses.map((m) => `  miss: ${m}`),
+      ].join('\n');
+      const sum = (k: 'tp' | 'fp' | 'fn'): number => rows.reduce((n, r) => n + r[k], 0);
+      const micro = {
+        precision: sum('tp') / (sum('tp') + sum('fp')),
+        recall: sum('tp') / (sum('tp') + sum('fn')),
+      };
+      console.log(
+        `\nMedia-break corpus ${name}\n${table}\nover all categories: precision ${pct(micro.precision)}, recall ${pct(micro.recall)}`,
+      );
+      if (name === BLIND) {
+        // A floor at the figures first measured (2026-11-24: precision 0.93, recall 0.80,
+        // exact sets 0.63, maturity 0.71): it catches a regression. It is no target to tune
+        // the detector against, or the corpus stops measuring anything.
+        expect(micro.precision).toBeGreaterThanOrEqual(0.9);
+        expect(micro.recall).toBeGreaterThanOrEqual(0.78);
+        expect(exact).toBeGreaterThanOrEqual(0.6);
+        expect(maturity).toBeGreaterThanOrEqual(0.7);
+        return;
+      }
+      for (const r of rows) {
+        expect(r.precision, `${r.kind} precision`).toBeGreaterThanOrEqual(0.9);
+        expect(r.recall, `${r.kind} recall`).toBeGreaterThanOrEqual(0.85);
+      }
+      expect(exact).toBeGreaterThanOrEqual(0.8);
+    },
+  );
 
   it('flags an in-person break legallyMandated exactly where the label says so', () => {
     const got = (id: string): boolean | undefined =>
       reports.get(`${name}/${id}`)?.breaks.find((b) => b.kind === 'in-person')?.legallyMandated;
-    const labelled = Object.entries(labels as Record<string, LegalLabel>).filter(
-      ([, l]) => l.legallyMandated !== undefined,
-    );
+    const labelled = Object.entries(labels as Record<string, LegalLabel>)
+      .map(([id, l]): [string, boolean | undefined] => [id, mandated(l)])
+      .filter((e): e is [string, boolean] => e[1] !== undefined);
     if (name === 'media-breaks') {
       // Every in-person case of the first corpus says which it is.
       for (const [id, l] of Object.entries(labels)) {
@@ -163,8 +198,8 @@ describe.each(CORPORA)('media-break corpus %s', (name) => {
       }
     }
     const wrong = labelled
-      .filter(([id, l]) => got(id) !== l.legallyMandated)
-      .map(([id, l]) => `${id}: want ${l.legallyMandated}, got ${got(id)}`);
+      .filter(([id, want]) => got(id) !== want)
+      .map(([id, want]) => `${id}: want ${want}, got ${got(id)}`);
     const flagged = Object.keys(labels).filter((id) => got(id) === true).length;
     console.log(
       `\nMedia-break corpus ${name}: legallyMandated on ${flagged} page(s), ${labelled.length - wrong.length}/${labelled.length} labelled right`,
