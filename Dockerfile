@@ -43,5 +43,5 @@ EXPOSE 9464
 # (`docker run -e OZGWATCH_PORT=8080`), not with `serve --port`, which the check cannot see.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.OZGWATCH_PORT||9464)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=4", "/app/src/cli/main.ts"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=4", "--heap-growing-percent=100", "/app/src/cli/main.ts"]
 CMD ["serve"]

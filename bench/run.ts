@@ -33,6 +33,7 @@ import type { DaemonReportFigures, ReportFigures, SeedFigures } from './report.t
 import { processRssBytes, startChild, stopChild } from './lib/proc.ts';
 import { durationMs } from '../src/probes/duration.ts';
 import { treeMemoryBytes } from '../src/runner/process-tree.ts';
+import { DAEMON_V8_FLAGS } from './lib/daemon-flags.ts';
 import type { LagFigures } from './scheduler-lag.ts';
 import {
   CRITERIA,
@@ -47,7 +48,6 @@ import {
 } from './scale.ts';
 
 const execFileAsync = promisify(execFile);
-const DAEMON_V8_FLAG = '--max-semi-space-size=4';
 const only = new Set(
   (process.env.BENCH_ONLY ?? 'throughput,lag,scrape,journeys,a11y,media-breaks,report,scale').split(
     ',',
@@ -75,7 +75,7 @@ async function section<T>(
   const running = execFileAsync(
     process.execPath,
     // The daemon's own V8 setting (see package.json "start"): the figures are those of the daemon as shipped.
-    [DAEMON_V8_FLAG, path.join(import.meta.dirname, 'section.ts'), name, url],
+    [...DAEMON_V8_FLAGS, path.join(import.meta.dirname, 'section.ts'), name, url],
     // Bounded: no section may run away with the machine.
     { timeout: 10 * 60_000, maxBuffer: 16 * 2 ** 20, env: { ...process.env, ...env } },
   );

@@ -30,6 +30,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort, percentile, startChild, stopChild } from './lib/proc.ts';
 import { BOUNDS, judge, warmupSeconds, type SoakSample, type Verdict } from './lib/soak-judge.ts';
+import { DAEMON_V8_FLAGS } from './lib/daemon-flags.ts';
 import { A11Y_EVERY, HTTP_PROBES, JOURNEYS, soakSetup } from './lib/soak-probes.ts';
 import {
   artifactUsage,
@@ -55,7 +56,6 @@ const SAMPLE_MS = 5_000;
 /** Contexts before Chromium is replaced: low, so that the soak sees several replacements. */
 const RESTART_AFTER_RUNS = 100;
 /** The daemon's own V8 setting (package.json "start"): the figures are those of the daemon as shipped. */
-const DAEMON_V8_FLAG = '--max-semi-space-size=4';
 const extraFlags = (process.env.SOAK_DAEMON_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const root = path.join(import.meta.dirname, '..');
 
@@ -166,7 +166,7 @@ try {
     daemon = spawn(
       process.execPath,
       [
-        DAEMON_V8_FLAG,
+        ...DAEMON_V8_FLAGS,
         ...extraFlags,
         path.join(root, 'src/cli/main.ts'),
         'serve',
@@ -389,7 +389,7 @@ try {
         cpus: os.cpus().length,
         cpuModel: os.cpus()[0]?.model,
         minutes,
-        daemonFlags: [DAEMON_V8_FLAG, ...extraFlags],
+        daemonFlags: [...DAEMON_V8_FLAGS, ...extraFlags],
         load: {
           httpProbes: HTTP_PROBES,
           httpEvery: '1s',

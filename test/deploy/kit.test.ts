@@ -21,6 +21,7 @@ import { metricNames } from '../../src/dashboards/expressions.ts';
 import { METRICS } from '../../src/metrics/catalogue.ts';
 import { parseDuration } from '../../src/probes/duration.ts';
 import { VERSION } from '../../src/version.ts';
+import { DAEMON_V8_FLAGS } from '../../bench/lib/daemon-flags.ts';
 import { prometheusRule, RESOURCE, RULES_DIR } from '../../scripts/prometheus-rule.ts';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
@@ -529,6 +530,25 @@ describe('deployment kit', () => {
     expect(mount?.[2]).toBe(command);
     const config = await loadConfig({ file: path.join(ROOT, 'deploy', mount![1]!), env: {} });
     expect(config.shutdownGrace + AFTER_GRACE_MS).toBeLessThanOrEqual(grace);
+  });
+
+  it('every launcher starts Node with the V8 flags the benchmarks measured, and this Node takes them', async () => {
+    const entrypoint = JSON.parse(
+      (await dockerfile()).find((l) => l.instruction === 'ENTRYPOINT')!.rest,
+    ) as string[];
+    const node = entrypoint.indexOf('node');
+    expect(entrypoint.slice(node + 1, node + 1 + DAEMON_V8_FLAGS.length)).toEqual([
+      ...DAEMON_V8_FLAGS,
+    ]);
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts.start).toBe(`node ${DAEMON_V8_FLAGS.join(' ')} src/cli/main.ts serve`);
+    const shebang = (await readFile(path.join(ROOT, 'bin', 'ozgwatch.js'), 'utf8')).split('\n')[0];
+    expect(shebang).toBe(`#!/usr/bin/env -S node ${DAEMON_V8_FLAGS.join(' ')}`);
+    // A flag a later Node no longer knows would stop the daemon from starting at all.
+    const ran = spawnSync(process.execPath, [...DAEMON_V8_FLAGS, '-e', '0'], { encoding: 'utf8' });
+    expect({ status: ran.status, stderr: ran.stderr }).toEqual({ status: 0, stderr: '' });
   });
 
   it("the Dockerfile's health check asks the port in OZGWATCH_PORT", async () => {
