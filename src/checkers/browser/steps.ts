@@ -160,10 +160,30 @@ export async function runStep(step: Step, env: StepEnv): Promise<number | undefi
       }
       if (checks.includes('a11y') && env.a11y) {
         const { disableRules, ...settings } = env.a11y;
-        const scanned = await scanPage(page, {
+        // Bounded by the step's timeout like every other step: a page whose script holds the
+        // renderer would otherwise keep the scan (axe's evaluate has no timeout) until the
+        // run's deadline, and the run would end as a timeout instead of naming the page.
+        const scanning = scanPage(page, {
           ...settings,
           disabledRules: disableRules.map((r) => r.id),
-        });
+          deadline: performance.now() + timeout,
+        }).then(
+          (done) => ({ done }),
+          (failed: unknown) => ({ failed }),
+        );
+        const outcome = await within(scanning, timeout);
+        if (!outcome) {
+          // Named as Playwright names its timeouts, so that the run tells a stuck page
+          // (page_unresponsive) from a slow one as for any step. Playwright itself is loaded
+          // only once a browser is needed, not by this module.
+          const timedOut = new Error(
+            `accessibility scan did not finish within ${timeout} ms (timeout of the step)`,
+          );
+          timedOut.name = 'TimeoutError';
+          throw timedOut;
+        }
+        if ('failed' in outcome) throw outcome.failed;
+        const scanned = outcome.done;
         // BITV § 7(1): every page of the process links the accessibility statement.
         const statement = findLink(await readLinks(page).catch(() => []), STATEMENT_LINK);
         scanned.statementLink = statement ? `"${statement.text}" → ${statement.href}` : null;

@@ -371,6 +371,22 @@ describe('accessibility scans with axe-core', () => {
     expect(elapsed).toBeLessThan(5_000 + 4_000);
   }, 30_000);
 
+  it("a journey's scan step on a page whose script loops ends at the step's timeout, naming the page stuck", async () => {
+    const started = performance.now();
+    const out = await checkBrowser(
+      { ...context(), signal: AbortSignal.timeout(25_000), deadlineAt: performance.now() + 25_000 },
+      browserSpecSchema.parse({
+        stepTimeout: '3s',
+        steps: [{ goto: page('schleife') }, { name: 'pruefen', scan: ['a11y'] }],
+      }),
+    );
+    const elapsed = performance.now() - started;
+    expect(out).toMatchObject({ status: 'fail', reason: 'page_unresponsive' });
+    expect(out.steps?.find((s) => s.name === 'pruefen')?.status).toBe('fail');
+    // The step's 3 s and the evidence of a stuck page, not the run's 25 s.
+    expect(elapsed).toBeLessThan(15_000);
+  }, 30_000);
+
   it('a journey scans the pages it visits with a scan step', async () => {
     const out = await checkBrowser(
       context(),
