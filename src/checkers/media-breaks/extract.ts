@@ -2,6 +2,7 @@ import type { Page } from 'playwright';
 
 /** A paragraph-like piece of the procedure text, with where it is and what it is under. */
 export interface TextBlock {
+  /** Its text; a table cell or a definition has its row header or term in front ("Zustellung: per Post"). */
   text: string;
   selector: string;
   /** The nearest heading before it (accordion summaries count). */
@@ -209,10 +210,27 @@ const EXTRACT = `(outOfScopeSource) => {
       total += text.length;
     }
   }
+  // A table cell or a definition is the value of a key (its row header, its term):
+  // "Zustellung des Bescheids | per Post" says what goes by post only with the key in front.
+  const keyOf = (block) => {
+    let key = null;
+    if (block.matches('td')) {
+      const header = block.parentElement ? [...block.parentElement.children].find((c) => c.matches('th')) : null;
+      if (header && header.compareDocumentPosition(block) & Node.DOCUMENT_POSITION_FOLLOWING) key = header;
+    } else if (block.matches('dd')) {
+      for (let e = block.previousElementSibling; e; e = e.previousElementSibling) {
+        if (e.matches('dt')) { key = e; break; }
+      }
+    }
+    const text = key && !excludedElement(key) ? norm(key.textContent || '').replace(/[:\\s]+$/, '') : '';
+    return text && text.length <= 80 ? text : '';
+  };
   const out = [];
   for (const [block, entry] of blocks) {
-    const text = norm(entry.parts.join(''));
-    if (!text) continue;
+    const own = norm(entry.parts.join(''));
+    if (!own) continue;
+    const key = keyOf(block);
+    const text = key ? key + ': ' + own : own;
     const heading = block.matches(HEADING) ? block : headingOf(block);
     if (heading && heading !== block && outOfScopeHeading(heading)) continue;
     if (block.matches(HEADING) && outOfScope.test(fold(text))) continue;

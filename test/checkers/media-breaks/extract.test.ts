@@ -137,4 +137,19 @@ describe('reading the procedure text from markup', () => {
     expect(texts).not.toContain('Mo–Fr 8–12 Uhr');
     expect(kinds(page)).toEqual(['handwritten-signature', 'postal-submission', 'manual-payment']);
   });
+
+  it('reads a table cell with its row header and a definition with its term: "Bescheid | per Post" is a paper decision', async () => {
+    const page = await read(
+      `<main>${INTRO}<table>
+        <tr><th scope="row">Bearbeitungsdauer</th><td>etwa drei Wochen</td></tr>
+        <tr><th scope="row">Zustellung des Bescheids</th><td>nur per Post an die Wohnanschrift</td></tr>
+      </table>
+      <dl><dt>Genehmigung</dt><dd>geht Ihnen mit der Briefpost zu</dd><dt>Gebühr</dt><dd>keine</dd></dl></main>`,
+    );
+    const texts = page.blocks.map((b) => b.text);
+    expect(texts).toContain('Zustellung des Bescheids: nur per Post an die Wohnanschrift');
+    expect(texts).toContain('Genehmigung: geht Ihnen mit der Briefpost zu');
+    // Outbound: the decision goes by post, nothing has to be sent in.
+    expect(kinds(page)).toEqual(['paper-decision']);
+  });
 });
