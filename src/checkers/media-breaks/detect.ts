@@ -189,8 +189,14 @@ function negated(clause: string, spans: readonly [number, number][], lexicon: Le
   const blank = (from: number, to: number): void => {
     masked = masked.slice(0, from) + ' '.repeat(to - from) + masked.slice(to);
   };
+  // An exception keeps a negation from reaching other words ("nicht per E-Mail, sondern …"),
+  // not from the trigger it names: "Schicken Sie die Unterlagen nicht per E-Mail" negates it.
+  const overlaps = (from: number, to: number): boolean =>
+    spans.some(([f, t]) => from < t && f < to);
   for (const re of lexicon.negationExceptions) {
-    for (const m of clause.matchAll(re)) blank(m.index, m.index + m[0].length);
+    for (const m of clause.matchAll(re)) {
+      if (!overlaps(m.index, m.index + m[0].length)) blank(m.index, m.index + m[0].length);
+    }
   }
   // "Wenn Sie den Online-Antrag nicht nutzen können, …": the negation belongs to the
   // alternative, not to what follows it.
@@ -313,6 +319,13 @@ export function documentRole(
   }
   // A place to sign ("Ort, Datum, Unterschrift") makes a document a form to fill in.
   if (lexicon.documents.signatureLine.test(normalise(firstPage))) return 'form';
+  // A link named only "Download (PDF)" or "hier", to a scan without a title: the sentence it
+  // stands in names the document ("Das Antragsformular finden Sie hier: Download").
+  const around = normalise(doc.context);
+  const form = around.search(lexicon.documents.form);
+  const leaflet = around.search(lexicon.documents.leaflet);
+  if (form >= 0 && (leaflet < 0 || form < leaflet)) return 'form';
+  if (leaflet >= 0) return 'leaflet';
   return 'unknown';
 }
 
@@ -369,9 +382,12 @@ function readSignals(
     upload,
     epayment: has('epayment'),
     noFee: has('noFee'),
-    // Once-Only: said so, or no evidence is asked for anywhere in the procedure.
-    onceOnly: has('onceOnly') || !(upload || evidenceAsked(pages, lexicon)),
-    decisionDigital: has('decisionDigital'),
+    // Once-Only: said so, or no evidence is asked for anywhere in the procedure. Both are
+    // read per clause: "künftig sollen Nachweise automatisch abgerufen werden" and "eine
+    // Zustellung in das Postfach ist nicht möglich" say the opposite of their words.
+    onceOnly:
+      clauseSignal(pages, 'onceOnly', lexicon) || !(upload || evidenceAsked(pages, lexicon)),
+    decisionDigital: clauseSignal(pages, 'decisionDigital', lexicon),
     pathSteps: path.steps,
   };
 }
@@ -402,6 +418,13 @@ function allText(pages: readonly PageContent[]): string {
   );
 }
 
+/** Signals a page may also state of other services or of the future, which then do not count. */
+const ABOUT_THIS_SERVICE: ReadonlySet<SignalName> = new Set([
+  'onlineApplicationText',
+  'onceOnly',
+  'decisionDigital',
+]);
+
 /** Whether a signal is stated in some clause of the procedure without being negated. */
 function clauseSignal(
   pages: readonly PageContent[],
@@ -409,10 +432,13 @@ function clauseSignal(
   lexicon: Lexicon,
   /** Whether a negation in the clause cancels it; false for signals that are negations. */
   negatable = true,
+  /** Whether headings count; a heading names a topic ("Erforderliche Unterlagen") and may be answered "Keine". */
+  headings = true,
 ): boolean {
   const re = lexicon.signals[name];
   for (const page of pages) {
     for (const block of page.blocks) {
+      if (!headings && block.isHeading) continue;
       for (const sentence of sentences(normalise(block.text), lexicon.abbreviations)) {
         for (const clause of clauses(sentence, lexicon.clauseBreaks)) {
           const m = re.exec(clause);
@@ -420,8 +446,8 @@ function clauseSignal(
             continue;
           }
           // "Viele Leistungen können Sie online beantragen", "künftig auch online": not this
-          // service's route today.
-          if (name === 'onlineApplicationText' && lexicon.notThisService.test(clause)) continue;
+          // service's route, evidence or delivery today.
+          if (ABOUT_THIS_SERVICE.has(name) && lexicon.notThisService.test(clause)) continue;
           return true;
         }
       }
@@ -472,9 +498,15 @@ function legalPresence(
 /** Whether the procedure asks for evidence: a section on it, or a sentence that requires it. */
 function evidenceAsked(pages: readonly PageContent[], lexicon: Lexicon): boolean {
   const section = /\b(unterlagen|nachweise|dokumente|belege)\b/;
+  // "Erforderliche Unterlagen: Keine." — a section that only says none are needed asks for none.
+  const none =
+    /^(keine?|keine (unterlagen|nachweise|dokumente|belege)( erforderlich| notwendig)?|entfaellt|nicht erforderlich|-)\.?$/;
+  const asks = (page: PageContent, heading: string): boolean =>
+    page.blocks.some((b) => !b.isHeading && b.heading === heading && !none.test(normalise(b.text)));
   return (
-    pages.some((p) => p.blocks.some((b) => b.isHeading && section.test(normalise(b.text)))) ||
-    clauseSignal(pages, 'evidenceRequired', lexicon)
+    pages.some((p) =>
+      p.blocks.some((b) => b.isHeading && section.test(normalise(b.text)) && asks(p, b.text)),
+    ) || clauseSignal(pages, 'evidenceRequired', lexicon, true, false)
   );
 }
 

@@ -492,3 +492,168 @@ describe('in-person appearances the law requires (DOMAIN.md §5)', () => {
     );
   });
 });
+
+describe('generalisation: decisions on paper, once-only, digital decisions, scans', () => {
+  const report = (paragraphs: string[], online = true) =>
+    detectMediaBreaks([page(paragraphs, online)], [], NO_PATH, lexicon);
+
+  it('finds a decision sent only on paper however the page words the post', () => {
+    const cases: [string, string[]][] = [
+      ['Die Entscheidung geht Ihnen danach in Papierform zu.', ['paper-decision']],
+      ['Die Erlaubnis geht Ihnen mit der Briefpost zu.', ['paper-decision']],
+      ['Den Bescheid senden wir an Ihre Wohnanschrift.', ['paper-decision']],
+      ['Die Gestattung erhalten Sie per Brief.', ['paper-decision']],
+      ['Die Bescheinigung wird mit Siegelabdruck postalisch versandt.', ['paper-decision']],
+      // The decision named with a physical item that travels with it is still on paper only.
+      [
+        'Wir schicken Ihnen die Genehmigung als Brief, zusammen mit den Parkscheinen.',
+        ['paper-decision'],
+      ],
+      ['Zustellung des Bescheids: ausschließlich per Post', ['paper-decision']],
+      // R3: what goes by post is the physical item, the decision only says when.
+      ['Nach Bewilligung schicken wir Ihnen den Parkausweis per Post zu.', []],
+      ['Die Zulassungsbescheinigung und die Plaketten kommen per Post.', []],
+    ];
+    for (const [sentence, expected] of cases)
+      expect(kinds([sentence], true), sentence).toEqual(expected);
+  });
+
+  it('printing an issued permit is no paper form; printing one to sign and return is', () => {
+    expect(
+      kinds(['Den Parkausweis drucken Sie aus und legen ihn hinter die Windschutzscheibe.'], true),
+    ).toEqual([]);
+    expect(
+      kinds(
+        ['Drucken Sie den Bescheid aus, unterschreiben Sie ihn und senden Sie ihn zurück.'],
+        true,
+      ),
+    ).toContain('paper-form');
+  });
+
+  it('a channel the page rules out is no break; a negation about that channel reaches no other', () => {
+    expect(kinds(['Bitte schicken Sie uns die Unterlagen nicht per E-Mail.'], true)).toEqual([]);
+    expect(
+      kinds([
+        'Die Unterlagen können nicht per E-Mail eingereicht werden, schicken Sie sie per Post an das Bürgeramt.',
+      ]),
+    ).toEqual(['postal-submission']);
+  });
+
+  it('a signature something else replaces and an IBAN given for a payout are no breaks', () => {
+    expect(
+      kinds(['Statt einer Unterschrift bestätigen Sie den Antrag mit Ihrem Vereinszugang.'], true),
+    ).toEqual([]);
+    expect(kinds(['Die IBAN für die Auszahlung geben Sie im Antrag an.'], true)).toEqual([]);
+  });
+
+  it('reads once-only and a digital decision in wording of their own: level 4', () => {
+    for (const paragraphs of [
+      [
+        'Ihre Daten werden automatisch aus dem Melderegister in das Formular eingetragen.',
+        'Die Bestätigung legen wir in das Postfach Ihrer BundID.',
+      ],
+      [
+        'Die Halterdaten fragen wir beim Kraftfahrt-Bundesamt an, Sie müssen also nichts hochladen.',
+        'Den Bescheid laden Sie danach als PDF herunter.',
+      ],
+      [
+        'Sie müssen keine Nachweise beifügen.',
+        'Das Ergebnis wird Ihnen sofort angezeigt und steht als PDF zum Speichern bereit.',
+      ],
+      [
+        'Ihre Meldeadresse gleichen wir mit dem Einwohnermelderegister ab. Nachweise brauchen Sie keine.',
+        'Die Genehmigung finden Sie danach im Servicekonto und können sie dort abrufen.',
+      ],
+    ]) {
+      expect(report(paragraphs).maturity.level, paragraphs.join(' ')).toBe(4);
+    }
+  });
+
+  it('stays at 3 where once-only is only planned, the channel is not named or "Postfach" is an address', () => {
+    for (const paragraphs of [
+      [
+        'Künftig sollen Nachweise automatisch abgerufen werden; derzeit laden Sie die Belege bitte hoch.',
+        'Den Bescheid erhalten Sie in Ihr BundID-Postfach.',
+      ],
+      ['Ihre Daten werden aus dem Melderegister übernommen.', 'Sie erhalten einen Bescheid.'],
+      [
+        'Sie müssen keine Nachweise beifügen.',
+        'Ordnungsamt, Postfach 11 20, 77771 Musterstadt, Telefon 07000 12-0.',
+      ],
+      [
+        'Sie müssen keine Nachweise beifügen.',
+        'Eine Zustellung in das Postfach ist nicht möglich.',
+      ],
+    ]) {
+      expect(report(paragraphs).maturity.level, paragraphs.join(' ')).toBe(3);
+    }
+  });
+
+  it('a section on documents that only says "Keine" asks for none', () => {
+    const base = page(['Den Bescheid erhalten Sie in Ihr BundID-Postfach.'], true);
+    const withSection = (answer: string): PageContent => ({
+      ...base,
+      blocks: [
+        ...base.blocks,
+        {
+          ...base.blocks[0]!,
+          text: 'Erforderliche Unterlagen',
+          heading: 'Erforderliche Unterlagen',
+          isHeading: true,
+        },
+        { ...base.blocks[0]!, text: answer, heading: 'Erforderliche Unterlagen' },
+      ],
+    });
+    const level = (answer: string): number =>
+      detectMediaBreaks([withSection(answer)], [], NO_PATH, lexicon).maturity.level;
+    expect(level('Keine.')).toBe(4);
+    expect(level('Mietvertrag und Einkommensnachweise')).toBe(3);
+  });
+
+  it('a link into an online service is read from verbs and hosts beyond "beantragen"', () => {
+    const online = (text: string, href: string): boolean => {
+      const p = page(['Das Verfahren ist gebührenfrei.']);
+      p.links = [{ text, href, selector: 'main a', heading: '', context: text, inScope: true }];
+      return detectMediaBreaks([p], [], NO_PATH, lexicon).signals.online;
+    };
+    expect(online('Widerspruch online einlegen', 'https://www.example-stadt.de/w')).toBe(true);
+    expect(online('Jetzt online abmelden', 'https://www.example-stadt.de/a')).toBe(true);
+    expect(online('Wiederzulassung online', 'https://www.example-kreis.de/z')).toBe(true);
+    expect(online('Weiter', 'https://musterstadt.onlinedienste-bw.de/abmeldung')).toBe(true);
+    expect(online('Informationen online', 'https://www.example-stadt.de/info')).toBe(false);
+  });
+
+  it('a document linked only as "Download" is what the sentence around the link names', () => {
+    const doc = (context: string): LinkedDocument => ({
+      linkText: 'Download (PDF)',
+      context,
+      heading: 'Antrag',
+      pageUrl: 'https://www.example-kreis.de/leistung',
+      selector: 'main a',
+      info: {
+        url: 'https://www.example-kreis.de/Dok1.pdf',
+        bytes: 1000,
+        class: 'scanned',
+        pages: 1,
+        tagged: false,
+        formFields: 0,
+        fonts: 0,
+        images: 1,
+      },
+    });
+    expect(documentRole(doc('Das Antragsformular finden Sie hier: Download (PDF)'), lexicon)).toBe(
+      'form',
+    );
+    expect(documentRole(doc('Das Merkblatt finden Sie hier: Download (PDF)'), lexicon)).toBe(
+      'leaflet',
+    );
+    expect(documentRole(doc('Download (PDF)'), lexicon)).toBe('unknown');
+    const found = detectMediaBreaks(
+      [page(['Drucken Sie es aus und füllen Sie es von Hand aus.'])],
+      [doc('Das Antragsformular finden Sie hier: Download (PDF)')],
+      NO_PATH,
+      lexicon,
+    ).breaks.map((b) => b.kind);
+    expect(found).toEqual(['paper-form', 'scanned-pdf']);
+  });
+});
