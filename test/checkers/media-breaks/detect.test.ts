@@ -510,6 +510,12 @@ describe('generalisation: decisions on paper, once-only, digital decisions, scan
         ['paper-decision'],
       ],
       ['Zustellung des Bescheids: ausschließlich per Post', ['paper-decision']],
+      ['Die Baugenehmigung geht Ihnen mit Postzustellungsurkunde zu.', ['paper-decision']],
+      ['Der Bescheid wird Ihnen in Papierform übersandt.', ['paper-decision']],
+      [
+        'Eine Zustellung des Bescheids in das Nutzerkonto ist noch nicht möglich.',
+        ['paper-decision'],
+      ],
       // R3: what goes by post is the physical item, the decision only says when.
       ['Nach Bewilligung schicken wir Ihnen den Parkausweis per Post zu.', []],
       ['Die Zulassungsbescheinigung und die Plaketten kommen per Post.', []],
@@ -528,6 +534,20 @@ describe('generalisation: decisions on paper, once-only, digital decisions, scan
         true,
       ),
     ).toContain('paper-form');
+  });
+
+  it('news the authority sends by e-mail is no e-mail submission; "falls Sie keinen Online-Ausweis besitzen" offers an alternative (R1)', () => {
+    for (const sentence of [
+      'Sie werden per E-Mail benachrichtigt, sobald der Bescheid in Ihrem Postfach bereitliegt.',
+      'Über den Stand der Bearbeitung informieren wir Sie per E-Mail.',
+      'Eine Kopie Ihres Antrags wird Ihnen per E-Mail zugesandt.',
+    ])
+      expect(kinds([sentence], true), sentence).toEqual([]);
+    const fallback =
+      'Falls Sie keinen Online-Ausweis besitzen, können Sie den Antrag ausdrucken, unterschreiben und per Post senden.';
+    expect(kinds([fallback], true)).toEqual([]);
+    // Without an online route it is the route the page prescribes.
+    expect(kinds([fallback], false)).toContain('postal-submission');
   });
 
   it('a channel the page rules out is no break; a negation about that channel reaches no other', () => {
