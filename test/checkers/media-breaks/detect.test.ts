@@ -581,6 +581,14 @@ describe('generalisation: decisions on paper, once-only, digital decisions, scan
         'Das Ergebnis wird Ihnen sofort angezeigt und steht als PDF zum Speichern bereit.',
       ],
       [
+        'Eine Vorlage von Unterlagen ist nicht erforderlich.',
+        'Sie erhalten den Bescheid digital über die BundID.',
+      ],
+      [
+        'Die erforderlichen Nachweise fordern wir direkt beim Finanzamt an.',
+        'Den Bescheid erhalten Sie elektronisch.',
+      ],
+      [
         'Ihre Meldeadresse gleichen wir mit dem Einwohnermelderegister ab. Nachweise brauchen Sie keine.',
         'Die Genehmigung finden Sie danach im Servicekonto und können sie dort abrufen.',
       ],
