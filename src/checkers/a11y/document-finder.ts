@@ -79,18 +79,40 @@ export class DocumentFinder {
       if (!isCandidate(link, url)) continue;
       // A link that announces a file is not crawled as a page, probed or not.
       if (announcesFile(link)) notPages.add(link.href);
-      let found = this.#known.get(link.href);
-      if (found === undefined) {
-        if (this.#known.size >= this.#probes || this.#timeLeft() < MIN_LEFT_MS) continue;
-        found = await this.#probe(link.href);
-        this.#known.set(link.href, found);
-      }
-      if (found !== null) {
+      const found = await this.#lookup(link.href);
+      if (found) {
         documents.add(found);
         notPages.add(link.href);
       }
     }
     return { documents: [...documents], notPages };
+  }
+
+  /**
+   * The document one link leads to — its own address when it ends in a document's
+   * extension, else the address a probe confirmed (after redirects) — or null. For checkers
+   * that keep each link's text and place beside its document (media breaks).
+   */
+  async resolve(link: PageLink): Promise<string | null> {
+    let url: URL;
+    try {
+      url = new URL(link.href);
+    } catch {
+      return null;
+    }
+    if (!/^https?:$/.test(url.protocol)) return null;
+    if (DOCUMENT_LINK.test(url.pathname)) return link.href;
+    return isCandidate(link, url) ? this.#lookup(link.href) : null;
+  }
+
+  /** A candidate's document, probed once per run and only within the probe budget and time. */
+  async #lookup(href: string): Promise<string | null> {
+    const known = this.#known.get(href);
+    if (known !== undefined) return known;
+    if (this.#known.size >= this.#probes || this.#timeLeft() < MIN_LEFT_MS) return null;
+    const found = await this.#probe(href);
+    this.#known.set(href, found);
+    return found;
   }
 
   /** Where the document is, or null when the address answers with anything else. */

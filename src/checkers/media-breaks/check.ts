@@ -1,6 +1,7 @@
 import type { Page } from 'playwright';
 import type { MediaBreakReport, Outcome } from '../../results/result.ts';
-import { classifyDocuments, DOCUMENT_LINK } from '../a11y/documents.ts';
+import { DocumentFinder } from '../a11y/document-finder.ts';
+import { classifyDocuments } from '../a11y/documents.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
 import { pageNotLoaded } from '../browser/net-reason.ts';
@@ -77,7 +78,7 @@ export async function readService(
   );
   ctx.signal.throwIfAborted();
   const pages = [service, ...followed.pages];
-  const linked = documentLinks(pages);
+  const linked = await documentLinks(ctx, pages, spec.documents.max);
   const infos = await classifyDocuments(
     ctx,
     linked.map((l) => l.href),
@@ -97,16 +98,27 @@ export async function readService(
   return detectMediaBreaks(pages, documents, followed.path, lexicon);
 }
 
-/** Document links of the procedure text, each once, with the page it was on. */
-function documentLinks(pages: readonly PageContent[]) {
+/**
+ * Document links of the procedure text, each document once, with the page it was on: by
+ * extension, or — for a form served as `/download?id=123` or `/formular/antrag` — confirmed
+ * by the server's headers (a11y's DocumentFinder: HEAD, per-host limit, a budget of probes).
+ * `href` is then the document's own address.
+ */
+async function documentLinks(ctx: CheckContext, pages: readonly PageContent[], max: number) {
+  const finder = new DocumentFinder(
+    ctx,
+    max,
+    () => (ctx.deadlineAt ?? Number.POSITIVE_INFINITY) - performance.now(),
+  );
   const seen = new Set<string>();
   const out: (PageContent['links'][number] & { pageUrl: string })[] = [];
   for (const page of pages) {
     for (const link of page.links) {
-      if (!link.inScope || !/^https?:/.test(link.href)) continue;
-      if (!DOCUMENT_LINK.test(new URL(link.href).pathname) || seen.has(link.href)) continue;
-      seen.add(link.href);
-      out.push({ ...link, pageUrl: page.url });
+      if (!link.inScope) continue;
+      const href = await finder.resolve(link);
+      if (!href || seen.has(href)) continue;
+      seen.add(href);
+      out.push({ ...link, href, pageUrl: page.url });
     }
   }
   return out;

@@ -114,3 +114,23 @@ describe('in-person appearances the law requires', () => {
     expect(out.message).not.toMatch(/required by law/);
   }, 30_000);
 });
+
+describe('a form served by a download script', () => {
+  it('is asked with HEAD and read as the scan it is, though its address has no .pdf', async () => {
+    const report = await read('sondernutzung-formular-ohne-dateiendung');
+    expect(report.documents).toEqual([
+      {
+        url: `${world.portal.http}/media-breaks/docs/formularserver?id=4711`,
+        role: 'form',
+        class: 'scanned',
+      },
+    ]);
+    expect(report.breaks.map((b) => b.kind).sort()).toEqual([
+      'handwritten-signature',
+      'paper-form',
+      'postal-submission',
+      'scanned-pdf',
+    ]);
+    expect(report.maturity.level).toBe(1);
+  }, 30_000);
+});
