@@ -82,7 +82,7 @@ describe('daemon with a browser journey', () => {
       /^ozgwatch_journey_step_success\{probe="kfz-journey",service="kfz",county="musterkreis",step="start"\} 1$/m,
     );
     expect(metrics).toMatch(/^ozgwatch_journey_failed_step_info\{[^}]*step="antrag-oeffnen"\} 1$/m);
-    expect(metrics).toMatch(/^ozgwatch_build_info\{[^}]*browser_version="\d+\.[\d.]+"\} 1$/m);
+    expect(metrics).toMatch(/^ozgwatch_build_info\{[^}]*browser_version="\d+\.[\d.]+"[^}]*\} 1$/m);
 
     const page = await fetch(`${daemon.server.url}/runs/${runId}`);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
