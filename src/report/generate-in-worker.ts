@@ -19,11 +19,17 @@ export type ReportJobOutcome =
 
 const WORKER = new URL('./worker.ts', import.meta.url);
 
+/** The message that asks the worker to stop; it closes a PDF's Chromium first. */
+export const ABORT = 'abort';
+/** How long a worker asked to stop may take before it is terminated. */
+const STOP_GRACE_MS = 5_000;
+
 /**
  * Makes the report of `request` from the store at `store` in a worker thread; resolves
  * with the paths of the files written, HTML first. The daemon flushes its own queue first:
- * the worker reads what is committed. `signal` (the daemon shutting down) ends the worker
- * at once; a PDF's Chromium goes with it, as its pipe to the worker closes.
+ * the worker reads what is committed. `signal` (the daemon shutting down) rejects at once
+ * and asks the worker to stop: it closes a PDF's Chromium, and is terminated after
+ * STOP_GRACE_MS if it has not ended.
  */
 export function generateReportInWorker(job: ReportJob, signal?: AbortSignal): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -34,7 +40,12 @@ export function generateReportInWorker(job: ReportJob, signal?: AbortSignal): Pr
       if (settled) return;
       settled = true;
       reject(signal!.reason as Error);
-      void worker.terminate();
+      // Asked first, so that a PDF's Chromium is closed by the thread that launched it;
+      // terminated when it does not end in time (busy in synchronous work, say).
+      worker.postMessage(ABORT);
+      const kill = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+      kill.unref();
+      worker.once('exit', () => clearTimeout(kill));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.once('exit', () => signal?.removeEventListener('abort', onAbort));

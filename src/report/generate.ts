@@ -47,9 +47,11 @@ export interface GeneratedReport {
   html: string;
 }
 
+/** `signal` stops a PDF being printed (its Chromium is closed); the rest is short. */
 export async function generateReport(
   store: Store,
   request: ReportRequest,
+  signal?: AbortSignal,
 ): Promise<GeneratedReport> {
   const model = await collectReport(store, {
     period: request.period,
@@ -77,7 +79,7 @@ export async function generateReport(
       appendixRows: PDF_APPENDIX_ROWS,
       findingsCsv: `${path.basename(base)}.findings.csv`,
     });
-    await write(`${base}.pdf`, await printPdf(printable, request.pdf));
+    await write(`${base}.pdf`, await printPdf(printable, request.pdf, signal));
   }
   if (request.formats.includes('json')) await write(`${base}.json`, reportJson(model, tables));
   if (request.formats.includes('csv')) {

@@ -100,7 +100,12 @@ export interface PdfOptions {
  * bookmarks), then makes it a PDF/UA-1 file (pdf-ua.ts). The page may make no request:
  * the report is self-contained, and anything else is refused.
  */
-export async function printPdf(html: string, options: PdfOptions = {}): Promise<Buffer> {
+export async function printPdf(
+  html: string,
+  options: PdfOptions = {},
+  signal?: AbortSignal,
+): Promise<Buffer> {
+  signal?.throwIfAborted();
   const { chromium } = await import('playwright');
   const executablePath = options.executablePath ?? (await chromiumExecutable());
   const browser = await chromium.launch({
@@ -114,7 +119,12 @@ export async function printPdf(html: string, options: PdfOptions = {}): Promise<
   });
   let tagged: Uint8Array;
   let links: [href: string, text: string][];
+  // Stopped (the daemon is shutting down): the browser is closed, which ends the printing,
+  // so that Chromium exits and is reaped here rather than left to the process's end.
+  const stop = (): void => void browser.close();
+  signal?.addEventListener('abort', stop, { once: true });
   try {
+    signal?.throwIfAborted();
     const context = await browser.newContext({ javaScriptEnabled: false });
     await context.route('**/*', (route) => route.abort('blockedbyclient'));
     const page = await context.newPage();
@@ -133,6 +143,7 @@ export async function printPdf(html: string, options: PdfOptions = {}): Promise<
       margin: { top: '16mm', bottom: '16mm', left: '14mm', right: '14mm' },
     });
   } finally {
+    signal?.removeEventListener('abort', stop);
     await browser.close();
   }
   return Buffer.from(await makePdfUa(tagged, { linkTexts: new Map(links) }));
