@@ -473,8 +473,8 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         col('end_to_end_digital', t.mediaColumns.e2e, 'bool'),
         col('breaks', t.mediaColumns.breaks),
         // The breaks' kinds as codes, for spreadsheets; the HTML has them in `breaks`.
-        col('break_kinds', t.mediaColumns.breaks, 'code', { csvOnly: true }),
-        col('legally_mandated', t.mediaColumns.breaks, 'code', { csvOnly: true }),
+        col('break_kinds', t.mediaColumns.breakKinds, 'code', { csvOnly: true }),
+        col('legally_mandated', t.mediaColumns.legallyMandated, 'code', { csvOnly: true }),
         col('appeared', t.mediaColumns.appeared, 'int'),
         col('disappeared', t.mediaColumns.disappeared, 'int'),
         ...checkCols(t),

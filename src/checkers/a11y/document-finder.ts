@@ -64,22 +64,11 @@ export class DocumentFinder {
     const documents = new Set<string>();
     const notPages = new Set<string>();
     for (const link of links) {
-      let url: URL;
-      try {
-        url = new URL(link.href);
-      } catch {
-        continue;
-      }
-      if (!/^https?:$/.test(url.protocol)) continue;
-      if (DOCUMENT_LINK.test(url.pathname)) {
-        documents.add(link.href);
-        notPages.add(link.href);
-        continue;
-      }
-      if (!isCandidate(link, url)) continue;
+      const kind = linkKind(link);
+      if (!kind) continue;
       // A link that announces a file is not crawled as a page, probed or not.
-      if (announcesFile(link)) notPages.add(link.href);
-      const found = await this.#lookup(link.href);
+      if (kind === 'document' || announcesFile(link)) notPages.add(link.href);
+      const found = kind === 'document' ? link.href : await this.#lookup(link.href);
       if (found) {
         documents.add(found);
         notPages.add(link.href);
@@ -94,15 +83,9 @@ export class DocumentFinder {
    * that keep each link's text and place beside its document (media breaks).
    */
   async resolve(link: PageLink): Promise<string | null> {
-    let url: URL;
-    try {
-      url = new URL(link.href);
-    } catch {
-      return null;
-    }
-    if (!/^https?:$/.test(url.protocol)) return null;
-    if (DOCUMENT_LINK.test(url.pathname)) return link.href;
-    return isCandidate(link, url) ? this.#lookup(link.href) : null;
+    const kind = linkKind(link);
+    if (kind === 'document') return link.href;
+    return kind === 'candidate' ? this.#lookup(link.href) : null;
   }
 
   /** A candidate's document, probed once per run and only within the probe budget and time. */
@@ -205,6 +188,22 @@ function decodeURIComponentSafe(text: string): string {
 /** A link announces a file by its `type` or `download` attribute. */
 function announcesFile(link: PageLink): boolean {
   return link.download === true || DOCUMENT_TYPE_ATTRIBUTE.test(link.type ?? '');
+}
+
+/**
+ * How a link may lead to a document: `document` when its address ends in a document's
+ * extension, `candidate` when only a probe can tell, undefined for no http(s) document link.
+ */
+function linkKind(link: PageLink): 'document' | 'candidate' | undefined {
+  let url: URL;
+  try {
+    url = new URL(link.href);
+  } catch {
+    return undefined;
+  }
+  if (!/^https?:$/.test(url.protocol)) return undefined;
+  if (DOCUMENT_LINK.test(url.pathname)) return 'document';
+  return isCandidate(link, url) ? 'candidate' : undefined;
 }
 
 /** Whether a link may lead to a document whose address does not say so. */
