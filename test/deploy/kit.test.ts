@@ -39,6 +39,11 @@ interface Sharded {
   data?: Record<string, string>;
   spec: {
     replicas?: number;
+    serviceName?: string;
+    volumeClaimTemplates?: {
+      metadata: { name: string };
+      spec: { resources: { requests: { storage: string } } };
+    }[];
     podManagementPolicy?: string;
     maxUnavailable?: number;
     selector?: { matchLabels: Record<string, string> };
@@ -59,13 +64,17 @@ interface Sharded {
           env: {
             name: string;
             value?: string;
-            valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
+            valueFrom?: {
+              secretKeyRef?: { name: string; key: string; optional?: boolean };
+              fieldRef?: { fieldPath: string };
+            };
           }[];
           resources?: {
             requests?: { cpu?: string; memory?: string };
             limits?: { memory?: string };
           };
           volumeMounts?: { name: string; mountPath: string }[];
+          ports?: { name: string; containerPort: number }[];
         }[];
         volumes?: {
           name: string;
@@ -79,8 +88,24 @@ interface Sharded {
 
 /** A Service as rendered: its selector is a plain map. */
 interface ServiceObject {
+  kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  spec: { selector: Record<string, string>; ports: { name: string; port: number }[] };
+  spec: {
+    selector: Record<string, string>;
+    ports: { name: string; port: number; targetPort?: string | number }[];
+    clusterIP?: string;
+    type?: string;
+  };
+}
+
+/** The Services of a rendering. */
+function services(docs: Sharded[]): ServiceObject[] {
+  return docs.filter((d) => d.kind === 'Service') as unknown as ServiceObject[];
+}
+
+/** Whether a label selector (matchLabels, or a Service's selector) selects these labels. */
+function selects(selector: Record<string, string>, labels: Record<string, string> | undefined) {
+  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
 
 /** Renders a kustomization with kubectl; fails the test on any error. */
@@ -108,6 +133,33 @@ function daemon(set: Sharded) {
   const container = set.spec.template!.spec.containers!.find((c) => c.name === 'ozgwatch');
   expect(container).toBeDefined();
   return container!;
+}
+
+/** The variables a value refers to as `$(NAME)` (Kubernetes expands them; `$$(NAME)` escapes). */
+function references(value: string | undefined): string[] {
+  return [...(value ?? '').matchAll(/(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)].map((m) => m[1]!);
+}
+
+/**
+ * A container's environment as Kubernetes hands it to the process of pod `pod`: `$(NAME)`
+ * expands only to a variable defined above it, as the kubelet does; anything else stays as
+ * written. Only values and the pod name (`fieldRef: metadata.name`) are resolved.
+ */
+function podEnv(
+  env: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[],
+  pod: string,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of env) {
+    let value: string | undefined;
+    if (e.value !== undefined)
+      value = e.value.replace(/(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) =>
+        out.has(name) ? out.get(name)! : whole,
+      );
+    else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') value = pod;
+    if (value !== undefined) out.set(e.name, value);
+  }
+  return out;
 }
 
 /** The value of OZGWATCH_SHARDS in the ozgwatch container. */
@@ -222,6 +274,7 @@ describe('deployment kit', () => {
         'Namespace',
         'PrometheusRule',
         'Service',
+        'Service',
         'ServiceMonitor',
         'StatefulSet',
       ]);
@@ -241,7 +294,16 @@ describe('deployment kit', () => {
       for (const dir of [BASE, SHARDED]) {
         const docs = render(dir);
         const monitor = only(docs, 'ServiceMonitor');
-        const service = only(docs, 'Service') as unknown as ServiceObject;
+        // Exactly one Service: the headless one has the same pods behind it, and a ServiceMonitor
+        // that selected both would scrape every pod twice (two `up` per pod, doubled sums).
+        const scraped = services(docs).filter((s) =>
+          selects(monitor.spec.selector!.matchLabels, s.metadata.labels),
+        );
+        expect(
+          scraped.map((s) => s.metadata.name),
+          dir,
+        ).toEqual(['ozgwatch']);
+        const service = scraped[0]!;
         const pods = statefulSet(docs).spec.template!.metadata!.labels;
         // The CRD requires a selector; an empty one would be refused, a wrong one scrapes nothing.
         expectSubset(monitor.spec.selector!.matchLabels, service.metadata.labels);
@@ -260,6 +322,171 @@ describe('deployment kit', () => {
   );
 
   it.skipIf(!kubectl)(
+    "the StatefulSet's serviceName is a headless Service over its pods; the Service people use keeps its cluster IP",
+    () => {
+      for (const dir of [BASE, SHARDED]) {
+        const docs = render(dir);
+        const set = statefulSet(docs);
+        const pods = set.spec.template!.metadata!.labels;
+        const all = services(docs);
+        // Kubernetes gives each pod its DNS name (ozgwatch-0.<serviceName>.<namespace>.svc) only
+        // through a headless governing Service, in the StatefulSet's namespace.
+        const governing = all.find((s) => s.metadata.name === set.spec.serviceName);
+        expect(governing, `${dir}: serviceName ${set.spec.serviceName}`).toBeDefined();
+        expect(governing!.spec.clusterIP, dir).toBe('None');
+        expect(governing!.metadata.namespace).toBe(set.metadata.namespace);
+        expect(selects(governing!.spec.selector, pods), dir).toBe(true);
+        // The Service that port-forwards, Ingresses and Grafana's `ozgwatch` variable name
+        // stays a normal one: a cluster IP cannot be changed to None on an existing Service.
+        const people = all.find((s) => s.metadata.name === 'ozgwatch');
+        expect(people?.spec.clusterIP, dir).toBeUndefined();
+        expect(people?.spec.type ?? 'ClusterIP', dir).toBe('ClusterIP');
+        expect(selects(people!.spec.selector, pods), dir).toBe(true);
+        expect(all.map((x) => x.metadata.name).sort()).toEqual(['ozgwatch', 'ozgwatch-pods']);
+      }
+    },
+  );
+
+  it.skipIf(!kubectl)(
+    'each pod names its own address, one a browser can open, and the daemon accepts it',
+    () => {
+      const seen = new Map<string, string>();
+      for (const dir of [BASE, SHARDED]) {
+        const set = statefulSet(render(dir));
+        const env = daemon(set).env;
+        for (let i = 0; i < set.spec.replicas!; i++) {
+          const pod = `ozgwatch-${i}`;
+          const url = podEnv(env, pod).get('OZGWATCH_EXTERNAL_URL');
+          const where = `${dir} ${pod}: ${url}`;
+          // Expanded: a `$(POD_NAME)` defined below the URL stays literal in the pod.
+          expect(url, where).toBeDefined();
+          expect(url, where).not.toContain('$(');
+          const parsed = configSchema.parse({ server: { externalUrl: url } }).server.externalUrl;
+          expect(parsed, where).toBe(url);
+          const host = new URL(url!).hostname;
+          // The pod's own: each keeps the evidence of its runs on its own volume.
+          expect(host.split('.')[0], where).toBe(pod);
+          // Not the in-cluster name of the headless Service, which no browser resolves.
+          expect(host, where).not.toMatch(/\.svc(\.|$)|\.cluster\.local$|^[^.]*$/);
+          // Unique across the kit's deployments: every location's cluster has an ozgwatch-0.
+          expect(seen.get(url!), where).toBeUndefined();
+          seen.set(url!, dir);
+        }
+      }
+      expect(seen.size).toBe(4);
+    },
+  );
+
+  it.skipIf(!kubectl)(
+    "docs/deployment.md's Ingress overlay routes each pod's address to that pod",
+    async () => {
+      const doc = await readFile(path.join(ROOT, 'docs', 'deployment.md'), 'utf8');
+      // The blocks sit in a list item: indented alike, fences included.
+      const files = [
+        ...doc.matchAll(/^( *)```yaml\n\1# overlays\/ingress\/([\w.-]+)\n([\s\S]*?)^\1```/gm),
+      ].map(([, indent, name, text]) => ({
+        name: name!,
+        text: text!.replace(new RegExp(`^${indent}`, 'gm'), ''),
+      }));
+      expect(files.map((f) => f.name).sort()).toEqual(['kustomization.yaml', 'pods.yaml']);
+      const dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-kustomize-'));
+      try {
+        await cp(path.join(ROOT, 'deploy', 'kubernetes'), dir, { recursive: true });
+        await mkdir(path.join(dir, 'overlays', 'ingress'));
+        for (const { name, text } of files)
+          await writeFile(path.join(dir, 'overlays', 'ingress', name), text);
+        const docs = render(path.join(dir, 'overlays', 'ingress'));
+        const set = statefulSet(docs);
+        const container = daemon(set);
+        const port = container.ports!.find((p) => p.name === 'http')!;
+        const ingress = only(docs, 'Ingress') as unknown as {
+          spec: {
+            tls?: { hosts: string[] }[];
+            rules: {
+              host: string;
+              http: {
+                paths: {
+                  path: string;
+                  backend: { service: { name: string; port: { name?: string; number?: number } } };
+                }[];
+              };
+            }[];
+          };
+        };
+        const all = services(docs);
+        for (let i = 0; i < set.spec.replicas!; i++) {
+          const pod = `ozgwatch-${i}`;
+          const url = new URL(podEnv(container.env, pod).get('OZGWATCH_EXTERNAL_URL')!);
+          const rule = ingress.spec.rules.find((r) => r.host === url.hostname);
+          expect(rule, `${pod}: a rule for ${url.hostname}`).toBeDefined();
+          const backend = rule!.http.paths.find((p) => p.path === '/')!.backend.service;
+          const service = all.find((x) => x.metadata.name === backend.name)!;
+          // That pod and no other: Kubernetes labels each pod of a StatefulSet with its name.
+          expect(service.spec.selector, pod).toEqual({ 'statefulset.kubernetes.io/pod-name': pod });
+          const servicePort = service.spec.ports.find(
+            (p) => p.name === backend.port.name || p.port === backend.port.number,
+          );
+          expect(servicePort?.targetPort, pod).toBe(port.name);
+          // https: the certificate covers the host.
+          if (url.protocol === 'https:') {
+            const hosts = (ingress.spec.tls ?? []).flatMap((t) => t.hosts);
+            const wildcard = `*.${url.hostname.split('.').slice(1).join('.')}`;
+            expect(hosts.includes(url.hostname) || hosts.includes(wildcard), pod).toBe(true);
+          }
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.skipIf(!kubectl)(
+    "the volume claim holds the load docs/deployment.md sizes it for, by the documented figures and the kit's retention",
+    async () => {
+      const doc = await readFile(path.join(ROOT, 'docs', 'deployment.md'), 'utf8');
+      const figure = (what: string, unit: 'KB' | 'MB'): number => {
+        const m = new RegExp(`\\| ${what} +\\| ([\\d.]+) ${unit} `).exec(doc);
+        expect(m, `${what} in docs/deployment.md`).not.toBeNull();
+        return Number(m![1]) * (unit === 'KB' ? 1e3 : 1e6);
+      };
+      const httpRun = figure('An HTTP run in the store', 'KB');
+      const journeyRun = figure('A journey run in the store', 'KB');
+      const evidence = figure('Evidence of a failed journey run', 'MB');
+      const bytes = (quantity: string) => mebibytes(quantity) * 2 ** 20;
+      const perDay = (minutes: number) => (24 * 60) / minutes;
+
+      for (const dir of [BASE, SHARDED]) {
+        const docs = render(dir);
+        const set = statefulSet(docs);
+        const claim = set.spec.volumeClaimTemplates!.find((c) => c.metadata.name === 'data')!;
+        const size = bytes(claim.spec.resources.requests.storage);
+        const file = daemon(set).env.find((e) => e.name === 'OZGWATCH_CONFIG')!.value!;
+        const text = docs.find(
+          (d) => d.kind === 'ConfigMap' && d.data?.[path.posix.basename(file)] !== undefined,
+        )!.data![path.posix.basename(file)]!;
+        const local = path.join(await mkdtemp(path.join(tmpdir(), 'ozgwatch-size-')), 'c.yaml');
+        await writeFile(local, text);
+        const config = await loadConfig({ file: local, env: {} });
+        await rm(path.dirname(local), { recursive: true, force: true });
+        const days = (ms: number) => ms / 86_400_000;
+        // The reference load of docs/deployment.md: a county, 100 HTTP probes every 5 minutes and
+        // 10 journeys every 15 minutes; all 10 journeys failing for 3 days (a shared platform
+        // down), within artifacts.retention. A fifth on top for free pages and reports.
+        expect(days(config.artifacts.retention)).toBeGreaterThanOrEqual(3);
+        const runs =
+          100 * perDay(5) * days(config.store.retention) * httpRun +
+          10 * perDay(15) * days(config.store.retention) * journeyRun;
+        const failed = 10 * perDay(15) * 3 * evidence;
+        // With PostgreSQL (sharded) the runs are in the database; the claim holds the disk
+        // buffer for outages of PostgreSQL and the evidence of the pod's share of journeys.
+        const store = config.store.url === undefined && dir === BASE ? runs : 0;
+        const buffer = dir === SHARDED ? config.store.bufferLimitMb * 2 ** 20 : 0;
+        expect(size, dir).toBeGreaterThanOrEqual(1.2 * (store + buffer + failed));
+      }
+    },
+  );
+
+  it.skipIf(!kubectl)(
     'the tokens come from a Secret outside the kit; every variable is one the daemon reads',
     () => {
       for (const dir of [BASE, SHARDED]) {
@@ -267,8 +494,11 @@ describe('deployment kit', () => {
         expect(docs.some((d) => d.kind === 'Secret')).toBe(false);
         const env = daemon(statefulSet(docs)).env;
         const known = [...Object.keys(ENV_VARS), CONFIG_FILE_ENV];
+        // A variable the daemon does not read is there only to be expanded into another one's
+        // value, `$(POD_NAME)`; anything else is a typo the daemon would silently ignore.
+        const referenced = new Set(env.flatMap((e) => references(e.value)));
         expect(
-          env.map((e) => e.name).filter((n) => !known.includes(n)),
+          env.map((e) => e.name).filter((n) => !known.includes(n) && !referenced.has(n)),
           dir,
         ).toEqual([]);
         const byName = new Map(env.map((e) => [e.name, e]));
@@ -530,6 +760,25 @@ describe('deployment kit', () => {
     expect(mount?.[2]).toBe(command);
     const config = await loadConfig({ file: path.join(ROOT, 'deploy', mount![1]!), env: {} });
     expect(config.shutdownGrace + AFTER_GRACE_MS).toBeLessThanOrEqual(grace);
+  });
+
+  it('compose names the address its ozgwatch is published at, for the links of dashboards and alerts', async () => {
+    const compose = parseAllDocuments(
+      await readFile(path.join(ROOT, 'deploy', 'compose.yaml'), 'utf8'),
+    )[0]!.toJSON() as {
+      services: Record<string, { environment?: Record<string, string>; ports?: string[] }>;
+    };
+    const ozgwatch = compose.services.ozgwatch!;
+    const url = ozgwatch.environment?.OZGWATCH_EXTERNAL_URL;
+    expect(url).toBeDefined();
+    expect(configSchema.parse({ server: { externalUrl: url } }).server.externalUrl).toBe(url);
+    // The published host port of the daemon's port (the image's 9464), on the Docker host.
+    const { hostname, port } = new URL(url!);
+    const published = ozgwatch
+      .ports!.map((p) => p.split(':'))
+      .find(([, inner]) => inner === '9464');
+    expect(port).toBe(published?.[0]);
+    expect(hostname).toMatch(/^(localhost|127\.0\.0\.1)$|\./);
   });
 
   it('every launcher starts Node with the V8 flags the benchmarks measured, and this Node takes them', async () => {
