@@ -217,6 +217,13 @@ export interface A11yConsent {
    */
   action: 'declined' | 'hidden';
   button?: string;
+  /**
+   * Where the layer's controls were, when not in the page's own DOM: in a closed shadow root
+   * (reached over the DevTools protocol) or in a frame over the page.
+   */
+  in?: 'closed-shadow-root' | 'frame';
+  /** What the scans could not do with this layer, e.g. read inside a closed shadow root. */
+  note?: string;
 }
 
 /** How a crawl went: what it was allowed, what it scanned, what it left out and why. */

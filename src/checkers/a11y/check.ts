@@ -321,8 +321,17 @@ async function pastConsent(
     ...(button !== undefined
       ? { action: 'declined' as const, button }
       : { action: 'hidden' as const }),
+    ...(layer.in ? { in: layer.in } : {}),
+    ...(layer.in === 'closed-shadow-root' ? { note: CLOSED_ROOT_NOTE } : {}),
   });
 }
+
+/**
+ * axe-core, like every script of the page, cannot read a closed shadow root: the layer was
+ * found and declined over CDP, but its own barriers are not among the findings.
+ */
+const CLOSED_ROOT_NOTE =
+  "the layer renders in a closed shadow root: axe-core cannot read inside it, so the layer's own barriers are not among the findings";
 
 /** At most this long to find a consent layer, and to wait for it to close once declined. */
 const CONSENT_MS = 2_000;

@@ -1,6 +1,9 @@
 import type { Page } from 'playwright';
 import type { A11yConsent, A11yFinding, A11yPage } from '../../results/result.ts';
 import { within } from '../browser/bounded.ts';
+import { findFrameLayer } from './consent-frame.ts';
+import { DECLINE, FIND_SCRIPT } from './consent-script.ts';
+import { clickShadowNode, findShadowLayer } from './consent-shadow.ts';
 
 /** A consent layer (cookie banner) found on a page, and how it keeps the content from a scan. */
 export interface ConsentLayer {
@@ -8,101 +11,33 @@ export interface ConsentLayer {
   selector: string;
   /** `overlay`: it covers most of the viewport; `inert` / `aria-hidden`: it set these on the content. */
   hides: ('overlay' | 'inert' | 'aria-hidden')[];
+  /**
+   * Where its controls are: absent for the page's own DOM (open shadow roots included);
+   * `closed-shadow-root` (reached over CDP) or `frame` (a frame over the page).
+   */
+  in?: 'closed-shadow-root' | 'frame';
+  /** A frame's layer: the selector of the frame element. */
+  frame?: string;
+  /** A closed shadow root's layer: its accept-free choice (name, backend node id). */
+  choice?: { name: string; node: number };
 }
 
 /**
- * Markup of common consent managers (Usercentrics, OneTrust, Cookiebot, consentmanager,
- * Borlabs, Klaro, CCM19, Complianz, CookieYes, Osano, cookieconsent) and the names sites
- * give their own banners.
+ * The consent layer of the page now shown, if any, looked for where consent managers put
+ * them: the page's DOM (open shadow roots included), closed shadow roots, frames over the
+ * page. Undefined when there is none or no answer within `ms`.
  */
-const CONSENT_MARKUP = [
-  '#usercentrics-root',
-  '#usercentrics-cmp-ui',
-  '#onetrust-consent-sdk',
-  '#CybotCookiebotDialog',
-  '#cmpbox',
-  '#cmpwrapper',
-  '#BorlabsCookieBox',
-  '#klaro',
-  '.klaro',
-  '#ccm-widget',
-  '.cmplz-cookiebanner',
-  '.cky-consent-container',
-  '.osano-cm-window',
-  '.cc-window',
-  '[id*="cookie" i]',
-  '[class*="cookie" i]',
-  '[id*="consent" i]',
-  '[class*="consent" i]',
-].join(', ');
-/** A dialog or a fixed layer is a consent layer when its words ask for consent. */
-const CONSENT_WORDS =
-  'cookie|einwilligung|zustimm|datenschutzeinstellung|datenschutz-einstellung|consent|tracking|drittanbieter';
-/**
- * The choice that consents to nothing beyond what the site needs: "Nur notwendige (Cookies)",
- * "Nur essenzielle", "Ablehnen", "Alle ablehnen", "Reject all", "Necessary only".
- */
-const DECLINE =
-  /nur\s+(technisch\s+)?(notwendige|erforderliche|essenzielle|essentielle|funktionale)|ablehnen|verweigern|reject|decline|(necessary|essential)\s+only|only\s+(necessary|essential)/i;
-
-/**
- * Finds a consent layer and whether it hides the content, in the page: the outermost element
- * of a consent manager's markup, or of a dialog or fixed layer that speaks of cookies and
- * consent, that holds a button; up to the element below `<body>` as long as that holds no
- * `main` or `h1` of the page. It covers the page when it is the topmost element at three of
- * five points of the viewport.
- */
-const FIND_SCRIPT = `(() => {
-  const words = new RegExp(${JSON.stringify(CONSENT_WORDS)}, 'i');
-  const text = (el) => ((el.shadowRoot ? el.shadowRoot.textContent : '') + ' ' + (el.textContent || '')).slice(0, 20000);
-  const shown = (el) => {
-    const s = getComputedStyle(el);
-    const r = el.getBoundingClientRect();
-    return s.display !== 'none' && s.visibility !== 'hidden' && r.width > 0 && r.height > 0;
-  };
-  const actionable = (el) => (el.shadowRoot && el.shadowRoot.querySelector('button, a[href], [role="button"]')) ||
-    el.querySelector('button, a[href], [role="button"], input[type="button"], input[type="submit"]');
-  const CONTENT = 'main, [role="main"], h1';
-  const fixed = [...document.body.querySelectorAll('body > *')].filter((el) =>
-    /^(fixed|sticky)$/.test(getComputedStyle(el).position));
-  const candidates = [
-    ...document.querySelectorAll(${JSON.stringify(CONSENT_MARKUP)}),
-    ...document.querySelectorAll('dialog[open], [role="dialog"], [role="alertdialog"], [aria-modal="true"]'),
-    ...fixed,
-  ];
-  const found = candidates.find((el) => el !== document.body && el !== document.documentElement &&
-    !el.matches(CONTENT) && !el.querySelector(CONTENT) && shown(el) && words.test(text(el)) && actionable(el));
-  if (!found) return null;
-  let layer = found;
-  while (layer.parentElement && layer.parentElement !== document.body &&
-    !layer.parentElement.querySelector(CONTENT)) layer = layer.parentElement;
-  const hides = [];
-  const points = [[0.5, 0.5], [0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75]];
-  const covered = points.filter(([x, y]) => {
-    const hit = document.elementFromPoint(innerWidth * x, innerHeight * y);
-    return hit !== null && (layer === hit || layer.contains(hit));
-  }).length;
-  if (covered >= 3) hides.push('overlay');
-  const outside = (el) => !layer.contains(el) && !el.contains(layer);
-  const holdsContent = (el) => el.matches(CONTENT) || el.querySelector(CONTENT) !== null;
-  if ([...document.querySelectorAll('[inert]')].some((el) => outside(el) && holdsContent(el))) hides.push('inert');
-  if ([...document.querySelectorAll('[aria-hidden="true"]')].some((el) => outside(el) && holdsContent(el))) hides.push('aria-hidden');
-  const path = [];
-  for (let el = layer; el && el !== document.documentElement; el = el.parentElement) {
-    if (el.id && document.querySelectorAll('#' + CSS.escape(el.id)).length === 1) {
-      path.unshift('#' + CSS.escape(el.id));
-      break;
-    }
-    const index = [...el.parentElement.children].indexOf(el) + 1;
-    path.unshift(el.tagName.toLowerCase() + ':nth-child(' + index + ')');
-  }
-  return { selector: path.join(' > '), hides };
-})()`;
-
-/** The consent layer of the page now shown, if any; undefined when there is none or no answer. */
 export async function findConsentLayer(page: Page, ms: number): Promise<ConsentLayer | undefined> {
-  const layer = await within(page.evaluate<ConsentLayer | null>(FIND_SCRIPT), ms);
-  return layer ?? undefined;
+  const started = performance.now();
+  const left = (): number => Math.max(0, ms - (performance.now() - started));
+  const own = await within(page.evaluate<ConsentLayer | null>(FIND_SCRIPT), left());
+  if (own) return own;
+  // A page that did not answer for its own DOM will not answer the slower looks either.
+  if (own === undefined) return undefined;
+  const shadow = await findShadowLayer(page, left());
+  if (shadow) return { ...shadow, in: 'closed-shadow-root' };
+  const framed = await findFrameLayer(page, left());
+  return framed ? { ...framed, in: 'frame' } : undefined;
 }
 
 /**
@@ -118,18 +53,11 @@ export async function declineConsent(
 ): Promise<string | undefined> {
   const started = performance.now();
   const left = (): number => Math.max(0, ms - (performance.now() - started));
-  const choice = page
-    .locator(layer.selector)
-    .getByRole('button', { name: DECLINE })
-    .or(page.locator(layer.selector).getByRole('link', { name: DECLINE }))
-    .first();
-  const name = await within(choice.innerText({ timeout: Math.min(500, left()) }), left());
+  const name =
+    layer.in === 'closed-shadow-root'
+      ? await declineInShadow(page, layer, left)
+      : await declineWithLocator(page, layer, left);
   if (name === undefined) return undefined;
-  const clicked = await choice
-    .click({ timeout: Math.max(100, left()), noWaitAfter: true })
-    .then(() => true)
-    .catch(() => false);
-  if (!clicked) return undefined;
   // The consent manager closes its layer on its own time: an animation, a request.
   while (left() > 0) {
     const now = await findConsentLayer(page, left());
@@ -137,6 +65,38 @@ export async function declineConsent(
     await new Promise((r) => setTimeout(r, 100));
   }
   return undefined;
+}
+
+/** Clicks the choice Playwright finds in the layer (or its frame); its name, once clicked. */
+async function declineWithLocator(
+  page: Page,
+  layer: ConsentLayer,
+  left: () => number,
+): Promise<string | undefined> {
+  const scope = layer.frame
+    ? page.locator(layer.frame).contentFrame()
+    : page.locator(layer.selector);
+  const choice = scope
+    .getByRole('button', { name: DECLINE })
+    .or(scope.getByRole('link', { name: DECLINE }))
+    .first();
+  const name = await within(choice.innerText({ timeout: Math.min(500, left()) }), left());
+  if (name === undefined) return undefined;
+  const clicked = await choice
+    .click({ timeout: Math.max(100, left()), noWaitAfter: true })
+    .then(() => true)
+    .catch(() => false);
+  return clicked ? name : undefined;
+}
+
+/** Clicks the choice found over CDP in a closed shadow root; its name, once clicked. */
+async function declineInShadow(
+  page: Page,
+  layer: ConsentLayer,
+  left: () => number,
+): Promise<string | undefined> {
+  if (!layer.choice) return undefined;
+  return (await clickShadowNode(page, layer.choice.node, left())) ? layer.choice.name : undefined;
 }
 
 /**

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AXE_VERSION, normaliseHtml } from '../../../src/checkers/a11y/axe.ts';
 import { checkA11y } from '../../../src/checkers/a11y/check.ts';
+import { findConsentLayer } from '../../../src/checkers/a11y/consent.ts';
 import { a11ySpecSchema, type A11ySpecInput } from '../../../src/checkers/a11y/spec.ts';
 import { summarise } from '../../../src/checkers/a11y/summary.ts';
 import { checkBrowser } from '../../../src/checkers/browser/journey.ts';
 import { browserSpecSchema } from '../../../src/checkers/browser/spec.ts';
 import type { CheckContext } from '../../../src/checkers/checker.ts';
 import type { A11yFinding, Outcome } from '../../../src/results/result.ts';
+import { KNOWN_CONSENT_MARKUP } from '../../fixtures/county-portal/a11y-site.ts';
 import { startBrowserWorld, type BrowserWorld } from '../browser-world.ts';
 
 let world: BrowserWorld;
@@ -126,6 +128,52 @@ describe('accessibility scans with axe-core', () => {
     expect(forced!.violations.map((v) => v.nodes.length)).toEqual([1, 1]);
     expect(forced!.consent).toEqual({ layer: '#cmp-overlay', hid: ['overlay'], action: 'hidden' });
     expect(out.message).toMatch(/^4 violation\(s\) of 2 rule\(s\) on 2 page\(s\)/);
+  }, 30_000);
+
+  it('recognises every consent manager markup it knew before the shared table, by its markup alone', async () => {
+    const lease = await world.host.lease({});
+    try {
+      const found: string[] = [];
+      for (const [i, markup] of KNOWN_CONSENT_MARKUP.entries()) {
+        await lease.page.goto(page(`cmp-markup/${i}`));
+        const layer = await findConsentLayer(lease.page, 5_000);
+        if (layer?.hides.includes('inert') && layer.in === undefined) found.push(markup);
+      }
+      expect(found).toEqual(KNOWN_CONSENT_MARKUP);
+    } finally {
+      await lease.release();
+    }
+  }, 60_000);
+
+  it('a consent layer in a closed shadow root is found over CDP and declined; the result says axe-core could not read it', async () => {
+    const out = await scan([page('cookie-banner-shadow')]);
+    const scanned = out.a11y!.pages[0]!;
+    // The content's missing alt text, which the inert content hid from the first scan.
+    expect(rules(scanned.violations)).toEqual(['image-alt:critical']);
+    expect(scanned.consent).toEqual({
+      layer: '#usercentrics-cmp-ui',
+      hid: ['overlay', 'inert'],
+      action: 'declined',
+      button: 'Nur notwendige Cookies',
+      in: 'closed-shadow-root',
+      note: expect.stringMatching(/closed shadow root: axe-core cannot read inside it/) as unknown,
+    });
+  }, 30_000);
+
+  it('a consent layer in a frame of another origin over the page: declined in the frame, its barriers and the content both reported', async () => {
+    const out = await scan([page('cookie-banner-rahmen')]);
+    const scanned = out.a11y!.pages[0]!;
+    // The banner's nameless close button (in the frame), and the content's missing alt text.
+    expect(rules(scanned.violations)).toEqual(['button-name:critical', 'image-alt:critical']);
+    const button = scanned.violations.find((v) => v.ruleId === 'button-name')!;
+    expect(button.nodes[0]!.target).toEqual(['#einwilligung', 'button[data-wahl="schliessen"]']);
+    expect(scanned.consent).toEqual({
+      layer: '#einwilligung',
+      hid: ['overlay', 'inert'],
+      action: 'declined',
+      button: 'Nur notwendige Cookies',
+      in: 'frame',
+    });
   }, 30_000);
 
   it('scans content that arrives after load, and the page a redirect after load leads to', async () => {
