@@ -41,6 +41,7 @@ export type ReasonCode =
   | 'bitv_signals'
   | 'media_breaks'
   | 'aborted'
+  | 'secret_missing'
   | 'internal';
 
 /** One checked expectation, with what was expected and what was seen. */
@@ -257,7 +258,13 @@ export type DocumentFormat = 'pdf' | 'docx' | 'odt' | 'doc';
 
 /** A downloadable document linked from a scanned page, as far as a machine can judge it. */
 export interface DocumentInfo {
+  /**
+   * The document's identity: the address the page links to, also when it redirects to the
+   * file (its history stays one document when the file's address changes every run).
+   */
   url: string;
+  /** Where the file was fetched from, when a redirect led elsewhere than {@link url}. */
+  finalUrl?: string;
   /** Absent in results stored before office documents were checked: a PDF. */
   format?: DocumentFormat;
   bytes: number;

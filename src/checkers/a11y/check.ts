@@ -17,7 +17,7 @@ import { detectSoftError } from '../http/soft-error.ts';
 import { AXE_VERSION, scanPage } from './axe.ts';
 import { CrawlFrontier, loadRobots } from './crawl.ts';
 import { brokenDocument } from './classify.ts';
-import { classifyDocuments } from './documents.ts';
+import { classifyDocumentLinks } from './documents.ts';
 import { DocumentFinder } from './document-finder.ts';
 import { settle } from './settle.ts';
 import {
@@ -63,6 +63,8 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
     const pages: A11yPage[] = [];
     const reasons: ReasonCode[] = [];
     const documents: string[] = [];
+    /** A document's identity → where its file is, when a redirect leads elsewhere. */
+    const located = new Map<string, string>();
     const targets = frontier ?? listed(spec.urls);
     for (let target = targets.next(); target; target = targets.next()) {
       ctx.signal.throwIfAborted();
@@ -103,9 +105,10 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
       const found =
         spec.documents.max > 0
           ? await finder.find(links)
-          : { documents: [], notPages: new Set<string>() };
+          : { documents: [], at: new Map<string, string>(), notPages: new Set<string>() };
       if (found.documents.length > 0) scanned.documentLinks = found.documents;
       documents.push(...found.documents);
+      for (const [identity, at] of found.at) located.set(identity, at);
       frontier?.add(
         links.map((l) => l.href).filter((href) => !found.notPages.has(href)),
         target.depth,
@@ -115,7 +118,11 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
     // left unfetched are named, never dropped: a form not checked is not an accessible one.
     const classified =
       budget.left() >= MIN_PAGE_MS
-        ? await classifyDocuments(ctx, documents, spec.documents)
+        ? await classifyDocumentLinks(
+            ctx,
+            [...new Set(documents)].map((url) => ({ url, at: located.get(url) })),
+            spec.documents,
+          )
         : [...new Set(documents)]
             .slice(0, spec.documents.max)
             .map((url) =>

@@ -32,8 +32,13 @@ const MIN_LEFT_MS = 2_000;
 
 /** The documents among one page's links, and the links that are no page to crawl. */
 export interface FoundDocuments {
-  /** Addresses of documents: by extension, or confirmed by the server's headers. */
+  /**
+   * Documents by their identity: the address the page links (by extension, or confirmed by
+   * the server's headers). A document that two links lead to keeps the first one's.
+   */
   documents: string[];
+  /** Where a document's file is, when a redirect leads from its identity elsewhere. */
+  at: Map<string, string>;
   /** Links that lead to a document (or announce one): not to be visited as pages. */
   notPages: Set<string>;
 }
@@ -53,6 +58,12 @@ export class DocumentFinder {
   readonly #timeLeft: () => number;
   /** Candidate → the document's address (after redirects), or null for no document. */
   readonly #known = new Map<string, string | null>();
+  /**
+   * A document's address → its identity, the first link that led to it in this run. The
+   * address a redirect ends at may change every run (`/formular?id=4711` →
+   * `/download/4711-<session>.pdf`); the link does not, so the document's history stays one.
+   */
+  readonly #identities = new Map<string, string>();
 
   constructor(ctx: CheckContext, max: number, timeLeft: () => number) {
     this.#ctx = ctx;
@@ -62,6 +73,7 @@ export class DocumentFinder {
 
   async find(links: readonly PageLink[]): Promise<FoundDocuments> {
     const documents = new Set<string>();
+    const at = new Map<string, string>();
     const notPages = new Set<string>();
     for (const link of links) {
       const kind = linkKind(link);
@@ -70,11 +82,14 @@ export class DocumentFinder {
       if (kind === 'document' || announcesFile(link)) notPages.add(link.href);
       const found = kind === 'document' ? link.href : await this.#lookup(link.href);
       if (found) {
-        documents.add(found);
+        const identity = this.#identities.get(found) ?? link.href;
+        this.#identities.set(found, identity);
+        documents.add(identity);
+        if (found !== identity) at.set(identity, found);
         notPages.add(link.href);
       }
     }
-    return { documents: [...documents], notPages };
+    return { documents: [...documents], at, notPages };
   }
 
   /**

@@ -306,6 +306,33 @@ describe('accessibility scans with axe-core', () => {
     expect(asked('/a11y/ok')).toBe(0);
   }, 30_000);
 
+  it('a document behind a redirect to a new address every run keeps the address the page links as its identity', async () => {
+    const first = await scan([page('formulare-weiterleitung')]);
+    const second = await scan([page('formulare-weiterleitung')]);
+    const linked = page('formular?id=4711');
+    const [before, after] = [first, second].map((o) => o.a11y!.documents!);
+    expect(before).toEqual([
+      expect.objectContaining({ url: linked, class: 'untagged', format: 'pdf' }),
+    ]);
+    expect(after).toEqual([expect.objectContaining({ url: linked, class: 'untagged' })]);
+    // Where the file was is kept as detail; it changed between the runs.
+    expect(before![0]!.finalUrl).toMatch(/\/a11y\/download\/4711-\d+\.pdf$/);
+    expect(after![0]!.finalUrl).toMatch(/\/a11y\/download\/4711-\d+\.pdf$/);
+    expect(after![0]!.finalUrl).not.toBe(before![0]!.finalUrl);
+    expect(second.a11y!.pages[0]!.documentLinks).toEqual([linked]);
+  }, 30_000);
+
+  it('a PDF link that redirects to where the file moved is fetched there, not taken for a broken file', async () => {
+    const out = await scan([page('formulare-umgezogen')]);
+    expect(out.a11y!.documents).toEqual([
+      expect.objectContaining({
+        url: page('pdf/umgezogen.pdf'),
+        finalUrl: page('pdf/merkblatt.pdf'),
+        class: 'untagged',
+      }),
+    ]);
+  }, 30_000);
+
   it('classifies Word and OpenDocument files by their bytes, and counts them apart from PDFs', async () => {
     const out = await scan([page('formulare-office')]);
     const docs = Object.fromEntries(
