@@ -24,7 +24,7 @@ import { netReason } from './net-reason.ts';
 import { readPageText } from './page-text.ts';
 import { describeTarget } from './locate.ts';
 import type { RedirectWatch } from './redirect-watch.ts';
-import { Secrets } from './secrets.ts';
+import { MissingSecret, missingSecrets, Secrets, unsetSecrets } from '../secrets.ts';
 import { TimeBudget } from '../time-budget.ts';
 import type { BrowserSpec, Step } from './spec.ts';
 import { AssertionFailure, HttpStatusFailure, runStep, type StepEnv } from './steps.ts';
@@ -94,6 +94,9 @@ export async function checkBrowser(ctx: CheckContext, spec: BrowserSpec): Promis
       assertions: [],
     };
   }
+  // Checked before a browser is spent on a run that cannot get past its first secret.
+  const unset = unsetSecrets(spec.steps);
+  if (unset.length > 0) return missingSecrets(unset);
   const secrets = new Secrets();
   let lease: BrowserLease<Instruments>;
   try {
@@ -411,6 +414,14 @@ class JourneyRun {
       return timedOut
         ? { reason: 'timeout', message: `timeout in step "${stepName}"` }
         : { reason: 'aborted', message: `run aborted (shutdown) in step "${stepName}"` };
+    }
+    // A TypeScript journey's secret(name) of an unset variable: the probe's configuration.
+    if (error instanceof MissingSecret) {
+      return {
+        reason: 'secret_missing',
+        message: `step "${stepName}": ${error.message}`,
+        ours: true,
+      };
     }
     // The whole browser died (killed for memory, a Chromium bug): ozgwatch's problem, not the
     // service's; paging the county for it would be false. A renderer that died on the page

@@ -4,7 +4,7 @@ import type { RunArtifacts } from '../../runner/artifacts.ts';
 import type { Artifact } from '../../results/result.ts';
 import { within } from './bounded.ts';
 import { describeTarget, locate } from './locate.ts';
-import type { Secrets } from './secrets.ts';
+import type { Secrets } from '../secrets.ts';
 import { urlMatcher } from './guard.ts';
 import type { BrowserSpec, Step } from './spec.ts';
 import { scanPage } from '../a11y/axe.ts';

@@ -18,6 +18,7 @@ import {
   statusCheck,
   toAssertion,
 } from './assertions.ts';
+import { missingSecrets, Secrets, unsetSecrets } from '../secrets.ts';
 import { loadCa } from './ca-file.ts';
 import { PhaseError, type TimedConnection, timedConnector } from './connector.ts';
 import { classifyError } from './errors.ts';
@@ -64,12 +65,57 @@ interface Hop {
  * as in blackbox_exporter; a hop that broke off charges the phase it was in (see addPhases).
  */
 export async function checkHttp(ctx: CheckContext, spec: HttpSpec): Promise<Outcome> {
+  if (!Object.values(spec.headers).some(referencesSecret)) return run(ctx, spec, spec.headers);
+  // A token in a header (`Authorization: Bearer ${env:TOKEN}`): read at run time, kept out of
+  // the result should the service echo it.
+  const unset = unsetSecrets(spec.headers);
+  if (unset.length > 0) return missingSecrets(unset);
+  const secrets = new Secrets();
+  const headers = Object.fromEntries(
+    Object.entries(spec.headers).map(([name, value]) => [name, secrets.resolve(value)]),
+  );
+  return secrets.redactValue(await run(ctx, spec, headers));
+}
+
+function referencesSecret(value: string): boolean {
+  return value.includes('${env:');
+}
+
+/** Headers that carry credentials: not sent on to another origin a redirect leads to. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
+/**
+ * The probe's headers for a hop to `url`: all of them to the probe's own origin; to another
+ * origin (a redirect to a login or a CDN) none that carry credentials or a secret, as browsers
+ * and curl do, so that a token for the service never reaches a third party.
+ */
+function headersFor(
+  url: URL,
+  origin: string,
+  spec: HttpSpec,
+  resolved: Record<string, string>,
+): Record<string, string> {
+  if (url.origin === origin) return resolved;
+  return Object.fromEntries(
+    Object.entries(resolved).filter(
+      ([name]) =>
+        !CREDENTIAL_HEADERS.has(name.toLowerCase()) && !referencesSecret(spec.headers[name] ?? ''),
+    ),
+  );
+}
+
+async function run(
+  ctx: CheckContext,
+  spec: HttpSpec,
+  headers: Record<string, string>,
+): Promise<Outcome> {
   const started = performance.now();
   const phases: HttpPhases = { resolve: 0, connect: 0, tls: 0, processing: 0, transfer: 0 };
   const redirects: RedirectHop[] = [];
   const visited = new Set<string>();
   const ca = spec.caFile ? await loadCa(spec.caFile) : undefined;
   let url = new URL(spec.url);
+  const origin = url.origin;
   let method = spec.method;
   let tls: TlsDetails | undefined;
   let remoteAddress: string | undefined;
@@ -101,7 +147,10 @@ export async function checkHttp(ctx: CheckContext, spec: HttpSpec): Promise<Outc
     visited.add(url.href);
     const hop = newHop();
     try {
-      await ctx.hosts.run(url.host, ctx.signal, () => exchange(ctx, spec, url, method, ca, hop));
+      const sent = headersFor(url, origin, spec, headers);
+      await ctx.hosts.run(url.host, ctx.signal, () =>
+        exchange(ctx, spec, url, method, sent, ca, hop),
+      );
     } catch (error) {
       absorb(hop);
       return failure(ctx, error, hop, outcome);
@@ -165,6 +214,7 @@ async function exchange(
   spec: HttpSpec,
   url: URL,
   method: HttpSpec['method'],
+  headers: Record<string, string>,
   ca: string | undefined,
   hop: Hop,
 ): Promise<void> {
@@ -189,7 +239,7 @@ async function exchange(
     const response = await client.request({
       path: `${url.pathname}${url.search}`,
       method,
-      headers: { ...spec.headers, 'user-agent': ctx.userAgent },
+      headers: { ...headers, 'user-agent': ctx.userAgent },
       signal: ctx.signal,
     });
     hop.headersAt = performance.now();

@@ -227,6 +227,33 @@ describe('browser journeys', () => {
     expect(Buffer.from(trace['trace.trace']!).toString()).toContain('***');
   });
 
+  it('an unset ${env:NAME} is error secret_missing, naming it, not a failure of the service', async () => {
+    // Declared steps are checked before the run: no page opened, no evidence against anyone.
+    const declared = await journey({
+      steps: [
+        { goto: site('login/') },
+        { fill: { label: 'Passwort', value: '${env:OZGWATCH_TEST_UNSET}' } },
+      ],
+    });
+    expect(declared).toMatchObject({ status: 'error', reason: 'secret_missing' });
+    expect(declared.message).toContain('OZGWATCH_TEST_UNSET');
+    expect(declared.steps ?? []).toEqual([]);
+    expect(declared.artifacts ?? []).toEqual([]);
+    // A TypeScript journey asks for it on the way: the step that asked is named.
+    const typed = await journey({
+      journey: async ({ page, step, secret }) => {
+        await step('start', async () => {
+          await page.goto(site('login/'));
+        });
+        await step('anmelden', async () => {
+          await page.getByLabel('Passwort').fill(secret('OZGWATCH_TEST_UNSET'));
+        });
+      },
+    });
+    expect(typed).toMatchObject({ status: 'error', reason: 'secret_missing' });
+    expect(typed.message).toMatch(/step "anmelden".*OZGWATCH_TEST_UNSET/);
+  });
+
   it('expectText finds a text that comes late; one that never comes leaves one read in the trace', async () => {
     const late = site('bescheid/');
     const found = await journey({

@@ -1,7 +1,43 @@
 import { unzipSync, zipSync } from 'fflate';
+import type { Outcome } from '../results/result.ts';
 
 const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const MASK = '***';
+
+/**
+ * A `${env:NAME}` the probe references is not set: the probe cannot run as written. That is
+ * ozgwatch's configuration, not the service, so runs end `error` (reason `secret_missing`)
+ * and no outage is reported against the service.
+ */
+export class MissingSecret extends Error {
+  readonly variable: string;
+  constructor(variable: string) {
+    super(`environment variable ${variable} is not set (referenced as \${env:${variable}})`);
+    this.name = 'MissingSecret';
+    this.variable = variable;
+  }
+}
+
+/** The variables `${env:NAME}` references in `value` (any nesting of strings, arrays, objects) that are not set. */
+export function unsetSecrets(value: unknown, env: NodeJS.ProcessEnv = process.env): string[] {
+  const names = new Set<string>();
+  for (const m of JSON.stringify(value ?? null).matchAll(ENV_REF)) {
+    const name = m[1] as string;
+    if (env[name] === undefined || env[name] === '') names.add(name);
+  }
+  return [...names];
+}
+
+/** The run of a probe whose `${env:NAME}` references are not all set: nothing was sent. */
+export function missingSecrets(names: readonly string[]): Outcome {
+  const list = names.map((n) => `${n} (\${env:${n}})`).join(', ');
+  return {
+    status: 'error',
+    reason: 'secret_missing',
+    message: `not run: environment variable${names.length > 1 ? 's' : ''} ${list} not set; set ${names.length > 1 ? 'them' : 'it'} for the daemon`,
+    assertions: [],
+  };
+}
 
 /**
  * The secrets one run used (test-account passwords from `${env:NAME}`), and the means to
@@ -30,9 +66,7 @@ export class Secrets {
   /** Reads one secret by name. */
   get(name: string): string {
     const value = this.#env[name];
-    if (value === undefined || value === '') {
-      throw new Error(`environment variable ${name} is not set (referenced as \${env:${name}})`);
-    }
+    if (value === undefined || value === '') throw new MissingSecret(name);
     this.#remember(value);
     return value;
   }
