@@ -62,6 +62,22 @@ export const LAYER_FN = `(found) => {
   return { selector: (${PATH_FN})(layer), hides };
 }`;
 
+/**
+ * `(layer) => boolean`: whether the page shows text beside the layer. A layer found only by
+ * what its frame or closed shadow root says must hide something: a frame or a web component
+ * that fills a page with nothing else is the page (a specialist procedure embedded full
+ * screen), however often it mentions cookies.
+ */
+export const BESIDE_FN = `(layer) => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const p = n.parentElement;
+    if (!p || layer.contains(p) || !n.nodeValue.trim() || /^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE)$/.test(p.tagName)) continue;
+    if (!p.checkVisibility || p.checkVisibility()) return true;
+  }
+  return false;
+}`;
+
 /** Whether an element is rendered at all (not `display: none`, not hidden). */
 const RENDERED_FN = `(el) => {
   const s = getComputedStyle(el);
@@ -121,7 +137,8 @@ export interface FrameLayer {
 
 /**
  * The frames of the top document whose layer hides the content (a consent manager that
- * renders its banner in a frame over the page): at most 5, with the frame's own selector.
+ * renders its banner in a frame over the page) and leaves text beside it: at most 5, with
+ * the frame's own selector.
  */
 export const FRAME_LAYERS_SCRIPT = `(() => {
   const out = [];
@@ -129,7 +146,8 @@ export const FRAME_LAYERS_SCRIPT = `(() => {
     const r = f.getBoundingClientRect();
     if (!(${RENDERED_FN})(f) || r.width <= 1 || r.height <= 1) continue;
     const layer = (${LAYER_FN})(f);
-    if (layer.hides.length > 0) out.push({ ...layer, frame: (${PATH_FN})(f) });
+    if (layer.hides.length === 0 || !(${BESIDE_FN})(document.querySelector(layer.selector))) continue;
+    out.push({ ...layer, frame: (${PATH_FN})(f) });
     if (out.length >= 5) break;
   }
   return out;

@@ -1,6 +1,12 @@
 import type { CDPSession, Page } from 'playwright';
 import { within } from '../browser/bounded.ts';
-import { CONSENT_WORDS, DECLINE, LAYER_FN, SHADOW_HOSTS_SCRIPT } from './consent-script.ts';
+import {
+  BESIDE_FN,
+  CONSENT_WORDS,
+  DECLINE,
+  LAYER_FN,
+  SHADOW_HOSTS_SCRIPT,
+} from './consent-script.ts';
 
 /*
  * Consent layers in closed shadow roots (Usercentrics' newer UI can render in one). Neither
@@ -115,7 +121,10 @@ async function withSession<T>(
   }
 }
 
-/** The layer of a closed root's host, as the page's own layer rule describes it. */
+/**
+ * The layer of a closed root's host, as the page's own layer rule describes it; undefined
+ * when the page shows nothing beside it (then it is the page, not a layer over it).
+ */
 async function describeLayer(
   session: CDPSession,
   backendNodeId: number,
@@ -124,7 +133,10 @@ async function describeLayer(
   if (!object.objectId) return undefined;
   const described = await session.send('Runtime.callFunctionOn', {
     objectId: object.objectId,
-    functionDeclaration: `function () { return (${LAYER_FN})(this); }`,
+    functionDeclaration: `function () {
+      const layer = (${LAYER_FN})(this);
+      return (${BESIDE_FN})(document.querySelector(layer.selector)) ? layer : undefined;
+    }`,
     returnByValue: true,
   });
   return described.result.value as Omit<ShadowLayer, 'choice'> | undefined;

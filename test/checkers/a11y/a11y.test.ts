@@ -160,6 +160,19 @@ describe('accessibility scans with axe-core', () => {
     });
   }, 30_000);
 
+  it('a consent layer in a closed shadow root without a choice that consents to nothing is set aside', async () => {
+    const out = await scan([page('cookie-banner-shadow-zwang')]);
+    const scanned = out.a11y!.pages[0]!;
+    expect(rules(scanned.violations)).toEqual(['image-alt:critical']);
+    expect(scanned.consent).toMatchObject({
+      layer: '#usercentrics-cmp-ui',
+      hid: ['overlay', 'inert'],
+      action: 'hidden',
+      in: 'closed-shadow-root',
+    });
+    expect(scanned.consent?.button).toBeUndefined();
+  }, 30_000);
+
   it('a consent layer in a frame of another origin over the page: declined in the frame, its barriers and the content both reported', async () => {
     const out = await scan([page('cookie-banner-rahmen')]);
     const scanned = out.a11y!.pages[0]!;
@@ -174,6 +187,13 @@ describe('accessibility scans with axe-core', () => {
       button: 'Nur notwendige Cookies',
       in: 'frame',
     });
+  }, 30_000);
+
+  it('a frame that is the whole page is no consent layer, even when it speaks of cookies', async () => {
+    const out = await scan([page('vollbild-verfahren')]);
+    const scanned = out.a11y!.pages[0]!;
+    expect(scanned.consent).toBeUndefined();
+    expect(rules(scanned.violations)).toEqual(['image-alt:critical']);
   }, 30_000);
 
   it('scans content that arrives after load, and the page a redirect after load leads to', async () => {
