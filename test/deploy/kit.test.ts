@@ -724,6 +724,18 @@ describe('deployment kit', () => {
     expect(shown).toBe(shipped.slice(shipped.indexOf('inhibit_rules:')).trimEnd());
   });
 
+  it('an inhibition that matches alerts of one instance also matches their location', async () => {
+    const config = parseAllDocuments(
+      await readFile(path.join(ROOT, 'deploy', 'alertmanager', 'alertmanager.yml'), 'utf8'),
+    )[0]!.toJSON() as { inhibit_rules: { equal?: string[]; target_matchers: string[] }[] };
+    // Instance names repeat across locations (the same pod ozgwatch-0 in every cluster): a
+    // daemon down at one location must not silence the alerts of its namesake at another.
+    const perInstance = config.inhibit_rules.filter((r) => r.equal?.includes('instance'));
+    expect(perInstance.length).toBeGreaterThan(0);
+    for (const rule of perInstance)
+      expect(rule.equal, rule.target_matchers[0]).toContain('location');
+  });
+
   it('compose wires Prometheus, Alertmanager and Grafana to the shipped files', async () => {
     const compose = parseAllDocuments(
       await readFile(path.join(ROOT, 'deploy', 'compose.yaml'), 'utf8'),
