@@ -89,6 +89,42 @@ export function daemonUrlVariable(): dashboard.TextBoxVariableBuilder {
     .defaultValue('http://127.0.0.1:9464');
 }
 
+/**
+ * The location whose ozgwatch the link at the top of a one-probe dashboard opens: the
+ * locations that export the probe (none without `location` labels, which matches those series).
+ */
+export function locationVariable(): dashboard.QueryVariableBuilder {
+  return labelVariable(
+    'location',
+    'Standort (Link)',
+    'label_values(ozgwatch_probe_info{probe="$probe"}, location)',
+    'Location (vantage point) whose ozgwatch the link "Läufe dieser Prüfung in ozgwatch" at the top opens; each location has its own runs and evidence. Empty without location labels.',
+  )
+    .includeAll(false)
+    .multi(false);
+}
+
+/**
+ * Hidden: the address of the ozgwatch that ran `$probe` last at `$location` (`expr`, from
+ * {@link probeUrls}), else the `ozgwatch` variable. `query_result` because `label_values` takes
+ * no PromQL; `topk` over both, the found address doubled, so that the fallback only counts when
+ * nothing was found.
+ */
+export function daemonForProbeVariable(expr: string): dashboard.QueryVariableBuilder {
+  const q = `query_result(topk(1, 2 * ${expr} or label_replace(vector(1), "external_url", "$ozgwatch", "", "")))`;
+  return new dashboard.QueryVariableBuilder('daemon')
+    .label('ozgwatch dieses Standorts')
+    .description('Address of the ozgwatch that ran the probe last at the chosen location.')
+    .datasource(DATASOURCE)
+    .query({ query: q, refId: 'daemon-values', qryType: 3 })
+    .definition(q)
+    .regex('/external_url="([^"]*)"/')
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .hide(dashboard.VariableHide.HideVariable)
+    .includeAll(false)
+    .multi(false);
+}
+
 /** Thresholds from red (worst) upwards, e.g. `steps('red', [0.95, 'orange'], [0.99, 'green'])`. */
 export function thresholds(
   base: string,

@@ -30,9 +30,11 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
   );
   for (const v of scopeVariables()) b.withVariable(v);
   b.withVariable(daemonUrlVariable());
-  // The ozgwatch of the row's own location: another location's store has other runs.
+  // The ozgwatch that ran the row's probe last at its location: it holds the evidence. `:raw`,
+  // because Grafana percent-encodes a link's variables by default and the address is a URL
+  // already: a `%` in it would come out as `%25`.
   const probeLink = new DashboardLinkBuilder('Prüfung in ozgwatch öffnen')
-    .url('${__data.fields.external_url}/probes/${__data.fields.probe}')
+    .url('${__data.fields.external_url:raw}/probes/${__data.fields.probe}')
     .targetBlank(true);
   return layout(b, [
     {
@@ -146,7 +148,7 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
           new Table()
             .title('Gestörte Prüfungen')
             .description(
-              'http and browser probes failing now, one row per probe and location that sees it fail (the shards of a location are one): what the service-down alerts see, without maintenance and status error. The link opens the probe page of the ozgwatch of that location (external_url: its server.externalUrl, else the ozgwatch variable) with its runs, screenshots and traces.',
+              'http and browser probes failing now, one row per probe and location that sees it fail (the shards of a location are one): what the service-down alerts see, without maintenance and status error. The link opens the probe page of the ozgwatch that ran the probe last at that location (external_url: its server.externalUrl, else the ozgwatch variable), which holds its newest runs, screenshots and traces.',
             )
             .datasource(DATASOURCE)
             .dataLinks([probeLink])
@@ -159,6 +161,7 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
               query(
                 withDaemonUrl(
                   `group without (instance) (${failingNow(SCOPE)}) * on (probe) group_left (name, kind) ${PROBE_INFO}`,
+                  SCOPE,
                 ),
                 '',
                 { instant: true },

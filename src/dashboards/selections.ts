@@ -75,21 +75,32 @@ export function worstPerProbe(worst: 'max' | 'min', selector: string): string {
 }
 
 /**
- * One ozgwatch per location that has its base URL configured (`server.externalUrl`, exported
- * as `external_url` of `ozgwatch_build_info`). Every instance of a location exports it, all
- * with the same address (its shards share one store, so any of them shows every run):
- * `topk by (location)` keeps one, also while a rollout runs two versions.
+ * The address of each instance that names one (`server.externalUrl`, exported as
+ * `external_url` of `ozgwatch_build_info`): one series per instance, also while a rollout or
+ * a new browser version gives it two build-info series.
  */
-export const DAEMON_URLS = 'topk by (location) (1, ozgwatch_build_info{external_url!=""})';
+const INSTANCE_URLS = 'topk by (instance, location) (1, ozgwatch_build_info{external_url!=""})';
 
 /**
- * `rows` with the label `external_url`: the base URL of the ozgwatch of the location that
- * exported each series, for links to its probe and run pages. Each location has its own store,
- * so a link to another location's ozgwatch finds other runs, or none. A location whose
- * instances name no URL (unset, or a version before `server.externalUrl`) gets the dashboard's
- * `$ozgwatch` variable instead, so its rows keep a link rather than vanish from the join. No
- * `location` label on either side (one location) matches as well.
+ * Per probe and location, the address of the instance that ran the probe last: the one whose
+ * volume holds the evidence of its newest runs (screenshot, page HTML, trace), for links to its
+ * probe and run pages. The instances of a location share their runs only through PostgreSQL,
+ * not their evidence, and in the Kubernetes kit each pod names its own address; another
+ * location's ozgwatch has other runs altogether. While a probe moves to another shard both
+ * instances export it, and the newer run (`ozgwatch_probe_last_run_timestamp_seconds`) wins.
+ * One series per probe and location, value 1, labels `probe`, `location`, `external_url`.
  */
-export function withDaemonUrl(rows: string): string {
-  return `(${rows}) * on (location) group_left (external_url) ${DAEMON_URLS} or on (location) label_replace(${rows}, "external_url", "$ozgwatch", "", "")`;
+export function probeUrls(scope: string): string {
+  return `group by (probe, location, external_url) (topk by (probe, location) (1, ozgwatch_probe_last_run_timestamp_seconds{${scope}} * on (instance, location) group_left (external_url) ${INSTANCE_URLS}))`;
+}
+
+/**
+ * `rows` (which carry `probe`) with the label `external_url`: the address of the ozgwatch that
+ * ran that probe last at the row's location ({@link probeUrls}). A probe whose instance names no
+ * address (unset, or a version before `server.externalUrl`) gets the dashboard's `$ozgwatch`
+ * variable instead, so its rows keep a link rather than vanish from the join. No `location`
+ * label on either side (one location) matches as well.
+ */
+export function withDaemonUrl(rows: string, scope: string): string {
+  return `(${rows}) * on (probe, location) group_left (external_url) ${probeUrls(scope)} or on (probe, location) label_replace(${rows}, "external_url", "$ozgwatch", "", "")`;
 }

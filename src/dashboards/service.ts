@@ -7,14 +7,16 @@ import { StackingConfigBuilder, StackingMode } from '@grafana/grafana-foundation
 import {
   DATASOURCE,
   board,
+  daemonForProbeVariable,
   daemonUrlVariable,
   layout,
+  locationVariable,
   probeVariable,
   query,
   scopeVariables,
   thresholds,
 } from './kit.ts';
-import { withDaemonUrl } from './selections.ts';
+import { probeUrls, withDaemonUrl } from './selections.ts';
 
 const P = 'probe="$probe"';
 
@@ -26,12 +28,17 @@ export function serviceDashboard(): dashboard.DashboardBuilder {
     'One probe in detail: its status, the HTTP phases of each run, the steps of its browser journey, web vitals, and its failed runs with a link to the run pages (screenshot, trace).',
   );
   for (const v of scopeVariables()) b.withVariable(v);
-  b.withVariable(probeVariable()).withVariable(daemonUrlVariable());
-  // A dashboard link cannot tell locations apart: it opens the ozgwatch of the variable. The
-  // runs panel links each location's series to its own ozgwatch.
+  b.withVariable(probeVariable())
+    .withVariable(daemonUrlVariable())
+    .withVariable(locationVariable())
+    .withVariable(daemonForProbeVariable(probeUrls(`${P}, location="$location"`)));
+  // A dashboard link has no series to take an address from: it opens the ozgwatch that ran the
+  // probe last at the location chosen in `location` (hidden `daemon`), each location having its
+  // own runs and evidence. `:raw`: Grafana percent-encodes a link's variables by default, and
+  // the address is a URL already, so a `%` in it would come out as `%25`.
   b.link(
-    new DashboardLinkBuilder('Läufe dieser Prüfung in ozgwatch')
-      .url('${ozgwatch}/probes/${probe}')
+    new DashboardLinkBuilder('Läufe dieser Prüfung in ozgwatch ${location}')
+      .url('${daemon:raw}/probes/${probe}')
       .targetBlank(true),
   );
   return layout(b, [
@@ -151,19 +158,20 @@ export function serviceDashboard(): dashboard.DashboardBuilder {
           new TimeSeries()
             .title('Läufe nach Ergebnis')
             .description(
-              'Runs per hour by result (pass, degraded, fail, error, maintenance), per location. The link opens the probe page of the ozgwatch of that location (its server.externalUrl, else the ozgwatch variable), with each failed run, its screenshot and trace.',
+              'Runs per hour by result (pass, degraded, fail, error, maintenance), per location. The link opens the probe page of the ozgwatch that ran the probe last at that location (its server.externalUrl, else the ozgwatch variable), with each failed run, its screenshot and trace.',
             )
             .datasource(DATASOURCE)
             .unit('short')
             .dataLinks([
               new DashboardLinkBuilder('Läufe in ozgwatch öffnen')
-                .url('${__field.labels.external_url}/probes/${probe}')
+                .url('${__field.labels.external_url:raw}/probes/${probe}')
                 .targetBlank(true),
             ])
             .withTarget(
               query(
                 withDaemonUrl(
-                  `sum by (location, result) (increase(ozgwatch_probe_runs_total{${P}}[1h]))`,
+                  `sum by (probe, location, result) (increase(ozgwatch_probe_runs_total{${P}}[1h]))`,
+                  P,
                 ),
                 '{{result}} {{location}}',
               ),

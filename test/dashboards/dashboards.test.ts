@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dashboardExpressions, metricNames } from '../../src/dashboards/expressions.ts';
 import { DASHBOARDS, renderDashboards } from '../../src/dashboards/index.ts';
-import { AVAILABILITY_KINDS, DAEMON_URLS, NOT_AN_OUTAGE } from '../../src/dashboards/selections.ts';
+import { AVAILABILITY_KINDS, NOT_AN_OUTAGE } from '../../src/dashboards/selections.ts';
 import { METRICS } from '../../src/metrics/catalogue.ts';
 import { panelExpr, ROOT, runPromtool, withPromtool } from './promtool.ts';
 
@@ -52,7 +52,15 @@ describe('dashboards', () => {
         JSON.parse(renderDashboards().get(file)!) as { templating: { list: { name: string }[] } }
       ).templating.list.map((v) => v.name);
     expect(vars('overview.json')).toEqual(['datasource', 'county', 'service', 'ozgwatch']);
-    expect(vars('service.json')).toEqual(['datasource', 'county', 'service', 'probe', 'ozgwatch']);
+    expect(vars('service.json')).toEqual([
+      'datasource',
+      'county',
+      'service',
+      'probe',
+      'ozgwatch',
+      'location',
+      'daemon',
+    ]);
   });
 
   it('uses only catalogued metrics and the shipped recording rules', async () => {
@@ -94,7 +102,7 @@ describe('dashboards', () => {
     expect(problems).toEqual([]);
   });
 
-  it('links from a row or series to ozgwatch pages go to the ozgwatch of its own location', () => {
+  it('links from a row or series to ozgwatch pages go to the ozgwatch that ran the probe at its location', () => {
     interface LinkedPanel {
       title?: string;
       targets?: { expr?: string }[];
@@ -107,16 +115,88 @@ describe('dashboards', () => {
         for (const { url } of panel.fieldConfig?.defaults?.links ?? []) {
           const where = `${file} / ${panel.title}: ${url}`;
           links.push(where);
-          // Each location has its own store: the link takes the base URL from the series
-          // (its location's ozgwatch_build_info), not from one dashboard-wide variable.
+          // Each location has its own store, and each instance its own evidence: the link takes
+          // the base URL from the series (the build info of the instance that ran the probe
+          // last there), not from one dashboard-wide variable.
           expect(url, where).toMatch(
-            /^\$\{__(data\.fields|field\.labels)\.external_url\}\/(probes|runs)\//,
+            /^\$\{__(data\.fields|field\.labels)\.external_url:raw\}\/(probes|runs)\//,
           );
-          for (const t of panel.targets ?? []) expect(t.expr, where).toContain(DAEMON_URLS);
+          for (const t of panel.targets ?? []) {
+            expect(t.expr, where).toContain(
+              '* on (instance, location) group_left (external_url) topk by (instance, location) (1, ozgwatch_build_info{external_url!=""})',
+            );
+            expect(t.expr, where).toContain('ozgwatch_probe_last_run_timestamp_seconds{');
+          }
         }
       }
     }
     expect(links).toHaveLength(2);
+  });
+
+  it('every link opens the address it was given: Grafana percent-encodes a link variable unless it is :raw', () => {
+    // Grafana interpolates the variables of dashboard links and data links in the `uriencode`
+    // format unless the link names another (`${var:raw}`): encodeURI, and !'()* escaped too. An
+    // address is a URL already, and one with a `%` in it (a proxy path, an encoded name) would
+    // come out with `%25` instead.
+    const interpolate = (url: string, values: Record<string, string>): string =>
+      url.replace(/\$\{([\w.]+)(?::(\w+))?\}/g, (_, name: string, format?: string) => {
+        const value = values[name];
+        if (value === undefined) throw new Error(`${url}: no value for ${name}`);
+        return format === 'raw'
+          ? value
+          : encodeURI(value).replace(
+              /[!'()*]/g,
+              (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+            );
+      });
+    const address = 'https://gw.landkreis.example/ozgwatch%2Dstuttgart';
+    const probe = 'kfz-zulassung-ludwigsburg';
+    const values: Record<string, string> = {
+      '__data.fields.external_url': address,
+      '__field.labels.external_url': address,
+      '__data.fields.probe': probe,
+      probe,
+      daemon: address,
+      ozgwatch: address,
+    };
+    const urls: string[] = [];
+    for (const [file, json] of renderDashboards()) {
+      const board = JSON.parse(json) as {
+        links?: { url?: string; type: string }[];
+        panels: { fieldConfig?: { defaults?: { links?: { url: string }[] } } }[];
+      };
+      for (const link of board.links ?? []) if (link.type === 'link') urls.push(link.url!);
+      for (const panel of board.panels)
+        for (const { url } of panel.fieldConfig?.defaults?.links ?? []) urls.push(url);
+      expect(file).toMatch(/\.json$/);
+    }
+    expect(urls.length).toBe(3);
+    for (const url of urls)
+      expect(interpolate(url, values), url).toBe(`${address}/probes/${probe}`);
+  });
+
+  it("the service dashboard's top link opens the ozgwatch of the chosen location, not one for all", () => {
+    const board = JSON.parse(renderDashboards().get('service.json')!) as {
+      links: { type: string; url?: string; title: string }[];
+      templating: {
+        list: { name: string; type: string; hide?: number; query?: { query?: string } | string }[];
+      };
+    };
+    const top = board.links.filter((l) => l.type === 'link');
+    expect(top).toHaveLength(1);
+    const base = /^\$\{(\w+)(?::raw)?\}\/probes\/\$\{probe\}$/.exec(top[0]!.url!)?.[1];
+    // A variable per location and probe: the dashboard-wide `ozgwatch` is one address for all.
+    expect(base).not.toBe('ozgwatch');
+    const variable = board.templating.list.find((v) => v.name === base);
+    expect(variable?.type).toBe('query');
+    const q = typeof variable?.query === 'string' ? variable.query : variable?.query?.query;
+    expect(q).toContain('location="$location"');
+    expect(q).toContain('probe="$probe"');
+    // The chosen location is a variable people see, and the title says which one opens.
+    const location = board.templating.list.find((v) => v.name === 'location');
+    expect(location?.type).toBe('query');
+    expect(location?.hide ?? 0).toBe(0);
+    expect(top[0]!.title).toContain('${location}');
   });
 
   it('reads metric names out of PromQL, leaving functions, labels and keywords', () => {

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderDashboards } from '../../src/dashboards/index.ts';
 import {
   alertExpr,
   OZGWATCH_VARIABLE,
@@ -62,7 +63,7 @@ const MINUTES = 16;
 function exported(
   p: ProbeDef,
   where: Where,
-  last: { success: number; status: number; maintenance?: number },
+  last: { success: number; status: number; maintenance?: number; ranAt?: number },
 ): InputSeries[] {
   const labels = { job: JOB, ...where, probe: p.id, service: p.service, county: p.county };
   const steady = (v: number): string => values([v, MINUTES]);
@@ -74,6 +75,12 @@ function exported(
     {
       series: selector('ozgwatch_probe_maintenance', labels),
       values: steady(last.maintenance ?? 0),
+    },
+    // When its last run ended: of two instances that export a probe, the later one has the
+    // newest evidence.
+    {
+      series: selector('ozgwatch_probe_last_run_timestamp_seconds', labels),
+      values: steady(last.ranAt ?? 100),
     },
   ];
 }
@@ -101,7 +108,7 @@ const OUTAGE_SERIES: InputSeries[] = [
   ...exported(MEDIA, KARLSRUHE_0, FAIL),
   // Moving between the shards of Stuttgart: both instances export it for a while.
   ...exported(BAUANTRAG, STUTTGART_0, FAIL),
-  ...exported(BAUANTRAG, STUTTGART_1, FAIL),
+  ...exported(BAUANTRAG, STUTTGART_1, { ...FAIL, ranAt: 200 }),
   // Fails from Stuttgart only: Karlsruhe reaches it.
   ...exported(AUSWEIS, STUTTGART_1, FAIL),
   ...exported(AUSWEIS, KARLSRUHE_0, PASS),
@@ -109,17 +116,20 @@ const OUTAGE_SERIES: InputSeries[] = [
   ...exported(PORTAL_BB, STUTTGART_0, { success: 1, status: 1 }),
 ];
 
-const STUTTGART_URL = 'https://ozgwatch-stuttgart.example.org';
+/** Each pod its own address, as the Kubernetes kit sets it: each holds its own evidence. */
+const STUTTGART_0_URL = 'https://ozgwatch-0.ozgwatch-stuttgart.example.org';
+const STUTTGART_1_URL = 'https://ozgwatch-1.ozgwatch-stuttgart.example.org';
 
 /**
- * The daemons' build info: Stuttgart's two shards name their common address (in the middle of
- * a rollout: two versions); Karlsruhe's ozgwatch names none, so its links fall back to the
- * dashboard's `ozgwatch` variable.
+ * The daemons' build info: Stuttgart's two shards name their own addresses, shard 1 twice (in
+ * the middle of a rollout: two versions); Karlsruhe's ozgwatch names none, so its links fall
+ * back to the dashboard's `ozgwatch` variable.
  */
 const BUILD_INFO: InputSeries[] = (
   [
-    [STUTTGART_0, '1.4.0', STUTTGART_URL],
-    [STUTTGART_1, '1.5.0', STUTTGART_URL],
+    [STUTTGART_0, '1.4.0', STUTTGART_0_URL],
+    [STUTTGART_1, '1.4.0', STUTTGART_1_URL],
+    [STUTTGART_1, '1.5.0', STUTTGART_1_URL],
     [KARLSRUHE_0, '1.4.0', ''],
   ] satisfies [Where, string, string][]
 ).map(([where, version, url]) => ({
@@ -132,18 +142,33 @@ const BUILD_INFO: InputSeries[] = (
   values: values([1, MINUTES]),
 }));
 
-const DAEMON_URL: Record<string, string> = {
-  stuttgart: STUTTGART_URL,
-  karlsruhe: OZGWATCH_VARIABLE,
-};
-
-/** Failing now, one row per probe and location (instances of a location are one). */
-const FAILING_ROWS: [ProbeDef, string][] = [
-  [KFZ, 'stuttgart'],
-  [KFZ, 'karlsruhe'],
-  [BAUANTRAG, 'stuttgart'],
-  [AUSWEIS, 'stuttgart'],
+/**
+ * Failing now, one row per probe and location (instances of a location are one), with the
+ * address of the instance that ran it last there: bauantrag moved to shard 1, whose run is
+ * newer; Karlsruhe names none.
+ */
+const FAILING_ROWS: [ProbeDef, string, string][] = [
+  [KFZ, 'stuttgart', STUTTGART_0_URL],
+  [KFZ, 'karlsruhe', OZGWATCH_VARIABLE],
+  [BAUANTRAG, 'stuttgart', STUTTGART_1_URL],
+  [AUSWEIS, 'stuttgart', STUTTGART_1_URL],
 ];
+
+/**
+ * The query of the service dashboard's hidden `daemon` variable, which the link at the top
+ * opens, as Grafana sends it for a probe and a location: `query_result(…)` unwrapped.
+ */
+function topLinkExpr(probeId: string, location: string): string {
+  const board = JSON.parse(renderDashboards().get('service.json')!) as {
+    templating: { list: { name: string; query?: { query?: string } }[] };
+  };
+  const q = board.templating.list.find((v) => v.name === 'daemon')!.query!.query!;
+  const inner = /^query_result\((.*)\)$/.exec(q)![1]!;
+  return inner
+    .replaceAll('$probe', probeId)
+    .replaceAll('$location', location)
+    .replaceAll('$ozgwatch', OZGWATCH_VARIABLE);
+}
 
 const byProbe = (ids: string[]): ExprTest['exp_samples'] =>
   ids.map((id) => ({ labels: `{probe="${id}"}`, value: 1 }));
@@ -170,7 +195,7 @@ describe.skipIf(!withPromtool)('panels over locations, shards and kinds (promtoo
             {
               expr: table,
               eval_time: at,
-              exp_samples: FAILING_ROWS.map(([p, location]) => ({
+              exp_samples: FAILING_ROWS.map(([p, location, url]) => ({
                 labels: selector('', {
                   job: JOB,
                   location,
@@ -179,8 +204,8 @@ describe.skipIf(!withPromtool)('panels over locations, shards and kinds (promtoo
                   county: p.county,
                   name: p.name,
                   kind: p.kind,
-                  // The ozgwatch whose store has the runs of this location.
-                  external_url: DAEMON_URL[location]!,
+                  // The ozgwatch that holds the evidence of the newest runs there.
+                  external_url: url,
                 }),
                 value: 1,
               })),
@@ -330,10 +355,21 @@ describe.skipIf(!withPromtool)('panels over locations, shards and kinds (promtoo
       }),
       values: `0+${perHour}x30`,
     });
+    // When the last run ended, on the hour, while an instance runs the probe.
+    const ranAt = (labels: { instance: string; location?: string }, from: number, to: number) => ({
+      series: selector('ozgwatch_probe_last_run_timestamp_seconds', {
+        job: JOB,
+        ...labels,
+        probe: 'kfz-a',
+        service: 'kfz-zulassung',
+        county: 'ludwigsburg',
+      }),
+      values: `${from > 0 ? `_x${from} ` : ''}${from * 3600}+3600x${to - from}`,
+    });
     const hourly = (series: InputSeries): InputSeries => ({ ...series, values: values([1, 31]) });
     const panel = panelExpr('service.json', 'Läufe nach Ergebnis', 'kfz-a');
     const row = (labels: Record<string, string>, value: number) => ({
-      labels: selector('', { ...labels, result: 'pass' }),
+      labels: selector('', { ...labels, probe: 'kfz-a', result: 'pass' }),
       value,
     });
     const run = await runPromtool([
@@ -345,6 +381,9 @@ describe.skipIf(!withPromtool)('panels over locations, shards and kinds (promtoo
           { ...runs(STUTTGART_0, 1), values: `0+1x5` },
           { ...runs(STUTTGART_1, 1), values: `_x5 0+1x25` },
           runs(KARLSRUHE_0, 2),
+          ranAt(STUTTGART_0, 0, 5),
+          ranAt(STUTTGART_1, 5, 30),
+          ranAt(KARLSRUHE_0, 0, 30),
           ...BUILD_INFO.map(hourly),
         ],
         promql_expr_test: [
@@ -352,9 +391,30 @@ describe.skipIf(!withPromtool)('panels over locations, shards and kinds (promtoo
             expr: panel,
             eval_time: '10h',
             exp_samples: [
-              row({ location: 'stuttgart', external_url: STUTTGART_URL }, 1),
+              // Shard 1 runs it now: its volume has the evidence of the newest runs.
+              row({ location: 'stuttgart', external_url: STUTTGART_1_URL }, 1),
               row({ location: 'karlsruhe', external_url: OZGWATCH_VARIABLE }, 2),
             ],
+          },
+          // The link at the top, for the location chosen: the same instance.
+          {
+            expr: topLinkExpr('kfz-a', 'stuttgart'),
+            eval_time: '10h',
+            exp_samples: [
+              {
+                labels: selector('', {
+                  probe: 'kfz-a',
+                  location: 'stuttgart',
+                  external_url: STUTTGART_1_URL,
+                }),
+                value: 2,
+              },
+            ],
+          },
+          {
+            expr: topLinkExpr('kfz-a', 'karlsruhe'),
+            eval_time: '10h',
+            exp_samples: [{ labels: selector('', { external_url: OZGWATCH_VARIABLE }), value: 1 }],
           },
         ],
       },
@@ -363,6 +423,7 @@ describe.skipIf(!withPromtool)('panels over locations, shards and kinds (promtoo
         interval: '1h',
         input_series: [
           runs({ instance: 'ozgwatch:9464' }, 1),
+          ranAt({ instance: 'ozgwatch:9464' }, 0, 30),
           {
             series: selector('ozgwatch_build_info', {
               job: JOB,
@@ -378,6 +439,20 @@ describe.skipIf(!withPromtool)('panels over locations, shards and kinds (promtoo
             expr: panel,
             eval_time: '10h',
             exp_samples: [row({ external_url: 'https://ozgwatch.landkreis.example' }, 1)],
+          },
+          // No location labels: the location variable is empty, and matches.
+          {
+            expr: topLinkExpr('kfz-a', ''),
+            eval_time: '10h',
+            exp_samples: [
+              {
+                labels: selector('', {
+                  probe: 'kfz-a',
+                  external_url: 'https://ozgwatch.landkreis.example',
+                }),
+                value: 2,
+              },
+            ],
           },
         ],
       },
