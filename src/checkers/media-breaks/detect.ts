@@ -9,7 +9,13 @@ import type {
   PathFollowed,
 } from '../../results/result.ts';
 import type { PageContent } from './extract.ts';
-import { BREAK_KINDS, type BreakKind, type Lexicon, type SignalName } from './lexicon.ts';
+import {
+  BREAK_KINDS,
+  type BreakKind,
+  type Lexicon,
+  type SignalName,
+  type Trigger,
+} from './lexicon.ts';
 import { estimateMaturity } from './maturity.ts';
 import { clauses, normalise, originalOf, sentences } from './text.ts';
 
@@ -64,13 +70,19 @@ export function detectMediaBreaks(
     }
   }
   for (const page of pages) {
+    // The sentence before, for a clause that names no subject of its own: in the same
+    // paragraph, or the last of the paragraph or list item before it under the same heading
+    // ("<li>Wir entscheiden mit einem Bescheid.</li><li>Diesen erhalten Sie per Post.</li>").
+    let last = { heading: '', sentence: '' };
     for (const block of page.blocks) {
       if (block.isHeading || block.isFieldLabel) continue;
       const inAlternative = alternativeSections.has(`${page.url}#${block.heading}`);
+      let before = last.heading === block.heading ? last.sentence : '';
       for (const sentence of sentences(normalise(block.text), lexicon.abbreviations)) {
         const found = sentenceCandidates(
           sentence,
           normalise(block.heading),
+          before,
           {
             text: sentenceOriginal(block.text, sentence),
             url: page.url,
@@ -79,7 +91,9 @@ export function detectMediaBreaks(
           lexicon,
         );
         candidates.push(...found.map((c) => (inAlternative ? { ...c, alternative: true } : c)));
+        before = sentence;
       }
+      last = { heading: block.heading, sentence: before };
     }
     for (const link of page.links) {
       if (!link.inScope || !link.href.startsWith('mailto:')) continue;
@@ -127,10 +141,18 @@ export function detectMediaBreaks(
       candidates.push({ kind: 'scanned-pdf', evidence, weight: 'document', alternative });
   }
 
+  // A weak cue gives way to what the page states in so many words ("Schickt Ihnen den
+  // Bescheid" beside "Den Bescheid finden Sie in Ihrem Postfach"); a statement the page
+  // negates ("eine Zustellung in das Postfach ist nicht möglich") does not count as one.
+  const stated = new Map<SignalName, boolean>();
+  const says = (name: SignalName): boolean => {
+    if (!stated.has(name)) stated.set(name, clauseSignal(pages, name, lexicon));
+    return stated.get(name) as boolean;
+  };
   const forced = candidates.filter((c) => {
     if (c.alternative && onlineRoute) return false;
     const unless = lexicon.categories[c.kind].weakUnless;
-    return !(c.weight === 'weak' && unless && lexicon.signals[unless].test(text));
+    return !(c.weight === 'weak' && unless && says(unless));
   });
   const breaks = aggregate(forced);
   // A scanned application form is a paper form too (DOMAIN.md §5).
@@ -159,9 +181,16 @@ export function detectMediaBreaks(
   };
 }
 
+/**
+ * The candidates of one sentence. `before` is the sentence before it (in the same paragraph,
+ * or the last of the paragraph before under the same heading): with the heading, it tells
+ * what a clause without a subject of its own is about ("Über den Antrag entscheiden wir mit
+ * einem Bescheid. Diesen senden wir Ihnen mit der Post.").
+ */
 function sentenceCandidates(
   sentence: string,
   heading: string,
+  before: string,
   evidence: BreakEvidence,
   lexicon: Lexicon,
 ): Candidate[] {
@@ -171,7 +200,12 @@ function sentenceCandidates(
   for (const clause of clauses(sentence, lexicon.clauseBreaks)) {
     for (const kind of BREAK_KINDS) {
       const category = lexicon.categories[kind];
-      const matches = triggerSpans(clause, kind, lexicon);
+      let matches = triggerSpans(clause, kind, lexicon);
+      const referent = category.referent;
+      if (matches.length === 0 && referent) {
+        const about = [clause, before, heading].some((t) => referent.subject.test(t));
+        if (about) matches = matchSpans(clause, referent.triggers);
+      }
       if (matches.length === 0) continue;
       const weight = matches.some((m) => m.weight === 'strong') ? 'strong' : 'weak';
       const spans = matches.map((m): [number, number] => [m.from, m.to]);
@@ -182,6 +216,10 @@ function sentenceCandidates(
   }
   return out;
 }
+
+/** What follows a negation that says its subject is not needed ("nicht nötig", "nicht mehr erforderlich"). */
+const NOT_NEEDED =
+  /^ (mehr |zwingend |unbedingt )?(noetig|notwendig|erforderlich|vorgesehen|verlangt)\b/;
 
 /** Whether a negation outside the trigger's own words (and outside known exceptions) is in the clause. */
 function negated(clause: string, spans: readonly [number, number][], lexicon: Lexicon): boolean {
@@ -222,14 +260,17 @@ function negated(clause: string, spans: readonly [number, number][], lexicon: Le
   // Verlängerung nicht persönlich erscheinen") or 5 after it ("Anmeldungen per Post, Fax
   // oder E-Mail können nicht bearbeitet werden"); farther away it negates something else
   // ("… ist Voraussetzung für die Erteilung und kann nicht telefonisch geführt werden").
+  // A predicate that says a thing is not needed ("… sind nicht nötig") negates its whole
+  // subject, which may list several things ("Ein Ausdruck und eine Unterschrift auf Papier").
   for (const re of lexicon.negations) {
     for (const m of masked.matchAll(new RegExp(re.source, 'g'))) {
       const at = m.index;
       const end = at + m[0].length;
+      const after = NOT_NEEDED.test(masked.slice(end)) ? 8 : 5;
       for (const [from, to] of spans) {
         if (own.some(([f, t]) => f === from && t === to)) continue;
         if (end <= from && wordsBetween(end, from) <= 8) return true;
-        if (at >= to && wordsBetween(to, at) <= 5) return true;
+        if (at >= to && wordsBetween(to, at) <= after) return true;
         if (at >= from && end <= to) return true;
       }
     }
@@ -516,8 +557,15 @@ function triggerSpans(
   kind: BreakKind,
   lexicon: Lexicon,
 ): { from: number; to: number; weight: 'strong' | 'weak' }[] {
+  return matchSpans(clause, lexicon.categories[kind].triggers);
+}
+
+function matchSpans(
+  clause: string,
+  triggers: readonly Trigger[],
+): { from: number; to: number; weight: 'strong' | 'weak' }[] {
   const out: { from: number; to: number; weight: 'strong' | 'weak' }[] = [];
-  for (const trigger of lexicon.categories[kind].triggers) {
+  for (const trigger of triggers) {
     for (const m of clause.matchAll(trigger.re)) {
       out.push({ from: m.index, to: m.index + m[0].length, weight: trigger.weight });
     }

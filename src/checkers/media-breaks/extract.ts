@@ -210,12 +210,15 @@ const EXTRACT = `(outOfScopeSource) => {
       total += text.length;
     }
   }
-  // A table cell or a definition is the value of a key (its row header, its term):
-  // "Zustellung des Bescheids | per Post" says what goes by post only with the key in front.
+  // A table cell or a definition is the value of a key (its row header or, in a row without
+  // one, its first cell; its term): "Zustellung des Bescheids | per Post" says what goes by
+  // post only with the key in front.
   const keyOf = (block) => {
     let key = null;
     if (block.matches('td')) {
-      const header = block.parentElement ? [...block.parentElement.children].find((c) => c.matches('th')) : null;
+      const cells = block.parentElement ? [...block.parentElement.children] : [];
+      // A row without a header cell ("Bescheid | Sie erhalten ihn per Post"): its first cell names it.
+      const header = cells.find((c) => c.matches('th')) || (cells.length > 1 && cells[0] !== block ? cells[0] : null);
       if (header && header.compareDocumentPosition(block) & Node.DOCUMENT_POSITION_FOLLOWING) key = header;
     } else if (block.matches('dd')) {
       for (let e = block.previousElementSibling; e; e = e.previousElementSibling) {

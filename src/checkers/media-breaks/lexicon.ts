@@ -44,11 +44,21 @@ const SIGNAL_NAMES = [
 ] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
 
+const triggerSchema = z.strictObject({ pattern, weight: z.enum(['strong', 'weak']) });
+
 const categorySchema = z.strictObject({
-  triggers: z.array(z.strictObject({ pattern, weight: z.enum(['strong', 'weak']) })).min(1),
+  triggers: z.array(triggerSchema).min(1),
   exclusions: z.array(pattern).default([]),
-  /** Weak triggers do not count on a page where this signal is present. */
+  /** Weak triggers do not count on a page where this signal is stated (per clause, not negated). */
   weakUnless: z.enum(SIGNAL_NAMES).optional(),
+  /**
+   * Wording that names no subject ("Diesen senden wir Ihnen mit der Post", "Die Zustellung
+   * erfolgt per Post"): its triggers count only where the clause, the sentence before it or
+   * the heading it stands under names the `subject` (a Bescheid, a Genehmigung …).
+   */
+  referent: z
+    .strictObject({ triggers: z.array(triggerSchema).min(1), subject: pattern })
+    .optional(),
 });
 
 const lexiconFileSchema = z.looseObject({
@@ -71,6 +81,7 @@ const lexiconFileSchema = z.looseObject({
     }),
   ),
   physicalItems: pattern,
+  decisionItems: pattern,
   categories: z.strictObject(
     Object.fromEntries(BREAK_KINDS.map((k) => [k, categorySchema])) as Record<
       BreakKind,
@@ -112,6 +123,15 @@ export interface Trigger {
   weight: 'strong' | 'weak';
 }
 
+/** What a category is found by, and what cancels it. */
+export interface Category {
+  triggers: Trigger[];
+  exclusions: RegExp[];
+  weakUnless?: SignalName;
+  /** Triggers that name no subject, and the subject the clause, the sentence before or the heading must name. */
+  referent?: { triggers: Trigger[]; subject: RegExp };
+}
+
 /** A lexicon with its patterns compiled: what the detector matches normalised text against. */
 export interface Lexicon {
   language: string;
@@ -126,10 +146,7 @@ export interface Lexicon {
   /** Clauses about other services or the future ("viele Leistungen …", "künftig …"): no online route of this one. */
   notThisService: RegExp;
   legalPresence: LegalPresenceRule[];
-  categories: Record<
-    BreakKind,
-    { triggers: Trigger[]; exclusions: RegExp[]; weakUnless?: SignalName }
-  >;
+  categories: Record<BreakKind, Category>;
   signals: Record<SignalName, RegExp>;
   procedureHeadings: RegExp;
   outOfScopeHeadings: RegExp;
@@ -138,7 +155,8 @@ export interface Lexicon {
 
 /**
  * Reads and compiles a lexicon file. `PHYSICAL` in a pattern stands for the lexicon's list
- * of physical items (R3), so that it is written once.
+ * of physical items (R3) and `DECISION` for its decisions and certificates (Bescheid,
+ * Genehmigung, Bescheinigung …), so that each is written once.
  */
 export function loadLexicon(file: URL | string): Lexicon {
   const parsed = lexiconFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
@@ -147,8 +165,11 @@ export function loadLexicon(file: URL | string): Lexicon {
     throw new Error(`${String(file)}: ${issue?.path.join('.')}: ${issue?.message}`);
   }
   const data = parsed.data;
-  const re = (source: string): RegExp =>
-    new RegExp(source.replaceAll('PHYSICAL', data.physicalItems));
+  const expand = (source: string): string =>
+    source.replaceAll('PHYSICAL', data.physicalItems).replaceAll('DECISION', data.decisionItems);
+  const re = (source: string): RegExp => new RegExp(expand(source));
+  const triggers = (list: readonly { pattern: string; weight: 'strong' | 'weak' }[]): Trigger[] =>
+    list.map((t) => ({ re: new RegExp(expand(t.pattern), 'g'), weight: t.weight }));
   return {
     language: data.language,
     functionWords: re(data.functionWords),
@@ -167,19 +188,7 @@ export function loadLexicon(file: URL | string): Lexicon {
       reason: r.reason,
     })),
     categories: Object.fromEntries(
-      BREAK_KINDS.map((kind) => [
-        kind,
-        {
-          triggers: data.categories[kind].triggers.map((t) => ({
-            re: new RegExp(t.pattern.replaceAll('PHYSICAL', data.physicalItems), 'g'),
-            weight: t.weight,
-          })),
-          exclusions: data.categories[kind].exclusions.map(re),
-          ...(data.categories[kind].weakUnless
-            ? { weakUnless: data.categories[kind].weakUnless }
-            : {}),
-        },
-      ]),
+      BREAK_KINDS.map((kind) => [kind, compileCategory(data.categories[kind], re, triggers)]),
     ) as Lexicon['categories'],
     signals: Object.fromEntries(
       Object.entries(data.signals).map(([name, source]) => [name, re(source)]),
@@ -192,6 +201,26 @@ export function loadLexicon(file: URL | string): Lexicon {
       scannedHint: re(data.documents.scannedHint),
       signatureLine: re(data.documents.signatureLine),
     },
+  };
+}
+
+function compileCategory(
+  data: z.infer<typeof categorySchema>,
+  re: (source: string) => RegExp,
+  triggers: (list: z.infer<typeof triggerSchema>[]) => Trigger[],
+): Category {
+  return {
+    triggers: triggers(data.triggers),
+    exclusions: data.exclusions.map(re),
+    ...(data.weakUnless ? { weakUnless: data.weakUnless } : {}),
+    ...(data.referent
+      ? {
+          referent: {
+            triggers: triggers(data.referent.triggers),
+            subject: re(data.referent.subject),
+          },
+        }
+      : {}),
   };
 }
 

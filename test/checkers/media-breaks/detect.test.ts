@@ -685,3 +685,107 @@ describe('generalisation: decisions on paper, once-only, digital decisions, scan
     expect(found).toEqual(['paper-form', 'scanned-pdf']);
   });
 });
+
+describe('development round: decisions on paper however portals say it, and fresh wording of the other kinds', () => {
+  /** Paragraphs under one heading of their own ("Bescheid", "Wie erhalte ich die Genehmigung?"). */
+  const under = (heading: string, paragraphs: string[], online = true): string[] => {
+    const p = page(paragraphs, online);
+    p.blocks = p.blocks.map((b) => ({ ...b, heading }));
+    return detectMediaBreaks([p], [], NO_PATH, lexicon).breaks.map((b) => b.kind);
+  };
+
+  it('finds a paper decision the clause does not name: the sentence before, the paragraph before or the heading does', () => {
+    expect(
+      kinds(
+        [
+          'Über Ihren Antrag entscheiden wir mit einem Bescheid. Diesen schicken wir Ihnen mit der Post.',
+        ],
+        true,
+      ),
+    ).toEqual(['paper-decision']);
+    // List items: "… erlässt einen Bescheid." / "Sie erhalten ihn auf dem Postweg."
+    expect(
+      kinds(['Die Behörde erlässt einen Bescheid.', 'Sie erhalten ihn auf dem Postweg.'], true),
+    ).toEqual(['paper-decision']);
+    expect(under('Wie erhalte ich die Genehmigung?', ['Sie wird Ihnen zugestellt.'])).toEqual([
+      'paper-decision',
+    ]);
+    expect(under('Ergebnis', ['Wir teilen es Ihnen schriftlich mit.'])).toEqual(['paper-decision']);
+    // Without a decision to refer to, the same words say nothing about one.
+    expect(kinds(['Sie erhalten ihn auf dem Postweg.'], true)).toEqual([]);
+    expect(
+      kinds(['Wir teilen Ihnen schriftlich mit, welche Unterlagen noch fehlen.'], true),
+    ).toEqual([]);
+    // What comes back by post, or a form sent out, is no decision.
+    expect(under('Bescheid', ['Ihre Originale erhalten Sie mit der Post zurück.'])).toEqual([]);
+    expect(under('Bescheid', ['Das Formular senden wir Ihnen auf Wunsch per Post.'])).toEqual([]);
+  });
+
+  it('finds formal service, separable verbs and a written decision', () => {
+    for (const sentence of [
+      'Die Zustellung erfolgt mit Postzustellungsurkunde.',
+      'Die Behörde stellt Ihnen die Genehmigung mit den gestempelten Plänen zu.',
+      'Das Ergebnis der Prüfung teilt Ihnen das Amt schriftlich mit.',
+      'Nach der Prüfung erhalten Sie einen schriftlichen Bewilligungsbescheid.',
+      'Danach übersendet Ihnen das Landratsamt die Erlaubnis.',
+      'Die Ausnahmegenehmigung wird schriftlich erteilt.',
+      'Den Wohnberechtigungsschein schicken wir Ihnen per Post.',
+      // An account used to log in is no place of delivery.
+      'Sie melden sich mit der BundID an und erhalten den Bescheid danach per Post.',
+    ])
+      expect(kinds([sentence], true), sentence).toEqual(['paper-decision']);
+  });
+
+  it('a weak cue gives way only to a digital delivery the page states, not to one it rules out', () => {
+    const weak = 'Danach übersendet Ihnen das Landratsamt die Erlaubnis.';
+    expect(
+      kinds([weak, 'Die Erlaubnis finden Sie danach in Ihrem BundID-Postfach.'], true),
+    ).toEqual([]);
+    expect(kinds([weak, 'Ein Download der Erlaubnis ist nicht möglich.'], true)).toEqual([
+      'paper-decision',
+    ]);
+  });
+
+  it('a decision by De-Mail, or in an account, is no paper decision', () => {
+    for (const sentence of [
+      'Die Baugenehmigung wird Ihnen per De-Mail zugestellt.',
+      'Mit der BundID melden Sie sich an; den Bescheid erhalten Sie in Ihr BundID-Postfach.',
+    ])
+      expect(kinds([sentence], true), sentence).toEqual([]);
+  });
+
+  it('"in Papierform" of a decision is no paper form; a permit printed to show it is none either', () => {
+    expect(kinds(['Die Genehmigung erhalten Sie ausschließlich in Papierform.'], true)).toEqual([
+      'paper-decision',
+    ]);
+    expect(kinds(['Zustellung der Erlaubnis in Papierform.'], true)).toEqual(['paper-decision']);
+    for (const sentence of [
+      'Halten Sie die Erlaubnis beim Fest bereit, ausgedruckt oder auf dem Smartphone.',
+      'Zum Auslegen im Fahrzeug drucken Sie ihn einfach aus.',
+      'Ein Ausdruck und eine Unterschrift auf Papier sind nicht nötig.',
+    ])
+      expect(kinds([sentence], true), sentence).toEqual([]);
+  });
+
+  it('reads fresh wording of the other kinds', () => {
+    const cases: [string, string[]][] = [
+      [
+        'Füllen Sie den Meldebogen aus und schicken Sie ihn an das Sekretariat der Schule.',
+        ['paper-form', 'postal-submission'],
+      ],
+      ['Eine Terminbuchung ist zwingend erforderlich.', ['in-person']],
+      ['Die Anmeldung wird in einem Bürgeramt Ihrer Wahl vorgenommen.', ['in-person']],
+      ['Den Antrag geben Sie im Rathaus, Zimmer 3, ab.', ['in-person']],
+      ['Melden Sie das Feuer mit einer E-Mail an feuer@example-gemeinde.de.', ['email-submission']],
+      [
+        'Das Gutachten brauchen wir als Original; eine Kopie reicht dafür nicht.',
+        ['original-documents'],
+      ],
+      // The authority sends or certifies: nothing the citizen has to do.
+      ['Die Auskunft schicken wir Ihnen per E-Mail.', []],
+      ['Das Bürgerbüro beglaubigt Kopien von Urkunden.', []],
+      ['Den Ausweis schicken wir Ihnen per Post, weil er im Original ausliegen muss.', []],
+    ];
+    for (const [sentence, expected] of cases) expect(kinds([sentence]), sentence).toEqual(expected);
+  });
+});

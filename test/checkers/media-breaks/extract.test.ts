@@ -152,4 +152,17 @@ describe('reading the procedure text from markup', () => {
     // Outbound: the decision goes by post, nothing has to be sent in.
     expect(kinds(page)).toEqual(['paper-decision']);
   });
+
+  it('reads a cell of a row without a header cell with the row\'s first cell: "Bescheid | Wir schicken ihn …"', async () => {
+    const page = await read(
+      `<main>${INTRO}<table>
+        <tr><td>Bearbeitungszeit</td><td>etwa sechs Wochen</td></tr>
+        <tr><td>Genehmigung</td><td>Wir schicken sie an Ihre Wohnanschrift.</td></tr>
+      </table></main>`,
+    );
+    expect(page.blocks.map((b) => b.text)).toContain(
+      'Genehmigung: Wir schicken sie an Ihre Wohnanschrift.',
+    );
+    expect(kinds(page)).toEqual(['paper-decision']);
+  });
 });
