@@ -203,7 +203,10 @@ function sentenceCandidates(
       let matches = triggerSpans(clause, kind, lexicon);
       const referent = category.referent;
       if (matches.length === 0 && referent) {
-        const about = [clause, before, heading].some((t) => referent.subject.test(t));
+        const about =
+          referent.subject.test(clause) ||
+          (referent.anaphor.test(clause) &&
+            [before, heading].some((t) => referent.subject.test(t)));
         if (about) matches = matchSpans(clause, referent.triggers);
       }
       if (matches.length === 0) continue;

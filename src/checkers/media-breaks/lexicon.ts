@@ -57,7 +57,16 @@ const categorySchema = z.strictObject({
    * the heading it stands under names the `subject` (a Bescheid, a Genehmigung …).
    */
   referent: z
-    .strictObject({ triggers: z.array(triggerSchema).min(1), subject: pattern })
+    .strictObject({
+      triggers: z.array(triggerSchema).min(1),
+      subject: pattern,
+      /**
+       * Where the subject is named only before or in the heading, the clause refers back to it
+       * ("Diesen …", "Sie erhalten ihn …", "Die Zustellung …"), or it speaks of something else
+       * ("Eine Zahlungserinnerung erhalten Sie per Post").
+       */
+      anaphor: pattern,
+    })
     .optional(),
 });
 
@@ -128,8 +137,11 @@ export interface Category {
   triggers: Trigger[];
   exclusions: RegExp[];
   weakUnless?: SignalName;
-  /** Triggers that name no subject, and the subject the clause, the sentence before or the heading must name. */
-  referent?: { triggers: Trigger[]; subject: RegExp };
+  /**
+   * Triggers that name no subject, the subject the clause, the sentence before or the heading
+   * must name, and the words by which a clause refers back to a subject named before it.
+   */
+  referent?: { triggers: Trigger[]; subject: RegExp; anaphor: RegExp };
 }
 
 /** A lexicon with its patterns compiled: what the detector matches normalised text against. */
@@ -218,6 +230,7 @@ function compileCategory(
           referent: {
             triggers: triggers(data.referent.triggers),
             subject: re(data.referent.subject),
+            anaphor: re(data.referent.anaphor),
           },
         }
       : {}),

@@ -716,6 +716,16 @@ describe('development round: decisions on paper however portals say it, and fres
     expect(
       kinds(['Wir teilen Ihnen schriftlich mit, welche Unterlagen noch fehlen.'], true),
     ).toEqual([]);
+    // A clause that names something else of its own is not about the decision before it.
+    expect(
+      kinds(
+        [
+          'Über den Antrag entscheiden wir mit einem Bescheid.',
+          'Eine Zahlungserinnerung erhalten Sie per Post.',
+        ],
+        true,
+      ),
+    ).toEqual([]);
     // What comes back by post, or a form sent out, is no decision.
     expect(under('Bescheid', ['Ihre Originale erhalten Sie mit der Post zurück.'])).toEqual([]);
     expect(under('Bescheid', ['Das Formular senden wir Ihnen auf Wunsch per Post.'])).toEqual([]);
@@ -730,6 +740,7 @@ describe('development round: decisions on paper however portals say it, and fres
       'Danach übersendet Ihnen das Landratsamt die Erlaubnis.',
       'Die Ausnahmegenehmigung wird schriftlich erteilt.',
       'Den Wohnberechtigungsschein schicken wir Ihnen per Post.',
+      'Die Erlaubnis wird Ihnen an die Adresse geschickt, die Sie im Antrag angegeben haben.',
       // An account used to log in is no place of delivery.
       'Sie melden sich mit der BundID an und erhalten den Bescheid danach per Post.',
     ])
@@ -776,6 +787,9 @@ describe('development round: decisions on paper however portals say it, and fres
       ['Eine Terminbuchung ist zwingend erforderlich.', ['in-person']],
       ['Die Anmeldung wird in einem Bürgeramt Ihrer Wahl vorgenommen.', ['in-person']],
       ['Den Antrag geben Sie im Rathaus, Zimmer 3, ab.', ['in-person']],
+      ['Das Kind muss bei der Antragstellung anwesend sein.', ['in-person']],
+      ['Beim Ortstermin müssen Sie nicht anwesend sein.', []],
+      ['Die Gebühr begleichen Sie nach Erhalt des Gebührenbescheids.', ['manual-payment']],
       ['Melden Sie das Feuer mit einer E-Mail an feuer@example-gemeinde.de.', ['email-submission']],
       [
         'Das Gutachten brauchen wir als Original; eine Kopie reicht dafür nicht.',
