@@ -9,18 +9,21 @@ interface FlapState {
 /**
  * Decides the *reported* state of each probe from its raw results: a probe turns
  * failing only after `failAfter` consecutive failures and recovers only after
- * `recoverAfter` consecutive successes. The raw result is stored regardless.
+ * `recoverAfter` consecutive successes. The raw result is stored regardless. A probe
+ * starts presumed up.
  */
 export class FlapDamper {
   readonly #states = new Map<string, FlapState>();
 
   /** Feeds one raw status and returns the status to report. */
   report(probeId: string, raw: RunStatus, failAfter: number, recoverAfter: number): RunStatus {
-    const state = this.#states.get(probeId);
+    let state = this.#states.get(probeId);
     if (!state) {
-      // The first result has no history to damp against.
-      this.#states.set(probeId, { reported: raw, streak: 0 });
-      return raw;
+      // A probe without history (new, or its store was emptied) is presumed up, as a probe that
+      // was up: a first failure is one of failAfter like any other. Reported at once, it would
+      // page on a single failed run whenever the interval is longer than the alert's `for:`.
+      state = { reported: 'pass', streak: 0 };
+      this.#states.set(probeId, state);
     }
     const wasUp = isSuccess(state.reported);
     const isUp = isSuccess(raw);

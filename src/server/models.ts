@@ -43,6 +43,7 @@ export async function loadOverview(
         last: {
           runId: last.runId,
           startedAt: last.startedAt,
+          status: last.status,
           reportedStatus: last.reportedStatus,
           message: last.message,
         },

@@ -4,7 +4,7 @@
  * model (read by `loadOverview` in models.ts); everything from a watched site is escaped.
  */
 import { IMPACTS, type Impact } from '../checkers/a11y/summary.ts';
-import type { RunStatus } from '../results/result.ts';
+import { isSuccess, type RunStatus } from '../results/result.ts';
 import { escapeHtml as e, IMPACT_TEXT, layout, statusLabel, when } from './pages.ts';
 
 /** Which run a value comes from. */
@@ -22,7 +22,7 @@ export interface OverviewProbe {
   service: string;
   enabled: boolean;
   /** The latest run; absent before the first. */
-  last?: OverviewRun & { reportedStatus: RunStatus; message: string };
+  last?: OverviewRun & { status: RunStatus; reportedStatus: RunStatus; message: string };
   /**
    * Enabled, but its latest run is older than three intervals (what OzgwatchStaleResults
    * fires on): nothing runs it now — a missing shard, a stuck scheduler. Its result is old news.
@@ -138,6 +138,16 @@ ${[
 </dl>`;
 }
 
+/**
+ * A last run that disagrees with the reported state (its failure not yet confirmed by
+ * failAfter runs, or its recovery by recoverAfter): said next to the state, so that a new
+ * probe failing from the start does not look simply fine.
+ */
+function unconfirmed(last: NonNullable<OverviewProbe['last']>): string {
+  if (isSuccess(last.status) === isSuccess(last.reportedStatus)) return '';
+  return `<br>letzter Lauf: ${statusLabel(last.status)}, noch nicht bestätigt`;
+}
+
 function row(probe: OverviewProbe): string {
   const runLink = (run: OverviewRun): string =>
     `<a href="/runs/${encodeURIComponent(run.runId)}">${e(when(run.startedAt))}</a>`;
@@ -149,8 +159,10 @@ function row(probe: OverviewProbe): string {
     ? 'deaktiviert'
     : !last
       ? 'noch kein Lauf'
-      : `${statusLabel(last.reportedStatus)}${
-          last.reportedStatus === 'pass' ? '' : `<br>${e(shorten(last.message))}`
+      : `${statusLabel(last.reportedStatus)}${unconfirmed(last)}${
+          last.reportedStatus === 'pass' && last.status === 'pass'
+            ? ''
+            : `<br>${e(shorten(last.message))}`
         }${probe.stale ? '<br><strong>veraltet:</strong> seit über drei Intervallen kein Lauf' : ''}`;
   const a11y = probe.a11y
     ? `<span class="badge">${e(a11yText(probe.a11y))}</span>${from(probe.a11y)}`

@@ -182,10 +182,14 @@ describe('daemon', () => {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(path.join(dir, 'probes'));
     // `kfz-down` runs every minute: its stored failure stands after the restart. `old-down`
-    // runs every 2 s: 3 s later its failure is outdated and not shown.
+    // runs every 2 s: 3 s later its failure is outdated and not shown. Both report their first
+    // failure at once (failAfter 1): the test is about the restart, not about damping.
+    const failAtOnce = (yaml: string): string =>
+      yaml.replace(/^ {2}kind: http$/m, '$&\n  failAfter: 1');
     await writeFile(
       path.join(dir, 'probes/a.yaml'),
-      probesYaml(target.url, ['kfz-down'], '1m') + probesYaml(target.url, ['old-down'], '2s'),
+      failAtOnce(probesYaml(target.url, ['kfz-down'], '1m')) +
+        failAtOnce(probesYaml(target.url, ['old-down'], '2s')),
     );
     daemon = await startDaemon(config(), { logger, random: () => 0 });
     await until(async () => {

@@ -39,6 +39,12 @@ describe('FlapDamper', () => {
     ]);
   });
 
+  it('damps the first results of a new probe too: it starts presumed up', () => {
+    expect(feed(['fail', 'pass', 'fail', 'fail'], 2, 1)).toEqual(['pass', 'pass', 'pass', 'fail']);
+    expect(feed(['error', 'error'], 2, 1)).toEqual(['pass', 'error']);
+    expect(feed(['degraded', 'fail'], 2, 1)).toEqual(['degraded', 'degraded']);
+  });
+
   it('treats degraded as up and error as down', () => {
     expect(feed(['pass', 'degraded', 'error', 'error'], 2, 1)).toEqual([
       'pass',
@@ -54,14 +60,14 @@ describe('FlapDamper', () => {
     // The last run had failed once already, still reported up: one more failure is the second.
     damper.seed('flapping', 'pass', 'fail');
     // Seeding never overrides what this process has seen.
-    expect(damper.report('seen', 'fail', 2, 1)).toBe('fail');
-    damper.seed('seen', 'pass', 'pass');
+    expect(damper.report('seen', 'pass', 2, 1)).toBe('pass');
+    damper.seed('seen', 'fail', 'fail');
     expect(damper.has('seen') && damper.has('up') && !damper.has('new')).toBe(true);
     expect([damper.report('up', 'fail', 2, 1), damper.report('up', 'fail', 2, 1)]).toEqual([
       'pass',
       'fail',
     ]);
     expect(damper.report('flapping', 'fail', 2, 1)).toBe('fail');
-    expect(damper.report('seen', 'pass', 2, 1)).toBe('pass');
+    expect(damper.report('seen', 'fail', 2, 1)).toBe('pass');
   });
 });
