@@ -368,7 +368,7 @@ export const catalogue = {
     help: 'Version of ozgwatch and of its runtime; the value is always 1.',
     labels: ['version', 'node_version', 'playwright_version', 'browser_version', 'external_url'],
     scope: 'self',
-    doc: "`browser_version` is empty until the first browser journey launched Chromium. `external_url` is `server.externalUrl`, where people open this instance's pages (empty when unset): dashboards join it `on (location)` to link each series to its own instance.",
+    doc: "`browser_version` is empty until the first browser journey launched Chromium. `external_url` is `server.externalUrl`, where people open this instance's pages (empty when unset): dashboards join it on `instance` and `location` to link each series to the instance that ran it (its run pages, screenshots and traces are there).",
   },
   a11yEngineInfo: {
     name: 'ozgwatch_a11y_engine_info',
