@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { formatPath, problemsOf } from '../probes/diagnostics.ts';
+import { formatDiagnostic, formatPath, problemsOf } from '../probes/diagnostics.ts';
 import { durationMs } from '../probes/duration.ts';
+import { explainYamlErrors } from '../probes/yaml-errors.ts';
 import { positionOf } from '../probes/yaml-source.ts';
 import { parseShard, shardOfInstance, type Shard } from '../scheduler/shard.ts';
 
@@ -227,12 +228,10 @@ export async function loadConfig(options: {
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
     if (doc.errors.length > 0) {
+      // Worded and placed as in probe files: once per mistake, at the line to change.
       throw new ConfigError(
-        doc.errors
-          .map((e) => {
-            const at = e.linePos?.[0] ? `:${e.linePos[0].line}` : '';
-            return `${file}${at}: YAML syntax: ${e.message.split('\n')[0]}`;
-          })
+        explainYamlErrors(text, doc, lines)
+          .map((problem) => formatDiagnostic({ file, ...problem, path: '' }))
           .join('\n'),
       );
     }

@@ -31,6 +31,7 @@ import {
   TemplateError,
   usesVariable,
 } from './templates.ts';
+import { explainYamlErrors } from './yaml-errors.ts';
 import { positionOf, type YamlSource } from './yaml-source.ts';
 import { resolveApiForProbeFiles } from './api-resolver.ts';
 
@@ -237,14 +238,8 @@ async function parseYamlFile(
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
-      const pos = error.linePos?.[0];
-      set.diagnostics.push({
-        file,
-        ...(pos ? { line: pos.line, column: pos.col } : {}),
-        path: '',
-        message: `YAML syntax: ${(error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, '')}`,
-      });
+    for (const problem of explainYamlErrors(text, doc, lines)) {
+      set.diagnostics.push({ file, ...problem, path: '' });
     }
     declareIdsOfBrokenFile({ file, doc, lines }, set);
     return undefined;

@@ -83,6 +83,61 @@ describe('probe loader fuzzing', () => {
     );
   }, 90_000);
 
+  it('a probe file with a slip of the keyboard: each YAML problem at a line of the file, in plain words', async () => {
+    const file = [
+      '- id: kfz-ludwigsburg',
+      '  name: "Kfz-Zulassung"',
+      '  kind: http',
+      "  labels: { service: kfz, county: 'ludwigsburg' }",
+      '  http:',
+      '    url: https://kfz.example.de/',
+      '    expect:',
+      '      status: [200, 302]',
+      '- id: kfz-ulm',
+      '  name: Kfz Ulm',
+    ];
+    const slip = fc.record({
+      line: fc.nat({ max: file.length - 1 }),
+      at: fc.nat({ max: 40 }),
+      edit: fc.constantFrom('indent', 'outdent', 'tab', 'delete', 'duplicate', ...':"\'{}[]-#,'),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(slip, { minLength: 1, maxLength: 3 }), async (slips) => {
+        const rows = [...file];
+        for (const { line, at, edit } of slips) {
+          const row = rows[line]!;
+          const i = Math.min(at, row.length);
+          rows[line] =
+            edit === 'indent'
+              ? ` ${row}`
+              : edit === 'outdent'
+                ? row.replace(/^ /, '')
+                : edit === 'tab'
+                  ? `\t${row.trimStart()}`
+                  : edit === 'delete'
+                    ? row.slice(0, i) + row.slice(i + 1)
+                    : edit === 'duplicate'
+                      ? `${row}\n${row}`
+                      : row.slice(0, i) + edit + row.slice(i);
+        }
+        const text = rows.join('\n') + '\n';
+        const set = await loadOne('slip.yaml', text);
+        wellFormed(set, 'slip.yaml');
+        const last = text.split('\n').length;
+        const syntax = set.diagnostics.filter((x) => x.message.startsWith('YAML syntax'));
+        // Once per mistake: never two at one line.
+        const lines = syntax.map((d) => d.line);
+        expect(new Set(lines).size).toBe(lines.length);
+        for (const d of syntax) {
+          expect(d.line).toBeGreaterThanOrEqual(1);
+          expect(d.line).toBeLessThanOrEqual(last);
+          expect(d.message).not.toMatch(/ at line \d+, column \d+/);
+        }
+      }),
+      { numRuns: 300, interruptAfterTimeLimit: 60_000 },
+    );
+  }, 90_000);
+
   it('probe-shaped documents with wrong types, unicode ids and hostile URLs end as diagnostics', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(probeLike, { maxLength: 5 }), async (probes) => {
