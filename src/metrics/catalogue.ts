@@ -436,10 +436,10 @@ export const catalogue = {
   probesAssigned: {
     name: 'ozgwatch_probes_assigned',
     type: 'gauge',
-    help: 'Probes this instance runs: all loaded probes, or its shard of them.',
+    help: 'Probes assigned to this instance: all loaded probes, or its shard of them, disabled ones included.',
     labels: [],
     scope: 'self',
-    doc: 'With `shard`/`shards`, the instances of one location add up to `ozgwatch_probes_loaded`; less means a shard is missing (`OzgwatchShardMissing`).',
+    doc: 'With `shard`/`shards`, the instances of one location add up to `ozgwatch_probes_loaded`; less means a shard is missing (`OzgwatchShardMissing`). Disabled probes count here as in `ozgwatch_probes_loaded`, so that the sum holds; the probes an instance watches are those with an `ozgwatch_probe_info` series.',
   },
   probesLoaded: {
     name: 'ozgwatch_probes_loaded',
