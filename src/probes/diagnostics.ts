@@ -27,6 +27,24 @@ export function formatDiagnostic(d: Diagnostic, folder?: string): string {
   return d.path ? `${where}: ${d.path}: ${d.message}` : `${where}: ${d.message}`;
 }
 
+/**
+ * The diagnostics of a load in the order a person fixes them: file by file in the order
+ * the files were read (a folder's defaults first), and within a file from top to bottom.
+ * Problems of a whole file (no line) come before those of its lines. Sorting changes only
+ * the order: which problems are reported, stage by stage, is the loader's business.
+ */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[], files: readonly string[]) {
+  const rank = new Map<string, number>();
+  for (const file of files) if (!rank.has(file)) rank.set(file, rank.size);
+  for (const d of diagnostics) if (!rank.has(d.file)) rank.set(d.file, rank.size);
+  return [...diagnostics].sort(
+    (a, b) =>
+      rank.get(a.file)! - rank.get(b.file)! ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0),
+  );
+}
+
 /** `['probes', 2, 'http', 'url']` → `probes[2].http.url`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';

@@ -14,7 +14,13 @@ import {
   type DefaultsLayer,
   type FolderDefaults,
 } from './defaults.ts';
-import { formatPath, problemsOf, type Diagnostic, type Problem } from './diagnostics.ts';
+import {
+  formatPath,
+  problemsOf,
+  sortDiagnostics,
+  type Diagnostic,
+  type Problem,
+} from './diagnostics.ts';
 import {
   KINDS,
   maintenanceWindow,
@@ -139,7 +145,7 @@ export async function loadProbes(root: string): Promise<ProbeSet> {
 }
 
 function withoutDeclared({ declared: _, ...set }: Loading): ProbeSet {
-  return set;
+  return { ...set, diagnostics: sortDiagnostics(set.diagnostics, set.files) };
 }
 
 async function loadFolder(
