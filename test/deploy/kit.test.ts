@@ -804,7 +804,7 @@ describe('deployment kit', () => {
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(pkg.scripts.start).toBe(`node ${DAEMON_V8_FLAGS.join(' ')} src/cli/main.ts serve`);
+    expect(pkg.scripts.start).toBe(`node ${DAEMON_V8_FLAGS.join(' ')} bin/ozgwatch.js serve`);
     const shebang = (await readFile(path.join(ROOT, 'bin', 'ozgwatch.js'), 'utf8')).split('\n')[0];
     expect(shebang).toBe(`#!/usr/bin/env -S node ${DAEMON_V8_FLAGS.join(' ')}`);
     // A flag a later Node no longer knows would stop the daemon from starting at all.
