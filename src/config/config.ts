@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { formatDiagnostic, formatPath, problemsOf } from '../probes/diagnostics.ts';
+import { formatDiagnostic, formatPath, problemsOf, SHOWN_PARSE } from '../probes/diagnostics.ts';
 import { durationMs } from '../probes/duration.ts';
 import { explainYamlErrors } from '../probes/yaml-errors.ts';
 import { positionOf } from '../probes/yaml-source.ts';
@@ -264,7 +264,7 @@ export async function loadConfig(options: {
     const line = lineOf(path);
     return setter(path) ?? (file ? `${file}${line ? `:${line}` : ''}` : 'config');
   };
-  const parsed = configSchema.safeParse(raw, { reportInput: true });
+  const parsed = configSchema.safeParse(raw, SHOWN_PARSE);
   if (!parsed.success) {
     // In the order a person reads the file, not the order of the schema; then what the
     // environment and the flags set.

@@ -1,6 +1,7 @@
-import { problemsOf, type Problem } from './diagnostics.ts';
+import { problemsOf, SHOWN_PARSE, type Problem } from './diagnostics.ts';
 import { durationMs, formatDuration } from './duration.ts';
-import { defaultsKeySchema, KINDS } from './schema.ts';
+import { DEFAULTS_KEYS, defaultsKeySchema, KINDS } from './schema.ts';
+import { unknownKeyMessage } from './suggest.ts';
 import { isPlainObject, mergeDefaults } from './templates.ts';
 import type { YamlSource } from './yaml-source.ts';
 
@@ -54,10 +55,10 @@ export function checkDefaults(values: Record<string, unknown>): Problem[] {
   for (const [key, value] of Object.entries(values)) {
     const schema = defaultsKeySchema(key);
     if (!schema) {
-      problems.push({ path: [key], message: `unknown key "${key}"` });
+      problems.push({ path: [key], message: unknownKeyMessage(key, DEFAULTS_KEYS) });
       continue;
     }
-    const parsed = schema.safeParse(value, { reportInput: true });
+    const parsed = schema.safeParse(value, SHOWN_PARSE);
     if (parsed.success) continue;
     const isSpec = KINDS.includes(key);
     for (const issue of parsed.error.issues) {

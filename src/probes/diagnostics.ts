@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { z } from 'zod';
+import { unknownKeyMessage } from './suggest.ts';
 
 /** One problem in the probe files, precise enough to fix without searching. */
 export interface Diagnostic {
@@ -45,6 +46,25 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[], files: reado
   );
 }
 
+/**
+ * Options for a parse whose problems are shown to a person: the input goes into the
+ * messages (`got "abc"`), and an unknown key learns which keys are allowed in its place,
+ * so that its message can suggest the one that was meant.
+ */
+export const SHOWN_PARSE = { reportInput: true, error: noteAllowedKeys } as const;
+
+/**
+ * zod names the unknown keys but not the allowed ones, and drops the schema from the issue
+ * it returns; the error map still sees the schema, and what it adds to the issue is kept.
+ * It returns no message, so that zod's own (or the schema's) stays.
+ */
+function noteAllowedKeys(issue: z.core.$ZodRawIssue): undefined {
+  if (issue.code !== 'unrecognized_keys') return undefined;
+  const def = issue.inst?._zod.def as { shape?: Record<string, unknown> } | undefined;
+  if (def?.shape) (issue as { allowed?: string[] }).allowed = Object.keys(def.shape);
+  return undefined;
+}
+
 /** `['probes', 2, 'http', 'url']` → `probes[2].http.url`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -63,7 +83,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function problemsOf(issue: z.core.$ZodIssue): Problem[] {
   const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key "${key}"` }));
+    const allowed = (issue as { allowed?: unknown }).allowed;
+    const known = Array.isArray(allowed) ? (allowed as string[]) : undefined;
+    return issue.keys.map((key) => ({
+      path: [...path, key],
+      message: unknownKeyMessage(key, known),
+    }));
   }
   return [{ path, message: describeIssue(issue) }];
 }

@@ -17,6 +17,7 @@ import {
 import {
   formatPath,
   problemsOf,
+  SHOWN_PARSE,
   sortDiagnostics,
   type Diagnostic,
   type Problem,
@@ -280,7 +281,7 @@ async function readDefaultsFile(
   const source = await parseYamlFile(root, file, set);
   if (!source) return undefined;
   const data = toData(source, set) ?? {};
-  const parsed = defaultsFileSchema.safeParse(data, { reportInput: true });
+  const parsed = defaultsFileSchema.safeParse(data, SHOWN_PARSE);
   if (!parsed.success) pushIssues(set, source, [], parsed.error.issues);
   const sections = parsed.success ? parsed.data : salvageSections(data);
   readSelectorWindows(set, source, sections.maintenance);
@@ -325,7 +326,7 @@ async function readYamlProbeFile(
     entries = data;
     prefix = [];
   } else {
-    const parsed = probeFileSchema.safeParse(data, { reportInput: true });
+    const parsed = probeFileSchema.safeParse(data, SHOWN_PARSE);
     if (!parsed.success) {
       pushIssues(
         set,
@@ -428,12 +429,12 @@ function addProbe(
     ...(where.line !== undefined ? { line: where.line } : {}),
   };
   const id = typeof withDefaults.id === 'string' ? withDefaults.id : undefined;
-  const parsed = probeSchema.safeParse(withDefaults, { reportInput: true });
+  const parsed = probeSchema.safeParse(withDefaults, SHOWN_PARSE);
   if (!parsed.success) {
     // An unknown kind hides the spec, not the fields every probe has: report those too.
     const issues = KINDS.includes(kind as string)
       ? parsed.error.issues
-      : (unknownKindSchema.safeParse(withDefaults, { reportInput: true }).error?.issues ?? []);
+      : (unknownKindSchema.safeParse(withDefaults, SHOWN_PARSE).error?.issues ?? []);
     const note = targetIndex === undefined ? '' : ` (target ${targetIndex + 1}${idNote(input)})`;
     for (const problem of issues.flatMap(problemsOf)) {
       const from = defaultsOrigin(problem.path, own, defaults.layers);
@@ -504,7 +505,7 @@ function defaultsForKind(
 
 function readSelectorWindows(set: Loading, source: YamlSource, windows: unknown[]): void {
   windows.forEach((w, i) => {
-    const parsed = selectorWindowSchema.safeParse(w, { reportInput: true });
+    const parsed = selectorWindowSchema.safeParse(w, SHOWN_PARSE);
     if (!parsed.success) pushIssues(set, source, ['maintenance', i], parsed.error.issues);
     else set.maintenance.push(parsed.data);
   });
@@ -512,7 +513,7 @@ function readSelectorWindows(set: Loading, source: YamlSource, windows: unknown[
 
 function readWaivers(set: Loading, source: YamlSource, waivers: unknown[]): void {
   waivers.forEach((w, i) => {
-    const parsed = waiverSchema.safeParse(w, { reportInput: true });
+    const parsed = waiverSchema.safeParse(w, SHOWN_PARSE);
     if (!parsed.success) pushIssues(set, source, ['waivers', i], parsed.error.issues);
     else set.waivers.push(parsed.data);
   });

@@ -231,6 +231,14 @@ export function defaultsKeySchema(key: string): z.ZodType | undefined {
   return checkers.find((c) => c.kind === key)?.spec;
 }
 
+/** The keys a folder's `defaults:` may hold (those of {@link defaultsKeySchema}). */
+export const DEFAULTS_KEYS: readonly string[] = [
+  'labels',
+  'kind',
+  ...Object.keys(commonFields),
+  ...KINDS,
+].filter((key, i, all) => all.indexOf(key) === i);
+
 /** A validated probe, defaults applied. */
 export type Probe = Omit<ProbeCommon, 'timeout' | 'failAfter'> & {
   timeout: number;

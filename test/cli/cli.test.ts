@@ -110,7 +110,7 @@ describe('ozgwatch CLI', () => {
     const badFile = await runCli(['validate'], { cwd: dir, env: { OZGWATCH_CONFIG: broken } });
     expect([badFile.code, badFile.stderr]).toEqual([
       1,
-      `${broken}:1: contakt: unknown key "contakt"\n`,
+      `${broken}:1: contakt: unknown key "contakt"; did you mean "contact"?\n`,
     ]);
   });
 
@@ -128,7 +128,7 @@ describe('ozgwatch CLI', () => {
           line: 4,
           column: 3,
           path: '[0].intervall',
-          message: 'unknown key "intervall"',
+          message: 'unknown key "intervall"; did you mean "every"?',
         },
       ],
     });

@@ -102,19 +102,27 @@ describe('concurrency limits', () => {
 });
 
 describe('configuration errors name where the value was set', () => {
-  it('an unknown key is reported at its own line, with its own name as the field', async () => {
+  it('an unknown key is reported at its own line, with its own name as the field and the key meant', async () => {
     await expect(
       fromFile(
         'probes: ./probes\ndataDir: ./data\nserver: { port: 9464 }\ncontakt: mailto:a@b.de\n',
       ),
-    ).rejects.toThrow(/^\S*ozgwatch\.yaml:4: contakt: unknown key "contakt"$/);
-    // Nested, and two at once: each at its line.
+    ).rejects.toThrow(
+      /^\S*ozgwatch\.yaml:4: contakt: unknown key "contakt"; did you mean "contact"\?$/,
+    );
+    // Nested, and two at once: each at its line; a key like none of the allowed ones gets no guess.
     const error = await fromFile('log:\n  level: info\n  farmat: json\n  colour: true\n').catch(
       (e: unknown) => e as Error,
     );
     expect(
       (error as Error).message.split('\n').map((l) => l.replace(/^.*ozgwatch\.yaml/, '')),
-    ).toEqual([':3: log.farmat: unknown key "farmat"', ':4: log.colour: unknown key "colour"']);
+    ).toEqual([
+      ':3: log.farmat: unknown key "farmat"; did you mean "format"?',
+      ':4: log.colour: unknown key "colour"',
+    ]);
+    // Case and the German word.
+    await expect(fromFile('datadir: ./data\n')).rejects.toThrow(/did you mean "dataDir"\?$/);
+    await expect(fromFile('kontakt: mailto:a@b.de\n')).rejects.toThrow(/did you mean "contact"\?$/);
   });
 
   it('problems are listed in the order of the lines, then those of variables', async () => {

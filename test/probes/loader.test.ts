@@ -221,7 +221,7 @@ describe('loadProbes: folder defaults are checked in their own file', () => {
     expect(probes.map((p) => p.probe.id)).toEqual(['kfz-0']);
     expect(diagnostics.map((d) => `${d.line}: ${d.path}: ${d.message}`)).toEqual([
       '3: defaults.browser.stepTimeout: expected a duration such as "20s" (units ms, s, m, h, d), got number 10',
-      '4: defaults.browser.viewprt: unknown key "viewprt"',
+      '4: defaults.browser.viewprt: unknown key "viewprt"; did you mean "viewport"?',
     ]);
   });
 

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright';
 import { z } from 'zod';
 import { describeIssue } from '../../probes/diagnostics.ts';
+import { suggestKey } from '../../probes/suggest.ts';
 import { axeSettingsShape } from '../a11y/spec.ts';
 import { durationMs } from '../../probes/duration.ts';
 
@@ -94,6 +95,12 @@ export type Step = {
   };
 }[StepAction];
 
+/** `did you mean "click"? ` for a misspelt action, or nothing. */
+function meantStep(key: string): string {
+  const meant = suggestKey(key, [...STEP_ACTIONS, 'name', 'timeout', 'use']);
+  return meant ? `did you mean "${meant}"? ` : '';
+}
+
 const STEP_NAME = /^[\p{L}\p{N} ._/-]{1,64}$/u;
 
 const stepSchema = z.looseObject({}).transform((raw, ctx): Step => {
@@ -108,7 +115,7 @@ const stepSchema = z.looseObject({}).transform((raw, ctx): Step => {
       message:
         unknown[0] === 'use'
           ? `no shared steps named ${JSON.stringify(raw.use)} (define them under "steps:" in a defaults.yaml)`
-          : `unknown key "${unknown[0]}"; a step is one of: ${STEP_ACTIONS.join(', ')}`,
+          : `unknown key "${unknown[0]}"; ${meantStep(unknown[0] as string)}a step is one of: ${STEP_ACTIONS.join(', ')}, or use (shared steps from a defaults.yaml)`,
       path: [unknown[0] as string],
     });
     return z.NEVER;
