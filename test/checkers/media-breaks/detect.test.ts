@@ -741,6 +741,7 @@ describe('development round: decisions on paper however portals say it, and fres
       'Die Ausnahmegenehmigung wird schriftlich erteilt.',
       'Den Wohnberechtigungsschein schicken wir Ihnen per Post.',
       'Die Erlaubnis wird Ihnen an die Adresse geschickt, die Sie im Antrag angegeben haben.',
+      'Die Abmeldebestätigung senden wir Ihnen mit der Post zu.',
       // An account used to log in is no place of delivery.
       'Sie melden sich mit der BundID an und erhalten den Bescheid danach per Post.',
     ])
@@ -755,6 +756,17 @@ describe('development round: decisions on paper however portals say it, and fres
     expect(kinds([weak, 'Ein Download der Erlaubnis ist nicht möglich.'], true)).toEqual([
       'paper-decision',
     ]);
+  });
+
+  it('a decision by e-mail is a digital one', () => {
+    const sent = detectMediaBreaks(
+      [page(['Die Genehmigung wird Ihnen per E-Mail zugesandt.'], true)],
+      [],
+      NO_PATH,
+      lexicon,
+    );
+    expect(sent.breaks).toEqual([]);
+    expect(sent.signals.decisionDigital).toBe(true);
   });
 
   it('a decision by De-Mail, or in an account, is no paper decision', () => {
@@ -789,6 +801,9 @@ describe('development round: decisions on paper however portals say it, and fres
       ['Den Antrag geben Sie im Rathaus, Zimmer 3, ab.', ['in-person']],
       ['Das Kind muss bei der Antragstellung anwesend sein.', ['in-person']],
       ['Beim Ortstermin müssen Sie nicht anwesend sein.', []],
+      ['Eine Antragstellung ist nur vor Ort im Jugendamt möglich.', ['in-person']],
+      ['Bitte kommen Sie dazu in die Fahrerlaubnisbehörde.', ['in-person']],
+      ['Wir bestätigen Ihre Angaben dort mit Stempel und Unterschrift.', []],
       ['Die Gebühr begleichen Sie nach Erhalt des Gebührenbescheids.', ['manual-payment']],
       ['Melden Sie das Feuer mit einer E-Mail an feuer@example-gemeinde.de.', ['email-submission']],
       [
