@@ -122,11 +122,13 @@ function scopeProblem(
   ]
     .filter((s) => s !== '')
     .join(' ');
+  // A county no probe has lists the services of all counties: an empty list would help nobody.
   const inCounty =
-    scope.county !== undefined ? catalogue.filter((p) => p.county === scope.county) : catalogue;
+    scope.county !== undefined ? catalogue.filter((p) => p.county === scope.county) : [];
+  const services = inCounty.length > 0 ? inCounty : catalogue;
   return [
     `no probe matches ${asked}`,
     `  counties: ${known(catalogue.map((p) => p.county))}`,
-    `  services${scope.county !== undefined && inCounty.length > 0 ? ` in ${scope.county}` : ''}: ${known(inCounty.map((p) => p.service))}`,
+    `  services${inCounty.length > 0 ? ` in ${scope.county}` : ''}: ${known(services.map((p) => p.service))}`,
   ].join('\n');
 }

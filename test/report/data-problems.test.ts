@@ -517,6 +517,8 @@ describe('ozgwatch report on a wrong store or scope', () => {
     expect(county.code).toBe(1);
     expect(county.err).toContain('no probe matches --county lk-tset');
     expect(county.err).toContain('counties: lk-test');
+    // An unknown county still lists the services there are.
+    expect(county.err).toContain('services: a, c, d, e');
     const svc = await run({ data: dir, county: 'lk-test', service: 'x' });
     expect(svc.code).toBe(1);
     expect(svc.err).toContain('services in lk-test: a, c, d, e');
