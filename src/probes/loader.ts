@@ -38,6 +38,7 @@ import {
   TemplateError,
   usesVariable,
 } from './templates.ts';
+import { followsFromMisplaced, misplacedKeys, misplacedMessage } from './misplaced.ts';
 import { explainYamlErrors } from './yaml-errors.ts';
 import { positionOf, type YamlSource } from './yaml-source.ts';
 import { resolveApiForProbeFiles } from './api-resolver.ts';
@@ -436,7 +437,13 @@ function addProbe(
       ? parsed.error.issues
       : (unknownKindSchema.safeParse(withDefaults, SHOWN_PARSE).error?.issues ?? []);
     const note = targetIndex === undefined ? '' : ` (target ${targetIndex + 1}${idNote(input)})`;
+    const misplaced = misplacedKeys(own, withDefaults, kind);
+    for (const key of misplaced) {
+      const blockLine = Object.hasOwn(own, key.kind) ? locate(origin, [key.kind]).line : undefined;
+      pushAt(set, origin, [key.key], misplacedMessage(key, blockLine) + note);
+    }
     for (const problem of issues.flatMap(problemsOf)) {
+      if (followsFromMisplaced(problem, misplaced, withDefaults)) continue;
       const from = defaultsOrigin(problem.path, own, defaults.layers);
       if (from && reportedIn(from, problem.path)) continue; // reported at the default, once
       pushAt(set, origin, problem.path, problem.message + note + fromDefaults(from, problem));

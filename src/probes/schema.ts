@@ -239,6 +239,14 @@ export const DEFAULTS_KEYS: readonly string[] = [
   ...KINDS,
 ].filter((key, i, all) => all.indexOf(key) === i);
 
+/** The keys of a kind's spec (`url`, `method`, … for `http`), for hints about misplaced keys. */
+export function specKeys(kind: string): readonly string[] {
+  let schema: unknown = checkers.find((c) => c.kind === kind)?.spec;
+  // A spec with a transform is a pipe whose input is the object as written.
+  for (let depth = 0; depth < 5 && schema instanceof z.ZodPipe; depth++) schema = schema.in;
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
 /** A validated probe, defaults applied. */
 export type Probe = Omit<ProbeCommon, 'timeout' | 'failAfter'> & {
   timeout: number;
