@@ -37,6 +37,7 @@ import {
   substitute,
   TemplateError,
   usesVariable,
+  variablesIn,
 } from './templates.ts';
 import { followsFromMisplaced, misplacedKeys, misplacedMessage } from './misplaced.ts';
 import { explainYamlErrors } from './yaml-errors.ts';
@@ -372,7 +373,24 @@ function addEntry(
   }
   const { targets, ...template } = entry;
   if (targets === undefined) {
-    addProbe(set, origin, template, defaults, undefined);
+    // Without targets nothing fills a `${name}`: caught here, not as a DNS failure at run time.
+    const unfilled = variablesIn(template);
+    for (const { path: at, name } of unfilled) {
+      pushAt(
+        set,
+        origin,
+        at,
+        `variable \${${name}} is not defined: variables come from targets:, and this probe has none; add targets: [{ ${name}: … }], or write \${env:${name.toUpperCase()}} for an environment variable`,
+      );
+    }
+    addProbe(
+      set,
+      origin,
+      template,
+      defaults,
+      undefined,
+      unfilled.map((u) => u.path),
+    );
     return;
   }
   if (!Array.isArray(targets) || targets.length === 0 || !targets.every(isPlainObject)) {
@@ -420,6 +438,8 @@ function addProbe(
   input: Record<string, unknown>,
   defaults: FolderDefaults,
   targetIndex: number | undefined,
+  /** Paths already reported by the caller: not again, and the probe is not loaded. */
+  reported: Problem['path'][] = [],
 ): void {
   const kind = input.kind ?? defaults.values.kind;
   const own = kind === 'browser' ? normaliseJourney(input, defaults.steps) : input;
@@ -431,19 +451,22 @@ function addProbe(
   };
   const id = typeof withDefaults.id === 'string' ? withDefaults.id : undefined;
   const parsed = probeSchema.safeParse(withDefaults, SHOWN_PARSE);
-  if (!parsed.success) {
+  if (!parsed.success || reported.length > 0) {
     // An unknown kind hides the spec, not the fields every probe has: report those too.
-    const issues = KINDS.includes(kind as string)
-      ? parsed.error.issues
-      : (unknownKindSchema.safeParse(withDefaults, SHOWN_PARSE).error?.issues ?? []);
+    const issues = parsed.success
+      ? []
+      : KINDS.includes(kind as string)
+        ? parsed.error.issues
+        : (unknownKindSchema.safeParse(withDefaults, SHOWN_PARSE).error?.issues ?? []);
     const note = targetIndex === undefined ? '' : ` (target ${targetIndex + 1}${idNote(input)})`;
-    const misplaced = misplacedKeys(own, withDefaults, kind);
+    const misplaced = parsed.success ? [] : misplacedKeys(own, withDefaults, kind);
     for (const key of misplaced) {
       const blockLine = Object.hasOwn(own, key.kind) ? locate(origin, [key.kind]).line : undefined;
       pushAt(set, origin, [key.key], misplacedMessage(key, blockLine) + note);
     }
     for (const problem of issues.flatMap(problemsOf)) {
       if (followsFromMisplaced(problem, misplaced, withDefaults)) continue;
+      if (reported.some((path) => samePath(path, problem.path))) continue;
       const from = defaultsOrigin(problem.path, own, defaults.layers);
       if (from && reportedIn(from, problem.path)) continue; // reported at the default, once
       pushAt(set, origin, problem.path, problem.message + note + fromDefaults(from, problem));
@@ -454,6 +477,10 @@ function addProbe(
   const loaded = { probe: parsed.data, source };
   set.probes.push(loaded);
   set.declared.push({ id: parsed.data.id, source, loaded });
+}
+
+function samePath(a: Problem['path'], b: Problem['path']): boolean {
+  return a.length === b.length && a.every((key, i) => key === b[i]);
 }
 
 /**

@@ -35,6 +35,24 @@ export function substitute(value: unknown, vars: Target): unknown {
   return value;
 }
 
+/**
+ * Every `${name}` in the strings of `value`, with its path: in an entry without targets no
+ * variable is ever defined, and a placeholder left in a URL fails only at run time.
+ */
+export function variablesIn(
+  value: unknown,
+  path: (string | number)[] = [],
+): { path: (string | number)[]; name: string }[] {
+  if (typeof value === 'string') {
+    return [...value.matchAll(VARIABLE)].map((m) => ({ path, name: m[1]! }));
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => variablesIn(v, [...path, i]));
+  if (isPlainObject(value)) {
+    return Object.entries(value).flatMap(([k, v]) => variablesIn(v, [...path, k]));
+  }
+  return [];
+}
+
 export function usesVariable(text: string): boolean {
   VARIABLE.lastIndex = 0;
   return VARIABLE.test(text);

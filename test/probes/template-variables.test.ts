@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { head, probeFolder } from './probe-folder.ts';
+
+/**
+ * A `${name}` in a probe without `targets:` is caught when the probes are read, not as a DNS
+ * failure at run time.
+ */
+const folder = probeFolder();
+
+describe('a template variable in a probe without targets', () => {
+  it('is an error at its line, naming the variable and saying variables come from targets', async () => {
+    const { probes, lines } = await folder.load({
+      'p.yaml': `${head}  http:\n    url: 'https://\${slg}.example.de/?token=\${env:TOKEN}'\n`,
+    });
+    expect(probes).toEqual([]);
+    expect(lines).toEqual([
+      'p.yaml:6:5: [0].http.url: variable ${slg} is not defined: variables come from targets:, and this probe has none; add targets: [{ slg: … }], or write ${env:SLG} for an environment variable',
+    ]);
+  });
+
+  it('in the id: reported once, as the variable, not also as a malformed id', async () => {
+    const { lines } = await folder.load({
+      'p.yaml':
+        head.replace('id: kfz', 'id: kfz-${slug}') + `  http: { url: https://kfz.example.de/ }\n`,
+    });
+    expect(lines).toEqual([
+      'p.yaml:1:3: [0].id: variable ${slug} is not defined: variables come from targets:, and this probe has none; add targets: [{ slug: … }], or write ${env:SLUG} for an environment variable',
+    ]);
+  });
+
+  it('an environment variable alone is no template', async () => {
+    const { probes, diagnostics } = await folder.load({
+      'p.yaml': `${head}  http:\n    url: https://kfz.example.de/\n    headers: { authorization: 'Bearer \${env:TOKEN}' }\n`,
+    });
+    expect(diagnostics).toEqual([]);
+    expect(probes).toHaveLength(1);
+  });
+});
