@@ -165,7 +165,9 @@ function documentsTable(documents: readonly DocumentInfo[]): string {
         ? '0'
         : `${d.formFields}${d.formFieldsUnnamed ? `, davon ${d.formFieldsUnnamed} ohne Namen` : ''}`;
     const kind = e(t.documentClass[d.class] ?? d.class);
-    return `<tr><th scope="row" class="url">${pageText(d.url)}</th><td>${kind}${d.error ? `: ${pageText(d.error)}` : ''}</td><td>${pdfuaCell(d)}</td><td>${e(d.title ?? '')}</td><td>${e(d.lang ?? '')}</td><td>${fields}</td><td>${d.pages}</td></tr>`;
+    // The document is known by the address the page links; where it led is said below it.
+    const led = d.finalUrl ? `<br><small>weitergeleitet zu ${pageText(d.finalUrl)}</small>` : '';
+    return `<tr><th scope="row" class="url">${pageText(d.url)}${led}</th><td>${kind}${d.error ? `: ${pageText(d.error)}` : ''}</td><td>${pdfuaCell(d)}</td><td>${e(d.title ?? '')}</td><td>${e(d.lang ?? '')}</td><td>${fields}</td><td>${d.pages}</td></tr>`;
   });
   return `<table><caption>Verlinkte Dokumente</caption>
 <thead><tr><th scope="col">Dokument</th><th scope="col">Klasse</th><th scope="col">PDF/UA</th><th scope="col">Titel</th><th scope="col">Sprache</th><th scope="col">Formularfelder</th><th scope="col">Seiten</th></tr></thead>

@@ -238,6 +238,8 @@ function seed(store: SqliteStore): void {
     {
       ...pdf,
       url: 'https://wohngeld-a11y.example.de/antrag.pdf',
+      // Known by the linked address; the file was served from where it redirected.
+      finalUrl: 'https://wohngeld-a11y.example.de/dl/antrag-2026.pdf',
       class: 'untagged',
       tagged: false,
       formFields: 3,
@@ -525,7 +527,7 @@ describe('probe page', () => {
       // The checks' own words are English, and marked so.
       expect(await documents.locator('ul[lang="en"] li').count()).toBe(2);
       expect(rows[1]).toEqual([
-        'https://wohngeld-a11y.example.de/antrag.pdf',
+        'https://wohngeld-a11y.example.de/antrag.pdf\nweitergeleitet zu https://wohngeld-a11y.example.de/dl/antrag-2026.pdf',
         'ohne Struktur',
         '–',
         `Antrag ${XSS}`,
