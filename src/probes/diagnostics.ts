@@ -119,9 +119,24 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
       return `must be ≤ ${String(issue.maximum)}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_format':
+      return issue.format === 'date' ? dateMessage(issue.input) : issue.message;
     default:
       return issue.message;
   }
+}
+
+/**
+ * A date as ISO 8601 wants it. A German date (`31.03.2027`) is the usual mistake: the
+ * message then spells the same day the way it must be written.
+ */
+function dateMessage(input: unknown): string {
+  const german = typeof input === 'string' ? /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(input) : null;
+  const example = german
+    ? `${german[3]}-${german[2]!.padStart(2, '0')}-${german[1]!.padStart(2, '0')}`
+    : '2027-03-31';
+  const got = input === undefined ? '' : `, got ${describeValue(input)}`;
+  return `expected a date written YYYY-MM-DD${got}; write e.g. '${example}'`;
 }
 
 const EXPECTED: Record<string, string> = {

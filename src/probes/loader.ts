@@ -40,6 +40,7 @@ import {
   variablesIn,
 } from './templates.ts';
 import { followsFromMisplaced, misplacedKeys, misplacedMessage } from './misplaced.ts';
+import { waiverProblem } from './waiver-problems.ts';
 import { explainYamlErrors } from './yaml-errors.ts';
 import { positionOf, type YamlSource } from './yaml-source.ts';
 import { resolveApiForProbeFiles } from './api-resolver.ts';
@@ -464,7 +465,7 @@ function addProbe(
       const blockLine = Object.hasOwn(own, key.kind) ? locate(origin, [key.kind]).line : undefined;
       pushAt(set, origin, [key.key], misplacedMessage(key, blockLine) + note);
     }
-    for (const problem of issues.flatMap(problemsOf)) {
+    for (const problem of issues.flatMap(problemsOf).map(waiverProblem)) {
       if (followsFromMisplaced(problem, misplaced, withDefaults)) continue;
       if (reported.some((path) => samePath(path, problem.path))) continue;
       const from = defaultsOrigin(problem.path, own, defaults.layers);
@@ -548,8 +549,14 @@ function readSelectorWindows(set: Loading, source: YamlSource, windows: unknown[
 function readWaivers(set: Loading, source: YamlSource, waivers: unknown[]): void {
   waivers.forEach((w, i) => {
     const parsed = waiverSchema.safeParse(w, SHOWN_PARSE);
-    if (!parsed.success) pushIssues(set, source, ['waivers', i], parsed.error.issues);
-    else set.waivers.push(parsed.data);
+    if (parsed.success) {
+      set.waivers.push(parsed.data);
+      return;
+    }
+    for (const { path: at, message } of parsed.error.issues.flatMap(problemsOf)) {
+      const problem = waiverProblem({ path: ['waivers', i, ...at], message });
+      pushAt(set, { source, path: [] }, problem.path, problem.message);
+    }
   });
 }
 
