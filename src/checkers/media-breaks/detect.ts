@@ -269,10 +269,13 @@ function negated(clause: string, spans: readonly [number, number][], lexicon: Le
     for (const m of masked.matchAll(new RegExp(re.source, 'g'))) {
       const at = m.index;
       const end = at + m[0].length;
-      const after = NOT_NEEDED.test(masked.slice(end)) ? 8 : 5;
+      const notNeeded = NOT_NEEDED.test(masked.slice(end));
       for (const [from, to] of spans) {
         if (own.some(([f, t]) => f === from && t === to)) continue;
         if (end <= from && wordsBetween(end, from) <= 8) return true;
+        // The longer reach holds within one phrase: after a comma a new subject may start
+        // ("Bringen Sie den Ausweis mit, eine Vollmacht der anderen Eltern ist nicht nötig").
+        const after = notNeeded && !masked.slice(to, at).includes(',') ? 8 : 5;
         if (at >= to && wordsBetween(to, at) <= after) return true;
         if (at >= from && end <= to) return true;
       }

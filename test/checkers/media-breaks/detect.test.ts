@@ -742,6 +742,8 @@ describe('development round: decisions on paper however portals say it, and fres
       'Den Wohnberechtigungsschein schicken wir Ihnen per Post.',
       'Die Erlaubnis wird Ihnen an die Adresse geschickt, die Sie im Antrag angegeben haben.',
       'Die Abmeldebestätigung senden wir Ihnen mit der Post zu.',
+      'Den Befreiungsbescheid stellen wir Ihnen mit einfachem Brief zu.',
+      'Sie erhalten eine schriftliche Mitteilung über die Entscheidung des Jugendamts.',
       // An account used to log in is no place of delivery.
       'Sie melden sich mit der BundID an und erhalten den Bescheid danach per Post.',
     ])
@@ -769,6 +771,25 @@ describe('development round: decisions on paper however portals say it, and fres
     expect(sent.signals.decisionDigital).toBe(true);
   });
 
+  it('evidence handed in online is an upload: no once-only, level 3', () => {
+    const level = detectMediaBreaks(
+      [
+        page(
+          [
+            'Den Antrag und das Foto des Zählers reichen Sie online ein.',
+            'Den Bescheid finden Sie danach in Ihrem Postfach.',
+          ],
+          true,
+        ),
+      ],
+      [],
+      NO_PATH,
+      lexicon,
+    );
+    expect(level.signals.upload).toBe(true);
+    expect(level.maturity.level).toBe(3);
+  });
+
   it('a decision by De-Mail, or in an account, is no paper decision', () => {
     for (const sentence of [
       'Die Baugenehmigung wird Ihnen per De-Mail zugestellt.',
@@ -785,9 +806,14 @@ describe('development round: decisions on paper however portals say it, and fres
     for (const sentence of [
       'Halten Sie die Erlaubnis beim Fest bereit, ausgedruckt oder auf dem Smartphone.',
       'Zum Auslegen im Fahrzeug drucken Sie ihn einfach aus.',
+      'Sie können sie herunterladen und ausdrucken, um sie bei Kontrollen vorzuzeigen.',
       'Ein Ausdruck und eine Unterschrift auf Papier sind nicht nötig.',
     ])
       expect(kinds([sentence], true), sentence).toEqual([]);
+    // After a comma a new subject starts: the negation does not reach back that far.
+    expect(
+      kinds(['Bringen Sie den Ausweis mit, eine Vollmacht der anderen Eltern ist nicht nötig.']),
+    ).toEqual(['in-person']);
   });
 
   it('reads fresh wording of the other kinds', () => {
@@ -805,6 +831,13 @@ describe('development round: decisions on paper however portals say it, and fres
       ['Bitte kommen Sie dazu in die Fahrerlaubnisbehörde.', ['in-person']],
       ['Wir bestätigen Ihre Angaben dort mit Stempel und Unterschrift.', []],
       ['Die Gebühr begleichen Sie nach Erhalt des Gebührenbescheids.', ['manual-payment']],
+      ['Die Gebühr ist vorab auf das Konto der Stadtkasse einzuzahlen.', ['manual-payment']],
+      // Someone else sends it: nothing the citizen posts.
+      ['Lassen Sie das Führungszeugnis direkt an das Jugendamt senden.', []],
+      [
+        'Lassen Sie sie von allen unterschreiben und senden Sie sie per Post an das Sozialamt.',
+        ['handwritten-signature', 'postal-submission'],
+      ],
       ['Melden Sie das Feuer mit einer E-Mail an feuer@example-gemeinde.de.', ['email-submission']],
       [
         'Das Gutachten brauchen wir als Original; eine Kopie reicht dafür nicht.',
