@@ -760,15 +760,15 @@ describe('development round: decisions on paper however portals say it, and fres
     ]);
   });
 
-  it('a decision by e-mail is a digital one', () => {
-    const sent = detectMediaBreaks(
-      [page(['Die Genehmigung wird Ihnen per E-Mail zugesandt.'], true)],
-      [],
-      NO_PATH,
-      lexicon,
-    );
-    expect(sent.breaks).toEqual([]);
-    expect(sent.signals.decisionDigital).toBe(true);
+  it('a decision by e-mail or in a portal is a digital one', () => {
+    for (const sentence of [
+      'Die Genehmigung wird Ihnen per E-Mail zugesandt.',
+      'Die Baugenehmigung wird Ihnen über das Bauportal zugestellt.',
+    ]) {
+      const sent = detectMediaBreaks([page([sentence], true)], [], NO_PATH, lexicon);
+      expect(sent.breaks, sentence).toEqual([]);
+      expect(sent.signals.decisionDigital, sentence).toBe(true);
+    }
   });
 
   it('evidence handed in online is an upload: no once-only, level 3', () => {
@@ -794,6 +794,8 @@ describe('development round: decisions on paper however portals say it, and fres
     for (const sentence of [
       'Die Baugenehmigung wird Ihnen per De-Mail zugestellt.',
       'Mit der BundID melden Sie sich an; den Bescheid erhalten Sie in Ihr BundID-Postfach.',
+      'Die Baugenehmigung wird Ihnen über das Bauportal zugestellt.',
+      'Der Vorauszahlungsbescheid wird Ihnen digital über Mein ELSTER zugestellt.',
     ])
       expect(kinds([sentence], true), sentence).toEqual([]);
   });
