@@ -36,6 +36,7 @@ import {
   mergeDefaults,
   substitute,
   TemplateError,
+  malformedPlaceholders,
   usesVariable,
   variablesIn,
 } from './templates.ts';
@@ -373,6 +374,16 @@ function addEntry(
     return;
   }
   const { targets, ...template } = entry;
+  const malformed = malformedPlaceholders(template);
+  for (const { path: at, text } of malformed) {
+    pushAt(
+      set,
+      origin,
+      at,
+      `${JSON.stringify(text)} is no placeholder: write \${env:NAME} for an environment variable, \${name} for a variable of targets:`,
+    );
+  }
+  if (malformed.length > 0) return; // its other problems show once this one is mended
   if (targets === undefined) {
     // Without targets nothing fills a `${name}`: caught here, not as a DNS failure at run time.
     const unfilled = variablesIn(template);

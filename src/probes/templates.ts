@@ -53,6 +53,28 @@ export function variablesIn(
   return [];
 }
 
+/** A `${` that starts neither `${name}` nor `${env:NAME}`, up to its `}` or the string's end. */
+const MALFORMED = /\$\{(?!(?:env:)?[A-Za-z_][A-Za-z0-9_]*\})[^}]{0,40}\}?/g;
+
+/**
+ * Every `${…}` in the strings of `value` that is neither a variable nor an environment
+ * reference (`${env.TOKEN}`, `${ env:TOKEN }`, `${slug`): left as it is, it would be sent as
+ * text — a header with a literal placeholder instead of the token.
+ */
+export function malformedPlaceholders(
+  value: unknown,
+  path: (string | number)[] = [],
+): { path: (string | number)[]; text: string }[] {
+  if (typeof value === 'string') {
+    return [...value.matchAll(MALFORMED)].map((m) => ({ path, text: m[0] }));
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => malformedPlaceholders(v, [...path, i]));
+  if (isPlainObject(value)) {
+    return Object.entries(value).flatMap(([k, v]) => malformedPlaceholders(v, [...path, k]));
+  }
+  return [];
+}
+
 export function usesVariable(text: string): boolean {
   VARIABLE.lastIndex = 0;
   return VARIABLE.test(text);

@@ -28,6 +28,17 @@ describe('a template variable in a probe without targets', () => {
     ]);
   });
 
+  it('a placeholder of neither form is an error at its line, not text sent to the service', async () => {
+    const { probes, lines } = await folder.load({
+      'p.yaml': `${head}  http:\n    url: https://kfz.example.de/\n    headers: { authorization: 'Bearer \${env.TOKEN}', x-a: '\${ env:A }' }\n`,
+    });
+    expect(probes).toEqual([]);
+    expect(lines).toEqual([
+      'p.yaml:7:16: [0].http.headers.authorization: "${env.TOKEN}" is no placeholder: write ${env:NAME} for an environment variable, ${name} for a variable of targets:',
+      'p.yaml:7:54: [0].http.headers.x-a: "${ env:A }" is no placeholder: write ${env:NAME} for an environment variable, ${name} for a variable of targets:',
+    ]);
+  });
+
   it('an environment variable alone is no template', async () => {
     const { probes, diagnostics } = await folder.load({
       'p.yaml': `${head}  http:\n    url: https://kfz.example.de/\n    headers: { authorization: 'Bearer \${env:TOKEN}' }\n`,
