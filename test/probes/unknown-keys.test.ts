@@ -31,11 +31,14 @@ describe('unknown keys suggest the key that was meant', () => {
     steps:
       - goto: https://kfz.example.de/
       - clik: { text: Weiter }
+      - click: { rol: button, name: Weiter }
 `,
     });
     expect(lines).toEqual([
       'defaults.yaml:2:3: defaults.interval: unknown key "interval"; did you mean "every"?',
       'j.yaml:8:9: [0].browser.steps[1].clik: unknown key "clik"; did you mean "click"? a step is one of: goto, click, fill, select, check, press, waitFor, expectText, expectVisible, expectUrl, screenshot, scan, or use (shared steps from a defaults.yaml)',
+      // Inside the action too, at the key itself.
+      'j.yaml:9:18: [0].browser.steps[2].click.rol: unknown key "rol"; did you mean "role"?',
     ]);
   });
 });

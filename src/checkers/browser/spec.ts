@@ -1,6 +1,6 @@
 import type { Page } from 'playwright';
 import { z } from 'zod';
-import { describeIssue } from '../../probes/diagnostics.ts';
+import { describeIssue, problemsOf, SHOWN_PARSE } from '../../probes/diagnostics.ts';
 import { suggestKey } from '../../probes/suggest.ts';
 import { axeSettingsShape } from '../a11y/spec.ts';
 import { durationMs } from '../../probes/duration.ts';
@@ -128,14 +128,14 @@ const stepSchema = z.looseObject({}).transform((raw, ctx): Step => {
     return z.NEVER;
   }
   const action = present[0] as StepAction;
-  const value = actions[action].safeParse(raw[action]);
+  // Parsed as the probe is, so that an unknown key of the action (`click: { rol: … }`) is
+  // reported at itself, with the key meant. Alone: what else is wrong mostly follows from it
+  // (no `role`, so "name goes with role").
+  const value = actions[action].safeParse(raw[action], SHOWN_PARSE);
   if (!value.success) {
-    for (const issue of value.error.issues) {
-      ctx.addIssue({
-        code: 'custom',
-        message: describeIssue(issue),
-        path: [action, ...issue.path],
-      });
+    const unknown = value.error.issues.filter((i) => i.code === 'unrecognized_keys');
+    for (const problem of (unknown.length > 0 ? unknown : value.error.issues).flatMap(problemsOf)) {
+      ctx.addIssue({ code: 'custom', message: problem.message, path: [action, ...problem.path] });
     }
     return z.NEVER;
   }
