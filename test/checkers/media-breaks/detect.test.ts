@@ -805,6 +805,7 @@ describe('development round: decisions on paper however portals say it, and fres
       'paper-decision',
     ]);
     expect(kinds(['Zustellung der Erlaubnis in Papierform.'], true)).toEqual(['paper-decision']);
+    expect(kinds(['Der Bescheid ergeht in Papierform.'], true)).toEqual(['paper-decision']);
     for (const sentence of [
       'Halten Sie die Erlaubnis beim Fest bereit, ausgedruckt oder auf dem Smartphone.',
       'Zum Auslegen im Fahrzeug drucken Sie ihn einfach aus.',
@@ -841,6 +842,10 @@ describe('development round: decisions on paper however portals say it, and fres
         ['handwritten-signature', 'postal-submission'],
       ],
       ['Melden Sie das Feuer mit einer E-Mail an feuer@example-gemeinde.de.', ['email-submission']],
+      [
+        'Die Anzeige ist formlos an die Adresse feuer@example-gemeinde.de zu richten.',
+        ['email-submission'],
+      ],
       [
         'Das Gutachten brauchen wir als Original; eine Kopie reicht dafür nicht.',
         ['original-documents'],
