@@ -742,6 +742,8 @@ describe('development round: decisions on paper however portals say it, and fres
       'Den Wohnberechtigungsschein schicken wir Ihnen per Post.',
       'Die Erlaubnis wird Ihnen an die Adresse geschickt, die Sie im Antrag angegeben haben.',
       'Die Abmeldebestätigung senden wir Ihnen mit der Post zu.',
+      // The e-mail after the comma is a copy for someone else, not how the decision travels.
+      'Die Baugenehmigung wird per Post an den Bauherrn versandt, der Architekt erhält eine Kopie per E-Mail.',
       'Den Befreiungsbescheid stellen wir Ihnen mit einfachem Brief zu.',
       'Sie erhalten eine schriftliche Mitteilung über die Entscheidung des Jugendamts.',
       // An account used to log in is no place of delivery.
@@ -831,6 +833,10 @@ describe('development round: decisions on paper however portals say it, and fres
       ['Das Kind muss bei der Antragstellung anwesend sein.', ['in-person']],
       ['Beim Ortstermin müssen Sie nicht anwesend sein.', []],
       ['Eine Antragstellung ist nur vor Ort im Jugendamt möglich.', ['in-person']],
+      [
+        'Die Unterlagen sind im Original im Bürgerbüro vorzulegen.',
+        ['in-person', 'original-documents'],
+      ],
       ['Bitte kommen Sie dazu in die Fahrerlaubnisbehörde.', ['in-person']],
       ['Wir bestätigen Ihre Angaben dort mit Stempel und Unterschrift.', []],
       ['Die Gebühr begleichen Sie nach Erhalt des Gebührenbescheids.', ['manual-payment']],
