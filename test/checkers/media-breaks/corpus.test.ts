@@ -164,12 +164,13 @@ describe.each(CORPORA)('media-break corpus %s', (name) => {
         `\nMedia-break corpus ${name}\n${table}\nover all categories: precision ${pct(micro.precision)}, recall ${pct(micro.recall)}`,
       );
       if (name === BLIND) {
-        // A floor a little below the figures measured (2026-11-24: precision 0.93, recall 0.80,
-        // exact sets 0.63, maturity 0.79): it catches a regression. It is no target to tune
-        // the detector against, or the corpus stops measuring anything.
+        // A floor a little below the figures measured (2026-11-24, after the second development
+        // round: precision 0.93, recall 0.85, exact sets 0.71, maturity 0.79): it catches a
+        // regression. It is no target to tune the detector against, or the corpus stops
+        // measuring anything.
         expect(micro.precision).toBeGreaterThanOrEqual(0.9);
-        expect(micro.recall).toBeGreaterThanOrEqual(0.78);
-        expect(exact).toBeGreaterThanOrEqual(0.6);
+        expect(micro.recall).toBeGreaterThanOrEqual(0.82);
+        expect(exact).toBeGreaterThanOrEqual(0.66);
         expect(maturity).toBeGreaterThanOrEqual(0.75);
         return;
       }
