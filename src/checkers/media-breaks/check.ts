@@ -1,7 +1,7 @@
 import type { Page } from 'playwright';
 import type { MediaBreakReport, Outcome } from '../../results/result.ts';
 import { DocumentFinder } from '../a11y/document-finder.ts';
-import { classifyDocuments } from '../a11y/documents.ts';
+import { classifyDocumentLinks } from '../a11y/documents.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
 import { pageNotLoaded } from '../browser/net-reason.ts';
@@ -79,9 +79,11 @@ export async function readService(
   ctx.signal.throwIfAborted();
   const pages = [service, ...followed.pages];
   const linked = await documentLinks(ctx, pages, spec.documents.max);
-  const infos = await classifyDocuments(
+  // Known by the address the page links, fetched where it leads: a download script that
+  // redirects to a new file name every run keeps one document, not a new one each run.
+  const infos = await classifyDocumentLinks(
     ctx,
-    linked.map((l) => l.href),
+    linked.map((l) => ({ url: l.href, at: l.at })),
     spec.documents,
   );
   const documents: LinkedDocument[] = infos.map((info) => {
@@ -102,7 +104,7 @@ export async function readService(
  * Document links of the procedure text, each document once, with the page it was on: by
  * extension, or — for a form served as `/download?id=123` or `/formular/antrag` — confirmed
  * by the server's headers (a11y's DocumentFinder: HEAD, per-host limit, a budget of probes).
- * `href` is then the document's own address.
+ * `href` stays the linked address; `at` is where the document is (after redirects).
  */
 async function documentLinks(ctx: CheckContext, pages: readonly PageContent[], max: number) {
   const finder = new DocumentFinder(
@@ -111,14 +113,14 @@ async function documentLinks(ctx: CheckContext, pages: readonly PageContent[], m
     () => (ctx.deadlineAt ?? Number.POSITIVE_INFINITY) - performance.now(),
   );
   const seen = new Set<string>();
-  const out: (PageContent['links'][number] & { pageUrl: string })[] = [];
+  const out: (PageContent['links'][number] & { pageUrl: string; at: string })[] = [];
   for (const page of pages) {
     for (const link of page.links) {
       if (!link.inScope) continue;
-      const href = await finder.resolve(link);
-      if (!href || seen.has(href)) continue;
-      seen.add(href);
-      out.push({ ...link, href, pageUrl: page.url });
+      const at = await finder.resolve(link);
+      if (!at || seen.has(at)) continue;
+      seen.add(at);
+      out.push({ ...link, at, pageUrl: page.url });
     }
   }
   return out;

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright';
+import { consentMarkupPattern } from '../consent-managers.ts';
 
 /** A paragraph-like piece of the procedure text, with where it is and what it is under. */
 export interface TextBlock {
@@ -73,11 +74,9 @@ const EXTRACT = `(outOfScopeSource) => {
   const DIALOG = 'dialog, [role=dialog], [role=alertdialog], [aria-modal=true]';
   // Other services' teasers ("related", "teaser-list") describe their procedures, not this one's.
   const TRAP = /(cookie|consent|cmp-|privacy-banner|kontakt|contact|sidebar|breadcrumb|oeffnungszeit|opening|footer|header|navigation|megamenu|servicebox|teaser-kontakt|ansprechpartner|zustaendig|related|verwandt|similar|recommend|teaser-?list|teaserlist)/i;
-  // Consent managers by their markup (ids, classes, data attributes): Usercentrics (uc-,
-  // usercentrics), Cookiebot (Cybot…), Borlabs (borlabs, brlbs), Klaro (klaro, cm-), CCM19
-  // (ccm-, ccm19), OneTrust (onetrust, ot-sdk), consentmanager (cmpbox), Complianz (cmplz),
-  // Didomi, and generic cookie/consent/GDPR/DSGVO names.
-  const CONSENT_MARKUP = /(cookie|consent|gdpr|dsgvo|(^|[\\s_-])cmp|usercentrics|(^|[\\s#.=])uc-|cybot|borlabs|brlbs|klaro|(^|[\\s_-])cm-(modal|app|btn|body)|ccm19|(^|[\\s#.=_-])ccm-|onetrust|ot-sdk|didomi|cmplz|complianz|tarteaucitron|iubenda|privacy-?(banner|settings|center|manager)|datenschutz-?(banner|einstellung|layer))/i;
+  // Consent managers by their markup (ids, classes, data attributes), from the table the
+  // accessibility checker uses too (src/checkers/consent-managers.ts) …
+  const CONSENT_MARKUP = new RegExp(${JSON.stringify(consentMarkupPattern().source)}, 'i');
   // … and by their wording: what the dialog asks is consent to cookies or tracking, not a step
   // of the procedure (a procedure dialog may well mention the Datenschutzerklärung).
   const CONSENT_WORDS = /\\b(cookies?|cookie-\\w+|tracking|datenschutzeinstellung\\w*|privatsphaere-?einstellung\\w*|einwilligungseinstellung\\w*|cookie-?einstellung\\w*|webanalyse|drittanbieter\\w*)\\b|\\b(alle|auswahl) (akzeptieren|ablehnen|zulassen|erlauben|speichern|bestaetigen)\\b|\\bnur (technisch )?(notwendige|essenzielle|essentielle|erforderliche)( cookies| dienste)?\\b/;
@@ -183,8 +182,17 @@ const EXTRACT = `(outOfScopeSource) => {
   const blocks = new Map();
   let total = 0;
   for (const scope of scopes) {
-    const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+    // Text nodes, and the line breaks between them: "<b>Gebühren</b><br>Die Gebühr …" is two
+    // words, not "GebührenDie".
+    const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT, {
+      acceptNode: (n) => (n.nodeType === 3 || n.nodeName === 'BR' ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP),
+    });
     for (let node = walker.nextNode(); node && total < 400000; node = walker.nextNode()) {
+      if (node.nodeName === 'BR') {
+        const entry = node.parentElement && blocks.get(node.parentElement.closest(BLOCK) || scope);
+        if (entry) entry.broken = true;
+        continue;
+      }
       const text = node.nodeValue;
       if (!text || !text.trim()) continue;
       const parent = node.parentElement;
@@ -194,7 +202,9 @@ const EXTRACT = `(outOfScopeSource) => {
       // Text of different elements (a heading and its paragraph in one div) is separated,
       // unless only inline elements lie between them ("<b>Drucken</b> Sie … <em>aus</em>,",
       // "<span>Unter</span>schrift"): then they are one run of text.
-      if (entry.last && entry.last !== parent) {
+      if (entry.last && entry.broken) {
+        entry.parts.push(' ');
+      } else if (entry.last && entry.last !== parent) {
         const inline = (el) => getComputedStyle(el).display.startsWith('inline');
         const chain = (from, to) => {
           const out = [];
@@ -206,6 +216,7 @@ const EXTRACT = `(outOfScopeSource) => {
       }
       entry.parts.push(text);
       entry.last = parent;
+      entry.broken = false;
       blocks.set(block, entry);
       total += text.length;
     }

@@ -60,6 +60,15 @@ describe('reading the procedure text from markup', () => {
     expect(page.blocks.map((b) => b.text)).toContain('Gebühr 20 Euro');
   });
 
+  it('keeps words apart at a line break, after inline markup or within one element', async () => {
+    const page = await read(
+      `<main>${INTRO}<p><b>Gebühren</b><br>Die Gebühr zahlen Sie bar.<br>Unterlagen<br/>Personalausweis</p></main>`,
+    );
+    expect(page.blocks.map((b) => b.text)).toContain(
+      'Gebühren Die Gebühr zahlen Sie bar. Unterlagen Personalausweis',
+    );
+  });
+
   it("leaves out other services' teasers on the page", async () => {
     const teasers = await read(
       `<main>${INTRO}<p>Die Anmeldung stellen Sie online mit Ihrer BundID.</p>

@@ -118,6 +118,8 @@ describe('in-person appearances the law requires', () => {
 describe('a form served by a download script', () => {
   it('is asked with HEAD and read as the scan it is, though its address has no .pdf', async () => {
     const report = await read('sondernutzung-formular-ohne-dateiendung');
+    // Known by the address the page links, though the script sends every request on to a
+    // new one: its history stays one document.
     expect(report.documents).toEqual([
       {
         url: `${world.portal.http}/media-breaks/docs/formularserver?id=4711`,
@@ -125,6 +127,9 @@ describe('a form served by a download script', () => {
         class: 'scanned',
       },
     ]);
+    expect((await read('sondernutzung-formular-ohne-dateiendung')).documents).toEqual(
+      report.documents,
+    );
     expect(report.breaks.map((b) => b.kind).sort()).toEqual([
       'handwritten-signature',
       'paper-form',
