@@ -6,7 +6,6 @@ import type { Probe } from '../probes/schema.ts';
 import type { Result } from '../results/result.ts';
 import { ArtifactStore } from '../runner/artifacts.ts';
 import { BrowserHost } from '../runner/browser-host.ts';
-import { FlapDamper } from '../runner/flap-damper.ts';
 import { HostLimiter } from '../runner/host-limiter.ts';
 import type { MaintenanceCalendar } from '../runner/maintenance.ts';
 import { Runner } from '../runner/runner.ts';
@@ -42,7 +41,6 @@ export async function runOnce(
     logger,
     userAgent: userAgentFor(config, VERSION),
     hosts: new HostLimiter(config.concurrency.perHost),
-    flap: new FlapDamper(),
     sinks: [],
     maintenance: () => calendar,
     browser,

@@ -24,7 +24,8 @@ export interface RunnerOptions {
   logger: Logger;
   userAgent: string;
   hosts: HostLimiter;
-  flap: FlapDamper;
+  /** Absent for one-off runs (`ozgwatch run`): one run has no history to damp, it reports what it saw. */
+  flap?: FlapDamper;
   sinks: readonly ResultSink[];
   /** Current maintenance calendar; a function because reloads replace it. */
   maintenance: () => MaintenanceCalendar | undefined;
@@ -123,7 +124,7 @@ export class Runner {
       maintenance: window !== undefined,
       // Runs in a maintenance window do not move the damped state: they are not evidence either way.
       reportedStatus:
-        window === undefined
+        window === undefined && this.#o.flap
           ? this.#o.flap.report(probe.id, outcome.status, probe.failAfter, probe.recoverAfter)
           : outcome.status,
     };

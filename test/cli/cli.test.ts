@@ -155,6 +155,9 @@ describe('ozgwatch CLI', () => {
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
     );
     expect((await cli(['run', 'nope'])).code).toBe(2);
+    // One run has no history to damp: it reports the failure it saw.
+    const down = await cli(['run', 'kfz-down', '--json']);
+    expect(JSON.parse(down.stdout)).toMatchObject({ status: 'fail', reportedStatus: 'fail' });
   });
 
   it('scan --json: one document per URL with url and each check’s status', async () => {
