@@ -294,6 +294,26 @@ async function readDefaultsFile(
   for (const problem of problems) {
     pushAt(set, { source, path: ['defaults'] }, problem.path, problem.message);
   }
+  // Defaults and shared steps join a probe after its targets' variables are filled in: a
+  // `${name}` here would be sent as written. Said here, once, not as a DNS failure later.
+  for (const section of ['defaults', 'steps'] as const) {
+    for (const { path: at, name } of variablesIn(sections[section])) {
+      pushAt(
+        set,
+        { source, path: [section] },
+        at,
+        `variable \${${name}} is not filled in here: ${section === 'defaults' ? 'defaults' : 'shared steps'} join a probe after its targets' variables; write it in the probe entry, or \${env:${name.toUpperCase()}} for an environment variable`,
+      );
+    }
+    for (const { path: at, text } of malformedPlaceholders(sections[section])) {
+      pushAt(
+        set,
+        { source, path: [section] },
+        at,
+        `${JSON.stringify(text)} is no placeholder: write \${env:NAME} for an environment variable`,
+      );
+    }
+  }
   const layer = { source, values: sections.defaults, reported: problems.map((p) => p.path) };
   return { layer, steps: sections.steps };
 }

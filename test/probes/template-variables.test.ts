@@ -39,6 +39,25 @@ describe('a template variable in a probe without targets', () => {
     ]);
   });
 
+  it('in defaults and shared steps, which join a probe after its targets: said at their line', async () => {
+    const { lines } = await folder.load({
+      'defaults.yaml': `defaults:
+  http:
+    headers: { x-gemeinde: '\${slug}' }
+steps:
+  start:
+    - goto: 'https://\${slug}.example.de/'
+    - goto: 'https://kfz.example.de/\${env.PFAD}'
+`,
+      'p.yaml': `${head}  http: { url: https://kfz.example.de/ }\n`,
+    });
+    expect(lines).toEqual([
+      "defaults.yaml:3:16: defaults.http.headers.x-gemeinde: variable ${slug} is not filled in here: defaults join a probe after its targets' variables; write it in the probe entry, or ${env:SLUG} for an environment variable",
+      "defaults.yaml:6:7: steps.start[0].goto: variable ${slug} is not filled in here: shared steps join a probe after its targets' variables; write it in the probe entry, or ${env:SLUG} for an environment variable",
+      'defaults.yaml:7:7: steps.start[1].goto: "${env.PFAD}" is no placeholder: write ${env:NAME} for an environment variable',
+    ]);
+  });
+
   it('an environment variable alone is no template', async () => {
     const { probes, diagnostics } = await folder.load({
       'p.yaml': `${head}  http:\n    url: https://kfz.example.de/\n    headers: { authorization: 'Bearer \${env:TOKEN}' }\n`,
