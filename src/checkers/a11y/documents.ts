@@ -13,29 +13,6 @@ export interface DocumentLimits {
 /** Addresses of downloadable documents, by extension (query strings allowed). */
 export const DOCUMENT_LINK = /\.(pdf|docx?|odt)($|[?#])/i;
 
-/**
- * Fetches and classifies each document once, within the per-host limit, the run's
- * deadline and a size limit; a failed download is a `broken` finding, not a failed run.
- */
-export async function classifyDocuments(
-  ctx: CheckContext,
-  urls: readonly string[],
-  limits: DocumentLimits,
-): Promise<DocumentInfo[]> {
-  const out: DocumentInfo[] = [];
-  for (const url of [...new Set(urls)].slice(0, limits.max)) {
-    ctx.signal.throwIfAborted();
-    const fetched = await download(ctx, url, limits.maxBytes);
-    if (typeof fetched === 'string') {
-      out.push(brokenDocument(url, 0, fetched));
-      continue;
-    }
-    const info = await classifyDocument(url, fetched.bytes);
-    out.push(fetched.at === url ? info : { ...info, finalUrl: fetched.at });
-  }
-  return out;
-}
-
 /** A linked document: its identity (the address the page links) and where its file is, when elsewhere. */
 export interface DocumentLink {
   url: string;
@@ -43,26 +20,33 @@ export interface DocumentLink {
 }
 
 /**
- * {@link classifyDocuments} for documents known by the address the page links: each is
- * fetched from where its file is and recorded under its identity, with `finalUrl` when the
- * two differ.
+ * Fetches and classifies each document once, within the per-host limit, the run's
+ * deadline and a size limit; a failed download is a `broken` finding, not a failed run.
+ * Each is fetched from where its file is and recorded under its identity, with `finalUrl`
+ * when a redirect led elsewhere.
  */
 export async function classifyDocumentLinks(
   ctx: CheckContext,
   links: readonly DocumentLink[],
   limits: DocumentLimits,
 ): Promise<DocumentInfo[]> {
-  const identities = new Map<string, string>();
+  const out: DocumentInfo[] = [];
+  const fetchedFrom = new Set<string>();
   for (const link of links) {
-    const at = link.at ?? link.url;
-    if (!identities.has(at)) identities.set(at, link.url);
+    const from = link.at ?? link.url;
+    if (fetchedFrom.has(from)) continue; // two links to one file: the first one's identity
+    if (fetchedFrom.size >= limits.max) break;
+    fetchedFrom.add(from);
+    ctx.signal.throwIfAborted();
+    const fetched = await download(ctx, from, limits.maxBytes);
+    const info =
+      typeof fetched === 'string'
+        ? brokenDocument(link.url, 0, fetched)
+        : await classifyDocument(link.url, fetched.bytes);
+    const at = typeof fetched === 'string' ? from : fetched.at;
+    out.push(at === link.url ? info : { ...info, finalUrl: at });
   }
-  const infos = await classifyDocuments(ctx, [...identities.keys()], limits);
-  return infos.map(({ finalUrl, ...info }) => {
-    const url = identities.get(info.url) ?? info.url;
-    const at = finalUrl ?? info.url;
-    return at === url ? { ...info, url } : { ...info, url, finalUrl: at };
-  });
+  return out;
 }
 
 /** Redirects followed from a document's address to its file (a moved form, http → https). */
