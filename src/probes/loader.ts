@@ -36,9 +36,8 @@ import {
   mergeDefaults,
   substitute,
   TemplateError,
-  malformedPlaceholders,
+  placeholderProblems,
   usesVariable,
-  variablesIn,
 } from './templates.ts';
 import { followsFromMisplaced, misplacedKeys, misplacedMessage } from './misplaced.ts';
 import { waiverProblem } from './waiver-problems.ts';
@@ -297,21 +296,14 @@ async function readDefaultsFile(
   // Defaults and shared steps join a probe after its targets' variables are filled in: a
   // `${name}` here would be sent as written. Said here, once, not as a DNS failure later.
   for (const section of ['defaults', 'steps'] as const) {
-    for (const { path: at, name } of variablesIn(sections[section])) {
-      pushAt(
-        set,
-        { source, path: [section] },
-        at,
-        `variable \${${name}} is not filled in here: ${section === 'defaults' ? 'defaults' : 'shared steps'} join a probe after its targets' variables; write it in the probe entry, or \${env:${name.toUpperCase()}} for an environment variable`,
-      );
-    }
-    for (const { path: at, text } of malformedPlaceholders(sections[section])) {
-      pushAt(
-        set,
-        { source, path: [section] },
-        at,
-        `${JSON.stringify(text)} is no placeholder: write \${env:NAME} for an environment variable`,
-      );
+    const joins = section === 'defaults' ? 'defaults join' : 'shared steps join';
+    const problems = placeholderProblems(
+      sections[section],
+      () =>
+        `is not filled in here: ${joins} a probe after its targets' variables; write it in the probe entry`,
+    );
+    for (const { path: at, message } of problems) {
+      pushAt(set, { source, path: [section] }, at, message);
     }
   }
   const layer = { source, values: sections.defaults, reported: problems.map((p) => p.path) };
@@ -394,37 +386,28 @@ function addEntry(
     return;
   }
   const { targets, ...template } = entry;
-  const malformed = malformedPlaceholders(template);
-  for (const { path: at, text } of malformed) {
-    pushAt(
-      set,
-      origin,
-      at,
-      `${JSON.stringify(text)} is no placeholder: write \${env:NAME} for an environment variable, \${name} for a variable of targets:`,
-    );
-  }
-  if (malformed.length > 0) return; // its other problems show once this one is mended
+  // Placeholders that would be sent as written: a malformed one anywhere, a `${name}` where
+  // no targets fill it (caught here, not as a DNS failure at run time).
+  const placeholders = placeholderProblems(
+    template,
+    targets === undefined
+      ? (name) =>
+          `is not defined: variables come from targets:, and this probe has none; add targets: [{ ${name}: … }]`
+      : undefined,
+  );
+  for (const { path: at, message } of placeholders) pushAt(set, origin, at, message);
   if (targets === undefined) {
-    // Without targets nothing fills a `${name}`: caught here, not as a DNS failure at run time.
-    const unfilled = variablesIn(template);
-    for (const { path: at, name } of unfilled) {
-      pushAt(
-        set,
-        origin,
-        at,
-        `variable \${${name}} is not defined: variables come from targets:, and this probe has none; add targets: [{ ${name}: … }], or write \${env:${name.toUpperCase()}} for an environment variable`,
-      );
-    }
     addProbe(
       set,
       origin,
       template,
       defaults,
       undefined,
-      unfilled.map((u) => u.path),
+      placeholders.map((p) => p.path),
     );
     return;
   }
+  if (placeholders.length > 0) return; // its other problems show once these are mended
   if (!Array.isArray(targets) || targets.length === 0 || !targets.every(isPlainObject)) {
     pushAt(
       set,

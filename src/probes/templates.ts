@@ -75,6 +75,27 @@ export function malformedPlaceholders(
   return [];
 }
 
+/**
+ * The placeholders of `value` that would be sent as written, each with what to write
+ * instead: every malformed one, and — where nothing fills variables (`unfilled` says why,
+ * for the variable's name) — every `${name}`.
+ */
+export function placeholderProblems(
+  value: unknown,
+  unfilled?: (name: string) => string,
+): { path: (string | number)[]; message: string }[] {
+  const malformed = malformedPlaceholders(value).map(({ path, text }) => ({
+    path,
+    message: `${JSON.stringify(text)} is no placeholder: write \${env:NAME} for an environment variable, or \${name} in a probe entry for a variable of its targets:`,
+  }));
+  if (!unfilled) return malformed;
+  const variables = variablesIn(value).map(({ path, name }) => ({
+    path,
+    message: `variable \${${name}} ${unfilled(name)}, or write \${env:${name.toUpperCase()}} for an environment variable`,
+  }));
+  return [...malformed, ...variables];
+}
+
 export function usesVariable(text: string): boolean {
   VARIABLE.lastIndex = 0;
   return VARIABLE.test(text);

@@ -34,9 +34,26 @@ describe('a template variable in a probe without targets', () => {
     });
     expect(probes).toEqual([]);
     expect(lines).toEqual([
-      'p.yaml:7:16: [0].http.headers.authorization: "${env.TOKEN}" is no placeholder: write ${env:NAME} for an environment variable, ${name} for a variable of targets:',
-      'p.yaml:7:54: [0].http.headers.x-a: "${ env:A }" is no placeholder: write ${env:NAME} for an environment variable, ${name} for a variable of targets:',
+      'p.yaml:7:16: [0].http.headers.authorization: "${env.TOKEN}" is no placeholder: write ${env:NAME} for an environment variable, or ${name} in a probe entry for a variable of its targets:',
+      'p.yaml:7:54: [0].http.headers.x-a: "${ env:A }" is no placeholder: write ${env:NAME} for an environment variable, or ${name} in a probe entry for a variable of its targets:',
     ]);
+  });
+
+  it('a malformed one keeps a templated probe from loading for every target', async () => {
+    const { probes, lines } = await folder.load({
+      'p.yaml': `- id: kfz-\${slug}
+  name: Kfz \${slug}
+  kind: http
+  labels: { service: kfz }
+  targets: [{ slug: ulm }, { slug: biberach }]
+  http: { url: 'https://\${slug}.example.de/', headers: { x-a: '\${env.A}' } }
+`,
+    });
+    expect(probes).toEqual([]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^p\.yaml:6:\d+: \[0\]\.http\.headers\.x-a: "\$\{env\.A\}" is no placeholder/,
+    );
   });
 
   it('in defaults and shared steps, which join a probe after its targets: said at their line', async () => {
@@ -52,9 +69,9 @@ steps:
       'p.yaml': `${head}  http: { url: https://kfz.example.de/ }\n`,
     });
     expect(lines).toEqual([
-      "defaults.yaml:3:16: defaults.http.headers.x-gemeinde: variable ${slug} is not filled in here: defaults join a probe after its targets' variables; write it in the probe entry, or ${env:SLUG} for an environment variable",
-      "defaults.yaml:6:7: steps.start[0].goto: variable ${slug} is not filled in here: shared steps join a probe after its targets' variables; write it in the probe entry, or ${env:SLUG} for an environment variable",
-      'defaults.yaml:7:7: steps.start[1].goto: "${env.PFAD}" is no placeholder: write ${env:NAME} for an environment variable',
+      "defaults.yaml:3:16: defaults.http.headers.x-gemeinde: variable ${slug} is not filled in here: defaults join a probe after its targets' variables; write it in the probe entry, or write ${env:SLUG} for an environment variable",
+      "defaults.yaml:6:7: steps.start[0].goto: variable ${slug} is not filled in here: shared steps join a probe after its targets' variables; write it in the probe entry, or write ${env:SLUG} for an environment variable",
+      'defaults.yaml:7:7: steps.start[1].goto: "${env.PFAD}" is no placeholder: write ${env:NAME} for an environment variable, or ${name} in a probe entry for a variable of its targets:',
     ]);
   });
 
