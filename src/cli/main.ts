@@ -129,9 +129,12 @@ export async function main(argv: string[]): Promise<number> {
         config,
         args,
         values,
-        // Logs go to standard error: standard output is the table or the JSON lines.
+        // Logs go to standard error: standard output is the table or the JSON lines. Quiet
+        // by default, like `scan`: the table already says what failed and why, and a log
+        // line per failed run after it only repeats it. OZGWATCH_LOG_LEVEL opens them.
         createLogger({
-          level: config.log.level,
+          // An empty variable counts as unset, as in the daemon's configuration.
+          level: process.env.OZGWATCH_LOG_LEVEL || 'warn',
           format: config.log.format,
           destination: pino.destination(2),
         }),

@@ -81,7 +81,7 @@ export async function scanCommand(
   }
   // Quiet by default (the output is the report); OZGWATCH_LOG_LEVEL opens it, on standard error.
   const logger = createLogger({
-    level: process.env.OZGWATCH_LOG_LEVEL ?? 'warn',
+    level: process.env.OZGWATCH_LOG_LEVEL || 'warn',
     format: 'json',
     destination: pino.destination(2),
   });

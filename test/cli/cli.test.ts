@@ -140,6 +140,11 @@ describe('ozgwatch CLI', () => {
     expect(r.stdout).toMatch(/✓\s+kfz-ok\s+pass/);
     expect(r.stdout).toMatch(/✗\s+kfz-down\s+fail\s+http_status/);
     expect(r.stdout).toContain('status 503');
+    // At info the daemon logs each failed run; the table already says it, so `run` is quiet.
+    expect(r.stderr).toContain('"probe":"kfz-down"');
+    const quiet = await runCli(['run', 'kfz-down'], { cwd: dir, env: { OZGWATCH_LOG_LEVEL: '' } });
+    expect([quiet.code, quiet.stderr]).toEqual([1, '']);
+    expect(quiet.stdout).toMatch(/✗\s+kfz-down\s+fail\s+http_status/);
   });
 
   it('run --json: one result per line; unknown ids are a usage error', async () => {
