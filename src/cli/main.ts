@@ -21,6 +21,7 @@ Usage:
                     [--timeout 30s] [--data DIR] [--config FILE] [--json]
   ozgwatch report   [--quarter 2026-Q4 | --from YYYY-MM-DD --to YYYY-MM-DD] [--county X] [--service Y]
                     [--format html,pdf,csv,json] [--lang de|en] [--out DIR] [--data DIR] [--config FILE]
+  ozgwatch backup   <file> [--data DIR] [--config FILE]
   ozgwatch version
   ozgwatch help     (or --help, -h)
 
@@ -122,6 +123,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./serve-command.ts')).serveCommand(config);
     case 'report':
       return (await import('./report-command.ts')).reportCommand(config, values);
+    case 'backup':
+      return (await import('./backup-command.ts')).backupCommand(config, args);
     case 'validate':
       return (await import('./validate-command.ts')).validateCommand(config, values);
     case 'run':

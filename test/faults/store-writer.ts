@@ -1,6 +1,7 @@
 /**
  * Writes batches of results into an SQLite store as fast as it can, for a test to kill it
- * inside a transaction: `node store-writer.ts <file> <tag> <batch>`.
+ * inside a transaction: `node store-writer.ts <file> <tag> <batch> [pause ms]`. With a
+ * pause between batches it writes on for seconds, like a daemon, while a test reads.
  *
  * Prints `writing <n>` right before batch n is committed and `committed <n>` once its
  * commit returned; each batch is one transaction. Run ids are `<tag>-<n>-<i>`. Stops after
@@ -10,11 +11,12 @@ import { pino } from 'pino';
 import type { Result } from '../../src/results/result.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 
-const [file, tag, batchArg] = process.argv.slice(2);
+const [file, tag, batchArg, pauseArg] = process.argv.slice(2);
+const pauseMs = Number(pauseArg ?? 0);
 const batch = Number(batchArg);
 if (!file || !tag || !Number.isInteger(batch) || batch < 1 || batch > 1_000) {
   // The store commits at most 1,000 rows per transaction: a larger batch would be several.
-  process.stderr.write('usage: store-writer.ts <file> <tag> <batch ≤ 1000>\n');
+  process.stderr.write('usage: store-writer.ts <file> <tag> <batch ≤ 1000> [pause ms]\n');
   process.exit(2);
 }
 // One transaction per batch: nothing is committed behind the test's back.
@@ -48,6 +50,8 @@ for (let n = 1; n <= 40 && Date.now() - started < 20_000; n++) {
   await store.flush();
   process.stdout.write(`committed ${n}\n`);
   // Lets the signal's exit and the pipe catch up between batches.
-  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) =>
+    pauseMs > 0 ? setTimeout(resolve, pauseMs) : setImmediate(resolve),
+  );
 }
 await store.close();
