@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { ProxySettings } from '../net/proxy.ts';
 import type { Outcome } from '../results/result.ts';
 import type { RunArtifacts } from '../runner/artifacts.ts';
 import type { BrowserHost } from '../runner/browser-host.ts';
@@ -20,6 +21,8 @@ export interface CheckContext {
   userAgent: string;
   /** Per-host concurrency limit shared by all runs of the daemon. */
   hosts: HostLimiter;
+  /** The outbound proxy for requests to the target; absent = everything direct. */
+  proxy?: ProxySettings;
   /** Epoch milliseconds; injectable for tests. */
   now: () => number;
   /** The daemon's browser, for kinds that lease a context; absent where no browser is set up. */

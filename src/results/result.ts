@@ -42,6 +42,7 @@ export type ReasonCode =
   | 'media_breaks'
   | 'aborted'
   | 'secret_missing'
+  | 'proxy_error'
   | 'internal';
 
 /** One checked expectation, with what was expected and what was seen. */

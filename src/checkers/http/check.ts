@@ -18,6 +18,7 @@ import {
   statusCheck,
   toAssertion,
 } from './assertions.ts';
+import { proxyFor } from '../../net/proxy.ts';
 import { missingSecrets, Secrets, unsetSecrets } from '../secrets.ts';
 import { loadCa } from './ca-file.ts';
 import { PhaseError, type TimedConnection, timedConnector } from './connector.ts';
@@ -156,6 +157,16 @@ async function run(
       return failure(ctx, error, hop, outcome);
     }
     absorb(hop);
+    if (hop.status === 407 && hop.connection.proxy) {
+      // Only a proxy answers 407: the request never reached the service.
+      return outcome(
+        'error',
+        'proxy_error',
+        `proxy ${hop.connection.proxy.origin} answered 407 Proxy Authentication Required: check the credentials in the proxy URL`,
+        [],
+        hop,
+      );
+    }
 
     const location = headerValue(hop.headers.location);
     if (!spec.followRedirects || !REDIRECT_STATUSES.has(hop.status) || !location) {
@@ -219,6 +230,10 @@ async function exchange(
   hop: Hop,
 ): Promise<void> {
   const https = url.protocol === 'https:';
+  const proxy = proxyFor(ctx.proxy, url);
+  // A plain-http target behind a proxy gets its request in absolute form on the proxy's
+  // connection (as curl sends it); proxies often allow CONNECT to port 443 only.
+  const viaProxy = proxy !== undefined && !https;
   const client = new Client(url.origin, {
     connect: timedConnector(
       {
@@ -227,6 +242,7 @@ async function exchange(
         insecureSkipVerify: spec.insecureSkipVerify,
         now: ctx.now,
         ...(ca ? { ca } : {}),
+        ...(proxy ? { proxy, userAgent: ctx.userAgent } : {}),
       },
       hop.connection,
     ),
@@ -237,9 +253,13 @@ async function exchange(
   });
   try {
     const response = await client.request({
-      path: `${url.pathname}${url.search}`,
+      path: viaProxy ? `${url.origin}${url.pathname}${url.search}` : `${url.pathname}${url.search}`,
       method,
-      headers: { ...headers, 'user-agent': ctx.userAgent },
+      headers: {
+        ...headers,
+        'user-agent': ctx.userAgent,
+        ...(viaProxy && proxy.authorization ? { 'proxy-authorization': proxy.authorization } : {}),
+      },
       signal: ctx.signal,
     });
     hop.headersAt = performance.now();
@@ -325,12 +345,27 @@ function addPhases(phases: HttpPhases, hop: Hop): void {
 function failure(ctx: CheckContext, error: unknown, hop: Hop, outcome: BuildOutcome): Outcome {
   if (ctx.signal.aborted) {
     const timedOut = (ctx.signal.reason as Error | undefined)?.name === 'TimeoutError';
+    const via = hop.connection.proxy;
+    if (timedOut && via && !via.reached) {
+      // The proxy never took the connection: nothing is known about the service.
+      return outcome(
+        'error',
+        'proxy_error',
+        `proxy ${via.origin} unreachable: timeout while ${phaseReached(hop)} to the proxy`,
+        [],
+        hop,
+      );
+    }
     const phase = phaseReached(hop);
     return timedOut
       ? outcome('fail', 'timeout', `timeout while ${phase}`, [], hop)
       : outcome('error', 'aborted', `run aborted (shutdown) while ${phase}`, [], hop);
   }
-  if (error instanceof PhaseError) return outcome('fail', error.reason, error.message, [], hop);
+  if (error instanceof PhaseError) {
+    // A broken proxy is ours to fix, not the service's: `error`, so nobody is paged for it.
+    const status = error.reason === 'proxy_error' ? 'error' : 'fail';
+    return outcome(status, error.reason, error.message, [], hop);
+  }
   const { reason, message } = classifyError(error);
   if (reason === 'internal') throw error as Error;
   return outcome('fail', reason, message, [], hop);

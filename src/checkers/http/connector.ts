@@ -2,12 +2,17 @@ import { lookup } from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
+import type { ProxyServer } from '../../net/proxy.ts';
 import type { TlsDetails } from '../../results/result.ts';
+import { openTunnel, TunnelRefused } from './proxy-tunnel.ts';
 import { readTlsDetails } from './tls-details.ts';
 
-/** Why a connection could not be made; the reason code says which phase broke. */
+/**
+ * Why a connection could not be made; the reason code says which phase broke, or
+ * `proxy_error` when the proxy itself failed (unreachable, refused, wants other credentials).
+ */
 export class PhaseError extends Error {
-  readonly reason: 'dns' | 'connect' | 'tls' | 'cert_invalid';
+  readonly reason: 'dns' | 'connect' | 'tls' | 'cert_invalid' | 'proxy_error';
   constructor(reason: PhaseError['reason'], message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'PhaseError';
@@ -29,6 +34,11 @@ export interface TimedConnection {
   /** Negotiated ALPN protocol (`h2`, `http/1.1`) on https connections. */
   alpnProtocol?: string;
   tls?: TlsDetails;
+  /**
+   * Set when the connection goes through a proxy: its origin (never its credentials) and
+   * whether it was reached, so that a timeout before then is told apart as the proxy's.
+   */
+  proxy?: { origin: string; reached: boolean };
 }
 
 export interface TimedConnectorOptions {
@@ -40,6 +50,14 @@ export interface TimedConnectorOptions {
   /** Accept untrusted chains and host name mismatches; details are still reported. */
   insecureSkipVerify: boolean;
   now: () => number;
+  /**
+   * Go through this forward proxy: resolve and connect are then the proxy's, an https
+   * target is reached through a CONNECT tunnel (its TLS handshake and certificate are the
+   * target's), an http target gets its request in absolute form on the proxy connection.
+   */
+  proxy?: ProxyServer;
+  /** Sent with CONNECT, so that the proxy's log names the monitor too. */
+  userAgent?: string;
 }
 
 /**
@@ -72,12 +90,26 @@ async function open(
   const https = target.protocol === 'https:';
   const port = Number(target.port) || (https ? 443 : 80);
 
-  let address = host;
-  if (isIP(host) === 0) {
+  const { proxy } = options;
+  if (proxy) into.proxy = { origin: proxy.origin, reached: false };
+  // Through a proxy, the name resolved and the address connected to are the proxy's.
+  const dialHost = proxy ? proxy.hostname : host;
+  const dialPort = proxy ? proxy.port : port;
+  const proxyFailed = (error: unknown): never => {
+    signal.throwIfAborted();
+    const why = error instanceof PhaseError ? error.message : codeOf(error);
+    throw new PhaseError('proxy_error', `proxy ${proxy?.origin ?? ''} unreachable: ${why}`, {
+      cause: error,
+    });
+  };
+
+  let address = dialHost;
+  if (isIP(dialHost) === 0) {
     try {
-      address = (await abortable(lookup(host), signal)).address;
+      address = (await abortable(lookup(dialHost), signal)).address;
     } catch (error) {
       signal.throwIfAborted();
+      if (proxy) proxyFailed(new PhaseError('dns', `DNS: ${dialHost}: ${codeOf(error)}`));
       throw new PhaseError('dns', `DNS: ${host}: ${codeOf(error)}`, { cause: error });
     }
     times.resolved = performance.now();
@@ -87,7 +119,30 @@ async function open(
   }
   into.remoteAddress = address;
 
-  const socket = await connectTcp(address, port, signal);
+  const socket = await connectTcp(address, dialPort, signal).catch((error: unknown) =>
+    proxy ? proxyFailed(error) : Promise.reject(error as Error),
+  );
+  if (into.proxy) into.proxy.reached = true;
+  if (proxy && https) {
+    // The connect phase lasts until the tunnel to the target stands: the proxy connects to
+    // the target meanwhile, so this is the target's connect time as seen from here.
+    try {
+      await openTunnel(socket, { host, port }, proxy, options.userAgent, signal);
+    } catch (error) {
+      signal.throwIfAborted();
+      if (error instanceof TunnelRefused && error.targetUnreachable) {
+        throw new PhaseError(
+          'connect',
+          `proxy ${proxy.origin} could not reach ${host}:${port}: ${error.message}`,
+        );
+      }
+      const answer = error instanceof TunnelRefused ? `answered ${error.message}` : codeOf(error);
+      throw new PhaseError(
+        'proxy_error',
+        `proxy ${proxy.origin} refused the tunnel to ${host}:${port}: ${answer}`,
+      );
+    }
+  }
   times.connected = performance.now();
   if (!https) {
     times.secured = times.connected;
