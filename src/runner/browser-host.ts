@@ -4,6 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, CDPSession, Page } from 'playwright';
 import type { Logger } from 'pino';
+import {
+  chromiumProxyFlags,
+  chromiumProxyServer,
+  playwrightProxy,
+  type ProxySettings,
+} from '../net/proxy.ts';
 import { limitDownloads } from './download-limit.ts';
 import { treeMemoryBytes } from './process-tree.ts';
 
@@ -54,6 +60,11 @@ export interface BrowserHostOptions {
    * @default 60000
    */
   spareIdleMs?: number;
+  /**
+   * The outbound proxy page loads go through (with its credentials and bypass list);
+   * Chromium always goes direct to loopback. Absent = direct.
+   */
+  proxy?: ProxySettings;
   logger: Logger;
   onRestart?: (reason: RestartReason) => void;
   onContexts?: (active: number) => void;
@@ -294,7 +305,25 @@ export class BrowserHost {
     return {
       executablePath:
         this.#o.executablePath ?? (await chromiumExecutable()) ?? chromium.executablePath(),
-      args: [...CHROMIUM_ARGS, ...this.#o.args],
+      // A browser started by another tool gets the proxy as flags: it cannot answer the
+      // proxy's 407 (Chromium takes no credentials on the command line).
+      args: [...CHROMIUM_ARGS, ...chromiumProxyFlags(this.#o.proxy), ...this.#o.args],
+    };
+  }
+
+  /**
+   * Playwright's `proxy` (it answers the proxy's 407 with the credentials), and the flags it
+   * cannot express: a proxy per scheme when http and https targets use different ones.
+   */
+  #proxyOptions(): { args: string[]; proxy?: NonNullable<ReturnType<typeof playwrightProxy>> } {
+    const settings = this.#o.proxy;
+    const proxy = settings ? playwrightProxy(settings) : undefined;
+    const server = settings ? chromiumProxyServer(settings) : undefined;
+    const perScheme = proxy && server !== proxy.server ? [`--proxy-server=${server}`] : [];
+    return {
+      // The later --proxy-server wins over the one Playwright adds.
+      args: [...CHROMIUM_ARGS, ...perScheme, ...this.#o.args],
+      ...(proxy ? { proxy } : {}),
     };
   }
 
@@ -318,7 +347,7 @@ export class BrowserHost {
         ...(executablePath ? { executablePath } : {}),
         downloadsPath,
         headless: true,
-        args: [...CHROMIUM_ARGS, ...this.#o.args],
+        ...this.#proxyOptions(),
         // The daemon owns its signals: Playwright's default handlers would close the browser
         // on SIGHUP (a reload) and on SIGTERM before the runs in flight had their grace,
         // failing them as crashes instead of letting them finish.

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CheckContext, Checker } from '../checkers/checker.ts';
 import { errorLine } from '../checkers/error-line.ts';
+import { ProxyFailure } from '../net/proxy-dispatcher.ts';
+import type { ProxySettings } from '../net/proxy.ts';
 import type { Probe } from '../probes/schema.ts';
 import { specOf } from '../probes/schema.ts';
 import type { Outcome, Result } from '../results/result.ts';
@@ -24,6 +26,8 @@ export interface RunnerOptions {
   logger: Logger;
   userAgent: string;
   hosts: HostLimiter;
+  /** The outbound proxy the checkers send requests to targets through; absent = direct. */
+  proxy?: ProxySettings;
   /** Absent for one-off runs (`ozgwatch run`): one run has no history to damp, it reports what it saw. */
   flap?: FlapDamper;
   sinks: readonly ResultSink[];
@@ -88,6 +92,7 @@ export class Runner {
         logger,
         userAgent: this.#o.userAgent,
         hosts: this.#o.hosts,
+        ...(this.#o.proxy ? { proxy: this.#o.proxy } : {}),
         now: () => clock.now(),
         ...(this.#o.browser ? { browser: this.#o.browser } : {}),
         ...(this.#o.artifacts ? { artifacts: this.#o.artifacts.forRun(probe.id, runId) } : {}),
@@ -186,6 +191,10 @@ async function attempt(
     return abortedOutcome(ctx.signal, ` (the check did not stop within ${graceMs} ms of it)`);
   } catch (error) {
     if (ctx.signal.aborted) return abortedOutcome(ctx.signal, '');
+    if (error instanceof ProxyFailure) {
+      // The outbound proxy broke off the check (a download it refused): ours, not the target's.
+      return { status: 'error', reason: 'proxy_error', message: error.message, assertions: [] };
+    }
     ctx.logger.error({ err: error }, 'checker threw');
     return {
       status: 'error',

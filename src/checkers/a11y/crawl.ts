@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import { fetch } from 'undici';
+import { dispatcherFor } from '../../net/proxy-dispatcher.ts';
 import type { A11yCrawl } from '../../results/result.ts';
 import type { CheckContext } from '../checker.ts';
 import { urlMatcher } from '../browser/guard.ts';
@@ -123,7 +125,10 @@ export async function loadRobots(
   const robotsUrl = new URL('/robots.txt', start).href;
   const text = await ctx.hosts
     .run(new URL(start).host, ctx.signal, async () => {
+      // undici's fetch, not the global one: it takes the proxy's dispatcher.
+      const dispatcher = dispatcherFor(ctx.proxy, robotsUrl);
       const res = await fetch(robotsUrl, {
+        ...(dispatcher ? { dispatcher } : {}),
         headers: { 'user-agent': ctx.userAgent, accept: 'text/plain' },
         signal: ctx.signal,
       });

@@ -1,4 +1,6 @@
 import { request } from 'undici';
+import { dispatcherFor, ProxyFailure, proxyFailureOf } from '../../net/proxy-dispatcher.ts';
+import { proxyFor } from '../../net/proxy.ts';
 import type { PageLink } from '../bitv/signals.ts';
 import type { CheckContext } from '../checker.ts';
 import { DOCUMENT_LINK } from './documents.ts';
@@ -130,7 +132,8 @@ export class DocumentFinder {
       }
       return null;
     } catch (error) {
-      if (ctx.signal.aborted) throw error;
+      // A broken proxy is no answer about the link: the run ends as ours to repeat.
+      if (ctx.signal.aborted || error instanceof ProxyFailure) throw error;
       return null;
     }
   }
@@ -148,15 +151,25 @@ interface Answer {
 
 /** One HEAD, or a GET of the first {@link SNIFF_BYTES}, within the per-host limit. */
 async function ask(ctx: CheckContext, url: string, method: 'HEAD' | 'GET'): Promise<Answer> {
+  const proxy = proxyFor(ctx.proxy, new URL(url));
+  const dispatcher = dispatcherFor(ctx.proxy, url);
   return ctx.hosts.run(new URL(url).host, ctx.signal, async () => {
     const res = await request(url, {
+      ...(dispatcher ? { dispatcher } : {}),
       method,
       headers: {
         'user-agent': ctx.userAgent,
         ...(method === 'GET' ? { range: `bytes=0-${SNIFF_BYTES - 1}` } : {}),
       },
       signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(PROBE_MS)]),
+    }).catch((error: unknown) => {
+      throw (proxy && proxyFailureOf(proxy, { error })) || error;
     });
+    const failure = proxy && proxyFailureOf(proxy, { status: res.statusCode });
+    if (failure) {
+      await res.body.dump();
+      throw failure;
+    }
     let head = Buffer.alloc(0);
     if (method === 'GET' && res.statusCode < 300) {
       // A server that ignores the range sends the whole file: read the start, then stop.

@@ -1,4 +1,6 @@
 import { request } from 'undici';
+import { dispatcherFor, ProxyFailure, proxyFailureOf } from '../../net/proxy-dispatcher.ts';
+import { proxyFor } from '../../net/proxy.ts';
 import type { DocumentInfo } from '../../results/result.ts';
 import type { CheckContext } from '../checker.ts';
 import { brokenDocument, classifyDocument } from './classify.ts';
@@ -71,7 +73,8 @@ async function download(
     }
     return `more than ${MAX_REDIRECTS} redirects`;
   } catch (error) {
-    if (ctx.signal.aborted) throw error;
+    // A broken proxy says nothing about the document: the run is ours to repeat, not a finding.
+    if (ctx.signal.aborted || error instanceof ProxyFailure) throw error;
     return error instanceof Error ? error.message : String(error);
   }
 }
@@ -82,15 +85,25 @@ async function fetchOnce(
   url: string,
   maxBytes: number,
 ): Promise<Uint8Array | { location: string } | string> {
+  const proxy = proxyFor(ctx.proxy, new URL(url));
+  const dispatcher = dispatcherFor(ctx.proxy, url);
   return ctx.hosts.run(new URL(url).host, ctx.signal, async () => {
     const res = await request(url, {
+      ...(dispatcher ? { dispatcher } : {}),
       headers: {
         'user-agent': ctx.userAgent,
         accept:
           'application/pdf, application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/vnd.oasis.opendocument.text, application/msword;q=0.9, */*;q=0.5',
       },
       signal: ctx.signal,
+    }).catch((error: unknown) => {
+      throw (proxy && proxyFailureOf(proxy, { error })) || error;
     });
+    const failure = proxy && proxyFailureOf(proxy, { status: res.statusCode });
+    if (failure) {
+      await res.body.dump();
+      throw failure;
+    }
     const location = res.headers.location;
     if (res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string') {
       await res.body.dump();

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { proxyFor } from '../../net/proxy.ts';
 import { fullChromium } from '../../runner/browser-host.ts';
 import type { LighthouseReport, Outcome, ReasonCode } from '../../results/result.ts';
 import { netReason } from '../browser/net-reason.ts';
@@ -32,6 +33,17 @@ export async function checkLighthouse(ctx: CheckContext, spec: LighthouseSpec): 
       status: 'error',
       reason: 'internal',
       message: 'no browser configured',
+      assertions: [],
+    };
+  }
+  const proxy = proxyFor(ctx.proxy, new URL(spec.url));
+  if (proxy?.authorization) {
+    // Lighthouse's Chromium gets the proxy as a flag, which takes no credentials: it could
+    // only fail on the proxy's 407, and that is no finding about the page.
+    return {
+      status: 'error',
+      reason: 'proxy_error',
+      message: `Lighthouse cannot log in to the proxy ${proxy.origin} (Chromium takes no proxy credentials on its command line): give Lighthouse probes a proxy without login, or list the host in proxy.noProxy`,
       assertions: [],
     };
   }
@@ -71,9 +83,11 @@ export async function checkLighthouse(ctx: CheckContext, spec: LighthouseSpec): 
     };
     const evidence = [await artifacts.describe('lighthouse.json', 'report', 'application/json')];
     if (ran.runtimeError) {
+      const reason = lighthouseReason(ran.runtimeError);
       return {
-        status: 'fail',
-        reason: lighthouseReason(ran.runtimeError),
+        // The proxy failing is ours: nothing is known about the page.
+        status: reason === 'proxy_error' ? 'error' : 'fail',
+        reason,
         message: `Lighthouse could not audit the page: ${ran.runtimeError.code}${ran.runtimeError.netError ? `, ${ran.runtimeError.netError}` : ''} (${ran.runtimeError.message.split('\n')[0]})`,
         assertions: [],
         lighthouse: report,
@@ -141,6 +155,14 @@ function runChild(task: LighthouseTask, signal: AbortSignal): Promise<Lighthouse
 }
 
 /**
+ * Chromium's errors that name the proxy itself: unreachable, or wanting a login Chromium
+ * cannot give. (ERR_TUNNEL_CONNECTION_FAILED is left to the target: Chromium gives it also
+ * for the proxy's 502 when the target does not answer.)
+ */
+const PROXY_NET_ERRORS =
+  /^ERR_(PROXY_CONNECTION_FAILED|PROXY_AUTH_UNSUPPORTED|PROXY_AUTH_REQUESTED|PROXY_AUTH_REQUESTED_WITH_NO_CONNECTION|MANDATORY_PROXY_CONFIGURATION_FAILED|INVALID_AUTH_CREDENTIALS)$/;
+
+/**
  * The reason code of a page Lighthouse could not load, from its `runtimeError`: the same
  * names a journey gives (`dns`, `connect`, `http_status` …); `navigation_timeout` for a page
  * that answered but never painted or hung (NO_FCP, PAGE_HUNG and the like).
@@ -151,6 +173,7 @@ export function lighthouseReason(error: {
   netError?: string;
 }): ReasonCode {
   const net = /net::(ERR_[A-Z_]+)/.exec(`${error.netError ?? ''} ${error.message}`)?.[1];
+  if (net && PROXY_NET_ERRORS.test(net)) return 'proxy_error';
   switch (error.code) {
     case 'DNS_FAILURE':
       return 'dns';

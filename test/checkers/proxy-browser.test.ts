@@ -1,0 +1,180 @@
+/**
+ * The browser's traffic goes through the outbound proxy like the HTTP checker's: journeys,
+ * accessibility scans with their document downloads, Lighthouse. The targets' names resolve
+ * nowhere, so a run that passes went through the proxy.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkA11y } from '../../src/checkers/a11y/check.ts';
+import { a11ySpecSchema } from '../../src/checkers/a11y/spec.ts';
+import { checkBrowser } from '../../src/checkers/browser/journey.ts';
+import { browserSpecSchema } from '../../src/checkers/browser/spec.ts';
+import type { CheckContext } from '../../src/checkers/checker.ts';
+import { checkLighthouse } from '../../src/checkers/lighthouse/check.ts';
+import { lighthouseSpecSchema } from '../../src/checkers/lighthouse/spec.ts';
+import { checkerFor } from '../../src/checkers/registry.ts';
+import { proxySettings, type ProxySettings } from '../../src/net/proxy.ts';
+import { probeSchema } from '../../src/probes/schema.ts';
+import { ArtifactStore } from '../../src/runner/artifacts.ts';
+import { BrowserHost } from '../../src/runner/browser-host.ts';
+import { HostLimiter } from '../../src/runner/host-limiter.ts';
+import { Runner } from '../../src/runner/runner.ts';
+import { systemClock } from '../../src/scheduler/clock.ts';
+import { startPortal, type Portal } from '../fixtures/county-portal/index.ts';
+import { startForwardProxy, type ForwardProxy } from '../fixtures/forward-proxy.ts';
+
+const SERVICE = 'service.ozgwatch.test';
+const SECRET = 'rz-Passwort-0815';
+const USER_AGENT = 'ozgwatch/test (+https://example.org/contact)';
+
+let portal: Portal;
+let proxy: ForwardProxy;
+let settings: ProxySettings;
+let host: BrowserHost;
+let dir: string;
+let runs = 0;
+
+beforeAll(async () => {
+  portal = await startPortal();
+  // An authenticating proxy: the browser must answer its 407 with the URL's credentials.
+  proxy = await startForwardProxy({
+    routes: { [`${SERVICE}:80`]: Number(new URL(portal.http).port) },
+    credentials: `monitor:${SECRET}`,
+  });
+  settings = proxySettings({
+    url: `http://monitor:${SECRET}@127.0.0.1:${proxy.port}`,
+    noProxy: [],
+  })!;
+  host = new BrowserHost({
+    args: [],
+    restartAfterRuns: 1000,
+    memoryLimitMb: 4000,
+    downloadLimitMb: 20,
+    logger: pino({ level: 'silent' }),
+    proxy: settings,
+  });
+  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-proxy-browser-'));
+}, 30_000);
+
+afterAll(async () => {
+  await host.close();
+  await Promise.all([portal.close(), proxy.close()]);
+  await rm(dir, { recursive: true, force: true });
+});
+
+function context(timeoutMs = 30_000): CheckContext {
+  runs++;
+  return {
+    signal: AbortSignal.timeout(timeoutMs),
+    deadlineAt: performance.now() + timeoutMs,
+    logger: pino({ level: 'silent' }),
+    userAgent: USER_AGENT,
+    hosts: new HostLimiter(2),
+    now: () => Date.now(),
+    browser: host,
+    proxy: settings,
+    artifacts: new ArtifactStore(dir).forRun('proxy', `run-${runs}`),
+  };
+}
+
+const page = (p: string): string => `http://${SERVICE}/a11y/${p}`;
+
+describe('the browser behind an authenticating proxy', () => {
+  it('runs a journey through the proxy, logging in with the URL’s credentials', async () => {
+    const before = proxy.requests().get(SERVICE) ?? 0;
+    const out = await checkBrowser(
+      context(),
+      browserSpecSchema.parse({ steps: [{ name: 'start', goto: page('ok') }] }),
+    );
+    expect(out.status, out.message).toBe('pass');
+    expect(proxy.requests().get(SERVICE) ?? 0).toBeGreaterThan(before);
+    const basic = `Basic ${Buffer.from(`monitor:${SECRET}`).toString('base64')}`;
+    expect(proxy.authorizations()).toContain(basic);
+    expect(JSON.stringify(out)).not.toContain(SECRET);
+  }, 60_000);
+
+  it('scans a page and downloads its documents through the proxy', async () => {
+    const out = await checkA11y(context(), a11ySpecSchema.parse({ urls: [page('formulare')] }));
+    expect(out.a11y?.pages[0]?.error, out.message).toBeUndefined();
+    const docs = Object.fromEntries(
+      out.a11y!.documents!.map((d) => [new URL(d.url).pathname, d.class]),
+    );
+    // Downloaded direct, the documents would all be broken: their host resolves nowhere.
+    expect(docs).toMatchObject({
+      '/a11y/pdf/antrag-scan.pdf': 'scanned',
+      '/a11y/pdf/antrag-barrierefrei.pdf': 'pdfua',
+      '/a11y/pdf/merkblatt.pdf': 'untagged',
+    });
+    expect(JSON.stringify(out)).not.toContain(SECRET);
+  }, 60_000);
+
+  it('a document download the proxy refuses (407) ends the run as ours, not as a finding', async () => {
+    // The page itself loads through the browser's proxy settings; the downloads use wrong ones.
+    const wrong = proxySettings({
+      url: `http://monitor:falsch@127.0.0.1:${proxy.port}`,
+      noProxy: [],
+    })!;
+    const runner = new Runner({
+      checkerFor,
+      clock: systemClock,
+      logger: pino({ level: 'silent' }),
+      userAgent: USER_AGENT,
+      hosts: new HostLimiter(2),
+      sinks: [],
+      maintenance: () => undefined,
+      browser: host,
+      proxy: wrong,
+      artifacts: new ArtifactStore(dir),
+    });
+    const probe = probeSchema.parse({
+      id: 'formulare',
+      name: 'Formulare',
+      kind: 'a11y',
+      every: '1h',
+      timeout: '30s',
+      labels: { service: 'formulare' },
+      a11y: { urls: [page('formulare')] },
+    });
+    const result = await runner.run(probe);
+    expect(result).toMatchObject({ status: 'error', reason: 'proxy_error' });
+    expect(result.message).toMatch(/^proxy http:\/\/127\.0\.0\.1:\d+ answered 407/);
+    expect(JSON.stringify(result)).not.toContain('falsch');
+  }, 60_000);
+
+  it('Lighthouse cannot log in to a proxy: error proxy_error before any audit', async () => {
+    const out = await checkLighthouse(context(), lighthouseSpecSchema.parse({ url: page('ok') }));
+    expect(out).toMatchObject({ status: 'error', reason: 'proxy_error' });
+    expect(out.message).not.toContain(SECRET);
+  });
+});
+
+describe('Lighthouse behind a proxy without login', () => {
+  it('audits a page through the proxy', async () => {
+    const open = await startForwardProxy({
+      routes: { [`${SERVICE}:80`]: Number(new URL(portal.http).port) },
+    });
+    const openSettings = proxySettings({ url: open.url, noProxy: [] })!;
+    const lhHost = new BrowserHost({
+      args: [],
+      restartAfterRuns: 1000,
+      memoryLimitMb: 4000,
+      downloadLimitMb: 20,
+      logger: pino({ level: 'silent' }),
+      proxy: openSettings,
+    });
+    try {
+      const out = await checkLighthouse(
+        { ...context(90_000), browser: lhHost, proxy: openSettings },
+        lighthouseSpecSchema.parse({ url: page('ok'), categories: ['accessibility'] }),
+      );
+      expect(out.status, out.message).toBe('pass');
+      expect(open.requests().get(SERVICE)).toBeGreaterThan(0);
+    } finally {
+      await lhHost.close();
+      await open.close();
+    }
+  }, 120_000);
+});
