@@ -9,6 +9,7 @@ import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { formatDiagnostic } from './probes/diagnostics.ts';
 import { loadProbes } from './probes/loader.ts';
 import type { LoadedProbe, Probe } from './probes/schema.ts';
+import { QuarterlyReports, ReportGate } from './report/quarterly.ts';
 import type { Result, RunOrigin } from './results/result.ts';
 import { FlapDamper } from './runner/flap-damper.ts';
 import { HostLimiter } from './runner/host-limiter.ts';
@@ -45,6 +46,8 @@ export interface Daemon {
   readonly server: RunningServer;
   readonly scheduler: Scheduler;
   readonly runner: Runner;
+  /** Makes the last quarter's report when it is due; undefined when `reports.quarterly` is off or another shard does it. */
+  readonly quarterlyReports: QuarterlyReports | undefined;
   /** The probes in force (the last good configuration). */
   active(): ActiveProbes | undefined;
   /** Re-reads the probes folder; keeps the last good set when the new one has problems. */
@@ -52,6 +55,9 @@ export interface Daemon {
   /** Stops scheduling, lets runs finish (up to the grace period), flushes the store, closes the server. */
   stop(): Promise<void>;
 }
+
+/** The first look for a due quarterly report, after the start. */
+const QUARTERLY_FIRST_CHECK_MS = 5 * 60_000;
 
 export interface DaemonDeps {
   logger: Logger;
@@ -278,6 +284,14 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
 
   await reload();
 
+  // One report at a time, whether the `/reports` form or the quarterly schedule asks.
+  const reportGate = new ReportGate();
+  const reportsDir = path.join(config.dataDir, 'reports');
+  const reportPdf = {
+    ...(config.browser.executablePath ? { executablePath: config.browser.executablePath } : {}),
+    args: config.browser.args,
+  };
+
   // Bound before the first run: a daemon nobody can scrape or ask must not probe services
   // and write results unseen (a port in use, a host name that does not resolve).
   const server = await startServer({
@@ -292,12 +306,11 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     nextRunAt: (id) => scheduler.nextRunAt(id),
     artifacts,
     reports: {
-      dir: path.join(config.dataDir, 'reports'),
+      dir: reportsDir,
       storeLocation: storeLocation(config),
-      pdf: {
-        ...(config.browser.executablePath ? { executablePath: config.browser.executablePath } : {}),
-        args: config.browser.args,
-      },
+      pdf: reportPdf,
+      gate: reportGate,
+      onReport: (ok) => metrics.reportMade('request', ok),
     },
     ready: () => current !== undefined && store.healthy(),
     configState: () => configState,
@@ -327,6 +340,39 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   }, 3_600_000);
   pruneTimer.unref();
 
+  // The quarter's report, once per location: with shards, instance 0 makes it from the
+  // shared store. Looked for a few minutes after the start (not in the way of a start, nor
+  // repeated by a crash loop), then hourly; a report already there is never made again.
+  const quarterlyReports =
+    config.reports.quarterly && (config.shard?.index ?? 0) === 0
+      ? new QuarterlyReports({
+          store,
+          storeLocation: storeLocation(config),
+          dir: reportsDir,
+          formats: config.reports.formats,
+          lang: config.reports.lang,
+          perCounty: config.reports.perCounty,
+          pdf: reportPdf,
+          gate: reportGate,
+          now: () => clock.now(),
+          logger,
+          onReport: (ok) => metrics.reportMade('schedule', ok),
+          onOverdue: (overdue) => metrics.setQuarterlyReportOverdue(overdue),
+          signal: stopQueued.signal,
+        })
+      : undefined;
+  let quarterlyCheck: Promise<unknown> = Promise.resolve();
+  const checkQuarterly = (): void => {
+    if (!quarterlyReports) return;
+    quarterlyCheck = quarterlyReports
+      .check()
+      .catch((error: unknown) => logger.error({ err: error }, 'quarterly report check failed'));
+  };
+  const quarterlyFirst = setTimeout(checkQuarterly, QUARTERLY_FIRST_CHECK_MS);
+  quarterlyFirst.unref();
+  const quarterlyTimer = setInterval(checkQuarterly, 3_600_000);
+  quarterlyTimer.unref();
+
   const watcher = config.watch
     ? watchFolder(config.probes, () => void reload(), logger)
     : undefined;
@@ -337,6 +383,8 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       watcher?.close();
       clearInterval(pendingTimer);
       clearInterval(pruneTimer);
+      clearTimeout(quarterlyFirst);
+      clearInterval(quarterlyTimer);
       scheduler.stop();
       stopQueued.abort(new Error('shutdown'));
       logger.info({ inFlight: inFlight.size }, 'stopping: waiting for runs in flight');
@@ -353,13 +401,26 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       }
       await browser.close();
       await server.close();
+      // Aborted with the queue: a report being made ends at once, before the store closes.
+      await quarterlyCheck;
       await store.close();
       logger.info('stopped');
     })();
     return stopping;
   };
 
-  return { config, metrics, store, server, scheduler, runner, active: () => current, reload, stop };
+  return {
+    config,
+    metrics,
+    store,
+    server,
+    scheduler,
+    runner,
+    quarterlyReports,
+    active: () => current,
+    reload,
+    stop,
+  };
 }
 
 /** Reloads after the folder has been quiet for a moment, so a file saved in several writes is read once, whole. */

@@ -154,6 +154,31 @@ export const configSchema = z.strictObject({
       retention: durationMs.default(14 * 86_400_000),
     })
     .default({ retention: 14 * 86_400_000 }),
+  /** The quarterly accessibility report, made by the daemon itself (`docs/report.md`). */
+  reports: z
+    .strictObject({
+      /**
+       * Make the last quarter's report once it has ended (from 02:00 Berlin on the first day
+       * of the next quarter) into `<dataDir>/reports`, unless it is there already. With
+       * shards, instance 0 makes it. @default true
+       */
+      quarterly: z.boolean().default(true),
+      /** Formats of that report; the HTML is always made. @default [html, pdf, csv, json] */
+      formats: z
+        .array(z.enum(['html', 'pdf', 'csv', 'json']))
+        .min(1)
+        .default(['html', 'pdf', 'csv', 'json']),
+      /** Language of that report. @default de */
+      lang: z.enum(['de', 'en']).default('de'),
+      /** Also one report per county (label `county`), for each county's own officer. @default false */
+      perCounty: z.boolean().default(false),
+    })
+    .default({
+      quarterly: true,
+      formats: ['html', 'pdf', 'csv', 'json'],
+      lang: 'de',
+      perCounty: false,
+    }),
   /** How long runs in flight may take to finish on SIGTERM before they are aborted. @default 10s */
   shutdownGrace: durationMs.default(10_000),
   /** Watch the probes folder and reload on change (SIGHUP always reloads). @default true */

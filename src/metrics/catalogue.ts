@@ -362,6 +362,22 @@ export const catalogue = {
     labels: [],
     scope: 'self',
   },
+  reports: {
+    name: 'ozgwatch_reports_total',
+    type: 'counter',
+    help: 'Quarterly accessibility reports made or failed, by what asked for them.',
+    labels: ['trigger', 'result'],
+    scope: 'self',
+    doc: '`trigger`: `schedule` (made by the daemon once a quarter has ended, `reports.quarterly`) or `request` (the form of `/reports`); `ozgwatch report` runs outside the daemon and is not counted. `result`: `made` or `failed` (a failure is in the log, `quarterly report failed` or `report failed`). With `reports.perCounty` one quarter makes several reports.',
+  },
+  quarterlyReportOverdue: {
+    name: 'ozgwatch_quarterly_report_overdue',
+    type: 'gauge',
+    help: 'Whether the report of the quarter that ended is due and not made (1) or not (0).',
+    labels: [],
+    scope: 'self',
+    doc: 'Set at each hourly look of `reports.quarterly`: 1 from two hours after the quarter ends while its report is missing because making it failed or waits its turn; 0 once it is made or found, before it is due, for a quarter without runs, and on an instance that does not make it (`reports.quarterly: false`, shards other than 0). `OzgwatchQuarterlyReportOverdue` fires on 3 hours of 1.',
+  },
   buildInfo: {
     name: 'ozgwatch_build_info',
     type: 'gauge',

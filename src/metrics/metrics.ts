@@ -63,6 +63,10 @@ export interface Metrics {
   setLoadedProbes(n: number): void;
   /** The store's running total of dropped results ({@link SqliteStore.dropped}). */
   setStoreDropped(total: number): void;
+  /** Whether the ended quarter's report is due and missing (its making failed or waits). */
+  setQuarterlyReportOverdue(overdue: boolean): void;
+  /** A quarterly report was made or failed, asked for by the schedule or the `/reports` form. */
+  reportMade(trigger: 'schedule' | 'request', ok: boolean): void;
   /** The browser was replaced (`crash`, `runs`, `memory`). */
   browserRestarted(reason: string): void;
   setBrowserContexts(n: number): void;
@@ -112,6 +116,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const contexts = new Gauge(base(catalogue.browserContexts, registry));
   const a11yEngine = new Gauge(base(catalogue.a11yEngineInfo, registry));
   const restarts = new Counter(base(catalogue.browserRestarts, registry));
+  const reports = new Counter(base(catalogue.reports, registry));
+  const reportOverdue = new Gauge(base(catalogue.quarterlyReportOverdue, registry));
   let droppedSoFar = 0;
 
   const buildLabels = {
@@ -123,7 +129,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
   };
   build.set(buildLabels, 1);
   for (const reason of ['crash', 'runs', 'memory']) restarts.inc({ reason }, 0);
+  for (const trigger of ['schedule', 'request']) {
+    for (const result of ['made', 'failed']) reports.inc({ trigger, result }, 0);
+  }
   contexts.set(0);
+  reportOverdue.set(0);
   // Known reasons start at 0, so the first skip shows up in increase().
   for (const reason of SKIP_REASONS) skipped.inc({ reason }, 0);
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
@@ -178,6 +188,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
     setStoreDropped(total) {
       if (total > droppedSoFar) dropped.inc(total - droppedSoFar);
       droppedSoFar = Math.max(droppedSoFar, total);
+    },
+    setQuarterlyReportOverdue(overdue) {
+      reportOverdue.set(overdue ? 1 : 0);
+    },
+    reportMade(trigger, ok) {
+      reports.inc({ trigger, result: ok ? 'made' : 'failed' });
     },
     browserRestarted(reason) {
       restarts.inc({ reason });

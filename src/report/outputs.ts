@@ -30,7 +30,7 @@ export function parseFormats(text: string): ReportFormat[] {
 }
 
 /** `ozgwatch-report-2026-Q4`, with scope and language when they are not the defaults. */
-export function reportBaseName(model: ReportModel, lang: string): string {
+export function reportBaseName(model: Pick<ReportModel, 'period' | 'scope'>, lang: string): string {
   const parts = ['ozgwatch-report', model.period.label.replace(/[^0-9A-Za-z-]+/g, '_')];
   if (model.scope.county) parts.push(model.scope.county);
   if (model.scope.service) parts.push(model.scope.service);

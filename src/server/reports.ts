@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { generateReportInWorker } from '../report/generate-in-worker.ts';
 import { parseFormats, type PdfOptions } from '../report/outputs.ts';
 import { parseQuarter, previousPeriod, quarterOf, type Period } from '../report/period.ts';
+import { ReportGate } from '../report/quarterly.ts';
 import { parseLang } from '../report/texts.ts';
 import type { StoreLocation } from '../store/open.ts';
 import { StoreUnavailableError, type Store } from '../store/store.ts';
@@ -25,6 +26,10 @@ export interface ReportsOptions {
   pdf?: PdfOptions;
   /** Wall time, for the quarters offered and whether a period is unfinished. @default Date.now */
   now?: () => number;
+  /** Shared with the quarterly schedule: one report at a time. @default one of this server's own */
+  gate?: ReportGate;
+  /** Counts each report made (true) or failed (false), for `ozgwatch_reports_total`. */
+  onReport?: (ok: boolean) => void;
 }
 
 const REPORT_FILE =
@@ -36,7 +41,7 @@ const CONTENT_TYPES: Record<string, string> = {
   json: 'application/json; charset=utf-8',
 };
 const MAX_BODY = 2048;
-let generating = false;
+const ownGate = new ReportGate();
 
 export async function handleReports(
   req: IncomingMessage,
@@ -135,7 +140,8 @@ async function create(
   } catch (error) {
     return sendHtml(res, 400, await page(options, (error as Error).message.replace(/^--/, '')));
   }
-  if (generating) {
+  const gate = options.gate ?? ownGate;
+  if (!gate.tryAcquire()) {
     return sendHtml(
       res,
       409,
@@ -145,7 +151,6 @@ async function create(
       ),
     );
   }
-  generating = true;
   try {
     // Known to be unreachable: answered now, not after a flush and the worker have each
     // waited for a connection that does not come.
@@ -172,6 +177,7 @@ async function create(
       closing,
     );
     logger.info({ period: period.label, files: files.length }, 'report generated');
+    options.onReport?.(true);
     const html = files.find((f) => f.endsWith('.html')) as string;
     res.writeHead(303, { location: `/reports/${encodeURIComponent(path.basename(html))}` });
     res.end();
@@ -192,6 +198,7 @@ async function create(
         { err: error, period: period.label },
         'report not made: the store is unreachable',
       );
+      options.onReport?.(false);
       res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
       return sendHtml(
         res,
@@ -203,13 +210,14 @@ async function create(
       );
     }
     logger.error({ err: error }, 'report failed');
+    options.onReport?.(false);
     return sendHtml(
       res,
       500,
       await page(options, 'Der Bericht konnte nicht erstellt werden; Einzelheiten im Log.'),
     );
   } finally {
-    generating = false;
+    gate.release();
   }
 }
 

@@ -1,0 +1,215 @@
+/**
+ * The quarterly report the daemon makes by itself: due two hours after the quarter ends
+ * (Berlin time), made once (a report already in the folder, from the schedule or the
+ * `/reports` form, is never made again), none for a quarter without runs, retried with a
+ * growing pause after a failure, and in turn with the form.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../../src/config/config.ts';
+import { startDaemon } from '../../src/main.ts';
+import { quarterPeriod } from '../../src/report/period.ts';
+import {
+  QUARTER_GRACE_MS,
+  QuarterlyReports,
+  ReportGate,
+  type QuarterlyReportsOptions,
+} from '../../src/report/quarterly.ts';
+import { ManualClock } from '../../src/scheduler/clock.ts';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
+import { Q4, seedQuarter } from './seed.ts';
+
+const HOUR = 3_600_000;
+const silent = pino({ level: 'silent' });
+
+let dir: string;
+let dbPath: string;
+let store: SqliteStore;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-quarterly-'));
+  dbPath = path.join(dir, 'store.db');
+  store = openSqliteStore({ path: dbPath, logger: silent });
+  await seedQuarter(store);
+});
+afterAll(async () => {
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A schedule over the seeded store whose clock the test sets, writing into `out`. */
+function schedule(
+  out: string,
+  at: { now: number },
+  extra: Partial<QuarterlyReportsOptions> = {},
+): { reports: QuarterlyReports; counted: boolean[]; overdue: boolean[] } {
+  const counted: boolean[] = [];
+  const overdue: boolean[] = [];
+  const reports = new QuarterlyReports({
+    store,
+    storeLocation: { sqlite: dbPath },
+    dir: out,
+    formats: ['html', 'json'],
+    lang: 'de',
+    perCounty: false,
+    gate: new ReportGate(),
+    now: () => at.now,
+    logger: silent,
+    onReport: (ok) => counted.push(ok),
+    onOverdue: (o) => overdue.push(o),
+    signal: new AbortController().signal,
+    ...extra,
+  });
+  return { reports, counted, overdue };
+}
+
+describe('quarterly report schedule', () => {
+  it('makes the ended quarter’s report once, two hours after its end', async () => {
+    const out = path.join(dir, 'once');
+    const at = { now: Q4.to + QUARTER_GRACE_MS - 60_000 };
+    const { reports, counted, overdue } = schedule(out, at);
+    // 01:59 on 1 January, Berlin: results of the quarter's last minutes may still come.
+    expect(await reports.check()).toEqual({ state: 'not-due' });
+    expect(existsSync(out)).toBe(false);
+
+    at.now = Q4.to + QUARTER_GRACE_MS;
+    const made = await reports.check();
+    expect(made).toMatchObject({ state: 'made', period: '2026-Q4' });
+    expect((await readdir(out)).sort()).toEqual([
+      'ozgwatch-report-2026-Q4.html',
+      'ozgwatch-report-2026-Q4.json',
+    ]);
+    // A final report of the whole quarter, not a provisional one.
+    const { model } = JSON.parse(
+      await readFile(path.join(out, 'ozgwatch-report-2026-Q4.json'), 'utf8'),
+    ) as { model: { period: { label: string }; provisional: boolean } };
+    expect(model.period.label).toBe('2026-Q4');
+    expect(model.provisional).toBe(false);
+    expect(counted).toEqual([true]);
+
+    // An hour later, or after a restart (a new schedule), it is there: not made again.
+    at.now += HOUR;
+    expect(await reports.check()).toEqual({ state: 'done', period: '2026-Q4' });
+    expect(await schedule(out, at).reports.check()).toEqual({ state: 'done', period: '2026-Q4' });
+    expect(counted).toEqual([true]);
+    expect(overdue).toEqual([false, false, false]);
+  });
+
+  it('takes a report made through /reports for the quarter as done', async () => {
+    const out = path.join(dir, 'by-hand');
+    await mkdir(out);
+    await writeFile(path.join(out, 'ozgwatch-report-2026-Q4.html'), '<!doctype html>');
+    const { reports, counted } = schedule(out, { now: Q4.to + 3 * HOUR });
+    expect(await reports.check()).toEqual({ state: 'done', period: '2026-Q4' });
+    expect(counted).toEqual([]);
+  });
+
+  it('with perCounty, makes one report per county besides the whole', async () => {
+    const out = path.join(dir, 'counties');
+    const { reports } = schedule(
+      out,
+      { now: Q4.to + 3 * HOUR },
+      { perCounty: true, formats: ['html'] },
+    );
+    expect(await reports.check()).toMatchObject({ state: 'made' });
+    expect((await readdir(out)).sort()).toEqual([
+      'ozgwatch-report-2026-Q4-lk-boeblingen.html',
+      'ozgwatch-report-2026-Q4-stadt-ulm.html',
+      'ozgwatch-report-2026-Q4.html',
+    ]);
+  });
+
+  it('makes none for a quarter without a run (a fresh installation)', async () => {
+    const out = path.join(dir, 'empty');
+    // 2027-Q1 has no runs in the seeded store.
+    const { reports, counted } = schedule(out, { now: quarterPeriod(2027, 1).to + 3 * HOUR });
+    expect(await reports.check()).toEqual({ state: 'no-runs', period: '2027-Q1' });
+    expect(existsSync(out)).toBe(false);
+    expect(counted).toEqual([]);
+  });
+
+  it('waits its turn while another report is being made', async () => {
+    const gate = new ReportGate();
+    gate.tryAcquire();
+    const { reports } = schedule(path.join(dir, 'busy'), { now: Q4.to + 3 * HOUR }, { gate });
+    expect(await reports.check()).toEqual({ state: 'busy' });
+    gate.release();
+    expect(await reports.check()).toMatchObject({ state: 'made' });
+    // And gives the gate back.
+    expect(gate.tryAcquire()).toBe(true);
+  });
+
+  it('after a failure, tries again after an hour, then after two', async () => {
+    // A file where the folder should be: the report cannot be written.
+    const out = path.join(dir, 'blocked');
+    await writeFile(out, 'not a folder');
+    const at = { now: Q4.to + 3 * HOUR };
+    const { reports, counted, overdue } = schedule(out, at);
+    expect(await reports.check()).toMatchObject({ state: 'failed', period: '2026-Q4' });
+    expect(counted).toEqual([false]);
+    at.now += HOUR - 1;
+    expect(await reports.check()).toEqual({ state: 'waiting', until: Q4.to + 4 * HOUR });
+    at.now += 1;
+    expect(await reports.check()).toMatchObject({ state: 'failed' });
+    at.now += HOUR;
+    expect(await reports.check()).toMatchObject({ state: 'waiting' });
+
+    await rm(out);
+    at.now += HOUR;
+    expect(await reports.check()).toMatchObject({ state: 'made' });
+    expect(counted).toEqual([false, false, true]);
+    // Overdue from the first failure until the report is made.
+    expect(overdue).toEqual([true, true, true, true, false]);
+  });
+});
+
+describe('the daemon’s quarterly report', () => {
+  it('is made into <dataDir>/reports, listed there and counted in ozgwatch_reports_total', async () => {
+    const base = await mkdtemp(path.join(tmpdir(), 'ozgwatch-quarterly-daemon-'));
+    try {
+      await mkdir(path.join(base, 'probes'));
+      await mkdir(path.join(base, 'data'));
+      const seeded = openSqliteStore({ path: path.join(base, 'data/ozgwatch.db'), logger: silent });
+      await seedQuarter(seeded);
+      await seeded.close();
+      const config = configSchema.parse({
+        probes: path.join(base, 'probes'),
+        dataDir: path.join(base, 'data'),
+        server: { host: '127.0.0.1', port: 0 },
+        watch: false,
+        reports: { formats: ['html', 'csv'] },
+      });
+      const off = await startDaemon(
+        { ...config, reports: { ...config.reports, quarterly: false } },
+        { logger: silent, clock: new ManualClock(Q4.to + 3 * HOUR) },
+      );
+      expect(off.quarterlyReports).toBeUndefined();
+      await off.stop();
+
+      const daemon = await startDaemon(config, {
+        logger: silent,
+        clock: new ManualClock(Q4.to + 3 * HOUR),
+      });
+      try {
+        expect(await daemon.quarterlyReports!.check()).toMatchObject({ state: 'made' });
+        const files = await readdir(path.join(base, 'data/reports'));
+        expect(files).toContain('ozgwatch-report-2026-Q4.html');
+        expect(files.some((f) => f.endsWith('.csv'))).toBe(true);
+        const listed = await (await fetch(`${daemon.server.url}/reports`)).text();
+        expect(listed).toContain('ozgwatch-report-2026-Q4.html');
+        const metrics = await daemon.metrics.render();
+        expect(metrics).toContain('ozgwatch_reports_total{trigger="schedule",result="made"} 1');
+        expect(metrics).toContain('ozgwatch_reports_total{trigger="request",result="made"} 0');
+        expect(metrics).toContain('ozgwatch_quarterly_report_overdue 0');
+      } finally {
+        await daemon.stop();
+      }
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
