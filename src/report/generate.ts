@@ -37,11 +37,16 @@ export interface ReportRequest {
    * @default Date.now()
    */
   now?: number;
+  /**
+   * Write nothing when not a single run of the scope falls in the period: the daemon's
+   * schedule makes no report that would only say "Keine Daten". @default false
+   */
+  skipEmpty?: boolean;
 }
 
 export interface GeneratedReport {
   model: ReportModel;
-  /** Paths of the files written, HTML first. */
+  /** Paths of the files written, HTML first; none for an empty period with `skipEmpty`. */
   files: string[];
   /** The HTML, also when it was not written (the PDF is printed from it). */
   html: string;
@@ -58,6 +63,7 @@ export async function generateReport(
     ...(request.scope ? { scope: request.scope } : {}),
     ...(request.now !== undefined ? { now: request.now } : {}),
   });
+  if (request.skipEmpty && model.dataUntil === null) return { model, files: [], html: '' };
   const texts = TEXTS[request.lang];
   const tables = buildTables(model, texts, request.lang);
   const charts = await buildCharts(model, texts, request.lang);

@@ -85,7 +85,9 @@ export class QuarterlyReports {
   #retryAt = 0;
   #retryDelay = FIRST_RETRY_MS;
   #failedPeriod: string | undefined;
-  #noRunsLogged: string | undefined;
+  /** Scopes (county, '' for the whole) found without a run in {@link #emptyPeriod}. */
+  readonly #empty = new Set<string>();
+  #emptyPeriod: string | undefined;
 
   constructor(options: QuarterlyReportsOptions) {
     this.#o = options;
@@ -101,18 +103,15 @@ export class QuarterlyReports {
     const now = this.#o.now();
     const period = previousPeriod(quarterOf(now));
     if (now < period.to + QUARTER_GRACE_MS) return { state: 'not-due' };
-    const scopes = await this.#scopes(period);
-    if (scopes === undefined) {
-      if (this.#noRunsLogged !== period.label) {
-        this.#noRunsLogged = period.label;
-        this.#o.logger.info(
-          { period: period.label },
-          'quarterly report not made: no runs in the quarter',
-        );
-      }
-      return { state: 'no-runs', period: period.label };
+    if (this.#emptyPeriod !== period.label) {
+      this.#emptyPeriod = period.label;
+      this.#empty.clear();
     }
-    const missing = scopes.filter((scope) => !this.#exists(period, scope));
+    if (this.#empty.has('')) return { state: 'no-runs', period: period.label };
+    const scopes = await this.#scopes();
+    const missing = scopes.filter(
+      (scope) => !this.#empty.has(scope.county ?? '') && !this.#exists(period, scope),
+    );
     if (missing.length === 0) return { state: 'done', period: period.label };
     if (this.#failedPeriod === period.label && now < this.#retryAt) {
       return { state: 'waiting', until: this.#retryAt };
@@ -123,11 +122,28 @@ export class QuarterlyReports {
       // The worker reads what is committed: the quarter's last results go first.
       await this.#o.store.flush();
       for (const scope of missing) {
-        files.push(...(await this.#make(period, scope, now)));
+        const made = await this.#make(period, scope, now);
+        if (made.length === 0) {
+          // Nothing ran in it: remembered, so that the quarter is not read again each hour.
+          this.#empty.add(scope.county ?? '');
+          // Without a run at all, no county has one either.
+          if (scope.county === undefined) break;
+          continue;
+        }
+        files.push(...made);
         this.#o.onReport?.(true);
       }
       this.#failedPeriod = undefined;
       this.#retryDelay = FIRST_RETRY_MS;
+      if (files.length === 0) {
+        // Only counties without runs were missing: the whole is there.
+        if (!this.#empty.has('')) return { state: 'done', period: period.label };
+        this.#o.logger.info(
+          { period: period.label },
+          'quarterly report not made: no runs in the quarter',
+        );
+        return { state: 'no-runs', period: period.label };
+      }
       this.#o.logger.info({ period: period.label, files: files.length }, 'quarterly report made');
       return { state: 'made', period: period.label, files };
     } catch (error) {
@@ -147,22 +163,13 @@ export class QuarterlyReports {
   }
 
   /**
-   * The reports the quarter needs: the whole, and with `perCounty` one per county that
-   * had runs. Undefined when nothing ran in the quarter.
+   * The reports a quarter needs: the whole, and with `perCounty` one per county of the
+   * probe catalogue (a county without runs in the quarter turns out empty and gets none).
    */
-  async #scopes(period: Period): Promise<Scope[] | undefined> {
-    const catalogue = await this.#o.store.probeCatalogue();
-    const rows = await this.#o.store.availability({
-      probeIds: catalogue.map((p) => p.probeId),
-      from: period.from,
-      to: period.to,
-    });
-    const ran = new Set(rows.filter((r) => r.runs + r.maintenance > 0).map((r) => r.probeId));
-    if (ran.size === 0) return undefined;
+  async #scopes(): Promise<Scope[]> {
     if (!this.#o.perCounty) return [{}];
-    const counties = new Set(
-      catalogue.filter((p) => ran.has(p.probeId) && p.county !== '').map((p) => p.county),
-    );
+    const catalogue = await this.#o.store.probeCatalogue();
+    const counties = new Set(catalogue.map((p) => p.county).filter((c) => c !== ''));
     return [{}, ...[...counties].sort().map((county) => ({ county }))];
   }
 
@@ -185,6 +192,9 @@ export class QuarterlyReports {
           outDir: this.#o.dir,
           ...(this.#o.pdf ? { pdf: this.#o.pdf } : {}),
           now,
+          // Whether anything ran is known only once the quarter is read, in the worker:
+          // on the daemon's thread, reading it would hold up every run.
+          skipEmpty: true,
         },
       },
       this.#o.signal,

@@ -128,6 +128,7 @@ describe('quarterly report schedule', () => {
     // 2027-Q1 has no runs in the seeded store.
     const { reports, counted } = schedule(out, { now: quarterPeriod(2027, 1).to + 3 * HOUR });
     expect(await reports.check()).toEqual({ state: 'no-runs', period: '2027-Q1' });
+    expect(await reports.check()).toEqual({ state: 'no-runs', period: '2027-Q1' });
     expect(existsSync(out)).toBe(false);
     expect(counted).toEqual([]);
   });
