@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { checkerFor, checkers } from './checkers/registry.ts';
 import { instanceName, userAgentFor, type Config } from './config/config.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { describeProxy, proxySettings } from './net/proxy.ts';
 import { formatDiagnostic } from './probes/diagnostics.ts';
 import { loadProbes } from './probes/loader.ts';
 import type { LoadedProbe, Probe } from './probes/schema.ts';
@@ -106,9 +107,13 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     name: 'metrics',
     record: (probe, result) => metrics.record(probe, result),
   };
+  // Every request to a watched service goes the same way: one set of proxy settings for all.
+  const proxy = proxySettings(config.proxy);
+  logger.info(describeProxy(proxy), proxy ? 'outbound proxy in use' : 'no outbound proxy');
   // Chromium starts with the first journey, never for a daemon that has none.
   const browser = new BrowserHost({
     ...config.browser,
+    ...(proxy ? { proxy } : {}),
     logger: logger.child({ component: 'browser' }),
     onRestart: (reason) => metrics.browserRestarted(reason),
     onContexts: (n) => metrics.setBrowserContexts(n),
@@ -121,6 +126,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     logger,
     userAgent: userAgentFor(config, VERSION),
     hosts,
+    ...(proxy ? { proxy } : {}),
     flap,
     sinks: [storeSink, metricsSink],
     maintenance: () => current?.maintenance,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { checkerFor } from '../checkers/registry.ts';
 import { userAgentFor, type Config } from '../config/config.ts';
+import { proxySettings } from '../net/proxy.ts';
 import type { Probe } from '../probes/schema.ts';
 import type { Result } from '../results/result.ts';
 import { ArtifactStore } from '../runner/artifacts.ts';
@@ -30,8 +31,10 @@ export async function runOnce(
   // A spare context pays off only when a run waits for a free slot; for a handful of
   // runs it would be made and thrown away.
   const browserRuns = probes.filter((p) => poolName(p.kind) === 'browser').length;
+  const proxy = proxySettings(config.proxy);
   const browser = new BrowserHost({
     ...config.browser,
+    ...(proxy ? { proxy } : {}),
     prewarm: browserRuns > limitOf('browser'),
     logger,
   });
@@ -41,6 +44,7 @@ export async function runOnce(
     logger,
     userAgent: userAgentFor(config, VERSION),
     hosts: new HostLimiter(config.concurrency.perHost),
+    ...(proxy ? { proxy } : {}),
     sinks: [],
     maintenance: () => calendar,
     browser,

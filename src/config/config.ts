@@ -6,6 +6,7 @@ import { formatDiagnostic, formatPath, problemsOf, SHOWN_PARSE } from '../probes
 import { durationMs } from '../probes/duration.ts';
 import { explainYamlErrors } from '../probes/yaml-errors.ts';
 import { positionOf } from '../probes/yaml-source.ts';
+import { proxyUrlProblem, splitNoProxy } from '../net/proxy.ts';
 import { parseShard, shardOfInstance, type Shard } from '../scheduler/shard.ts';
 
 /**
@@ -17,6 +18,12 @@ import { parseShard, shardOfInstance, type Shard } from '../scheduler/shard.ts';
 export const CONCURRENCY_POOLS = ['http', 'browser', 'lighthouse'];
 /** Probe kinds whose runs are browser contexts and draw from the browser pool. */
 const BROWSER_POOL_KINDS = ['a11y', 'bitv', 'media-breaks'];
+
+/** A forward proxy's URL; the message never quotes it, for it may carry a password. */
+const proxyUrl = z.string().superRefine((text, ctx) => {
+  const problem = proxyUrlProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const configSchema = z.strictObject({
   /** Folder of probe files. @default ./probes */
@@ -154,6 +161,31 @@ export const configSchema = z.strictObject({
       retention: durationMs.default(14 * 86_400_000),
     })
     .default({ retention: 14 * 86_400_000 }),
+  /**
+   * The forward proxy that requests to watched services go through (HTTP checks, document
+   * downloads, robots.txt, the browser, Lighthouse). Loopback always goes direct.
+   */
+  proxy: z
+    .strictObject({
+      /**
+       * Proxy for http:// and https:// targets, `http://[user:password@]host:port`.
+       * @example http://proxy.rz.example:3128
+       */
+      url: proxyUrl.optional(),
+      /** Proxy for https:// targets only (`HTTPS_PROXY`). @default url */
+      https: proxyUrl.optional(),
+      /** Proxy for http:// targets only (`HTTP_PROXY`). @default url */
+      http: proxyUrl.optional(),
+      /**
+       * Targets that go direct: host names (with their subdomains), IP addresses, CIDR ranges,
+       * `host:port`, or `*` for all; a list, or comma-separated text as in `NO_PROXY`.
+       * @example [.intern, 10.0.0.0/8]
+       */
+      noProxy: z
+        .union([z.array(z.string().min(1)), z.string().transform(splitNoProxy)])
+        .default([]),
+    })
+    .default({ noProxy: [] }),
   /** The quarterly accessibility report, made by the daemon itself (`docs/report.md`). */
   reports: z
     .strictObject({
@@ -211,6 +243,14 @@ export const ENV_VARS: Record<string, (string | number)[]> = {
   OZGWATCH_SHARDS: ['shards'],
   OZGWATCH_INSTANCE: ['instance'],
   OZGWATCH_LOCATION: ['location'],
+  // The conventional names curl, Go and undici read; the lower-case form comes later and so
+  // wins when both are set, as in curl and undici.
+  HTTPS_PROXY: ['proxy', 'https'],
+  https_proxy: ['proxy', 'https'],
+  HTTP_PROXY: ['proxy', 'http'],
+  http_proxy: ['proxy', 'http'],
+  NO_PROXY: ['proxy', 'noProxy'],
+  no_proxy: ['proxy', 'noProxy'],
 };
 
 /**
