@@ -194,10 +194,16 @@ function sentenceCandidates(
   evidence: BreakEvidence,
   lexicon: Lexicon,
 ): Candidate[] {
+  // A question prescribes nothing ("Muss ich persönlich erscheinen?"); its answer does.
+  if (sentence.endsWith('?')) return [];
   const alternative = lexicon.alternatives.some((re) => re.test(sentence) || re.test(heading));
   const condition = conditionOf(sentence, heading, lexicon);
+  // The first sentence after a question answers it and may leave out what it is about
+  // ("Wie erhalte ich den Bescheid? Per Post an Ihre Wohnanschrift.").
+  const answer = before ? before.endsWith('?') : heading.endsWith('?');
   const out: Candidate[] = [];
   for (const clause of clauses(sentence, lexicon.clauseBreaks)) {
+    const found: Candidate[] = [];
     for (const kind of BREAK_KINDS) {
       const category = lexicon.categories[kind];
       let matches = triggerSpans(clause, kind, lexicon);
@@ -205,17 +211,21 @@ function sentenceCandidates(
       if (matches.length === 0 && referent) {
         const about =
           referent.subject.test(clause) ||
-          (referent.anaphor.test(clause) &&
+          ((answer || referent.anaphor.test(clause)) &&
             [before, heading].some((t) => referent.subject.test(t)));
         if (about) matches = matchSpans(clause, referent.triggers);
       }
       if (matches.length === 0) continue;
       const weight = matches.some((m) => m.weight === 'strong') ? 'strong' : 'weak';
-      const spans = matches.map((m): [number, number] => [m.from, m.to]);
       if (category.exclusions.some((re) => re.test(clause))) continue;
-      if (negated(clause, spans, lexicon)) continue;
-      out.push({ kind, evidence, weight, alternative, ...(condition ? { condition } : {}) });
+      if (negated(clause, matches, lexicon)) continue;
+      found.push({ kind, evidence, weight, alternative, ...(condition ? { condition } : {}) });
     }
+    // A clause about a decision sent by post ("Zustellung der Genehmigung: per Post") says
+    // how the authority answers, not what the citizen sends, unless it tells them to send.
+    const decision = found.some((c) => c.kind === 'paper-decision');
+    const sends = lexicon.categories['postal-submission'].sender?.test(clause) ?? false;
+    out.push(...found.filter((c) => !(decision && !sends && c.kind === 'postal-submission')));
   }
   return out;
 }
@@ -225,7 +235,7 @@ const NOT_NEEDED =
   /^ (mehr |zwingend |unbedingt )?(noetig|notwendig|erforderlich|vorgesehen|verlangt)\b/;
 
 /** Whether a negation outside the trigger's own words (and outside known exceptions) is in the clause. */
-function negated(clause: string, spans: readonly [number, number][], lexicon: Lexicon): boolean {
+function negated(clause: string, spans: readonly Span[], lexicon: Lexicon): boolean {
   let masked = clause;
   const blank = (from: number, to: number): void => {
     masked = masked.slice(0, from) + ' '.repeat(to - from) + masked.slice(to);
@@ -233,7 +243,7 @@ function negated(clause: string, spans: readonly [number, number][], lexicon: Le
   // An exception keeps a negation from reaching other words ("nicht per E-Mail, sondern …"),
   // not from the trigger it names: "Schicken Sie die Unterlagen nicht per E-Mail" negates it.
   const overlaps = (from: number, to: number): boolean =>
-    spans.some(([f, t]) => from < t && f < to);
+    spans.some((s) => from < s.to && s.from < to);
   for (const re of lexicon.negationExceptions) {
     for (const m of clause.matchAll(re)) {
       if (!overlaps(m.index, m.index + m[0].length)) blank(m.index, m.index + m[0].length);
@@ -245,13 +255,15 @@ function negated(clause: string, spans: readonly [number, number][], lexicon: Le
     const m = re.exec(clause);
     if (m) blank(m.index, m.index + m[0].length);
   }
-  const own: [number, number][] = [];
-  for (const [from, to] of spans) {
-    const words = clause.slice(from, to);
-    // A trigger that itself contains a negation ("Kopien genügen nicht") is not negated by it.
-    if (lexicon.negations.some((re) => re.test(words))) {
-      blank(from, to);
-      own.push([from, to]);
+  const own: Span[] = [];
+  for (const span of spans) {
+    const words = clause.slice(span.from, span.to);
+    // A trigger that itself contains a negation ("Kopien genügen nicht") is not negated by it;
+    // a negation that only falls into the words a trigger lets pass between its own
+    // ("Originale müssen Sie nicht vorlegen") still negates it.
+    if (lexicon.negations.some((re) => re.test(words)) && ownNegation(words, span.re, lexicon)) {
+      blank(span.from, span.to);
+      own.push(span);
     }
   }
   const wordsBetween = (a: number, b: number): number =>
@@ -270,8 +282,9 @@ function negated(clause: string, spans: readonly [number, number][], lexicon: Le
       const at = m.index;
       const end = at + m[0].length;
       const notNeeded = NOT_NEEDED.test(masked.slice(end));
-      for (const [from, to] of spans) {
-        if (own.some(([f, t]) => f === from && t === to)) continue;
+      for (const span of spans) {
+        const { from, to } = span;
+        if (own.includes(span)) continue;
         if (end <= from && wordsBetween(end, from) <= 8) return true;
         // The longer reach holds within one phrase: after a comma a new subject may start
         // ("Bringen Sie den Ausweis mit, eine Vollmacht der anderen Eltern ist nicht nötig").
@@ -282,6 +295,20 @@ function negated(clause: string, spans: readonly [number, number][], lexicon: Le
     }
   }
   return false;
+}
+
+/**
+ * Whether the negation words inside a trigger's match belong to the trigger: without them
+ * it no longer matches ("Kopien genügen nicht"), where a trigger that lets other words pass
+ * between its own still matches ("Originale müssen Sie nicht vorlegen").
+ */
+function ownNegation(words: string, re: RegExp | undefined, lexicon: Lexicon): boolean {
+  if (!re) return true;
+  let without = words;
+  for (const negation of lexicon.negations) {
+    without = without.replace(new RegExp(`${negation.source} ?`, 'g'), '');
+  }
+  return !new RegExp(re.source).test(without.trim());
 }
 
 function conditionOf(sentence: string, heading: string, lexicon: Lexicon): string | undefined {
@@ -489,7 +516,11 @@ function clauseSignal(
       for (const sentence of sentences(normalise(block.text), lexicon.abbreviations)) {
         for (const clause of clauses(sentence, lexicon.clauseBreaks)) {
           const m = re.exec(clause);
-          if (!m || (negatable && negated(clause, [[m.index, m.index + m[0].length]], lexicon))) {
+          if (
+            !m ||
+            (negatable &&
+              negated(clause, [{ from: m.index, to: m.index + m[0].length, re }], lexicon))
+          ) {
             continue;
           }
           // "Viele Leistungen können Sie online beantragen", "künftig auch online": not this
@@ -524,7 +555,15 @@ function legalPresence(
         for (const sentence of sentences(normalise(block.text), lexicon.abbreviations)) {
           for (const clause of clauses(sentence, lexicon.clauseBreaks)) {
             const m = rule.text.exec(clause);
-            if (!m || negated(clause, [[m.index, m.index + m[0].length]], lexicon)) continue;
+            if (
+              !m ||
+              negated(
+                clause,
+                [{ from: m.index, to: m.index + m[0].length, re: rule.text }],
+                lexicon,
+              )
+            )
+              continue;
             return {
               rule: rule.rule,
               reason: rule.reason,
@@ -557,23 +596,35 @@ function evidenceAsked(pages: readonly PageContent[], lexicon: Lexicon): boolean
   );
 }
 
+/** Where a trigger matched in a clause, and the pattern that matched (to tell its own negations). */
+interface Span {
+  from: number;
+  to: number;
+  re?: RegExp;
+}
+
 /** Where the triggers of a category match in a clause, and how strong each is. */
 function triggerSpans(
   clause: string,
   kind: BreakKind,
   lexicon: Lexicon,
-): { from: number; to: number; weight: 'strong' | 'weak' }[] {
+): (Span & { weight: 'strong' | 'weak' })[] {
   return matchSpans(clause, lexicon.categories[kind].triggers);
 }
 
 function matchSpans(
   clause: string,
   triggers: readonly Trigger[],
-): { from: number; to: number; weight: 'strong' | 'weak' }[] {
-  const out: { from: number; to: number; weight: 'strong' | 'weak' }[] = [];
+): (Span & { weight: 'strong' | 'weak' })[] {
+  const out: (Span & { weight: 'strong' | 'weak' })[] = [];
   for (const trigger of triggers) {
     for (const m of clause.matchAll(trigger.re)) {
-      out.push({ from: m.index, to: m.index + m[0].length, weight: trigger.weight });
+      out.push({
+        from: m.index,
+        to: m.index + m[0].length,
+        re: trigger.re,
+        weight: trigger.weight,
+      });
     }
   }
   return out;

@@ -52,6 +52,12 @@ const categorySchema = z.strictObject({
   /** Weak triggers do not count on a page where this signal is stated (per clause, not negated). */
   weakUnless: z.enum(SIGNAL_NAMES).optional(),
   /**
+   * Wording that tells the citizen to send ("Senden Sie …", "Reichen Sie … ein"): without it, a
+   * clause that is a `paper-decision` ("Zustellung der Genehmigung: per Post") says how the
+   * authority answers, and this category's triggers in it do not count.
+   */
+  sender: pattern.optional(),
+  /**
    * Wording that names no subject ("Diesen senden wir Ihnen mit der Post", "Die Zustellung
    * erfolgt per Post"): its triggers count only where the clause, the sentence before it or
    * the heading it stands under names the `subject` (a Bescheid, a Genehmigung …).
@@ -137,6 +143,8 @@ export interface Category {
   triggers: Trigger[];
   exclusions: RegExp[];
   weakUnless?: SignalName;
+  /** Wording by which the citizen is told to send: see the file schema. */
+  sender?: RegExp;
   /**
    * Triggers that name no subject, the subject the clause, the sentence before or the heading
    * must name, and the words by which a clause refers back to a subject named before it.
@@ -225,6 +233,7 @@ function compileCategory(
     triggers: triggers(data.triggers),
     exclusions: data.exclusions.map(re),
     ...(data.weakUnless ? { weakUnless: data.weakUnless } : {}),
+    ...(data.sender ? { sender: re(data.sender) } : {}),
     ...(data.referent
       ? {
           referent: {

@@ -52,7 +52,11 @@ export function sentences(text: string, abbreviations: readonly string[]): strin
 
 /** Clauses of a sentence: where a negation stops (", sondern", "; ", ", aber" …). */
 export function clauses(sentence: string, breaks: readonly string[]): string[] {
-  let parts = [sentence];
+  // A pair of dashes sets off an aside inside one clause ("Den Bescheid senden wir Ihnen – wie
+  // alle Entscheidungen – per Post zu", "Ein Erscheinen ist – anders als früher – nicht mehr
+  // erforderlich"): the dashes are dropped, so what the aside interrupts stays one clause and
+  // the words around the aside stay neighbours. A single dash still separates clauses.
+  let parts = [sentence.replace(/ - ((?:(?! - ).){1,80}?) - /g, ' $1 ')];
   for (const cut of breaks) parts = parts.flatMap((p) => p.split(cut));
   return parts.map((p) => p.trim()).filter((p) => p.length > 0);
 }

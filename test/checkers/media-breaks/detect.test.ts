@@ -8,7 +8,12 @@ import {
 import type { DocumentInfo, PathFollowed } from '../../../src/results/result.ts';
 import type { PageContent } from '../../../src/checkers/media-breaks/extract.ts';
 import { germanLexicon } from '../../../src/checkers/media-breaks/lexicon.ts';
-import { normalise, originalOf, sentences } from '../../../src/checkers/media-breaks/text.ts';
+import {
+  clauses,
+  normalise,
+  originalOf,
+  sentences,
+} from '../../../src/checkers/media-breaks/text.ts';
 
 const lexicon = germanLexicon();
 const NO_PATH: PathFollowed = { steps: 0, stoppedBecause: 'no-online-application' };
@@ -862,5 +867,214 @@ describe('development round: decisions on paper however portals say it, and fres
       ['Den Ausweis schicken wir Ihnen per Post, weil er im Original ausliegen muss.', []],
     ];
     for (const [sentence, expected] of cases) expect(kinds([sentence]), sentence).toEqual(expected);
+  });
+});
+
+describe('development round 3: two paper routes, asides between dashes, answers to questions', () => {
+  it('two paper routes offered as a choice, with no digital one, are both breaks (R1)', () => {
+    const cases: [string, string[]][] = [
+      [
+        'Füllen Sie das Antragsformular aus und reichen Sie es per Post oder persönlich bei der Gemeinde ein.',
+        ['paper-form', 'postal-submission', 'in-person'],
+      ],
+      [
+        'Der Antrag ist persönlich oder postalisch beim Ordnungsamt möglich.',
+        ['postal-submission', 'in-person'],
+      ],
+      [
+        'Die ausgefüllte Anmeldung nehmen wir entweder auf dem Postweg oder im Bürgerbüro entgegen.',
+        ['postal-submission', 'in-person'],
+      ],
+      [
+        'Die Umschreibung beantragen Sie formlos – per Post oder direkt bei der Friedhofsverwaltung.',
+        ['postal-submission', 'in-person'],
+      ],
+      [
+        'Den Antrag reichen Sie schriftlich, per Post oder persönlich, bei der Landesdirektion ein.',
+        ['postal-submission', 'in-person'],
+      ],
+      ['Sprechen Sie mit Ihren Unterlagen in der Ausländerbehörde vor.', ['in-person']],
+    ];
+    for (const [sentence, expected] of cases) expect(kinds([sentence]), sentence).toEqual(expected);
+    // Beside a complete online route the same choice is an offered alternative.
+    expect(
+      kinds(
+        ['Sie können den Antrag auch per Post oder persönlich bei der Gemeinde einreichen.'],
+        true,
+      ),
+    ).toEqual([]);
+  });
+
+  it('an aside between two dashes keeps the clause it interrupts whole', () => {
+    expect(clauses('a - b - c', lexicon.clauseBreaks)).toEqual(['a b c']);
+    expect(clauses('bescheid per post - antrag online', lexicon.clauseBreaks)).toEqual([
+      'bescheid per post',
+      'antrag online',
+    ]);
+    expect(
+      kinds(
+        [
+          'Den Bauvorbescheid senden wir Ihnen – wie alle Entscheidungen der Bauaufsicht – per Post zu.',
+        ],
+        true,
+      ),
+    ).toEqual(['paper-decision']);
+    for (const sentence of [
+      'Ein persönliches Erscheinen ist – anders als früher – nicht mehr erforderlich.',
+      'Ihre Unterschrift wird – wie bei allen Onlinediensten auf service-bw – durch die Anmeldung mit dem Online-Ausweis ersetzt.',
+    ])
+      expect(kinds([sentence], true), sentence).toEqual([]);
+    const choice =
+      'Ihre Meldung senden Sie uns per Post oder – wenn Sie es wünschen – elektronisch über das Portal.';
+    expect(kinds([choice], true)).toEqual([]);
+    expect(kinds([choice])).toEqual(['postal-submission']);
+    expect(
+      kinds(['Zum Termin bringen Sie – neben Ihrem Pass – alle Urkunden im Original mit.'], true),
+    ).toEqual(['in-person', 'original-documents']);
+    // Paper the citizen may tick instead of the Postfach is a choice (R1).
+    expect(
+      kinds(
+        [
+          'Den Bescheid erhalten Sie – sofern Sie nichts anderes wählen – in Ihr BayernID-Postfach. Wer lieber Papier möchte, kreuzt im Antrag „Zustellung per Post“ an.',
+        ],
+        true,
+      ),
+    ).toEqual([]);
+  });
+
+  it('a negation between the words of a trigger negates it; one the trigger names does not', () => {
+    expect(kinds(['Originale müssen Sie nicht vorlegen.'])).toEqual([]);
+    expect(kinds(['Eine beglaubigte Kopie ist nicht erforderlich – ein Scan genügt.'])).toEqual([]);
+    expect(kinds(['Eine einfache Kopie genügt nicht.'])).toEqual(['original-documents']);
+    // Nor does it say that no evidence is needed (once-only): copies are.
+    const scans = page(
+      ['Zeugnisse laden Sie als Scan hoch. Originale müssen Sie nicht vorlegen.'],
+      true,
+    );
+    expect(detectMediaBreaks([scans], [], NO_PATH, lexicon).signals.onceOnly).toBe(false);
+  });
+
+  it('an answer reads with its question; a question prescribes nothing', () => {
+    // The first paragraph under a question (an FAQ item) answers it.
+    const faq = page(['Per Post an Ihre Meldeanschrift.'], true);
+    faq.blocks = faq.blocks
+      .slice(1)
+      .map((b) => ({ ...b, heading: 'Wie erhalte ich den Bescheid?' }));
+    expect(detectMediaBreaks([faq], [], NO_PATH, lexicon).breaks.map((b) => b.kind)).toEqual([
+      'paper-decision',
+    ]);
+    expect(kinds(['Wie erhalte ich den Bescheid? Per Post an Ihre Wohnanschrift.'], true)).toEqual([
+      'paper-decision',
+    ]);
+    expect(kinds(['Muss ich persönlich erscheinen? Nein, das ist nicht nötig.'])).toEqual([]);
+  });
+
+  it('finds a decision by letter however it is worded, and only the decision', () => {
+    for (const sentence of [
+      'Über das Ergebnis informieren wir Sie mit einem Brief nach Hause.',
+      'Den Erlaubnisbescheid erhalten Sie anschließend mit der Deutschen Post.',
+      'Die Genehmigung erhalten Sie brieflich.',
+      'Den Bescheid schicken wir Ihnen an die Anschrift, die Sie im Antrag angegeben haben.',
+      // Sent by the authority: no postal submission beside the decision.
+      'Die Erlaubnis wird Ihnen nach Abschluss der Prüfung schriftlich erteilt und per Post übersandt.',
+      'Zustellung der Genehmigung: per Post an die Anschrift der Produktionsfirma',
+    ])
+      expect(kinds([sentence], true), sentence).toEqual(['paper-decision']);
+  });
+
+  it('an electronic decision with paper on request, or one to print oneself, is no break', () => {
+    const market = detectMediaBreaks(
+      [
+        page(
+          [
+            'Sie erhalten einen elektronischen Bescheid in Mein Unternehmenskonto. Wenn Sie es wünschen, schicken wir Ihnen zusätzlich eine Ausfertigung per Post.',
+          ],
+          true,
+        ),
+      ],
+      [],
+      NO_PATH,
+      lexicon,
+    );
+    expect(market.breaks).toEqual([]);
+    expect(market.signals.decisionDigital).toBe(true);
+    expect(
+      kinds(
+        [
+          'Der Befreiungsbescheid wird Ihnen ausschließlich elektronisch in das Postfach Ihres Nutzerkontos zugestellt. Sie können ihn dort herunterladen und bei Bedarf selbst ausdrucken.',
+        ],
+        true,
+      ),
+    ).toEqual([]);
+  });
+
+  it('reads fresh wording of e-mail, payment and originals', () => {
+    const cases: [string, string[]][] = [
+      [
+        'Lassen Sie uns die Rechnung bitte als PDF-Anhang an werke@example-gemeinde.de zukommen.',
+        ['email-submission'],
+      ],
+      [
+        'Die Verwaltungsgebühr entrichten Sie vorab mit dem Zahlschein, den wir Ihnen zusenden.',
+        ['manual-payment'],
+      ],
+      ['Wir überweisen den Zuschuss direkt an den Kursanbieter.', []],
+      ['Urkunden: Eheurkunde und Scheidungsurteil (jeweils Original)', ['original-documents']],
+    ];
+    for (const [sentence, expected] of cases) expect(kinds([sentence]), sentence).toEqual(expected);
+  });
+
+  it('a document to fill in is a form; a PDF named "…-antrag.pdf" is no online application', () => {
+    const doc = (linkText: string, context: string, file: string): LinkedDocument => ({
+      linkText,
+      context,
+      heading: 'Antrag',
+      pageUrl: 'https://www.example-kreis.de/leistung',
+      selector: 'main a',
+      info: {
+        url: `https://www.example-kreis.de/${file}`,
+        bytes: 1000,
+        class: 'scanned',
+        pages: 1,
+        tagged: false,
+        formFields: 0,
+        fonts: 0,
+        images: 1,
+      },
+    });
+    expect(
+      documentRole(
+        doc(
+          'Download (PDF, 1,2 MB)',
+          'Bitte füllen Sie das Dokument vollständig aus: Download (PDF, 1,2 MB)',
+          'dok_2019_0815.pdf',
+        ),
+        lexicon,
+      ),
+    ).toBe('form');
+    expect(
+      documentRole(
+        doc('Formblatt Baulasterklärung (Bild-PDF)', 'Formblatt Baulasterklärung', 'scan_0047.pdf'),
+        lexicon,
+      ),
+    ).toBe('form');
+    const withPdf = page(['Verwenden Sie hierfür das Antragsformular.']);
+    withPdf.links = [
+      {
+        text: 'Antragsformular (PDF)',
+        href: 'https://www.example-kreis.de/docs/hwo-antrag.pdf',
+        selector: 'main a',
+        heading: 'Formulare',
+        context: 'Antragsformular (PDF)',
+        inScope: true,
+      },
+    ];
+    expect(detectMediaBreaks([withPdf], [], NO_PATH, lexicon).signals.online).toBe(false);
+    withPdf.links[0] = {
+      ...(withPdf.links[0] as PageContent['links'][number]),
+      text: 'Weiter',
+      href: 'https://www.example-kreis.de/leistung/antrag.html',
+    };
+    expect(detectMediaBreaks([withPdf], [], NO_PATH, lexicon).signals.online).toBe(true);
   });
 });
