@@ -194,9 +194,16 @@ const EXTRACT = `(outOfScopeSource) => {
         continue;
       }
       const text = node.nodeValue;
-      if (!text || !text.trim()) continue;
       const parent = node.parentElement;
-      if (!parent || excludedElement(parent)) continue;
+      if (!text || !parent) continue;
+      if (!text.trim()) {
+        // White space between inline elements ("<b>Bescheid</b> <span>per Post</span>")
+        // keeps their words apart, as the page shows them.
+        const entry = blocks.get(parent.closest(BLOCK) || scope);
+        if (entry && entry.last) entry.spaced = true;
+        continue;
+      }
+      if (excludedElement(parent)) continue;
       const block = parent.closest(BLOCK) || scope;
       const entry = blocks.get(block) || { parts: [], last: null };
       // Text of different elements (a heading and its paragraph in one div) is separated,
@@ -212,31 +219,58 @@ const EXTRACT = `(outOfScopeSource) => {
           return out;
         };
         const between = [...chain(entry.last, parent), ...chain(parent, entry.last)];
-        entry.parts.push(between.every(inline) ? '' : ' ');
+        entry.parts.push(between.every(inline) && !entry.spaced ? '' : ' ');
       }
       entry.parts.push(text);
       entry.last = parent;
       entry.broken = false;
+      entry.spaced = false;
       blocks.set(block, entry);
       total += text.length;
     }
   }
+  // A label built from a div, span or paragraph beside its value ("<div class=label>Zustellung:</div>
+  // <div>per Post</div>", role=term/definition): short, no blocks inside, and marked as a
+  // label by a colon, its class or its role.
+  const LABEL_CLASS = /(^|[-_\\s])(label|key|term|dt|name|title|titel|bezeichnung|field-label)([-_\\s]|$)/i;
+  const labelOf = (block) => {
+    if (block.matches('[role=definition]')) {
+      for (let e = block.previousElementSibling; e; e = e.previousElementSibling) {
+        if (e.matches('[role=term]')) return e;
+      }
+      return null;
+    }
+    if (!block.matches('div, span, p')) return null;
+    const e = block.previousElementSibling;
+    if (!e || !e.matches('div, span, p') || e.querySelector(BLOCK)) return null;
+    const text = norm(e.textContent || '');
+    if (!text || text.length > 60) return null;
+    const marked = /:$/.test(text) || LABEL_CLASS.test(typeof e.className === 'string' ? e.className : '');
+    return marked ? e : null;
+  };
   // A table cell or a definition is the value of a key (its row header or, in a row without
-  // one, its first cell; its term): "Zustellung des Bescheids | per Post" says what goes by
-  // post only with the key in front.
+  // one, the cells before it; its term; its label): "Zustellung des Bescheids | per Post" says
+  // what goes by post only with the key in front.
   const keyOf = (block) => {
-    let key = null;
+    let keys = [];
     if (block.matches('td')) {
       const cells = block.parentElement ? [...block.parentElement.children] : [];
-      // A row without a header cell ("Bescheid | Sie erhalten ihn per Post"): its first cell names it.
-      const header = cells.find((c) => c.matches('th')) || (cells.length > 1 && cells[0] !== block ? cells[0] : null);
-      if (header && header.compareDocumentPosition(block) & Node.DOCUMENT_POSITION_FOLLOWING) key = header;
+      const before = cells.slice(0, cells.indexOf(block));
+      // A row without a header cell ("Bescheid | Sie erhalten ihn per Post", "4 | Bescheid |
+      // Versand per Post"): the cells before it name it.
+      const header = before.find((c) => c.matches('th'));
+      keys = header ? [header] : before;
     } else if (block.matches('dd')) {
       for (let e = block.previousElementSibling; e; e = e.previousElementSibling) {
-        if (e.matches('dt')) { key = e; break; }
+        if (e.matches('dt')) { keys = [e]; break; }
       }
+    } else {
+      const label = labelOf(block);
+      if (label) keys = [label];
     }
-    const text = key && !excludedElement(key) ? norm(key.textContent || '').replace(/[:\\s]+$/, '') : '';
+    const named = keys.filter((k) => !excludedElement(k)).map((k) => norm(k.textContent || '').replace(/[:\\s]+$/, ''));
+    // Many cells before it: the first names the row, as it always did.
+    const text = named.join(' ').length <= 80 ? named.join(' ') : named[0] || '';
     return text && text.length <= 80 ? text : '';
   };
   const out = [];
@@ -244,7 +278,8 @@ const EXTRACT = `(outOfScopeSource) => {
     const own = norm(entry.parts.join(''));
     if (!own) continue;
     const key = keyOf(block);
-    const text = key ? key + ': ' + own : own;
+    // A question stays a question ("Wie erhalte ich den Bescheid? Per Post."): its answer follows it.
+    const text = key ? key + (/\\?$/.test(key) ? ' ' : ': ') + own : own;
     const heading = block.matches(HEADING) ? block : headingOf(block);
     if (heading && heading !== block && outOfScopeHeading(heading)) continue;
     if (block.matches(HEADING) && outOfScope.test(fold(text))) continue;

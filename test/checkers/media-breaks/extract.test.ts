@@ -174,4 +174,39 @@ describe('reading the procedure text from markup', () => {
     );
     expect(kinds(page)).toEqual(['paper-decision']);
   });
+  it('reads a value with its label where divs build the pairs, and a step with the cells before it', async () => {
+    const page = await read(
+      `<main>${INTRO}
+      <div class="facts">
+        <div class="row"><div class="label">Antragstellung:</div><div class="value">online mit dem Servicekonto</div></div>
+        <div class="row"><div class="label">Zustellung der Genehmigung:</div><div class="value">per Post an die Anschrift der Firma</div></div>
+      </div>
+      <div><div role="term">Wie erhalte ich den Bescheid?</div><div role="definition">Per Post an Ihre Wohnanschrift.</div></div>
+      <div class="text"><div>Das Amt prüft Ihren Antrag.</div><div>Per Post an die Firma.</div></div>
+      <div class="dl-row"><span class="dl-term">Bescheid</span> <span class="dl-desc">als Brief an den Firmensitz</span></div>
+      <table><tr><td>4</td><td>Bescheid</td><td>Versand per Post</td></tr></table></main>`,
+    );
+    const texts = page.blocks.map((b) => b.text);
+    expect(texts).toContain('Zustellung der Genehmigung: per Post an die Anschrift der Firma');
+    expect(texts).toContain('Wie erhalte ich den Bescheid? Per Post an Ihre Wohnanschrift.');
+    expect(texts).toContain('4 Bescheid: Versand per Post');
+    // Label and value as spans in one row, apart as the page shows them.
+    expect(texts).toContain('Bescheid als Brief an den Firmensitz');
+    // A sentence before a div is no label: no colon, no label class or role.
+    expect(texts).toContain('Per Post an die Firma.');
+    // The decision goes by post; nothing has to be sent in.
+    const only = (text: string): PageContent => ({
+      ...page,
+      blocks: page.blocks.filter(
+        (b) => b.isHeading || b.text === text || b.text.startsWith('Hier'),
+      ),
+    });
+    for (const text of [
+      'Zustellung der Genehmigung: per Post an die Anschrift der Firma',
+      'Wie erhalte ich den Bescheid? Per Post an Ihre Wohnanschrift.',
+      '4 Bescheid: Versand per Post',
+      'Bescheid als Brief an den Firmensitz',
+    ])
+      expect(kinds(only(text)), text).toEqual(['paper-decision']);
+  });
 });
