@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CheckContext } from '../../../src/checkers/checker.ts';
 import { checkHttp } from '../../../src/checkers/http/check.ts';
 import { httpSpecSchema, type HttpSpecInput } from '../../../src/checkers/http/spec.ts';
@@ -36,13 +36,18 @@ afterAll(async () => {
   await Promise.all([portal.close(), proxy.close(), authProxy.close()]);
 });
 
-function check(spec: HttpSpecInput, config: ProxyConfig, timeoutMs = 5000): Promise<Outcome> {
+function check(
+  spec: HttpSpecInput,
+  config: ProxyConfig,
+  timeoutMs = 5000,
+  hosts = new HostLimiter(2),
+): Promise<Outcome> {
   const settings = proxySettings(config);
   const ctx: CheckContext = {
     signal: AbortSignal.timeout(timeoutMs),
     logger: pino({ level: 'silent' }),
     userAgent: USER_AGENT,
-    hosts: new HostLimiter(2),
+    hosts,
     now: () => Date.now(),
     ...(settings ? { proxy: settings } : {}),
   };
@@ -78,6 +83,14 @@ describe('HTTP checker through a forward proxy', () => {
     const out = await check({ url: `https://${EXPIRING}/`, caFile: portal.caFile }, viaProxy());
     expect(out).toMatchObject({ status: 'degraded', reason: 'cert_expiring' });
     expect(out.tls?.daysLeft).toBeLessThan(6);
+  });
+
+  it('counts the per-host limit against the target, not the proxy', async () => {
+    const hosts = new HostLimiter(1);
+    const run = check({ url: `http://${SERVICE}/slow?ms=300` }, viaProxy(), 5000, hosts);
+    await vi.waitFor(() => expect(hosts.active(SERVICE)).toBe(1), { timeout: 250, interval: 5 });
+    expect(hosts.active(new URL(proxy.url).host)).toBe(0);
+    expect((await run).status).toBe('pass');
   });
 
   it('uses the https proxy for https targets and the http one for http targets', async () => {
