@@ -200,7 +200,8 @@ function sentenceCandidates(
   const condition = conditionOf(sentence, heading, lexicon);
   // The first sentence after a question answers it and may leave out what it is about
   // ("Wie erhalte ich den Bescheid? Per Post an Ihre Wohnanschrift.").
-  const answer = before ? before.endsWith('?') : heading.endsWith('?');
+  const question = before ? before : heading;
+  const asked = question.endsWith('?') ? question : '';
   const out: Candidate[] = [];
   for (const clause of clauses(sentence, lexicon.clauseBreaks)) {
     const found: Candidate[] = [];
@@ -209,9 +210,14 @@ function sentenceCandidates(
       let matches = triggerSpans(clause, kind, lexicon);
       const referent = category.referent;
       if (matches.length === 0 && referent) {
+        const answers =
+          referent.question !== undefined &&
+          referent.question.test(asked) &&
+          referent.subject.test(asked);
         const about =
           referent.subject.test(clause) ||
-          ((answer || referent.anaphor.test(clause)) &&
+          answers ||
+          (referent.anaphor.test(clause) &&
             [before, heading].some((t) => referent.subject.test(t)));
         if (about) matches = matchSpans(clause, referent.triggers);
       }

@@ -72,6 +72,11 @@ const categorySchema = z.strictObject({
        * ("Eine Zahlungserinnerung erhalten Sie per Post").
        */
       anaphor: pattern,
+      /**
+       * A question about how the subject reaches the citizen ("Wie erhalte ich den Bescheid?"):
+       * the first sentence after it answers it and need not name the subject ("Per Post.").
+       */
+      question: pattern.optional(),
     })
     .optional(),
 });
@@ -149,7 +154,7 @@ export interface Category {
    * Triggers that name no subject, the subject the clause, the sentence before or the heading
    * must name, and the words by which a clause refers back to a subject named before it.
    */
-  referent?: { triggers: Trigger[]; subject: RegExp; anaphor: RegExp };
+  referent?: { triggers: Trigger[]; subject: RegExp; anaphor: RegExp; question?: RegExp };
 }
 
 /** A lexicon with its patterns compiled: what the detector matches normalised text against. */
@@ -240,6 +245,7 @@ function compileCategory(
             triggers: triggers(data.referent.triggers),
             subject: re(data.referent.subject),
             anaphor: re(data.referent.anaphor),
+            ...(data.referent.question ? { question: re(data.referent.question) } : {}),
           },
         }
       : {}),

@@ -967,6 +967,10 @@ describe('development round 3: two paper routes, asides between dashes, answers 
       'paper-decision',
     ]);
     expect(kinds(['Muss ich persönlich erscheinen? Nein, das ist nicht nötig.'])).toEqual([]);
+    // A question about the application is answered with how to apply, not with a decision.
+    expect(kinds(['Wie beantrage ich die Genehmigung? Per Post an das Ordnungsamt.'])).toEqual([
+      'postal-submission',
+    ]);
   });
 
   it('finds a decision by letter however it is worded, and only the decision', () => {
@@ -1024,6 +1028,21 @@ describe('development round 3: two paper routes, asides between dashes, answers 
     for (const [sentence, expected] of cases) expect(kinds([sentence]), sentence).toEqual(expected);
   });
 
+  it('keeps precision where the new wording meets what is sent in, collected or offered', () => {
+    // Evidence named in a sentence that tells the citizen to send it is no decision.
+    expect(
+      kinds([
+        'Bitte legen Sie dem Antrag die Bescheinigung des Arbeitgebers bei und schicken Sie alles per Post an das Amt.',
+      ]),
+    ).toEqual(['postal-submission']);
+    expect(kinds(['Senden Sie uns den Antrag, den Bescheid erhalten Sie dann per Post.'])).toEqual([
+      'paper-decision',
+    ]);
+    // A physical item handed over in person (R3), and an office that also takes applications (R1).
+    expect(kinds(['Die Steuermarke erhalten Sie persönlich im Bürgerbüro.'])).toEqual([]);
+    expect(kinds(['Anträge nehmen wir auch im Bürgerbüro entgegen.'], true)).toEqual([]);
+  });
+
   it('a document to fill in is a form; a PDF named "…-antrag.pdf" is no online application', () => {
     const doc = (linkText: string, context: string, file: string): LinkedDocument => ({
       linkText,
@@ -1058,6 +1077,12 @@ describe('development round 3: two paper routes, asides between dashes, answers 
         lexicon,
       ),
     ).toBe('form');
+    expect(
+      documentRole(
+        doc('Barrierefreiheitserklärung (PDF)', 'Barrierefreiheitserklärung', 'bf.pdf'),
+        lexicon,
+      ),
+    ).toBe('leaflet');
     const withPdf = page(['Verwenden Sie hierfür das Antragsformular.']);
     withPdf.links = [
       {
