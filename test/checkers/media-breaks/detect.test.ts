@@ -952,6 +952,9 @@ describe('development round 3: two paper routes, asides between dashes, answers 
       true,
     );
     expect(detectMediaBreaks([scans], [], NO_PATH, lexicon).signals.onceOnly).toBe(false);
+    // "Unterlagen fügen Sie als Datei bei": evidence is uploaded, so no once-only either.
+    const attached = page(['Unterlagen fügen Sie als Datei bei.'], true);
+    expect(detectMediaBreaks([attached], [], NO_PATH, lexicon).signals.upload).toBe(true);
   });
 
   it('an answer reads with its question; a question prescribes nothing', () => {
@@ -1024,6 +1027,12 @@ describe('development round 3: two paper routes, asides between dashes, answers 
       ],
       ['Wir überweisen den Zuschuss direkt an den Kursanbieter.', []],
       ['Urkunden: Eheurkunde und Scheidungsurteil (jeweils Original)', ['original-documents']],
+      ['Gebühr: 25 Euro, bar bei Abholung der Gestattung', ['manual-payment']],
+      ['Die Bar im Erdgeschoss ist bei Abholung geöffnet.', []],
+      [
+        'Einreichung: per Fax an 08041 505-299 oder per Brief an das Ordnungsamt',
+        ['postal-submission', 'fax-submission'],
+      ],
     ];
     for (const [sentence, expected] of cases) expect(kinds([sentence]), sentence).toEqual(expected);
   });
