@@ -60,12 +60,17 @@ export async function declineConsent(
   if (name === undefined) return undefined;
   // The consent manager closes its layer on its own time: an animation, a request.
   while (left() > 0) {
-    const now = await findConsentLayer(page, left());
+    // Each look gets time to answer: one cut to the last milliseconds finds nothing, which
+    // read as a closed layer (seen when the guard blocked the choice's POST and it stayed).
+    const now = await findConsentLayer(page, Math.max(left(), LOOK_MS));
     if (now === undefined || now.hides.length === 0) return name.replace(/\s+/g, ' ').trim();
     await new Promise((r) => setTimeout(r, 100));
   }
   return undefined;
 }
+
+/** The least time a look for the layer gets after the choice was taken. */
+const LOOK_MS = 500;
 
 /** Clicks the choice Playwright finds in the layer (or its frame); its name, once clicked. */
 async function declineWithLocator(
