@@ -1,4 +1,4 @@
-import type { BrowserContext, Route } from 'playwright';
+import type { BrowserContext, Request, Route } from 'playwright';
 import type { BlockedRequest } from '../../results/result.ts';
 import type { HostLimiter } from '../../runner/host-limiter.ts';
 
@@ -16,8 +16,8 @@ export interface Guard {
   step: string;
   /**
    * Binds the guard to one run: the requests its probe allows, the per-host limit and the
-   * run's deadline. Until then nothing is allowed beyond safe methods and navigations go
-   * unlimited (a prepared context makes no requests of its own).
+   * run's deadline. Until then every request is refused, safe or not: a context used before
+   * its run armed it would go unlimited (a prepared context makes no requests of its own).
    */
   arm(run: GuardRun): void;
 }
@@ -34,6 +34,12 @@ export interface GuardRun {
  * a journey must never submit a real application. Navigations of the main frame
  * also wait for a slot of the per-host limit, like HTTP probes.
  *
+ * `context.route` does not see everything a page can send, so the guard closes the other
+ * ways too: WebSockets (a Blazor Server or SignalR application sends "Antrag absenden" as a
+ * message on its socket) are not connected unless allowed, and {@link PAGE_GUARD} keeps
+ * pages from sending what the browser would send where no route sees it (beacons and
+ * keepalive requests as a page goes away, shared workers).
+ *
  * The route is installed before the run is known (a prepared context), so what a run
  * permits is read at each request from {@link Guard.arm}.
  */
@@ -48,29 +54,145 @@ export async function prepareGuard(context: BrowserContext): Promise<Guard> {
       matchers = armed.allowed.map((a) => ({ method: a.method, test: urlMatcher(a.url) }));
     },
   };
+  const allows = (method: string, url: string): boolean =>
+    matchers.some((m) => m.method === method && m.test(url));
+  const block = (method: string, url: string): void => {
+    guard.blocked.push({ method, url, step: guard.step });
+  };
   await context.route('**/*', async (route: Route) => {
     const request = route.request();
-    const method = request.method();
-    if (!SAFE.has(method) && !matchers.some((m) => m.method === method && m.test(request.url()))) {
-      guard.blocked.push({ method, url: request.url(), step: guard.step });
-      await route.abort('blockedbyclient').catch(() => undefined);
+    if (!run) {
+      // A context used before its run armed the guard: nothing the run allows or limits is
+      // known yet, so nothing goes out, GET included (a prepared context makes no requests).
+      await route.abort(refusal(request)).catch(() => undefined);
       return;
     }
-    if (!run || !request.isNavigationRequest() || !/^https?:/.test(request.url())) {
-      await route.continue().catch(() => undefined);
+    const method = request.method();
+    const safe = SAFE.has(method);
+    if (!safe && !allows(method, request.url())) {
+      block(method, request.url());
+      await route.abort(refusal(request)).catch(() => undefined);
+      return;
+    }
+    const send = (): Promise<void> =>
+      safe ? route.continue() : sendAllowed(route, (url) => allows(method, url), block);
+    if (!request.isNavigationRequest() || !/^https?:/.test(request.url())) {
+      await send().catch(() => undefined);
       return;
     }
     const host = new URL(request.url()).host;
-    await run.hosts
-      .run(host, run.signal, async () => {
-        await route.continue();
+    const { hosts, signal } = run;
+    await hosts
+      .run(host, signal, async () => {
+        await send();
         // Hold the slot until the server answered (or the request failed).
         await request.response().catch(() => null);
       })
       .catch(() => route.abort('aborted').catch(() => undefined));
   });
+  await context.routeWebSocket(/.*/, (socket) => {
+    if (allows(WEBSOCKET, socket.url())) {
+      // Every message passes, both ways: a socket's protocol (SignalR, Blazor's circuit) has
+      // no method to tell reading from submitting. Allowing a socket is allowing the page.
+      socket.connectToServer();
+      return;
+    }
+    block(WEBSOCKET, socket.url());
+    // Closed before it opens, as a refused connection: the page's own error handling runs
+    // (Blazor shows its reconnect notice) instead of a socket that silently swallows messages.
+    return socket.close({ code: 1008, reason: 'blocked by ozgwatch' }).catch(() => undefined);
+  });
+  await context.exposeBinding(BLOCKED_BINDING, (_source, method: unknown, url: unknown) => {
+    if (typeof method === 'string' && typeof url === 'string') block(method, url);
+  });
+  await context.addInitScript(PAGE_GUARD);
   return guard;
 }
+
+/** The method a blocked or allowed WebSocket is recorded and allowed as. */
+export const WEBSOCKET = 'WEBSOCKET';
+
+/**
+ * An allowed request, sent without following redirects: Playwright lets the browser follow a
+ * redirect of a routed request without asking the route again, so a 307 or 308 (which keep
+ * method and body) would repeat an allowed POST at an address nobody allowed. Such a redirect
+ * is blocked and recorded; any other answer goes to the page as it came.
+ */
+async function sendAllowed(
+  route: Route,
+  allows: (url: string) => boolean,
+  block: (method: string, url: string) => void,
+): Promise<void> {
+  const request = route.request();
+  const response = await route.fetch({ maxRedirects: 0 });
+  const location = response.headers()['location'];
+  if ((response.status() === 307 || response.status() === 308) && location !== undefined) {
+    const next = new URL(location, request.url()).href;
+    if (!allows(next)) {
+      block(request.method(), next);
+      await route.abort(refusal(request));
+      return;
+    }
+  }
+  await route.fulfill({ response });
+}
+
+/**
+ * How a blocked request fails. A navigation ends as if cancelled (`net::ERR_ABORTED`): the
+ * page stays as it was, where `blockedbyclient` would put Chromium's error page in its place,
+ * which a scan after a consent layer's blocked "Ablehnen" form read as the service (its
+ * missing title and language as the service's violations). Other requests fail as blocked.
+ */
+function refusal(request: Request): 'aborted' | 'blockedbyclient' {
+  return request.isNavigationRequest() ? 'aborted' : 'blockedbyclient';
+}
+
+const BLOCKED_BINDING = '__ozgwatchBlocked';
+
+/**
+ * Runs in every frame before the page's scripts. What it takes away, the browser would
+ * send where the route cannot stop it: Playwright passes on, unrouted, a keepalive request
+ * that outlives its page (a beacon in `pagehide`, seen reaching the server), and it does not
+ * see shared workers at all. So beacons (always POST) are refused and recorded, a keepalive
+ * `fetch` that is not GET/HEAD loses its keepalive (the route then sees it like any other),
+ * `fetchLater` is not there (pages feature-detect it), and a shared worker cannot be
+ * started (recorded as method `SHAREDWORKER`; a `SecurityError`, as in a sandboxed frame).
+ * Dedicated workers are routed by Playwright like pages.
+ */
+const PAGE_GUARD = `(() => {
+  const report = (method, url) => {
+    try {
+      const binding = globalThis.${BLOCKED_BINDING};
+      if (typeof binding === 'function') void binding(method, String(new URL(url, location.href))).catch(() => {});
+    } catch {}
+  };
+  if (typeof Navigator !== 'undefined' && Navigator.prototype.sendBeacon) {
+    Navigator.prototype.sendBeacon = function sendBeacon(url) {
+      report('POST', url);
+      return false;
+    };
+  }
+  const pageFetch = globalThis.fetch;
+  if (typeof pageFetch === 'function') {
+    globalThis.fetch = function fetch(input, init) {
+      // Read, not copied into a Request: a stream body can be read only once.
+      const given = input instanceof Request ? input : undefined;
+      const keepalive = init && 'keepalive' in init ? init.keepalive : given?.keepalive;
+      const method = String((init && init.method) || given?.method || 'GET').toUpperCase();
+      if (keepalive && method !== 'GET' && method !== 'HEAD') {
+        return pageFetch.call(this, input, { ...init, keepalive: false });
+      }
+      return pageFetch.call(this, input, init);
+    };
+  }
+  delete globalThis.fetchLater;
+  if (typeof globalThis.SharedWorker === 'function') {
+    globalThis.SharedWorker = function SharedWorker(url) {
+      report('SHAREDWORKER', url);
+      throw new DOMException('shared workers are blocked by ozgwatch', 'SecurityError');
+    };
+  }
+})();`;
 
 /** {@link prepareGuard} and {@link Guard.arm} in one, for a context made for this run. */
 export async function installGuard(

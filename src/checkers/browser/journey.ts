@@ -8,6 +8,7 @@ import { germanLexicon } from '../media-breaks/lexicon.ts';
 import type {
   A11yPage,
   Artifact,
+  BlockedRequest,
   Outcome,
   PageVitals,
   ReasonCode,
@@ -18,7 +19,7 @@ import type {
 import type { BrowserLease } from '../../runner/browser-host.ts';
 import type { CheckContext } from '../checker.ts';
 import { responsive, within } from './bounded.ts';
-import type { Guard } from './guard.ts';
+import { WEBSOCKET, type Guard } from './guard.ts';
 import { prepareJourney, type Instruments } from './instruments.ts';
 import { netReason } from './net-reason.ts';
 import { readPageText } from './page-text.ts';
@@ -441,12 +442,24 @@ class JourneyRun {
     }
     const recent = this.#recentSteps();
     const blocked = this.#guard?.blocked.find((b) => recent.has(b.step));
-    if (blocked) {
-      return {
-        reason: 'request_blocked',
-        message: `blocked ${blocked.method} ${blocked.url} in step "${blocked.step}": it would change state (allow it in allowRequests if it is safe)`,
-      };
-    }
+    if (blocked) return { reason: 'request_blocked', message: blockedMessage(blocked) };
+    const failure = await this.#classifyRest(error, step, message, stepName, recent);
+    // A page that talks to its server over a WebSocket stops working where it next needs
+    // it, often steps after the socket was refused: the failure says so.
+    const socket = this.#guard?.blocked.find((b) => b.method === WEBSOCKET);
+    return socket
+      ? { ...failure, message: `${failure.message}; ${blockedMessage(socket)}` }
+      : failure;
+  }
+
+  /** The failures no guard explains: script errors, a stuck page, timeouts, the network. */
+  async #classifyRest(
+    error: unknown,
+    step: Step | undefined,
+    message: string,
+    stepName: string,
+    recent: Set<string>,
+  ): Promise<Failure> {
     const pageError = this.steps.filter((s) => recent.has(s.name)).flatMap((s) => s.pageErrors)[0];
     if (pageError) {
       return {
@@ -662,6 +675,14 @@ function emptyStep(name: string, action: string, status: StepResult['status']): 
     pageErrors: [],
     failedRequests: 0,
   };
+}
+
+/** What the guard held back, and what the probe can do about it. */
+function blockedMessage(blocked: BlockedRequest): string {
+  if (blocked.method === WEBSOCKET) {
+    return `blocked WebSocket ${blocked.url} in step "${blocked.step}": the page talks to its server over it, and a message can change state (allow it as { method: WEBSOCKET, url } in allowRequests if it is safe)`;
+  }
+  return `blocked ${blocked.method} ${blocked.url} in step "${blocked.step}": it would change state (allow it in allowRequests if it is safe)`;
 }
 
 /** Playwright's call log names what covers an element ("<div …> intercepts pointer events"). */

@@ -169,9 +169,13 @@ const stepSchema = z.looseObject({}).transform((raw, ctx): Step => {
   } as Step;
 });
 
-/** Requests a journey may send although they change state (a test login, say). */
+/**
+ * Requests a journey may send although they change state (a test login, say). `WEBSOCKET`
+ * lets the page open a socket to a matching `ws://`/`wss://` address; every message on it
+ * passes, both ways.
+ */
 const allowedRequest = z.strictObject({
-  method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']),
+  method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE', 'WEBSOCKET']),
   /** Glob (`**` any path, `*` one segment) or `/regular expression/`. */
   url: z.string().min(1),
 });

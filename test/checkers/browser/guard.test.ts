@@ -1,0 +1,306 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { prepareGuard } from '../../../src/checkers/browser/guard.ts';
+import { checkBrowser } from '../../../src/checkers/browser/journey.ts';
+import { browserSpecSchema, type BrowserSpecInput } from '../../../src/checkers/browser/spec.ts';
+import type { CheckContext } from '../../../src/checkers/checker.ts';
+import type { Outcome } from '../../../src/results/result.ts';
+import { ArtifactStore } from '../../../src/runner/artifacts.ts';
+import { BrowserHost } from '../../../src/runner/browser-host.ts';
+import { HostLimiter } from '../../../src/runner/host-limiter.ts';
+import { startPortal, type Portal } from '../../fixtures/county-portal/index.ts';
+
+/**
+ * The request guard against every way a page can send something that changes state, each
+ * on a page of the fixture portal (`/schutz/…`) that counts what reaches it. The form POST
+ * of the main frame and the allowed login are in journey.test.ts.
+ */
+
+let portal: Portal;
+let host: BrowserHost;
+let dir: string;
+let artifacts: ArtifactStore;
+let runs = 0;
+
+beforeAll(async () => {
+  portal = await startPortal();
+  dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-guard-'));
+  artifacts = new ArtifactStore(path.join(dir, 'artifacts'));
+  host = new BrowserHost({
+    args: [],
+    restartAfterRuns: 1000,
+    memoryLimitMb: 4000,
+    downloadLimitMb: 20,
+    logger: pino({ level: 'silent' }),
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await host.close();
+  await portal.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function context(timeoutMs = 20_000): CheckContext {
+  runs++;
+  return {
+    signal: AbortSignal.timeout(timeoutMs),
+    deadlineAt: performance.now() + timeoutMs,
+    logger: pino({ level: 'silent' }),
+    userAgent: 'ozgwatch/test',
+    hosts: new HostLimiter(2),
+    now: () => Date.now(),
+    browser: host,
+    artifacts: artifacts.forRun('guard', `run-${runs}`),
+  };
+}
+
+function journey(spec: BrowserSpecInput): Promise<Outcome> {
+  return checkBrowser(context(), browserSpecSchema.parse({ stepTimeout: '3s', ...spec }));
+}
+
+const site = (p: string): string => `${portal.http}/schutz/${p}`;
+
+/** POSTs counted before the test: each test asks only about its own. */
+let before = new Map<string, number>();
+beforeEach(() => {
+  before = portal.posts();
+});
+
+/** POSTs of this test that reached the portal's targets under /schutz/ziel/ (none may). */
+function reached(): string[] {
+  return [...portal.posts()]
+    .filter(([p, n]) => p.startsWith('/schutz/ziel/') && n > (before.get(p) ?? 0))
+    .map(([p]) => p);
+}
+
+/** What a request sent as the browser goes on (a beacon, a popup) needs to arrive, if it could. */
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 500));
+
+const steps = (list: BrowserSpecInput['steps'] & object): Pick<BrowserSpecInput, 'steps'> => ({
+  steps: list,
+});
+
+/**
+ * A TypeScript journey that presses `button` on `page` (in its frame with `inFrame`) and
+ * waits for the POST it sends to fail, wherever it comes from: a form in a frame or a new
+ * window changes nothing on the page a step could wait for.
+ */
+function submitting(
+  page: string,
+  button: string,
+  inFrame: boolean,
+): Pick<BrowserSpecInput, 'journey'> {
+  return {
+    journey: async ({ page: tab, step }) => {
+      await step('start', () => tab.goto(site(page)));
+      await step('absenden', async () => {
+        const failed = tab
+          .context()
+          .waitForEvent('requestfailed', { predicate: (r) => r.method() === 'POST' });
+        const scope = inFrame ? tab.frameLocator('iframe') : tab;
+        await scope.getByRole('button', { name: button }).click();
+        await failed;
+      });
+    },
+  };
+}
+
+describe('the request guard', () => {
+  const vectors: {
+    name: string;
+    steps: () => Pick<BrowserSpecInput, 'steps' | 'journey'>;
+    blocked: () => { method: string; url: string }[];
+  }[] = [
+    {
+      name: 'navigator.sendBeacon',
+      steps: () =>
+        steps([
+          { goto: site('beacon') },
+          { name: 'absenden', click: { role: 'button', name: 'Absenden' } },
+          { name: 'warten', expectText: { css: '#status', value: 'abgelehnt' } },
+        ]),
+      blocked: () => [{ method: 'POST', url: site('ziel/beacon') }],
+    },
+    {
+      name: 'fetch with keepalive',
+      steps: () =>
+        steps([
+          { goto: site('keepalive') },
+          { name: 'absenden', click: { role: 'button', name: 'Absenden' } },
+          { name: 'warten', expectText: { css: '#status', value: 'blockiert' } },
+        ]),
+      blocked: () => [{ method: 'POST', url: site('ziel/keepalive') }],
+    },
+    {
+      name: '<a ping>',
+      steps: () =>
+        steps([
+          { goto: site('ping') },
+          { name: 'absenden', click: { role: 'link', name: 'Weiter' } },
+          { name: 'warten', expectText: 'Weiter ging es.' },
+        ]),
+      blocked: () => [{ method: 'POST', url: site('ziel/ping') }],
+    },
+    {
+      name: 'a form POST in a same-origin frame',
+      steps: () => submitting('iframe-gleich', 'Antrag absenden', true),
+      blocked: () => [{ method: 'POST', url: site('ziel/iframe-gleich') }],
+    },
+    {
+      name: 'a form POST in a cross-origin frame',
+      steps: () => submitting('iframe-fremd', 'Antrag absenden', true),
+      blocked: () => [
+        { method: 'POST', url: site('ziel/iframe-fremd').replace('127.0.0.1', 'localhost') },
+      ],
+    },
+    {
+      name: 'a form POST into a new window (target=_blank)',
+      steps: () => submitting('popup', 'Antrag absenden', false),
+      blocked: () => [{ method: 'POST', url: site('ziel/popup') }],
+    },
+    {
+      name: 'a form POST in a window.open popup',
+      steps: () => submitting('fenster', 'Antrag öffnen', false),
+      blocked: () => [{ method: 'POST', url: site('ziel/fenster') }],
+    },
+    {
+      name: 'a POST from a dedicated worker',
+      steps: () =>
+        steps([
+          { name: 'absenden', goto: site('worker') },
+          { name: 'warten', expectText: { css: '#status', value: 'blockiert' } },
+        ]),
+      blocked: () => [{ method: 'POST', url: site('ziel/worker') }],
+    },
+    {
+      // Playwright does not see a shared worker's requests: it is not started at all.
+      name: 'a shared worker (which would POST)',
+      steps: () =>
+        steps([
+          { name: 'absenden', goto: site('shared-worker') },
+          { name: 'warten', expectText: 'bereit' },
+        ]),
+      blocked: () => [{ method: 'SHAREDWORKER', url: site('shared-worker.js') }],
+    },
+  ];
+
+  it.each(vectors)('$name: never reaches the server and is recorded', async (vector) => {
+    const out = await journey(vector.steps());
+    await settle();
+    expect(reached()).toEqual([]);
+    // A request the page sends a moment after the step that made it is the next step's.
+    const steps = out.blockedRequests?.map((b) => b.step) ?? [];
+    expect(steps.every((step) => step === 'absenden' || step === 'warten')).toBe(true);
+    expect(out.blockedRequests?.map(({ method, url }) => ({ method, url }))).toEqual(
+      vector.blocked(),
+    );
+  });
+
+  it.each([
+    ['a beacon', 'abschied'],
+    ['a keepalive fetch', 'abschied-fetch'],
+  ])('%s sent as the page goes away (pagehide) never reaches the server', async (_what, page) => {
+    // Playwright passes such a request on unrouted once its page is gone: the page guard
+    // keeps it from being sent at all. Whether the refusal is recorded depends on the page
+    // still being there to report it, so only the server is asked.
+    const out = await journey({
+      steps: [
+        { goto: site(page) },
+        { click: { role: 'link', name: 'Weiter' } },
+        { expectText: 'Weiter ging es.' },
+      ],
+    });
+    await settle();
+    expect(out.status).toBe('pass');
+    expect(reached()).toEqual([]);
+  });
+
+  it('a WebSocket is not connected: recorded with its step, and the failure it causes says so', async () => {
+    const opened = portal.webSockets().opened.length;
+    const out = await journey({
+      steps: [
+        { name: 'start', goto: site('websocket') },
+        { name: 'absenden', click: { role: 'button', name: 'Antrag absenden' } },
+        { name: 'bestaetigung', expectText: { css: '#status', value: 'empfangen' } },
+      ],
+    });
+    expect(portal.webSockets().opened.slice(opened)).toEqual([]);
+    const url = `${site('ws/antrag').replace('http:', 'ws:')}`;
+    expect(out.blockedRequests).toEqual([{ method: 'WEBSOCKET', url, step: 'start' }]);
+    // The page's send() on the closed socket throws: what a person sees is a script error,
+    // and the message tells where it came from.
+    expect(out).toMatchObject({ status: 'fail', reason: 'js_error' });
+    expect(out.message).toContain(
+      `; blocked WebSocket ${url} in step "start": the page talks to its server over it`,
+    );
+    expect(out.message).toContain('{ method: WEBSOCKET, url } in allowRequests');
+  });
+
+  it('a WebSocket failing in its own step is request_blocked', async () => {
+    const out = await journey({
+      steps: [
+        { name: 'start', goto: site('websocket') },
+        { expectText: { css: '#status', value: 'empfangen' } },
+      ],
+    });
+    expect(out).toMatchObject({ status: 'fail', reason: 'request_blocked' });
+    expect(out.message).toMatch(/^blocked WebSocket ws:\/\/.*\/schutz\/ws\/antrag in step "start"/);
+  });
+
+  it('an allowed WebSocket is connected and carries the messages both ways', async () => {
+    const sent = portal.webSockets().messages.length;
+    const out = await journey({
+      allowRequests: [{ method: 'WEBSOCKET', url: '**/schutz/ws/antrag' }],
+      steps: [
+        { goto: site('websocket') },
+        { expectText: { css: '#status', value: 'verbunden' } },
+        { click: { role: 'button', name: 'Antrag absenden' } },
+        { expectText: { css: '#status', value: 'empfangen' } },
+      ],
+    });
+    expect(out.status).toBe('pass');
+    expect(out.blockedRequests).toEqual([]);
+    expect(portal.webSockets().messages.slice(sent)).toEqual(['Antrag absenden']);
+  });
+
+  it('an allowed POST answered with 307 is not repeated at an address nobody allowed', async () => {
+    const out = await journey({
+      allowRequests: [{ method: 'POST', url: '**/schutz/erlaubt/**' }],
+      steps: [
+        { goto: site('umleitung') },
+        { name: 'absenden', click: { role: 'button', name: 'Antrag absenden' } },
+        { expectText: 'Antrag eingegangen' },
+      ],
+    });
+    expect(portal.posts().get('/schutz/erlaubt/umleiten')).toBeGreaterThanOrEqual(1);
+    expect(reached()).toEqual([]);
+    expect(out.blockedRequests).toEqual([
+      { method: 'POST', url: site('ziel/umgeleitet'), step: 'absenden' },
+    ]);
+    expect(out).toMatchObject({ status: 'fail', reason: 'request_blocked' });
+  });
+});
+
+describe('a prepared context', () => {
+  it('sends nothing until its run armed the guard, then what the run allows', async () => {
+    const lease = await host.lease({}, undefined, ({ context }) => prepareGuard(context));
+    try {
+      const url = site('danke');
+      const seen = portal.requestsByUrl().get('/schutz/danke') ?? 0;
+      await expect(lease.page.goto(url)).rejects.toThrow(/ERR_ABORTED/);
+      expect(portal.requestsByUrl().get('/schutz/danke') ?? 0).toBe(seen);
+      lease.prepared.arm({
+        allowed: [],
+        hosts: new HostLimiter(2),
+        signal: new AbortController().signal,
+      });
+      expect((await lease.page.goto(url))?.status()).toBe(200);
+    } finally {
+      await lease.release();
+    }
+  });
+});
