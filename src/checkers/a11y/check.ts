@@ -58,7 +58,7 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
   // pages scanned before it down with the run.
   const budget = new TimeBudget(ctx.deadlineAt);
   const finder = new DocumentFinder(ctx, spec.documents.max, () => budget.left());
-  return withGuardedPage(ctx, async (first) => {
+  return withGuardedPage(ctx, async (first, guard) => {
     let page = first;
     const pages: A11yPage[] = [];
     const reasons: ReasonCode[] = [];
@@ -78,6 +78,8 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
         break;
       }
       const timeout = budget.cap(spec.pageTimeout);
+      // A request the guard holds back is recorded with the page it was sent from.
+      guard.step = target.url;
       const { scanned, reason, spoiled } = await scanUrl(
         page,
         target.url,

@@ -1,17 +1,20 @@
 import type { Page } from 'playwright';
 import type { Outcome } from '../../results/result.ts';
 import type { CheckContext } from '../checker.ts';
-import { installGuard } from './guard.ts';
+import { installGuard, type Guard } from './guard.ts';
 
 /**
- * For checkers that read pages rather than walk a journey (accessibility, BITV): a fresh
- * context of the daemon's browser with the request guard (nothing that changes state is
- * sent, navigations keep the per-host limit), closed at the deadline and released in
- * `finally`. Without a browser the run is an `error`: ozgwatch could not check.
+ * For checkers that read pages rather than walk a journey (accessibility, BITV, media
+ * breaks): a fresh context of the daemon's browser with the request guard in place before
+ * the page makes its first request (nothing that changes state is sent, navigations keep
+ * the per-host limit), closed at the deadline and released in `finally`. What the guard
+ * held back is in the outcome (`blockedRequests`), so a page that stopped working for it
+ * says why; it does not change the status. Without a browser the run is an `error`:
+ * ozgwatch could not check.
  */
 export async function withGuardedPage(
   ctx: CheckContext,
-  work: (page: Page) => Promise<Outcome>,
+  work: (page: Page, guard: Guard) => Promise<Outcome>,
 ): Promise<Outcome> {
   if (!ctx.browser) {
     return {
@@ -25,8 +28,9 @@ export async function withGuardedPage(
   const closeOnAbort = (): void => void lease.context.close().catch(() => undefined);
   ctx.signal.addEventListener('abort', closeOnAbort, { once: true });
   try {
-    await installGuard(lease.context, [], ctx.hosts, ctx.signal);
-    return await work(lease.page);
+    const guard = await installGuard(lease.context, [], ctx.hosts, ctx.signal);
+    const outcome = await work(lease.page, guard);
+    return guard.blocked.length > 0 ? { ...outcome, blockedRequests: guard.blocked } : outcome;
   } finally {
     ctx.signal.removeEventListener('abort', closeOnAbort);
     await lease.release();

@@ -3,10 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { checkA11y } from '../../../src/checkers/a11y/check.ts';
+import { a11ySpecSchema } from '../../../src/checkers/a11y/spec.ts';
+import { checkBitv } from '../../../src/checkers/bitv/check.ts';
+import { bitvSpecSchema } from '../../../src/checkers/bitv/spec.ts';
 import { prepareGuard } from '../../../src/checkers/browser/guard.ts';
 import { checkBrowser } from '../../../src/checkers/browser/journey.ts';
 import { browserSpecSchema, type BrowserSpecInput } from '../../../src/checkers/browser/spec.ts';
 import type { CheckContext } from '../../../src/checkers/checker.ts';
+import { checkMediaBreaks } from '../../../src/checkers/media-breaks/check.ts';
+import { mediaBreaksSpecSchema } from '../../../src/checkers/media-breaks/spec.ts';
 import type { Outcome } from '../../../src/results/result.ts';
 import { ArtifactStore } from '../../../src/runner/artifacts.ts';
 import { BrowserHost } from '../../../src/runner/browser-host.ts';
@@ -303,4 +309,65 @@ describe('a prepared context', () => {
       await lease.release();
     }
   });
+});
+
+describe('the page-reading checkers', () => {
+  it.each([
+    [
+      'a11y',
+      (url: string) =>
+        checkA11y(context(), a11ySpecSchema.parse({ urls: [url], documents: { max: 0 } })),
+      true,
+    ],
+    ['bitv', (url: string) => checkBitv(context(), bitvSpecSchema.parse({ url })), false],
+    [
+      'media-breaks',
+      (url: string) => checkMediaBreaks(context(), mediaBreaksSpecSchema.parse({ url })),
+      false,
+    ],
+  ] as const)(
+    '%s: the guard is in place before the first request, and what it held back is in the result',
+    async (_kind, check, byPage) => {
+      const url = site('beim-laden');
+      const out = await check(url);
+      expect(reached()).toEqual([]);
+      expect(out.blockedRequests).toEqual([
+        { method: 'POST', url: site('ziel/beim-laden'), step: byPage ? url : '' },
+      ]);
+    },
+  );
+
+  it('a POST from a service worker never reaches the server', async () => {
+    // Playwright routes a service worker's requests like the page's (Chromium): no need to
+    // block service workers in page scans, as journeys do.
+    const url = site('service-worker');
+    const out = await checkA11y(
+      context(),
+      a11ySpecSchema.parse({ urls: [url], documents: { max: 0 } }),
+    );
+    await settle();
+    expect(reached()).toEqual([]);
+    expect(out.a11y?.pages[0]?.error).toBeUndefined();
+  });
+
+  it("a consent layer's blocked decline: recorded, the service page still scanned behind it", async () => {
+    const urls = [site('einwilligung-fetch'), site('einwilligung-formular')];
+    const out = await checkA11y(context(), a11ySpecSchema.parse({ urls, documents: { max: 0 } }));
+    expect(reached()).toEqual([]);
+    expect(out.blockedRequests).toEqual([
+      { method: 'POST', url: site('ziel/einwilligung'), step: urls[0] },
+      { method: 'POST', url: site('ziel/einwilligung-formular'), step: urls[1] },
+    ]);
+    const [byFetch, byForm] = out.a11y!.pages;
+    // The choice sent by fetch closes the layer anyway: declined, as a visitor sees it.
+    expect(byFetch).toMatchObject({ url: urls[0], consent: { action: 'declined' } });
+    // The form POST was held back, so the layer stayed: set aside, not declined, and the
+    // page scanned is still the service's (not the browser's error page in its place).
+    expect(byForm).toMatchObject({ url: urls[1], consent: { action: 'hidden' } });
+    for (const page of [byFetch!, byForm!]) {
+      expect(page.error).toBeUndefined();
+      expect(page.violations.map((v) => v.ruleId)).toEqual(['image-alt']);
+    }
+    expect(out).toMatchObject({ status: 'fail', reason: 'a11y_violations' });
+  }, 30_000);
 });
