@@ -15,6 +15,7 @@ import {
   type ProbeModel,
 } from './pages.ts';
 import { a11ySection, bitvSection, httpSection, mediaBreaksRunSection } from './run-sections.ts';
+import { blockedSection } from './blocked-section.ts';
 
 /** `/runs/:id`: one run with its steps, assertions, evidence and trace download. */
 export function renderRunPage(result: Result, probe: ProbeModel | undefined): string {
@@ -42,16 +43,8 @@ export function renderRunPage(result: Result, probe: ProbeModel | undefined): st
         .join('\n')}</ul>`,
     );
   }
-  if (result.blockedRequests && result.blockedRequests.length > 0) {
-    parts.push(
-      `<h2>Blockierte Anfragen</h2>\n<p>Diese Anfragen hätten Daten verändert und wurden nicht gesendet.</p>\n<ul>${result.blockedRequests
-        .map(
-          (b) =>
-            `<li><code>${e(b.method)}</code> <span class="url">${pageText(b.url)}</span> (Schritt ${e(b.step)})</li>`,
-        )
-        .join('\n')}</ul>`,
-    );
-  }
+  const blocked = blockedSection(result);
+  if (blocked) parts.push(blocked);
   if (result.http || result.phases || result.tls) parts.push(httpSection(result));
   if (result.lighthouse) parts.push(lighthouseTable(result.lighthouse));
   if (result.a11y) parts.push(a11ySection(result.a11y));
