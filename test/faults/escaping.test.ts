@@ -514,8 +514,13 @@ describe('the CLI', () => {
     '--data',
     cliDir,
   ];
+  // Logs at info: `run` is quiet by default, and the logs are what is checked here.
   const run = (command: string[]) =>
-    runCli(args(command), { cwd: dir, env: { NO_COLOR: '1' }, timeoutMs: 60_000 });
+    runCli(args(command), {
+      cwd: dir,
+      env: { NO_COLOR: '1', OZGWATCH_LOG_LEVEL: 'info' },
+      timeoutMs: 60_000,
+    });
 
   beforeAll(async () => {
     cliDir = path.join(dir, 'cli-data');
