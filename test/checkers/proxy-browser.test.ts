@@ -178,3 +178,82 @@ describe('Lighthouse behind a proxy without login', () => {
     }
   }, 120_000);
 });
+
+describe('a proxy that fails is ozgwatch’s error, not the county’s outage', () => {
+  /** A browser whose proxy settings are `url`, and a run's context for it. */
+  async function behind(url: string, run: (ctx: CheckContext) => Promise<void>): Promise<void> {
+    const broken = proxySettings({ url, noProxy: [] })!;
+    const brokenHost = new BrowserHost({
+      args: [],
+      restartAfterRuns: 1000,
+      memoryLimitMb: 4000,
+      downloadLimitMb: 20,
+      logger: pino({ level: 'silent' }),
+      proxy: broken,
+    });
+    try {
+      await run({ ...context(), browser: brokenHost, proxy: broken });
+    } finally {
+      await brokenHost.close();
+    }
+  }
+
+  it('a proxy that is down: journeys and page scans end error/proxy_error', async () => {
+    // A port nobody listens on: the proxy is down.
+    const closed = await startForwardProxy({ routes: {} });
+    const url = closed.url;
+    await closed.close();
+    await behind(url, async (ctx) => {
+      const journey = await checkBrowser(
+        ctx,
+        browserSpecSchema.parse({ steps: [{ name: 'start', goto: page('ok') }] }),
+      );
+      expect(journey).toMatchObject({ status: 'error', reason: 'proxy_error' });
+      expect(journey.message).toContain('ERR_PROXY_CONNECTION_FAILED');
+      const scan = await checkA11y(ctx, a11ySpecSchema.parse({ urls: [page('ok')] }));
+      expect(scan).toMatchObject({ status: 'error', reason: 'proxy_error' });
+      const bitv = await checkerFor('bitv')!.check(
+        ctx,
+        checkerFor('bitv')!.spec.parse({ url: page('ok') }),
+      );
+      expect(bitv).toMatchObject({ status: 'error', reason: 'proxy_error' });
+    });
+  }, 90_000);
+
+  it('a proxy that refuses the credentials of an http:// page (407): error/proxy_error', async () => {
+    await behind(`http://monitor:falsch@127.0.0.1:${proxy.port}`, async (ctx) => {
+      const journey = await checkBrowser(
+        ctx,
+        browserSpecSchema.parse({ steps: [{ name: 'start', goto: page('ok') }] }),
+      );
+      expect(journey).toMatchObject({ status: 'error', reason: 'proxy_error' });
+      expect(journey.message).toMatch(/outbound proxy answered 407/);
+      expect(JSON.stringify(journey)).not.toContain('falsch');
+      const media = await checkerFor('media-breaks')!.check(
+        ctx,
+        checkerFor('media-breaks')!.spec.parse({ url: page('ok') }),
+      );
+      expect(media).toMatchObject({ status: 'error', reason: 'proxy_error' });
+    });
+  }, 90_000);
+
+  it('a proxy that refuses the credentials of an https:// page: Chromium only waits, ozgwatch asks the proxy', async () => {
+    const https = `https://${SERVICE}/a11y/ok`;
+    await behind(`http://monitor:falsch@127.0.0.1:${proxy.port}`, async (ctx) => {
+      const journey = await checkBrowser(
+        ctx,
+        browserSpecSchema.parse({ stepTimeout: '2s', steps: [{ name: 'start', goto: https }] }),
+      );
+      expect(journey).toMatchObject({ status: 'error', reason: 'proxy_error' });
+      expect(journey.message).toMatch(/outbound proxy answered 407/);
+      const media = await checkerFor('media-breaks')!.check(
+        ctx,
+        checkerFor('media-breaks')!.spec.parse({ url: https, pageTimeout: '2s' }),
+      );
+      expect(media).toMatchObject({ status: 'error', reason: 'proxy_error' });
+      const scan = await checkA11y(ctx, a11ySpecSchema.parse({ urls: [https], pageTimeout: '2s' }));
+      expect(scan).toMatchObject({ status: 'error', reason: 'proxy_error' });
+      expect(JSON.stringify([journey, media, scan])).not.toContain('falsch');
+    });
+  }, 90_000);
+});

@@ -12,7 +12,9 @@ import type { Checker, CheckContext } from '../checker.ts';
 import { errorLine } from '../error-line.ts';
 import { within } from '../browser/bounded.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
-import { CRASHED, pageLoadReason } from '../browser/net-reason.ts';
+import { CRASHED, pageLoadReason, statusReason } from '../browser/net-reason.ts';
+import { proxyRefusal } from '../../net/proxy-refusal.ts';
+import type { ProxySettings } from '../../net/proxy.ts';
 import { detectSoftError } from '../http/soft-error.ts';
 import { AXE_VERSION, scanPage } from './axe.ts';
 import { CrawlFrontier, loadRobots } from './crawl.ts';
@@ -85,6 +87,7 @@ export async function checkA11y(ctx: CheckContext, spec: A11ySpec): Promise<Outc
         target.url,
         { ...spec, pageTimeout: timeout },
         ctx.signal,
+        ctx.proxy,
       );
       if (frontier) scanned.depth = target.depth;
       pages.push(scanned);
@@ -223,6 +226,7 @@ async function scanUrl(
   url: string,
   spec: A11ySpec,
   signal: AbortSignal,
+  proxy: ProxySettings | undefined,
 ): Promise<UrlScan> {
   const notScanned = (error: string, reason: ReasonCode, spoiled = false): UrlScan => ({
     scanned: { url, seconds: 0, violations: [], incomplete: [], error, reason },
@@ -241,10 +245,15 @@ async function scanUrl(
   } catch (error) {
     if (signal.aborted) throw error;
     const message = errorLine(error);
+    const reason = pageLoadReason(message);
+    // Through a proxy that keeps refusing our credentials, Chromium waits without an error.
+    const refused =
+      reason === 'navigation_timeout' ? await proxyRefusal(proxy, url, signal) : undefined;
+    if (refused) return notScanned(`the outbound proxy ${refused}`, 'proxy_error', true);
     // A page that did not load may still be loading or spinning in a script.
-    return notScanned(message, pageLoadReason(message), true);
+    return notScanned(message, reason, true);
   }
-  if (status >= 400) return notScanned(`status ${status}`, 'http_status');
+  if (status >= 400) return notScanned(`status ${status}`, statusReason(status, url, proxy));
 
   // A page that did not answer while it settled is held by a script: asking it whether it
   // shows an error would wait as long again; the scan gets that time instead.
@@ -376,16 +385,18 @@ function judge(
   const failedPages = pages.filter((p) => p.error !== undefined);
   const base = { assertions: [], a11y: report };
   if (failedPages.length > 0) {
-    // A page the target broke (not loaded, crashed) outweighs one only axe-core could not
-    // scan; if all are of the second kind, ozgwatch could not check: `error`, not `fail`.
+    // A page the target broke (not loaded, crashed) outweighs one only ozgwatch could not
+    // scan (axe-core failed, the outbound proxy failed); if all are of the second kind,
+    // ozgwatch could not check: `error`, not `fail`.
+    const ours = (r: ReasonCode | undefined): boolean => r === 'scan_failed' || r === 'proxy_error';
     const worst = Math.max(
-      reasons.findIndex((r) => r !== 'scan_failed'),
+      reasons.findIndex((r) => !ours(r)),
       0,
     );
     const reason = reasons[worst] ?? 'navigation_timeout';
     const page = failedPages[worst];
     return {
-      status: reason === 'scan_failed' ? 'error' : 'fail',
+      status: ours(reason) ? 'error' : 'fail',
       reason,
       message: `${failedPages.length} of ${pages.length} page(s) not scanned: ${page?.url} (${page?.error})`,
       ...base,

@@ -2,7 +2,7 @@ import type { Page } from 'playwright';
 import type { BitvReport, BitvSignal, Outcome } from '../../results/result.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
-import { pageNotLoaded } from '../browser/net-reason.ts';
+import { pageNotLoaded, pageStatusFailed } from '../browser/net-reason.ts';
 import { settle } from '../a11y/settle.ts';
 import { readLinks } from './links.ts';
 import {
@@ -83,15 +83,10 @@ async function readSignals(ctx: CheckContext, spec: BitvSpec, page: Page): Promi
     start = await visit(page, spec.url, spec.pageTimeout);
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    return pageNotLoaded('start page', spec.url, error);
+    return await pageNotLoaded('start page', spec.url, error, ctx);
   }
   if (start.status >= 400 || start.status === 0) {
-    return {
-      status: 'fail',
-      reason: 'http_status',
-      message: `start page ${spec.url} answered ${start.status}`,
-      assertions: [],
-    };
+    return pageStatusFailed('start page', spec.url, start.status, ctx.proxy);
   }
 
   const declared = start.lang.toLowerCase().split('-')[0] ?? '';

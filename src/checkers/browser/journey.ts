@@ -21,7 +21,8 @@ import type { CheckContext } from '../checker.ts';
 import { responsive, within } from './bounded.ts';
 import { WEBSOCKET, type Guard } from './guard.ts';
 import { prepareJourney, type Instruments } from './instruments.ts';
-import { netReason } from './net-reason.ts';
+import { proxyRefusal } from '../../net/proxy-refusal.ts';
+import { netReason, statusReason } from './net-reason.ts';
 import { readPageText } from './page-text.ts';
 import { describeTarget } from './locate.ts';
 import type { RedirectWatch } from './redirect-watch.ts';
@@ -484,6 +485,13 @@ class JourneyRun {
     }
     if (error instanceof AssertionFailure) return { reason: 'assertion', message: error.message };
     if (error instanceof HttpStatusFailure) {
+      if (statusReason(error.status, error.url, this.#ctx.proxy) === 'proxy_error') {
+        return {
+          reason: 'proxy_error',
+          ours: true,
+          message: `step "${stepName}": the outbound proxy answered 407 for ${error.url} (it wants other credentials)`,
+        };
+      }
       return { reason: 'http_status', message: `step "${stepName}": ${error.message}` };
     }
     const net = /net::(ERR_[A-Z_]+)/.exec(message)?.[1];
@@ -496,9 +504,29 @@ class JourneyRun {
           : `step "${stepName}": redirect to a scheme other than http(s) not followed (${message})`,
       };
     }
-    if (net) return { reason: netReason(net), message: `step "${stepName}": ${net} (${message})` };
+    if (net) {
+      const reason = netReason(net);
+      // The outbound proxy failing is ozgwatch's path, not the service: an error, no outage.
+      const ours = reason === 'proxy_error' ? { ours: true as const } : {};
+      return { reason, ...ours, message: `step "${stepName}": ${net} (${message})` };
+    }
     if (timedOut) {
       if (navigating) {
+        // Through a proxy that keeps refusing our credentials, Chromium waits without an error.
+        const target =
+          step?.action === 'goto' && typeof step.value === 'string'
+            ? step.value
+            : this.#page?.url();
+        const refused = target
+          ? await proxyRefusal(this.#ctx.proxy, target, this.#ctx.signal, this.#ctx.userAgent)
+          : undefined;
+        if (refused) {
+          return {
+            reason: 'proxy_error',
+            ours: true,
+            message: `step "${stepName}": page did not load; the outbound proxy ${refused}`,
+          };
+        }
         return {
           reason: 'navigation_timeout',
           message: `step "${stepName}": page did not finish loading in time`,

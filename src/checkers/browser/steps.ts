@@ -28,10 +28,12 @@ export class AssertionFailure extends Error {
 /** A main-document answer that is an error (404, 500, …). */
 export class HttpStatusFailure extends Error {
   readonly status: number;
+  readonly url: string;
   constructor(url: string, status: number) {
     super(`status ${status} for ${url}`);
     this.name = 'HttpStatusFailure';
     this.status = status;
+    this.url = url;
   }
 }
 

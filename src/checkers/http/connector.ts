@@ -4,7 +4,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
 import type { ProxyServer } from '../../net/proxy.ts';
 import type { TlsDetails } from '../../results/result.ts';
-import { openTunnel, TunnelRefused } from './proxy-tunnel.ts';
+import { openTunnel, TunnelRefused } from '../../net/proxy-tunnel.ts';
 import { readTlsDetails } from './tls-details.ts';
 
 /**

@@ -4,7 +4,7 @@ import { DocumentFinder } from '../a11y/document-finder.ts';
 import { classifyDocumentLinks } from '../a11y/documents.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
-import { pageNotLoaded } from '../browser/net-reason.ts';
+import { pageNotLoaded, pageStatusFailed } from '../browser/net-reason.ts';
 import { detectMediaBreaks, writtenIn, type LinkedDocument } from './detect.ts';
 import { extractPage, type PageContent } from './extract.ts';
 import { followApplication, settle } from './follow.ts';
@@ -34,15 +34,10 @@ export async function checkMediaBreaks(ctx: CheckContext, spec: MediaBreaksSpec)
       status = (await page.goto(spec.url, { timeout: spec.pageTimeout }))?.status() ?? 0;
     } catch (error) {
       if (ctx.signal.aborted) throw error;
-      return pageNotLoaded('service page', spec.url, error);
+      return await pageNotLoaded('service page', spec.url, error, ctx);
     }
     if (status >= 400 || status === 0) {
-      return {
-        status: 'fail',
-        reason: 'http_status',
-        message: `service page ${spec.url} answered ${status}`,
-        assertions: [],
-      };
+      return pageStatusFailed('service page', spec.url, status, ctx.proxy);
     }
     const lexicon = germanLexicon();
     await settle(page);

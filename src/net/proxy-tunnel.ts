@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { ProxyServer } from '../../net/proxy.ts';
+import type { ProxyServer } from './proxy.ts';
 
 /** Most a proxy's answer to CONNECT may hold before its blank line; more is no HTTP proxy. */
 const MAX_ANSWER_BYTES = 16 * 1024;
