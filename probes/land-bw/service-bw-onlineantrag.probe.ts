@@ -38,8 +38,10 @@ export default defineProbe({
         .getByRole('link', { name: ONLINE_ENTRY })
         .or(page.getByRole('button', { name: ONLINE_ENTRY }))
         .first();
-      // Listen for a new tab before the click: a popup can open before click() returns.
+      // Listen for a new tab before the click: a popup can open before click() returns. If
+      // the click fails, nobody awaits it: its later rejection must not go unhandled.
       const newTab = page.context().waitForEvent('page');
+      newTab.catch(() => undefined);
       await entry.click();
       await Promise.race([
         page.waitForURL(APPLICATION),
