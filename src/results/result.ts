@@ -79,6 +79,8 @@ export interface HttpDetails {
   redirects: RedirectHop[];
   bodyBytes: number;
   remoteAddress?: string;
+  /** IP protocol of the connection to the last hop; absent through a proxy (it chose the address). */
+  ipProtocol?: 4 | 6;
 }
 
 export interface TlsDetails {

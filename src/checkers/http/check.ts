@@ -21,8 +21,10 @@ import {
 import { proxyFor } from '../../net/proxy.ts';
 import { missingSecrets, Secrets, unsetSecrets } from '../secrets.ts';
 import { loadCa } from './ca-file.ts';
-import { PhaseError, type TimedConnection, timedConnector } from './connector.ts';
+import { type TimedConnection, timedConnector } from './connector.ts';
 import { classifyError } from './errors.ts';
+import { type HostLookup, systemLookup } from './ip-protocol.ts';
+import { PhaseError } from './phase-error.ts';
 import { detectSoftError } from './soft-error.ts';
 import { httpSpecSchema, type HttpSpec } from './spec.ts';
 
@@ -65,8 +67,14 @@ interface Hop {
  * evaluated with its actual value. The phase durations add up over the hops,
  * as in blackbox_exporter; a hop that broke off charges the phase it was in (see addPhases).
  */
-export async function checkHttp(ctx: CheckContext, spec: HttpSpec): Promise<Outcome> {
-  if (!Object.values(spec.headers).some(referencesSecret)) return run(ctx, spec, spec.headers);
+export async function checkHttp(
+  ctx: CheckContext,
+  spec: HttpSpec,
+  network: HttpNetwork = SYSTEM_NETWORK,
+): Promise<Outcome> {
+  if (!Object.values(spec.headers).some(referencesSecret)) {
+    return run(ctx, spec, spec.headers, network);
+  }
   // A token in a header (`Authorization: Bearer ${env:TOKEN}`): read at run time, kept out of
   // the result should the service echo it.
   const unset = unsetSecrets(spec.headers);
@@ -75,8 +83,18 @@ export async function checkHttp(ctx: CheckContext, spec: HttpSpec): Promise<Outc
   const headers = Object.fromEntries(
     Object.entries(spec.headers).map(([name, value]) => [name, secrets.resolve(value)]),
   );
-  return secrets.redactValue(await run(ctx, spec, headers));
+  return secrets.redactValue(await run(ctx, spec, headers, network));
 }
+
+/**
+ * How the checker finds addresses: the system resolver in the daemon; a test gives one that
+ * knows names the machine does not (a name with both an IPv4 and an IPv6 address).
+ */
+export interface HttpNetwork {
+  lookup: HostLookup;
+}
+
+const SYSTEM_NETWORK: HttpNetwork = { lookup: systemLookup };
 
 function referencesSecret(value: string): boolean {
   return value.includes('${env:');
@@ -109,6 +127,7 @@ async function run(
   ctx: CheckContext,
   spec: HttpSpec,
   headers: Record<string, string>,
+  network: HttpNetwork,
 ): Promise<Outcome> {
   const started = performance.now();
   const phases: HttpPhases = { resolve: 0, connect: 0, tls: 0, processing: 0, transfer: 0 };
@@ -120,11 +139,16 @@ async function run(
   let method = spec.method;
   let tls: TlsDetails | undefined;
   let remoteAddress: string | undefined;
+  let ipProtocol: 4 | 6 | undefined;
 
   const absorb = (hop: Hop): void => {
     addPhases(phases, hop);
     tls = hop.connection.tls ?? tls;
-    remoteAddress = hop.connection.remoteAddress ?? remoteAddress;
+    if (hop.connection.remoteAddress) {
+      remoteAddress = hop.connection.remoteAddress;
+      // Reset with the address: a hop through the proxy has none of its own to report.
+      ipProtocol = hop.connection.ipProtocol;
+    }
   };
   const outcome: BuildOutcome = (status, reason, message, checks, last) => ({
     status,
@@ -140,6 +164,7 @@ async function run(
       redirects,
       bodyBytes: last?.bodyBytes ?? 0,
       ...(remoteAddress ? { remoteAddress } : {}),
+      ...(ipProtocol ? { ipProtocol } : {}),
     },
     ...(tls ? { tls } : {}),
   });
@@ -150,7 +175,7 @@ async function run(
     try {
       const sent = headersFor(url, origin, spec, headers);
       await ctx.hosts.run(url.host, ctx.signal, () =>
-        exchange(ctx, spec, url, method, sent, ca, hop),
+        exchange(ctx, spec, url, method, sent, ca, hop, network),
       );
     } catch (error) {
       absorb(hop);
@@ -228,9 +253,18 @@ async function exchange(
   headers: Record<string, string>,
   ca: string | undefined,
   hop: Hop,
+  network: HttpNetwork,
 ): Promise<void> {
   const https = url.protocol === 'https:';
   const proxy = proxyFor(ctx.proxy, url);
+  if (proxy && spec.ipProtocol !== 'auto') {
+    // The proxy resolves the target and picks its address: checking over whatever it took
+    // would report a dual-stack finding that was never made.
+    throw new PhaseError(
+      'proxy_error',
+      `ipProtocol ${spec.ipProtocol} cannot be honoured through the proxy ${proxy.origin}, which resolves ${url.hostname} itself: list the host in proxy.noProxy so that it is checked directly, or use ipProtocol auto`,
+    );
+  }
   // A plain-http target behind a proxy gets its request in absolute form on the proxy's
   // connection (as curl sends it); proxies often allow CONNECT to port 443 only.
   const viaProxy = proxy !== undefined && !https;
@@ -243,6 +277,8 @@ async function exchange(
         now: ctx.now,
         ...(ca ? { ca } : {}),
         ...(proxy ? { proxy, userAgent: ctx.userAgent } : {}),
+        ipProtocol: spec.ipProtocol,
+        lookup: network.lookup,
       },
       hop.connection,
     ),

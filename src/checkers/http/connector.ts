@@ -1,24 +1,19 @@
-import { lookup } from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
 import type { ProxyServer } from '../../net/proxy.ts';
 import type { TlsDetails } from '../../results/result.ts';
 import { openTunnel, TunnelRefused } from '../../net/proxy-tunnel.ts';
+import {
+  type HostLookup,
+  type IpFamily,
+  type IpProtocol,
+  literalMismatch,
+  resolveAddress,
+  systemLookup,
+} from './ip-protocol.ts';
+import { PhaseError } from './phase-error.ts';
 import { readTlsDetails } from './tls-details.ts';
-
-/**
- * Why a connection could not be made; the reason code says which phase broke, or
- * `proxy_error` when the proxy itself failed (unreachable, refused, wants other credentials).
- */
-export class PhaseError extends Error {
-  readonly reason: 'dns' | 'connect' | 'tls' | 'cert_invalid' | 'proxy_error';
-  constructor(reason: PhaseError['reason'], message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'PhaseError';
-    this.reason = reason;
-  }
-}
 
 /** Milliseconds (performance.now) at which each connection phase ended; 0 = not reached. */
 export interface ConnectionTimes {
@@ -31,6 +26,8 @@ export interface ConnectionTimes {
 export interface TimedConnection {
   times: ConnectionTimes;
   remoteAddress?: string;
+  /** The IP protocol of the connection to the target; unset through a proxy, which chose it. */
+  ipProtocol?: IpFamily;
   /** Negotiated ALPN protocol (`h2`, `http/1.1`) on https connections. */
   alpnProtocol?: string;
   tls?: TlsDetails;
@@ -58,6 +55,10 @@ export interface TimedConnectorOptions {
   proxy?: ProxyServer;
   /** Sent with CONNECT, so that the proxy's log names the monitor too. */
   userAgent?: string;
+  /** Connect over this IP protocol only. @default 'auto' (the first address resolved) */
+  ipProtocol?: IpProtocol;
+  /** Resolves the target's name. @default dns.lookup */
+  lookup?: HostLookup;
 }
 
 /**
@@ -103,14 +104,20 @@ async function open(
     });
   };
 
+  const protocol = proxy ? 'auto' : (options.ipProtocol ?? 'auto');
+  // A redirect may lead to an IP literal of the other family (the probe's own URL is checked
+  // at load time): it cannot be reached over the protocol the probe insists on.
+  const mismatch = literalMismatch(dialHost, protocol);
+  if (mismatch) throw new PhaseError('connect', mismatch);
+
   let address = dialHost;
   if (isIP(dialHost) === 0) {
     try {
-      address = (await abortable(lookup(dialHost), signal)).address;
+      address = await resolveAddress(dialHost, protocol, options.lookup ?? systemLookup, signal);
     } catch (error) {
       signal.throwIfAborted();
-      if (proxy) proxyFailed(new PhaseError('dns', `DNS: ${dialHost}: ${codeOf(error)}`));
-      throw new PhaseError('dns', `DNS: ${host}: ${codeOf(error)}`, { cause: error });
+      if (proxy) proxyFailed(error);
+      throw error;
     }
     times.resolved = performance.now();
   } else {
@@ -118,6 +125,8 @@ async function open(
     times.resolved = times.start;
   }
   into.remoteAddress = address;
+  // Through a proxy the family is that of the way to the proxy, which says nothing about the target.
+  if (!proxy) into.ipProtocol = isIP(address) === 6 ? 6 : 4;
 
   const socket = await connectTcp(address, dialPort, signal).catch((error: unknown) =>
     proxy ? proxyFailed(error) : Promise.reject(error as Error),
@@ -227,24 +236,6 @@ function handshake(
     });
     secure.once('error', onError);
     signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: Error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
   });
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationMs } from '../../probes/duration.ts';
+import { IP_PROTOCOLS, literalMismatch } from './ip-protocol.ts';
 
 /** Header assertions: header name → regular expression the value must match. */
 const headerExpectations = z.record(
@@ -60,6 +61,14 @@ export const httpSpecSchema = z
     insecureSkipVerify: z.boolean().default(false),
     /** PEM file of extra CA certificates to trust (e.g. an internal CA), relative to the working directory. */
     caFile: z.string().min(1).optional(),
+    /**
+     * Connect over IPv4 (`ip4`) or IPv6 (`ip6`) only, to see whether a service is dual-stack:
+     * a name without an address of that family fails with reason `dns`. `auto` takes the first
+     * address the resolver returns. Cannot be honoured through the outbound proxy.
+     * @default 'auto'
+     * @example 'ip6'
+     */
+    ipProtocol: z.enum(IP_PROTOCOLS).default('auto'),
     expect: httpExpectSchema.default({
       bodyContains: [],
       bodyNotContains: [],
@@ -75,7 +84,13 @@ export const httpSpecSchema = z
       message: 'a HEAD request has no body: drop expect.bodyContains/bodyNotContains or use GET',
       path: ['method'],
     },
-  );
+  )
+  .superRefine((spec, ctx) => {
+    // URL.hostname keeps the brackets of an IPv6 literal.
+    const host = new URL(spec.url).hostname.replace(/^\[(.*)\]$/, '$1');
+    const mismatch = literalMismatch(host, spec.ipProtocol);
+    if (mismatch) ctx.addIssue({ code: 'custom', message: mismatch, path: ['ipProtocol'] });
+  });
 
 export type HttpSpec = z.output<typeof httpSpecSchema>;
 export type HttpSpecInput = z.input<typeof httpSpecSchema>;
