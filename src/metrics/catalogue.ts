@@ -100,6 +100,14 @@ export const catalogue = {
     scope: 'probe',
     doc: 'Present when the last run received a response: absent after a refused connection, a rejected certificate or a timeout before the response headers.',
   },
+  probeIpProtocol: {
+    name: 'probe_ip_protocol',
+    type: 'gauge',
+    help: 'IP protocol (4 or 6) the last run connected to the target over.',
+    labels: probeLabels,
+    scope: 'probe',
+    doc: "Of the last hop's address, as in blackbox_exporter; present when the last run resolved one (also when the connection then failed). Absent after a failed DNS lookup, and through the outbound proxy (the proxy chose the address). `http.ipProtocol: ip6` probes set it to 6 or fail with reason `dns`.",
+  },
   runsTotal: {
     name: 'ozgwatch_probe_runs_total',
     type: 'counter',

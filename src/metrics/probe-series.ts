@@ -154,6 +154,7 @@ interface LastRun {
   httpStatus: number | undefined;
   redirects: number | undefined;
   httpVersion: number | undefined;
+  ipProtocol: number | undefined;
   phases: HttpPhases | undefined;
   certExpiry: number | undefined;
   /** Steps that ran (not skipped), in order. */
@@ -190,6 +191,7 @@ const HTTP_PHASE = index(catalogue.probeHttpDuration);
 const CERT_EXPIRY = index(catalogue.probeSslEarliestCertExpiry);
 const REDIRECTS = index(catalogue.probeHttpRedirects);
 const HTTP_VERSION = index(catalogue.probeHttpVersion);
+const IP_PROTOCOL = index(catalogue.probeIpProtocol);
 const RUNS = index(catalogue.runsTotal);
 const LAST_RUN = index(catalogue.lastRunTimestamp);
 const INTERVAL = index(catalogue.intervalSeconds);
@@ -242,6 +244,7 @@ function lastOf(result: Result, prev?: LastRun): LastRun {
     httpStatus: result.http?.status,
     redirects: result.http?.redirects.length,
     httpVersion: Number.isFinite(version) && version > 0 ? version : undefined,
+    ipProtocol: result.http?.ipProtocol,
     phases: result.phases ? { ...result.phases } : undefined,
     certExpiry: result.tls
       ? result.tls.earliestExpiry / 1000
@@ -339,6 +342,9 @@ function renderLast(entry: Entry, prev?: LastRun): void {
   }
   if (prev === undefined || last.httpVersion !== prev.httpVersion) {
     lines[HTTP_VERSION] = line(catalogue.probeHttpVersion, labels, last.httpVersion);
+  }
+  if (prev === undefined || last.ipProtocol !== prev.ipProtocol) {
+    lines[IP_PROTOCOL] = line(catalogue.probeIpProtocol, labels, last.ipProtocol);
   }
   if (prev === undefined || last.certExpiry !== prev.certExpiry) {
     lines[CERT_EXPIRY] = line(catalogue.probeSslEarliestCertExpiry, labels, last.certExpiry);

@@ -45,6 +45,8 @@ export function result(p: Probe, extra: Partial<Result> = {}): Result {
       finalUrl: 'https://example.de/',
       redirects: [{ url: 'http://example.de/', status: 301 }],
       bodyBytes: 12_000,
+      remoteAddress: '192.0.2.10',
+      ipProtocol: 4,
     },
     tls: {
       earliestExpiry: Date.UTC(2027, 0, 31, 23, 59, 59),

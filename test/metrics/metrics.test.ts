@@ -7,6 +7,7 @@ import { createMetrics } from '../../src/metrics/metrics.ts';
 import { describe, expect, it } from 'vitest';
 import { escapeLabelValue, formatValue } from '../../src/metrics/exposition.ts';
 import { listenSilently } from '../fixtures/silent-server.ts';
+import { startDualStack, testHosts, V4_ONLY, DUAL } from '../checkers/http/dual-stack.ts';
 import { fixtureMetrics } from './exposition-fixture.ts';
 import {
   buildMetrics,
@@ -37,6 +38,7 @@ describe('metrics: per-probe series', () => {
     expect(valueOf(text, 'probe_http_status_code', KFZ)).toBe(200);
     expect(valueOf(text, 'probe_http_version', KFZ)).toBe(2);
     expect(valueOf(text, 'probe_http_redirects', KFZ)).toBe(1);
+    expect(valueOf(text, 'probe_ip_protocol', KFZ)).toBe(4);
     expect(valueOf(text, 'probe_ssl_earliest_cert_expiry', KFZ)).toBe(
       Date.UTC(2027, 0, 31, 23, 59, 59) / 1000,
     );
@@ -64,8 +66,8 @@ describe('metrics: per-probe series', () => {
       ags: '08118000',
       leika: '99012345678901',
     });
-    // An HTTPS probe that passed has 17 series.
-    expect(samples(text).filter((s) => s.labels.probe === 'kfz')).toHaveLength(17);
+    // An HTTPS probe that passed has 18 series (docs/metrics.md says so).
+    expect(samples(text).filter((s) => s.labels.probe === 'kfz')).toHaveLength(18);
     // One HELP and TYPE per family.
     expect(text.match(/^# TYPE probe_http_duration_seconds /gm)).toHaveLength(1);
     expect(types(text).get('ozgwatch_probe_runs_total')).toBe('counter');
@@ -179,6 +181,42 @@ describe('metrics: per-probe series', () => {
     }
   });
 
+  it('probe_ip_protocol is the family of a real run’s connection, absent when none was resolved', async () => {
+    const servers = await startDualStack();
+    try {
+      const run = async (host: string, ipProtocol: 'auto' | 'ip6') => {
+        const url = `http://${host}:${servers.port}/`;
+        const outcome = await checkHttp(
+          {
+            signal: AbortSignal.timeout(5000),
+            logger: pino({ level: 'silent' }),
+            userAgent: 'ozgwatch/test',
+            hosts: new HostLimiter(1),
+            now: () => Date.now(),
+          },
+          httpSpecSchema.parse({ url, ipProtocol }),
+          { lookup: testHosts },
+        );
+        const { tls: _tls, ...base } = result(p);
+        return { ...base, ...outcome, reportedStatus: outcome.status };
+      };
+      const p = probe('kfz', { http: { url: `http://${DUAL}/`, ipProtocol: 'ip6' } });
+      const metrics = buildMetrics();
+      metrics.setProbes([p]);
+      metrics.record(p, await run(DUAL, 'auto')); // the first address: IPv4
+      expect(valueOf(await metrics.render(), 'probe_ip_protocol', KFZ)).toBe(4);
+      metrics.record(p, await run(DUAL, 'ip6'));
+      expect(valueOf(await metrics.render(), 'probe_ip_protocol', KFZ)).toBe(6);
+      // No AAAA: no connection, no protocol — not the 6 of the run before.
+      metrics.record(p, await run(V4_ONLY, 'ip6'));
+      const text = await metrics.render();
+      expect(valueOf(text, 'probe_success', KFZ)).toBe(0);
+      expect(has(text, 'probe_ip_protocol')).toBe(false);
+    } finally {
+      await servers.close();
+    }
+  });
+
   it('keeps maintenance runs out of probe_success and the last-run gauges', async () => {
     let now = NOW;
     const metrics = buildMetrics(() => now);
@@ -248,7 +286,7 @@ describe('metrics: per-probe series', () => {
     metrics.setProbes([probe('kfz', { labels: { service: 'kfz-neu', county: 'ludwigsburg' } })]);
     const text = await metrics.render();
     const ofProbe = samples(text).filter((s) => s.labels.probe === 'kfz');
-    expect(ofProbe).toHaveLength(17);
+    expect(ofProbe).toHaveLength(18);
     expect(new Set(ofProbe.map((s) => s.labels.service))).toEqual(new Set(['kfz-neu']));
     expect(valueOf(text, 'ozgwatch_probe_runs_total', { probe: 'kfz' })).toBe(1);
   });
