@@ -10,7 +10,7 @@ import { describeProxy, proxySettings } from './net/proxy.ts';
 import { formatDiagnostic } from './probes/diagnostics.ts';
 import { loadProbes } from './probes/loader.ts';
 import type { LoadedProbe, Probe } from './probes/schema.ts';
-import { QuarterlyReports, ReportGate } from './report/quarterly.ts';
+import { QuarterlyReports, ReportGate, retentionShortfall } from './report/quarterly.ts';
 import type { Result, RunOrigin } from './results/result.ts';
 import { FlapDamper } from './runner/flap-damper.ts';
 import { HostLimiter } from './runner/host-limiter.ts';
@@ -349,6 +349,17 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   // The quarter's report, once per location: with shards, instance 0 makes it from the
   // shared store. Looked for a few minutes after the start (not in the way of a start, nor
   // repeated by a crash loop), then hourly; a report already there is never made again.
+  const shortfall = config.reports.quarterly
+    ? retentionShortfall(config.store.retention)
+    : undefined;
+  if (shortfall) {
+    logger.warn(
+      { retentionDays: config.store.retention / 86_400_000, neededDays: shortfall.advisedDays },
+      `store.retention keeps too little history for the quarterly report (it compares the ` +
+        `ended quarter with the one before): set store.retention to ${shortfall.advisedDays}d ` +
+        `or more, or reports.quarterly to false`,
+    );
+  }
   const quarterlyReports =
     config.reports.quarterly && (config.shard?.index ?? 0) === 0
       ? new QuarterlyReports({

@@ -57,6 +57,26 @@ export interface QuarterlyReportsOptions {
  * that started at 23:59 and ends at 00:01): the report waits this long after the quarter.
  */
 export const QUARTER_GRACE_MS = 2 * 3_600_000;
+/**
+ * The history the report reads at the moment it is made: the ended quarter and the one
+ * before it (the comparison), up to 92 days each (Q3, Q4), plus the grace. Runs older than
+ * `store.retention` are pruned, so a shorter retention leaves the report's first weeks empty.
+ */
+export const QUARTERLY_HISTORY_MS = 2 * 92 * 86_400_000 + QUARTER_GRACE_MS;
+
+/**
+ * The retention to advise when `retentionMs` keeps too little history for the quarterly
+ * report, in whole days (what an operator writes: `185d`); undefined when it is enough.
+ */
+export function retentionShortfall(
+  retentionMs: number,
+): { neededMs: number; advisedDays: number } | undefined {
+  if (retentionMs >= QUARTERLY_HISTORY_MS) return undefined;
+  return {
+    neededMs: QUARTERLY_HISTORY_MS,
+    advisedDays: Math.ceil(QUARTERLY_HISTORY_MS / 86_400_000),
+  };
+}
 /** After a failure the next attempt waits this long, doubling up to a day. */
 const FIRST_RETRY_MS = 3_600_000;
 const MAX_RETRY_MS = 86_400_000;

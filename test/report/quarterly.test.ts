@@ -17,6 +17,7 @@ import {
   QUARTER_GRACE_MS,
   QuarterlyReports,
   ReportGate,
+  retentionShortfall,
   type QuarterlyReportsOptions,
 } from '../../src/report/quarterly.ts';
 import { ManualClock } from '../../src/scheduler/clock.ts';
@@ -24,6 +25,7 @@ import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
 import { Q4, seedQuarter } from './seed.ts';
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const silent = pino({ level: 'silent' });
 
 let dir: string;
@@ -209,6 +211,50 @@ describe('the daemon’s quarterly report', () => {
       } finally {
         await daemon.stop();
       }
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('retention for the quarterly report', () => {
+  it('asks for two 92-day quarters and the grace: 185 days', () => {
+    expect(retentionShortfall(90 * DAY)).toEqual({
+      neededMs: 184 * DAY + QUARTER_GRACE_MS,
+      advisedDays: 185,
+    });
+    expect(retentionShortfall(184 * DAY)).toMatchObject({ advisedDays: 185 });
+    expect(retentionShortfall(185 * DAY)).toBeUndefined();
+    expect(retentionShortfall(400 * DAY)).toBeUndefined();
+  });
+
+  it('the daemon warns at start when the default 90d would starve the report, not when it is off', async () => {
+    const base = await mkdtemp(path.join(tmpdir(), 'ozgwatch-quarterly-retention-'));
+    const start = async (settings: Record<string, unknown>): Promise<string[]> => {
+      const lines: string[] = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+      const config = configSchema.parse({
+        probes: path.join(base, 'probes'),
+        dataDir: path.join(base, 'data'),
+        server: { host: '127.0.0.1', port: 0 },
+        watch: false,
+        ...settings,
+      });
+      const daemon = await startDaemon(config, { logger });
+      await daemon.stop();
+      return lines
+        .map((l) => JSON.parse(l) as { level: number; msg: string })
+        .filter((l) => l.level === 40 && l.msg.includes('store.retention'))
+        .map((l) => l.msg);
+    };
+    try {
+      await mkdir(path.join(base, 'probes'));
+      await mkdir(path.join(base, 'data'));
+      const warned = await start({});
+      expect(warned).toHaveLength(1);
+      expect(warned[0]).toContain('set store.retention to 185d');
+      expect(await start({ store: { retention: '200d' } })).toEqual([]);
+      expect(await start({ reports: { quarterly: false } })).toEqual([]);
     } finally {
       await rm(base, { recursive: true, force: true });
     }
