@@ -243,15 +243,17 @@ export function playwrightProxy(
   };
 }
 
-/** What the start log says about the proxy: where requests go, never the credentials. */
+/**
+ * What the start log says about the proxy: where requests go and, per proxy, which account
+ * they use (the https and the http proxy may differ), never the password.
+ */
 export function describeProxy(settings: ProxySettings | undefined): Record<string, unknown> {
   if (!settings) return { proxy: 'none (all requests direct)' };
   return {
     httpsProxy: settings.https?.origin ?? 'direct',
+    ...(settings.https?.username ? { httpsProxyUser: settings.https.username } : {}),
     httpProxy: settings.http?.origin ?? 'direct',
-    ...(settings.https?.username || settings.http?.username
-      ? { proxyUser: settings.https?.username ?? settings.http?.username }
-      : {}),
+    ...(settings.http?.username ? { httpProxyUser: settings.http.username } : {}),
     noProxy: ['localhost', '127.0.0.0/8', '::1', ...settings.noProxy],
   };
 }

@@ -144,11 +144,37 @@ describe('proxy settings: credentials', () => {
     expect(logged).not.toContain('p%3Ass');
     expect(describeProxy(s)).toMatchObject({
       httpsProxy: 'http://proxy.rz:3128',
-      proxyUser: 'mon@rz',
+      httpsProxyUser: 'mon@rz',
+      httpProxyUser: 'mon@rz',
       noProxy: ['localhost', '127.0.0.0/8', '::1', '.intern'],
     });
     expect(chromiumProxyFlags(s).join(' ')).not.toContain('p%3Ass');
     expect(redactProxyUrl('http://mon:geheim@proxy.rz:3128')).toBe('http://mon:***@proxy.rz:3128');
+  });
+
+  it('are logged per proxy when the https and the http proxy use different accounts', () => {
+    const two = proxySettings({
+      https: 'http://tls-mon:geheim1@proxy-a.rz:3128',
+      http: 'http://web-mon:geheim2@proxy-b.rz:8080',
+      noProxy: [],
+    });
+    const logged = describeProxy(two);
+    expect(logged).toMatchObject({
+      httpsProxy: 'http://proxy-a.rz:3128',
+      httpsProxyUser: 'tls-mon',
+      httpProxy: 'http://proxy-b.rz:8080',
+      httpProxyUser: 'web-mon',
+    });
+    expect(JSON.stringify(logged)).not.toMatch(/geheim/);
+    const onlyHttp = describeProxy(
+      proxySettings({
+        https: 'http://proxy-a.rz:3128',
+        http: 'http://web-mon:x@proxy-b.rz:8080',
+        noProxy: [],
+      }),
+    );
+    expect(onlyHttp).not.toHaveProperty('httpsProxyUser');
+    expect(onlyHttp).toMatchObject({ httpProxyUser: 'web-mon' });
   });
 
   it('go to Playwright, which answers the proxy’s 407 with them', () => {

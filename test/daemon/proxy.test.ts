@@ -82,7 +82,7 @@ describe('the daemon behind a proxy from HTTP_PROXY', () => {
     expect(start).toMatchObject({
       httpProxy: `http://127.0.0.1:${proxy.port}`,
       httpsProxy: 'direct',
-      proxyUser: 'monitor',
+      httpProxyUser: 'monitor',
       noProxy: ['localhost', '127.0.0.0/8', '::1', '.intern.ozgwatch.test'],
     });
   });
