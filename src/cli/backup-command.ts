@@ -15,8 +15,9 @@ const EXIT_USAGE = 2;
  */
 export async function backupCommand(config: Config, args: string[]): Promise<number> {
   if (args.length !== 1) {
+    const what = args.length === 0 ? 'name the file to write' : `name one file, not ${args.length}`;
     process.stderr.write(
-      'ozgwatch backup: name the file to write, e.g. ozgwatch backup /var/lib/ozgwatch/backup-2026-11-24.db\n',
+      `ozgwatch backup: ${what}, e.g. ozgwatch backup /var/lib/ozgwatch/backup-2026-11-24.db\n`,
     );
     return EXIT_USAGE;
   }

@@ -35,11 +35,18 @@ export async function backupSqliteStore(source: string, target: string): Promise
   if (existsSync(target)) {
     throw new Error(`${target} exists: a backup never replaces a file; choose a new name`);
   }
-  const partial = path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.${process.pid}.partial`,
-  );
-  return await copyThenName(source, partial, target);
+  const folder = path.dirname(target);
+  // Checked first: SQLite would name the temporary file, which the user never asked for.
+  if (!existsSync(folder)) throw new Error(`the folder ${folder} does not exist`);
+  if (!statSync(folder).isDirectory()) throw new Error(`${folder} is not a folder`);
+  const partial = path.join(folder, `.${path.basename(target)}.${process.pid}.partial`);
+  try {
+    return await copyThenName(source, partial, target);
+  } catch (error) {
+    // Any other failure (no write permission, a full disk) names the file the user named.
+    const message = (error as Error).message.replaceAll(partial, target);
+    throw new Error(message, { cause: error });
+  }
 }
 
 async function copyThenName(

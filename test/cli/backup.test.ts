@@ -110,6 +110,10 @@ describe('ozgwatch backup', () => {
 
     const noFolder = await backup('missing/folder/copy.db');
     expect(noFolder.code).toBe(1);
+    expect(noFolder.stderr).toContain(
+      `the folder ${path.join(dir, 'missing/folder')} does not exist`,
+    );
+    expect(noFolder.stderr).not.toMatch(/partial/);
     expect((await readdir(dir)).sort()).toEqual(['data', 'last-good.db']);
   });
 
@@ -127,5 +131,9 @@ describe('ozgwatch backup', () => {
 
     const bare = await runCli(['backup'], { cwd: dir });
     expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/name the file to write/);
+    const two = await runCli(['backup', 'a.db', 'b.db', '--data', 'data'], { cwd: dir });
+    expect(two.code).toBe(2);
+    expect(two.stderr).toMatch(/name one file, not 2/);
   });
 });
