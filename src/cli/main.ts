@@ -109,7 +109,12 @@ export async function main(argv: string[]): Promise<number> {
     });
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
+      if (command === 'validate' && values.json) {
+        const file = values.config ?? (process.env.OZGWATCH_CONFIG || undefined);
+        (await import('./validate-command.ts')).printConfigErrorJson(error, file);
+      } else {
+        process.stderr.write(`${error.message}\n`);
+      }
       return EXIT_FAILED;
     }
     throw error;

@@ -1,5 +1,5 @@
-import type { Config } from '../config/config.ts';
-import { formatDiagnostic } from '../probes/diagnostics.ts';
+import type { Config, ConfigError } from '../config/config.ts';
+import { formatDiagnostic, type Diagnostic } from '../probes/diagnostics.ts';
 import { loadProbes } from '../probes/loader.ts';
 import type { CliValues } from './main.ts';
 
@@ -23,4 +23,21 @@ export async function validateCommand(config: Config, values: CliValues): Promis
     process.stderr.write(`\n${set.diagnostics.length} problem(s) in ${config.probes}\n`);
   }
   return ok ? 0 : 1;
+}
+
+/**
+ * `validate --json` when the daemon's config itself is invalid: the same document as for
+ * probe problems, one diagnostic per problem, so a pipeline reading stdout sees why instead
+ * of nothing. `file` is the config file when one was given (its line, when the problem names
+ * one), else `config` (the problem came from a variable or a flag, which the message names).
+ */
+export function printConfigErrorJson(error: ConfigError, file: string | undefined): void {
+  const diagnostics = error.message.split('\n').map((line): Diagnostic => {
+    const at = file !== undefined && line.startsWith(`${file}:`) ? line.slice(file.length + 1) : '';
+    const numbered = /^(\d+): (.*)$/s.exec(at);
+    if (numbered)
+      return { file: file!, line: Number(numbered[1]), path: '', message: numbered[2]! };
+    return { file: file ?? 'config', path: '', message: at ? at.trimStart() : line };
+  });
+  process.stdout.write(`${JSON.stringify({ ok: false, probes: 0, files: 0, diagnostics })}\n`);
 }

@@ -114,6 +114,35 @@ describe('ozgwatch CLI', () => {
     ]);
   });
 
+  it('validate --json with an invalid config file: its problems as JSON on stdout, exit 1', async () => {
+    const bad = path.join(dir, 'bad-settings.yaml');
+    await writeFile(bad, 'store:\n  retention: 90 Tage\ncontakt: x\n');
+    const r = await cli(['validate', '--config', bad, '--json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    type Doc = { ok: boolean; diagnostics: { file: string; message: string }[] };
+    const doc = JSON.parse(r.stdout) as Doc;
+    expect(doc).toMatchObject({ ok: false, probes: 0, files: 0 });
+    expect(doc.diagnostics[0]?.message).toMatch(/^store\.retention: /);
+    expect(doc.diagnostics).toEqual([
+      { file: bad, line: 2, path: '', message: doc.diagnostics[0]?.message },
+      {
+        file: bad,
+        line: 3,
+        path: '',
+        message: 'contakt: unknown key "contakt"; did you mean "contact"?',
+      },
+    ]);
+    // A problem set by a variable is named by it; there is no file line to give.
+    const env = await runCli(['validate', '--json'], { cwd: dir, env: { OZGWATCH_PORT: 'neun' } });
+    expect(env.code).toBe(1);
+    const fromEnv = JSON.parse(env.stdout) as Doc;
+    expect(fromEnv.ok).toBe(false);
+    expect(fromEnv.diagnostics).toHaveLength(1);
+    expect(fromEnv.diagnostics[0]).toMatchObject({ file: 'config', path: '' });
+    expect(fromEnv.diagnostics[0]?.message).toMatch(/^OZGWATCH_PORT: /);
+  });
+
   it('validate --json on a broken folder: every diagnostic, exit 1', async () => {
     const fixtures = path.join(import.meta.dirname, '../fixtures/validation/unknown-key');
     const r = await cli(['validate', '--probes', fixtures, '--json']);
