@@ -317,6 +317,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       pdf: reportPdf,
       gate: reportGate,
       onReport: (ok) => metrics.reportMade('request', ok),
+      quarterly: config.reports.quarterly && (config.shard?.index ?? 0) === 0,
     },
     ready: () => current !== undefined && store.healthy(),
     configState: () => configState,

@@ -19,6 +19,8 @@ export interface ReportsPageModel {
   quarters: string[];
   /** Shown above the form after a failed request. */
   error?: string;
+  /** This daemon makes the ended quarter's report by itself (`reports.quarterly`). */
+  quarterly?: boolean;
 }
 
 const FORMAT_LABELS: Record<string, string> = {
@@ -27,6 +29,11 @@ const FORMAT_LABELS: Record<string, string> = {
   csv: 'CSV (jede Tabelle eine Datei)',
   json: 'JSON (alle Daten und Tabellen)',
 };
+
+// The accessibility officer's first question: must someone ask for the report? Not for the
+// quarter that just ended, so the form is for other quarters, languages or formats.
+const AUTOMATIC =
+  '<p>Den Bericht des abgelaufenen Quartals erstellt ozgwatch selbst: Ab 2 Uhr am ersten Tag des neuen Quartals steht er unten in der Liste. Das Formular brauchen Sie nur für frühere Quartale, eine andere Sprache oder andere Formate.</p>';
 
 export function renderReportsPage(model: ReportsPageModel): string {
   const rows = model.reports.map(({ base, files }) => {
@@ -42,6 +49,7 @@ export function renderReportsPage(model: ReportsPageModel): string {
     'Berichte',
     `<h1>Berichte</h1>
 <p>Der Quartalsbericht Barrierefreiheit entsteht allein aus dem Datenbestand: Er lässt sich für jedes vergangene Quartal erstellen, und gleiche Daten ergeben denselben Bericht.</p>
+${model.quarterly ? AUTOMATIC : ''}
 ${model.error ? `<p role="alert" class="fail">${e(model.error)}</p>` : ''}
 <h2>Bericht erstellen</h2>
 <form method="post" action="/reports">

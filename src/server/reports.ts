@@ -30,6 +30,8 @@ export interface ReportsOptions {
   gate?: ReportGate;
   /** Counts each report made (true) or failed (false), for `ozgwatch_reports_total`. */
   onReport?: (ok: boolean) => void;
+  /** This daemon makes the ended quarter's report by itself: the page says so. @default false */
+  quarterly?: boolean;
 }
 
 const REPORT_FILE =
@@ -101,7 +103,12 @@ async function page(options: ReportsOptions, error?: string): Promise<string> {
   const quarters: string[] = [];
   let q: Period = previousPeriod(quarterOf((options.now ?? Date.now)()));
   for (let i = 0; i < 8; i++, q = previousPeriod(q)) quarters.push(q.label);
-  return renderReportsPage({ reports, quarters, ...(error ? { error } : {}) });
+  return renderReportsPage({
+    reports,
+    quarters,
+    quarterly: options.quarterly ?? false,
+    ...(error ? { error } : {}),
+  });
 }
 
 async function create(

@@ -204,6 +204,7 @@ describe('the daemon’s quarterly report', () => {
         expect(files.some((f) => f.endsWith('.csv'))).toBe(true);
         const listed = await (await fetch(`${daemon.server.url}/reports`)).text();
         expect(listed).toContain('ozgwatch-report-2026-Q4.html');
+        expect(listed).toContain('Den Bericht des abgelaufenen Quartals erstellt ozgwatch selbst');
         const metrics = await daemon.metrics.render();
         expect(metrics).toContain('ozgwatch_reports_total{trigger="schedule",result="made"} 1');
         expect(metrics).toContain('ozgwatch_reports_total{trigger="request",result="made"} 0');
