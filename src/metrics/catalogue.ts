@@ -384,7 +384,7 @@ export const catalogue = {
     help: 'Whether the report of the quarter that ended is due and not made (1) or not (0).',
     labels: [],
     scope: 'self',
-    doc: 'Set at each hourly look of `reports.quarterly`: 1 from two hours after the quarter ends while its report is missing because making it failed or waits its turn; 0 once it is made or found, before it is due, for a quarter without runs, and on an instance that does not make it (`reports.quarterly: false`, shards other than 0). `OzgwatchQuarterlyReportOverdue` fires on 3 hours of 1.',
+    doc: "Set at each hourly look of `reports.quarterly`: 1 from the first failed attempt to make the ended quarter's report (or while its turn waits behind a report of the `/reports` form) until the report is made or found; 0 before it is due (02:00 Berlin on the quarter's first day after), once it is made, for a quarter without runs, and on an instance that does not make it (`reports.quarterly: false`, shards other than 0). `OzgwatchQuarterlyReportOverdue` fires when it has been 1 for 3 hours; by then at least two attempts have failed (retries after 1 h, 2 h, 4 h … up to a day).",
   },
   buildInfo: {
     name: 'ozgwatch_build_info',
