@@ -237,6 +237,43 @@ describe('a proxy that fails is ozgwatch’s error, not the county’s outage', 
     });
   }, 90_000);
 
+  it('a proxy that refuses the tunnel by policy (403) is ours; its 502 for a dead target is the target’s', async () => {
+    const https = `https://${SERVICE}/a11y/ok`;
+    const refusing = await startForwardProxy({ routes: {}, refuseWith: 403 });
+    try {
+      await behind(refusing.url, async (ctx) => {
+        const journey = await checkBrowser(
+          ctx,
+          browserSpecSchema.parse({ stepTimeout: '5s', steps: [{ name: 'start', goto: https }] }),
+        );
+        expect(journey).toMatchObject({ status: 'error', reason: 'proxy_error' });
+        expect(journey.message).toMatch(
+          /ERR_TUNNEL_CONNECTION_FAILED; the outbound proxy answered 403/,
+        );
+        const scan = await checkA11y(ctx, a11ySpecSchema.parse({ urls: [https] }));
+        expect(scan).toMatchObject({ status: 'error', reason: 'proxy_error' });
+        const bitv = await checkerFor('bitv')!.check(
+          ctx,
+          checkerFor('bitv')!.spec.parse({ url: https }),
+        );
+        expect(bitv).toMatchObject({ status: 'error', reason: 'proxy_error' });
+      });
+    } finally {
+      await refusing.close();
+    }
+    // The authenticating proxy knows no route to this host: it answers CONNECT with 502.
+    await behind(`http://monitor:${SECRET}@127.0.0.1:${proxy.port}`, async (ctx) => {
+      const journey = await checkBrowser(
+        ctx,
+        browserSpecSchema.parse({
+          stepTimeout: '5s',
+          steps: [{ name: 'start', goto: 'https://abgeschaltet.ozgwatch.test/' }],
+        }),
+      );
+      expect(journey).toMatchObject({ status: 'fail', reason: 'connect' });
+    });
+  }, 90_000);
+
   it('a proxy that refuses the credentials of an https:// page: Chromium only waits, ozgwatch asks the proxy', async () => {
     const https = `https://${SERVICE}/a11y/ok`;
     await behind(`http://monitor:falsch@127.0.0.1:${proxy.port}`, async (ctx) => {

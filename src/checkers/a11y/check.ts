@@ -12,7 +12,7 @@ import type { Checker, CheckContext } from '../checker.ts';
 import { errorLine } from '../error-line.ts';
 import { within } from '../browser/bounded.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
-import { CRASHED, pageLoadReason, statusReason } from '../browser/net-reason.ts';
+import { CRASHED, pageLoadReason, statusReason, tunnelRefused } from '../browser/net-reason.ts';
 import { proxyRefusal } from '../../net/proxy-refusal.ts';
 import type { ProxySettings } from '../../net/proxy.ts';
 import { detectSoftError } from '../http/soft-error.ts';
@@ -246,9 +246,12 @@ async function scanUrl(
     if (signal.aborted) throw error;
     const message = errorLine(error);
     const reason = pageLoadReason(message);
-    // Through a proxy that keeps refusing our credentials, Chromium waits without an error.
+    // A proxy that keeps refusing our credentials makes Chromium wait without an error, one
+    // that refuses the tunnel looks like the target's: the proxy is asked.
     const refused =
-      reason === 'navigation_timeout' ? await proxyRefusal(proxy, url, signal) : undefined;
+      reason === 'navigation_timeout' || tunnelRefused(message)
+        ? await proxyRefusal(proxy, url, signal)
+        : undefined;
     if (refused) return notScanned(`the outbound proxy ${refused}`, 'proxy_error', true);
     // A page that did not load may still be loading or spinning in a script.
     return notScanned(message, reason, true);
@@ -388,15 +391,14 @@ function judge(
     // A page the target broke (not loaded, crashed) outweighs one only ozgwatch could not
     // scan (axe-core failed, the outbound proxy failed); if all are of the second kind,
     // ozgwatch could not check: `error`, not `fail`.
-    const ours = (r: ReasonCode | undefined): boolean => r === 'scan_failed' || r === 'proxy_error';
     const worst = Math.max(
-      reasons.findIndex((r) => !ours(r)),
+      reasons.findIndex((r) => !notScannedByOurFault(r)),
       0,
     );
     const reason = reasons[worst] ?? 'navigation_timeout';
     const page = failedPages[worst];
     return {
-      status: ours(reason) ? 'error' : 'fail',
+      status: notScannedByOurFault(reason) ? 'error' : 'fail',
       reason,
       message: `${failedPages.length} of ${pages.length} page(s) not scanned: ${page?.url} (${page?.error})`,
       ...base,
@@ -431,4 +433,12 @@ function judge(
     message: `no violations on ${pages.length} page(s); ${summary.waived} waived; ${summary.incomplete} to review`,
     ...base,
   };
+}
+
+/**
+ * Whether a page was not scanned for ozgwatch's own reason (axe-core failed, the outbound
+ * proxy failed), which says nothing about the service: such a run is an `error`.
+ */
+export function notScannedByOurFault(reason: ReasonCode | undefined): boolean {
+  return reason === 'scan_failed' || reason === 'proxy_error';
 }

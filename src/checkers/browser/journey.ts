@@ -22,7 +22,7 @@ import { responsive, within } from './bounded.ts';
 import { WEBSOCKET, type Guard } from './guard.ts';
 import { prepareJourney, type Instruments } from './instruments.ts';
 import { proxyRefusal } from '../../net/proxy-refusal.ts';
-import { netReason, statusReason } from './net-reason.ts';
+import { asksProxy, netReason, statusReason } from './net-reason.ts';
 import { readPageText } from './page-text.ts';
 import { describeTarget } from './locate.ts';
 import type { RedirectWatch } from './redirect-watch.ts';
@@ -443,7 +443,9 @@ class JourneyRun {
     }
     const recent = this.#recentSteps();
     const blocked = this.#guard?.blocked.find((b) => recent.has(b.step));
-    if (blocked) return { reason: 'request_blocked', message: blockedMessage(blocked) };
+    // ozgwatch held back a request the journey needed: whether the service works is not
+    // known, and its owners cannot change that (the probe's allowRequests can). Ours.
+    if (blocked) return { reason: 'request_blocked', ours: true, message: blockedMessage(blocked) };
     const failure = await this.#classifyRest(error, step, message, stepName, recent);
     // A page that talks to its server over a WebSocket stops working where it next needs
     // it, often steps after the socket was refused: the failure says so.
@@ -451,6 +453,17 @@ class JourneyRun {
     return socket
       ? { ...failure, message: `${failure.message}; ${blockedMessage(socket)}` }
       : failure;
+  }
+
+  /**
+   * The outbound proxy's refusal of the page a step was loading (see {@link proxyRefusal}):
+   * the goto's address, else where the page is.
+   */
+  async #proxyRefusal(step: Step | undefined): Promise<string | undefined> {
+    const target =
+      step?.action === 'goto' && typeof step.value === 'string' ? step.value : this.#page?.url();
+    if (!target) return undefined;
+    return proxyRefusal(this.#ctx.proxy, target, this.#ctx.signal, this.#ctx.userAgent);
   }
 
   /** The failures no guard explains: script errors, a stuck page, timeouts, the network. */
@@ -505,21 +518,29 @@ class JourneyRun {
       };
     }
     if (net) {
+      // Chromium says the same of any refused CONNECT: ask the proxy whether it refuses us.
+      const refused = asksProxy(net) ? await this.#proxyRefusal(step) : undefined;
+      if (refused) {
+        return {
+          reason: 'proxy_error',
+          ours: true,
+          message: `step "${stepName}": ${net}; the outbound proxy ${refused}`,
+        };
+      }
       const reason = netReason(net);
-      // The outbound proxy failing is ozgwatch's path, not the service: an error, no outage.
-      const ours = reason === 'proxy_error' ? { ours: true as const } : {};
-      return { reason, ...ours, message: `step "${stepName}": ${net} (${message})` };
+      // The outbound proxy failing, or the guard holding back the page's navigation, is
+      // ozgwatch's path, not the service: an error, no outage.
+      const ours = reason === 'proxy_error' || reason === 'request_blocked';
+      return {
+        reason,
+        ...(ours ? { ours: true as const } : {}),
+        message: `step "${stepName}": ${net} (${message})`,
+      };
     }
     if (timedOut) {
       if (navigating) {
         // Through a proxy that keeps refusing our credentials, Chromium waits without an error.
-        const target =
-          step?.action === 'goto' && typeof step.value === 'string'
-            ? step.value
-            : this.#page?.url();
-        const refused = target
-          ? await proxyRefusal(this.#ctx.proxy, target, this.#ctx.signal, this.#ctx.userAgent)
-          : undefined;
+        const refused = await this.#proxyRefusal(step);
         if (refused) {
           return {
             reason: 'proxy_error',

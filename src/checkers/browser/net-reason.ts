@@ -32,6 +32,15 @@ function isProxyError(code: string): boolean {
   return code.startsWith('ERR_PROXY_') || code === 'ERR_MANDATORY_PROXY_CONFIGURATION_FAILED';
 }
 
+/**
+ * Network errors behind which the proxy may be refusing us: Chromium reports any non-2xx
+ * answer to CONNECT as ERR_TUNNEL_CONNECTION_FAILED, a 403 by policy or a 407 alike with the
+ * proxy's 502 for a target that does not answer. Asking the proxy tells them apart.
+ */
+export function asksProxy(code: string): boolean {
+  return code === 'ERR_TUNNEL_CONNECTION_FAILED';
+}
+
 /** Playwright's words for a renderer or browser that died (or a page closed after it). */
 export const CRASHED =
   /Target crashed|Page crashed|has been closed|Browser closed|has been disconnected/;
@@ -51,7 +60,7 @@ export async function pageNotLoaded(
   const message = errorLine(error);
   let reason = pageLoadReason(message);
   let why = message;
-  if (reason === 'navigation_timeout') {
+  if (reason === 'navigation_timeout' || tunnelRefused(message)) {
     const refused = await proxyRefusal(ctx.proxy, url, ctx.signal, ctx.userAgent);
     if (refused) {
       reason = 'proxy_error';
@@ -106,4 +115,10 @@ export function pageStatusFailed(
         : `${page} ${url} answered ${status}`,
     assertions: [],
   };
+}
+
+/** Whether a page load failed on a refused CONNECT (see {@link asksProxy}). */
+export function tunnelRefused(message: string): boolean {
+  const net = /net::(ERR_[A-Z_]+)/.exec(message)?.[1];
+  return net !== undefined && asksProxy(net);
 }

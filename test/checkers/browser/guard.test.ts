@@ -253,7 +253,7 @@ describe('the request guard', () => {
         { expectText: { css: '#status', value: 'empfangen' } },
       ],
     });
-    expect(out).toMatchObject({ status: 'fail', reason: 'request_blocked' });
+    expect(out).toMatchObject({ status: 'error', reason: 'request_blocked' });
     expect(out.message).toMatch(/^blocked WebSocket ws:\/\/.*\/schutz\/ws\/antrag in step "start"/);
   });
 
@@ -287,7 +287,7 @@ describe('the request guard', () => {
     expect(out.blockedRequests).toEqual([
       { method: 'POST', url: site('ziel/umgeleitet'), step: 'absenden' },
     ]);
-    expect(out).toMatchObject({ status: 'fail', reason: 'request_blocked' });
+    expect(out).toMatchObject({ status: 'error', reason: 'request_blocked' });
   });
 });
 

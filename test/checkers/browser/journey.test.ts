@@ -188,7 +188,7 @@ describe('browser journeys', () => {
         { expectText: 'Antrag eingegangen' },
       ],
     });
-    expect(out).toMatchObject({ status: 'fail', reason: 'request_blocked' });
+    expect(out).toMatchObject({ status: 'error', reason: 'request_blocked' });
     expect(out.blockedRequests).toEqual([
       { method: 'POST', url: site('anmeldung/weiter'), step: 'weiter' },
     ]);
