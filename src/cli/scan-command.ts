@@ -4,7 +4,7 @@ import { createLogger } from '../log/logger.ts';
 import { printable, terminalJson } from '../log/terminal-text.ts';
 import { parseDuration } from '../probes/duration.ts';
 import { PROFILES } from '../checkers/a11y/axe.ts';
-import { a11yChecker } from '../checkers/a11y/check.ts';
+import { a11yChecker, notScannedByOurFault } from '../checkers/a11y/check.ts';
 import { MIN_TIMEOUT_MS, probeSchema, type Probe } from '../probes/schema.ts';
 import { resultDocument, type Result } from '../results/result.ts';
 import { runOnce } from './cli-runner.ts';
@@ -159,16 +159,16 @@ function splitA11y(batch: Result, urls: number): Result[] {
           : frames.length > 0
             ? 'frame_not_scanned'
             : undefined;
-    // As for a whole a11y run: a page only axe-core could not scan is ozgwatch's error, and
-    // one with a frame it could not scan was not fully evaluated: no pass.
-    const status: Result['status'] =
-      reason === 'scan_failed'
-        ? 'error'
-        : reason === 'frame_not_scanned'
-          ? 'degraded'
-          : reason !== undefined
-            ? 'fail'
-            : 'pass';
+    // As for a whole a11y run: a page not scanned for ozgwatch's own reason (axe-core, the
+    // proxy) is ozgwatch's error, and one with a frame it could not scan was not fully
+    // evaluated: no pass.
+    const status: Result['status'] = notScannedByOurFault(reason)
+      ? 'error'
+      : reason === 'frame_not_scanned'
+        ? 'degraded'
+        : reason !== undefined
+          ? 'fail'
+          : 'pass';
     const { reason: _reason, a11y: _a11y, ...rest } = batch;
     const { documents: _documents, ...reportRest } = report;
     return {

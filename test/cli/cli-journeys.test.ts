@@ -147,6 +147,16 @@ describe('CLI with browser journeys', () => {
     expect(doc.status).toBe('degraded');
   }, 60_000);
 
+  it('scan --checks a11y behind a proxy that is down: error/proxy_error, as in a run', async () => {
+    // Port 1 takes no connection; the host resolves nowhere, so only the proxy could reach it.
+    const ran = await runCli(
+      ['scan', '--checks', 'a11y', '--json', '--data', 'data', 'http://kfz.ozgwatch.test/'],
+      { cwd: dir, env: { HTTP_PROXY: 'http://127.0.0.1:1' }, timeoutMs: 60_000 },
+    );
+    const doc = JSON.parse(ran.stdout.trim()) as { a11y: { status: string; reason: string } };
+    expect(doc.a11y).toMatchObject({ status: 'error', reason: 'proxy_error' });
+  }, 60_000);
+
   it('run prints the step table, names the evidence, exits 1', async () => {
     const ran = await cli(['run', '--probes', 'probes', '--data', 'data', 'kfz-journey']);
     expect(ran.code).toBe(1);
