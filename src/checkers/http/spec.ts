@@ -86,6 +86,9 @@ export const httpSpecSchema = z
     },
   )
   .superRefine((spec, ctx) => {
+    // An address that is no URL has its own problem reported already (the refinement runs
+    // all the same).
+    if (spec.ipProtocol === 'auto' || !URL.canParse(spec.url)) return;
     // URL.hostname keeps the brackets of an IPv6 literal.
     const host = new URL(spec.url).hostname.replace(/^\[(.*)\]$/, '$1');
     const mismatch = literalMismatch(host, spec.ipProtocol);
