@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 
-/** Markdown files users read: the README, docs/, and the READMEs of shipped folders. */
+/** Markdown files users read: the README, the changelog, docs/, and the READMEs of shipped folders. */
 function markdownFiles(): string[] {
   const found: string[] = [];
   const walk = (dir: string): void => {
@@ -22,7 +22,7 @@ function markdownFiles(): string[] {
   };
   walk('docs');
   for (const dir of ['probes', 'deploy', 'dashboards']) walk(dir);
-  return ['README.md', ...found];
+  return ['README.md', 'CHANGELOG.md', ...found];
 }
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
