@@ -292,6 +292,9 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
 
   // One report at a time, whether the `/reports` form or the quarterly schedule asks.
   const reportGate = new ReportGate();
+  // The quarter's report is made once per location: with shards, by instance 0, from the
+  // store they share.
+  const makesQuarterly = config.reports.quarterly && (config.shard?.index ?? 0) === 0;
   const reportsDir = path.join(config.dataDir, 'reports');
   const reportPdf = {
     ...(config.browser.executablePath ? { executablePath: config.browser.executablePath } : {}),
@@ -317,7 +320,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       pdf: reportPdf,
       gate: reportGate,
       onReport: (ok) => metrics.reportMade('request', ok),
-      quarterly: config.reports.quarterly && (config.shard?.index ?? 0) === 0,
+      quarterly: makesQuarterly,
     },
     ready: () => current !== undefined && store.healthy(),
     configState: () => configState,
@@ -347,9 +350,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   }, 3_600_000);
   pruneTimer.unref();
 
-  // The quarter's report, once per location: with shards, instance 0 makes it from the
-  // shared store. Looked for a few minutes after the start (not in the way of a start, nor
-  // repeated by a crash loop), then hourly; a report already there is never made again.
+  // The report compares the ended quarter with the one before: history must reach back so far.
   const shortfall = config.reports.quarterly
     ? retentionShortfall(config.store.retention)
     : undefined;
@@ -361,24 +362,25 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
         `or more, or reports.quarterly to false`,
     );
   }
-  const quarterlyReports =
-    config.reports.quarterly && (config.shard?.index ?? 0) === 0
-      ? new QuarterlyReports({
-          store,
-          storeLocation: storeLocation(config),
-          dir: reportsDir,
-          formats: config.reports.formats,
-          lang: config.reports.lang,
-          perCounty: config.reports.perCounty,
-          pdf: reportPdf,
-          gate: reportGate,
-          now: () => clock.now(),
-          logger,
-          onReport: (ok) => metrics.reportMade('schedule', ok),
-          onOverdue: (overdue) => metrics.setQuarterlyReportOverdue(overdue),
-          signal: stopQueued.signal,
-        })
-      : undefined;
+  // Looked for a few minutes after the start (not in the way of a start, nor repeated by a
+  // crash loop), then hourly; a report already there is never made again.
+  const quarterlyReports = makesQuarterly
+    ? new QuarterlyReports({
+        store,
+        storeLocation: storeLocation(config),
+        dir: reportsDir,
+        formats: config.reports.formats,
+        lang: config.reports.lang,
+        perCounty: config.reports.perCounty,
+        pdf: reportPdf,
+        gate: reportGate,
+        now: () => clock.now(),
+        logger,
+        onReport: (ok) => metrics.reportMade('schedule', ok),
+        onOverdue: (overdue) => metrics.setQuarterlyReportOverdue(overdue),
+        signal: stopQueued.signal,
+      })
+    : undefined;
   let quarterlyCheck: Promise<unknown> = Promise.resolve();
   const checkQuarterly = (): void => {
     if (!quarterlyReports) return;
