@@ -110,8 +110,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof ConfigError) {
       if (command === 'validate' && values.json) {
-        const file = values.config ?? (process.env.OZGWATCH_CONFIG || undefined);
-        (await import('./validate-command.ts')).printConfigErrorJson(error, file);
+        (await import('./validate-command.ts')).printConfigErrorJson(error);
       } else {
         process.stderr.write(`${error.message}\n`);
       }

@@ -1,5 +1,5 @@
 import type { Config, ConfigError } from '../config/config.ts';
-import { formatDiagnostic, type Diagnostic } from '../probes/diagnostics.ts';
+import { formatDiagnostic } from '../probes/diagnostics.ts';
 import { loadProbes } from '../probes/loader.ts';
 import type { CliValues } from './main.ts';
 
@@ -28,16 +28,10 @@ export async function validateCommand(config: Config, values: CliValues): Promis
 /**
  * `validate --json` when the daemon's config itself is invalid: the same document as for
  * probe problems, one diagnostic per problem, so a pipeline reading stdout sees why instead
- * of nothing. `file` is the config file when one was given (its line, when the problem names
- * one), else `config` (the problem came from a variable or a flag, which the message names).
+ * of nothing. A diagnostic's `file` is the settings file (with its line), or the variable or
+ * flag that set the field.
  */
-export function printConfigErrorJson(error: ConfigError, file: string | undefined): void {
-  const diagnostics = error.message.split('\n').map((line): Diagnostic => {
-    const at = file !== undefined && line.startsWith(`${file}:`) ? line.slice(file.length + 1) : '';
-    const numbered = /^(\d+): (.*)$/s.exec(at);
-    if (numbered)
-      return { file: file!, line: Number(numbered[1]), path: '', message: numbered[2]! };
-    return { file: file ?? 'config', path: '', message: at ? at.trimStart() : line };
-  });
-  process.stdout.write(`${JSON.stringify({ ok: false, probes: 0, files: 0, diagnostics })}\n`);
+export function printConfigErrorJson(error: ConfigError): void {
+  const doc = { ok: false, probes: 0, files: 0, diagnostics: error.diagnostics };
+  process.stdout.write(`${JSON.stringify(doc)}\n`);
 }

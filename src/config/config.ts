@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { formatDiagnostic, formatPath, problemsOf, SHOWN_PARSE } from '../probes/diagnostics.ts';
+import {
+  formatDiagnostic,
+  formatPath,
+  problemsOf,
+  SHOWN_PARSE,
+  type Diagnostic,
+} from '../probes/diagnostics.ts';
 import { durationMs } from '../probes/duration.ts';
 import { explainYamlErrors } from '../probes/yaml-errors.ts';
 import { positionOf } from '../probes/yaml-source.ts';
@@ -270,7 +276,25 @@ const OVERRIDE_FLAGS: Record<string, string> = {
 /** Fields whose value is a number, while environment variables and flags are text. */
 const NUMERIC_FIELDS = new Set(['server.port', 'shards']);
 
-export class ConfigError extends Error {}
+/**
+ * An invalid configuration: every problem, each named by where it was set. `file` is the
+ * settings file (with `line`), or the variable or flag that set the field, or `config`.
+ */
+export class ConfigError extends Error {
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.map(formatConfigProblem).join('\n'));
+    this.name = 'ConfigError';
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** `file:line: field: message`, as probe problems read (a column only where YAML gave one). */
+function formatConfigProblem(d: Diagnostic): string {
+  if (d.column !== undefined) return formatDiagnostic(d);
+  const where = d.line === undefined ? d.file : `${d.file}:${d.line}`;
+  return d.path ? `${where}: ${d.path}: ${d.message}` : `${where}: ${d.message}`;
+}
 
 /**
  * Builds the config from an optional file (`file`, else the one `OZGWATCH_CONFIG` names), the
@@ -288,16 +312,22 @@ export async function loadConfig(options: {
   const file = options.file ?? (options.env?.[CONFIG_FILE_ENV] || undefined);
   if (file) {
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new ConfigError(`${file}: cannot read config file (${error.code ?? error.message})`);
+      throw new ConfigError([
+        { file, path: '', message: `cannot read config file (${error.code ?? error.message})` },
+      ]);
     });
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
     if (doc.errors.length > 0) {
       // Worded and placed as in probe files: once per mistake, at the line to change.
       throw new ConfigError(
-        explainYamlErrors(text, doc, lines)
-          .map((problem) => formatDiagnostic({ file, ...problem, path: '' }))
-          .join('\n'),
+        explainYamlErrors(text, doc, lines).map((problem) => ({
+          file,
+          ...problem,
+          // As probe files show them: a line always with its column.
+          ...(problem.line !== undefined ? { column: problem.column ?? 1 } : {}),
+          path: '',
+        })),
       );
     }
     raw = (doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null) ?? {};
@@ -325,23 +355,31 @@ export async function loadConfig(options: {
     }
     return undefined;
   };
-  const where = (path: readonly (string | number)[]): string => {
-    const line = lineOf(path);
-    return setter(path) ?? (file ? `${file}${line ? `:${line}` : ''}` : 'config');
+  /** A problem of the field at `path`, named by the variable or flag that set it, or its line. */
+  const problemAt = (path: readonly (string | number)[], message: string): Diagnostic => {
+    const by = setter(path);
+    const line = by === undefined && file ? lineOf(path) : undefined;
+    return {
+      file: by ?? file ?? 'config',
+      ...(line ? { line } : {}),
+      path: path.length > 0 ? formatPath(path) : '',
+      message,
+    };
   };
   const parsed = configSchema.safeParse(raw, SHOWN_PARSE);
   if (!parsed.success) {
     // In the order a person reads the file, not the order of the schema; then what the
     // environment and the flags set.
-    const problems = parsed.error.issues.flatMap(problemsOf).map(({ path, message }, order) => {
-      const field = path.length > 0 ? `${formatPath(path)}: ` : '';
-      const line = setter(path) === undefined ? lineOf(path) : undefined;
-      return { text: `${where(path)}: ${field}${message}`, line: line ?? Infinity, order };
-    });
-    problems.sort((a, b) => a.line - b.line || a.order - b.order);
-    throw new ConfigError(problems.map((p) => p.text).join('\n'));
+    const problems = parsed.error.issues
+      .flatMap(problemsOf)
+      .map(({ path, message }) => problemAt(path, message));
+    // Stable: problems of one line, or without one (set by a variable or flag), keep the
+    // schema's order after those of the file.
+    const rank = (d: Diagnostic): number => d.line ?? Number.MAX_SAFE_INTEGER;
+    problems.sort((a, b) => rank(a) - rank(b));
+    throw new ConfigError(problems);
   }
-  return withShard(parsed.data, where);
+  return withShard(parsed.data, problemAt);
 }
 
 /** A number when the text is one; otherwise the text, so that the error can quote it. */
@@ -353,9 +391,12 @@ function numberIfNumeric(text: string): number | string {
  * Settles `shard` from `shards` and the instance name when only the count is given (a
  * StatefulSet: every pod has the same settings and differs by its name).
  */
-function withShard(config: Config, where: (path: readonly string[]) => string): Config {
+function withShard(
+  config: Config,
+  problemAt: (path: readonly string[], message: string) => Diagnostic,
+): Config {
   const fail = (field: string, message: string): never => {
-    throw new ConfigError(`${where([field])}: ${field}: ${message}`);
+    throw new ConfigError([problemAt([field], message)]);
   };
   if (config.shards === undefined) return config;
   if (config.shard !== undefined) {
