@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { checkerFor, checkers } from './checkers/registry.ts';
 import { instanceName, userAgentFor, type Config } from './config/config.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
-import { describeProxy, proxySettings } from './net/proxy.ts';
+import { configuredProxy } from './net/proxy.ts';
 import { formatDiagnostic } from './probes/diagnostics.ts';
 import { loadProbes } from './probes/loader.ts';
 import type { LoadedProbe, Probe } from './probes/schema.ts';
@@ -108,8 +108,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     record: (probe, result) => metrics.record(probe, result),
   };
   // Every request to a watched service goes the same way: one set of proxy settings for all.
-  const proxy = proxySettings(config.proxy);
-  logger.info(describeProxy(proxy), proxy ? 'outbound proxy in use' : 'no outbound proxy');
+  const proxy = configuredProxy(config.proxy, logger);
   // Chromium starts with the first journey, never for a daemon that has none.
   const browser = new BrowserHost({
     ...config.browser,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { checkerFor } from '../checkers/registry.ts';
 import { userAgentFor, type Config } from '../config/config.ts';
-import { describeProxy, proxySettings } from '../net/proxy.ts';
+import { configuredProxy } from '../net/proxy.ts';
 import type { Probe } from '../probes/schema.ts';
 import type { Result } from '../results/result.ts';
 import { ArtifactStore } from '../runner/artifacts.ts';
@@ -31,10 +31,9 @@ export async function runOnce(
   // A spare context pays off only when a run waits for a free slot; for a handful of
   // runs it would be made and thrown away.
   const browserRuns = probes.filter((p) => poolName(p.kind) === 'browser').length;
-  const proxy = proxySettings(config.proxy);
   // The daemon's start line, so that `OZGWATCH_LOG_LEVEL=info ozgwatch run` shows which way
   // its requests go (info: the commands are quiet by default).
-  logger.info(describeProxy(proxy), proxy ? 'outbound proxy in use' : 'no outbound proxy');
+  const proxy = configuredProxy(config.proxy, logger);
   const browser = new BrowserHost({
     ...config.browser,
     ...(proxy ? { proxy } : {}),

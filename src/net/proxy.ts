@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import type { Logger } from 'pino';
 
 /**
  * The outbound proxy: which proxy (if any) a request to a watched service goes through.
@@ -256,4 +257,17 @@ export function describeProxy(settings: ProxySettings | undefined): Record<strin
     ...(settings.http?.username ? { httpProxyUser: settings.http.username } : {}),
     noProxy: ['localhost', '127.0.0.0/8', '::1', ...settings.noProxy],
   };
+}
+
+/**
+ * The proxy settings of the configuration, said in the log (info) the way every command
+ * that sends requests to watched services says it: the daemon at start, `run`, `scan`.
+ */
+export function configuredProxy(
+  config: ProxyConfig | undefined,
+  logger: Logger,
+): ProxySettings | undefined {
+  const settings = proxySettings(config);
+  logger.info(describeProxy(settings), settings ? 'outbound proxy in use' : 'no outbound proxy');
+  return settings;
 }
