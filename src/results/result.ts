@@ -490,6 +490,12 @@ export interface Outcome {
   tls?: TlsDetails;
   steps?: StepResult[];
   blockedRequests?: BlockedRequest[];
+  /**
+   * What the run could not see or hold back, without changing its status: a WebSocket the
+   * request guard blocked on a page that was scanned (what the socket would have shown was
+   * not there), or one a worker opened that the guard could not hold back.
+   */
+  warnings?: string[];
   vitals?: PageVitals[];
   artifacts?: Artifact[];
   a11y?: A11yReport;

@@ -1,9 +1,9 @@
-import type { BrowserContext, Request, Route } from 'playwright';
+import type { BrowserContext, Page, Request, Route } from 'playwright';
 import type { BlockedRequest } from '../../results/result.ts';
 import type { HostLimiter } from '../../runner/host-limiter.ts';
 
 /** Methods that never change state on the server (RFC 9110 "safe"). */
-const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+export const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface AllowedRequest {
   method: string;
@@ -12,6 +12,13 @@ export interface AllowedRequest {
 
 export interface Guard {
   readonly blocked: BlockedRequest[];
+  /**
+   * WebSockets that were opened although the probe did not allow them, where the guard
+   * cannot hold a socket back: inside a worker (Playwright routes sockets only in pages).
+   * Seen as they open, so recorded, never stopped: what the page sent over them reached
+   * the server.
+   */
+  readonly unguarded: BlockedRequest[];
   /** The step the next blocked request is attributed to. */
   step: string;
   /**
@@ -40,6 +47,12 @@ export interface GuardRun {
  * pages from sending what the browser would send where no route sees it (beacons and
  * keepalive requests as a page goes away, shared workers).
  *
+ * One way stays open: a WebSocket opened inside a worker. Playwright closes sockets by a
+ * script it puts in pages, which workers do not run, and no route sees a socket's handshake.
+ * Nor can ozgwatch put a script of its own in every worker first: the script of a worker
+ * started by a worker is fetched past the route, and a `blob:` worker's is no request at all.
+ * Such a socket is recorded as it opens ({@link Guard.unguarded}), so the result says so.
+ *
  * The route is installed before the run is known (a prepared context), so what a run
  * permits is read at each request from {@link Guard.arm}.
  */
@@ -48,6 +61,7 @@ export async function prepareGuard(context: BrowserContext): Promise<Guard> {
   let run: GuardRun | undefined;
   const guard: Guard = {
     blocked: [],
+    unguarded: [],
     step: '',
     arm: (armed) => {
       run = armed;
@@ -102,6 +116,16 @@ export async function prepareGuard(context: BrowserContext): Promise<Guard> {
     // (Blazor shows its reconnect notice) instead of a socket that silently swallows messages.
     return socket.close({ code: 1008, reason: 'blocked by ozgwatch' }).catch(() => undefined);
   });
+  // A socket the route above closed never exists, so the page reports none: one it reports
+  // was opened past the guard, by a worker (dedicated, module, blob: or nested alike).
+  const watch = (page: Page): void => {
+    page.on('websocket', (socket) => {
+      if (allows(WEBSOCKET, socket.url())) return;
+      guard.unguarded.push({ method: WEBSOCKET, url: socket.url(), step: guard.step });
+    });
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
   await context.exposeBinding(BLOCKED_BINDING, (_source, method: unknown, url: unknown) => {
     if (typeof method === 'string' && typeof url === 'string') block(method, url);
   });
@@ -157,7 +181,8 @@ const BLOCKED_BINDING = '__ozgwatchBlocked';
  * `fetch` that is not GET/HEAD loses its keepalive (the route then sees it like any other),
  * `fetchLater` is not there (pages feature-detect it), and a shared worker cannot be
  * started (recorded as method `SHAREDWORKER`; a `SecurityError`, as in a sandboxed frame).
- * Dedicated workers are routed by Playwright like pages.
+ * Dedicated workers' requests are routed by Playwright like pages', their WebSockets are not
+ * (see {@link Guard.unguarded}).
  */
 const PAGE_GUARD = `(() => {
   const report = (method, url) => {

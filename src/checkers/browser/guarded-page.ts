@@ -2,6 +2,7 @@ import type { Page } from 'playwright';
 import type { Outcome } from '../../results/result.ts';
 import type { CheckContext } from '../checker.ts';
 import { installGuard, type Guard } from './guard.ts';
+import { blockedSocketWarnings, onPage, unguardedSocketWarnings } from './guard-warnings.ts';
 
 /**
  * For checkers that read pages rather than walk a journey (accessibility, BITV, media
@@ -9,7 +10,9 @@ import { installGuard, type Guard } from './guard.ts';
  * the page makes its first request (nothing that changes state is sent, navigations keep
  * the per-host limit), closed at the deadline and released in `finally`. What the guard
  * held back is in the outcome (`blockedRequests`), so a page that stopped working for it
- * says why; it does not change the status. Without a browser the run is an `error`:
+ * says why; it does not change the status. A blocked WebSocket, and one a worker opened past
+ * the guard, are warnings too (`warnings`): the page was read without what its socket would
+ * have shown, or its socket was not held back. Without a browser the run is an `error`:
  * ozgwatch could not check.
  */
 export async function withGuardedPage(
@@ -30,7 +33,16 @@ export async function withGuardedPage(
   try {
     const guard = await installGuard(lease.context, [], ctx.hosts, ctx.signal);
     const outcome = await work(lease.page, guard);
-    return guard.blocked.length > 0 ? { ...outcome, blockedRequests: guard.blocked } : outcome;
+    const warnings = [
+      ...(outcome.warnings ?? []),
+      ...blockedSocketWarnings(guard.blocked, onPage),
+      ...unguardedSocketWarnings(guard.unguarded, onPage),
+    ];
+    return {
+      ...outcome,
+      ...(guard.blocked.length > 0 ? { blockedRequests: guard.blocked } : {}),
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
   } finally {
     ctx.signal.removeEventListener('abort', closeOnAbort);
     await lease.release();

@@ -20,6 +20,7 @@ import type { BrowserLease } from '../../runner/browser-host.ts';
 import type { CheckContext } from '../checker.ts';
 import { responsive, within } from './bounded.ts';
 import { WEBSOCKET, type Guard } from './guard.ts';
+import { inStep, unguardedSocketWarnings } from './guard-warnings.ts';
 import { prepareJourney, type Instruments } from './instruments.ts';
 import { proxyRefusal } from '../../net/proxy-refusal.ts';
 import { asksProxy, netReason, statusReason } from './net-reason.ts';
@@ -620,6 +621,9 @@ class JourneyRun {
       assertions: this.steps.flatMap((s) => (s.assertion ? [s.assertion] : [])),
       steps: this.steps,
       blockedRequests: this.#guard?.blocked ?? [],
+      ...(this.#guard?.unguarded.length
+        ? { warnings: unguardedSocketWarnings(this.#guard.unguarded, inStep) }
+        : {}),
       vitals: [...this.vitals.values()],
       artifacts: this.artifacts,
       ...(this.a11yPages.length > 0

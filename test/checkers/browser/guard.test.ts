@@ -204,6 +204,7 @@ describe('the request guard', () => {
     expect(out.blockedRequests?.map(({ method, url }) => ({ method, url }))).toEqual(
       vector.blocked(),
     );
+    expect(out.warnings).toBeUndefined();
   });
 
   it.each([
@@ -291,6 +292,57 @@ describe('the request guard', () => {
   });
 });
 
+describe("a worker's WebSocket", () => {
+  // The guard cannot hold such a socket back (Playwright closes sockets by a script in pages,
+  // no route sees a handshake, and a nested or blob: worker's script is no routed request):
+  // the socket reaches the server, and the result must say so rather than pass in silence.
+  const wsUrl = (): string => site('ws/worker').replace('http:', 'ws:');
+  const warning = (): RegExp =>
+    new RegExp(
+      `^WebSocket ${wsUrl().replace(/[.?/]/g, '\\$&')} was opened by a worker, where the request guard cannot hold it back: what the page sent over it reached the server \\(step (start|warten)\\)$`,
+    );
+
+  it.each([
+    ['a dedicated worker', 'ws-worker'],
+    ['a module worker', 'ws-worker-modul'],
+    ['a worker started by a worker', 'ws-worker-verschachtelt'],
+    ['a blob: worker', 'ws-worker-blob'],
+  ])('%s: recorded as not held back, not as blocked', async (_what, page) => {
+    const opened = portal.webSockets().opened.length;
+    const out = await journey({
+      steps: [
+        { name: 'start', goto: site(page) },
+        { name: 'warten', expectText: { css: '#status', value: 'gesendet' } },
+      ],
+    });
+    expect(portal.webSockets().opened.slice(opened)).toEqual(['/schutz/ws/worker']);
+    expect(out.status).toBe('pass');
+    expect(out.blockedRequests).toEqual([]);
+    expect(out.warnings).toHaveLength(1);
+    expect(out.warnings?.[0]).toMatch(warning());
+  });
+
+  it('an allowed one is no warning', async () => {
+    const out = await journey({
+      allowRequests: [{ method: 'WEBSOCKET', url: '**/schutz/ws/worker' }],
+      steps: [{ goto: site('ws-worker') }, { expectText: { css: '#status', value: 'gesendet' } }],
+    });
+    expect(out.status).toBe('pass');
+    expect(out.warnings).toBeUndefined();
+  });
+
+  it('a worker that opens no socket works and is no warning', async () => {
+    const out = await journey({
+      steps: [
+        { goto: site('worker-rechnet') },
+        { expectText: { css: '#status', value: 'Summe 6' } },
+      ],
+    });
+    expect(out.status).toBe('pass');
+    expect(out.warnings).toBeUndefined();
+  });
+});
+
 describe('a prepared context', () => {
   it('sends nothing until its run armed the guard, then what the run allows', async () => {
     const lease = await host.lease({}, undefined, ({ context }) => prepareGuard(context));
@@ -336,6 +388,23 @@ describe('the page-reading checkers', () => {
       ]);
     },
   );
+
+  it('a blocked WebSocket: the page is scanned without it, which the result warns of', async () => {
+    const opened = portal.webSockets().opened.length;
+    const url = site('websocket');
+    const out = await checkA11y(
+      context(),
+      a11ySpecSchema.parse({ urls: [url], documents: { max: 0 } }),
+    );
+    expect(portal.webSockets().opened.slice(opened)).toEqual([]);
+    const socket = site('ws/antrag').replace('http:', 'ws:');
+    expect(out.blockedRequests).toEqual([{ method: 'WEBSOCKET', url: socket, step: url }]);
+    // A warning, not a status: what the page showed was scanned, and passes.
+    expect(out.status).toBe('pass');
+    expect(out.warnings).toEqual([
+      `WebSocket ${socket} was blocked: the page was scanned without what it would have shown over it (page ${url})`,
+    ]);
+  });
 
   it('a POST from a service worker never reaches the server', async () => {
     // Playwright routes a service worker's requests like the page's (Chromium): no need to
