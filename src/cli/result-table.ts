@@ -23,10 +23,24 @@ export function formatResultTable(rows: { label: string; result: Result }[]): st
   const out = [line(header), ...body.map(line)];
   for (const { label, result } of rows) {
     const failed = result.assertions.filter((a) => !a.ok);
-    if (failed.length === 0 && !result.phases && !result.steps && !result.a11y) continue;
+    const blocked = result.blockedRequests ?? [];
+    const warnings = result.warnings ?? [];
+    if (
+      failed.length === 0 &&
+      !result.phases &&
+      !result.steps &&
+      !result.a11y &&
+      blocked.length === 0 &&
+      warnings.length === 0
+    ) {
+      continue;
+    }
     out.push('', `${printable(label)}:`);
     if (result.steps) out.push(...stepLines(result));
     if (result.a11y) out.push(...a11yLines(result));
+    // A journey lists them under its steps; a page-reading check has no steps to list.
+    if (!result.steps) out.push(...blockedLines(result));
+    for (const w of warnings) out.push(`  ! ${printable(w)}`);
     if (result.phases) {
       const p = result.phases;
       const ms = (s: number): string => `${(s * 1000).toFixed(1)}ms`;
@@ -56,15 +70,25 @@ function stepLines(result: Result): string[] {
           : '';
     return `  ${STEP_SYMBOL[s.status] ?? '?'} ${printable(s.name).padEnd(nameWidth)}  ${s.action.padEnd(actionWidth)}  ${time.padStart(8)}  ${detail}`.trimEnd();
   });
-  for (const b of result.blockedRequests ?? []) {
-    lines.push(`  blocked ${printable(b.method)} ${printable(b.url)} (step ${printable(b.step)})`);
-  }
+  lines.push(...blockedLines(result));
   if (result.artifacts && result.artifacts.length > 0) {
     lines.push(
       `  evidence: ${result.artifacts.map((a) => a.name).join(', ')} (in the data folder, artifacts/${result.probeId}/${result.runId}/)`,
     );
   }
   return lines;
+}
+
+/**
+ * What the request guard held back, one line each. A journey's entry names its step; a
+ * page-reading check's (accessibility, BITV, media breaks) names the page it came from.
+ */
+function blockedLines(result: Result): string[] {
+  const where = (step: string): string =>
+    step === '' ? '' : result.steps ? ` (step ${printable(step)})` : ` (page ${printable(step)})`;
+  return (result.blockedRequests ?? []).map(
+    (b) => `  blocked ${printable(b.method)} ${printable(b.url)}${where(b.step)}`,
+  );
 }
 
 /** Per page: each violated rule with impact and count; then what needs review. */

@@ -5,6 +5,7 @@ import { printable, terminalJson } from '../log/terminal-text.ts';
 import { parseDuration } from '../probes/duration.ts';
 import { PROFILES } from '../checkers/a11y/axe.ts';
 import { a11yChecker, notScannedByOurFault } from '../checkers/a11y/check.ts';
+import { blockedSocketWarnings, warningsOfPage } from '../checkers/browser/guard-warnings.ts';
 import { MIN_TIMEOUT_MS, probeSchema, type Probe } from '../probes/schema.ts';
 import { resultDocument, type Result } from '../results/result.ts';
 import { runOnce } from './cli-runner.ts';
@@ -86,11 +87,14 @@ export async function scanCommand(
     destination: pino.destination(2),
   });
   const results = await runOnce(config, [...planned.map((p) => p.probe), ...batches], logger);
-  const done = planned.map((p, i) => ({ ...p, result: results[i]! }));
+  const done = planned.map((p, i) => ({
+    ...p,
+    result: p.check === 'browser' ? withSocketWarnings(results[i]!) : results[i]!,
+  }));
   results.slice(planned.length).forEach((batch, b) => {
     const probe = batches[b]!;
     const requested = (probe.a11y as { urls: string[] }).urls;
-    splitA11y(batch, requested.length).forEach((result, i) => {
+    splitA11y(batch, requested).forEach((result, i) => {
       done.push({ url: requested[i] ?? '', check: 'a11y', probe, result });
     });
   });
@@ -141,13 +145,31 @@ function a11yBatches(
 }
 
 /**
- * One result per page of a batch (in the order of its URLs), judged like a one-page scan.
- * A batch that could not scan at all (no browser) gives each URL its error.
+ * The page load of `--browser` is a journey of one step, which passes with its WebSocket
+ * blocked: it says, as the page-reading checks do, that the page it loaded lacks what its
+ * socket would have shown.
  */
-function splitA11y(batch: Result, urls: number): Result[] {
+function withSocketWarnings(result: Result): Result {
+  const warnings = [
+    ...blockedSocketWarnings(result.blockedRequests ?? [], () => ''),
+    ...(result.warnings ?? []),
+  ];
+  return warnings.length > 0 ? { ...result, warnings } : result;
+}
+
+/**
+ * One result per page of a batch (in the order of its URLs), judged like a one-page scan,
+ * with what the request guard held back on that page. A batch that could not scan at all
+ * (no browser) gives each URL its error.
+ */
+function splitA11y(batch: Result, urls: readonly string[]): Result[] {
   const report = batch.a11y;
-  if (!report) return Array.from({ length: urls }, () => batch);
-  return report.pages.map((page) => {
+  if (!report) return urls.map(() => batch);
+  return report.pages.map((page, i) => {
+    // The guard names the page by the address the scan was given.
+    const url = urls[i] ?? page.url;
+    const blocked = (batch.blockedRequests ?? []).filter((b) => b.step === url);
+    const warnings = warningsOfPage(batch.warnings ?? [], url);
     const documents = (report.documents ?? []).filter((d) => page.documentLinks?.includes(d.url));
     const violations = page.violations.reduce((n, v) => n + v.nodes.length, 0);
     const frames = page.framesNotScanned ?? [];
@@ -169,7 +191,13 @@ function splitA11y(batch: Result, urls: number): Result[] {
         : reason !== undefined
           ? 'fail'
           : 'pass';
-    const { reason: _reason, a11y: _a11y, ...rest } = batch;
+    const {
+      reason: _reason,
+      a11y: _a11y,
+      blockedRequests: _blocked,
+      warnings: _warnings,
+      ...rest
+    } = batch;
     const { documents: _documents, ...reportRest } = report;
     return {
       ...rest,
@@ -184,6 +212,8 @@ function splitA11y(batch: Result, urls: number): Result[] {
             ? `no violations found, but ${frames.length} frame(s) not scanned: ${frames[0]}`
             : 'no violations'),
       duration: page.seconds,
+      ...(blocked.length > 0 ? { blockedRequests: blocked } : {}),
+      ...(warnings.length > 0 ? { warnings } : {}),
       a11y: {
         ...reportRest,
         pages: [page],

@@ -213,6 +213,61 @@ export default defineProbe({
     expect(doc.browser.steps[0]).toMatchObject({ name: 'load', httpStatus: 200 });
   }, 60_000);
 
+  it('scan: what the request guard held back is listed under each page, a blocked WebSocket a warning', async () => {
+    const [socket, post, plain] = ['websocket', 'beim-laden', 'danke'].map(
+      (p) => `${portal.http}/schutz/${p}`,
+    );
+    const opened = portal.webSockets().opened.length;
+    const posts = portal.posts().get('/schutz/ziel/beim-laden') ?? 0;
+    // Three URLs: the first two share one accessibility batch, so each page must get its own.
+    const ran = await cli([
+      'scan',
+      '--checks',
+      'a11y,browser',
+      '--data',
+      'data',
+      socket!,
+      post!,
+      plain!,
+    ]);
+    expect(portal.webSockets().opened.length).toBe(opened);
+    expect(portal.posts().get('/schutz/ziel/beim-laden') ?? 0).toBe(posts);
+    // Warnings, not failures: what the pages showed passes.
+    expect(ran.code).toBe(0);
+    const section = (label: string): string =>
+      ran.stdout.split('\n\n').find((s) => s.startsWith(`${label}:\n`)) ?? '';
+    const ws = `ws://${new URL(portal.http).host}/schutz/ws/antrag`;
+    const warning = `! WebSocket ${ws} was blocked: the page was scanned without what it would have shown over it`;
+    expect(section(`${socket} (a11y)`)).toContain(`  blocked WEBSOCKET ${ws} (page ${socket})\n`);
+    expect(section(`${socket} (a11y)`)).toContain(`  ${warning} (page ${socket})`);
+    expect(section(`${socket} (browser)`)).toContain(`  blocked WEBSOCKET ${ws} (step load)\n`);
+    expect(section(`${socket} (browser)`)).toContain(`  ${warning}`);
+    expect(section(`${post} (a11y)`)).toContain(
+      `  blocked POST ${portal.http}/schutz/ziel/beim-laden (page ${post})`,
+    );
+    expect(section(`${post} (a11y)`)).not.toContain('WEBSOCKET');
+    expect(section(`${post} (a11y)`)).not.toContain('!');
+    expect(section(`${plain} (a11y)`)).not.toContain('blocked');
+
+    const json = await cli([
+      'scan',
+      '--checks',
+      'a11y',
+      '--json',
+      '--data',
+      'data',
+      socket!,
+      post!,
+    ]);
+    const [bySocket, byPost] = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { a11y: { warnings?: string[]; blockedRequests?: unknown[] } });
+    expect(bySocket!.a11y.warnings).toEqual([`${warning.slice(2)} (page ${socket})`]);
+    expect(byPost!.a11y.warnings).toBeUndefined();
+    expect(byPost!.a11y.blockedRequests).toHaveLength(1);
+  }, 90_000);
+
   it('scan: a page that cannot be reached is named by its network error in every check', async () => {
     // Nothing listens there: the connection is refused at once.
     const url = `${portal.closedPort}/dienste/`;
