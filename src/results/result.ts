@@ -493,7 +493,9 @@ export interface Outcome {
   /**
    * What the run could not see or hold back, without changing its status: a WebSocket the
    * request guard blocked on a page that was scanned (what the socket would have shown was
-   * not there), or one a worker opened that the guard could not hold back.
+   * not there), or one a worker opened that the guard could not hold back; an address of an
+   * HTTP target that failed before another one answered ("IPv6 2001:db8::1 refused the
+   * connection (ECONNREFUSED); connected over IPv4 192.0.2.1").
    */
   warnings?: string[];
   vitals?: PageVitals[];

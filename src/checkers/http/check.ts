@@ -140,10 +140,14 @@ async function run(
   let tls: TlsDetails | undefined;
   let remoteAddress: string | undefined;
   let ipProtocol: 4 | 6 | undefined;
+  // Addresses that failed before another one answered, per hop: the run passes as a citizen's
+  // browser would, and still says what broke.
+  const fallbacks = new Set<string>();
 
   const absorb = (hop: Hop): void => {
     addPhases(phases, hop);
     tls = hop.connection.tls ?? tls;
+    if (hop.connection.fallback) fallbacks.add(hop.connection.fallback);
     if (hop.connection.remoteAddress) {
       remoteAddress = hop.connection.remoteAddress;
       // Reset with the address: a hop through the proxy has none of its own to report.
@@ -153,7 +157,7 @@ async function run(
   const outcome: BuildOutcome = (status, reason, message, checks, last) => ({
     status,
     ...(reason ? { reason } : {}),
-    message,
+    message: fallbacks.size > 0 ? `${message} — ${[...fallbacks].join('; ')}` : message,
     assertions: checks.map(toAssertion),
     phases,
     http: {
@@ -167,6 +171,7 @@ async function run(
       ...(ipProtocol ? { ipProtocol } : {}),
     },
     ...(tls ? { tls } : {}),
+    ...(fallbacks.size > 0 ? { warnings: [...fallbacks] } : {}),
   });
 
   for (;;) {

@@ -1,15 +1,16 @@
-import { isIP, Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
 import type { ProxyServer } from '../../net/proxy.ts';
 import type { TlsDetails } from '../../results/result.ts';
 import { openTunnel, TunnelRefused } from '../../net/proxy-tunnel.ts';
+import { connectFirst, fallbackNote, interleave } from './happy-eyeballs.ts';
 import {
   type HostLookup,
   type IpFamily,
   type IpProtocol,
   literalMismatch,
-  resolveAddress,
+  resolveAddresses,
   systemLookup,
 } from './ip-protocol.ts';
 import { PhaseError } from './phase-error.ts';
@@ -28,6 +29,11 @@ export interface TimedConnection {
   remoteAddress?: string;
   /** The IP protocol of the connection to the target; unset through a proxy, which chose it. */
   ipProtocol?: IpFamily;
+  /**
+   * Set when the connection came only after another address of the target failed (Happy
+   * Eyeballs): which, why, and what was connected to instead.
+   */
+  fallback?: string;
   /** Negotiated ALPN protocol (`h2`, `http/1.1`) on https connections. */
   alpnProtocol?: string;
   tls?: TlsDetails;
@@ -55,7 +61,7 @@ export interface TimedConnectorOptions {
   proxy?: ProxyServer;
   /** Sent with CONNECT, so that the proxy's log names the monitor too. */
   userAgent?: string;
-  /** Connect over this IP protocol only. @default 'auto' (the first address resolved) */
+  /** Connect over this IP protocol only. @default 'auto' (every address resolved, as a browser) */
   ipProtocol?: IpProtocol;
   /** Resolves the target's name. @default dns.lookup */
   lookup?: HostLookup;
@@ -110,10 +116,15 @@ async function open(
   const mismatch = literalMismatch(dialHost, protocol);
   if (mismatch) throw new PhaseError('connect', mismatch);
 
-  let address = dialHost;
+  let addresses = [dialHost];
   if (isIP(dialHost) === 0) {
     try {
-      address = await resolveAddress(dialHost, protocol, options.lookup ?? systemLookup, signal);
+      addresses = await resolveAddresses(
+        dialHost,
+        protocol,
+        options.lookup ?? systemLookup,
+        signal,
+      );
     } catch (error) {
       signal.throwIfAborted();
       if (proxy) proxyFailed(error);
@@ -124,13 +135,24 @@ async function open(
     // An IP literal needs no resolution; its resolve phase is zero, as in blackbox_exporter.
     times.resolved = times.start;
   }
-  into.remoteAddress = address;
+  // The target's addresses are tried as a browser tries them; the proxy's first address only,
+  // as before: it is our own infrastructure, and its failure must not hide behind another.
+  const candidates = proxy ? addresses.slice(0, 1) : interleave(addresses);
+  // Until a connection stands, the result names the first address tried (and its family).
+  into.remoteAddress = candidates[0];
   // Through a proxy the family is that of the way to the proxy, which says nothing about the target.
-  if (!proxy) into.ipProtocol = isIP(address) === 6 ? 6 : 4;
+  if (!proxy) into.ipProtocol = isIP(candidates[0] ?? '') === 6 ? 6 : 4;
 
-  const socket = await connectTcp(address, dialPort, signal).catch((error: unknown) =>
-    proxy ? proxyFailed(error) : Promise.reject(error as Error),
+  const connected = await connectFirst(candidates, dialPort, dialHost, signal).catch(
+    (error: unknown) => (proxy ? proxyFailed(error) : Promise.reject(error as Error)),
   );
+  const socket = connected.socket;
+  into.remoteAddress = connected.address;
+  if (!proxy) {
+    into.ipProtocol = connected.family;
+    const note = fallbackNote(connected);
+    if (note) into.fallback = note;
+  }
   if (into.proxy) into.proxy.reached = true;
   if (proxy && https) {
     // The connect phase lasts until the tunnel to the target stands: the proxy connects to
@@ -174,31 +196,6 @@ async function open(
   // verification is part of the handshake too.
   times.secured = performance.now();
   return secure;
-}
-
-function connectTcp(address: string, port: number, signal: AbortSignal): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    signal.throwIfAborted();
-    const socket = new Socket();
-    const onAbort = (): void => {
-      socket.destroy();
-      reject(signal.reason as Error);
-    };
-    const onError = (error: Error): void => {
-      signal.removeEventListener('abort', onAbort);
-      socket.destroy();
-      reject(new PhaseError('connect', `connect ${address}:${port}: ${codeOf(error)}`));
-    };
-    socket.once('connect', () => {
-      signal.removeEventListener('abort', onAbort);
-      socket.off('error', onError);
-      resolve(socket);
-    });
-    socket.once('error', onError);
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.setNoDelay(true);
-    socket.connect({ host: address, port });
-  });
 }
 
 function handshake(

@@ -3,9 +3,11 @@ import { isIP } from 'node:net';
 import { PhaseError } from './phase-error.ts';
 
 /**
- * Which IP protocol a probe connects over, as blackbox_exporter's `preferred_ip_protocol`
- * without its fallback: `auto` takes the first address the system resolver returns,
- * `ip4`/`ip6` only addresses of that family, so that a service that is not dual-stack fails.
+ * Which IP protocol a probe connects over. `auto` tries every address the resolver returns, the
+ * way a browser does (Happy Eyeballs, RFC 8305: see happy-eyeballs.ts), so that a dead AAAA record
+ * does not fail a service that citizens reach over IPv4; `ip4`/`ip6` only addresses of that
+ * family, so that a service that is not dual-stack fails, as blackbox_exporter's
+ * `preferred_ip_protocol` with `ip_protocol_fallback: false`.
  */
 export const IP_PROTOCOLS = ['auto', 'ip4', 'ip6'] as const;
 export type IpProtocol = (typeof IP_PROTOCOLS)[number];
@@ -51,17 +53,18 @@ export function literalMismatch(host: string, protocol: IpProtocol): string | un
 }
 
 /**
- * The address to connect to: the first one of the wanted family. A name without one fails
- * with reason `dns` and says so ("no IPv6 address (AAAA) for kfz.example.de"), the finding
- * an operator wants from an `ip6` probe; whether the name has addresses of the other family
- * is asked only then, so that the message tells a missing AAAA from a name that does not exist.
+ * The addresses to connect to, in the resolver's order: all of them under `auto`, those of the
+ * wanted family otherwise. A name without one fails with reason `dns` and says so ("no IPv6
+ * address (AAAA) for kfz.example.de"), the finding an operator wants from an `ip6` probe; whether
+ * the name has addresses of the other family is asked only then, so that the message tells a
+ * missing AAAA from a name that does not exist.
  */
-export async function resolveAddress(
+export async function resolveAddresses(
   host: string,
   protocol: IpProtocol,
   lookup: HostLookup,
   signal: AbortSignal,
-): Promise<string> {
+): Promise<string[]> {
   const family = FAMILY[protocol];
   let found: readonly ResolvedAddress[];
   try {
@@ -71,9 +74,12 @@ export async function resolveAddress(
     if (family === 0 || !isNoAddress(error)) throw dnsError(host, error);
     found = [];
   }
-  const usable = found.filter((a) => family === 0 || isOfFamily(a, family));
-  const first = usable[0];
-  if (first) return first.address;
+  const usable = found.filter((a) =>
+    family === 0 ? isIP(a.address) !== 0 : isOfFamily(a, family),
+  );
+  // A resolver may list an address twice (once per socket type): one attempt is enough.
+  const addresses = [...new Set(usable.map((a) => a.address))];
+  if (addresses.length > 0) return addresses;
   if (family === 0) throw new PhaseError('dns', `DNS: ${host}: no address`);
   throw await missingFamily(host, family, lookup, signal);
 }
