@@ -106,7 +106,7 @@ export const catalogue = {
     help: 'IP protocol (4 or 6) the last run connected to the target over.',
     labels: probeLabels,
     scope: 'probe',
-    doc: "Of the last hop's address, as in blackbox_exporter; present when the last run resolved one (also when the connection then failed). Absent after a failed DNS lookup, and through the outbound proxy (the proxy chose the address). `http.ipProtocol: ip6` probes set it to 6 or fail with reason `dns`.",
+    doc: 'Of the address the last hop connected to, as in blackbox_exporter. With `http.ipProtocol: auto` that is the address that answered: a dual-stack service whose IPv6 address fails shows 4 after the fallback to IPv4. When no address answered, the family of the first one tried; absent after a failed DNS lookup, and through the outbound proxy (the proxy chose the address). `http.ipProtocol: ip6` probes set it to 6 or fail: pair one with the `auto` probe to be told of a broken IPv6.',
   },
   runsTotal: {
     name: 'ozgwatch_probe_runs_total',
