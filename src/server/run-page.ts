@@ -1,6 +1,6 @@
 /**
  * `/runs/:id`: one run as the person who opened it from Grafana needs it: outcome, steps,
- * assertions, blocked requests, what an HTTP, accessibility, BITV or media-break check
+ * assertions, warnings, blocked requests, what an HTTP, accessibility, BITV or media-break check
  * found (run-sections.ts: for HTTP the addresses, the answer and the phases), and the
  * evidence with its downloads.
  */
@@ -16,6 +16,7 @@ import {
 } from './pages.ts';
 import { a11ySection, bitvSection, httpSection, mediaBreaksRunSection } from './run-sections.ts';
 import { blockedSection } from './blocked-section.ts';
+import { warningsSection } from './warnings-section.ts';
 
 /** `/runs/:id`: one run with its steps, assertions, evidence and trace download. */
 export function renderRunPage(result: Result, probe: ProbeModel | undefined): string {
@@ -43,6 +44,8 @@ export function renderRunPage(result: Result, probe: ProbeModel | undefined): st
         .join('\n')}</ul>`,
     );
   }
+  const warnings = warningsSection(result);
+  if (warnings) parts.push(warnings);
   const blocked = blockedSection(result);
   if (blocked) parts.push(blocked);
   if (result.http || result.phases || result.tls) parts.push(httpSection(result));

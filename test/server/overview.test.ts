@@ -584,6 +584,7 @@ describe('probe page', () => {
         redirects: [],
         bodyBytes: 12_000,
       },
+      warnings: [`IPv6 ::1 refused the connection <${XSS}>; connected over IPv4 127.0.0.1`],
     });
     store.save(timedOut);
     store.save(passed);
@@ -616,6 +617,7 @@ describe('probe page', () => {
       expect(await page.locator('main').innerText()).toContain(
         'Bricht ein Lauf ab, zählt die Phase, in der er war, bis zum Abbruch',
       );
+      expect(await page.locator('h2:text-is("Hinweise")').count()).toBe(0);
     });
 
     await visit(`/runs/${passed.runId}`, async (page) => {
@@ -624,6 +626,10 @@ describe('probe page', () => {
         'Antwort: Status 200, HTTP/2',
       ]);
       expect(await page.locator('main').innerText()).not.toContain('Bricht ein Lauf ab');
+      // A passing run's warning is shown, as text.
+      expect(await page.locator('h2:text-is("Hinweise") + p + ul li').allInnerTexts()).toEqual([
+        `IPv6 ::1 refused the connection <${XSS}>; connected over IPv4 127.0.0.1`,
+      ]);
     });
   });
 
