@@ -1,6 +1,7 @@
 import type { Page } from 'playwright';
 import type { BitvReport, BitvSignal, Outcome } from '../../results/result.ts';
 import type { Checker, CheckContext } from '../checker.ts';
+import type { Guard } from '../browser/guard.ts';
 import { withGuardedPage } from '../browser/guarded-page.ts';
 import { pageNotLoaded, pageStatusFailed } from '../browser/net-reason.ts';
 import { settle } from '../a11y/settle.ts';
@@ -46,7 +47,9 @@ const SETTLE_MS = 5_000;
  * after `load` links the statement just as well as one in the HTML; a page without script
  * is read at once (see {@link settle}).
  */
-async function visit(page: Page, url: string, timeout: number): Promise<Seen> {
+/** Loads one page and reads it; what the guard holds back meanwhile is recorded with `url`. */
+async function visit(page: Page, guard: Guard, url: string, timeout: number): Promise<Seen> {
+  guard.step = url;
   const response = await page.goto(url, { timeout });
   await settle(page, Math.min(SETTLE_MS, timeout / 4));
   const seen = await page.evaluate<Omit<Seen, 'status' | 'url' | 'links'>>(`({
@@ -69,10 +72,15 @@ async function visit(page: Page, url: string, timeout: number): Promise<Seen> {
  * a declared language that matches the text.
  */
 export async function checkBitv(ctx: CheckContext, spec: BitvSpec): Promise<Outcome> {
-  return withGuardedPage(ctx, (page) => readSignals(ctx, spec, page));
+  return withGuardedPage(ctx, (page, guard) => readSignals(ctx, spec, page, guard));
 }
 
-async function readSignals(ctx: CheckContext, spec: BitvSpec, page: Page): Promise<Outcome> {
+async function readSignals(
+  ctx: CheckContext,
+  spec: BitvSpec,
+  page: Page,
+  guard: Guard,
+): Promise<Outcome> {
   const signals: Record<string, BitvSignal> = {};
   const set = (name: string, ok: boolean, evidence: string): void => {
     signals[name] = { value: ok ? 1 : 0, evidence };
@@ -80,7 +88,7 @@ async function readSignals(ctx: CheckContext, spec: BitvSpec, page: Page): Promi
   let statementAgeDays: number | undefined;
   let start: Seen;
   try {
-    start = await visit(page, spec.url, spec.pageTimeout);
+    start = await visit(page, guard, spec.url, spec.pageTimeout);
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     return await pageNotLoaded('start page', spec.url, error, ctx);
@@ -107,7 +115,7 @@ async function readSignals(ctx: CheckContext, spec: BitvSpec, page: Page): Promi
   let statementLink = found;
   let notStatement = '';
   if (found) {
-    statement = await visit(page, found.href, spec.pageTimeout).catch(() => undefined);
+    statement = await visit(page, guard, found.href, spec.pageTimeout).catch(() => undefined);
     if (
       isWeakStatementLink(found) &&
       statement !== undefined &&
@@ -130,7 +138,7 @@ async function readSignals(ctx: CheckContext, spec: BitvSpec, page: Page): Promi
   let withLink = statementLink ? 1 : 0;
   const missing: string[] = [];
   for (const url of spec.pages) {
-    const other = await visit(page, url, spec.pageTimeout).catch(() => undefined);
+    const other = await visit(page, guard, url, spec.pageTimeout).catch(() => undefined);
     // An error page with the site's footer is not a page that links the statement.
     const loaded = other !== undefined && other.status > 0 && other.status < 400;
     if (loaded && findLink(other.links, STATEMENT_LINK)) withLink++;
@@ -152,7 +160,7 @@ async function readSignals(ctx: CheckContext, spec: BitvSpec, page: Page): Promi
       set(name, false, `no link matching ${pattern.source} on the start page`);
       continue;
     }
-    const target = await visit(page, link.href, spec.pageTimeout).catch(() => undefined);
+    const target = await visit(page, guard, link.href, spec.pageTimeout).catch(() => undefined);
     const reachable = target !== undefined && target.status > 0 && target.status < 400;
     const video = name === 'dgs' ? (target?.videos ?? 0) > 0 : true;
     set(

@@ -28,7 +28,12 @@ export const mediaBreaksChecker: Checker<MediaBreaksSpec> = {
  * `media_breaks`, as accessibility violations are.
  */
 export async function checkMediaBreaks(ctx: CheckContext, spec: MediaBreaksSpec): Promise<Outcome> {
-  return withGuardedPage(ctx, async (page) => {
+  return withGuardedPage(ctx, async (page, guard) => {
+    // What the guard holds back is recorded with the page it was sent from.
+    const onPage = (url: string): void => {
+      guard.step = url;
+    };
+    onPage(spec.url);
     let status: number;
     try {
       status = (await page.goto(spec.url, { timeout: spec.pageTimeout }))?.status() ?? 0;
@@ -51,7 +56,7 @@ export async function checkMediaBreaks(ctx: CheckContext, spec: MediaBreaksSpec)
         assertions: [],
       };
     }
-    const report = await readService(ctx, spec, page, service, lexicon);
+    const report = await readService(ctx, spec, page, service, lexicon, onPage);
     return judge(report);
   });
 }
@@ -63,6 +68,7 @@ export async function readService(
   page: Page,
   service: PageContent,
   lexicon: Lexicon,
+  onPage: (url: string) => void = () => undefined,
 ): Promise<MediaBreakReport> {
   const followed = await followApplication(
     page,
@@ -70,6 +76,7 @@ export async function readService(
     lexicon,
     spec.followSteps,
     spec.pageTimeout,
+    onPage,
   );
   ctx.signal.throwIfAborted();
   const pages = [service, ...followed.pages];

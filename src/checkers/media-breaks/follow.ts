@@ -44,6 +44,8 @@ export async function settle(page: Page, settleMs = 4000): Promise<void> {
  * link or button on the same site, then the steps of its form, filling required fields
  * with test data, up to `maxSteps` pages. Stops before a form that would POST (a real
  * submission: the request guard would block it anyway) and records why it stopped.
+ * `onPage` is told the address of each page before anything is done on it, so that what
+ * the request guard holds back names the page it came from.
  */
 export async function followApplication(
   page: Page,
@@ -51,6 +53,7 @@ export async function followApplication(
   lexicon: Lexicon,
   maxSteps: number,
   timeout: number,
+  onPage: (url: string) => void = () => undefined,
 ): Promise<{ pages: PageContent[]; path: PathFollowed }> {
   const pages: PageContent[] = [];
   const isEntry = (text: string): boolean =>
@@ -65,13 +68,16 @@ export async function followApplication(
     return { pages, path: { entry, steps: 0, stoppedBecause: 'offsite' } };
   }
   try {
-    if (link) await page.goto(link.href, { timeout });
-    else if (button)
+    if (link) {
+      onPage(link.href);
+      await page.goto(link.href, { timeout });
+    } else if (button)
       await navigating(page, () => page.click(button.selector, { timeout }), timeout);
     if (new URL(page.url()).origin !== new URL(service.url).origin) {
       return { pages, path: { entry, steps: 0, stoppedBecause: 'offsite' } };
     }
     for (let steps = 1; ; steps++) {
+      onPage(page.url());
       await settle(page);
       const content = await extractPage(page, lexicon.outOfScopeHeadings);
       pages.push(content);

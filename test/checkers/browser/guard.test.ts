@@ -369,25 +369,34 @@ describe('the page-reading checkers', () => {
       'a11y',
       (url: string) =>
         checkA11y(context(), a11ySpecSchema.parse({ urls: [url], documents: { max: 0 } })),
-      true,
     ],
-    ['bitv', (url: string) => checkBitv(context(), bitvSpecSchema.parse({ url })), false],
+    ['bitv', (url: string) => checkBitv(context(), bitvSpecSchema.parse({ url }))],
     [
       'media-breaks',
       (url: string) => checkMediaBreaks(context(), mediaBreaksSpecSchema.parse({ url })),
-      false,
     ],
   ] as const)(
-    '%s: the guard is in place before the first request, and what it held back is in the result',
-    async (_kind, check, byPage) => {
+    '%s: the guard is in place before the first request, and what it held back is in the result with its page',
+    async (_kind, check) => {
       const url = site('beim-laden');
       const out = await check(url);
       expect(reached()).toEqual([]);
       expect(out.blockedRequests).toEqual([
-        { method: 'POST', url: site('ziel/beim-laden'), step: byPage ? url : '' },
+        { method: 'POST', url: site('ziel/beim-laden'), step: url },
       ]);
     },
   );
+
+  it('media-breaks: what is held back on the application it follows names that page', async () => {
+    const out = await checkMediaBreaks(
+      context(),
+      mediaBreaksSpecSchema.parse({ url: site('leistung') }),
+    );
+    expect(reached()).toEqual([]);
+    expect(out.blockedRequests).toEqual([
+      { method: 'POST', url: site('ziel/beim-laden'), step: site('beim-laden') },
+    ]);
+  });
 
   it('a blocked WebSocket: the page is scanned without it, which the result warns of', async () => {
     const opened = portal.webSockets().opened.length;
