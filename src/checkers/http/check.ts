@@ -417,7 +417,11 @@ function phaseReached(hop: Hop): string {
   if (hop.headersAt > 0) return 'reading the body';
   if (t.secured > 0) return 'waiting for the first byte';
   if (t.connected > 0) return 'in the TLS handshake';
-  if (t.resolved > 0) return 'connecting';
+  if (t.resolved > 0) {
+    // More than one address stayed silent: name them, as a refusal would be named.
+    const tried = hop.connection.attempted ?? [];
+    return tried.length > 1 ? `connecting (no answer from ${tried.join(', ')})` : 'connecting';
+  }
   if (t.start > 0) return 'resolving the host name';
   return 'waiting for a free connection slot to the host (concurrency.perHost)';
 }

@@ -34,6 +34,8 @@ export interface TimedConnection {
    * Eyeballs): which, why, and what was connected to instead.
    */
   fallback?: string;
+  /** The target's addresses a connection was attempted to, in order (Happy Eyeballs). */
+  attempted?: string[];
   /** Negotiated ALPN protocol (`h2`, `http/1.1`) on https connections. */
   alpnProtocol?: string;
   tls?: TlsDetails;
@@ -143,9 +145,11 @@ async function open(
   // Through a proxy the family is that of the way to the proxy, which says nothing about the target.
   if (!proxy) into.ipProtocol = isIP(candidates[0] ?? '') === 6 ? 6 : 4;
 
-  const connected = await connectFirst(candidates, dialPort, dialHost, signal).catch(
-    (error: unknown) => (proxy ? proxyFailed(error) : Promise.reject(error as Error)),
-  );
+  const attempted: string[] = [];
+  if (!proxy) into.attempted = attempted;
+  const connected = await connectFirst(candidates, dialPort, dialHost, signal, undefined, (a) =>
+    attempted.push(a),
+  ).catch((error: unknown) => (proxy ? proxyFailed(error) : Promise.reject(error as Error)));
   const socket = connected.socket;
   into.remoteAddress = connected.address;
   if (!proxy) {

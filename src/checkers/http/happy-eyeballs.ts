@@ -48,7 +48,8 @@ export function interleave(addresses: readonly string[]): string[] {
  * RFC 8305 §5): one attempt at first; the next one starts as soon as the last one failed or has
  * gone `delayMs` without an answer, the earlier ones still running. The first connection up is
  * returned and every other attempt closed. When all fail, the `connect` error names each address
- * and why, under the target's `host` name.
+ * and why, under the target's `host` name. `onAttempt` hears of each address as it is tried, so
+ * that a run the deadline ends while connecting can say which ones stayed silent.
  */
 export function connectFirst(
   addresses: readonly string[],
@@ -56,6 +57,7 @@ export function connectFirst(
   host: string,
   signal: AbortSignal,
   delayMs = ATTEMPT_DELAY_MS,
+  onAttempt: (address: string) => void = () => undefined,
 ): Promise<Connected> {
   return new Promise((resolve, reject) => {
     signal.throwIfAborted();
@@ -82,6 +84,7 @@ export function connectFirst(
       const socket = new Socket();
       const attempt: { address: string; socket: Socket; why?: string } = { address, socket };
       const index = attempts.push(attempt) - 1;
+      onAttempt(address);
       socket.once('connect', () => {
         socket.off('error', onError);
         settle();

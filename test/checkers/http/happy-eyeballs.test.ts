@@ -113,7 +113,8 @@ describe('HTTP checker: ipProtocol auto falls back as a browser does', () => {
       expect(out).toMatchObject({
         status: 'fail',
         reason: 'timeout',
-        message: 'timeout while connecting',
+        // Both addresses were tried (the second after the attempt delay) and stayed silent.
+        message: 'timeout while connecting (no answer from 127.0.0.1, ::1)',
       });
       expect(await settlesAt(sockets)).toBe(sockets);
     } finally {
