@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { describeIssue, problemsOf, SHOWN_PARSE } from '../../probes/diagnostics.ts';
 import { suggestKey } from '../../probes/suggest.ts';
 import { axeSettingsShape } from '../a11y/spec.ts';
+import { allowedRequestSchema } from './allow-requests.ts';
 import { durationMs } from '../../probes/duration.ts';
 
 /**
@@ -169,38 +170,6 @@ const stepSchema = z.looseObject({}).transform((raw, ctx): Step => {
   } as Step;
 });
 
-/**
- * Requests a journey may send although they change state (a test login, say). `WEBSOCKET`
- * lets the page open a socket to a matching `ws://`/`wss://` address; every message on it
- * passes, both ways.
- */
-const allowedRequest = z
-  .strictObject({
-    method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE', 'WEBSOCKET']),
-    /** Glob (`**` any path, `*` one segment) or `/regular expression/`. */
-    url: z.string().min(1),
-  })
-  .superRefine((allowed, ctx) => {
-    // A glob is matched against the request's whole address, scheme included: one written
-    // with the other kind of scheme never matches, and the request stays blocked unseen.
-    if (/^\/.+\/[a-z]*$/.test(allowed.url)) return;
-    const socket = /^wss?:\/\//.test(allowed.url);
-    const web = /^https?:\/\//.test(allowed.url);
-    if (allowed.method === 'WEBSOCKET' && web) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['url'],
-        message: `a WebSocket's address starts with ws:// or wss://, not ${allowed.url.split('//')[0]}//; write ${allowed.url.replace(/^http/, 'ws')}`,
-      });
-    } else if (allowed.method !== 'WEBSOCKET' && socket) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['method'],
-        message: `${allowed.url} is a WebSocket address: allow it with method WEBSOCKET`,
-      });
-    }
-  });
-
 /** What a TypeScript journey gets. */
 export interface JourneyContext {
   page: Page;
@@ -218,7 +187,7 @@ export const browserSpecSchema = z
     journey: z
       .custom<JourneyFunction>((v) => typeof v === 'function', 'journey must be a function')
       .optional(),
-    allowRequests: z.array(allowedRequest).default([]),
+    allowRequests: z.array(allowedRequestSchema).default([]),
     viewport: z
       .strictObject({
         width: z.number().int().min(320).max(3840),
