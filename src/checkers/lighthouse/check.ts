@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { proxyFor } from '../../net/proxy.ts';
 import { fullChromium } from '../../runner/browser-host.ts';
 import type { LighthouseReport, Outcome, ReasonCode } from '../../results/result.ts';
+import { blockedSocketWarnings, onPage } from '../browser/guard-warnings.ts';
 import { netReason } from '../browser/net-reason.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import type { LighthouseSummary, LighthouseTask } from './child.ts';
@@ -25,7 +26,9 @@ export const lighthouseChecker: Checker<LighthouseSpec> = {
  * Audits one page with Lighthouse in a child process (its own Chromium, the daemon's
  * binary and flags), within the run's deadline and one slot of the per-host limit. The
  * full JSON report is kept as an artifact; scores and main metrics go into the result.
- * Lighthouse's scores are findings, not availability: a scored page passes.
+ * Lighthouse's scores are findings, not availability: a scored page passes. The request
+ * guard holds back what the page would send that could change state (`allowRequests`
+ * aside), and the result lists it in `blockedRequests`.
  */
 export async function checkLighthouse(ctx: CheckContext, spec: LighthouseSpec): Promise<Outcome> {
   if (!ctx.browser || !ctx.artifacts) {
@@ -65,6 +68,7 @@ export async function checkLighthouse(ctx: CheckContext, spec: LighthouseSpec): 
     chromeFlags: settings.args,
     userAgent: ctx.userAgent,
     reportPath: await ctx.artifacts.path('lighthouse.json'),
+    allowed: spec.allowRequests,
   };
   const artifacts = ctx.artifacts;
   return ctx.hosts.run(new URL(spec.url).host, ctx.signal, async () => {
@@ -82,6 +86,7 @@ export async function checkLighthouse(ctx: CheckContext, spec: LighthouseSpec): 
       ...(ran.warnings.length > 0 ? { warnings: ran.warnings } : {}),
     };
     const evidence = [await artifacts.describe('lighthouse.json', 'report', 'application/json')];
+    const blocked = guarded(ran, spec.url);
     if (ran.runtimeError) {
       const reason = lighthouseReason(ran.runtimeError);
       return {
@@ -92,6 +97,7 @@ export async function checkLighthouse(ctx: CheckContext, spec: LighthouseSpec): 
         assertions: [],
         lighthouse: report,
         artifacts: evidence,
+        ...blocked,
       };
     }
     const scores = Object.entries(ran.scores)
@@ -103,8 +109,24 @@ export async function checkLighthouse(ctx: CheckContext, spec: LighthouseSpec): 
       assertions: [],
       lighthouse: report,
       artifacts: evidence,
+      ...blocked,
     };
   });
+}
+
+/**
+ * What the request guard held back, as a page scan reports it: listed under the audited
+ * page, a blocked WebSocket also a warning (the page was audited without what its socket
+ * would have shown). As in a scan, it does not change the status.
+ */
+function guarded(
+  ran: LighthouseSummary,
+  page: string,
+): Pick<Outcome, 'blockedRequests' | 'warnings'> {
+  if (ran.blocked.length === 0) return {};
+  const blockedRequests = ran.blocked.map((b) => ({ ...b, step: page }));
+  const warnings = blockedSocketWarnings(blockedRequests, onPage);
+  return { blockedRequests, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 /**

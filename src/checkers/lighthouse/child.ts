@@ -10,6 +10,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import lighthouse, { desktopConfig, type Flags } from 'lighthouse';
+import type { AllowedRequest } from '../browser/guard.ts';
+import { guardBrowser, type BrowserRequestGuard, type HeldBack } from './request-guard.ts';
 
 export interface LighthouseTask {
   url: string;
@@ -19,6 +21,8 @@ export interface LighthouseTask {
   chromeFlags: string[];
   userAgent: string;
   reportPath: string;
+  /** Requests the probe lets through although they could change state. */
+  allowed: AllowedRequest[];
 }
 
 export interface LighthouseSummary {
@@ -31,6 +35,8 @@ export interface LighthouseSummary {
   /** Why Lighthouse could not audit the page; `netError` is Chromium's `net::ERR_…` when one was logged. */
   runtimeError?: { code: string; message: string; netError?: string };
   warnings: string[];
+  /** What the request guard held back during the audit. */
+  blocked: HeldBack[];
 }
 
 /** Lighthouse audit ids of the main metrics, by the name ozgwatch reports them under. */
@@ -49,11 +55,11 @@ async function readStdin(): Promise<string> {
   return text;
 }
 
-/** Chromium with a debugging port; resolves once it listens, with the port. */
+/** Chromium with a debugging port; resolves once it listens, with its DevTools address. */
 async function startChromium(
   task: LighthouseTask,
   profile: string,
-): Promise<{ browser: ChildProcess; port: number }> {
+): Promise<{ browser: ChildProcess; endpoint: string }> {
   const browser = spawn(
     task.executablePath,
     [
@@ -68,12 +74,12 @@ async function startChromium(
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  const port = await new Promise<number>((resolve, reject) => {
+  const endpoint = await new Promise<string>((resolve, reject) => {
     let seen = '';
     browser.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       seen += chunk;
-      const m = /DevTools listening on ws:\/\/[^:]+:(\d+)\//.exec(seen);
-      if (m) resolve(Number(m[1]));
+      const m = /DevTools listening on (ws:\/\/\S+)/.exec(seen);
+      if (m) resolve(m[1] as string);
       else if (seen.length > 64 * 1024) seen = seen.slice(-1024);
     });
     browser.once('error', reject);
@@ -81,7 +87,7 @@ async function startChromium(
       reject(new Error(`Chromium exited with code ${code}: ${seen.trim().slice(-300)}`)),
     );
   });
-  return { browser, port };
+  return { browser, endpoint };
 }
 
 async function audit(task: LighthouseTask): Promise<LighthouseSummary> {
@@ -90,9 +96,13 @@ async function audit(task: LighthouseTask): Promise<LighthouseSummary> {
     await rm(profile, { recursive: true, force: true });
     throw error;
   });
+  let guard: BrowserRequestGuard | undefined;
   try {
+    // Before Lighthouse opens its page: from the first request on, nothing that could change
+    // state is sent unless the probe allows it. Without the guard there is no audit.
+    guard = await guardBrowser(chrome.endpoint, task.allowed);
     const flags: Flags = {
-      port: chrome.port,
+      port: Number(new URL(chrome.endpoint).port),
       output: 'json',
       logLevel: 'error',
       onlyCategories: task.categories,
@@ -127,10 +137,14 @@ async function audit(task: LighthouseTask): Promise<LighthouseSummary> {
           }
         : {}),
       warnings: lhr.runWarnings.map(String),
+      blocked: [...guard.blocked],
     };
   } finally {
     chrome.browser.kill('SIGKILL');
     await new Promise((r) => chrome.browser.once('exit', r));
+    // Only after Chromium is gone: without its DevTools client, Chromium would let what it
+    // still sends (a beacon as Lighthouse closes the page) go out unguarded.
+    guard?.close();
     await rm(profile, { recursive: true, force: true });
   }
 }

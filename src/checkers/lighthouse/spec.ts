@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationMs } from '../../probes/duration.ts';
+import { allowedRequestSchema } from '../browser/allow-requests.ts';
 
 export const LIGHTHOUSE_CATEGORIES = [
   'accessibility',
@@ -24,6 +25,11 @@ export const lighthouseSpecSchema = z.strictObject({
   /** The page to audit. */
   url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
   ...auditShape,
+  /**
+   * Requests the page may send during the audit although they could change state, as in a
+   * browser probe. Everything else but GET/HEAD/OPTIONS is held back and listed. @default []
+   */
+  allowRequests: z.array(allowedRequestSchema).default([]),
 });
 
 export type LighthouseSpec = z.output<typeof lighthouseSpecSchema>;

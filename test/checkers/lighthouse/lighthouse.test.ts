@@ -7,6 +7,7 @@ import { renderRunPage } from '../../../src/server/run-page.ts';
 import { lighthouseSpecSchema } from '../../../src/checkers/lighthouse/spec.ts';
 import { ArtifactStore } from '../../../src/runner/artifacts.ts';
 import { startBrowserWorld, type BrowserWorld } from '../browser-world.ts';
+import { startLighthouseGuardSite } from '../../fixtures/lighthouse-guard-site.ts';
 
 let world: BrowserWorld;
 let dir: string;
@@ -118,4 +119,106 @@ describe('Lighthouse audits', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await lighthouseChromiums()).toBe(0);
   }, 30_000);
+});
+
+describe('the request guard in Lighthouse audits', () => {
+  it('holds back and lists what a page sends on load, and lets through what the probe allows', async () => {
+    const site = await startLighthouseGuardSite();
+    try {
+      const ctx = world.context();
+      const ran = await checkLighthouse(
+        {
+          ...ctx,
+          signal: AbortSignal.timeout(90_000),
+          artifacts: new ArtifactStore(dir).forRun('antrag-lighthouse', 'run-g1'),
+        },
+        lighthouseSpecSchema.parse({
+          url: site.page,
+          categories: ['accessibility', 'performance'],
+          allowRequests: [
+            { method: 'POST', url: '**/erlaubt/**' },
+            { method: 'WEBSOCKET', url: 'ws://127.0.0.1:*/ws/erlaubt' },
+          ],
+        }),
+      );
+      // A beacon sent as Lighthouse closes the page would come last.
+      await new Promise((r) => setTimeout(r, 500));
+      // The page was audited as usual.
+      expect(ran.status).toBe('pass');
+      expect(ran.lighthouse!.scores.accessibility).toBeGreaterThan(0);
+      expect(ran.lighthouse!.metrics.lcp).toBeGreaterThan(0);
+
+      // Only what the probe allows reached the server; not the 307's repeat of an allowed POST.
+      expect(new Set(site.received())).toEqual(
+        new Set(['POST /erlaubt/ok', 'POST /erlaubt/umleiten']),
+      );
+      expect(site.sockets.opened).toEqual(['/ws/erlaubt']);
+      expect(site.sockets.messages).toEqual(['Guten Tag']);
+
+      // Everything else is listed, under the audited page, as a page scan lists it.
+      const blocked = new Set(
+        ran.blockedRequests!.map((b) => `${b.method} ${new URL(b.url).pathname} ${b.step}`),
+      );
+      for (const what of [
+        'POST /ziel/fetch',
+        'PUT /ziel/xhr',
+        'POST /ziel/beacon',
+        'POST /ziel/formular',
+        'POST /ziel/fremder-frame',
+        'POST /ziel/worker',
+        'POST /ziel/umgeleitet',
+        'WEBSOCKET /ws/antrag',
+        'WEBSOCKET /ws/worker',
+      ]) {
+        expect(blocked).toContain(`${what} ${site.page}`);
+      }
+      expect([...blocked].filter((b) => b.includes('/erlaubt'))).toEqual([]);
+      // As in a scan, the page was audited without what its blocked socket would have shown.
+      expect(ran.warnings).toContain(
+        `WebSocket ${site.page.replace('http://', 'ws://').replace('/antrag', '/ws/antrag')} was blocked: the page was scanned without what it would have shown over it (page ${site.page})`,
+      );
+
+      // The run page's "blocked" section shows them.
+      const page = renderRunPage(
+        {
+          ...ran,
+          runId: 'run-g1',
+          probeId: 'antrag-lighthouse',
+          kind: 'lighthouse',
+          startedAt: Date.now(),
+          duration: 10,
+          attempts: 1,
+          maintenance: false,
+          reportedStatus: 'pass',
+        },
+        undefined,
+      );
+      expect(page).toContain('<h2>Blockierte Anfragen</h2>');
+      expect(page).toContain('/ziel/fremder-frame');
+      expect(await lighthouseChromiums()).toBe(0);
+    } finally {
+      await site.close();
+    }
+  }, 120_000);
+
+  it("a lighthouse probe's allowRequests is checked as a browser probe's", () => {
+    const spec = lighthouseSpecSchema.parse({
+      url: 'https://example.org/',
+      allowRequests: [{ method: 'POST', url: 'https://example.org/api/**' }],
+    });
+    expect(spec.allowRequests).toEqual([{ method: 'POST', url: 'https://example.org/api/**' }]);
+    expect(lighthouseSpecSchema.parse({ url: 'https://example.org/' }).allowRequests).toEqual([]);
+    const wrong = lighthouseSpecSchema.safeParse({
+      url: 'https://example.org/',
+      allowRequests: [{ method: 'WEBSOCKET', url: 'https://example.org/hub' }],
+    });
+    expect(wrong.success).toBe(false);
+    expect(wrong.error!.issues[0]!.message).toContain('write wss://example.org/hub');
+    expect(
+      lighthouseSpecSchema.safeParse({
+        url: 'https://example.org/',
+        allowRequests: [{ method: 'GET', url: 'https://example.org/' }],
+      }).success,
+    ).toBe(false);
+  });
 });
