@@ -305,8 +305,8 @@ export class BrowserHost {
     return {
       executablePath:
         this.#o.executablePath ?? (await chromiumExecutable()) ?? chromium.executablePath(),
-      // A browser started by another tool gets the proxy as flags: it cannot answer the
-      // proxy's 407 (Chromium takes no credentials on the command line).
+      // A browser started by another tool gets the proxy as flags, which take no
+      // credentials: the Lighthouse child answers the proxy's 407 over DevTools instead.
       args: [...CHROMIUM_ARGS, ...chromiumProxyFlags(this.#o.proxy), ...this.#o.args],
     };
   }

@@ -3,7 +3,7 @@
  * accessibility scans with their document downloads, Lighthouse. The targets' names resolve
  * nowhere, so a run that passes went through the proxy.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -144,12 +144,49 @@ describe('the browser behind an authenticating proxy', () => {
     expect(JSON.stringify(result)).not.toContain('falsch');
   }, 60_000);
 
-  it('Lighthouse cannot log in to a proxy: error proxy_error before any audit', async () => {
-    const out = await checkLighthouse(context(), lighthouseSpecSchema.parse({ url: page('ok') }));
-    expect(out).toMatchObject({ status: 'error', reason: 'proxy_error' });
-    expect(out.message).not.toContain(SECRET);
-  });
+  it('audits a page with Lighthouse, whose Chromium logs in to the proxy over DevTools', async () => {
+    const basic = `Basic ${Buffer.from(`monitor:${SECRET}`).toString('base64')}`;
+    const before = proxy.requests().get(SERVICE) ?? 0;
+    const logged = proxy.authorizations().filter((a) => a === basic).length;
+    // What `ps` shows of the audit's processes (argv, environment) while it runs.
+    const shown = new Set<string>();
+    const watch = setInterval(() => void processesShown(shown), 50);
+    let out: Awaited<ReturnType<typeof checkLighthouse>>;
+    try {
+      out = await checkLighthouse(
+        context(90_000),
+        lighthouseSpecSchema.parse({ url: page('ok'), categories: ['accessibility'] }),
+      );
+    } finally {
+      clearInterval(watch);
+    }
+    expect(out.status, out.message).toBe('pass');
+    expect(out.lighthouse?.scores.accessibility).toBeGreaterThan(0);
+    // The target's name resolves nowhere: the audit went through the proxy, logged in.
+    expect(proxy.requests().get(SERVICE) ?? 0).toBeGreaterThan(before);
+    expect(proxy.authorizations().filter((a) => a === basic).length).toBeGreaterThan(logged);
+    const report = await readFile(
+      path.join(dir, 'proxy', `run-${runs}`, 'lighthouse.json'),
+      'utf8',
+    );
+    expect(report).toContain(`http://${SERVICE}/a11y/ok`);
+    for (const shownText of [report, JSON.stringify(out), ...shown]) {
+      expect(shownText).not.toContain(SECRET);
+      expect(shownText).not.toContain(basic.slice('Basic '.length));
+    }
+    expect([...shown].some((p) => p.includes('lighthouse/child.ts'))).toBe(true);
+  }, 120_000);
 });
+
+/** Adds the command line and environment of each Lighthouse process (child, Chromium) to `seen`. */
+async function processesShown(seen: Set<string>): Promise<void> {
+  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (!cmd.includes('lighthouse/child.ts') && !cmd.includes('ozgwatch-lighthouse-')) continue;
+    const env = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    seen.add(`${cmd}\n${env}`);
+  }
+}
 
 describe('Lighthouse behind a proxy without login', () => {
   it('audits a page through the proxy', async () => {
@@ -235,6 +272,26 @@ describe('a proxy that fails is ozgwatch’s error, not the county’s outage', 
       );
       expect(media).toMatchObject({ status: 'error', reason: 'proxy_error' });
     });
+  }, 90_000);
+
+  it('a proxy that refuses the credentials ends a Lighthouse audit as error/proxy_error, asked once', async () => {
+    const wrong = `Basic ${Buffer.from('monitor:falsch').toString('base64')}`;
+    const tried = proxy.authorizations().filter((a) => a === wrong).length;
+    await behind(`http://monitor:falsch@127.0.0.1:${proxy.port}`, async (ctx) => {
+      // Within the 30 s of `behind`: answered again and again, the audit would run into them.
+      const out = await checkLighthouse(
+        ctx,
+        lighthouseSpecSchema.parse({ url: page('ok'), categories: ['accessibility'] }),
+      );
+      expect(out).toMatchObject({ status: 'error', reason: 'proxy_error' });
+      expect(out.message).toMatch(
+        /the outbound proxy http:\/\/127\.0\.0\.1:\d+ answered 407 Proxy Authentication Required/,
+      );
+      expect(out.lighthouse).toBeUndefined();
+      expect(JSON.stringify(out)).not.toContain('falsch');
+    });
+    // Refused once, the credentials are not sent again: no retry loop, no locked account.
+    expect(proxy.authorizations().filter((a) => a === wrong).length - tried).toBe(1);
   }, 90_000);
 
   it('a proxy that refuses the tunnel by policy (403) is ours; its 502 for a dead target is the target’s', async () => {

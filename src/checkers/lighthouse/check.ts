@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { proxyFor } from '../../net/proxy.ts';
 import { fullChromium } from '../../runner/browser-host.ts';
 import type { LighthouseReport, Outcome, ReasonCode } from '../../results/result.ts';
 import { blockedSocketWarnings, onPage } from '../browser/guard-warnings.ts';
 import { netReason } from '../browser/net-reason.ts';
 import type { Checker, CheckContext } from '../checker.ts';
 import type { LighthouseSummary, LighthouseTask } from './child.ts';
+import { proxyLogins } from './proxy-login.ts';
 import { lighthouseSpecSchema, type LighthouseSpec } from './spec.ts';
 
 const CHILD = new URL('./child.ts', import.meta.url);
@@ -26,6 +26,8 @@ export const lighthouseChecker: Checker<LighthouseSpec> = {
  * Audits one page with Lighthouse in a child process (its own Chromium, the daemon's
  * binary and flags), within the run's deadline and one slot of the per-host limit. The
  * full JSON report is kept as an artifact; scores and main metrics go into the result.
+ * Behind an outbound proxy that wants a login, the child answers the proxy's 407 with its
+ * credentials; a proxy that refuses them ends the run as ozgwatch's error.
  * Lighthouse's scores are findings, not availability: a scored page passes. The request
  * guard holds back what the page would send that could change state (`allowRequests`
  * aside), and the result lists it in `blockedRequests`.
@@ -36,17 +38,6 @@ export async function checkLighthouse(ctx: CheckContext, spec: LighthouseSpec): 
       status: 'error',
       reason: 'internal',
       message: 'no browser configured',
-      assertions: [],
-    };
-  }
-  const proxy = proxyFor(ctx.proxy, new URL(spec.url));
-  if (proxy?.authorization) {
-    // Lighthouse's Chromium gets the proxy as a flag, which takes no credentials: it could
-    // only fail on the proxy's 407, and that is no finding about the page.
-    return {
-      status: 'error',
-      reason: 'proxy_error',
-      message: `Lighthouse cannot log in to the proxy ${proxy.origin} (Chromium takes no proxy credentials on its command line): give Lighthouse probes a proxy without login, or list the host in proxy.noProxy`,
       assertions: [],
     };
   }
@@ -69,6 +60,9 @@ export async function checkLighthouse(ctx: CheckContext, spec: LighthouseSpec): 
     userAgent: ctx.userAgent,
     reportPath: await ctx.artifacts.path('lighthouse.json'),
     allowed: spec.allowRequests,
+    // Over the child's standard input, as the rest of the task: never in its argv or
+    // environment, which `ps` shows to every user of the host.
+    proxyLogins: proxyLogins(ctx.proxy),
   };
   const artifacts = ctx.artifacts;
   return ctx.hosts.run(new URL(spec.url).host, ctx.signal, async () => {
@@ -87,6 +81,17 @@ export async function checkLighthouse(ctx: CheckContext, spec: LighthouseSpec): 
     };
     const evidence = [await artifacts.describe('lighthouse.json', 'report', 'application/json')];
     const blocked = guarded(ran, spec.url);
+    if (ran.proxyRefused) {
+      // Whatever Lighthouse made of it, the page was not loaded as it is: no scores either.
+      return {
+        status: 'error',
+        reason: 'proxy_error',
+        message: `Lighthouse could not audit the page: the outbound proxy ${ran.proxyRefused} answered 407 Proxy Authentication Required to ozgwatch's credentials`,
+        assertions: [],
+        artifacts: evidence,
+        ...blocked,
+      };
+    }
     if (ran.runtimeError) {
       const reason = lighthouseReason(ran.runtimeError);
       return {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import lighthouse, { desktopConfig, type Flags } from 'lighthouse';
 import type { AllowedRequest } from '../browser/guard.ts';
+import { proxyAuthenticator, type ProxyAuthenticator, type ProxyLogin } from './proxy-login.ts';
 import { guardBrowser, type BrowserRequestGuard, type HeldBack } from './request-guard.ts';
 
 export interface LighthouseTask {
@@ -23,6 +24,11 @@ export interface LighthouseTask {
   reportPath: string;
   /** Requests the probe lets through although they could change state. */
   allowed: AllowedRequest[];
+  /**
+   * The outbound proxies that want a login, with their credentials: Chromium's
+   * `--proxy-server` takes none, so their 407 is answered over the DevTools protocol.
+   */
+  proxyLogins: ProxyLogin[];
 }
 
 export interface LighthouseSummary {
@@ -37,6 +43,8 @@ export interface LighthouseSummary {
   warnings: string[];
   /** What the request guard held back during the audit. */
   blocked: HeldBack[];
+  /** The outbound proxy (its origin) that answered 407 to the credentials, if one did. */
+  proxyRefused?: string;
 }
 
 /** Lighthouse audit ids of the main metrics, by the name ozgwatch reports them under. */
@@ -97,10 +105,12 @@ async function audit(task: LighthouseTask): Promise<LighthouseSummary> {
     throw error;
   });
   let guard: BrowserRequestGuard | undefined;
+  const login: ProxyAuthenticator | undefined =
+    task.proxyLogins.length > 0 ? proxyAuthenticator(task.proxyLogins) : undefined;
   try {
     // Before Lighthouse opens its page: from the first request on, nothing that could change
     // state is sent unless the probe allows it. Without the guard there is no audit.
-    guard = await guardBrowser(chrome.endpoint, task.allowed);
+    guard = await guardBrowser(chrome.endpoint, task.allowed, login);
     const flags: Flags = {
       port: Number(new URL(chrome.endpoint).port),
       output: 'json',
@@ -138,6 +148,7 @@ async function audit(task: LighthouseTask): Promise<LighthouseSummary> {
         : {}),
       warnings: lhr.runWarnings.map(String),
       blocked: [...guard.blocked],
+      ...(login?.refusedBy ? { proxyRefused: login.refusedBy } : {}),
     };
   } finally {
     chrome.browser.kill('SIGKILL');

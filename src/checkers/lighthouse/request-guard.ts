@@ -7,6 +7,7 @@
 import type { AllowedRequest } from '../browser/guard.ts';
 import { SAFE, urlMatcher, WEBSOCKET } from '../browser/guard.ts';
 import { CdpConnection, type CdpEvent } from './cdp.ts';
+import type { AuthChallenge, ProxyAuthenticator } from './proxy-login.ts';
 import { SOCKET_BINDING, SOCKET_STAND_IN, SOCKET_VERDICT } from './socket-stand-in.ts';
 
 export interface HeldBack {
@@ -39,10 +40,15 @@ const WORKERS = new Set(['worker', 'shared_worker', 'service_worker']);
  * All requests are paused, not only the kinds that can carry a state change: a kind that
  * a later Chromium adds must not slip through. Pausing costs a message to this process and
  * back before the request is sent, which Lighthouse's simulated throttling does not count.
+ *
+ * With `authenticator`, the same `Fetch` also takes the authentication challenges (a proxy's
+ * 407, a server's 401) and answers them as it says: a browser has one `Fetch` client here,
+ * and it sees every request anyway.
  */
 export async function guardBrowser(
   endpoint: string,
   allowed: readonly AllowedRequest[],
+  authenticator?: ProxyAuthenticator,
 ): Promise<BrowserRequestGuard> {
   const matchers = allowed.map((a) => ({ method: a.method, test: urlMatcher(a.url) }));
   const allows = (method: string, url: string): boolean =>
@@ -67,6 +73,13 @@ export async function guardBrowser(
       // would put Chromium's error page in its place (and Lighthouse would audit that).
       const errorReason = params.resourceType === 'Document' ? 'Aborted' : 'BlockedByClient';
       await cdp.send('Fetch.failRequest', { requestId, errorReason }, sessionId);
+    } else if (method === 'Fetch.authRequired' && authenticator) {
+      const requestId = params.requestId as string;
+      const authChallengeResponse = authenticator.answer(
+        requestId,
+        params.authChallenge as AuthChallenge,
+      );
+      await cdp.send('Fetch.continueWithAuth', { requestId, authChallengeResponse }, sessionId);
     } else if (method === 'Target.attachedToTarget') {
       await attach(params as unknown as Attached);
     } else if (method === 'Runtime.executionContextCreated' && sessionId) {
@@ -138,7 +151,10 @@ export async function guardBrowser(
     await run();
   }
 
-  await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*', requestStage: 'Request' }] });
+  await cdp.send('Fetch.enable', {
+    patterns: [{ urlPattern: '*', requestStage: 'Request' }],
+    ...(authenticator ? { handleAuthRequests: true } : {}),
+  });
   await cdp.send('Target.setAutoAttach', {
     autoAttach: true,
     waitForDebuggerOnStart: true,
