@@ -214,6 +214,8 @@ class PostgresStoreImpl implements PostgresStore {
   readonly #pool: pg.Pool;
   readonly #log: Logger;
   readonly #where: string;
+  /** The user of the URL (never its password), for what to grant it. */
+  readonly #login: string | undefined;
   readonly #buffer: WriteBuffer;
   readonly #flushIntervalMs: number;
   readonly #batchSize: number;
@@ -247,10 +249,13 @@ class PostgresStoreImpl implements PostgresStore {
   #outageProbe: NodeJS.Timeout | undefined;
   #probing = false;
   readonly #outageProbeMs: number;
+  /** What the last failed write failed on ({@link failureCause}), to log a change of it. */
+  #lastCause: string | undefined;
 
   constructor(options: PostgresStoreOptions) {
     this.#log = options.logger.child({ component: 'store' });
     this.#where = describeUrl(options.url);
+    this.#login = loginOf(options.url);
     this.#flushIntervalMs = options.flushIntervalMs ?? 100;
     this.#batchSize = options.batchSize ?? BATCH;
     this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
@@ -282,7 +287,10 @@ class PostgresStoreImpl implements PostgresStore {
       if (!isTransient(error)) {
         await this.#pool.end().catch(() => undefined);
         this.#buffer.close();
-        throw withCode(new Error(`cannot open store at ${this.#where}: ${describe(error)}`), error);
+        throw withCode(
+          new Error(`cannot open store at ${this.#where}: ${describe(error)}${this.#hint(error)}`),
+          error,
+        );
       }
       // Down, starting, out of connection slots, a name that does not resolve yet, a standby
       // in a failover: the daemon starts and buffers, as it does when this happens later.
@@ -297,6 +305,21 @@ class PostgresStoreImpl implements PostgresStore {
     }
     // Results buffered by an earlier run of the daemon.
     if (this.#buffer.count > 0) this.#schedule(0);
+  }
+
+  /**
+   * What to do about a refusal whose message does not say it. A missing privilege is the one
+   * a first start meets most: since PostgreSQL 15 a login may create tables in schema public
+   * only when it owns the database, and "GRANT ALL ON DATABASE" does not give that.
+   */
+  #hint(error: unknown): string {
+    if ((error as { code?: unknown } | undefined)?.code !== '42501') return '';
+    const schema = /for schema (\S+)/.exec(describe(error))?.[1] ?? 'public';
+    const login = this.#login ?? '<login>';
+    return (
+      `; ozgwatch creates its tables itself: make "${login}" the owner of the schema ` +
+      `(ALTER SCHEMA ${schema} OWNER TO ${login}) or GRANT CREATE ON SCHEMA ${schema} TO ${login}`
+    );
   }
 
   save(result: Result): void {
@@ -593,6 +616,20 @@ class PostgresStoreImpl implements PostgresStore {
     return this.#outage;
   }
 
+  /**
+   * PostgreSQL answers but refuses what no wait fixes (a login, a database, a schema, a
+   * permission): reads answer with that, not with an earlier refused connection, and the
+   * probe goes on, so that a fix (a new password for the role) is found without a restart.
+   */
+  #markRefused(error: unknown): StoreUnavailableError {
+    this.#outage = unavailable(`PostgreSQL at ${this.#where} refuses ozgwatch`, error);
+    if (!this.#outageProbe && !this.#closed) {
+      this.#outageProbe = setInterval(() => void this.#probeOutage(), this.#outageProbeMs);
+      this.#outageProbe.unref();
+    }
+    return this.#outage;
+  }
+
   #markReachable(): void {
     this.#outage = undefined;
     clearInterval(this.#outageProbe);
@@ -613,6 +650,7 @@ class PostgresStoreImpl implements PostgresStore {
       }
     } catch (error) {
       if (isUnreachable(error)) this.#markUnreachable(error);
+      else if (!isTransient(error)) this.#markRefused(error);
     } finally {
       this.#probing = false;
     }
@@ -694,9 +732,15 @@ class PostgresStoreImpl implements PostgresStore {
    * Writes the buffer (oldest first), then the queue. Single-flight: a call while a
    * write runs waits for it and then writes what came meanwhile.
    */
-  #write(): Promise<void> {
-    if (this.#writing) return this.#writing.then(() => this.#write());
-    if (this.#queue.length === 0 && this.#buffer.count === 0) return Promise.resolve();
+  #write(retry = false): Promise<void> {
+    if (this.#writing) return this.#writing.then(() => this.#write(retry));
+    // A retry while PostgreSQL is failing goes on with nothing to write: results that come
+    // later go to the disk buffer and arm no retry of their own, so this one is what finds
+    // PostgreSQL back (a promoted standby) or answering with something else to say.
+    const retrying = retry && this.#failures > 0;
+    if (this.#queue.length === 0 && this.#buffer.count === 0 && !retrying) {
+      return Promise.resolve();
+    }
     const writing = this.#writeAll().finally(() => {
       this.#writing = undefined;
     });
@@ -819,6 +863,7 @@ class PostgresStoreImpl implements PostgresStore {
 
   #writeSucceeded(): void {
     this.#markReachable();
+    this.#lastCause = undefined;
     if (this.#failures > 0) {
       this.#log.info(
         { attempts: this.#failures + 1 },
@@ -836,9 +881,14 @@ class PostgresStoreImpl implements PostgresStore {
   #writeFailed(error: unknown): void {
     this.#failures++;
     if (isUnreachable(error)) this.#markUnreachable(error);
+    else if (!isTransient(error)) this.#markRefused(error);
     this.#bufferQueue();
     const delay = this.#retryDelay();
-    if (this.#failures === 1 || this.#failures % 10 === 0) {
+    // A new cause is news (PostgreSQL came up and refuses the login): logged at once.
+    const cause = failureCause(error);
+    const changed = cause !== this.#lastCause;
+    this.#lastCause = cause;
+    if (this.#failures === 1 || this.#failures % 10 === 0 || changed) {
       this.#log.error(
         {
           err: error,
@@ -847,7 +897,9 @@ class PostgresStoreImpl implements PostgresStore {
           buffered: this.#buffer.count,
           retryInMs: delay,
         },
-        'store write failed; results are buffered on disk',
+        isTransient(error)
+          ? 'store write failed; results are buffered on disk'
+          : 'PostgreSQL refuses ozgwatch; results are buffered on disk until store.url (DATABASE_URL) or the database is fixed',
       );
     }
     if (this.#closed) return;
@@ -932,7 +984,7 @@ class PostgresStoreImpl implements PostgresStore {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#timerDue = Infinity;
-      void this.#write();
+      void this.#write(true);
     }, ms);
     // Nothing pending should keep a finished process alive; close() writes the rest.
     this.#timer.unref();
@@ -1095,6 +1147,12 @@ function releaseAfter(client: pg.PoolClient, error: unknown): void {
   client.release(isTransient(error));
 }
 
+/** What a failure is about, to tell one outage's repeated failures from a new cause. */
+function failureCause(error: unknown): string {
+  const { code } = (error ?? {}) as { code?: unknown };
+  return typeof code === 'string' ? code : describe(error);
+}
+
 /** An error's message, or its code when it has none (Node's AggregateError of a refused `localhost`). */
 function describe(error: unknown): string {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
@@ -1115,6 +1173,16 @@ function withCode<E extends Error>(error: E, cause: unknown): E & { code?: strin
 /** What reads answer while PostgreSQL cannot serve them: `what` and the cause, its code. */
 function unavailable(what: string, cause: unknown): StoreUnavailableError {
   return withCode(new StoreUnavailableError(`${what}: ${describe(cause)}`), cause);
+}
+
+/** The user name of a connection URL; undefined when it names none (then libpq's default). */
+function loginOf(url: string): string | undefined {
+  try {
+    const user = decodeURIComponent(new URL(url).username);
+    return user === '' ? undefined : user;
+  } catch {
+    return undefined;
+  }
 }
 
 /** host:port/database of a connection URL, for messages: never the password. */

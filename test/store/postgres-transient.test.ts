@@ -176,6 +176,80 @@ describe.skipIf(!withPostgres)(
       await until(async () => (await store.runs({ probeId: 'a' }).catch(() => [])).length === 2);
     }, 60_000);
 
+    it('started during a failover, writes the results of its runs once the standby is promoted', async () => {
+      // What a daemon does: results come in one by one, nobody calls flush. The write retry
+      // armed at the start found nothing to write then; it must go on all the same.
+      const url = await appDatabase();
+      await server.standby(true);
+      let store: PostgresStore;
+      try {
+        store = await open(url);
+        // A daemon's first result comes seconds after the start, after the first retry.
+        await new Promise((r) => setTimeout(r, 300));
+        for (let i = 0; i < 3; i++) {
+          store.save(result('a', T0 + i));
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await until(() => store.buffered().results === 3);
+      } finally {
+        await server.promote();
+      }
+      await until(() => store.buffered().results === 0);
+      expect(await store.runs({ probeId: 'a', limit: 10 })).toHaveLength(3);
+    }, 60_000);
+
+    it('started while PostgreSQL was down, says so when it then refuses the login, and reads name that', async () => {
+      const url = (await appDatabase()).replace('app@', 'nobody@');
+      const lines: string[] = [];
+      await server.pause();
+      let store: PostgresStore;
+      try {
+        store = await open(
+          url,
+          pino({ level: 'info' }, { write: (l: string) => void lines.push(l) }),
+        );
+        await new Promise((r) => setTimeout(r, 300));
+        store.save(result('a', T0));
+        await until(() => store.buffered().results === 1);
+        expect((await readError(store)).code).toBe('ECONNREFUSED');
+      } finally {
+        await server.resume();
+      }
+      // The log says what is wrong now, not the refused connection of the start.
+      const logged = () =>
+        lines
+          .map((l) => JSON.parse(l) as { level: number; msg: string; err?: { code?: string } })
+          .filter((l) => l.level >= 50 && l.err?.code === '28000');
+      await until(() => logged().length > 0);
+      expect(logged()[0]?.msg).toMatch(/PostgreSQL refuses ozgwatch.*store\.url/);
+      await until(async () => (await readError(store)).code === '28000');
+      expect((await readError(store)).message).toMatch(
+        /refuses ozgwatch: role "nobody" does not exist$/,
+      );
+      expect(store.buffered().results).toBe(1);
+      expect(store.healthy()).toBe(true);
+    }, 60_000);
+
+    it('refuses a login that may not create tables, and says what to grant', async () => {
+      // What a DBA does by habit: a database of the administrator's, ALL on it to the login.
+      // Since PostgreSQL 15 that no longer lets the login create tables in schema public.
+      const name = `app_${++counter}`;
+      await server.query('postgres', `CREATE DATABASE ${name}`);
+      await server.query('postgres', `GRANT ALL PRIVILEGES ON DATABASE ${name} TO app`);
+      const url = `postgres://app@127.0.0.1:${server.port}/${name}`;
+      const error = (await open(url).catch((e: unknown) => e)) as Error & { code?: string };
+      expect(error.code).toBe('42501');
+      expect(error.message).toMatch(
+        /: permission denied for schema public; ozgwatch creates its tables itself: make "app" the owner of the schema \(ALTER SCHEMA public OWNER TO app\) or GRANT CREATE ON SCHEMA public TO app$/,
+      );
+      // What the message says, done, is enough.
+      await server.query(name, 'ALTER SCHEMA public OWNER TO app');
+      const store = await open(url);
+      store.save(result('a', T0));
+      await store.flush();
+      expect(await store.runs({ probeId: 'a' })).toHaveLength(1);
+    });
+
     it('still refuses at start what waiting cannot fix, saying it once', async () => {
       const url = await appDatabase();
       const noRole = url.replace('app@', 'nobody@');
