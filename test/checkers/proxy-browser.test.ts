@@ -4,6 +4,8 @@
  * nowhere, so a run that passes went through the proxy.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -292,6 +294,41 @@ describe('a proxy that fails is ozgwatch’s error, not the county’s outage', 
     });
     // Refused once, the credentials are not sent again: no retry loop, no locked account.
     expect(proxy.authorizations().filter((a) => a === wrong).length - tried).toBe(1);
+  }, 90_000);
+
+  it('a page that asks for its own login (401) is the page’s: Lighthouse gives it no credentials', async () => {
+    const asked: (string | undefined)[] = [];
+    const login = createServer((req, res) => {
+      asked.push(req.headers.authorization);
+      res
+        .writeHead(401, { 'www-authenticate': 'Basic realm="Bürgerkonto"' })
+        .end('<!doctype html><title>Anmelden</title><h1>Anmelden</h1>');
+    });
+    await new Promise<void>((resolve) => login.listen(0, '127.0.0.1', resolve));
+    const loginProxy = await startForwardProxy({
+      routes: { 'konto.ozgwatch.test:80': (login.address() as AddressInfo).port },
+      credentials: `monitor:${SECRET}`,
+    });
+    try {
+      await behind(`http://monitor:${SECRET}@127.0.0.1:${loginProxy.port}`, async (ctx) => {
+        const out = await checkLighthouse(
+          ctx,
+          lighthouseSpecSchema.parse({
+            url: 'http://konto.ozgwatch.test/',
+            categories: ['accessibility'],
+          }),
+        );
+        // Not the proxy's error (Chromium's own answer, ERR_INVALID_AUTH_CREDENTIALS, says that).
+        expect(out).toMatchObject({ status: 'fail', reason: 'http_status' });
+        expect(out.message).toContain('401');
+      });
+      expect(asked.length).toBeGreaterThan(0);
+      expect(asked.filter((a) => a !== undefined)).toEqual([]);
+      expect(loginProxy.authorizations().length).toBeGreaterThan(0);
+    } finally {
+      await loginProxy.close();
+      await new Promise((resolve) => login.close(resolve));
+    }
   }, 90_000);
 
   it('a proxy that refuses the tunnel by policy (403) is ours; its 502 for a dead target is the target’s', async () => {

@@ -105,8 +105,8 @@ async function audit(task: LighthouseTask): Promise<LighthouseSummary> {
     throw error;
   });
   let guard: BrowserRequestGuard | undefined;
-  const login: ProxyAuthenticator | undefined =
-    task.proxyLogins.length > 0 ? proxyAuthenticator(task.proxyLogins) : undefined;
+  // Also without a proxy login: a page that asks for its own login is declined the same way.
+  const login: ProxyAuthenticator = proxyAuthenticator(task.proxyLogins);
   try {
     // Before Lighthouse opens its page: from the first request on, nothing that could change
     // state is sent unless the probe allows it. Without the guard there is no audit.
@@ -148,7 +148,7 @@ async function audit(task: LighthouseTask): Promise<LighthouseSummary> {
         : {}),
       warnings: lhr.runWarnings.map(String),
       blocked: [...guard.blocked],
-      ...(login?.refusedBy ? { proxyRefused: login.refusedBy } : {}),
+      ...(login.refusedBy ? { proxyRefused: login.refusedBy } : {}),
     };
   } finally {
     chrome.browser.kill('SIGKILL');

@@ -42,9 +42,11 @@ export interface ProxyAuthenticator {
  * audit: an account that a directory locks after a few failed logins is the one every other
  * probe uses too.
  *
- * Any other challenge (a server's own login, a proxy without known credentials) is left to
- * Chromium as if nobody were listening: the page's login is not ozgwatch's to answer, and
- * the proxy's credentials never go to anyone else.
+ * A server's own login (401) is declined: the page's login is not ozgwatch's to answer, and
+ * the proxy's credentials go to no one else. Declined, Chromium takes the server's 401 as
+ * the answer and Lighthouse reports the page's status, as a journey does; left to Chromium,
+ * it fails with `ERR_INVALID_AUTH_CREDENTIALS`, which also means a proxy wanting a login.
+ * A proxy without known credentials is left to Chromium, which says just that.
  */
 export function proxyAuthenticator(logins: readonly ProxyLogin[]): ProxyAuthenticator {
   const byOrigin = new Map(logins.map((l) => [sameOrigin(l.origin), l]));
@@ -56,8 +58,9 @@ export function proxyAuthenticator(logins: readonly ProxyLogin[]): ProxyAuthenti
       return refusedBy;
     },
     answer(requestId, challenge) {
+      if (challenge.source !== 'Proxy') return { response: 'CancelAuth' };
       const origin = sameOrigin(challenge.origin);
-      const login = challenge.source === 'Proxy' ? byOrigin.get(origin) : undefined;
+      const login = byOrigin.get(origin);
       if (!login) return { response: 'Default' };
       if (answered.has(requestId)) {
         refused.add(origin);

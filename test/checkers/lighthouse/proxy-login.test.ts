@@ -39,7 +39,7 @@ describe('the answer to an authentication challenge in a Lighthouse audit', () =
     expect(auth.answer('job-2', fromProxy())).toEqual({ response: 'CancelAuth' });
   });
 
-  it('leaves a server’s login and an unknown proxy to Chromium, without the credentials', () => {
+  it('declines a server’s login and leaves an unknown proxy to Chromium, without the credentials', () => {
     const auth = proxyAuthenticator([login]);
     const server: AuthChallenge = {
       source: 'Server',
@@ -47,9 +47,12 @@ describe('the answer to an authentication challenge in a Lighthouse audit', () =
       scheme: 'basic',
       realm: 'Bürgerkonto',
     };
-    expect(auth.answer('job-1', server)).toEqual({ response: 'Default' });
+    expect(auth.answer('job-1', server)).toEqual({ response: 'CancelAuth' });
     // A server that names the proxy's origin is still a server.
-    expect(auth.answer('job-2', { ...server, origin: PROXY })).toEqual({ response: 'Default' });
+    expect(auth.answer('job-2', { ...server, origin: PROXY })).toEqual({ response: 'CancelAuth' });
+    expect(auth.answer('job-4', { ...server, source: undefined })).toEqual({
+      response: 'CancelAuth',
+    });
     expect(auth.answer('job-3', fromProxy('http://other-proxy.example:8080'))).toEqual({
       response: 'Default',
     });
