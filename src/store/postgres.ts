@@ -249,6 +249,10 @@ class PostgresStoreImpl implements PostgresStore {
   #outageProbe: NodeJS.Timeout | undefined;
   #probing = false;
   readonly #outageProbeMs: number;
+  /** The outage is a refusal (a login, a privilege), not an unreachable server. */
+  #refused = false;
+  /** When the outage probe last tried PostgreSQL (performance.now()). */
+  #lastProbe = -Infinity;
   /** What the last failed write failed on ({@link failureCause}), to log a change of it. */
   #lastCause: string | undefined;
 
@@ -609,6 +613,7 @@ class PostgresStoreImpl implements PostgresStore {
 
   #markUnreachable(error: unknown): StoreUnavailableError {
     this.#outage = unavailable(`PostgreSQL at ${this.#where} is unreachable`, error);
+    this.#refused = false;
     if (!this.#outageProbe && !this.#closed) {
       this.#outageProbe = setInterval(() => void this.#probeOutage(), this.#outageProbeMs);
       this.#outageProbe.unref();
@@ -623,6 +628,7 @@ class PostgresStoreImpl implements PostgresStore {
    */
   #markRefused(error: unknown): StoreUnavailableError {
     this.#outage = unavailable(`PostgreSQL at ${this.#where} refuses ozgwatch`, error);
+    this.#refused = true;
     if (!this.#outageProbe && !this.#closed) {
       this.#outageProbe = setInterval(() => void this.#probeOutage(), this.#outageProbeMs);
       this.#outageProbe.unref();
@@ -632,6 +638,7 @@ class PostgresStoreImpl implements PostgresStore {
 
   #markReachable(): void {
     this.#outage = undefined;
+    this.#refused = false;
     clearInterval(this.#outageProbe);
     this.#outageProbe = undefined;
   }
@@ -639,6 +646,12 @@ class PostgresStoreImpl implements PostgresStore {
   /** One try at PostgreSQL during an outage; a probe still waiting is not doubled. */
   async #probeOutage(): Promise<void> {
     if (this.#probing || this.#closed) return;
+    // A refusal is tried only as often as the write retry (at most maxRetryDelayMs apart):
+    // every try is a failed login in PostgreSQL's log, and a directory behind its
+    // authentication may count them towards locking the account.
+    const now = performance.now();
+    if (this.#refused && now - this.#lastProbe < this.#maxRetryDelayMs) return;
+    this.#lastProbe = now;
     this.#probing = true;
     try {
       await this.#pool.query('SELECT 1');

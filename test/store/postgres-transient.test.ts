@@ -9,6 +9,7 @@
  * application's is.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -228,6 +229,55 @@ describe.skipIf(!withPostgres)(
       );
       expect(store.buffered().results).toBe(1);
       expect(store.healthy()).toBe(true);
+    }, 60_000);
+
+    it('tries a refused login no more often than the write retry, not at every outage probe', async () => {
+      // Each try is a failed login in PostgreSQL's log; with LDAP or PAM behind it, a count
+      // that may lock the account. Logins are counted at a relay in front of the server.
+      let logins = 0;
+      const relay = createServer((client) => {
+        logins++;
+        const upstream = connect(server.port, '127.0.0.1');
+        client.pipe(upstream).pipe(client);
+        const close = (): void => {
+          client.destroy();
+          upstream.destroy();
+        };
+        client.on('error', close);
+        upstream.on('error', close);
+      });
+      await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (relay.address() as AddressInfo).port;
+        const url = (await appDatabase())
+          .replace('app@', 'nobody@')
+          .replace(`:${server.port}/`, `:${port}/`);
+        await server.pause();
+        let store: PostgresStore;
+        try {
+          store = await openPostgresStore({
+            url,
+            bufferPath: path.join(dir, 'buffer-relay.db'),
+            logger: silent,
+            flushIntervalMs: 10,
+            maxRetryDelayMs: 1_000,
+            connectTimeoutMs: 2_000,
+            outageProbeMs: 50,
+          });
+          opened.push(store);
+        } finally {
+          await server.resume();
+        }
+        await until(async () => (await readError(store)).code === '28000');
+        const before = logins;
+        await new Promise((r) => setTimeout(r, 3_000));
+        // At most one a second from the probe and one from the write retry, with room; the
+        // probe alone would have tried 60 times.
+        expect(logins - before).toBeLessThanOrEqual(10);
+        expect((await readError(store)).code).toBe('28000');
+      } finally {
+        await new Promise((r) => relay.close(r));
+      }
     }, 60_000);
 
     it('refuses a login that may not create tables, and says what to grant', async () => {
