@@ -4,6 +4,14 @@ import type { DatabaseSync } from 'node:sqlite';
  * The store's schema, as a list of steps. Step `i` brings a file from schema version `i`
  * to `i + 1`; the version lives in `PRAGMA user_version`. Steps are append-only: never
  * edit a released one, add a new one.
+ *
+ * With PostgreSQL, instances of the previous release go on writing and reading with their
+ * own statements after the first instance of a new one has migrated (a rolling upgrade
+ * replaces one pod at a time; test/store/postgres.test.ts plays one). So a step must leave
+ * those statements working: add tables, indexes, nullable columns or columns with a
+ * default; rename, drop or retype nothing an older release touches, and add no constraint
+ * its rows could break — PostgreSQL's class 23 answer makes the older store drop the row as
+ * malformed, which would lose every result of the older pods until their turn.
  */
 export interface Migration {
   /** What the step does, for the log. */

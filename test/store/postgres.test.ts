@@ -211,6 +211,57 @@ describe.skipIf(!postgres)('postgres store', () => {
     expect((error as Error).message).not.toContain('s3cret-pw');
   });
 
+  it('a rolling upgrade: instances of the older version go on writing after a newer one migrated', async () => {
+    const url = await server().createDatabase();
+    const db = new URL(url).pathname.slice(1);
+    const old = await open({ url, bufferPath: path.join(backend.dir(), 'buffer-old.db') });
+    old.save(result('u', T0));
+    await old.flush();
+    // The first pod of the next version migrates: a step as the rule in migrations.ts allows
+    // (a new table, a column with a default), in one transaction with its version.
+    await server().query(
+      db,
+      `BEGIN;
+       CREATE TABLE maintenance_windows (probe_id TEXT NOT NULL, starts BIGINT NOT NULL);
+       ALTER TABLE runs ADD COLUMN region TEXT NOT NULL DEFAULT '';
+       INSERT INTO ozgwatch_schema (version) VALUES (${SCHEMA_VERSION + 1});
+       COMMIT`,
+    );
+    // The older pods still running write and read as before, nothing is buffered or dropped.
+    old.save(result('u', T0 + 1));
+    await old.flush();
+    expect(old.buffered().results).toBe(0);
+    expect(old.dropped()).toBe(0);
+    expect(await old.runs({ probeId: 'u' })).toHaveLength(2);
+    // An older pod that restarts before its turn refuses, saying what to do.
+    await expect(
+      open({ url, bufferPath: path.join(backend.dir(), 'buffer-late.db') }),
+    ).rejects.toThrow(
+      `schema version ${SCHEMA_VERSION + 1}, this ozgwatch supports up to ${SCHEMA_VERSION}; upgrade ozgwatch`,
+    );
+    // One that could not reach PostgreSQL at its start meets the newer schema later: it keeps
+    // its results on disk and says why, rather than dropping them.
+    const lines: string[] = [];
+    await server().pause();
+    let late: PostgresStore;
+    try {
+      late = await open({
+        url,
+        bufferPath: path.join(backend.dir(), 'buffer-late-2.db'),
+        logger: pino({ level: 'info' }, { write: (l: string) => void lines.push(l) }),
+      });
+    } finally {
+      await server().resume();
+    }
+    late.save(result('u', T0 + 2));
+    await until(() => lines.some((l) => l.includes('PostgreSQL refuses ozgwatch')));
+    expect(lines.join('')).toContain('upgrade ozgwatch');
+    expect(late.buffered().results).toBe(1);
+    expect(late.dropped()).toBe(0);
+    await late.close();
+    await old.close();
+  });
+
   it('leaves retention to an instance deleting right now, and takes it up afterwards', async () => {
     const store = await open();
     for (let i = 0; i < 5; i++) store.save(result('g', T0 + i));
