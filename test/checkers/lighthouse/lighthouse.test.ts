@@ -11,23 +11,42 @@ import { startLighthouseGuardSite } from '../../fixtures/lighthouse-guard-site.t
 
 let world: BrowserWorld;
 let dir: string;
+/** This file's temporary folder: the audits' Chromium profiles are made in it. */
+let profiles: string;
+const tmpBefore = process.env.TMPDIR;
 
 beforeAll(async () => {
   world = await startBrowserWorld();
   dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-lighthouse-'));
+  // The Lighthouse child inherits it, so its Chromium's profile names this file: audits that
+  // other test files run at the same time are not counted as this file's leftovers.
+  profiles = await mkdtemp(path.join(tmpdir(), 'ozgwatch-lighthouse-profiles-'));
+  process.env.TMPDIR = profiles;
 }, 30_000);
 
 afterAll(async () => {
+  if (tmpBefore === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = tmpBefore;
   await world.close();
   await rm(dir, { recursive: true, force: true });
+  await rm(profiles, { recursive: true, force: true });
 });
 
-/** Chromium processes started with a debugging port: Lighthouse's, never Playwright's (pipe). */
+/**
+ * Chromium processes of this file's audits still running: started with a debugging port
+ * (Lighthouse's, never Playwright's, which uses a pipe) and a profile in this file's folder.
+ */
 async function lighthouseChromiums(): Promise<number> {
   let n = 0;
   for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
     const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.includes('--remote-debugging-port=') && !cmd.includes('--type=')) n++;
+    if (
+      cmd.includes('--remote-debugging-port=') &&
+      !cmd.includes('--type=') &&
+      cmd.includes(`--user-data-dir=${profiles}/`)
+    ) {
+      n++;
+    }
   }
   return n;
 }
