@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLighthouse } from '../../../src/checkers/lighthouse/check.ts';
+import type { Outcome, Result } from '../../../src/results/result.ts';
 import { renderRunPage } from '../../../src/server/run-page.ts';
 import { lighthouseSpecSchema } from '../../../src/checkers/lighthouse/spec.ts';
 import { ArtifactStore } from '../../../src/runner/artifacts.ts';
@@ -51,6 +52,21 @@ async function lighthouseChromiums(): Promise<number> {
   return n;
 }
 
+/** An audit's outcome as the store keeps it, for the run page. */
+function stored(outcome: Outcome, runId: string, probeId: string): Result {
+  return {
+    ...outcome,
+    runId,
+    probeId,
+    kind: 'lighthouse',
+    startedAt: Date.now(),
+    duration: 10,
+    attempts: 1,
+    maintenance: false,
+    reportedStatus: outcome.status,
+  };
+}
+
 function audit(page: string, runId: string, signal?: AbortSignal, base = world.portal.http) {
   const ctx = world.context();
   return checkLighthouse(
@@ -91,20 +107,7 @@ describe('Lighthouse audits', () => {
     expect(report.environment.networkUserAgent).toBe('ozgwatch/test');
 
     // The run page shows the scores beside the report download.
-    const page = renderRunPage(
-      {
-        ...good,
-        runId: 'run-1',
-        probeId: 'kfz-lighthouse',
-        kind: 'lighthouse',
-        startedAt: Date.now(),
-        duration: 10,
-        attempts: 1,
-        maintenance: false,
-        reportedStatus: 'pass',
-      },
-      undefined,
-    );
+    const page = renderRunPage(stored(good, 'run-1', 'kfz-lighthouse'), undefined);
     const accessibility = Math.round(good.lighthouse!.scores.accessibility! * 100);
     expect(page).toContain(`<th scope="row">accessibility</th><td>${accessibility}</td>`);
     expect(page).toContain('/runs/run-1/artifacts/lighthouse.json');
@@ -198,20 +201,7 @@ describe('the request guard in Lighthouse audits', () => {
       );
 
       // The run page's "blocked" section shows them.
-      const page = renderRunPage(
-        {
-          ...ran,
-          runId: 'run-g1',
-          probeId: 'antrag-lighthouse',
-          kind: 'lighthouse',
-          startedAt: Date.now(),
-          duration: 10,
-          attempts: 1,
-          maintenance: false,
-          reportedStatus: 'pass',
-        },
-        undefined,
-      );
+      const page = renderRunPage(stored(ran, 'run-g1', 'antrag-lighthouse'), undefined);
       expect(page).toContain('<h2>Blockierte Anfragen</h2>');
       expect(page).toContain('/ziel/fremder-frame');
       expect(await lighthouseChromiums()).toBe(0);
