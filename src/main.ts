@@ -215,6 +215,25 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       if (!last.maintenance) flap.seed(probe.id, last.reportedStatus, last.status);
       metrics.seed(probe, last);
     }
+    // Accessibility patterns keep the day they appeared: without it, every barrier would be
+    // new again with the first scan after a restart or a move to this instance.
+    const scanning = fresh.filter((p) => p.kind === 'a11y' || p.kind === 'browser');
+    if (scanning.length === 0) return;
+    let findings;
+    try {
+      findings = await store.findingHistory(
+        scanning.map((p) => p.id),
+        Number.MAX_SAFE_INTEGER,
+      );
+    } catch (error) {
+      logger.warn(
+        { err: error },
+        'new accessibility patterns count from the next scan: the findings could not be read',
+      );
+      return;
+    }
+    const byProbe = Map.groupBy(findings, (f) => f.probeId);
+    for (const probe of scanning) metrics.seedFindings(probe, byProbe.get(probe.id) ?? []);
   };
 
   let configState: ConfigState | undefined;

@@ -212,6 +212,22 @@ export const catalogue = {
     scope: 'probe',
     doc: 'A pattern is a rule on one kind of component: the same broken widget on 40 pages counts once here and 40 times in `ozgwatch_a11y_violations`.',
   },
+  a11yNewPatterns: {
+    name: 'ozgwatch_a11y_new_patterns',
+    type: 'gauge',
+    help: 'Violation patterns of the last scan first seen, or back after a fix, in the last 24 hours, by impact.',
+    labels: [...probeLabels, 'impact'],
+    scope: 'probe',
+    doc: 'Of the patterns in `ozgwatch_a11y_violation_patterns` (waived ones left out, as there), those whose findings have been open for less than 24 hours without a break: a release that fixes one barrier and brings another counts 1 here while the pattern count stays. Drops to 0 when the day is over, without waiting for the next scan, and when the pattern is fixed. The history comes from the store (the findings on `/probes/<id>`), so a restart or a probe moving to another instance of the same store goes on counting; a waiver that expires brings back an old pattern, not a new one. The first scan of a probe counts every pattern as new. Four series per scanning probe, like the pattern count.',
+  },
+  a11yNewPatternRules: {
+    name: 'ozgwatch_a11y_new_rules_info',
+    type: 'gauge',
+    help: 'The axe-core rule ids of the new patterns in ozgwatch_a11y_new_patterns, for alert texts; the value is always 1.',
+    labels: [...probeLabels, 'impact', 'rules'],
+    scope: 'probe',
+    doc: '`rules` is a comma-separated, sorted list of at most 5 rule ids (`button-name,label`), followed by `,…` when there are more. Present only while the probe has new patterns of that impact: at most four series per probe, whose `rules` changes only when a new rule appears or a new one ages out. Rule ids come from axe-core, a fixed set, never from the page; not for dashboards.',
+  },
   a11yWaived: {
     name: 'ozgwatch_a11y_waived',
     type: 'gauge',

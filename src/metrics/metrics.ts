@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Result } from '../results/result.ts';
+import type { FindingHistory } from '../store/store.ts';
 import { AXE_VERSION } from '../checkers/a11y/axe.ts';
 import { specOf, type Probe } from '../probes/schema.ts';
 import { catalogue, SKIP_REASONS, type MetricSpec } from './catalogue.ts';
@@ -48,6 +49,11 @@ export interface Metrics {
    * counted as a run; ignored when the probe ran meanwhile or the result no longer stands.
    */
   seed(probe: Probe, result: Result): void;
+  /**
+   * The probe's accessibility findings from the store, when the probe is new to this
+   * process: patterns seen before keep their age in `ozgwatch_a11y_new_patterns`.
+   */
+  seedFindings(probe: Probe, findings: readonly FindingHistory[]): void;
   observeSchedulerLag(seconds: number): void;
   runStarted(kind: string): void;
   runFinished(kind: string): void;
@@ -88,7 +94,7 @@ export interface Metrics {
 export function createMetrics(options: MetricsOptions): Metrics {
   const { registry } = options;
   const now = options.now ?? Date.now;
-  const series = new ProbeSeries(options.location);
+  const series = new ProbeSeries(options.location, now);
   // The daemon's own series say which instance they describe; per-probe series do not
   // carry the shard, so a probe that moves to another instance keeps its labels.
   const own = {
@@ -154,6 +160,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
     seed(probe, result) {
       series.seed(probe, result, now());
+    },
+    seedFindings(probe, findings) {
+      series.seedFindings(probe, findings, now());
     },
     observeSchedulerLag(seconds) {
       lag.observe(Math.max(0, seconds));

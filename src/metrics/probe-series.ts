@@ -17,6 +17,16 @@ import {
   type A11ySummary,
 } from '../checkers/a11y/summary.ts';
 import { familyHeader, formatValue, labelPairs } from './exposition.ts';
+import {
+  advance,
+  countNew,
+  merge,
+  openSinceFromStore,
+  scanPatterns,
+  type OpenPattern,
+  type OpenSince,
+} from './a11y-novelty.ts';
+import type { FindingHistory } from '../store/store.ts';
 
 /**
  * The per-probe series, kept as ready exposition lines.
@@ -30,10 +40,15 @@ import { familyHeader, formatValue, labelPairs } from './exposition.ts';
 export class ProbeSeries {
   #entries = new Map<string, Entry>();
   readonly #location: string | undefined;
+  readonly #now: () => number;
 
-  /** `location`: the vantage point, a label on every series when set. */
-  constructor(location?: string) {
+  /**
+   * `location`: the vantage point, a label on every series when set. `now`: wall time in
+   * epoch ms, for accessibility patterns that stop being new between two scans.
+   */
+  constructor(location?: string, now: () => number = Date.now) {
     this.#location = location;
+    this.#now = now;
   }
 
   /** The probes now configured. Series of probes not in the list disappear; counters of the others stay. */
@@ -55,10 +70,13 @@ export class ProbeSeries {
           last: undefined,
           lastRunAt: 0,
           maintenance: false,
+          since: new Map(),
+          newUntil: Number.POSITIVE_INFINITY,
         };
       } else if (entry.labels !== labels) {
         entry.labels = labels;
         renderLast(entry);
+        renderNew(entry, this.#now());
         renderRuns(entry);
       }
       renderConfig(entry, probe, this.#location);
@@ -83,6 +101,8 @@ export class ProbeSeries {
       const prev = entry.last;
       entry.last = lastOf(result, prev);
       renderLast(entry, prev);
+      followPatterns(entry, result);
+      renderNew(entry, nowMs);
     }
     renderRuns(entry);
     return true;
@@ -104,8 +124,24 @@ export class ProbeSeries {
     if (!result.maintenance) {
       entry.last = lastOf(result);
       renderLast(entry);
+      followPatterns(entry, result);
+      renderNew(entry, nowMs);
     }
     renderRuns(entry);
+    return true;
+  }
+
+  /**
+   * The probe's accessibility findings as the store has them, read when the probe is new to
+   * this process (a restart, or a move from another instance of the same store): patterns
+   * keep the day they appeared instead of counting as new with the next scan. Merged with
+   * what this process saw meanwhile, the earlier time winning.
+   */
+  seedFindings(probe: Probe, findings: readonly FindingHistory[], nowMs: number): boolean {
+    const entry = this.#entries.get(probe.id);
+    if (entry === undefined) return false;
+    entry.since = merge(entry.since, openSinceFromStore(findings));
+    renderNew(entry, nowMs);
     return true;
   }
 
@@ -128,6 +164,9 @@ export class ProbeSeries {
    */
   *chunks(size = 64 * 1024): Generator<string> {
     const entries = [...this.#entries.values()];
+    // A pattern stops being new a day after it appeared, scan or no scan.
+    const now = this.#now();
+    for (const entry of entries) if (entry.newUntil <= now) renderNew(entry, now);
     let out = '';
     for (let f = 0; f < PROBE_METRICS.length; f++) {
       let header = HEADERS[f] as string;
@@ -162,6 +201,8 @@ interface LastRun {
   failedStep: string | undefined;
   vitals: { ttfb?: number; fcp?: number; lcp?: number; cls?: number } | undefined;
   a11y: A11ySummary | undefined;
+  /** Patterns of the scan outside any waiver. */
+  a11yOpen: OpenPattern[] | undefined;
   bitv: { signals: [string, number][]; statementAgeDays: number | undefined } | undefined;
   lighthouse: [category: string, score: number][] | undefined;
   media:
@@ -181,6 +222,10 @@ interface Entry {
   /** Unix seconds; 0 before the first run. */
   lastRunAt: number;
   maintenance: boolean;
+  /** Since when each accessibility pattern has been open, from the scans and the store. */
+  since: OpenSince;
+  /** Epoch ms when the next new pattern stops being new; re-rendered then. */
+  newUntil: number;
 }
 
 const index = (spec: MetricSpec): number => PROBE_METRICS.indexOf(spec);
@@ -206,6 +251,8 @@ const VITAL_CLS = index(catalogue.webVitalCls);
 const VITALS = ['ttfb', 'fcp', 'lcp'] as const;
 const A11Y_VIOLATIONS = index(catalogue.a11yViolations);
 const A11Y_PATTERNS = index(catalogue.a11yViolationPatterns);
+const A11Y_NEW = index(catalogue.a11yNewPatterns);
+const A11Y_NEW_RULES = index(catalogue.a11yNewPatternRules);
 const A11Y_INCOMPLETE = index(catalogue.a11yIncomplete);
 const A11Y_WAIVED = index(catalogue.a11yWaived);
 const A11Y_PAGES = index(catalogue.a11yPagesScanned);
@@ -261,6 +308,7 @@ function lastOf(result: Result, prev?: LastRun): LastRun {
     failedStep: result.steps?.find((st) => st.status === 'fail')?.name,
     vitals: worstVitals(result),
     a11y: result.a11y ? summarise(result.a11y) : undefined,
+    a11yOpen: result.a11y ? scanPatterns(result.a11y).open : undefined,
     bitv: result.bitv
       ? {
           signals: Object.entries(result.bitv.signals).map(([name, s]) => [name, s.value]),
@@ -464,6 +512,38 @@ function renderMediaBreaks(entry: Entry): void {
   lines[MATURITY] = line(catalogue.maturityLevel, labels, media?.level);
   lines[END_TO_END] = line(catalogue.endToEndDigital, labels, media?.endToEnd);
   lines[PATH_STEPS] = line(catalogue.mediaBreakPathSteps, labels, media?.pathSteps);
+}
+
+/** A scan moves the pattern history on; a run without a scan leaves it. */
+function followPatterns(entry: Entry, result: Result): void {
+  if (!result.a11y) return;
+  const complete = result.a11y.pages.every((p) => p.error === undefined);
+  entry.since = advance(entry.since, scanPatterns(result.a11y).seen, result.startedAt, complete);
+}
+
+/** Most rule ids the info series names; more would make the alert text a list nobody reads. */
+const MAX_RULES = 5;
+
+/** New patterns by impact, and the rule ids of those that have any. */
+function renderNew(entry: Entry, nowMs: number): void {
+  const { labels, lines } = entry;
+  const open = entry.last?.a11yOpen;
+  let counts = '';
+  let rules = '';
+  entry.newUntil = Number.POSITIVE_INFINITY;
+  if (open) {
+    const fresh = countNew(open, entry.since, nowMs);
+    entry.newUntil = fresh.expires;
+    for (const impact of IMPACTS) {
+      counts += `${catalogue.a11yNewPatterns.name}{${labels},impact="${impact}"} ${fresh.byImpact[impact]}\n`;
+      const ids = fresh.rules[impact];
+      if (ids.length === 0) continue;
+      const list = ids.slice(0, MAX_RULES).join(',') + (ids.length > MAX_RULES ? ',…' : '');
+      rules += `${catalogue.a11yNewPatternRules.name}{${labels},impact="${impact}",${labelPairs([['rules', list]])}} 1\n`;
+    }
+  }
+  lines[A11Y_NEW] = flat(counts);
+  lines[A11Y_NEW_RULES] = flat(rules);
 }
 
 function renderRuns(entry: Entry): void {
