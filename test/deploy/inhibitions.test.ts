@@ -6,14 +6,13 @@
  * group_wait are changed; routes and inhibit_rules are those shipped. Every process runs on
  * 127.0.0.1 and is stopped afterwards.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { startAlertmanager, startWebhook, until, type Labels } from './alerting-servers.ts';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 const installed = spawnSync('prometheus-alertmanager', ['--version']).status === 0;
@@ -23,8 +22,6 @@ if (!installed) {
   );
 }
 const run = installed || Boolean(process.env.CI);
-
-type Labels = Record<string, string>;
 
 /**
  * One cause: the alert that stays (`source`), the alert it stands for (`held`), and the same
@@ -164,27 +161,9 @@ const CASES: Case[] = [
 
 let dir: string;
 let alertmanager: ChildProcess;
-let webhook: Server;
+let webhook: Awaited<ReturnType<typeof startWebhook>>;
 let amUrl = '';
 const received: Labels[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function until<T>(what: () => Promise<T | undefined>, ms: number, label: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await what().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`${label}: not reached within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const same = (a: Labels, b: Labels): boolean =>
   Object.keys(a).length === Object.keys(b).length &&
@@ -199,18 +178,10 @@ interface Shipped {
 beforeAll(async () => {
   if (!run) return;
   dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-inhibit-'));
-  webhook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += String(c)));
-    req.on('end', () => {
-      const payload = JSON.parse(body) as { alerts: { labels: Labels; status: string }[] };
-      for (const alert of payload.alerts)
-        if (alert.status === 'firing') received.push(alert.labels);
-      res.writeHead(200).end();
-    });
+  webhook = await startWebhook((alert) => {
+    if (alert.status === 'firing') received.push(alert.labels);
   });
-  await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', r));
-  const hook = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/`;
+  const hook = webhook.url;
 
   const shipped = parse(
     await readFile(path.join(ROOT, 'deploy', 'alertmanager', 'alertmanager.yml'), 'utf8'),
@@ -226,30 +197,16 @@ beforeAll(async () => {
     })),
   };
   await writeFile(path.join(dir, 'alertmanager.yml'), stringify(config));
-  const port = await freePort();
-  alertmanager = spawn(
-    'prometheus-alertmanager',
-    [
-      `--config.file=${path.join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${path.join(dir, 'am')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-    ],
-    { stdio: 'ignore' },
-  );
-  amUrl = `http://127.0.0.1:${port}`;
-  await until(
-    async () => ((await fetch(`${amUrl}/-/ready`)).ok ? true : undefined),
-    20_000,
-    'alertmanager ready',
-  );
+  const am = await startAlertmanager(path.join(dir, 'alertmanager.yml'), dir);
+  alertmanager = am.process;
+  amUrl = am.url;
+  await am.ready();
 }, 30_000);
 
 afterAll(async () => {
   if (!run) return;
   alertmanager?.kill('SIGKILL');
-  webhook?.closeAllConnections();
-  await new Promise((r) => webhook?.close(r));
+  await webhook?.close();
   await rm(dir, { recursive: true, force: true });
 });
 

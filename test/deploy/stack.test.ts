@@ -6,8 +6,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -16,6 +14,13 @@ import { configSchema } from '../../src/config/config.ts';
 import { dashboardExpressions } from '../../src/dashboards/expressions.ts';
 import { startDaemon, type Daemon } from '../../src/main.ts';
 import { startPortal, type Portal } from '../fixtures/county-portal/index.ts';
+import {
+  freePort,
+  startAlertmanager,
+  startWebhook,
+  until,
+  type Notified,
+} from './alerting-servers.ts';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 const tools = ['prometheus', 'prometheus-alertmanager'].filter(
@@ -49,27 +54,9 @@ let portal: Portal;
 let daemon: Daemon;
 let prometheus: ChildProcess;
 let alertmanager: ChildProcess;
-let webhook: Server;
-const received: { labels: Record<string, string>; status: string }[] = [];
+let webhook: Awaited<ReturnType<typeof startWebhook>>;
+const received: Notified[] = [];
 let promUrl = '';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function until<T>(what: () => Promise<T | undefined>, ms: number, label: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await what().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`${label}: not reached within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 function probes(http: string): string {
   return `- id: portal-ok
@@ -155,37 +142,18 @@ beforeAll(async () => {
     { logger: pino({ level: 'silent' }) },
   );
 
-  webhook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += String(c)));
-    req.on('end', () => {
-      const payload = JSON.parse(body) as {
-        alerts: { labels: Record<string, string>; status: string }[];
-      };
-      received.push(...payload.alerts);
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', r));
-  const hook = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/`;
+  webhook = await startWebhook((alert) => received.push(alert));
+  const hook = webhook.url;
 
-  const amPort = await freePort();
   await writeFile(
     path.join(dir, 'alertmanager.yml'),
     `route: { receiver: hook, group_by: [alertname, probe], group_wait: 1s, group_interval: 1s, repeat_interval: 1h }
 receivers: [{ name: hook, webhook_configs: [{ url: "${hook}", send_resolved: false }] }]
 `,
   );
-  alertmanager = spawn(
-    'prometheus-alertmanager',
-    [
-      `--config.file=${path.join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${path.join(dir, 'am')}`,
-      `--web.listen-address=127.0.0.1:${amPort}`,
-      '--cluster.listen-address=',
-    ],
-    { stdio: 'ignore' },
-  );
+  const am = await startAlertmanager(path.join(dir, 'alertmanager.yml'), dir);
+  alertmanager = am.process;
+  const amPort = am.port;
 
   const rulesDir = path.join(dir, 'rules');
   await mkdir(rulesDir);
@@ -232,8 +200,7 @@ afterAll(async () => {
   if (!run) return;
   prometheus?.kill('SIGKILL');
   alertmanager?.kill('SIGKILL');
-  webhook?.closeAllConnections();
-  await new Promise((r) => webhook?.close(r));
+  await webhook?.close();
   await daemon?.stop();
   await portal?.close();
   await rm(dir, { recursive: true, force: true });

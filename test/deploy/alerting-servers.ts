@@ -1,0 +1,97 @@
+/**
+ * What the deploy tests start next to the rules they check: a free port, a wait for a server
+ * to be ready, a webhook that records what Alertmanager notifies, and Debian's Alertmanager on
+ * 127.0.0.1 with a configuration of the test's own.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+export type Labels = Record<string, string>;
+
+/** One alert as Alertmanager's webhook sends it. */
+export interface Notified {
+  labels: Labels;
+  status: string;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** The first value `what` gives that is not undefined, asked every 250 ms for `ms`. */
+export async function until<T>(
+  what: () => Promise<T | undefined>,
+  ms: number,
+  label: string,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await what().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`${label}: not reached within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** A webhook on 127.0.0.1 that hands every notified alert to `onAlert`. */
+export async function startWebhook(
+  onAlert: (alert: Notified) => void,
+): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += String(c)));
+    req.on('end', () => {
+      const payload = JSON.parse(body) as { alerts: Notified[] };
+      for (const alert of payload.alerts) onAlert(alert);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/**
+ * Debian's Alertmanager with `configFile`, its state in `dir`, alone (no cluster peers), on a
+ * free port of 127.0.0.1; `ready` resolves once it answers `/-/ready`.
+ */
+export async function startAlertmanager(
+  configFile: string,
+  dir: string,
+): Promise<{ process: ChildProcess; url: string; port: number; ready(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(
+    'prometheus-alertmanager',
+    [
+      `--config.file=${configFile}`,
+      `--storage.path=${path.join(dir, 'am')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
+    { stdio: 'ignore' },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    process: child,
+    url,
+    port,
+    ready: () =>
+      until(
+        async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined),
+        20_000,
+        'alertmanager ready',
+      ).then(() => undefined),
+  };
+}
