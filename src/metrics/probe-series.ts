@@ -99,9 +99,10 @@ export class ProbeSeries {
     entry.runs[runResult] = (entry.runs[runResult] ?? 0) + 1;
     if (!result.maintenance) {
       const prev = entry.last;
-      entry.last = lastOf(result, prev);
+      const patterns = result.a11y ? scanPatterns(result.a11y) : undefined;
+      entry.last = lastOf(result, prev, patterns?.open);
       renderLast(entry, prev);
-      followPatterns(entry, result);
+      followPatterns(entry, result, patterns?.seen);
       renderNew(entry, nowMs);
     }
     renderRuns(entry);
@@ -122,9 +123,10 @@ export class ProbeSeries {
     entry.lastRunAt = Math.round(endedAt) / 1000;
     entry.maintenance = result.maintenance;
     if (!result.maintenance) {
-      entry.last = lastOf(result);
+      const patterns = result.a11y ? scanPatterns(result.a11y) : undefined;
+      entry.last = lastOf(result, undefined, patterns?.open);
       renderLast(entry);
-      followPatterns(entry, result);
+      followPatterns(entry, result, patterns?.seen);
       renderNew(entry, nowMs);
     }
     renderRuns(entry);
@@ -280,8 +282,11 @@ const RESULT_INDEX: Record<RunStatus, number> = {
 const RESULT_LABELS = RUN_RESULTS.map((r) => `,result="${r}"} `);
 const PHASE_LABELS = HTTP_PHASES.map((p) => `,phase="${p}"} `);
 
-/** `prev`: the run before, whose certificate stands while runs fail before any handshake. */
-function lastOf(result: Result, prev?: LastRun): LastRun {
+/**
+ * `prev`: the run before, whose certificate stands while runs fail before any handshake.
+ * `a11yOpen`: the scan's patterns outside any waiver (scanPatterns), read once per result.
+ */
+function lastOf(result: Result, prev?: LastRun, a11yOpen?: OpenPattern[]): LastRun {
   // No version without a response (connection refused, timeout, certificate rejected): no series.
   const version = Number(result.http?.httpVersion ?? Number.NaN);
   return {
@@ -308,7 +313,7 @@ function lastOf(result: Result, prev?: LastRun): LastRun {
     failedStep: result.steps?.find((st) => st.status === 'fail')?.name,
     vitals: worstVitals(result),
     a11y: result.a11y ? summarise(result.a11y) : undefined,
-    a11yOpen: result.a11y ? scanPatterns(result.a11y).open : undefined,
+    a11yOpen,
     bitv: result.bitv
       ? {
           signals: Object.entries(result.bitv.signals).map(([name, s]) => [name, s.value]),
@@ -515,10 +520,10 @@ function renderMediaBreaks(entry: Entry): void {
 }
 
 /** A scan moves the pattern history on; a run without a scan leaves it. */
-function followPatterns(entry: Entry, result: Result): void {
-  if (!result.a11y) return;
+function followPatterns(entry: Entry, result: Result, seen: ReadonlySet<string> | undefined): void {
+  if (!result.a11y || !seen) return;
   const complete = result.a11y.pages.every((p) => p.error === undefined);
-  entry.since = advance(entry.since, scanPatterns(result.a11y).seen, result.startedAt, complete);
+  entry.since = advance(entry.since, seen, result.startedAt, complete);
 }
 
 /** Most rule ids the info series names; more would make the alert text a list nobody reads. */
