@@ -157,10 +157,9 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
   const patterns = groupPatterns(history, byId, waived, uncheckedOccurrences(history, last, asOf));
 
   const serviceKeys = uniqueServices(probes);
-  const scannedNow = new Set(scanned.map((p) => p.key));
-  const scannedBefore = new Set(
-    probesBefore.filter((p) => A11Y_KINDS.has(p.kind)).map((p) => p.key),
-  );
+  const scannedNow = scannedServices(probes, checkedNow);
+  const scannedBefore = scannedServices(probesBefore, checkedBefore);
+  const span = await runSpans(store, probes, period);
   const openNow = openPatternsByService(patterns, asOf);
   // The end of the previous period is the start of this one.
   const openBefore = openPatternsByService(patterns, period.from);
@@ -183,10 +182,18 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
     const mb = mediaBreaks.filter((m) => keyOf(m) === key && m.level !== null);
     const firstAgs = inService.find((p) => p.ags)?.ags;
     const wasScanned = scannedNow.has(key);
+    const spans = inService.map((p) => span.get(p.probeId)).filter((x) => x !== undefined);
+    const firstRun = Math.min(...spans.map((x) => x.first));
+    const lastRun = Math.max(...spans.map((x) => x.last));
     return {
       ...s,
       ...(firstAgs ? { ags: firstAgs } : {}),
       probes: inService.length,
+      firstRun,
+      lastRun,
+      wholePeriod:
+        firstRun < period.from + PART_OF_PERIOD_MS && lastRun >= asOf - PART_OF_PERIOD_MS,
+      scan: wasScanned ? 'scanned' : inService.some((p) => p.kind === 'a11y') ? 'failed' : 'none',
       availability: availability.get(key)?.availability ?? null,
       openPatterns: wasScanned ? (openNow.get(key) ?? emptyImpacts()) : null,
       openPatternsBefore:
@@ -243,6 +250,7 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
       mediaBreaks,
     }),
     services,
+    servicesDropped: await droppedServices(store, probesBefore, serviceKeys, previous),
     coverage,
     bitv,
     byImpact: anyScan ? countByImpact(openAtEnd) : null,
@@ -401,6 +409,100 @@ function uncheckedOccurrences(
     if (f.lastSeen < lastRun - UNCHECKED_AFTER_MS) out.add(`${f.probeId}\u0000${f.occurrence}`);
   }
   return out;
+}
+
+/**
+ * Services an accessibility scan looked at in the period: a journey that ran, or an `a11y`
+ * probe with a run that loaded a page (`checked`). An `a11y` probe whose every run errored
+ * or failed to load its pages saw no barrier, which says nothing about the service.
+ */
+function scannedServices(
+  probes: readonly ScopedProbe[],
+  checked: ReadonlyMap<string, Checked>,
+): Set<string> {
+  return new Set(
+    probes
+      .filter((p) =>
+        p.kind === 'a11y' ? checked.get(p.probeId)?.result !== undefined : A11Y_KINDS.has(p.kind),
+      )
+      .map((p) => p.key),
+  );
+}
+
+/**
+ * A service whose first run came this long after the period's start, or whose last run
+ * this long before its end, was watched for part of it only. A week: a weekly probe's
+ * runs do not make a service look partial.
+ */
+export const PART_OF_PERIOD_MS = 7 * DAY;
+
+/** First and last run (epoch ms) of each probe that ran in the period, maintenance included. */
+async function runSpans(
+  store: Store,
+  probes: readonly ScopedProbe[],
+  period: Period,
+): Promise<Map<string, { first: number; last: number }>> {
+  const out = new Map<string, { first: number; last: number }>();
+  if (probes.length === 0) return out;
+  // Days first, then the runs of the first day with any: a quarter of minutely runs is
+  // never read whole.
+  const days = await store.availability({
+    probeIds: probes.map((p) => p.probeId),
+    from: period.from,
+    to: period.to,
+    bucketMs: DAY,
+  });
+  const firstDay = new Map<string, number>();
+  for (const row of days) {
+    if (row.runs + row.maintenance === 0) continue;
+    firstDay.set(row.probeId, Math.min(firstDay.get(row.probeId) ?? Infinity, row.bucket));
+  }
+  for (const p of probes) {
+    const bucket = firstDay.get(p.probeId);
+    if (bucket === undefined) continue;
+    const [newest] = await store.runs({
+      probeId: p.probeId,
+      from: period.from,
+      to: period.to,
+      limit: 1,
+    });
+    const start = period.from + bucket * DAY;
+    const ofDay = await store.runs({
+      probeId: p.probeId,
+      from: start,
+      to: Math.min(period.to, start + DAY),
+      limit: 24 * 60 * 2,
+    });
+    const oldest = ofDay.at(-1);
+    if (newest && oldest) out.set(p.probeId, { first: oldest.startedAt, last: newest.startedAt });
+  }
+  return out;
+}
+
+/** Services that ran in the previous period and not in this one, with their last run then. */
+async function droppedServices(
+  store: Store,
+  probesBefore: readonly ScopedProbe[],
+  now: readonly ServiceKey[],
+  previous: Period,
+): Promise<ReportModel['servicesDropped']> {
+  const still = new Set(now.map(keyOf));
+  const gone = probesBefore.filter((p) => !still.has(p.key));
+  const out = new Map<string, ReportModel['servicesDropped'][number]>();
+  for (const p of gone) {
+    const [run] = await store.runs({
+      probeId: p.probeId,
+      from: previous.from,
+      to: previous.to,
+      limit: 1,
+    });
+    if (!run) continue;
+    const row = out.get(p.key);
+    if (!row || row.lastRun < run.startedAt) {
+      out.set(p.key, { county: p.county, service: p.service, lastRun: run.startedAt });
+    }
+  }
+  return [...out.values()].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
 }
 
 async function dataUntil(

@@ -7,6 +7,7 @@
 import { escapeHtml as e, pageText } from '../server/pages.ts';
 import type { Chart } from './charts.ts';
 import { softHyphens } from './hyphenate.ts';
+import { PART_OF_PERIOD_MS } from './collect.ts';
 import type { Kpi, ReportModel } from './model.ts';
 import { berlinDate, REPORT_TIME_ZONE } from './period.ts';
 import type { Cell, Column, Table } from './tables.ts';
@@ -169,8 +170,39 @@ ${actions.length > 0 ? `<ol>${actions.map((a) => `<li>${e(a)}</li>`).join('')}</
 <tbody>
 ${m.kpis.map((k) => `<tr><th scope="row">${e(t.kpi[k.id])}</th><td class="num">${e(kpiValue(k, k.value, input.lang, t))}</td><td class="num">${e(kpiValue(k, k.previous, input.lang, t))}</td><td>${e(change(k, input.lang, t))}</td></tr>`).join('\n')}
 </tbody></table>
+${coverage(input)}
 ${text}
 <p class="disclaimer"><strong>${e(t.disclaimer(covered, m.coverage.length))}</strong></p>`;
+}
+
+/**
+ * What the figures cover, said before them: services watched for part of the period,
+ * services no longer watched, and services whose scans saw nothing. A figure over fewer
+ * services, or over part of the quarter, must not read as the whole county's quarter.
+ */
+function coverage({ model: m, texts: t }: HtmlInput): string {
+  const name = (s: { county: string; service: string }): string => `${s.service} (${s.county})`;
+  const partial = m.services
+    .filter((s) => !s.wholePeriod)
+    .map((s) => {
+      const from = s.firstRun >= m.period.from + PART_OF_PERIOD_MS;
+      const until = s.lastRun < m.asOf - PART_OF_PERIOD_MS;
+      const when = [
+        ...(from ? [t.watchedFrom(berlinDate(s.firstRun))] : []),
+        ...(until ? [t.watchedUntil(berlinDate(s.lastRun))] : []),
+      ].join(' ');
+      return `${name(s)} ${when}`;
+    });
+  const failed = m.services.filter((s) => s.scan === 'failed').map(name);
+  const dropped = m.servicesDropped.map((s) =>
+    t.watchedDroppedItem(name(s), berlinDate(s.lastRun)),
+  );
+  const notes = [
+    ...(failed.length > 0 ? [t.watchedScanFailed(failed.join('; '))] : []),
+    ...(partial.length > 0 ? [t.watchedPartial(partial.join('; '))] : []),
+    ...(dropped.length > 0 ? [t.watchedDropped(dropped.join('; '))] : []),
+  ];
+  return notes.map((note) => `<p class="notice">${e(note)}</p>`).join('\n');
 }
 
 function kpiValue(k: Kpi, value: number | null, lang: Lang, t: Texts): string {

@@ -38,14 +38,31 @@ export interface Kpi {
   higherIsBetter: boolean;
 }
 
+/**
+ * Whether the service's barriers are known for the period: `scanned` when an accessibility
+ * scan (an `a11y` probe or a journey) loaded a page in it, `failed` when its `a11y` probes
+ * ran but none loaded a page (every scan errored or its pages failed to load), `none` when
+ * nothing scanned it.
+ */
+export type ScanState = 'scanned' | 'failed' | 'none';
+
 export interface ServiceSummary extends ServiceKey {
   ags?: string;
   probes: number;
+  /**
+   * First and last run of any of its probes in the period (epoch ms): a service watched
+   * for part of the period has figures for that part only.
+   */
+  firstRun: number;
+  lastRun: number;
+  /** Whether the service was watched for the whole period (see `PART_OF_PERIOD_MS`). */
+  wholePeriod: boolean;
+  scan: ScanState;
   /** Share of successful runs outside maintenance, `error` runs left out; null without runs. */
   availability: number | null;
   /**
-   * Open patterns at the end of the period; null ("nicht geprüft") when no accessibility
-   * scan (an `a11y` probe or a journey) of the service ran in the period.
+   * Open patterns at the end of the period; null ("nicht geprüft") unless `scan` is
+   * `scanned`: a scan that loaded no page knows nothing, which is not 0.
    */
   openPatterns: ByImpact | null;
   /**
@@ -273,6 +290,12 @@ export interface ReportModel {
   dataHash: string;
   kpis: Kpi[];
   services: ServiceSummary[];
+  /**
+   * Services watched in the previous period and not in this one (a probe removed, a
+   * shard gone): they are not in this period's figures, and the previous period's count
+   * of services includes them.
+   */
+  servicesDropped: (ServiceKey & { lastRun: number })[];
   coverage: CoverageRow[];
   bitv: BitvRow[];
   /**

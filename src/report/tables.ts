@@ -113,6 +113,9 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         col('open_patterns', t.serviceColumns.open, 'int'),
         col('open_severe', t.serviceColumns.severe, 'int'),
         col('open_patterns_previous', t.serviceColumns.trend, 'int'),
+        col('first_run', t.serviceColumns.firstRun, 'date'),
+        col('last_run', t.serviceColumns.lastRun, 'date'),
+        col('a11y_scan', t.serviceColumns.scan, 'text', { labels: t.scanState }),
         col('bitv', t.serviceColumns.bitv),
         col('documents_accessible', t.serviceColumns.documents),
         col('documents_tagged', t.serviceColumns.documentsTagged, 'int'),
@@ -127,6 +130,9 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         open_severe:
           s.openPatterns === null ? null : s.openPatterns.critical + s.openPatterns.serious,
         open_patterns_previous: s.openPatternsBefore,
+        first_run: s.firstRun,
+        last_run: s.lastRun,
+        a11y_scan: s.scan,
         bitv: s.bitvChecked === null ? null : `${s.bitvPassed}/${s.bitvChecked}`,
         documents_accessible:
           s.documentsChecked === 0 ? null : `${s.documentsAccessible}/${s.documentsChecked}`,

@@ -74,6 +74,20 @@ const de = {
   /** Instead of the summary sentence and the actions when no service was scanned for accessibility. */
   summaryNoneScanned:
     'Kein Dienst wurde im Zeitraum auf Barrierefreiheit geprüft. Der Bericht sagt daher nichts über offene Mängel.',
+  /**
+   * Above the summary sentence: what the figures cover. Services watched for part of the
+   * period, services of the previous period no longer watched, and services whose scans
+   * loaded no page are named, so that no figure reads as the whole county's.
+   */
+  watchedPartial: (list: string) =>
+    `Nur einen Teil des Zeitraums überwacht; ihre Zahlen gelten für diese Zeit: ${list}.`,
+  watchedFrom: (day: string) => `ab ${day}`,
+  watchedUntil: (day: string) => `bis ${day}`,
+  watchedDropped: (list: string) =>
+    `Im Vorquartal überwacht, in diesem Zeitraum nicht mehr (in keiner Zahl dieses Zeitraums enthalten): ${list}.`,
+  watchedDroppedItem: (service: string, day: string) => `${service}, letzter Lauf ${day}`,
+  watchedScanFailed: (list: string) =>
+    `Barrierefreiheitsprüfung ohne Ergebnis: Keine Prüfung im Zeitraum konnte eine Seite laden. Über offene Mängel dieser Dienste ist nichts bekannt (nicht 0): ${list}.`,
   actionsHeading: 'Wichtigste Maßnahmen',
   actionShared: (rule: string, services: number, occurrences: number) =>
     `Gemeinsame Komponente mit Regel „${rule}“ korrigieren: behebt ${occurrences} Vorkommen in ${n(services, 'Dienst', 'Diensten')}.`,
@@ -303,6 +317,7 @@ const de = {
     errorRuns: 'Läufe, die ozgwatch nicht durchführen konnte',
     blockedRequests: 'blockierte datenverändernde Anfragen (letzter Lauf)',
   },
+  scanState: { scanned: 'ja', failed: 'ohne Ergebnis', none: 'nein' },
   servicesHeading: 'Dienste im Überblick',
   serviceColumns: {
     county: 'Gebiet',
@@ -312,6 +327,9 @@ const de = {
     open: 'offene Muster',
     severe: 'davon kritisch/schwer',
     trend: 'Vorquartal',
+    firstRun: 'erster Lauf',
+    lastRun: 'letzter Lauf',
+    scan: 'Barrierefreiheit geprüft',
     bitv: 'BITV-Formalien',
     documents: 'barrierefreie Dokumente (PDF/UA bestanden)',
     documentsTagged: 'getaggt (teilweise)',
@@ -402,6 +420,15 @@ const en: Texts = {
     'No data in the period: no probe ran in it. The report therefore says nothing about whether there are issues.',
   summaryNoneScanned:
     'No service was scanned for accessibility in the period. The report therefore says nothing about open issues.',
+  watchedPartial: (list) =>
+    `Watched for part of the period only; their figures are for that part: ${list}.`,
+  watchedFrom: (day) => `from ${day}`,
+  watchedUntil: (day) => `until ${day}`,
+  watchedDropped: (list) =>
+    `Watched in the previous period, no longer in this one (in none of this period's figures): ${list}.`,
+  watchedDroppedItem: (service, day) => `${service}, last run ${day}`,
+  watchedScanFailed: (list) =>
+    `Accessibility scans without a result: no scan in the period could load a page. Nothing is known about these services' open issues (not 0): ${list}.`,
   actionsHeading: 'Top actions',
   actionShared: (rule, services, occurrences) =>
     `Fix the shared component failing rule "${rule}": clears ${n(occurrences, 'occurrence', 'occurrences')} in ${n(services, 'service', 'services')}.`,
@@ -621,6 +648,7 @@ const en: Texts = {
     errorRuns: 'Runs ozgwatch could not carry out',
     blockedRequests: 'Blocked data-changing requests (last run)',
   },
+  scanState: { scanned: 'yes', failed: 'no result', none: 'no' },
   servicesHeading: 'Services at a glance',
   serviceColumns: {
     county: 'Area',
@@ -630,6 +658,9 @@ const en: Texts = {
     open: 'Open patterns',
     severe: 'Of which critical/serious',
     trend: 'Previous quarter',
+    firstRun: 'First run',
+    lastRun: 'Last run',
+    scan: 'Accessibility scanned',
     bitv: 'BITV formalities',
     documents: 'Accessible documents (PDF/UA passed)',
     documentsTagged: 'Tagged (partial)',
