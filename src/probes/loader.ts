@@ -39,6 +39,7 @@ import {
   placeholderProblems,
   usesVariable,
 } from './templates.ts';
+import { modulePosition } from './module-errors.ts';
 import { followsFromMisplaced, misplacedKeys, misplacedMessage } from './misplaced.ts';
 import { waiverProblem } from './waiver-problems.ts';
 import { explainYamlErrors } from './yaml-errors.ts';
@@ -643,7 +644,12 @@ async function readModuleProbeFile(
     const mod = (await import(`${pathToFileURL(full).href}?v=${mtimeMs}`)) as { default?: unknown };
     exported = mod.default;
   } catch (error) {
-    set.diagnostics.push({ file, path: '', message: `cannot load module: ${firstLine(error)}` });
+    set.diagnostics.push({
+      file,
+      ...modulePosition(error, full),
+      path: '',
+      message: `cannot load module: ${firstLine(error)}`,
+    });
     return;
   }
   if (exported === undefined) {

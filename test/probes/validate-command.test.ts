@@ -91,3 +91,49 @@ describe('ozgwatch run without a probe id', () => {
     );
   });
 });
+
+describe('a TypeScript probe file that cannot be imported', () => {
+  // In the real CLI, as Node loads it (its own type stripping, not the test runner's):
+  // the operator is sent to the line to change, as for YAML.
+  it('names the line and column of a syntax error', async () => {
+    const folder = path.join(dir, 'ts-syntax');
+    await mkdir(folder);
+    await writeFile(
+      path.join(folder, 'kfz.probe.ts'),
+      `import { defineProbe } from 'ozgwatch';
+export default defineProbe({
+  id: 'kfz-ts',
+  name: 'Kfz'
+  kind: 'http',
+  labels: { service: 'kfz' },
+  http: { url: 'https://kfz.example.de/' },
+});
+`,
+    );
+    const r = await cli(['validate', '--probes', 'ts-syntax']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toMatch(/^ts-syntax\/kfz\.probe\.ts:5:3: cannot load module: /);
+  });
+
+  it('names the line of the probe file where an error was thrown while it ran', async () => {
+    const folder = path.join(dir, 'ts-throws');
+    await mkdir(folder);
+    await writeFile(
+      path.join(folder, 'helper.ts'),
+      `export function fail(): never {\n  throw new Error('KFZ_URL is not set');\n}\n`,
+    );
+    await writeFile(
+      path.join(folder, 'kfz.probe.ts'),
+      `import { fail } from './helper.ts';
+const url = process.env.OZGWATCH_TEST_UNSET_URL ?? fail();
+export default { id: 'kfz-ts', name: 'Kfz', kind: 'http', labels: { service: 'kfz' }, http: { url } };
+`,
+    );
+    const r = await cli(['validate', '--probes', 'ts-throws']);
+    expect(r.code).toBe(1);
+    // The frame in helper.ts comes first in the stack; the probe file's own line is the one named.
+    expect(r.stderr.split('\n')[0]).toBe(
+      'ts-throws/kfz.probe.ts:2:52: cannot load module: KFZ_URL is not set',
+    );
+  });
+});
