@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import pg from 'pg';
 import { pageKey } from '../results/page-key.ts';
 import type { A11yReport, MediaBreakReport, Result } from '../results/result.ts';
+import { columnText } from './column-text.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 import {
   findingRecord,
@@ -1098,13 +1099,8 @@ async function trackMediaBreaks(
   if (before.level !== level) await event('level', null, before.level, level, null);
 }
 
-/**
- * PostgreSQL text cannot hold NUL; scanned pages can. Stored without it (the JSON copy
- * keeps it escaped as `\u0000`).
- */
-function text(value: string): string {
-  return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
-}
+/** A column's text: see {@link columnText} (NUL and lone surrogates as U+FFFD). */
+const text = columnText;
 
 /** Content errors: SQLSTATE class 22 (data exception) and 23 (integrity constraint). */
 function isRowError(error: unknown): boolean {

@@ -4,6 +4,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from 'pino';
 import { pageKey } from '../results/page-key.ts';
 import type { A11yReport, MediaBreakReport, Result } from '../results/result.ts';
+import { columnText } from './column-text.ts';
 import { checkSchema, migrate, SCHEMA_VERSION } from './migrations.ts';
 import {
   findingRecord,
@@ -520,13 +521,13 @@ class SqliteStoreImpl implements SqliteStore {
     const changes = this.#insertRun.run(
       r.runId,
       r.probeId,
-      r.kind,
+      columnText(r.kind),
       r.startedAt,
       r.duration,
       r.status,
       r.reportedStatus,
-      r.reason ?? null,
-      r.message,
+      r.reason === undefined ? null : columnText(r.reason),
+      columnText(r.message),
       r.maintenance ? 1 : 0,
       JSON.stringify(r),
     ).changes;
@@ -558,7 +559,8 @@ class SqliteStoreImpl implements SqliteStore {
       to: number | null,
       evidence: string | null,
     ): void => {
-      this.#insertMediaEvent.run(r.probeId, r.runId, r.startedAt, type, kind, from, to, evidence);
+      const column = kind === null ? null : columnText(kind);
+      this.#insertMediaEvent.run(r.probeId, r.runId, r.startedAt, type, column, from, to, evidence);
     };
     for (const b of report.breaks) {
       if (!old.has(b.kind)) event('appeared', b.kind, null, null, JSON.stringify(b.evidence));
@@ -589,17 +591,17 @@ class SqliteStoreImpl implements SqliteStore {
     for (const page of report.pages) {
       if (page.error !== undefined) continue;
       const key = pageKey(page.url);
-      scanned.push(key);
+      scanned.push(columnText(key));
       for (const v of page.violations) {
         for (const n of v.nodes) {
           this.#upsertFinding.run(
             r.probeId,
-            n.occurrence,
-            n.pattern,
-            v.ruleId,
-            v.impact,
-            key,
-            n.ancestry.join(' | '),
+            columnText(n.occurrence),
+            columnText(n.pattern),
+            columnText(v.ruleId),
+            columnText(v.impact),
+            columnText(key),
+            columnText(n.ancestry.join(' | ')),
             r.startedAt,
             r.startedAt,
           );
@@ -644,13 +646,13 @@ class SqliteStoreImpl implements SqliteStore {
       for (const p of probes) {
         this.#upsertProbe.run(
           p.probeId,
-          p.name,
+          columnText(p.name),
           p.kind,
-          p.service,
-          p.county,
-          p.ags ?? null,
-          p.leika ?? null,
-          p.url ?? null,
+          columnText(p.service),
+          columnText(p.county),
+          p.ags === undefined ? null : columnText(p.ags),
+          p.leika === undefined ? null : columnText(p.leika),
+          p.url === undefined ? null : columnText(p.url),
           at,
         );
       }
