@@ -8,6 +8,7 @@ import { instanceName, userAgentFor, type Config } from './config/config.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { configuredProxy } from './net/proxy.ts';
 import { formatDiagnostic } from './probes/diagnostics.ts';
+import { oneAtATime } from './probes/one-at-a-time.ts';
 import { loadProbes } from './probes/loader.ts';
 import type { LoadedProbe, Probe } from './probes/schema.ts';
 import { QuarterlyReports, ReportGate, retentionShortfall } from './report/quarterly.ts';
@@ -237,7 +238,8 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
   };
 
   let configState: ConfigState | undefined;
-  const reload = async (): Promise<boolean> => {
+  // One at a time, so that a slower earlier reload cannot put older files in force.
+  const reload = oneAtATime(async (): Promise<boolean> => {
     let set;
     try {
       set = await loadProbes(config.probes);
@@ -259,7 +261,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
         { problems: set.diagnostics.length },
         current
           ? 'probe configuration invalid; keeping the last good one'
-          : 'probe configuration invalid',
+          : 'probe configuration invalid; no probe runs until a reload succeeds (not ready)',
       );
       metrics.configReloaded(false, clock.now());
       configState = { ok: false, problems: set.diagnostics.length, at: clock.now() };
@@ -304,7 +306,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       logger.error({ err: error }, 'cannot record the probe catalogue in the store');
     });
     return true;
-  };
+  });
 
   await reload();
 
