@@ -447,7 +447,7 @@ export const catalogue = {
     help: 'Results the store gave up on: queue full while writes failed, or rejected as malformed.',
     labels: [],
     scope: 'self',
-    doc: 'Anything above 0 is lost history; the log says why.',
+    doc: 'Anything above 0 is history missing from the store; the log says why. With PostgreSQL, a result it refuses for its content is counted here and kept in `dataDir/postgres-rejected.jsonl` until written again ([operations](operations.md#results-postgresql-refuses)).',
   },
   storeBufferedResults: {
     name: 'ozgwatch_store_buffered_results',

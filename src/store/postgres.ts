@@ -1,3 +1,5 @@
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import pg from 'pg';
 import { pageKey } from '../results/page-key.ts';
@@ -27,6 +29,7 @@ import {
   type RunSummary,
   type Store,
 } from './store.ts';
+import { readRejected, RejectedResults } from './rejected-results.ts';
 import { WriteBuffer } from './write-buffer.ts';
 
 export interface PostgresStoreOptions {
@@ -37,6 +40,14 @@ export interface PostgresStoreOptions {
   bufferPath: string;
   /** Most JSON bytes the buffer holds; past it the oldest results are dropped. @default 1 GiB */
   bufferMaxBytes?: number;
+  /**
+   * The JSON-lines file for results PostgreSQL refuses for their content (SQLSTATE class 22
+   * or 23), so that none vanishes ({@link RejectedResults}).
+   * @default `postgres-rejected.jsonl` beside `bufferPath`; none for a buffer in memory
+   */
+  rejectedPath?: string;
+  /** Most bytes the rejected-results file grows to; past it a rejected result is lost. @default 64 MiB */
+  rejectedMaxBytes?: number;
   /** Connections in the pool. @default 4 */
   poolSize?: number;
   /** Longest a queued result waits before its batch is written. @default 100 */
@@ -73,6 +84,8 @@ export interface PostgresStore extends Store {
 const BATCH = 500;
 /** How long a query may wait for its answer by default (see queryTimeoutMs). */
 const QUERY_TIMEOUT_MS = 30_000;
+/** Rejected results put back by the operator, taken at the next start (beside the rejected file). */
+const RETRY_FILE = 'postgres-retry.jsonl';
 /** Rows deleted per retention statement. */
 const PRUNE_CHUNK = 2_000;
 /** Advisory lock keys: "ozgw" for migrations, +1 for retention (one instance prunes at a time). */
@@ -218,6 +231,8 @@ class PostgresStoreImpl implements PostgresStore {
   /** The user of the URL (never its password), for what to grant it. */
   readonly #login: string | undefined;
   readonly #buffer: WriteBuffer;
+  /** Where refused results go; undefined for a reader, which writes none. */
+  readonly #rejected: RejectedResults | undefined;
   readonly #flushIntervalMs: number;
   readonly #batchSize: number;
   readonly #maxRetryDelayMs: number;
@@ -267,6 +282,15 @@ class PostgresStoreImpl implements PostgresStore {
     this.#maxPending = options.maxPending ?? 50_000;
     this.#outageProbeMs = options.outageProbeMs ?? 2_000;
     this.#buffer = new WriteBuffer(options.bufferPath, options.bufferMaxBytes ?? 2 ** 30);
+    const rejectedPath =
+      options.rejectedPath ??
+      (options.bufferPath === ':memory:'
+        ? undefined
+        : path.join(path.dirname(options.bufferPath), 'postgres-rejected.jsonl'));
+    this.#rejected =
+      rejectedPath === undefined
+        ? undefined
+        : new RejectedResults(rejectedPath, options.rejectedMaxBytes ?? 64 * 2 ** 20);
     this.#pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 4,
@@ -286,6 +310,7 @@ class PostgresStoreImpl implements PostgresStore {
   }
 
   async open(): Promise<void> {
+    this.#takeRetry();
     try {
       await this.#ensureSchema();
     } catch (error) {
@@ -310,6 +335,32 @@ class PostgresStoreImpl implements PostgresStore {
     }
     // Results buffered by an earlier run of the daemon.
     if (this.#buffer.count > 0) this.#schedule(0);
+  }
+
+  /**
+   * Rejected results the operator put back for another try (`postgres-retry.jsonl` beside
+   * the rejected-results file, docs/operations.md) go into the disk buffer, and from there
+   * to PostgreSQL like any buffered result; the ones it still refuses are set aside again.
+   * The file is removed once the buffer holds them: a crash in between takes them twice,
+   * which the store's unique run ids make harmless. A file that cannot be read is left as
+   * it is and the start goes on.
+   */
+  #takeRetry(): void {
+    if (this.#rejected === undefined) return;
+    const file = path.join(path.dirname(this.#rejected.path), RETRY_FILE);
+    if (!existsSync(file)) return;
+    try {
+      const results = readRejected(file);
+      const dropped = this.#buffer.append(results);
+      this.#dropped += dropped;
+      rmSync(file);
+      this.#log.info(
+        { file, results: results.length, dropped, buffer: this.#buffer.path },
+        'rejected results put back for another try; written with the disk buffer',
+      );
+    } catch (error) {
+      this.#log.error({ err: error, file }, 'cannot take the results put back for another try');
+    }
   }
 
   /**
@@ -797,7 +848,8 @@ class PostgresStoreImpl implements PostgresStore {
   /**
    * Commits a batch in one transaction. A result PostgreSQL rejects for its content
    * (class 22 data or 23 constraint errors) would fail every retry of its batch, so the
-   * batch is then written one result at a time and the rejected one dropped.
+   * batch is then written one result at a time and the rejected one set aside
+   * ({@link #reject}).
    */
   async #commit(results: readonly Result[]): Promise<void> {
     try {
@@ -819,12 +871,30 @@ class PostgresStoreImpl implements PostgresStore {
     }
   }
 
+  /**
+   * A result PostgreSQL refuses is missing from the store, so counted in {@link dropped}
+   * (the alert on it pages: reports lack it until it is written again), and kept in the
+   * rejected-results file, where the operator finds it with the reason.
+   */
   #reject(result: Result, error: unknown): void {
     this.#dropped++;
-    this.#log.error(
-      { err: error, run: result.runId, probe: result.probeId },
-      'result rejected by the store; dropped',
-    );
+    const fields = { err: error, run: result.runId, probe: result.probeId };
+    if (this.#rejected === undefined) {
+      this.#log.error(fields, 'result rejected by the store; dropped');
+      return;
+    }
+    try {
+      this.#rejected.keep(result, error);
+      this.#log.error(
+        { ...fields, file: this.#rejected.path },
+        'result rejected by the store; kept in the rejected-results file',
+      );
+    } catch (keepError) {
+      this.#log.error(
+        { ...fields, file: this.#rejected.path, fileError: describe(keepError) },
+        'result rejected by the store; dropped, the rejected-results file cannot take it',
+      );
+    }
   }
 
   async #transaction(results: readonly Result[]): Promise<void> {
@@ -929,8 +999,13 @@ class PostgresStoreImpl implements PostgresStore {
   #bufferQueue(): void {
     if (this.#queue.length === 0) return;
     const results = this.#queue;
+    const unfit = new Set<Result>();
     try {
-      const dropped = this.#buffer.append(results);
+      // A result JSON cannot hold would fail its batch on PostgreSQL as well: set aside now.
+      const dropped = this.#buffer.append(results, (result, error) => {
+        unfit.add(result);
+        this.#reject(result, error);
+      });
       this.#queue = [];
       if (this.#bufferFailures > 0) {
         this.#log.info(
@@ -959,6 +1034,8 @@ class PostgresStoreImpl implements PostgresStore {
           'cannot write the disk buffer; results stay in memory',
         );
       }
+      // Set aside already: not again at the next try.
+      if (unfit.size > 0) this.#queue = this.#queue.filter((r) => !unfit.has(r));
       // A failed write puts its batch back: the bound holds after it too.
       while (this.#queue.length > this.#maxPending) this.#dropOldest();
     }

@@ -83,16 +83,29 @@ export class WriteBuffer {
   /**
    * Appends results in one transaction; then drops the oldest rows while the buffer is
    * over its bound. Returns how many were dropped. Throws (nothing appended) when the
-   * disk refuses the write.
+   * disk refuses the write. A result JSON cannot hold (a cycle: a bug) goes to `unfit`
+   * instead: failing the whole append for it would keep every other result from the disk.
    */
-  append(results: readonly Result[]): number {
-    if (results.length === 0) return 0;
+  append(
+    results: readonly Result[],
+    unfit: (result: Result, error: unknown) => void = (_result, error) => {
+      throw error;
+    },
+  ): number {
+    const rows: string[] = [];
+    for (const result of results) {
+      try {
+        rows.push(JSON.stringify(result));
+      } catch (error) {
+        unfit(result, error);
+      }
+    }
+    if (rows.length === 0) return 0;
     const db = this.#db;
     let added = 0;
     db.exec('BEGIN IMMEDIATE');
     try {
-      for (const result of results) {
-        const json = JSON.stringify(result);
+      for (const json of rows) {
         this.#insert.run(json.length, json);
         added += json.length;
       }
@@ -101,7 +114,7 @@ export class WriteBuffer {
       if (db.isTransaction) db.exec('ROLLBACK');
       throw error;
     }
-    this.#count += results.length;
+    this.#count += rows.length;
     this.#bytes += added;
     if (this.#bytes <= this.#maxBytes) return 0;
     // The oldest rows whose removal brings the buffer back within its bound.
