@@ -20,6 +20,7 @@ import {
   type MediaBreakRow,
   type ReportModel,
   type ReviewRow,
+  type RuleMeaning,
   type Scope,
   type ServiceKey,
   type ServiceSummary,
@@ -155,6 +156,11 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
   // applied. The previous period's figures are recomputed from the same history with them.
   const waived = waivedOccurrences(scans.values());
   const patterns = groupPatterns(history, byId, waived, uncheckedOccurrences(history, last, asOf));
+  // Wherever a finding is named, what its rule asks and the criteria it tests go with it.
+  const withMeaning = <T extends { ruleId: string }>(row: T): T & RuleMeaning => {
+    const rule = rules.get(row.ruleId);
+    return { ...row, help: rule?.help ?? row.ruleId, wcag: rule?.wcag ?? [] };
+  };
 
   const serviceKeys = uniqueServices(probes);
   const scannedNow = scannedServices(probes, checkedNow);
@@ -264,8 +270,8 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
     ),
     trend: trend(patterns, period, asOf, anyScan ? scanKnownSince : null),
     changes: anyScan ? balance : null,
-    oldestOpen: oldestOpen(openAtEnd, asOf),
-    shared: shared(openAtEnd, scans.values(), asOf),
+    oldestOpen: oldestOpen(openAtEnd, asOf).map(withMeaning),
+    shared: shared(openAtEnd, scans.values(), asOf).map(withMeaning),
     journeys: journeyRows(probes, last),
     documents,
     review: reviewRows(probes, scans),
@@ -283,7 +289,7 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
       };
     }),
     availabilityWeekly: await weeklyAvailability(store, serviceKeys, probes, period, asOf),
-    appendix: appendix(patterns, { from: period.from, to: asOf }),
+    appendix: appendix(patterns, { from: period.from, to: asOf }).map(withMeaning),
     dataQuality: {
       pagesNotScanned: [...last.values()].reduce(
         (n, r) => n + (r.a11y?.pages.filter((p) => p.error !== undefined).length ?? 0),

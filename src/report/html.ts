@@ -11,7 +11,8 @@ import { PART_OF_PERIOD_MS } from './collect.ts';
 import type { Kpi, ReportModel } from './model.ts';
 import { berlinDate, REPORT_TIME_ZONE } from './period.ts';
 import type { Cell, Column, Table } from './tables.ts';
-import type { Lang, Texts } from './texts.ts';
+import { criterionLabel, ruleHelp } from './rule-texts.ts';
+import type { Lang, RuleRef, Texts } from './texts.ts';
 
 export interface HtmlInput {
   model: ReportModel;
@@ -143,14 +144,20 @@ function summary(input: HtmlInput): string {
   const severe = m.kpis.find((k) => k.id === 'servicesWithSevereIssues')?.value ?? 0;
   const actions: string[] = [];
   const shared = m.shared.find((s) => s.impact === 'critical' || s.impact === 'serious');
-  if (shared) actions.push(t.actionShared(shared.ruleId, shared.services, shared.occurrences));
+  // Each action says what the rule asks and which criterion it fails, not only axe's id.
+  const ref = (r: { ruleId: string; help: string; wcag: readonly string[] }): RuleRef => ({
+    rule: r.ruleId,
+    help: ruleHelp(r.ruleId, r.help, input.lang),
+    criteria: r.wcag.map((sc) => criterionLabel(sc, input.lang)),
+  });
+  if (shared) actions.push(t.actionShared(ref(shared), shared.services, shared.occurrences));
   const rule = m.topRules.find((r) => r.ruleId !== shared?.ruleId);
   if (rule && (rule.impact === 'critical' || rule.impact === 'serious'))
-    actions.push(t.actionRule(rule.ruleId, rule.services));
+    actions.push(t.actionRule(ref(rule), rule.services));
   const oldest = m.oldestOpen[0];
   if (oldest)
     actions.push(
-      t.actionOldest(oldest.ruleId, `${oldest.service} (${oldest.county})`, oldest.ageDays),
+      t.actionOldest(ref(oldest), `${oldest.service} (${oldest.county})`, oldest.ageDays),
     );
   const covered = m.coverage.filter((r) => r.coverage === 'partial').length;
   // "x of y services": y only those scanned for accessibility (open patterns not null). A

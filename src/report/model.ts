@@ -145,7 +145,15 @@ export interface Changes {
   medianDaysToFix: Partial<Record<Impact, number>>;
 }
 
-export interface OpenCritical extends ServiceKey {
+/** What a rule asks and the WCAG criteria it tests, beside its id wherever a finding is named. */
+export interface RuleMeaning {
+  /** The rule's short description as stored with the scans (axe-core's, in English). */
+  help: string;
+  /** WCAG success criteria (`4.1.2`); empty for best-practice rules. */
+  wcag: string[];
+}
+
+export interface OpenCritical extends ServiceKey, RuleMeaning {
   pattern: string;
   ruleId: string;
   impact: Impact;
@@ -154,7 +162,7 @@ export interface OpenCritical extends ServiceKey {
   ageDays: number;
 }
 
-export interface SharedPattern {
+export interface SharedPattern extends RuleMeaning {
   pattern: string;
   ruleId: string;
   impact: Impact;
@@ -241,7 +249,7 @@ export interface AvailabilityRowModel extends ServiceKey {
   availability: number | null;
 }
 
-export interface AppendixRow extends ServiceKey {
+export interface AppendixRow extends ServiceKey, RuleMeaning {
   probeId: string;
   ruleId: string;
   impact: Impact;

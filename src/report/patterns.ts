@@ -23,6 +23,7 @@ import {
   type HeatmapCell,
   type Impact,
   type OpenCritical,
+  type RuleMeaning,
   type RuleRow,
   type ServiceKey,
   type SharedPattern,
@@ -349,10 +350,13 @@ export function changes(
   return out;
 }
 
-export function oldestOpen(patterns: readonly PatternState[], at: number): OpenCritical[] {
+export function oldestOpen(
+  patterns: readonly PatternState[],
+  at: number,
+): Omit<OpenCritical, keyof RuleMeaning>[] {
   return patterns
     .filter((p) => severe(p.impact))
-    .map((p): OpenCritical => {
+    .map((p): Omit<OpenCritical, keyof RuleMeaning> => {
       const open = p.occurrences
         .filter((o) => !o.waived && occurrenceLiveAt(o, at))
         .sort((a, b) => a.firstSeen - b.firstSeen)[0] as FindingHistory;
@@ -375,7 +379,7 @@ export function shared(
   patterns: readonly PatternState[],
   results: Iterable<Result>,
   at: number,
-): SharedPattern[] {
+): Omit<SharedPattern, keyof RuleMeaning>[] {
   const html = new Map<string, string>();
   for (const [, report] of a11yReports(results)) {
     for (const page of report.pages) {
@@ -386,7 +390,7 @@ export function shared(
   const byPattern = new Map<string, PatternState[]>();
   for (const p of patterns) byPattern.set(p.pattern, [...(byPattern.get(p.pattern) ?? []), p]);
   return [...byPattern.entries()]
-    .map(([pattern, list]): SharedPattern => {
+    .map(([pattern, list]): Omit<SharedPattern, keyof RuleMeaning> => {
       const serviceList = [...new Set(list.map((p) => keyOf(p.service)))].sort();
       return {
         pattern,
@@ -406,8 +410,8 @@ export function shared(
 export function appendix(
   patterns: ReadonlyMap<string, PatternState>,
   period: { from: number; to: number },
-): AppendixRow[] {
-  const rows: AppendixRow[] = [];
+): Omit<AppendixRow, keyof RuleMeaning>[] {
+  const rows: Omit<AppendixRow, keyof RuleMeaning>[] = [];
   for (const p of patterns.values()) {
     for (const o of p.occurrences) {
       const relevant =

@@ -9,7 +9,12 @@
 import { BITV_SIGNALS } from './collect.ts';
 import { IMPACT_ORDER, type ByImpact, type ReportModel, type ServiceSummary } from './model.ts';
 import type { Texts } from './texts.ts';
+import { affectedPeople, criterionLabel, ruleHelp } from './rule-texts.ts';
 import { PRINCIPLES, WCAG21_AA } from './wcag.ts';
+
+/** `2.4.4 Linkzweck (im Kontext); 4.1.2 Name, Rolle, Wert`; null for best-practice rules. */
+const criteria = (wcag: readonly string[], lang: 'de' | 'en'): string | null =>
+  wcag.length > 0 ? wcag.map((sc) => criterionLabel(sc, lang)).join('; ') : null;
 
 export type Cell = string | number | boolean | null;
 export type ColumnFormat = 'text' | 'int' | 'percent' | 'date' | 'signal' | 'bool' | 'code' | 'url';
@@ -213,7 +218,9 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         col('rule', t.ruleColumns.rule, 'code'),
         col('help', t.ruleColumns.help),
         impactCol('impact', t.ruleColumns.impact, t),
-        col('wcag', t.ruleColumns.wcag),
+        col('wcag', t.ruleColumns.wcag, 'text', { csvOnly: true }),
+        col('criteria', t.criteriaColumn),
+        col('affected', t.affectedColumn),
         col('en301549', t.ruleColumns.en),
         col('patterns', t.ruleColumns.patterns, 'int'),
         col('occurrences', t.ruleColumns.occurrences, 'int'),
@@ -222,9 +229,11 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       ],
       rows: m.topRules.map((r) => ({
         rule: r.ruleId,
-        help: r.help,
+        help: ruleHelp(r.ruleId, r.help, lang),
         impact: r.impact,
         wcag: r.wcag.join(', '),
+        criteria: criteria(r.wcag, lang),
+        affected: affectedPeople(r.wcag, lang),
         en301549: r.en301549.join(', '),
         patterns: r.patterns,
         occurrences: r.occurrences,
@@ -394,6 +403,8 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       columns: [
         ...service(t),
         col('rule', t.oldestColumns.rule, 'code'),
+        col('help', t.ruleColumns.help),
+        col('criteria', t.criteriaColumn),
         impactCol('impact', t.oldestColumns.impact, t),
         col('page', t.oldestColumns.page, 'url'),
         col('first_seen', t.oldestColumns.firstSeen, 'date'),
@@ -403,6 +414,8 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         county: o.county,
         service: o.service,
         rule: o.ruleId,
+        help: ruleHelp(o.ruleId, o.help, lang),
+        criteria: criteria(o.wcag, lang),
         impact: o.impact,
         page: o.page,
         first_seen: o.firstSeen,
@@ -414,6 +427,8 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       caption: t.sharedHeading,
       columns: [
         col('rule', t.sharedColumns.rule, 'code'),
+        col('help', t.ruleColumns.help),
+        col('criteria', t.criteriaColumn),
         impactCol('impact', t.sharedColumns.impact, t),
         col('services', t.sharedColumns.services, 'int'),
         col('occurrences', t.sharedColumns.occurrences, 'int'),
@@ -422,6 +437,8 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       ],
       rows: m.shared.map((s) => ({
         rule: s.ruleId,
+        help: ruleHelp(s.ruleId, s.help, lang),
+        criteria: criteria(s.wcag, lang),
         impact: s.impact,
         services: s.services,
         occurrences: s.occurrences,
@@ -443,7 +460,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         county: r.county,
         service: r.service,
         rule: r.ruleId,
-        help: r.help,
+        help: ruleHelp(r.ruleId, r.help, lang),
         pages: r.pages,
         nodes: r.nodes,
       })),
@@ -571,6 +588,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       columns: [
         ...service(t),
         col('rule', t.appendixColumns.rule, 'code'),
+        col('wcag', t.ruleColumns.wcag),
         impactCol('impact', t.appendixColumns.impact, t),
         col('page', t.appendixColumns.page, 'url'),
         col('selector', t.appendixColumns.selector, 'code'),
@@ -583,6 +601,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         county: a.county,
         service: a.service,
         rule: a.ruleId,
+        wcag: a.wcag.join(' '),
         impact: a.impact,
         page: a.page,
         selector: a.selector,

@@ -10,6 +10,22 @@ export type Lang = 'de' | 'en';
 const n = (count: number, one: string, many: string): string =>
   `${count} ${count === 1 ? one : many}`;
 
+/**
+ * A rule as the actions name it: what it asks, the WCAG criteria it tests (`4.1.2 Name,
+ * Rolle, Wert`) and its axe-core id, for whoever fixes it.
+ */
+export interface RuleRef {
+  rule: string;
+  help: string;
+  criteria: string[];
+}
+
+const ruleRef = (r: RuleRef, word: string): string => {
+  const what = r.help.replace(/\.$/, '');
+  const refs = [...r.criteria.map((c) => `WCAG ${c}`), `${word} ${r.rule}`];
+  return `${what} (${refs.join('; ')})`;
+};
+
 const de = {
   title: 'Quartalsbericht Barrierefreiheit',
   subtitle: (period: string) => `Automatisierte Überwachung der Online-Dienste, ${period}`,
@@ -89,12 +105,12 @@ const de = {
   watchedScanFailed: (list: string) =>
     `Barrierefreiheitsprüfung ohne Ergebnis: Keine Prüfung im Zeitraum konnte eine Seite laden. Über offene Mängel dieser Dienste ist nichts bekannt (nicht 0): ${list}.`,
   actionsHeading: 'Wichtigste Maßnahmen',
-  actionShared: (rule: string, services: number, occurrences: number) =>
-    `Gemeinsame Komponente mit Regel „${rule}“ korrigieren: behebt ${occurrences} Vorkommen in ${n(services, 'Dienst', 'Diensten')}.`,
-  actionRule: (rule: string, services: number) =>
-    `Mängel der Regel „${rule}“ beheben (${n(services, 'Dienst', 'Dienste')} betroffen).`,
-  actionOldest: (rule: string, service: string, days: number) =>
-    `Ältesten offenen kritischen oder schweren Mangel „${rule}“ in ${service} beheben (seit ${n(days, 'Tag', 'Tagen')} offen).`,
+  actionShared: (rule: RuleRef, services: number, occurrences: number) =>
+    `Gemeinsame Komponente korrigieren – ${ruleRef(rule, 'Regel')}: behebt ${occurrences} Vorkommen in ${n(services, 'Dienst', 'Diensten')}.`,
+  actionRule: (rule: RuleRef, services: number) =>
+    `Mängel beheben – ${ruleRef(rule, 'Regel')}: ${n(services, 'Dienst', 'Dienste')} betroffen.`,
+  actionOldest: (rule: RuleRef, service: string, days: number) =>
+    `Ältesten offenen kritischen oder schweren Mangel in ${service} beheben – ${ruleRef(rule, 'Regel')}: seit ${n(days, 'Tag', 'Tagen')} offen.`,
   noActions: 'Keine offenen kritischen oder schweren Mängel.',
   disclaimer: (covered: number, total: number) =>
     `Automatisierte Prüfung deckt ${covered} von ${total} Erfolgskriterien der WCAG 2.1 (Stufen A und AA) nur teilweise ab; sie ersetzt keine vertiefte Prüfung nach Durchführungsbeschluss (EU) 2018/1524, Anhang I Nr. 1.2.`,
@@ -249,6 +265,8 @@ const de = {
   reviewIntro:
     'Ergebnisse, die axe-core nicht selbst entscheiden kann („incomplete“): eine Person muss sie prüfen.',
   reviewColumns: { rule: 'Regel', help: 'Beschreibung', pages: 'Seiten', nodes: 'Elemente' },
+  criteriaColumn: 'WCAG-Erfolgskriterium',
+  affectedColumn: 'Schließt vor allem aus',
   waiversHeading: 'Ausnahmen (Waiver)',
   waiverColumns: {
     rule: 'Regel',
@@ -431,11 +449,11 @@ const en: Texts = {
     `Accessibility scans without a result: no scan in the period could load a page. Nothing is known about these services' open issues (not 0): ${list}.`,
   actionsHeading: 'Top actions',
   actionShared: (rule, services, occurrences) =>
-    `Fix the shared component failing rule "${rule}": clears ${n(occurrences, 'occurrence', 'occurrences')} in ${n(services, 'service', 'services')}.`,
+    `Fix the shared component – ${ruleRef(rule, 'rule')}: clears ${n(occurrences, 'occurrence', 'occurrences')} in ${n(services, 'service', 'services')}.`,
   actionRule: (rule, services) =>
-    `Fix the issues of rule "${rule}" (${n(services, 'service', 'services')} affected).`,
+    `Fix the issues – ${ruleRef(rule, 'rule')}: ${n(services, 'service', 'services')} affected.`,
   actionOldest: (rule, service, days) =>
-    `Fix the oldest open critical or serious issue "${rule}" in ${service} (open for ${n(days, 'day', 'days')}).`,
+    `Fix the oldest open critical or serious issue in ${service} – ${ruleRef(rule, 'rule')}: open for ${n(days, 'day', 'days')}.`,
   noActions: 'No open critical or serious issues.',
   disclaimer: (covered, total) =>
     `Automated checks cover ${covered} of ${total} WCAG 2.1 success criteria (levels A and AA) only in part; they do not replace an in-depth review under Commission Implementing Decision (EU) 2018/1524, Annex I 1.2.`,
@@ -580,6 +598,8 @@ const en: Texts = {
   reviewIntro:
     'Results axe-core cannot decide by itself ("incomplete"): a person has to review them.',
   reviewColumns: { rule: 'Rule', help: 'Description', pages: 'Pages', nodes: 'Elements' },
+  criteriaColumn: 'WCAG success criterion',
+  affectedColumn: 'Mainly shuts out',
   waiversHeading: 'Waivers',
   waiverColumns: {
     rule: 'Rule',

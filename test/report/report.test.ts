@@ -11,6 +11,8 @@ import { pdfUaProblems } from '../../src/checkers/a11y/pdf-ua-checks.ts';
 import { generateReport, type GeneratedReport } from '../../src/report/generate.ts';
 import type { ReportModel } from '../../src/report/model.ts';
 import { parseDays, parseQuarter, quarterPeriod } from '../../src/report/period.ts';
+import { buildTables } from '../../src/report/tables.ts';
+import { TEXTS } from '../../src/report/texts.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/runner/browser-host.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
 import { HOSTILE, KFZ_Q4, Q4, seedQuarter } from './seed.ts';
@@ -236,6 +238,7 @@ describe('the quarterly report, from a seeded store', () => {
       'county',
       'service',
       'rule',
+      'wcag',
       'impact',
       'page',
       'selector',
@@ -245,7 +248,7 @@ describe('the quarterly report, from a seeded store', () => {
       'reopened',
     ]);
     const p3 = findings.find((r) => r[2] === 'label');
-    expect(p3?.slice(6, 9)).toEqual(['fixed', '2026-08-10', '2026-11-02']);
+    expect(p3?.slice(7, 10)).toEqual(['fixed', '2026-08-10', '2026-11-02']);
     const services = await readCsv('services');
     expect(services.find((r) => r[1] === 'kfz-zulassung')?.[3]).toBe(
       String(json.model.services[1]?.availability),
@@ -382,6 +385,33 @@ describe('the quarterly report, from a seeded store', () => {
     }
   }, 60_000);
 
+  it('names each finding in words an officer reads without knowing axe-core', async () => {
+    const tables = buildTables(report.model, TEXTS.de, 'de');
+    const linkName = tables.get('top-rules')?.rows.find((r) => r.rule === 'link-name');
+    // The scans stored axe-core's English description; the German report says it in German,
+    // with the criteria's titles and who is shut out.
+    expect(linkName).toMatchObject({
+      help: 'Links müssen wahrnehmbaren Text beinhalten.',
+      wcag: '2.4.4, 4.1.2',
+      criteria: '2.4.4 Linkzweck (im Kontext); 4.1.2 Name, Rolle, Wert',
+    });
+    expect(String(linkName?.affected)).toContain('blinde Menschen mit Screenreader');
+    expect(tables.get('oldest-open')?.rows[0]).toMatchObject({
+      rule: 'color-contrast',
+      help: 'Elemente müssen einen ausreichenden Farbkontrast haben.',
+      criteria: '1.4.3 Kontrast (Minimum)',
+    });
+    expect(tables.get('findings')?.rows.find((r) => r.rule === 'label')?.wcag).toBe('4.1.2');
+    const text = decodeEntities(report.html).replace(/\u00ad/g, '');
+    expect(text).toContain(
+      'Mängel beheben – Erforderliche ARIA-Attribute müssen bereitgestellt werden (WCAG 4.1.2 Name, Rolle, Wert; Regel aria-required-attr): 1 Dienst betroffen.',
+    );
+    expect(text).not.toContain('Required ARIA attributes must be provided');
+    // The English report keeps axe-core's own words.
+    const en = buildTables(report.model, TEXTS.en, 'en').get('top-rules')?.rows;
+    expect(en?.find((r) => r.rule === 'link-name')?.help).toBe('Links must have discernible text');
+  });
+
   it('speaks English on request and narrows to a county', async () => {
     const en = await generateReport(store, {
       period: Q4,
@@ -437,9 +467,10 @@ describe('the quarterly report, from a seeded store', () => {
       (JSON.parse(await readFile(file, 'utf8')) as { tables: Tables }).tables;
     const de = await tablesOf(path.join(dir, 'out', 'ozgwatch-report-2026-Q4.json'));
     const english = await tablesOf(path.join(dir, 'out-en', 'ozgwatch-report-2026-Q4-en.json'));
-    // The same cells in both languages, but for the documents' PDF/UA checks (words).
+    // The same cells in both languages, but for words: the documents' PDF/UA checks, and
+    // what a rule asks, the criteria's titles and who is shut out.
     const cells = (t: Tables, id: string): unknown =>
-      t[id]?.rows.map(({ pdfua_checks: _, ...row }) => row);
+      t[id]?.rows.map(({ pdfua_checks: _, help: _h, criteria: _c, affected: _a, ...row }) => row);
     for (const id of ids) expect(cells(english, id), id).toEqual(cells(de, id));
     const codes = (id: string, column: string): Promise<string[]> =>
       readCsv(id).then(([head = [], ...rows]) => rows.map((r) => r[head.indexOf(column)] ?? ''));
