@@ -326,7 +326,8 @@ function table(input: HtmlInput, id: string, prefix?: string): string {
   const caption = prefix ? `${prefix}: ${tbl.caption}` : tbl.caption;
   if (tbl.rows.length === 0)
     return `<p><strong>${e(caption)}</strong>: ${e(tbl.none ?? input.texts.none)}</p>`;
-  const numeric = (c: Column): boolean => c.format === 'int' || c.format === 'percent';
+  const numeric = (c: Column): boolean =>
+    c.format === 'int' || c.format === 'decimal' || c.format === 'percent';
   const wide = tbl.columns.length >= WIDE_COLUMNS;
   // A wide table's columns are narrow in print: its headings break inside words.
   const label = (c: Column): string => (wide ? softHyphens(c.label, input.lang) : c.label);
@@ -415,6 +416,7 @@ function cell(raw: Cell, column: Column, input: HtmlInput, hyphenate = false): s
   const value = typeof raw === 'string' ? (column.labels?.[raw] ?? raw) : raw;
   switch (column.format) {
     case 'int':
+    case 'decimal':
       return typeof value === 'number' ? e(number(value, lang)) : e(String(value));
     case 'percent':
       return typeof value === 'number' ? e(percent(value, lang)) : e(String(value));

@@ -17,7 +17,9 @@ const criteria = (wcag: readonly string[], lang: 'de' | 'en'): string | null =>
   wcag.length > 0 ? wcag.map((sc) => criterionLabel(sc, lang)).join('; ') : null;
 
 export type Cell = string | number | boolean | null;
-export type ColumnFormat = 'text' | 'int' | 'percent' | 'date' | 'signal' | 'bool' | 'code' | 'url';
+/** `decimal`: a number with a fraction (days to fix), written the way of the report's language. */
+export type ColumnFormat =
+  'text' | 'int' | 'decimal' | 'percent' | 'date' | 'signal' | 'bool' | 'code' | 'url';
 
 export interface Column {
   /** Stable machine name: the CSV header and the JSON key. */
@@ -392,7 +394,7 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
     {
       id: 'median-days-to-fix',
       caption: t.medianFixHeading,
-      columns: [impactCol('impact', t.impactColumn, t), col('days', t.unit.days)],
+      columns: [impactCol('impact', t.impactColumn, t), col('days', t.unit.days, 'decimal')],
       rows: changes
         ? IMPACT_ORDER.map((i) => ({ impact: i, days: changes.medianDaysToFix[i] ?? null }))
         : [],

@@ -11,6 +11,7 @@ import { pdfUaProblems } from '../../src/checkers/a11y/pdf-ua-checks.ts';
 import { generateReport, type GeneratedReport } from '../../src/report/generate.ts';
 import type { ReportModel } from '../../src/report/model.ts';
 import { parseDays, parseQuarter, quarterPeriod } from '../../src/report/period.ts';
+import { renderHtml } from '../../src/report/html.ts';
 import { buildTables } from '../../src/report/tables.ts';
 import { TEXTS } from '../../src/report/texts.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/runner/browser-host.ts';
@@ -410,6 +411,20 @@ describe('the quarterly report, from a seeded store', () => {
     // The English report keeps axe-core's own words.
     const en = buildTables(report.model, TEXTS.en, 'en').get('top-rules')?.rows;
     expect(en?.find((r) => r.rule === 'link-name')?.help).toBe('Links must have discernible text');
+  });
+
+  it('writes the median days to fix with the decimal comma of a German report', async () => {
+    const html = decodeEntities(report.html);
+    expect(html).toMatch(/>kritisch<\/t[hd]><td class="num">55,5<\/td>/);
+    expect(html).not.toContain('55.5');
+    const en = renderHtml({
+      model: report.model,
+      tables: buildTables(report.model, TEXTS.en, 'en'),
+      charts: new Map(),
+      texts: TEXTS.en,
+      lang: 'en',
+    });
+    expect(decodeEntities(en)).toMatch(/>critical<\/t[hd]><td class="num">55.5<\/td>/);
   });
 
   it('speaks English on request and narrows to a county', async () => {
