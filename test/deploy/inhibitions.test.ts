@@ -98,6 +98,49 @@ const CASES: Case[] = [
     },
   },
   {
+    why: 'an expired certificate holds back the 3-day page of the same series, not of another location',
+    source: {
+      alertname: 'OzgwatchCertificateExpired',
+      severity: 'page',
+      ...lb,
+      probe: 'buergerservice-a',
+    },
+    held: {
+      alertname: 'OzgwatchCertificateExpiresVerySoon',
+      severity: 'page',
+      ...lb,
+      probe: 'buergerservice-a',
+    },
+    passes: {
+      alertname: 'OzgwatchCertificateExpiresVerySoon',
+      severity: 'page',
+      ...lb,
+      location: 'rz-b',
+      probe: 'buergerservice-a',
+    },
+  },
+  {
+    why: 'an expired certificate holds back the 14-day ticket of the same series, not of another probe',
+    source: {
+      alertname: 'OzgwatchCertificateExpired',
+      severity: 'page',
+      ...lb,
+      probe: 'buergerservice-a',
+    },
+    held: {
+      alertname: 'OzgwatchCertificateExpiresSoon',
+      severity: 'ticket',
+      ...lb,
+      probe: 'buergerservice-a',
+    },
+    passes: {
+      alertname: 'OzgwatchCertificateExpiresSoon',
+      severity: 'ticket',
+      ...lb,
+      probe: 'buergerservice-b',
+    },
+  },
+  {
     why: 'a confirmed outage makes the per-location ticket of the same probe redundant',
     source: {
       alertname: 'OzgwatchServiceDownMultiLocation',
