@@ -114,8 +114,12 @@ export function previousPeriod(period: Period): Period {
     const { year, q } = period.quarter;
     return q === 1 ? quarterPeriod(year - 1, 4) : quarterPeriod(year, (q - 1) as 1 | 2 | 3);
   }
-  const length = period.to - period.from;
-  const from = period.from - length;
+  // As many whole Berlin days, ending at local midnight: the same length in ms would start
+  // an hour off local midnight when the clocks change in either range.
+  const [y, m, d] = period.firstDay.split('-').map(Number) as [number, number, number];
+  const [ly, lm, ld] = period.lastDay.split('-').map(Number) as [number, number, number];
+  const days = Math.round((Date.UTC(ly, lm - 1, ld) - Date.UTC(y, m - 1, d)) / 86_400_000) + 1;
+  const from = berlinMidnight(y, m, d - days);
   return {
     label: `${berlinDate(from)}–${berlinDate(period.from - 1)}`,
     from,

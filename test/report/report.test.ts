@@ -10,7 +10,7 @@ import { classifyDocument } from '../../src/checkers/a11y/classify.ts';
 import { pdfUaProblems } from '../../src/checkers/a11y/pdf-ua-checks.ts';
 import { generateReport, type GeneratedReport } from '../../src/report/generate.ts';
 import type { ReportModel } from '../../src/report/model.ts';
-import { parseDays, parseQuarter, quarterPeriod } from '../../src/report/period.ts';
+import { parseDays, parseQuarter, previousPeriod, quarterPeriod } from '../../src/report/period.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { buildTables } from '../../src/report/tables.ts';
 import { TEXTS } from '../../src/report/texts.ts';
@@ -77,6 +77,12 @@ describe('report periods', () => {
     );
     expect(() => parseDays('2026-01-01', '2026-13-01')).toThrow(/--to: expected a date/);
     expect(parseDays('2028-02-29', '2028-02-29').firstDay).toBe('2028-02-29');
+    // The period before a range of days is as many whole days, from midnight in Berlin, also
+    // when the clocks changed in between (25 October): 2 to 31 October before November.
+    const before = previousPeriod(parseDays('2026-11-01', '2026-11-30'));
+    expect([before.firstDay, before.lastDay]).toEqual(['2026-10-02', '2026-10-31']);
+    expect(new Date(before.from).toISOString()).toBe('2026-10-01T22:00:00.000Z');
+    expect(before.to).toBe(parseDays('2026-11-01', '2026-11-30').from);
   });
 });
 
