@@ -44,7 +44,8 @@ import { followsFromMisplaced, misplacedKeys, misplacedMessage } from './misplac
 import { waiverProblem } from './waiver-problems.ts';
 import { explainYamlErrors } from './yaml-errors.ts';
 import { positionOf, type YamlSource } from './yaml-source.ts';
-import { resolveApiForProbeFiles } from './api-resolver.ts';
+import { HELPERS_PARAM, resolveApiForProbeFiles } from './api-resolver.ts';
+import { helperStamp } from './module-stamp.ts';
 
 /**
  * Reads every probe file under a folder into validated probes, or into diagnostics
@@ -119,7 +120,11 @@ interface DeclaredId {
 }
 
 /** The set being filled, with what the loader needs until it is complete. */
-type Loading = ProbeSet & { declared: DeclaredId[] };
+type Loading = ProbeSet & {
+  declared: DeclaredId[];
+  /** The fingerprint of the folder's helper modules (`helperStamp`), for module URLs. */
+  helpers?: string;
+};
 
 export async function loadProbes(root: string): Promise<ProbeSet> {
   const set: Loading = {
@@ -142,6 +147,7 @@ export async function loadProbes(root: string): Promise<ProbeSet> {
     set.diagnostics.push({ file: '.', path: '', message: 'probes path is not a folder' });
     return withoutDeclared(set);
   }
+  set.helpers = await helperStamp(root);
   await loadFolder(root, '', NO_DEFAULTS, set);
   addLighthouseProbes(set);
   reportDuplicateIds(set);
@@ -149,7 +155,7 @@ export async function loadProbes(root: string): Promise<ProbeSet> {
   return withoutDeclared(set);
 }
 
-function withoutDeclared({ declared: _, ...set }: Loading): ProbeSet {
+function withoutDeclared({ declared: _, helpers: __, ...set }: Loading): ProbeSet {
   return { ...set, diagnostics: sortDiagnostics(set.diagnostics, set.files) };
 }
 
@@ -639,9 +645,13 @@ async function readModuleProbeFile(
   let exported: unknown;
   try {
     resolveApiForProbeFiles();
-    // The query string defeats the module cache so that a reload sees the edited file.
+    // The query string defeats the module cache so that a reload sees the edited file, and
+    // the edited helpers it imports.
     const { mtimeMs } = await stat(full);
-    const mod = (await import(`${pathToFileURL(full).href}?v=${mtimeMs}`)) as { default?: unknown };
+    const url = new URL(pathToFileURL(full));
+    url.searchParams.set('v', String(mtimeMs));
+    url.searchParams.set(HELPERS_PARAM, set.helpers ?? '0');
+    const mod = (await import(url.href)) as { default?: unknown };
     exported = mod.default;
   } catch (error) {
     set.diagnostics.push({
