@@ -267,6 +267,11 @@ class PostgresStoreImpl implements PostgresStore {
   readonly #outageProbeMs: number;
   /** The outage is a refusal (a login, a privilege), not an unreachable server. */
   #refused = false;
+  /**
+   * The last write was refused for what no wait fixes (a login, a privilege, a schema):
+   * until a write succeeds, the store is not ready ({@link healthy}).
+   */
+  #writeRefused = false;
   /** When the outage probe last tried PostgreSQL (performance.now()). */
   #lastProbe = -Infinity;
   /** What the last failed write failed on ({@link failureCause}), to log a change of it. */
@@ -579,9 +584,18 @@ class PostgresStoreImpl implements PostgresStore {
     };
   }
 
-  /** Open, and no result is being lost: written to PostgreSQL or safe in the buffer. */
+  /**
+   * Open, no result is being lost (written to PostgreSQL or safe in the buffer), and
+   * PostgreSQL does not refuse ozgwatch's writes. An unreachable PostgreSQL keeps it
+   * healthy: that passes (a restart, a failover) and the buffer exists for it. A refusal
+   * (a password changed, pg_hba, a privilege taken) lasts until someone acts; not ready
+   * then stops a rollout that brings a wrong `store.url` at its first pod, and shows in
+   * the pod's state. Kubernetes takes the pod out of its Service's endpoints but still has
+   * Prometheus scrape it (docs/operations.md#health-and-readiness).
+   */
   healthy(): boolean {
-    return !this.#closed && !(this.#failures > 0 && this.#bufferFailures > 0);
+    if (this.#closed || this.#writeRefused) return false;
+    return !(this.#failures > 0 && this.#bufferFailures > 0);
   }
 
   close(): Promise<void> {
@@ -947,6 +961,7 @@ class PostgresStoreImpl implements PostgresStore {
 
   #writeSucceeded(): void {
     this.#markReachable();
+    this.#writeRefused = false;
     this.#lastCause = undefined;
     if (this.#failures > 0) {
       this.#log.info(
@@ -966,6 +981,7 @@ class PostgresStoreImpl implements PostgresStore {
     this.#failures++;
     if (isUnreachable(error)) this.#markUnreachable(error);
     else if (!isTransient(error)) this.#markRefused(error);
+    this.#writeRefused = !isTransient(error);
     this.#bufferQueue();
     const delay = this.#retryDelay();
     // A new cause is news (PostgreSQL came up and refuses the login): logged at once.

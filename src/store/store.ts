@@ -160,7 +160,12 @@ export interface Store {
    * rejected as malformed); exported as `ozgwatch_store_dropped_writes_total`.
    */
   dropped(): number;
-  /** Whether the store is open and writable; for `/readyz`. */
+  /**
+   * Whether the store is open and writes: for `/readyz`. False while results wait in memory
+   * because nothing takes them (SQLite cannot write; PostgreSQL unreachable and its disk
+   * buffer failing), and while PostgreSQL refuses ozgwatch's writes (a login, a privilege);
+   * true while PostgreSQL is only unreachable, its results safe in the disk buffer.
+   */
   healthy(): boolean;
   /**
    * While the store's database is known to be unreachable (PostgreSQL), the error every

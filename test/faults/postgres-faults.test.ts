@@ -187,4 +187,38 @@ describe.skipIf(!withPostgres)('serve while PostgreSQL cannot take it', () => {
     );
     expect(daemon.log.filter((l) => l.msg === 'request failed')).toEqual([]);
   }, 60_000);
+
+  it('while running: a refused login makes /readyz 503, /metrics still answers, ready again once the login is back', async () => {
+    const db = await appDatabase();
+    const daemon = await serve(db.url);
+    await until(async () => (await daemon.get('/readyz')).status === 200, 15_000, 'ready');
+    // A DBA locks the login (a changed password or pg_hba line does the same): connections cut,
+    // new ones refused with 28000.
+    await server.query('postgres', 'ALTER ROLE app NOLOGIN');
+    try {
+      await server.query(
+        'postgres',
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'app'",
+      );
+      await until(async () => (await daemon.get('/readyz')).status === 503, 15_000, 'not ready');
+      // Not ready, /metrics is served all the same: what says why can be scraped.
+      await until(
+        async () => (await metric(daemon, 'ozgwatch_store_buffered_results')) > 0,
+        15_000,
+        'results buffered',
+      );
+      await expectUnavailable(daemon, /refuses ozgwatch: role "app" is not permitted to log in/);
+      // Not restarted: alive, running its probes.
+      expect((await daemon.get('/healthz')).status).toBe(200);
+    } finally {
+      await server.query('postgres', 'ALTER ROLE app LOGIN');
+    }
+    // Found by the outage probe within the write retry's longest pause (30 s).
+    await until(async () => (await daemon.get('/readyz')).status === 200, 45_000, 'ready again');
+    await until(
+      async () => (await metric(daemon, 'ozgwatch_store_buffered_results')) === 0,
+      15_000,
+      'buffer written',
+    );
+  }, 90_000);
 });

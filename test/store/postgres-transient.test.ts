@@ -228,7 +228,49 @@ describe.skipIf(!withPostgres)(
         /refuses ozgwatch: role "nobody" does not exist$/,
       );
       expect(store.buffered().results).toBe(1);
+      // Kept on disk, but not written until someone acts: not ready (/readyz 503).
+      expect(store.healthy()).toBe(false);
+    }, 60_000);
+
+    it('is not ready while PostgreSQL refuses its login, and ready again once it takes the writes', async () => {
+      const url = await appDatabase();
+      const store = await open(url);
+      store.save(result('a', T0));
+      await store.flush();
       expect(store.healthy()).toBe(true);
+      // A DBA locks the login (as a changed password or a pg_hba line would): its
+      // connections are cut, every new one refused (28000).
+      await server.query('postgres', 'ALTER ROLE app NOLOGIN');
+      await server.query(
+        'postgres',
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'app'",
+      );
+      try {
+        store.save(result('a', T0 + 1));
+        await until(() => !store.healthy());
+        expect(store.buffered().results).toBe(1);
+        expect(store.outage()?.code).toBe('28000');
+        expect(store.dropped()).toBe(0);
+      } finally {
+        await server.query('postgres', 'ALTER ROLE app LOGIN');
+      }
+      await until(() => store.healthy() && store.buffered().results === 0);
+      expect(await store.runs({ probeId: 'a' })).toHaveLength(2);
+    }, 60_000);
+
+    it('stays ready while PostgreSQL is unreachable: the buffer takes the results', async () => {
+      const url = await appDatabase();
+      const store = await open(url);
+      await server.pause();
+      try {
+        store.save(result('a', T0));
+        await until(() => store.buffered().results === 1);
+        expect((await readError(store)).code).toBe('ECONNREFUSED');
+        expect(store.healthy()).toBe(true);
+      } finally {
+        await server.resume();
+      }
+      await until(() => store.buffered().results === 0);
     }, 60_000);
 
     it('tries a refused login no more often than the write retry, not at every outage probe', async () => {
