@@ -29,12 +29,20 @@ export function parseFormats(text: string): ReportFormat[] {
   return [...new Set(formats)] as ReportFormat[];
 }
 
-/** `ozgwatch-report-2026-Q4`, with scope and language when they are not the defaults. */
-export function reportBaseName(model: Pick<ReportModel, 'period' | 'scope'>, lang: string): string {
+/**
+ * `ozgwatch-report-2026-Q4`, with scope and language when they are not the defaults, and
+ * `-provisional` for a period that had not ended: the final report's name stays free, so the
+ * daemon still makes it at the quarter's end, and nobody mistakes one for the other.
+ */
+export function reportBaseName(
+  model: Pick<ReportModel, 'period' | 'scope'> & { provisional?: boolean },
+  lang: string,
+): string {
   const parts = ['ozgwatch-report', model.period.label.replace(/[^0-9A-Za-z-]+/g, '_')];
   if (model.scope.county) parts.push(model.scope.county);
   if (model.scope.service) parts.push(model.scope.service);
   if (lang !== 'de') parts.push(lang);
+  if (model.provisional) parts.push('provisional');
   return parts.join('-');
 }
 

@@ -12,6 +12,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/config.ts';
 import { startDaemon } from '../../src/main.ts';
+import { generateReport } from '../../src/report/generate.ts';
 import { quarterPeriod } from '../../src/report/period.ts';
 import {
   QUARTER_GRACE_MS,
@@ -108,6 +109,27 @@ describe('quarterly report schedule', () => {
     const { reports, counted } = schedule(out, { now: Q4.to + 3 * HOUR });
     expect(await reports.check()).toEqual({ state: 'done', period: '2026-Q4' });
     expect(counted).toEqual([]);
+  });
+
+  it('still makes the final report when a provisional one of the quarter is in the folder', async () => {
+    const out = path.join(dir, 'provisional');
+    // In December the officer makes the running quarter's report into the daemon's folder.
+    const early = await generateReport(store, {
+      period: Q4,
+      formats: ['html'],
+      lang: 'de',
+      outDir: out,
+      now: Q4.to - 10 * DAY,
+    });
+    expect(early.model.provisional).toBe(true);
+    expect(early.files).toEqual([path.join(out, 'ozgwatch-report-2026-Q4-provisional.html')]);
+    const { reports, counted } = schedule(out, { now: Q4.to + QUARTER_GRACE_MS });
+    expect(await reports.check()).toMatchObject({ state: 'made', period: '2026-Q4' });
+    expect(counted).toEqual([true]);
+    const final = JSON.parse(
+      await readFile(path.join(out, 'ozgwatch-report-2026-Q4.json'), 'utf8'),
+    ) as { model: { provisional: boolean } };
+    expect(final.model.provisional).toBe(false);
   });
 
   it('with perCounty, makes one report per county besides the whole', async () => {

@@ -58,6 +58,8 @@ async function start(
       dir: path.join(dir, 'reports'),
       storeLocation: { sqlite: storeFile },
       pdf: { args: [] },
+      // After the quarter: its report is final (and named so) whatever day the test runs on.
+      now: () => Q4.to + 86_400_000,
     },
   });
   servers.push(server);
