@@ -40,6 +40,7 @@ import {
   usesVariable,
 } from './templates.ts';
 import { modulePosition } from './module-errors.ts';
+import { misplacedSecrets } from './secret-placement.ts';
 import { followsFromMisplaced, misplacedKeys, misplacedMessage } from './misplaced.ts';
 import { waiverProblem } from './waiver-problems.ts';
 import { explainYamlErrors } from './yaml-errors.ts';
@@ -313,6 +314,15 @@ async function readDefaultsFile(
       pushAt(set, { source, path: [section] }, at, message);
     }
   }
+  for (const { path: at, message } of misplacedSecrets(sections.defaults)) {
+    pushAt(set, { source, path: ['defaults'] }, at, message);
+  }
+  // Shared steps become a journey's steps, read as those are.
+  for (const [name, steps] of Object.entries(sections.steps)) {
+    for (const { path: at, message } of misplacedSecrets(steps, ['browser', 'steps'])) {
+      pushAt(set, { source, path: ['steps', name] }, at, message);
+    }
+  }
   const layer = { source, values: sections.defaults, reported: problems.map((p) => p.path) };
   return { layer, steps: sections.steps };
 }
@@ -403,6 +413,7 @@ function addEntry(
       : undefined,
   );
   for (const { path: at, message } of placeholders) pushAt(set, origin, at, message);
+  for (const { path: at, message } of misplacedSecrets(template)) pushAt(set, origin, at, message);
   if (targets === undefined) {
     addProbe(
       set,

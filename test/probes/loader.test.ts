@@ -109,7 +109,9 @@ describe('loadProbes', () => {
   targets:
     - { slug: ulm, name: Ulm, ags: "08421000", labels: { county: ulm } }
     - { slug: biberach, name: Biberach, ags: "08426021" }
-  http: { url: "https://\${slug}.example.de/wohngeld?token=\${env:TOKEN}" }
+  http:
+    url: "https://\${slug}.example.de/wohngeld"
+    headers: { authorization: "Bearer \${env:TOKEN}" }
 `,
     );
     const { probes, diagnostics } = await loadProbes(dir);
@@ -121,9 +123,9 @@ describe('loadProbes', () => {
       ['wohngeld-biberach', 'Wohngeld Biberach', '08426021', 'bw'],
     ]);
     // Secrets are resolved at run time, never at load time.
-    expect((probes[0]!.probe.http as { url: string }).url).toBe(
-      'https://ulm.example.de/wohngeld?token=${env:TOKEN}',
-    );
+    expect((probes[0]!.probe.http as { headers: Record<string, string> }).headers).toEqual({
+      authorization: 'Bearer ${env:TOKEN}',
+    });
   });
 
   it('loads TypeScript probes written with defineProbe', async () => {

@@ -10,7 +10,7 @@ const folder = probeFolder();
 describe('a template variable in a probe without targets', () => {
   it('is an error at its line, naming the variable and saying variables come from targets', async () => {
     const { probes, lines } = await folder.load({
-      'p.yaml': `${head}  http:\n    url: 'https://\${slg}.example.de/?token=\${env:TOKEN}'\n`,
+      'p.yaml': `${head}  http:\n    url: 'https://\${slg}.example.de/'\n    headers: { authorization: '\${env:TOKEN}' }\n`,
     });
     expect(probes).toEqual([]);
     expect(lines).toEqual([
