@@ -149,9 +149,9 @@ describe.each(backends)('$name store: text a page may hold and a database may no
     expect(probe?.name).toBe(`Wohngeld${REPLACED}${REPLACED}`);
   });
 
-  it('keeps tracking a finding whose page and selector hold NUL across runs', async () => {
-    // The page key and selector are compared between runs: the replacement must be the same
-    // each time, or a finding would be fixed and opened again at every scan.
+  it('keeps tracking a finding whose rule, pattern and selector hold NUL across runs', async () => {
+    // The finding is matched again at every scan: the replacement must be the same each time,
+    // or it would be fixed and opened again, or doubled.
     const store = await backend.open();
     const scan = (at: number, pages: A11yPage[]): Result =>
       result('hostile', at, {
