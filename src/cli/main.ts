@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { createLogger } from '../log/logger.ts';
+import { unknownCommandHint, unknownOptionHint } from './usage-hints.ts';
 import { VERSION } from '../version.ts';
 
 /** Exit codes: 0 all good, 1 a check failed or the config is invalid, 2 wrong usage. */
@@ -69,7 +70,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     parsed = parse(argv);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    const command = argv.find((a) => !a.startsWith('-'));
+    const options = [...(optionsOf(command ?? '') ?? Object.keys(OPTIONS))];
+    process.stderr.write(`${unknownOptionHint(error, options)}\n\n${USAGE}\n`);
     return EXIT_USAGE;
   }
   const { values, positionals } = parsed;
@@ -147,7 +150,7 @@ export async function main(argv: string[]): Promise<number> {
         }),
       );
     default:
-      process.stderr.write(`unknown command "${command}"\n\n${USAGE}\n`);
+      process.stderr.write(`${unknownCommandHint(command, commandsOf())}\n\n${USAGE}\n`);
       return EXIT_USAGE;
   }
 }
@@ -180,6 +183,11 @@ function optionsOf(command: string): Set<string> | undefined {
   while (end < lines.length && /^ {4,}\[/.test(lines[end]!)) end++;
   const text = lines.slice(start, end).join(' ');
   return new Set([...text.matchAll(/--([a-z]+)/g)].map((m) => m[1]!).concat('help'));
+}
+
+/** The commands of the usage text. */
+function commandsOf(): string[] {
+  return [...USAGE.matchAll(/^ {2}ozgwatch ([a-z-]+)/gm)].map((m) => m[1]!);
 }
 
 function parseCommand(argv: string[]): string | undefined {

@@ -8,6 +8,7 @@ import { MaintenanceCalendar } from '../runner/maintenance.ts';
 import { runOnce } from './cli-runner.ts';
 import type { CliValues } from './main.ts';
 import { anyFailed, formatResultTable } from './result-table.ts';
+import { unknownProbeHint } from './usage-hints.ts';
 
 /** `ozgwatch run <id…>`: runs probes once now and prints the results; nothing goes to the store (evidence of failed journeys goes to the data folder). */
 export async function runCommand(
@@ -33,9 +34,8 @@ export async function runCommand(
   const byId = new Map(set.probes.map((l) => [l.probe.id, l.probe]));
   const unknown = ids.filter((id) => !byId.has(id));
   if (unknown.length > 0) {
-    process.stderr.write(
-      `ozgwatch run: no probe with id ${unknown.map((id) => `"${id}"`).join(', ')}\n`,
-    );
+    const hint = unknownProbeHint(unknown, [...byId.keys()]);
+    process.stderr.write(`${hint.replace(/^/gm, 'ozgwatch run: ')}\n`);
     return 2;
   }
   const probes = ids.map((id) => byId.get(id)!);
