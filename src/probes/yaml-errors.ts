@@ -52,9 +52,19 @@ export function explainYamlErrors(
   const multiline = new Set(
     doc.errors.filter((e) => e.code === 'MULTILINE_IMPLICIT_KEY').map((e) => e.pos[0]),
   );
-  const errors = doc.errors.filter(
+  let errors = doc.errors.filter(
     (e) => !(e.code === 'BLOCK_AS_IMPLICIT_KEY' && multiline.has(e.pos[0])),
   );
+  // A tab in the indentation derails the parser for the rest of the file: every later line
+  // comes back as "Unexpected scalar token", at positions a line off. Past the first tab
+  // line nothing it says can be trusted, so the tab line is the last one reported.
+  const tab = errors.find((e) => {
+    const at = e.linePos?.[0];
+    return at && (e.code === 'TAB_AS_INDENT' || /^ *\t/.test(rowOf(context.rows, at.line)));
+  })?.linePos?.[0]?.line;
+  if (tab !== undefined) {
+    errors = errors.filter((e) => (e.linePos?.[0]?.line ?? Infinity) <= tab);
+  }
   for (const error of errors.slice(0, MAX_EXPLAINED)) {
     const problem = explain(error, context);
     // The rest of a broken line is noise: report the first problem of each line.

@@ -68,6 +68,27 @@ describe('YAML syntax errors in probe files', () => {
     ]);
   });
 
+  it('a tab in the indentation is reported alone, without the echoes of the lines after it', async () => {
+    // The parser reports every later line as an unexpected token, a line off; the operator
+    // needs the one line to change.
+    const text = `- id: kfz
+  name: Kfz-Zulassung
+  kind: http
+\tevery: 5m
+  labels: { service: kfz }
+  http:
+    url: https://kfz.example.de/
+- id: wohngeld
+  name: Wohngeld
+  kind: http
+  labels: { service: wohngeld }
+  http: { url: https://wohngeld.example.de/ }
+`;
+    expect(await problemsOf(text)).toEqual([
+      'p.yaml:4:1: YAML syntax: line 4 is indented with a tab; YAML indents with spaces only',
+    ]);
+  });
+
   it('an unclosed quote or bracket is reported where it opened, not at the end of the file', async () => {
     const quote = await problemsOf(
       `- id: kfz\n  name: "Kfz-Zulassung\n  kind: http\n  labels: { service: kfz }\n`,
