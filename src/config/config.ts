@@ -10,6 +10,7 @@ import {
   type Diagnostic,
 } from '../probes/diagnostics.ts';
 import { durationMs } from '../probes/duration.ts';
+import { suggestKey } from '../probes/suggest.ts';
 import { explainYamlErrors } from '../probes/yaml-errors.ts';
 import { positionOf } from '../probes/yaml-source.ts';
 import { proxyUrlProblem, splitNoProxy } from '../net/proxy.ts';
@@ -86,7 +87,7 @@ export const configSchema = z.strictObject({
               path: [key],
               message: BROWSER_POOL_KINDS.includes(key)
                 ? `${key} runs share the browser pool: set concurrency.kinds.browser`
-                : `unknown pool; pools are ${CONCURRENCY_POOLS.join(', ')}`,
+                : unknownPoolMessage(key),
             });
           }
         })
@@ -434,4 +435,13 @@ function setIn(target: Record<string, unknown>, path: (string | number)[], value
 /** `ozgwatch/0.1.0 (+https://…)`: identifies the daemon and how to reach its operator. */
 export function userAgentFor(config: Config, version: string): string {
   return config.userAgent ?? `ozgwatch/${version} (+${config.contact})`;
+}
+
+/** `unknown pool; did you mean "browser"? (pools are http, browser, lighthouse)` */
+function unknownPoolMessage(key: string): string {
+  const pools = CONCURRENCY_POOLS.join(', ');
+  const meant = suggestKey(key, CONCURRENCY_POOLS);
+  return meant
+    ? `unknown pool; did you mean "${meant}"? (pools are ${pools})`
+    : `unknown pool; pools are ${pools}`;
 }

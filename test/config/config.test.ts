@@ -85,7 +85,10 @@ describe('concurrency limits', () => {
     const config = await fromFile('concurrency:\n  kinds:\n    browser: 4\n    http: 64\n');
     expect(config.concurrency.kinds).toEqual({ browser: 4, http: 64 });
     await expect(fromFile('concurrency:\n  kinds:\n    htpp: 3\n')).rejects.toThrow(
-      /ozgwatch\.yaml:3: concurrency\.kinds\.htpp: unknown pool; pools are http, browser, lighthouse/,
+      'ozgwatch.yaml:3: concurrency.kinds.htpp: unknown pool; did you mean "http"? (pools are http, browser, lighthouse)',
+    );
+    await expect(fromFile('concurrency:\n  kinds:\n    scanner: 3\n')).rejects.toThrow(
+      'ozgwatch.yaml:3: concurrency.kinds.scanner: unknown pool; pools are http, browser, lighthouse',
     );
     await expect(fromFile('concurrency:\n  kinds:\n    http: 8\n    a11y: 1\n')).rejects.toThrow(
       /ozgwatch\.yaml:4: concurrency\.kinds\.a11y: a11y runs share the browser pool/,
