@@ -11,6 +11,7 @@ import { resultDocument, type Result } from '../results/result.ts';
 import { runOnce } from './cli-runner.ts';
 import type { CliValues } from './main.ts';
 import { anyFailed, formatResultTable } from './result-table.ts';
+import { withScheme } from '../probes/url-hint.ts';
 
 /**
  * Checks `scan` can run, by the name used in `--checks` and as the key in its JSON output.
@@ -66,7 +67,7 @@ export async function scanCommand(
       if (check === 'a11y') continue;
       const probe = scanProbe(url, i, check, timeout, profile);
       if (!probe) {
-        process.stderr.write(`ozgwatch scan: "${url}" is not an http:// or https:// URL\n`);
+        process.stderr.write(notAUrl(url));
         return 2;
       }
       planned.push({ url, check, probe });
@@ -77,7 +78,8 @@ export async function scanCommand(
   const batchCount = config.concurrency.kinds['browser'] ?? a11yChecker.concurrency ?? 2;
   const batches = checks.includes('a11y') ? a11yBatches(urls, batchCount, timeout, profile) : [];
   if (batches === undefined) {
-    process.stderr.write('ozgwatch scan: every URL must be http:// or https://\n');
+    const bad = urls.find((url, i) => !scanProbe(url, i, 'a11y', timeout, profile)) ?? '';
+    process.stderr.write(notAUrl(bad));
     return 2;
   }
   // Quiet by default (the output is the report); OZGWATCH_LOG_LEVEL opens it, on standard error.
@@ -318,4 +320,10 @@ function a11yPart(result: ResultPart) {
     incomplete: page?.incomplete ?? [],
     ...(page?.error ? { error: page.error } : {}),
   };
+}
+
+/** The usage error for an address that is not one, with how to write it when only the scheme is missing. */
+function notAUrl(url: string): string {
+  const meant = withScheme(url);
+  return `ozgwatch scan: "${url}" is not an http:// or https:// URL${meant ? `; write "${meant}"` : ''}\n`;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import { unknownKeyMessage } from './suggest.ts';
+import { withScheme } from './url-hint.ts';
 
 /** One problem in the probe files, precise enough to fix without searching. */
 export interface Diagnostic {
@@ -120,7 +121,8 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_format':
-      return issue.format === 'date' ? dateMessage(issue.input) : issue.message;
+      if (issue.format === 'date') return dateMessage(issue.input);
+      return issue.format === 'url' ? urlMessage(issue.message, issue.input) : issue.message;
     default:
       return issue.message;
   }
@@ -137,6 +139,12 @@ function dateMessage(input: unknown): string {
     : '2027-03-31';
   const got = input === undefined ? '' : `, got ${describeValue(input)}`;
   return `expected a date written YYYY-MM-DD${got}; write e.g. '${example}'`;
+}
+
+/** An address without its scheme gets the message spelling it as it must be written. */
+function urlMessage(message: string, input: unknown): string {
+  const meant = withScheme(input);
+  return meant ? `${message}; write "${meant}"` : message;
 }
 
 const EXPECTED: Record<string, string> = {

@@ -55,3 +55,15 @@ describe('usage errors', () => {
     );
   });
 });
+
+describe('scan of an address without its scheme', () => {
+  it('says how to write it', async () => {
+    for (const checks of ['availability', 'a11y']) {
+      const r = await cli(['scan', '--checks', checks, 'www.landkreis-ludwigsburg.de/kfz']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        'ozgwatch scan: "www.landkreis-ludwigsburg.de/kfz" is not an http:// or https:// URL; write "https://www.landkreis-ludwigsburg.de/kfz"\n',
+      );
+    }
+  });
+});
