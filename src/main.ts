@@ -10,6 +10,7 @@ import { configuredProxy } from './net/proxy.ts';
 import { formatDiagnostic } from './probes/diagnostics.ts';
 import { oneAtATime } from './probes/one-at-a-time.ts';
 import { loadProbes } from './probes/loader.ts';
+import { unsetSecretsMessage, unsetSecretsOf } from './probes/unset-secrets.ts';
 import type { LoadedProbe, Probe } from './probes/schema.ts';
 import { QuarterlyReports, ReportGate, retentionShortfall } from './report/quarterly.ts';
 import type { Result, RunOrigin } from './results/result.ts';
@@ -300,6 +301,14 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       },
       'probe configuration loaded',
     );
+    // A variable missing from the daemon's environment is said now, not at each first run.
+    const runs = new Set(assigned.filter((p) => p.enabled).map((p) => p.id));
+    for (const u of unsetSecretsOf(set.probes.filter((l) => runs.has(l.probe.id)))) {
+      logger.warn(
+        { probe: u.probe, variables: u.variables },
+        unsetSecretsMessage(u, 'for the daemon', config.probes),
+      );
+    }
     // Reports name and group past runs by what the probes were; a failure here costs
     // only that, so the new configuration stays.
     await store.registerProbes(probes.map(probeRecord), clock.now()).catch((error: unknown) => {

@@ -137,3 +137,31 @@ export default { id: 'kfz-ts', name: 'Kfz', kind: 'http', labels: { service: 'kf
     );
   });
 });
+
+describe('a probe that reads a variable the environment does not set', () => {
+  it('is valid, with a note naming the probe, its line and the variable', async () => {
+    const folder = path.join(dir, 'secrets');
+    await mkdir(folder);
+    await writeFile(
+      path.join(folder, 'hunde.yaml'),
+      `- id: hundesteuer
+  name: Hundesteuer
+  kind: http
+  labels: { service: hundesteuer }
+  http:
+    url: https://hunde.example.de/api
+    headers: { authorization: 'Bearer \${env:OZGWATCH_TEST_HUNDE_TOKEN}' }
+`,
+    );
+    const r = await cli(['validate', '--probes', 'secrets']);
+    expect([r.code, r.stdout]).toEqual([0, '1 probe in 1 file: valid\n']);
+    expect(r.stderr).toBe(
+      'note: hundesteuer (secrets/hunde.yaml:1) reads ${env:OZGWATCH_TEST_HUNDE_TOKEN}, not set in this environment: its runs end error (secret_missing) without sending anything\n',
+    );
+    const set = await runCli(['validate', '--probes', 'secrets'], {
+      cwd: dir,
+      env: { OZGWATCH_TEST_HUNDE_TOKEN: 'token-of-the-test-system' },
+    });
+    expect([set.code, set.stderr]).toEqual([0, '']);
+  });
+});
