@@ -321,8 +321,10 @@ export class BrowserHost {
     const server = settings ? chromiumProxyServer(settings) : undefined;
     const perScheme = proxy && server !== proxy.server ? [`--proxy-server=${server}`] : [];
     return {
-      // The later --proxy-server wins over the one Playwright adds.
-      args: [...CHROMIUM_ARGS, ...perScheme, ...this.#o.args],
+      // The later --proxy-server wins over the one Playwright adds. The DevTools port (on
+      // 127.0.0.1, a port Chromium picks) is for the request guard's own connection: through
+      // Playwright's pipe it cannot hold workers back until their WebSockets are guarded.
+      args: [...CHROMIUM_ARGS, '--remote-debugging-port=0', ...perScheme, ...this.#o.args],
       ...(proxy ? { proxy } : {}),
     };
   }

@@ -1,6 +1,7 @@
 import type { BrowserContext, Page, Request, Route } from 'playwright';
 import type { BlockedRequest } from '../../results/result.ts';
 import type { HostLimiter } from '../../runner/host-limiter.ts';
+import { guardWorkerSockets } from './worker-sockets.ts';
 
 /** Methods that never change state on the server (RFC 9110 "safe"). */
 export const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -13,8 +14,8 @@ export interface AllowedRequest {
 export interface Guard {
   readonly blocked: BlockedRequest[];
   /**
-   * WebSockets that were opened although the probe did not allow them, where the guard
-   * cannot hold a socket back: inside a worker (Playwright routes sockets only in pages).
+   * WebSockets that were opened although the probe did not allow them: a worker's, in a
+   * browser whose DevTools port the guard could not reach (see {@link guardWorkerSockets}).
    * Seen as they open, so recorded, never stopped: what the page sent over them reached
    * the server.
    */
@@ -47,11 +48,13 @@ export interface GuardRun {
  * pages from sending what the browser would send where no route sees it (beacons and
  * keepalive requests as a page goes away, shared workers).
  *
- * One way stays open: a WebSocket opened inside a worker. Playwright closes sockets by a
- * script it puts in pages, which workers do not run, and no route sees a socket's handshake.
- * Nor can ozgwatch put a script of its own in every worker first: the script of a worker
- * started by a worker is fetched past the route, and a `blob:` worker's is no request at all.
- * Such a socket is recorded as it opens ({@link Guard.unguarded}), so the result says so.
+ * A WebSocket opened inside a worker (dedicated, module, nested or `blob:`) is none of
+ * those: Playwright closes sockets by a script it puts in pages, which workers do not run, no
+ * route sees a handshake, and a nested or `blob:` worker's script is no routed request that
+ * could carry a guard of ours. So {@link guardWorkerSockets} attaches to each worker over the
+ * browser's DevTools port, paused before its first line, and puts a `WebSocket` there that
+ * asks this guard first (same matching, same record). Where that port cannot be reached, such
+ * a socket connects, and is recorded as it opens ({@link Guard.unguarded}), so the result says so.
  *
  * The route is installed before the run is known (a prepared context), so what a run
  * permits is read at each request from {@link Guard.arm}.
@@ -116,8 +119,15 @@ export async function prepareGuard(context: BrowserContext): Promise<Guard> {
     // (Blazor shows its reconnect notice) instead of a socket that silently swallows messages.
     return socket.close({ code: 1008, reason: 'blocked by ozgwatch' }).catch(() => undefined);
   });
-  // A socket the route above closed never exists, so the page reports none: one it reports
-  // was opened past the guard, by a worker (dedicated, module, blob: or nested alike).
+  // Workers' sockets, which no route sees, ask the guard through the browser's DevTools. Not
+  // set up for this context (its page already gone), they are refused: nothing allows them.
+  await guardWorkerSockets(context, {
+    allows: (url) => allows(WEBSOCKET, url),
+    block: (url) => block(WEBSOCKET, url),
+  }).catch(() => false);
+  // A socket the guard held back never exists, so the page reports none: one it reports
+  // and the probe did not allow was opened past the guard (a worker's, in a browser whose
+  // DevTools port ozgwatch could not reach).
   const watch = (page: Page): void => {
     page.on('websocket', (socket) => {
       if (allows(WEBSOCKET, socket.url())) return;
@@ -181,8 +191,8 @@ const BLOCKED_BINDING = '__ozgwatchBlocked';
  * `fetch` that is not GET/HEAD loses its keepalive (the route then sees it like any other),
  * `fetchLater` is not there (pages feature-detect it), and a shared worker cannot be
  * started (recorded as method `SHAREDWORKER`; a `SecurityError`, as in a sandboxed frame).
- * Dedicated workers' requests are routed by Playwright like pages', their WebSockets are not
- * (see {@link Guard.unguarded}).
+ * Dedicated workers' requests are routed by Playwright like pages', their WebSockets are
+ * guarded over DevTools ({@link guardWorkerSockets}).
  */
 const PAGE_GUARD = `(() => {
   const report = (method, url) => {

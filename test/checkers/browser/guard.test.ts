@@ -1,13 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { chromium } from 'playwright';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkA11y } from '../../../src/checkers/a11y/check.ts';
 import { a11ySpecSchema } from '../../../src/checkers/a11y/spec.ts';
 import { checkBitv } from '../../../src/checkers/bitv/check.ts';
 import { bitvSpecSchema } from '../../../src/checkers/bitv/spec.ts';
-import { prepareGuard } from '../../../src/checkers/browser/guard.ts';
+import { installGuard, prepareGuard } from '../../../src/checkers/browser/guard.ts';
+import { withGuardedPage } from '../../../src/checkers/browser/guarded-page.ts';
 import { checkBrowser } from '../../../src/checkers/browser/journey.ts';
 import { browserSpecSchema, type BrowserSpecInput } from '../../../src/checkers/browser/spec.ts';
 import type { CheckContext } from '../../../src/checkers/checker.ts';
@@ -15,7 +17,7 @@ import { checkMediaBreaks } from '../../../src/checkers/media-breaks/check.ts';
 import { mediaBreaksSpecSchema } from '../../../src/checkers/media-breaks/spec.ts';
 import type { Outcome } from '../../../src/results/result.ts';
 import { ArtifactStore } from '../../../src/runner/artifacts.ts';
-import { BrowserHost } from '../../../src/runner/browser-host.ts';
+import { BrowserHost, chromiumExecutable } from '../../../src/runner/browser-host.ts';
 import { HostLimiter } from '../../../src/runner/host-limiter.ts';
 import { startPortal, type Portal } from '../../fixtures/county-portal/index.ts';
 
@@ -293,42 +295,47 @@ describe('the request guard', () => {
 });
 
 describe("a worker's WebSocket", () => {
-  // The guard cannot hold such a socket back (Playwright closes sockets by a script in pages,
-  // no route sees a handshake, and a nested or blob: worker's script is no routed request):
-  // the socket reaches the server, and the result must say so rather than pass in silence.
+  // No route sees a worker's socket: the guard puts its own WebSocket into every worker over
+  // the browser's DevTools before the worker's script runs, and that one asks first.
   const wsUrl = (): string => site('ws/worker').replace('http:', 'ws:');
-  const warning = (): RegExp =>
-    new RegExp(
-      `^WebSocket ${wsUrl().replace(/[.?/]/g, '\\$&')} was opened by a worker, where the request guard cannot hold it back: what the page sent over it reached the server \\(step (start|warten)\\)$`,
-    );
-
-  it.each([
+  const workers = [
     ['a dedicated worker', 'ws-worker'],
     ['a module worker', 'ws-worker-modul'],
     ['a worker started by a worker', 'ws-worker-verschachtelt'],
     ['a blob: worker', 'ws-worker-blob'],
-  ])('%s: recorded as not held back, not as blocked', async (_what, page) => {
+  ] as const;
+
+  it.each(workers)('%s: held back, no handshake, recorded as blocked', async (_what, page) => {
     const opened = portal.webSockets().opened.length;
     const out = await journey({
       steps: [
         { name: 'start', goto: site(page) },
-        { name: 'warten', expectText: { css: '#status', value: 'gesendet' } },
+        { name: 'warten', expectText: { css: '#status', value: 'blockiert' } },
       ],
     });
-    expect(portal.webSockets().opened.slice(opened)).toEqual(['/schutz/ws/worker']);
+    await settle();
+    expect(portal.webSockets().opened.slice(opened)).toEqual([]);
     expect(out.status).toBe('pass');
-    expect(out.blockedRequests).toEqual([]);
-    expect(out.warnings).toHaveLength(1);
-    expect(out.warnings?.[0]).toMatch(warning());
+    expect(out.blockedRequests?.map(({ method, url }) => ({ method, url }))).toEqual([
+      { method: 'WEBSOCKET', url: wsUrl() },
+    ]);
+    expect(['start', 'warten']).toContain(out.blockedRequests?.[0]?.step);
+    expect(out.warnings).toBeUndefined();
   });
 
-  it('an allowed one is no warning', async () => {
+  it.each(workers)('%s: an allowed one connects and carries its messages', async (_what, page) => {
+    const { opened, messages } = portal.webSockets();
     const out = await journey({
       allowRequests: [{ method: 'WEBSOCKET', url: '**/schutz/ws/worker' }],
-      steps: [{ goto: site('ws-worker') }, { expectText: { css: '#status', value: 'gesendet' } }],
+      steps: [{ goto: site(page) }, { expectText: { css: '#status', value: 'gesendet' } }],
     });
     expect(out.status).toBe('pass');
+    expect(out.blockedRequests).toEqual([]);
     expect(out.warnings).toBeUndefined();
+    expect(portal.webSockets().opened.slice(opened.length)).toEqual(['/schutz/ws/worker']);
+    expect(portal.webSockets().messages.slice(messages.length)).toEqual([
+      'Antrag absenden (Worker)',
+    ]);
   });
 
   it('a worker that opens no socket works and is no warning', async () => {
@@ -340,6 +347,101 @@ describe("a worker's WebSocket", () => {
     });
     expect(out.status).toBe('pass');
     expect(out.warnings).toBeUndefined();
+  });
+
+  it('Playwright still sees the worker and routes its requests', async () => {
+    const out = await journey({
+      journey: async ({ page, step }) => {
+        await step('start', async () => {
+          const worker = page.waitForEvent('worker');
+          await page.goto(site('worker'));
+          expect((await worker).url()).toBe(site('worker.js'));
+          await page.locator('#status', { hasText: 'blockiert' }).waitFor();
+        });
+      },
+    });
+    expect(out.status).toBe('pass');
+    expect(reached()).toEqual([]);
+    expect(out.blockedRequests?.map((b) => b.method)).toEqual(['POST']);
+  });
+
+  it("a service worker's, in a page scan: held back, recorded with its page", async () => {
+    const opened = portal.webSockets().opened.length;
+    const url = site('service-worker-socket');
+    const out = await withGuardedPage(context(), async (page, guard) => {
+      guard.step = url;
+      await page.goto(url);
+      await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
+      return { status: 'pass', message: 'gelesen', assertions: [] };
+    });
+    await settle();
+    expect(portal.webSockets().opened.slice(opened)).toEqual([]);
+    expect(out.blockedRequests).toEqual([
+      { method: 'WEBSOCKET', url: site('ws/service-worker').replace('http:', 'ws:'), step: url },
+    ]);
+  });
+
+  it('without a DevTools port the guard can reach: connects, and the result says so', async () => {
+    // A browser ozgwatch did not start with its port: the page's guard still works, a
+    // worker's socket is recorded as having passed it (Guard.unguarded), not as held back.
+    const executablePath = await chromiumExecutable();
+    const browser = await chromium.launch(executablePath ? { executablePath } : {});
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const guard = await installGuard(
+        context,
+        [],
+        new HostLimiter(2),
+        new AbortController().signal,
+      );
+      const opened = portal.webSockets().opened.length;
+      guard.step = 'start';
+      await page.goto(site('ws-worker-blob'));
+      await page.locator('#status', { hasText: 'gesendet' }).waitFor();
+      expect(portal.webSockets().opened.slice(opened)).toEqual(['/schutz/ws/worker']);
+      expect(guard.blocked).toEqual([]);
+      expect(guard.unguarded).toEqual([{ method: 'WEBSOCKET', url: wsUrl(), step: 'start' }]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('in a page scan: held back and recorded with its page', async () => {
+    const opened = portal.webSockets().opened.length;
+    const url = site('ws-worker-blob');
+    const out = await checkA11y(
+      context(),
+      a11ySpecSchema.parse({ urls: [url], documents: { max: 0 } }),
+    );
+    await settle();
+    expect(portal.webSockets().opened.slice(opened)).toEqual([]);
+    expect(out.blockedRequests).toEqual([{ method: 'WEBSOCKET', url: wsUrl(), step: url }]);
+  });
+});
+
+describe('a socket opened after the page was read', () => {
+  it("is held back while the scan still has the page open, the page's and a worker's", async () => {
+    const opened = portal.webSockets().opened.length;
+    const url = site('ws-spaet');
+    const out = await withGuardedPage(context(), async (page, guard) => {
+      guard.step = url;
+      await page.goto(url);
+      // Read at once; the scan then goes on with the page open (links, documents), and the
+      // page opens its sockets meanwhile.
+      await page.title();
+      await page.locator('#status', { hasText: 'blockiert' }).waitFor();
+      return { status: 'pass', message: 'gelesen', assertions: [] };
+    });
+    await settle();
+    expect(portal.webSockets().opened.slice(opened)).toEqual([]);
+    expect(out.blockedRequests).toEqual(
+      expect.arrayContaining([
+        { method: 'WEBSOCKET', url: site('ws/spaet').replace('http:', 'ws:'), step: url },
+        { method: 'WEBSOCKET', url: site('ws/worker').replace('http:', 'ws:'), step: url },
+      ]),
+    );
+    expect(out.blockedRequests).toHaveLength(2);
   });
 });
 

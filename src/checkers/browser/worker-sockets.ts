@@ -1,0 +1,171 @@
+import type { Browser, BrowserContext } from 'playwright';
+import { CdpConnection, type CdpEvent } from '../lighthouse/cdp.ts';
+import { SOCKET_BINDING, SOCKET_STAND_IN, SOCKET_VERDICT } from '../lighthouse/socket-stand-in.ts';
+import { devtoolsEndpoint } from './devtools-endpoint.ts';
+
+/** What one context's guard says of a socket a worker wants to open. */
+export interface SocketPolicy {
+  allows(url: string): boolean;
+  /** Records a socket that was held back. */
+  block(url: string): void;
+}
+
+/** Auto-attach, pausing each new target until it is let go, of the kinds named. */
+const attachTo = (...types: string[]): Record<string, unknown> => ({
+  autoAttach: true,
+  waitForDebuggerOnStart: true,
+  flatten: true,
+  filter: types.map((type) => ({ type })),
+});
+
+/**
+ * Holds back the WebSockets of dedicated workers (module, nested and `blob:` ones alike) and
+ * service workers in every context of one Playwright browser, which Playwright's
+ * `routeWebSocket` does not see. (Shared workers are not started at all: the page guard.)
+ *
+ * A connection of its own to the browser's DevTools port attaches to every page as it is
+ * made and to every service worker, and through the pages to their workers and to frames of
+ * other sites (which have workers of their own), each paused before it runs. A worker gets the stand-in for
+ * `WebSocket` ({@link SOCKET_STAND_IN}, the Lighthouse guard's) before its own script, then is
+ * let go; its sockets ask this connection first and connect only if the context's guard
+ * allows them. A socket of a context no guard registered is refused: such a context has no
+ * run that could allow it.
+ *
+ * Why not Playwright's own CDP session: its sessions cannot talk to the targets they attach
+ * ("flat" sessions are dropped), and a target attached the other way does not wait for the
+ * attacher: Playwright lets every worker go at once, and a `blob:` worker then runs before
+ * the stand-in arrives (seen with Chromium 156). A second flat client is waited for; this
+ * connection is that client.
+ */
+export class WorkerSocketGuard {
+  /** Set as soon as the connection is open, before anything is attached. */
+  #cdp!: CdpConnection;
+  readonly #policies = new Map<string, SocketPolicy>();
+  /** The browser context of each attached target, by its session. */
+  readonly #contextOf = new Map<string, string>();
+
+  private constructor() {}
+
+  /**
+   * The guard of `browser`, made on first use; undefined when the browser has no DevTools
+   * port ozgwatch can find (then a worker's socket is only recorded, see `Guard.unguarded`).
+   */
+  static for(browser: Browser): Promise<WorkerSocketGuard | undefined> {
+    let made = guards.get(browser);
+    if (!made) {
+      made = WorkerSocketGuard.#open(browser);
+      guards.set(browser, made);
+    }
+    return made;
+  }
+
+  static async #open(browser: Browser): Promise<WorkerSocketGuard | undefined> {
+    const endpoint = await devtoolsEndpoint(browser);
+    if (!endpoint) return undefined;
+    const guard = new WorkerSocketGuard();
+    // No event comes before the connection is open: nothing is attached until below.
+    const cdp = await CdpConnection.open(endpoint, (event) => {
+      void guard.#handle(event).catch(() => undefined);
+    }).catch(() => undefined);
+    if (!cdp) return undefined;
+    guard.#cdp = cdp;
+    browser.on('disconnected', () => cdp.close());
+    try {
+      // Service workers are the browser's, not a page's: attached here, with the pages.
+      await cdp.send('Target.setAutoAttach', attachTo('page', 'service_worker'));
+    } catch {
+      cdp.close();
+      return undefined;
+    }
+    return guard;
+  }
+
+  /** Applies `policy` to the sockets of workers in the browser context `id` until undone. */
+  register(browserContextId: string, policy: SocketPolicy): () => void {
+    this.#policies.set(browserContextId, policy);
+    return () => {
+      if (this.#policies.get(browserContextId) === policy) this.#policies.delete(browserContextId);
+    };
+  }
+
+  async #handle({ method, params, sessionId }: CdpEvent): Promise<void> {
+    if (method === 'Target.attachedToTarget') {
+      await this.#attach(params as unknown as Attached, sessionId);
+    } else if (method === 'Target.detachedFromTarget') {
+      this.#contextOf.delete(params.sessionId as string);
+    } else if (method === 'Runtime.bindingCalled' && params.name === SOCKET_BINDING && sessionId) {
+      const asked = JSON.parse(String(params.payload)) as { id: number; url: string };
+      const policy = this.#policies.get(this.#contextOf.get(sessionId) ?? '');
+      const ok = policy?.allows(asked.url) ?? false;
+      if (!ok) policy?.block(asked.url);
+      await this.#cdp.send(
+        'Runtime.evaluate',
+        {
+          expression: `globalThis.${SOCKET_VERDICT}(${Number(asked.id)}, ${ok})`,
+          contextId: params.executionContextId,
+        },
+        sessionId,
+      );
+    }
+  }
+
+  async #attach(
+    { sessionId, targetInfo, waitingForDebugger }: Attached,
+    parent?: string,
+  ): Promise<void> {
+    const context = targetInfo.browserContextId ?? this.#contextOf.get(parent ?? '');
+    if (context) this.#contextOf.set(sessionId, context);
+    const send = (method: string, params: Record<string, unknown> = {}): Promise<unknown> =>
+      this.#cdp.send(method, params, sessionId);
+    const run = (): Promise<unknown> =>
+      waitingForDebugger ? send('Runtime.runIfWaitingForDebugger') : Promise.resolve();
+    // Sent in one go, in this order: a target handles its messages in turn, so whatever it
+    // starts after them (a worker, a frame) is attached, and the stand-in is in place before
+    // the worker's first line. One round trip per page, frame or worker.
+    const steps: Promise<unknown>[] =
+      targetInfo.type === 'worker' || targetInfo.type === 'service_worker'
+        ? [
+            send('Target.setAutoAttach', attachTo('worker')),
+            send('Runtime.enable'),
+            send('Runtime.addBinding', { name: SOCKET_BINDING }),
+            send('Runtime.evaluate', { expression: SOCKET_STAND_IN }),
+          ]
+        : targetInfo.type === 'page' || targetInfo.type === 'iframe'
+          ? [send('Target.setAutoAttach', attachTo('worker', 'iframe'))]
+          : [];
+    await Promise.all([...steps, run()]);
+  }
+}
+
+interface Attached {
+  sessionId: string;
+  targetInfo: { targetId: string; type: string; url: string; browserContextId?: string };
+  waitingForDebugger: boolean;
+}
+
+/** One guard per browser: its connection pauses every new page, so a second would add up. */
+const guards = new WeakMap<Browser, Promise<WorkerSocketGuard | undefined>>();
+
+/**
+ * Puts the sockets of `context`'s workers under `policy` for as long as the context lives.
+ * False when the browser has no DevTools port ozgwatch can use.
+ */
+export async function guardWorkerSockets(
+  context: BrowserContext,
+  policy: SocketPolicy,
+): Promise<boolean> {
+  const browser = context.browser();
+  const page = context.pages()[0];
+  if (!browser || !page) return false;
+  const guard = await WorkerSocketGuard.for(browser);
+  if (!guard) return false;
+  const session = await context.newCDPSession(page);
+  try {
+    const { targetInfo } = await session.send('Target.getTargetInfo');
+    if (!targetInfo.browserContextId) return false;
+    context.on('close', guard.register(targetInfo.browserContextId, policy));
+    return true;
+  } finally {
+    await session.detach().catch(() => undefined);
+  }
+}
