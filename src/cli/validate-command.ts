@@ -41,6 +41,6 @@ export async function validateCommand(config: Config, values: CliValues): Promis
  * flag that set the field.
  */
 export function printConfigErrorJson(error: ConfigError): void {
-  const doc = { ok: false, probes: 0, files: 0, diagnostics: error.diagnostics };
+  const doc = { ok: false, probes: 0, files: 0, diagnostics: error.diagnostics, unsetSecrets: [] };
   process.stdout.write(`${JSON.stringify(doc)}\n`);
 }

@@ -160,6 +160,7 @@ describe('ozgwatch CLI', () => {
           message: 'unknown key "intervall"; did you mean "every"?',
         },
       ],
+      unsetSecrets: [],
     });
   });
 
