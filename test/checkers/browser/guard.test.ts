@@ -338,6 +338,49 @@ describe("a worker's WebSocket", () => {
     ]);
   });
 
+  it.each([
+    // A browser that gives every site its own renderer, as a full Chromium does: the frame is
+    // then a target of its own, attached like a page (the headless shell keeps it in-process).
+    ['in a frame of another site', 'ws-worker-fremd', 'localhost', ['--site-per-process']],
+    ['in a popup', 'ws-worker-fenster', '127.0.0.1', []],
+  ])('%s: held back too', async (_where, page, origin, args) => {
+    const own = new BrowserHost({
+      args,
+      restartAfterRuns: 1000,
+      memoryLimitMb: 4000,
+      downloadLimitMb: 20,
+      logger: pino({ level: 'silent' }),
+    });
+    const input: BrowserSpecInput = {
+      stepTimeout: '3s',
+      journey: async ({ page: tab, step }) => {
+        await step('start', async () => {
+          const popup = page.endsWith('fenster') ? tab.waitForEvent('popup') : undefined;
+          await tab.goto(site(page));
+          const status = popup
+            ? (await popup).locator('#status')
+            : tab.frameLocator('iframe').locator('#status');
+          await status.filter({ hasText: 'blockiert' }).waitFor();
+        });
+      },
+    };
+    const opened = portal.webSockets().opened.length;
+    try {
+      const out = await checkBrowser(
+        { ...context(), browser: own },
+        browserSpecSchema.parse(input),
+      );
+      await settle();
+      expect(portal.webSockets().opened.slice(opened)).toEqual([]);
+      expect(out.status).toBe('pass');
+      expect(out.blockedRequests?.map(({ method, url }) => ({ method, url }))).toEqual([
+        { method: 'WEBSOCKET', url: wsUrl().replace('127.0.0.1', origin) },
+      ]);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('a worker that opens no socket works and is no warning', async () => {
     const out = await journey({
       steps: [
