@@ -90,26 +90,67 @@ export class Secrets {
     return out;
   }
 
-  /** A deep copy with every string redacted. */
+  /**
+   * A deep copy with every string value redacted. Only values: a key is the result's own
+   * field name, and a secret that happens to be part of one (`x` of `text`, `200` of a
+   * status) must not rename the field, or the result no longer reads as a result.
+   */
   redactValue<T>(value: T): T {
     if (!this.used) return value;
-    return JSON.parse(this.redact(JSON.stringify(value))) as T;
+    return this.#redactStrings(JSON.parse(JSON.stringify(value)) as unknown) as T;
   }
 
-  /** Redacts every entry of a zip archive (a Playwright trace) whose bytes hold a secret. */
+  #redactStrings(value: unknown): unknown {
+    if (typeof value === 'string') return this.redact(value);
+    if (Array.isArray(value)) return value.map((v) => this.#redactStrings(v));
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [key, v] of Object.entries(value)) out[key] = this.#redactStrings(v);
+      return out;
+    }
+    return value;
+  }
+
+  /**
+   * Redacts every entry of a zip archive (a Playwright trace) whose bytes hold a secret.
+   * The trace's event logs are JSON lines, redacted value by value for the reason given at
+   * {@link redactValue}: a trace whose events lost their field names no longer opens. The
+   * rest (page resources, screenshots) are raw bytes and are redacted as bytes.
+   */
   redactZip(zip: Uint8Array): Uint8Array {
     if (!this.used) return zip;
     const entries = unzipSync(zip);
     const needles = this.#forms.map((f) => Buffer.from(f));
     for (const [name, data] of Object.entries(entries)) {
       const bytes = Buffer.from(data);
-      if (needles.some((n) => bytes.includes(n))) {
-        entries[name] = new Uint8Array(replaceAll(bytes, needles, Buffer.from(MASK)));
-      }
+      if (!needles.some((n) => bytes.includes(n))) continue;
+      entries[name] = new Uint8Array(
+        TRACE_EVENT_LOG.test(name)
+          ? Buffer.from(this.#redactJsonLines(bytes.toString('utf8')), 'utf8')
+          : replaceAll(bytes, needles, Buffer.from(MASK)),
+      );
     }
     return zipSync(entries, { level: 6 });
   }
+
+  #redactJsonLines(text: string): string {
+    return text
+      .split('\n')
+      .map((line) => {
+        if (!this.#forms.some((f) => line.includes(f))) return line;
+        try {
+          return JSON.stringify(this.#redactStrings(JSON.parse(line)));
+        } catch {
+          // Not JSON after all (a cut line): the secret goes all the same.
+          return this.redact(line);
+        }
+      })
+      .join('\n');
+  }
 }
+
+/** The entries of a Playwright trace that are JSON lines (events, network log). */
+const TRACE_EVENT_LOG = /\.(trace|network)$/;
 
 function replaceAll(bytes: Buffer, needles: Buffer[], mask: Buffer): Buffer {
   let out = bytes;

@@ -82,6 +82,16 @@ describe('HTTP checker: secrets in request headers', () => {
     expect(JSON.stringify(out)).not.toContain(TOKEN);
   });
 
+  it('masks a short secret in the values of the result, never in its field names', async () => {
+    // A token that is also a word of the result's own fields ("reason", "status", "name").
+    process.env.OZGWATCH_TEST_HTTP_TOKEN = 'reason';
+    const out = await check(withToken('/', { expect: { headers: { 'x-echo': '^nothing$' } } }));
+    expect(service.seen[0]?.authorization).toBe('Bearer reason');
+    expect(out.status).toBe('fail');
+    expect(out.reason).toBe('assertion');
+    expect(out.assertions.find((a) => a.name === 'header')?.actual).toBe('Bearer ***');
+  });
+
   it('is error secret_missing, naming the variable, and sends nothing when it is not set', async () => {
     const out = await check(withToken('/'));
     expect(out).toMatchObject({ status: 'error', reason: 'secret_missing' });
