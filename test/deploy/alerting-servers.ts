@@ -10,10 +10,11 @@ import path from 'node:path';
 
 export type Labels = Record<string, string>;
 
-/** One alert as Alertmanager's webhook sends it. */
+/** One alert as Alertmanager's webhook sends it, with the group of the notification it came in. */
 export interface Notified {
   labels: Labels;
   status: string;
+  groupKey?: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -47,8 +48,8 @@ export async function startWebhook(
     let body = '';
     req.on('data', (c: Buffer) => (body += String(c)));
     req.on('end', () => {
-      const payload = JSON.parse(body) as { alerts: Notified[] };
-      for (const alert of payload.alerts) onAlert(alert);
+      const payload = JSON.parse(body) as { alerts: Notified[]; groupKey: string };
+      for (const alert of payload.alerts) onAlert({ ...alert, groupKey: payload.groupKey });
       res.writeHead(200).end();
     });
   });

@@ -2,7 +2,7 @@
  * The shipped Alertmanager configuration against Debian's Alertmanager: one cause notifies once.
  * For each inhibition, alerts as Prometheus sends them are posted; the one the rule stands for
  * must be held back, and the same alert of another probe, instance or location must reach the
- * webhook. Only the receivers (a webhook of this test instead of the example addresses) and
+ * webhook. The routes group new probes' first-day tickets per county. Only the receivers (a webhook of this test instead of the example addresses) and
  * group_wait are changed; routes and inhibit_rules are those shipped. Every process runs on
  * 127.0.0.1 and is stopped afterwards.
  */
@@ -12,7 +12,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { startAlertmanager, startWebhook, until, type Labels } from './alerting-servers.ts';
+import {
+  startAlertmanager,
+  startWebhook,
+  until,
+  type Labels,
+  type Notified,
+} from './alerting-servers.ts';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 const installed = spawnSync('prometheus-alertmanager', ['--version']).status === 0;
@@ -207,6 +213,7 @@ let alertmanager: ChildProcess;
 let webhook: Awaited<ReturnType<typeof startWebhook>>;
 let amUrl = '';
 const received: Labels[] = [];
+const notified: Notified[] = [];
 
 const same = (a: Labels, b: Labels): boolean =>
   Object.keys(a).length === Object.keys(b).length &&
@@ -222,7 +229,10 @@ beforeAll(async () => {
   if (!run) return;
   dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-inhibit-'));
   webhook = await startWebhook((alert) => {
-    if (alert.status === 'firing') received.push(alert.labels);
+    if (alert.status === 'firing') {
+      received.push(alert.labels);
+      notified.push(alert);
+    }
   });
   const hook = webhook.url;
 
@@ -302,5 +312,41 @@ describe.skipIf(!run)('the shipped inhibitions in Alertmanager', () => {
       if (received.some((r) => same(c.held, r))) problems.push(`notified anyway: ${c.why}`);
     }
     expect(problems).toEqual([]);
+  }, 45_000);
+
+  it("send the first-day tickets of a county's new probes as one notification, regressions per service", async () => {
+    const startsAt = new Date().toISOString();
+    const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+    const ticket = (service: string, baseline: boolean): Labels => ({
+      alertname: 'OzgwatchNewCriticalA11yViolations',
+      severity: 'ticket',
+      job: 'ozgwatch',
+      probe: `${service}-sig`,
+      service,
+      county: 'sigmaringen',
+      impact: 'critical',
+      ...(baseline ? { baseline: 'true' } : {}),
+    });
+    // A county adds three services at once; two others, watched for long, get a new barrier.
+    const firstDay = ['bauantrag', 'kfz-zulassung', 'wohngeld'].map((s) => ticket(s, true));
+    const regressions = ['elterngeld', 'meldebescheinigung'].map((s) => ticket(s, false));
+    const res = await fetch(`${amUrl}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(
+        [...firstDay, ...regressions].map((labels) => ({ labels, startsAt, endsAt })),
+      ),
+    });
+    expect(res.ok).toBe(true);
+    const groupOf = (labels: Labels): string | undefined =>
+      notified.find((n) => same(n.labels, labels))?.groupKey;
+    await until(
+      async () => ([...firstDay, ...regressions].every((l) => groupOf(l)) ? true : undefined),
+      30_000,
+      'the new-barrier tickets',
+    );
+    expect(new Set(firstDay.map(groupOf)).size).toBe(1);
+    expect(new Set(regressions.map(groupOf)).size).toBe(2);
+    expect(regressions.map(groupOf)).not.toContain(groupOf(firstDay[0]!));
   }, 45_000);
 });
