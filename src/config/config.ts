@@ -160,8 +160,20 @@ export const configSchema = z.strictObject({
       memoryLimitMb: z.number().int().min(100).default(1500),
       /** A download a journey starts is cancelled as it grows past this (MiB) and not kept. @default 20 */
       downloadLimitMb: z.number().int().min(1).max(1024).default(20),
+      /**
+       * A DevTools port on 127.0.0.1 for the request guard, which holds back WebSockets opened
+       * in workers through it. Any local process can reach it: false on a host shared with
+       * people who must not drive the browser; worker sockets are then only reported. @default true
+       */
+      devtoolsPort: z.boolean().default(true),
     })
-    .default({ args: [], restartAfterRuns: 500, memoryLimitMb: 1500, downloadLimitMb: 20 }),
+    .default({
+      args: [],
+      restartAfterRuns: 500,
+      memoryLimitMb: 1500,
+      downloadLimitMb: 20,
+      devtoolsPort: true,
+    }),
   artifacts: z
     .strictObject({
       /** Evidence of failed runs (screenshot, HTML, trace) is deleted after this; the newest of each probe stays. @default 14d */

@@ -55,6 +55,11 @@ export interface BrowserHostOptions {
   /** Keep the next context and page ready while a run is busy. @default true */
   prewarm?: boolean;
   /**
+   * Open a DevTools port on 127.0.0.1, through which the request guard holds back the
+   * WebSockets of workers. Any local process can reach the port. @default true
+   */
+  devtoolsPort?: boolean;
+  /**
    * Close the context kept ready when no run took it for this long (ms): a daemon with a
    * journey every ten minutes need not hold its renderer (45 MB PSS, headless shell) in between.
    * @default 60000
@@ -324,7 +329,12 @@ export class BrowserHost {
       // The later --proxy-server wins over the one Playwright adds. The DevTools port (on
       // 127.0.0.1, a port Chromium picks) is for the request guard's own connection: through
       // Playwright's pipe it cannot hold workers back until their WebSockets are guarded.
-      args: [...CHROMIUM_ARGS, '--remote-debugging-port=0', ...perScheme, ...this.#o.args],
+      args: [
+        ...CHROMIUM_ARGS,
+        ...(this.#o.devtoolsPort === false ? [] : ['--remote-debugging-port=0']),
+        ...perScheme,
+        ...this.#o.args,
+      ],
       ...(proxy ? { proxy } : {}),
     };
   }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { devtoolsEndpoint } from '../../src/checkers/browser/devtools-endpoint.ts';
 import {
   BrowserHost,
   type MadeContext,
@@ -22,6 +23,7 @@ function newHost(options: {
   memoryLimitMb?: number;
   downloadLimitMb?: number;
   spareIdleMs?: number;
+  devtoolsPort?: boolean;
 }) {
   const restarts: RestartReason[] = [];
   const active: number[] = [];
@@ -31,6 +33,7 @@ function newHost(options: {
     memoryLimitMb: options.memoryLimitMb ?? 100_000,
     downloadLimitMb: options.downloadLimitMb ?? 20,
     ...(options.spareIdleMs !== undefined ? { spareIdleMs: options.spareIdleMs } : {}),
+    ...(options.devtoolsPort !== undefined ? { devtoolsPort: options.devtoolsPort } : {}),
     logger: pino({ level: 'silent' }),
     onRestart: (reason) => restarts.push(reason),
     onContexts: (n) => active.push(n),
@@ -39,6 +42,23 @@ function newHost(options: {
 }
 
 describe('BrowserHost', () => {
+  it.each([
+    ['by default', undefined, true],
+    ['not with devtoolsPort: false', false, false],
+  ])('opens a DevTools port for the request guard %s', async (_, devtoolsPort, open) => {
+    const { host } = newHost(devtoolsPort === undefined ? {} : { devtoolsPort });
+    const lease = await host.lease({});
+    try {
+      const browser = lease.context.browser();
+      expect(browser).not.toBeNull();
+      const endpoint = await devtoolsEndpoint(browser!);
+      if (open) expect(endpoint).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/devtools\/browser\//);
+      else expect(endpoint).toBeUndefined();
+    } finally {
+      await lease.release();
+    }
+  });
+
   it('gives each run a fresh context and counts the open ones', async () => {
     const { host, active } = newHost({});
     const a = await host.lease({});
