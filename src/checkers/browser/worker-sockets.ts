@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext } from 'playwright';
-import { CdpConnection, type CdpEvent } from '../lighthouse/cdp.ts';
-import { SOCKET_BINDING, SOCKET_STAND_IN, SOCKET_VERDICT } from '../lighthouse/socket-stand-in.ts';
+import { CdpConnection, type CdpEvent } from '../devtools/cdp.ts';
+import { SOCKET_BINDING, SOCKET_STAND_IN, SOCKET_VERDICT } from '../devtools/socket-stand-in.ts';
 import { devtoolsEndpoint } from './devtools-endpoint.ts';
 
 /** What one context's guard says of a socket a worker wants to open. */

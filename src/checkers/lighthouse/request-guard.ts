@@ -6,9 +6,9 @@
  */
 import type { AllowedRequest } from '../browser/guard.ts';
 import { SAFE, urlMatcher, WEBSOCKET } from '../browser/guard.ts';
-import { CdpConnection, type CdpEvent } from './cdp.ts';
+import { CdpConnection, type CdpEvent } from '../devtools/cdp.ts';
 import type { AuthChallenge, ProxyAuthenticator } from './proxy-login.ts';
-import { SOCKET_BINDING, SOCKET_STAND_IN, SOCKET_VERDICT } from './socket-stand-in.ts';
+import { SOCKET_BINDING, SOCKET_STAND_IN, SOCKET_VERDICT } from '../devtools/socket-stand-in.ts';
 
 export interface HeldBack {
   method: string;

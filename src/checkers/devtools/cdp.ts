@@ -1,6 +1,7 @@
 /**
  * A Chrome DevTools Protocol connection to a browser's debugging endpoint, with flattened
- * sessions: just enough for the Lighthouse child's request guard. Node's own WebSocket
+ * sessions: just enough for the request guards that Playwright's pipe cannot serve (the
+ * Lighthouse child's, and the one that holds back workers' WebSockets in journeys and scans). Node's own WebSocket
  * client; no dependency for a handful of messages.
  */
 

@@ -1,5 +1,6 @@
 /**
- * What takes the place of `WebSocket` in the pages, frames and workers of a Lighthouse audit.
+ * What takes the place of `WebSocket` in the pages, frames and workers of a Lighthouse audit,
+ * and in the workers of a journey or a page scan.
  * The DevTools protocol can hold back any HTTP request, but not a WebSocket's handshake, and
  * a socket can carry anything (Blazor Server and SignalR send "Antrag absenden" over it). So
  * each socket first asks ozgwatch, through the binding {@link SOCKET_BINDING}, and connects
