@@ -98,8 +98,11 @@ export const configSchema = z.strictObject({
     .default({ global: 256, kinds: {}, perHost: 2 }),
   store: z
     .strictObject({
-      /** Runs older than this are deleted. @default 90d */
-      retention: durationMs.default(90 * 86_400_000),
+      /**
+       * Runs older than this are deleted. The quarterly report (on by default) needs its
+       * quarter and the one before: 185 days, and 220 leave time for a late one. @default 220d
+       */
+      retention: durationMs.default(220 * 86_400_000),
       /**
        * PostgreSQL connection URL; unset means the embedded SQLite store under dataDir.
        * Several instances that share work need it.
@@ -116,7 +119,7 @@ export const configSchema = z.strictObject({
        */
       poolSize: z.number().int().min(2).max(100).default(4),
     })
-    .default({ retention: 90 * 86_400_000, bufferLimitMb: 1024, poolSize: 4 }),
+    .default({ retention: 220 * 86_400_000, bufferLimitMb: 1024, poolSize: 4 }),
   /**
    * This instance's part of the probes, `INDEX/COUNT` (e.g. `2/5`): probes are shared out
    * among COUNT instances by rendezvous hashing of their ids.
