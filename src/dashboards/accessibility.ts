@@ -3,7 +3,16 @@ import { PanelBuilder as BarGauge } from '@grafana/grafana-foundation-sdk/bargau
 import { PanelBuilder as Stat } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
-import { DATASOURCE, SCOPE, board, layout, query, scopeVariables, thresholds } from './kit.ts';
+import {
+  DATASOURCE,
+  SCOPE,
+  board,
+  colourNumberCells,
+  layout,
+  query,
+  scopeVariables,
+  thresholds,
+} from './kit.ts';
 import { worstPerProbe } from './selections.ts';
 
 /** A scan series of the chosen probes, one per probe (the worst any location saw). */
@@ -144,7 +153,7 @@ export function accessibilityDashboard(): dashboard.DashboardBuilder {
           8,
         ],
         [
-          new Table()
+          colourNumberCells(new Table())
             .title('BITV-Signale')
             .description(
               'Formal BITV 2.0 signals per site: 1 present, 0 missing (statement link, reachable, contents, current, feedback, Schlichtungsstelle, Leichte Sprache, DGS, language); with several locations, 0 when any of them missed it. The evidence is in the run result.',

@@ -6,6 +6,8 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
+import { TableCellDisplayMode } from '@grafana/grafana-foundation-sdk/common';
+import type { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
 
 /** Every panel and variable queries the datasource chosen in `$datasource`. */
 export const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
@@ -123,6 +125,31 @@ export function daemonForProbeVariable(expr: string): dashboard.QueryVariableBui
     .hide(dashboard.VariableHide.HideVariable)
     .includeAll(false)
     .multi(false);
+}
+
+/**
+ * The colours every dashboard gives a state, so that a wall screen reads the same everywhere:
+ * red only where citizens are affected (the service fails), orange where it is slow or soon
+ * will be, purple where ozgwatch cannot tell (status error, no current result), blue for an
+ * announced maintenance window.
+ */
+export const COLOURS = {
+  ok: 'green',
+  warning: 'orange',
+  down: 'red',
+  unknown: 'purple',
+  maintenance: 'blue',
+} as const;
+
+/**
+ * A table panel's thresholds colour its number cells. Grafana shows table cells plain unless a
+ * cell type says otherwise, whatever thresholds the panel has; the override is by field type so
+ * that the label columns (county, service, probe) keep their plain background.
+ */
+export function colourNumberCells<T extends Table>(table: T): T {
+  return table.overrideByFieldType('number', [
+    { id: 'custom.cellOptions', value: { type: TableCellDisplayMode.ColorBackground } },
+  ]);
 }
 
 /** Thresholds from red (worst) upwards, e.g. `steps('red', [0.95, 'orange'], [0.99, 'green'])`. */

@@ -3,7 +3,16 @@ import { PanelBuilder as BarGauge } from '@grafana/grafana-foundation-sdk/bargau
 import { PanelBuilder as Stat } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
-import { DATASOURCE, SCOPE, board, layout, query, scopeVariables, thresholds } from './kit.ts';
+import {
+  DATASOURCE,
+  SCOPE,
+  board,
+  colourNumberCells,
+  layout,
+  query,
+  scopeVariables,
+  thresholds,
+} from './kit.ts';
 import { mediaBreaksAppeared, worstPerProbe } from './selections.ts';
 
 /** A scan series of the chosen probes, one per probe (the worst any location saw). */
@@ -101,7 +110,7 @@ export function maturityDashboard(): dashboard.DashboardBuilder {
           8,
         ],
         [
-          new Table()
+          colourNumberCells(new Table())
             .title('Reifegrad je Leistung und Landkreis')
             .description(
               'Estimated maturity level per service (rows) and county (columns): the best of the service’s probes, each with the lowest level any location estimated. Red 0–1, orange 2, green 3–4.',

@@ -1,25 +1,37 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as Stat } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
+import { TableSortByFieldStateBuilder } from '@grafana/grafana-foundation-sdk/common';
 import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
 import { DashboardLinkBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
+  COLOURS,
   DATASOURCE,
   SCOPE,
   board,
+  colourNumberCells,
   daemonUrlVariable,
   layout,
   query,
   scopeVariables,
   thresholds,
 } from './kit.ts';
-import { PROBE_INFO, failingNow, withDaemonUrl } from './selections.ts';
+import {
+  AVAILABILITY_KINDS,
+  PROBE_INFO,
+  failingNow,
+  withDaemonUrl,
+  withoutCurrentResult,
+} from './selections.ts';
 
 /** The availability objective the error budget is measured against. */
 export const SLO = 0.995;
 
 const availabilityThresholds = (): ReturnType<typeof thresholds> =>
   thresholds('red', [0.95, 'orange'], [SLO, 'green']);
+
+/** Rows a list shows at most: the worst of 300 probes, not all of them. */
+export const TOP = 20;
 
 /** Overview: is everything up, what is failing now, what breaks soon. */
 export function overviewDashboard(): dashboard.DashboardBuilder {
@@ -54,7 +66,7 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
             .max(1)
             .thresholds(availabilityThresholds())
             .withTarget(query(`avg(probe:availability:ratio_5m{${SCOPE}})`)),
-          6,
+          5,
         ],
         [
           new Stat()
@@ -65,8 +77,27 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
             .datasource(DATASOURCE)
             .unit('short')
             .thresholds(thresholds('green', [1, 'red']))
-            .withTarget(query(`count(group by (probe) (${failingNow(SCOPE)})) or vector(0)`)),
-          6,
+            .noValue('keine Daten')
+            // 0 only where probes are watched: with every ozgwatch down (no probe_success at
+            // all) a green 0 would say all is well; no value says nothing is known.
+            .withTarget(
+              query(
+                `count(group by (probe) (${failingNow(SCOPE)})) or on () 0 * count(probe_success{${SCOPE}} and ${AVAILABILITY_KINDS})`,
+              ),
+            ),
+          5,
+        ],
+        [
+          new Stat()
+            .title('Ohne aktuelles Ergebnis')
+            .description(
+              'Probes whose results are not current, so the panels next to this one cannot show them: the last run ended more than three intervals ago (runs stopped: OzgwatchStaleResults; cron probes rarer than every 15 minutes are listed too), or their ozgwatch is not scraped now (down, or a shard missing: OzgwatchDown, OzgwatchShardMissing), so their series are gone. A probe removed from the probe files or moved to another shard is not counted. Purple: ozgwatch cannot tell whether these services work. The probes are listed on “ozgwatch – Betrieb des Monitors”.',
+            )
+            .datasource(DATASOURCE)
+            .unit('short')
+            .thresholds(thresholds(COLOURS.ok, [1, COLOURS.unknown]))
+            .withTarget(query(`count(${withoutCurrentResult(SCOPE)}) or vector(0)`)),
+          4,
         ],
         [
           new Stat()
@@ -79,7 +110,7 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
             .decimals(2)
             .thresholds(availabilityThresholds())
             .withTarget(query(`avg(probe:availability:ratio_30d{${SCOPE}})`)),
-          6,
+          5,
         ],
         [
           new Stat()
@@ -94,7 +125,7 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
             .withTarget(
               query(`1 - (1 - avg(probe:availability:ratio_30d{${SCOPE}})) / (1 - ${SLO})`),
             ),
-          6,
+          5,
         ],
       ],
     },
@@ -104,33 +135,37 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
       panels: [
         [
           new TimeSeries()
-            .title('Verfügbarkeit je Leistung')
+            .title('Leistungen mit Ausfällen (1 h)')
             .description(
-              'Availability over the past hour per county and service (from the recording rule probe:availability:ratio_1h), over the dashboard time range.',
+              `Availability over the past hour per county and service (recording rule probe:availability:ratio_1h), over the dashboard time range; only services below 100 % at each moment, the ${TOP} worst. A line that ends has recovered; an empty panel means no chosen service had an outage.`,
             )
             .datasource(DATASOURCE)
             .unit('percentunit')
             .min(0)
             .max(1)
             .thresholds(availabilityThresholds())
+            .noValue('keine Ausfälle')
+            // With 300 probes a line per service is a legend nobody can read, and a failing
+            // service is one line among hundreds at 100 %: only those below, the worst first.
             .withTarget(
               query(
-                `avg by (county, service) (probe:availability:ratio_1h{${SCOPE}})`,
+                `bottomk(${TOP}, avg by (county, service) (probe:availability:ratio_1h{${SCOPE}}) < 1)`,
                 '{{county}} / {{service}}',
               ),
             ),
           12,
         ],
         [
-          new Table()
+          colourNumberCells(new Table())
             .title('Verfügbarkeit 30 Tage je Landkreis und Leistung')
             .description(
-              'Availability over 30 days per county and service, worst first; cells below the SLO are coloured.',
+              'Availability over 30 days per county and service, worst first; cells below the SLO are coloured (orange below it, red below 95 %).',
             )
             .datasource(DATASOURCE)
             .unit('percentunit')
             .decimals(2)
             .thresholds(availabilityThresholds())
+            .sortBy([new TableSortByFieldStateBuilder().displayName('Value')])
             .withTarget(
               query(`sort(avg by (county, service) (probe:availability:ratio_30d{${SCOPE}}))`, '', {
                 instant: true,
@@ -152,6 +187,7 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
             )
             .datasource(DATASOURCE)
             .dataLinks([probeLink])
+            .sortBy([new TableSortByFieldStateBuilder().displayName('county')])
             // Every row is 1 and its time is now: only the labels say anything.
             .withTransformation({
               id: 'organize',
@@ -170,19 +206,22 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
           12,
         ],
         [
-          new Table()
+          colourNumberCells(new Table())
             .title('Zertifikate, bald ablaufend zuerst')
             .description(
-              'Days until the earliest certificate of each HTTPS probe expires, soonest first. Orange below 14 days, red below 3.',
+              `Days until the earliest certificate of each HTTPS probe expires, the ${TOP} soonest first; one row per probe, with the earliest certificate any location was served (a load balancer node with an old one). Orange below 14 days, red below 3 and once expired (negative).`,
             )
             .datasource(DATASOURCE)
             .unit('d')
             .decimals(1)
             .thresholds(thresholds('red', [3, 'orange'], [14, 'green']))
+            .sortBy([new TableSortByFieldStateBuilder().displayName('Value')])
             .withTarget(
-              query(`sort((probe_ssl_earliest_cert_expiry{${SCOPE}} - time()) / 86400)`, '', {
-                instant: true,
-              }),
+              query(
+                `sort(bottomk(${TOP}, (min by (county, service, probe) (probe_ssl_earliest_cert_expiry{${SCOPE}}) - time()) / 86400))`,
+                '',
+                { instant: true },
+              ),
             ),
           12,
         ],

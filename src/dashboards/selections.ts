@@ -104,3 +104,32 @@ export function probeUrls(scope: string): string {
 export function withDaemonUrl(rows: string, scope: string): string {
   return `(${rows}) * on (probe, location) group_left (external_url) ${probeUrls(scope)} or on (probe, location) label_replace(${rows}, "external_url", "$ozgwatch", "", "")`;
 }
+
+/**
+ * Probe series whose last run ended more than three intervals ago, as OzgwatchStaleResults
+ * finds them (before its `for:`): the scrape works, but the runs stopped (a stuck scheduler, a
+ * full pool). Their gauges still hold the last result, so every "now" panel would show it as
+ * current. Caveat of the alert too: `cron` probes export an interval of 300 s, so one that runs
+ * less often than every 15 minutes is listed.
+ */
+export function staleResults(scope: string): string {
+  return `time() - ozgwatch_probe_last_run_timestamp_seconds{${scope}} > 3 * ozgwatch_probe_interval_seconds{${scope}}`;
+}
+
+/**
+ * Probes that an instance exported in the last day, that no instance exports now, and whose
+ * instance is not scraped successfully now: its ozgwatch is down, or gone from service discovery
+ * (a shard pod that cannot be scheduled). Their series went stale, so they drop out of every
+ * average and count instead of showing as unknown. A probe that moved to another shard is
+ * exported there, and one removed from the probe files leaves an instance that is still up: neither
+ * is listed. `up` carries `location` when it is a target label; when only the daemon sets it, the
+ * instance alone matches.
+ */
+export function vanishedProbes(scope: string): string {
+  return `last_over_time(ozgwatch_probe_info{${scope}}[1d]) unless on (probe) ozgwatch_probe_info unless on (job, instance, location) (up == 1) unless on (job, instance) (up{location=""} == 1)`;
+}
+
+/** One series per probe of the scope that has no current result: stale or vanished. */
+export function withoutCurrentResult(scope: string): string {
+  return `group by (probe) (${staleResults(scope)}) or group by (probe) (${vanishedProbes(scope)})`;
+}

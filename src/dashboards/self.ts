@@ -3,7 +3,25 @@ import { PanelBuilder as Stat } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE, board, layout, query, thresholds } from './kit.ts';
-import { PROBE_INFO } from './selections.ts';
+import { PROBE_INFO, staleResults, vanishedProbes } from './selections.ts';
+
+/**
+ * One row per probe and instance without a current result, `reason` saying why, with the
+ * probe's name from the last day's info series: a vanished probe has no current one.
+ */
+function notCurrentRows(): string {
+  const row = (expr: string, reason: string): string =>
+    `label_replace(group by (probe, job, instance, location) (${expr}), "reason", "${reason}", "", "")`;
+  return `(${row(staleResults(''), 'stale')} or ${row(vanishedProbes(''), 'not scraped')}) * on (probe) group_left (name, kind, service, county) topk by (probe) (1, last_over_time(ozgwatch_probe_info[1d]))`;
+}
+
+/**
+ * Legend of a per-instance line. Pod names repeat across locations (the same StatefulSet in each
+ * location's cluster), so an instance is its name and its location: grouped by `instance` alone,
+ * ozgwatch-0 of Stuttgart and of Karlsruhe would be added into one line, and a buffer's fill
+ * divided by the sum of two limits.
+ */
+const PER_INSTANCE = '{{location}} {{instance}}';
 
 /** ozgwatch itself: is the monitor healthy, on time and configured. */
 export function selfDashboard(): dashboard.DashboardBuilder {
@@ -124,7 +142,9 @@ export function selfDashboard(): dashboard.DashboardBuilder {
             )
             .datasource(DATASOURCE)
             .unit('short')
-            .withTarget(query('sum by (instance) (ozgwatch_probes_assigned)', '{{instance}}')),
+            .withTarget(
+              query('sum by (instance, location) (ozgwatch_probes_assigned)', PER_INSTANCE),
+            ),
           6,
         ],
         [
@@ -137,8 +157,8 @@ export function selfDashboard(): dashboard.DashboardBuilder {
             .unit('s')
             .withTarget(
               query(
-                'histogram_quantile(0.99, sum by (instance, le) (rate(ozgwatch_scheduler_lag_seconds_bucket[5m])))',
-                '{{instance}}',
+                'histogram_quantile(0.99, sum by (instance, location, le) (rate(ozgwatch_scheduler_lag_seconds_bucket[5m])))',
+                PER_INSTANCE,
               ),
             ),
           6,
@@ -152,7 +172,7 @@ export function selfDashboard(): dashboard.DashboardBuilder {
             .datasource(DATASOURCE)
             .unit('short')
             .withTarget(
-              query('sum by (instance) (ozgwatch_store_buffered_results)', '{{instance}}'),
+              query('sum by (instance, location) (ozgwatch_store_buffered_results)', PER_INSTANCE),
             ),
           6,
         ],
@@ -169,8 +189,8 @@ export function selfDashboard(): dashboard.DashboardBuilder {
             .thresholds(thresholds('green', [0.5, 'orange'], [0.8, 'red']))
             .withTarget(
               query(
-                'sum by (instance) (ozgwatch_store_buffer_bytes) / sum by (instance) (ozgwatch_store_buffer_limit_bytes > 0)',
-                '{{instance}}',
+                'sum by (instance, location) (ozgwatch_store_buffer_bytes) / sum by (instance, location) (ozgwatch_store_buffer_limit_bytes > 0)',
+                PER_INSTANCE,
               ),
             ),
           6,
@@ -200,7 +220,21 @@ export function selfDashboard(): dashboard.DashboardBuilder {
                 { instant: true },
               ),
             ),
-          24,
+          12,
+        ],
+        [
+          new Table()
+            .title('Prüfungen ohne aktuelles Ergebnis')
+            .description(
+              'Probes whose results are not current (counted on the overview as “Ohne aktuelles Ergebnis”): reason "stale", the last run ended more than three intervals ago although the instance is scraped (runs stopped; OzgwatchStaleResults); reason "not scraped", their instance is down or gone and no other instance exports them (OzgwatchDown, OzgwatchShardMissing). Every dashboard shows their last result, or nothing, so nobody knows whether these services work. One row per probe and instance.',
+            )
+            .datasource(DATASOURCE)
+            .withTransformation({
+              id: 'organize',
+              options: { excludeByName: { Time: true, Value: true } },
+            })
+            .withTarget(query(notCurrentRows(), '', { instant: true })),
+          12,
         ],
       ],
     },

@@ -1,12 +1,14 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { DashboardLinkBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { DashboardLinkBuilder, MappingType } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as Stat } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
 import { StackingConfigBuilder, StackingMode } from '@grafana/grafana-foundation-sdk/common';
 import {
+  COLOURS,
   DATASOURCE,
   board,
+  colourNumberCells,
   daemonForProbeVariable,
   daemonUrlVariable,
   layout,
@@ -16,9 +18,42 @@ import {
   scopeVariables,
   thresholds,
 } from './kit.ts';
-import { probeUrls, withDaemonUrl } from './selections.ts';
+import { probeUrls, staleResults, withDaemonUrl } from './selections.ts';
 
 const P = 'probe="$probe"';
+
+/** The colour of each `result` of ozgwatch_probe_runs_total. */
+const RESULT_COLOURS: Record<string, string> = {
+  pass: COLOURS.ok,
+  degraded: COLOURS.warning,
+  fail: COLOURS.down,
+  error: COLOURS.unknown,
+  maintenance: COLOURS.maintenance,
+};
+
+/** What the Status panel shows for each value of {@link stateNow}. */
+const STATUS_TEXTS: Record<string, { text: string; color: string; index: number }> = {
+  '0': { text: 'bestanden', color: COLOURS.ok, index: 0 },
+  '1': { text: 'langsam', color: COLOURS.warning, index: 1 },
+  '2': { text: 'gestört', color: COLOURS.down, index: 2 },
+  '3': { text: 'nicht prüfbar', color: COLOURS.unknown, index: 3 },
+  '4': { text: 'Wartung', color: COLOURS.maintenance, index: 4 },
+  '5': { text: 'veraltet', color: COLOURS.unknown, index: 5 },
+};
+
+/**
+ * The probe's state per exposition: stale results (5) first, since every other gauge is then
+ * history; then a maintenance window (4), since `ozgwatch_probe_status` keeps its value from
+ * before the window and would show a frozen failure or pass; else the status itself (0–3).
+ */
+function stateNow(scope: string): string {
+  const match = 'on (probe, instance, location)';
+  return [
+    `((0 * ozgwatch_probe_status{${scope}} + 5) and ${match} (${staleResults(scope)}))`,
+    `((ozgwatch_probe_maintenance{${scope}} == 1) + 3)`,
+    `ozgwatch_probe_status{${scope}}`,
+  ].join(` or ${match} `);
+}
 
 /** One probe in detail: status, HTTP phases, journey steps, web vitals, failures. */
 export function serviceDashboard(): dashboard.DashboardBuilder {
@@ -49,11 +84,14 @@ export function serviceDashboard(): dashboard.DashboardBuilder {
         [
           new Stat()
             .title('Status')
-            .description('Reported status of the last run: 0 pass, 1 degraded, 2 fail, 3 error.')
+            .description(
+              'State of the probe now, per location: bestanden (pass), langsam (degraded), gestört (fail: citizens cannot use the service), nicht prüfbar (error: ozgwatch could not check, the service may work), Wartung (the last run was in an announced maintenance window; the status before it is frozen), veraltet (no run for more than three intervals: the last status is history). Red only for gestört.',
+            )
             .datasource(DATASOURCE)
             .unit('none')
-            .thresholds(thresholds('green', [1, 'orange'], [2, 'red']))
-            .withTarget(query(`ozgwatch_probe_status{${P}}`)),
+            .thresholds(thresholds(COLOURS.ok, [1, COLOURS.warning], [2, COLOURS.down]))
+            .mappings([{ type: MappingType.ValueToText, options: STATUS_TEXTS }])
+            .withTarget(query(stateNow(P), '{{location}}')),
           6,
         ],
         [
@@ -138,7 +176,7 @@ export function serviceDashboard(): dashboard.DashboardBuilder {
           12,
         ],
         [
-          new Table()
+          colourNumberCells(new Table())
             .title('Schritte jetzt')
             .description(
               'Whether each journey step passed in the last run (1) or failed (0); the failed step is the one to look at first.',
@@ -158,10 +196,18 @@ export function serviceDashboard(): dashboard.DashboardBuilder {
           new TimeSeries()
             .title('Läufe nach Ergebnis')
             .description(
-              'Runs per hour by result (pass, degraded, fail, error, maintenance), per location. The link opens the probe page of the ozgwatch that ran the probe last at that location (its server.externalUrl, else the ozgwatch variable), with each failed run, its screenshot and trace.',
+              'Runs per hour by result (pass, degraded, fail, error, maintenance), per location: fail red, degraded orange, error (ozgwatch could not check) purple, maintenance blue, pass green. The link opens the probe page of the ozgwatch that ran the probe last at that location (its server.externalUrl, else the ozgwatch variable), with each failed run, its screenshot and trace.',
             )
             .datasource(DATASOURCE)
             .unit('short')
+            // Grafana's palette gives colours by series order: pass could come out red and fail
+            // green. Each result its fixed colour, matched on the legend's first word.
+            .overrides(
+              Object.entries(RESULT_COLOURS).map(([result, colour]) => ({
+                matcher: { id: 'byRegexp', options: `^${result}( |$)` },
+                properties: [{ id: 'color', value: { mode: 'fixed', fixedColor: colour } }],
+              })),
+            )
             .dataLinks([
               new DashboardLinkBuilder('Läufe in ozgwatch öffnen')
                 .url('${__field.labels.external_url:raw}/probes/${probe}')
