@@ -92,15 +92,16 @@ export function daemonUrlVariable(): dashboard.TextBoxVariableBuilder {
 }
 
 /**
- * The location whose ozgwatch the link at the top of a one-probe dashboard opens: the
- * locations that export the probe (none without `location` labels, which matches those series).
+ * The location whose ozgwatch the link at the top of a one-probe dashboard opens, and whose runs
+ * the panels that cannot mix locations show (stacked HTTP phases): the locations that export the
+ * probe (none without `location` labels, which matches those series).
  */
 export function locationVariable(): dashboard.QueryVariableBuilder {
   return labelVariable(
     'location',
-    'Standort (Link)',
+    'Standort',
     'label_values(ozgwatch_probe_info{probe="$probe"}, location)',
-    'Location (vantage point) whose ozgwatch the link "Läufe dieser Prüfung in ozgwatch" at the top opens; each location has its own runs and evidence. Empty without location labels.',
+    'Location (vantage point) whose ozgwatch the link "Läufe dieser Prüfung in ozgwatch" at the top opens, and whose HTTP phases are shown; each location has its own runs and evidence. Empty without location labels.',
   )
     .includeAll(false)
     .multi(false);

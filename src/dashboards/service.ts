@@ -104,7 +104,7 @@ export function serviceDashboard(): dashboard.DashboardBuilder {
             .unit('percentunit')
             .decimals(2)
             .thresholds(thresholds('red', [0.95, 'orange'], [0.995, 'green']))
-            .withTarget(query(`probe:availability:ratio_1d{${P}}`)),
+            .withTarget(query(`probe:availability:ratio_1d{${P}}`, '{{location}}')),
           6,
         ],
         [
@@ -114,7 +114,7 @@ export function serviceDashboard(): dashboard.DashboardBuilder {
             .datasource(DATASOURCE)
             .unit('s')
             .decimals(2)
-            .withTarget(query(`probe_duration_seconds{${P}}`)),
+            .withTarget(query(`probe_duration_seconds{${P}}`, '{{location}} {{instance}}')),
           6,
         ],
         [
@@ -143,13 +143,20 @@ export function serviceDashboard(): dashboard.DashboardBuilder {
           new TimeSeries()
             .title('HTTP-Phasen')
             .description(
-              'Duration of each HTTP phase of the last run: DNS, connect, TLS, time to first byte (processing), transfer. Stacked: the top is the whole request.',
+              'Duration of each HTTP phase of the last run at the location chosen in “Standort”: DNS, connect, TLS, time to first byte (processing), transfer. Stacked: the top is the whole request.',
             )
             .datasource(DATASOURCE)
             .unit('s')
             .stacking(new StackingConfigBuilder().mode(StackingMode.Normal))
             .fillOpacity(30)
-            .withTarget(query(`probe_http_duration_seconds{${P}}`, '{{phase}}')),
+            // Stacked, the series of two locations (or of two shards during a move) would add up
+            // to a request twice as long as any citizen waited: one location, one series a phase.
+            .withTarget(
+              query(
+                `max without (instance) (probe_http_duration_seconds{${P}, location="$location"})`,
+                '{{phase}}',
+              ),
+            ),
           12,
         ],
         [
@@ -160,7 +167,9 @@ export function serviceDashboard(): dashboard.DashboardBuilder {
             )
             .datasource(DATASOURCE)
             .unit('s')
-            .withTarget(query(`ozgwatch_journey_step_duration_seconds{${P}}`, '{{step}}')),
+            .withTarget(
+              query(`ozgwatch_journey_step_duration_seconds{${P}}`, '{{step}} {{location}}'),
+            ),
           12,
         ],
         [
@@ -172,7 +181,7 @@ export function serviceDashboard(): dashboard.DashboardBuilder {
             .datasource(DATASOURCE)
             .unit('s')
             .thresholds(thresholds('green', [2.5, 'orange'], [4, 'red']))
-            .withTarget(query(`ozgwatch_web_vital_seconds{${P}}`, '{{vital}}')),
+            .withTarget(query(`ozgwatch_web_vital_seconds{${P}}`, '{{vital}} {{location}}')),
           12,
         ],
         [

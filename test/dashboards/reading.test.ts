@@ -254,6 +254,57 @@ describe.skipIf(!withPromtool)('panels when results are not current (promtool)',
     expect(run.status, run.output).toBe(0);
   });
 
+  it('service: the stacked HTTP phases are those of one location, whatever other locations and shards export', async () => {
+    const phase = (name: string, instance: string, location: string, seconds: number) => ({
+      series: selector('probe_http_duration_seconds', {
+        job: JOB,
+        instance,
+        location,
+        probe: 'kfz',
+        service: 'kfz-zulassung',
+        county: 'ludwigsburg',
+        phase: name,
+      }),
+      values: values([seconds, 5]),
+    });
+    const panel = (location: string): string =>
+      panelExpr('service.json', 'HTTP-Phasen', 'kfz').replaceAll('$location', location);
+    const run = await runPromtool([
+      {
+        name: 'phases',
+        interval: '1m',
+        input_series: [
+          // Stuttgart, while the probe moves between its shards: both export the last run.
+          phase('connect', 'ozgwatch-0:9464', 'stuttgart', 0.02),
+          phase('processing', 'ozgwatch-0:9464', 'stuttgart', 0.3),
+          phase('connect', 'ozgwatch-1:9464', 'stuttgart', 0.02),
+          phase('processing', 'ozgwatch-1:9464', 'stuttgart', 0.3),
+          phase('connect', 'ozgwatch-0:9464', 'karlsruhe', 0.05),
+          phase('processing', 'ozgwatch-0:9464', 'karlsruhe', 0.7),
+        ],
+        promql_expr_test: [
+          {
+            // Stacked: 0.32 s, the request as Stuttgart made it (not 1.39 s summed over all).
+            expr: panel('stuttgart'),
+            eval_time: '4m',
+            exp_samples: ['connect', 'processing'].map((name, i) => ({
+              labels: selector('', {
+                job: JOB,
+                location: 'stuttgart',
+                probe: 'kfz',
+                service: 'kfz-zulassung',
+                county: 'ludwigsburg',
+                phase: name,
+              }),
+              value: [0.02, 0.3][i]!,
+            })),
+          },
+        ],
+      },
+    ]);
+    expect(run.status, run.output).toBe(0);
+  });
+
   it('ozgwatch: an instance is its name and its location, so pods of the same name in two locations stay apart', async () => {
     const series = (name: string, location: string, value: number): InputSeries => ({
       series: selector(name, { job: JOB, instance: 'ozgwatch-0:9464', location }),
