@@ -427,7 +427,9 @@ function readSignals(
             l.inScope &&
             (lexicon.signals.onlineApplicationLink.test(normalise(l.text)) ||
               (lexicon.signals.onlineApplicationHosts.test(l.href) && /^https?:/.test(l.href))),
-        ) || p.buttons.some((b) => lexicon.signals.onlineApplicationLink.test(normalise(b.text))),
+        ) ||
+        p.buttons.some((b) => lexicon.signals.onlineApplicationLink.test(normalise(b.text))) ||
+        p.links.some((l) => l.inScope && namedOnlineService(l, p.url, lexicon)),
     );
   const externalService = pages.some((p) =>
     p.links.some(
@@ -456,7 +458,9 @@ function readSignals(
     // S_online needs a binding digital submission (DOMAIN.md §6): a link or button into an
     // online service, or a form with a final submit. A sentence alone ("Sie können den Antrag
     // online stellen") is a claim the page does not back; it is kept as a hint.
-    online: onlineLink || finalForm || (externalService && has('auth')),
+    // A "Zum Kita-Portal" link backed by login or by a sentence saying the service is
+    // applied for there ("melden Sie Ihr Kind über das Kita-Portal an") is the route too.
+    online: onlineLink || finalForm || (externalService && (has('auth') || onlineText)),
     onlineText,
     auth: has('auth'),
     upload,
@@ -470,6 +474,24 @@ function readSignals(
     decisionDigital: clauseSignal(pages, 'decisionDigital', lexicon),
     pathSteps: path.steps,
   };
+}
+
+/**
+ * Whether the words just before a link to another site name it as an online service ("Nutzen
+ * Sie den Online-Assistenten ElterngeldDigital", "über das Serviceportal Amt24"): the link's
+ * own text is then only the service's name, which says nothing by itself.
+ */
+function namedOnlineService(
+  link: PageContent['links'][number],
+  pageUrl: string,
+  lexicon: Lexicon,
+): boolean {
+  if (!/^https?:/.test(link.href) || new URL(link.href).origin === new URL(pageUrl).origin)
+    return false;
+  const name = normalise(link.text).trim();
+  const context = normalise(link.context);
+  const at = name ? context.indexOf(name) : -1;
+  return at > 0 && lexicon.signals.onlineServiceName.test(context.slice(Math.max(0, at - 80), at));
 }
 
 /**

@@ -31,6 +31,7 @@ const SIGNAL_NAMES = [
   'onlineApplicationHosts',
   'onlineApplicationText',
   'externalServiceLink',
+  'onlineServiceName',
   'finalSubmit',
   'auth',
   'upload',

@@ -11,7 +11,10 @@ function cap(kind: BreakKind, s: MaturitySignals): number {
     case 'scanned-pdf':
       return 1;
     case 'paper-form':
-      return s.assist ? 2 : 1;
+      // An online application that still ends in a paper form is a form assistant whose
+      // printout goes on (DOMAIN.md §2.1, stage 2), though it runs on another site and
+      // was not followed.
+      return s.assist || s.online ? 2 : 1;
     case 'in-person':
       return s.online || s.assist ? 2 : 1;
     case 'paper-decision':

@@ -1112,3 +1112,135 @@ describe('development round 3: two paper routes, asides between dashes, answers 
     expect(detectMediaBreaks([withPdf], [], NO_PATH, lexicon).signals.online).toBe(true);
   });
 });
+
+describe('development round 4: other Länder, other CMS, nominal and relative wording', () => {
+  /** Whether the page counts as having an online route, with one link to another site. */
+  const onlineWith = (paragraphs: string[], text: string, context: string): boolean => {
+    const p = page(paragraphs);
+    p.links = [
+      {
+        text,
+        href: 'https://portal.example-land.de/dienst',
+        selector: 'main a',
+        heading: 'Antrag',
+        context,
+        inScope: true,
+      },
+    ];
+    return detectMediaBreaks([p], [], NO_PATH, lexicon).signals.online;
+  };
+
+  it('a third party named beside "Stempel und Unterschrift" signs for the citizen; a signature captured at the counter is no wet ink', () => {
+    expect(
+      kinds([
+        'Die Bestätigung Ihres Vereins ist mit Stempel und Unterschrift des Vorstands zu versehen.',
+      ]),
+    ).toEqual(['handwritten-signature']);
+    expect(
+      kinds([
+        'Der Reisepass ist persönlich im Bürgerbüro zu beantragen, da Fingerabdrücke und Ihre Unterschrift vor Ort erfasst werden.',
+      ]),
+    ).toEqual(['in-person']);
+  });
+
+  it('the citizen posts in a relative clause or a duty, even where evidence is named like a decision', () => {
+    expect(
+      kinds(
+        [
+          'Amtlich beglaubigte Kopien der Abschlusszeugnisse sind zusätzlich auf dem Postweg nachzureichen.',
+        ],
+        true,
+      ),
+    ).toEqual(['postal-submission', 'original-documents']);
+    expect(
+      kinds([
+        'Am Ende erhalten Sie einen Antrag, den Sie zusammen mit der Geburtsbescheinigung im Original per Post an die Elterngeldstelle schicken.',
+      ]),
+    ).toEqual(['postal-submission', 'original-documents']);
+    // The authority's letter stays a decision on paper.
+    expect(kinds(['Die Bescheinigung wird Ihnen per Post zugesandt.'], true)).toEqual([
+      'paper-decision',
+    ]);
+  });
+
+  it('"Abgabe im Bürgerbüro" is an appearance; a visit only if the online process fails is none; a delivery by e-mail is outbound', () => {
+    expect(
+      kinds([
+        'Abgabe im Bürgerbüro des Kreishauses oder per Post an: Kreis Musterland, Amtshausstraße 3, 32051 Musterstadt.',
+      ]),
+    ).toEqual(['postal-submission', 'in-person']);
+    expect(
+      kinds(
+        [
+          'Sollte die Online-Außerbetriebsetzung nach dem Freilegen der Codes scheitern, ist eine Vorsprache in der Zulassungsstelle erforderlich.',
+        ],
+        true,
+      ),
+    ).toEqual([]);
+    expect(kinds(['Lieferung: PDF per E-Mail'], true)).toEqual([]);
+    expect(kinds(['Senden Sie den Antrag per E-Mail an antrag@example-kreis.de.'])).toEqual([
+      'email-submission',
+    ]);
+  });
+
+  it('a link the sentence names an online service, or a portal link the text says to apply through, is the online route', () => {
+    expect(
+      onlineWith(
+        [],
+        'ElterngeldDigital',
+        'Nutzen Sie den Online-Assistenten ElterngeldDigital. Am Ende erzeugt er einen Antrag.',
+      ),
+    ).toBe(true);
+    expect(
+      onlineWith(
+        [],
+        'ElterngeldDigital',
+        'Mehr über ElterngeldDigital lesen Sie auf der Seite des Landes.',
+      ),
+    ).toBe(false);
+    expect(
+      onlineWith(
+        ['Für Krippe und Kindergarten melden Sie Ihr Kind über das Kita-Portal der Stadt an.'],
+        'Zum Kita-Portal',
+        'Zum Kita-Portal',
+      ),
+    ).toBe(true);
+    expect(
+      onlineWith(
+        ['Die Plätze vergibt die Stadt im Frühjahr.'],
+        'Zum Kita-Portal',
+        'Zum Kita-Portal',
+      ),
+    ).toBe(false);
+  });
+
+  it('an office named before "abzugeben" is a hand-over; found items collected with "holen Sie … ab" are none (R3); any "Original…" compound is an original', () => {
+    expect(
+      kinds([
+        'Der Antrag nebst Lageplan ist in zweifacher Ausfertigung beim Tiefbauamt abzugeben.',
+      ]),
+    ).toEqual(['paper-form', 'in-person']);
+    expect(kinds(['Fundsachen holen Sie persönlich im Fundbüro ab.'], true)).toEqual([]);
+    expect(kinds(['Dem Verwendungsnachweis sind die Originalbelege beizufügen.'], true)).toEqual([
+      'original-documents',
+    ]);
+    expect(
+      onlineWith([], 'Elektronische Wohnsitzanmeldung', 'Elektronische Wohnsitzanmeldung'),
+    ).toBe(true);
+  });
+
+  it('a decision named before "erhalten Sie per E-Mail" is digital, an acknowledgement is not; an online form that ends on paper is stage 2', () => {
+    const report = (paragraphs: string[]) =>
+      detectMediaBreaks([page(paragraphs, true)], [], NO_PATH, lexicon);
+    expect(report(['Die Platzzusage erhalten Sie per E-Mail.']).signals.decisionDigital).toBe(true);
+    expect(
+      report(['Die Eingangsbestätigung erhalten Sie per E-Mail.']).signals.decisionDigital,
+    ).toBe(false);
+    const printed = report([
+      'Am Ende drucken Sie den Antrag aus, unterschreiben ihn und schicken ihn an das Landratsamt.',
+    ]);
+    expect(printed.breaks.map((b) => b.kind)).toContain('paper-form');
+    expect(printed.signals.assist).toBe(false);
+    expect(printed.maturity.level).toBe(2);
+  });
+});
