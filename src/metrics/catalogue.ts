@@ -114,7 +114,7 @@ export const catalogue = {
     help: 'Runs of each probe by result.',
     labels: [...probeLabels, 'result'],
     scope: 'probe',
-    doc: '`result` is the status of the run before flap damping (`pass`, `degraded`, `fail`, `error`), or `maintenance` for every run in a maintenance window whatever its status. A series appears with the first run of that result. Survives reloads for probes that stay.',
+    doc: '`result` is the status of the run before flap damping (`pass`, `degraded`, `fail`, `error`), or `maintenance` for every run in a maintenance window whatever its status. `fail` is there at 0 as soon as the probe is configured, so that `increase()` counts the first failed run too; the other results appear with their first run. Survives reloads for probes that stay.',
   },
   lastRunTimestamp: {
     name: 'ozgwatch_probe_last_run_timestamp_seconds',

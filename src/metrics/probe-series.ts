@@ -73,6 +73,7 @@ export class ProbeSeries {
           since: new Map(),
           newUntil: Number.POSITIVE_INFINITY,
         };
+        renderRuns(entry);
       } else if (entry.labels !== labels) {
         entry.labels = labels;
         renderLast(entry);
@@ -273,6 +274,13 @@ const PATH_STEPS = index(catalogue.mediaBreakPathSteps);
 
 const HEADERS = PROBE_METRICS.map(familyHeader);
 const MAINTENANCE = RUN_RESULTS.indexOf('maintenance');
+/**
+ * Exported at 0 from the moment a probe is configured: `increase()` counts from a series'
+ * first sample, so a series that appears with its first failed run hides that run from every
+ * count of failures (the first failure after a start or a new probe's). The other results
+ * appear with their first run, which keeps a probe at one or two runs series.
+ */
+const FAIL = RUN_RESULTS.indexOf('fail');
 const RESULT_INDEX: Record<RunStatus, number> = {
   pass: RUN_RESULTS.indexOf('pass'),
   degraded: RUN_RESULTS.indexOf('degraded'),
@@ -556,7 +564,9 @@ function renderRuns(entry: Entry): void {
   let out = '';
   for (let i = 0; i < runs.length; i++) {
     const n = runs[i] as number;
-    if (n > 0) out += `${catalogue.runsTotal.name}{${labels}${RESULT_LABELS[i] as string}${n}\n`;
+    if (n > 0 || i === FAIL) {
+      out += `${catalogue.runsTotal.name}{${labels}${RESULT_LABELS[i] as string}${n}\n`;
+    }
   }
   lines[RUNS] = flat(out);
   if (entry.lastRunAt > 0) {

@@ -66,8 +66,8 @@ describe('metrics: per-probe series', () => {
       ags: '08118000',
       leika: '99012345678901',
     });
-    // An HTTPS probe that passed has 18 series (docs/metrics.md says so).
-    expect(samples(text).filter((s) => s.labels.probe === 'kfz')).toHaveLength(18);
+    // An HTTPS probe that passed has 19 series (docs/metrics.md says so).
+    expect(samples(text).filter((s) => s.labels.probe === 'kfz')).toHaveLength(19);
     // One HELP and TYPE per family.
     expect(text.match(/^# TYPE probe_http_duration_seconds /gm)).toHaveLength(1);
     expect(types(text).get('ozgwatch_probe_runs_total')).toBe('counter');
@@ -236,7 +236,9 @@ describe('metrics: per-probe series', () => {
     expect(valueOf(text, 'ozgwatch_probe_maintenance', KFZ)).toBe(1);
     expect(valueOf(text, 'ozgwatch_probe_last_run_timestamp_seconds', KFZ)).toBe(now / 1000);
     expect(valueOf(text, 'ozgwatch_probe_runs_total', { ...KFZ, result: 'maintenance' })).toBe(1);
-    expect(has(text, 'ozgwatch_probe_runs_total', { result: 'fail' })).toBe(false);
+    // `fail` is there at 0 before any failure, so that increase() counts the first one.
+    expect(valueOf(text, 'ozgwatch_probe_runs_total', { ...KFZ, result: 'fail' })).toBe(0);
+    expect(has(text, 'ozgwatch_probe_runs_total', { result: 'error' })).toBe(false);
 
     metrics.record(p, failedResult(p));
     text = await metrics.render();
@@ -286,9 +288,9 @@ describe('metrics: per-probe series', () => {
     metrics.setProbes([probe('kfz', { labels: { service: 'kfz-neu', county: 'ludwigsburg' } })]);
     const text = await metrics.render();
     const ofProbe = samples(text).filter((s) => s.labels.probe === 'kfz');
-    expect(ofProbe).toHaveLength(18);
+    expect(ofProbe).toHaveLength(19);
     expect(new Set(ofProbe.map((s) => s.labels.service))).toEqual(new Set(['kfz-neu']));
-    expect(valueOf(text, 'ozgwatch_probe_runs_total', { probe: 'kfz' })).toBe(1);
+    expect(valueOf(text, 'ozgwatch_probe_runs_total', { probe: 'kfz', result: 'pass' })).toBe(1);
   });
 
   it('escapes label values from the configuration', async () => {
