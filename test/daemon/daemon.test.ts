@@ -219,8 +219,11 @@ describe('daemon', () => {
       expect([family, value(after, family, 'old-down')]).toEqual([family, undefined]);
     }
     expect(value(after, 'probe_success', 'kfz-down')).toBe('0');
-    // Not counted as a run of this process.
-    expect(after).not.toMatch(/ozgwatch_probe_runs_total\{probe="kfz-down"/);
+    // Not counted as a run of this process: the failure series is there, at 0.
+    expect(after).toMatch(
+      /^ozgwatch_probe_runs_total\{probe="kfz-down"[^}]*result="fail"[^}]*\} 0$/m,
+    );
+    expect(after.match(/^ozgwatch_probe_runs_total\{probe="kfz-down"/gm)).toHaveLength(1);
   });
 
   it('a disabled probe loses its series at the reload', async () => {
