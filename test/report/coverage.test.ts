@@ -16,39 +16,12 @@ import { tableCsv } from '../../src/report/outputs.ts';
 import { berlinMidnight } from '../../src/report/period.ts';
 import { buildTables } from '../../src/report/tables.ts';
 import { TEXTS } from '../../src/report/texts.ts';
-import type { A11yPage, Result, RunStatus } from '../../src/results/result.ts';
+import type { A11yPage, Result } from '../../src/results/result.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
+import { at, DAY, HOUR, runBuilder } from './runs.ts';
 import { Q4 } from './seed.ts';
 
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
-const at = (month: number, d: number, hour = 9): number =>
-  berlinMidnight(2026, month, d) + hour * HOUR;
-
-let seq = 0;
-function result(
-  probeId: string,
-  kind: string,
-  startedAt: number,
-  status: RunStatus,
-  extra: Partial<Result> = {},
-): Result {
-  seq++;
-  return {
-    runId: `cov-${seq}`,
-    probeId,
-    kind,
-    startedAt,
-    duration: 0.2,
-    attempts: 1,
-    maintenance: false,
-    status,
-    reportedStatus: status,
-    message: status,
-    assertions: [],
-    ...extra,
-  };
-}
+const result = runBuilder('cov');
 
 /** A scan of one page: with a critical `image-alt` finding, clean, or failing to load. */
 function scan(probeId: string, startedAt: number, page: 'finding' | 'clean' | 'down'): Result {

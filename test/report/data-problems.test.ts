@@ -16,45 +16,17 @@ import { loadConfig } from '../../src/config/config.ts';
 import { collectReport } from '../../src/report/collect.ts';
 import type { ReportModel } from '../../src/report/model.ts';
 import { tableCsv } from '../../src/report/outputs.ts';
-import { berlinMidnight } from '../../src/report/period.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { buildTables } from '../../src/report/tables.ts';
 import { coverageMatrix } from '../../src/report/wcag.ts';
 import { TEXTS } from '../../src/report/texts.ts';
-import type { A11yFinding, A11yPage, Result, RunStatus } from '../../src/results/result.ts';
+import type { A11yFinding, A11yPage, Result } from '../../src/results/result.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
+import { at, DAY, HOUR, runBuilder } from './runs.ts';
 import { Q3, Q4 } from './seed.ts';
 
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
-const at = (month: number, d: number, hour = 9): number =>
-  berlinMidnight(2026, month, d) + hour * HOUR;
 const AFTER_Q4 = Q4.to + 30 * DAY;
-
-let seq = 0;
-function result(
-  probeId: string,
-  kind: string,
-  startedAt: number,
-  status: RunStatus,
-  extra: Partial<Result> = {},
-): Result {
-  seq++;
-  return {
-    runId: `dp-${seq}`,
-    probeId,
-    kind,
-    startedAt,
-    duration: 0.2,
-    attempts: 1,
-    maintenance: false,
-    status,
-    reportedStatus: status,
-    message: status,
-    assertions: [],
-    ...extra,
-  };
-}
+const result = runBuilder('dp');
 
 function finding(ruleId: string, impact: string, occurrence: string, waived = false): A11yFinding {
   return {
