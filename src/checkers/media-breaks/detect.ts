@@ -446,7 +446,9 @@ function readSignals(
   );
   const fileInputs = pages.some((p) => p.forms.some((f) => f.fileInputs > 0));
   const title = normalise(`${first?.title ?? ''} ${first?.h1 ?? ''}`);
-  const upload = fileInputs || has('upload');
+  // Read per clause like the other route signals: "Ein Hochladen von Nachweisen ist nicht
+  // möglich" says evidence cannot be attached, "Sie müssen nichts hochladen" that none is asked.
+  const upload = fileInputs || clauseSignal(pages, 'upload', lexicon);
   const procedureText = first?.blocks.reduce((n, b) => n + b.text.length, 0) ?? 0;
   return {
     info: first !== undefined && procedureText >= 120 && !lexicon.signals.softError.test(title),

@@ -957,6 +957,30 @@ describe('development round 3: two paper routes, asides between dashes, answers 
     expect(detectMediaBreaks([attached], [], NO_PATH, lexicon).signals.upload).toBe(true);
   });
 
+  it('an upload the page rules out is no upload, and does not stand against Once-Only', () => {
+    const upload = (text: string) =>
+      detectMediaBreaks([page([text], true)], [], NO_PATH, lexicon).signals.upload;
+    expect(upload('Ein Hochladen von Nachweisen ist im Online-Antrag nicht möglich.')).toBe(false);
+    expect(upload('Nachweise laden Sie im Antrag hoch.')).toBe(true);
+    // The register is asked instead: nothing to upload, and the decision comes digitally.
+    const registers = detectMediaBreaks(
+      [
+        page(
+          [
+            'Sie müssen keine Unterlagen hochladen: Wir rufen die Meldedaten direkt beim Melderegister ab.',
+            'Den Bescheid erhalten Sie in Ihr BundID-Postfach.',
+          ],
+          true,
+        ),
+      ],
+      [],
+      NO_PATH,
+      lexicon,
+    );
+    expect(registers.signals).toMatchObject({ upload: false, onceOnly: true });
+    expect(registers.maturity.level).toBe(4);
+  });
+
   it('an answer reads with its question; a question prescribes nothing', () => {
     // The first paragraph under a question (an FAQ item) answers it.
     const faq = page(['Per Post an Ihre Meldeanschrift.'], true);
