@@ -501,5 +501,7 @@ function probeRecord(probe: Probe): Omit<ProbeRecord, 'loadedAt'> {
     ...(probe.ags ? { ags: probe.ags } : {}),
     ...(probe.leika ? { leika: probe.leika } : {}),
     ...(probe.url ? { url: probe.url } : {}),
+    ...(probe.owner ? { owner: probe.owner } : {}),
+    ...(probe.adminLevel ? { adminLevel: probe.adminLevel } : {}),
   };
 }

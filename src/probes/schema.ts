@@ -81,6 +81,10 @@ function digitKey(field: string, lengths: number[], what: string) {
     .refine((text) => pattern.test(text), what);
 }
 
+/** Levels of administration a service can belong to, from the widest. */
+export const ADMIN_LEVELS = ['bund', 'land', 'kreis', 'gemeinde'] as const;
+export type AdminLevel = (typeof ADMIN_LEVELS)[number];
+
 const commonFields = {
   id: probeId,
   name: z.string().min(1).max(200),
@@ -125,8 +129,14 @@ const commonFields = {
   leika: digitKey('leika', [14], 'leika is the 14-digit Leistungsschlüssel').optional(),
   /** Page for humans (the service description); not what is checked. */
   url: z.url().optional(),
-  /** Team or person responsible, shown on run pages. */
+  /** Team or person responsible, shown on run pages and named in the report's measures. */
   owner: z.string().optional(),
+  /**
+   * Level of administration that offers the service: `bund`, `land`, `kreis` or `gemeinde`.
+   * Not derived from `ags`: a Stadtkreis (Ulm, 08421000) is a Kreis and a Gemeinde at once.
+   * The quarterly report groups its sample and ranking by it.
+   */
+  adminLevel: z.enum(ADMIN_LEVELS).optional(),
   maintenance: z.array(maintenanceWindow).default([]),
   /** A disabled probe is validated but never scheduled. @default true */
   enabled: z.boolean().default(true),

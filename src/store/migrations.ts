@@ -246,6 +246,18 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT probe_id, occurrence, fixed_at, 'fixed' FROM a11y_findings WHERE state = 'fixed';
     `,
   },
+  {
+    description: 'owner and level of administration in the probe catalogue, for reports',
+    // Nullable: an older release's upsert leaves them as they are.
+    sql: `
+      ALTER TABLE probes ADD COLUMN owner TEXT;
+      ALTER TABLE probes ADD COLUMN admin_level TEXT;
+    `,
+    postgres: `
+      ALTER TABLE probes ADD COLUMN owner TEXT;
+      ALTER TABLE probes ADD COLUMN admin_level TEXT;
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

@@ -199,14 +199,18 @@ export const PG_SQL = {
                          FROM a11y_findings f
                          WHERE probe_id = ANY($1::text[]) AND first_seen < $2
                          ORDER BY array_position($1::text[], probe_id), first_seen, occurrence`,
-  upsertProbes: `INSERT INTO probes (probe_id, name, kind, service, county, ags, leika, url, loaded_at)
-                 SELECT *, $9::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
-                                                   $5::text[], $6::text[], $7::text[], $8::text[])
+  upsertProbes: `INSERT INTO probes (probe_id, name, kind, service, county, ags, leika, url,
+                                     owner, admin_level, loaded_at)
+                 SELECT *, $11::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
+                                                   $5::text[], $6::text[], $7::text[], $8::text[],
+                                                   $9::text[], $10::text[])
                  ON CONFLICT (probe_id) DO UPDATE
                  SET name = excluded.name, kind = excluded.kind, service = excluded.service,
                      county = excluded.county, ags = excluded.ags, leika = excluded.leika,
-                     url = excluded.url, loaded_at = excluded.loaded_at`,
-  selectProbes: `SELECT probe_id, name, kind, service, county, ags, leika, url, loaded_at
+                     url = excluded.url, owner = excluded.owner,
+                     admin_level = excluded.admin_level, loaded_at = excluded.loaded_at`,
+  selectProbes: `SELECT probe_id, name, kind, service, county, ags, leika, url, owner, admin_level,
+                        loaded_at
                  FROM probes ORDER BY probe_id`,
   selectAvailability: `SELECT probe_id, (started_at - $2) / $4 AS bucket,
                               count(*) FILTER (WHERE maintenance = 0) AS runs,
@@ -497,6 +501,8 @@ class PostgresStoreImpl implements PostgresStore {
       col((p) => (p.ags === undefined ? null : text(p.ags))),
       col((p) => (p.leika === undefined ? null : text(p.leika))),
       col((p) => (p.url === undefined ? null : text(p.url))),
+      col((p) => (p.owner === undefined ? null : text(p.owner))),
+      col((p) => (p.adminLevel === undefined ? null : text(p.adminLevel))),
       at,
     ]);
   }

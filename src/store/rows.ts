@@ -53,6 +53,8 @@ export interface ProbeRow {
   ags: string | null;
   leika: string | null;
   url: string | null;
+  owner: string | null;
+  admin_level: string | null;
   loaded_at: number;
 }
 
@@ -113,6 +115,8 @@ export function probeRecord(r: ProbeRow): ProbeRecord {
     ...(r.ags !== null ? { ags: r.ags } : {}),
     ...(r.leika !== null ? { leika: r.leika } : {}),
     ...(r.url !== null ? { url: r.url } : {}),
+    ...(r.owner !== null ? { owner: r.owner } : {}),
+    ...(r.admin_level !== null ? { adminLevel: r.admin_level } : {}),
     loadedAt: r.loaded_at,
   };
 }

@@ -169,13 +169,16 @@ export const SQL = {
                          FROM a11y_findings f
                          WHERE probe_id = ?1 AND first_seen < ?2
                          ORDER BY first_seen, occurrence`,
-  upsertProbe: `INSERT INTO probes (probe_id, name, kind, service, county, ags, leika, url, loaded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+  upsertProbe: `INSERT INTO probes (probe_id, name, kind, service, county, ags, leika, url,
+                                   owner, admin_level, loaded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (probe_id) DO UPDATE
                 SET name = excluded.name, kind = excluded.kind, service = excluded.service,
                     county = excluded.county, ags = excluded.ags, leika = excluded.leika,
-                    url = excluded.url, loaded_at = excluded.loaded_at`,
-  selectProbes: `SELECT probe_id, name, kind, service, county, ags, leika, url, loaded_at
+                    url = excluded.url, owner = excluded.owner,
+                    admin_level = excluded.admin_level, loaded_at = excluded.loaded_at`,
+  selectProbes: `SELECT probe_id, name, kind, service, county, ags, leika, url, owner, admin_level,
+                        loaded_at
                  FROM probes ORDER BY probe_id`,
   selectAvailability: `SELECT CAST((started_at - ?2) / ?4 AS INTEGER) AS bucket,
                               sum(maintenance = 0) AS runs,
@@ -653,6 +656,8 @@ class SqliteStoreImpl implements SqliteStore {
           p.ags === undefined ? null : columnText(p.ags),
           p.leika === undefined ? null : columnText(p.leika),
           p.url === undefined ? null : columnText(p.url),
+          p.owner === undefined ? null : columnText(p.owner),
+          p.adminLevel === undefined ? null : columnText(p.adminLevel),
           at,
         );
       }

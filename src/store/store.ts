@@ -68,6 +68,10 @@ export interface ProbeRecord {
   ags?: string;
   leika?: string;
   url?: string;
+  /** Team or person responsible (the probe's `owner`). */
+  owner?: string;
+  /** Level of administration (`bund`, `land`, `kreis`, `gemeinde`). */
+  adminLevel?: string;
   /** Epoch ms of the last load that contained it. */
   loadedAt: number;
 }
