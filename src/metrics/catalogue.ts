@@ -127,10 +127,10 @@ export const catalogue = {
   intervalSeconds: {
     name: 'ozgwatch_probe_interval_seconds',
     type: 'gauge',
-    help: 'Configured interval between runs of the probe, in seconds.',
+    help: 'Interval between runs of the probe, in seconds; for a cron probe the longest gap between two of its runs.',
     labels: probeLabels,
     scope: 'probe',
-    doc: 'For `cron` probes the default interval (300), a typical gap rather than a promise. Present from the moment the probe is configured.',
+    doc: 'A weekly `cron` probe exports 604800. Measured on the Berlin wall clock, so daylight saving time neither adds nor takes an hour; at most 400 days (a rarer schedule, such as 29 February, gets 400). A result stands for three intervals: after that `OzgwatchStaleResults` fires and the availability ratios leave the probe out. Present from the moment the probe is configured.',
   },
   probeStatus: {
     name: 'ozgwatch_probe_status',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validateDetailed } from 'node-cron';
 import { checkers } from '../checkers/registry.ts';
+import { cronIntervalMs } from '../scheduler/cron-gap.ts';
 import { describeValue } from './diagnostics.ts';
 import { durationAtLeast, durationMs, formatDuration } from './duration.ts';
 
@@ -283,7 +284,12 @@ export function specOf(probe: Probe): unknown {
   return probe[probe.kind];
 }
 
-/** The interval in ms, also for cron probes (the typical gap), used for the interval metric. */
+/**
+ * How long one result stands before the next run is due, in ms: `every`, or for a `cron` probe
+ * the longest gap between two of its runs. The interval metric, the staleness of results
+ * (three intervals) and the seeding after a restart all judge by it.
+ */
 export function intervalOf(probe: Probe): number {
+  if (probe.cron !== undefined) return cronIntervalMs(probe.cron);
   return probe.every ?? DEFAULT_EVERY_MS;
 }

@@ -66,21 +66,48 @@ export class CronSchedule {
     throw new RangeError(`cron expression "${this.expression}" never matches`);
   }
 
-  #dayMatches(p: Parts): boolean {
+  /** The local calendar date at `epochMs`. */
+  dayOf(epochMs: number): CalendarDay {
+    const { year, month, day, weekday } = this.#parts(epochMs);
+    return { year, month, day, weekday };
+  }
+
+  /** Whether the expression runs on this calendar day (its local date fields). */
+  runsOn(day: CalendarDay): boolean {
+    return this.#dayMatches(day);
+  }
+
+  /** The times of day it fires at on the days it runs: seconds after local midnight, ascending. */
+  secondsOfDay(): number[] {
+    const ascending = (set: Set<number>) => [...set].sort((a, b) => a - b);
+    const minutes = ascending(this.#minute);
+    const seconds = ascending(this.#second);
+    const out: number[] = [];
+    for (const h of ascending(this.#hour)) {
+      for (const m of minutes) for (const s of seconds) out.push(h * 3600 + m * 60 + s);
+    }
+    return out;
+  }
+
+  #dayMatches(p: CalendarDay): boolean {
     if (!this.#month.has(p.month) || !this.#dayOfWeek.has(p.weekday)) return false;
     if (this.#dayOfMonth.has(p.day)) return true;
     return this.#lastDayOfMonth && p.day === daysInMonth(p.year, p.month);
   }
 }
 
-interface Parts {
+/** A local calendar date: month 1–12, weekday 0 (Sunday) – 6. */
+export interface CalendarDay {
   year: number;
   month: number;
   day: number;
+  weekday: number;
+}
+
+interface Parts extends CalendarDay {
   hour: number;
   minute: number;
   second: number;
-  weekday: number;
 }
 
 type LocalParts = (epochMs: number) => Parts;

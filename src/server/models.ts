@@ -76,10 +76,10 @@ export async function loadOverview(
 
 /**
  * Whether an enabled probe's latest run is older than three intervals, as OzgwatchStaleResults
- * judges it. A `cron` probe has no fixed interval to judge by: never stale here.
+ * judges it (for a `cron` probe, three of its longest gaps between runs).
  */
 export function isStale(probe: Probe, last: Result, now: number): boolean {
-  return probe.enabled && probe.cron === undefined && now - last.startedAt > 3 * intervalOf(probe);
+  return probe.enabled && now - last.startedAt > 3 * intervalOf(probe);
 }
 
 /**

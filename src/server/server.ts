@@ -278,7 +278,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
             url: probe.url ?? null,
             owner: probe.owner ?? null,
             enabled: probe.enabled,
-            intervalSeconds: probe.cron ? null : intervalOf(probe) / 1000,
+            intervalSeconds: intervalOf(probe) / 1000,
             cron: probe.cron ?? null,
             source,
             nextRunAt: next === undefined ? null : new Date(next).toISOString(),
