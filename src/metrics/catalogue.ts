@@ -82,7 +82,7 @@ export const catalogue = {
     help: 'Earliest expiry of the presented certificate chain, unix seconds.',
     labels: probeLabels,
     scope: 'probe',
-    doc: 'From the last run that completed a TLS handshake. A later run that failed before one (connection refused, DNS, timeout) keeps the value, so that a certificate alert does not end while the site is down; a passing run without TLS (an http URL) removes it.',
+    doc: "Exported by `http` and `browser` probes. An `http` probe reads the chain its request ended at. A `browser` probe takes the certificate that expires first among the HTTPS documents its journey loaded in a page's main frame: the service's own hosts and every site the journey is sent to, such as the identity provider of a login or a payment page (not frames inside a page: maps, videos, chats); the browser tells the leaf certificate's expiry only. A certificate the browser refused (`cert_invalid`) is read, whole chain, with a handshake of ozgwatch's own. From the last run that completed a TLS handshake. A later run that failed before one (connection refused, DNS, timeout) keeps the value, so that a certificate alert does not end while the site is down; a passing run without TLS (an http URL) removes it.",
   },
   probeHttpRedirects: {
     name: 'probe_http_redirects',

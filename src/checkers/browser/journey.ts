@@ -15,16 +15,24 @@ import type {
   StepResult,
   MediaBreakReport,
   PathFollowed,
+  TlsDetails,
 } from '../../results/result.ts';
 import type { BrowserLease } from '../../runner/browser-host.ts';
 import type { CheckContext } from '../checker.ts';
 import { responsive, within } from './bounded.ts';
+import {
+  certificateProblems,
+  watchCertificates,
+  type CertificateRefusal,
+  type CertificateWatch,
+} from './certificates.ts';
 import { WEBSOCKET, type Guard } from './guard.ts';
 import { inStep, unguardedSocketWarnings } from './guard-warnings.ts';
 import { prepareJourney, type Instruments } from './instruments.ts';
 import { proxyRefusal } from '../../net/proxy-refusal.ts';
 import { asksProxy, netReason, statusReason } from './net-reason.ts';
 import { readPageText } from './page-text.ts';
+import { readPresentedCertificate } from './presented-certificate.ts';
 import { describeTarget } from './locate.ts';
 import type { RedirectWatch } from './redirect-watch.ts';
 import { MissingSecret, missingSecrets, Secrets, unsetSecrets } from '../secrets.ts';
@@ -62,12 +70,16 @@ const DOWNLOAD_GRACE_MS = 2_000;
 const MAX_EXTRA_PAGES = 10;
 /** How long evidence may take on a page that still responds. */
 const EVIDENCE_MS = 5_000;
+/** How long the end of a run waits for the browser to tell the certificates it saw. */
+const CERTIFICATES_MS = 1_000;
 
 interface Failure {
   reason: ReasonCode;
   message: string;
   /** A fault of ozgwatch's side (its browser died, a shutdown): `error`, no evidence against the service. */
   ours?: true;
+  /** The certificate the browser refused, as read by a handshake of ozgwatch's own. */
+  tls?: TlsDetails;
 }
 
 /** Thrown by `step()` of a TypeScript journey after the step was recorded as failed. */
@@ -150,6 +162,7 @@ class JourneyRun {
   readonly mediaPages: PageContent[] = [];
   readonly secretFields: StepEnv['secretFields'] = [];
   #guard: Guard | undefined;
+  #certificates: CertificateWatch | undefined;
   #page: Page | undefined;
   #current: StepResult | undefined;
   #pageCrashed = false;
@@ -234,6 +247,7 @@ class JourneyRun {
       }
       this.#traced = true;
       this.#page = this.#lease.page;
+      this.#certificates = watchCertificates(this.#context);
       this.#listen(this.#page);
       this.#limitPages(this.#page);
       if (this.#spec.steps) await this.#runDeclared(this.#spec.steps, this.#page);
@@ -379,6 +393,7 @@ class JourneyRun {
     const result = emptyStep(name, action, 'pass');
     this.#current = result;
     if (this.#guard) this.#guard.step = name;
+    if (this.#certificates) this.#certificates.step = name;
     this.#redirects?.forget();
     this.steps.push(result);
     const t0 = performance.now();
@@ -475,6 +490,13 @@ class JourneyRun {
     stepName: string,
     recent: Set<string>,
   ): Promise<Failure> {
+    const net = /net::(ERR_[A-Z_]+)/.exec(message)?.[1];
+    // A refused certificate explains what follows it: a click that led to an identity provider
+    // with an expired certificate fails in the next step, on the browser's error page.
+    const refusal = this.#certificates?.refusedIn(recent);
+    if (refusal || (net !== undefined && netReason(net) === 'cert_invalid')) {
+      return this.#certificateFailure(stepName, message, net, refusal, step);
+    }
     const pageError = this.steps.filter((s) => recent.has(s.name)).flatMap((s) => s.pageErrors)[0];
     if (pageError) {
       return {
@@ -508,7 +530,6 @@ class JourneyRun {
       }
       return { reason: 'http_status', message: `step "${stepName}": ${error.message}` };
     }
-    const net = /net::(ERR_[A-Z_]+)/.exec(message)?.[1];
     const unsafe = this.#redirects?.latest();
     if (net === 'ERR_UNSAFE_REDIRECT' || (net === 'ERR_ABORTED' && unsafe)) {
       return {
@@ -582,6 +603,44 @@ class JourneyRun {
     return { reason: 'assertion', message: `step "${stepName}": ${message}` };
   }
 
+  /**
+   * A page the browser refused for its certificate. The browser gives no response to look at,
+   * so the chain is read with a handshake of our own: the failure says what is wrong with it
+   * ("certificate expired on …") and carries its expiry, as an HTTP probe's would.
+   */
+  async #certificateFailure(
+    stepName: string,
+    message: string,
+    net: string | undefined,
+    refusal: CertificateRefusal | undefined,
+    step: Step | undefined,
+  ): Promise<Failure> {
+    const code = refusal?.error.replace(/^net::/, '') ?? net ?? 'ERR_CERT_INVALID';
+    const url =
+      refusal?.url ??
+      /\bat (https:\/\/\S+)/.exec(message)?.[1] ??
+      (step?.action === 'goto' && typeof step.value === 'string' ? step.value : undefined);
+    const tls =
+      url === undefined
+        ? undefined
+        : await readPresentedCertificate(url, {
+            signal: this.#ctx.signal,
+            hosts: this.#ctx.hosts,
+            ...(this.#ctx.proxy ? { proxy: this.#ctx.proxy } : {}),
+            userAgent: this.#ctx.userAgent,
+            now: this.#ctx.now,
+          });
+    if (!tls || url === undefined) {
+      return { reason: 'cert_invalid', message: `step "${stepName}": ${code} (${message})` };
+    }
+    const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+    return {
+      reason: 'cert_invalid',
+      tls,
+      message: `step "${stepName}": ${certificateProblems(tls, host, code)} (${code} at ${url})`,
+    };
+  }
+
   /** The failing step and the one before it: a click often breaks only the next step. */
   #recentSteps(): Set<string> {
     return new Set(
@@ -617,6 +676,7 @@ class JourneyRun {
       );
     }
     await this.#saveEvidence(failure !== undefined);
+    const tls = await this.#earliestCertificate(failure);
     const base = {
       assertions: this.steps.flatMap((s) => (s.assertion ? [s.assertion] : [])),
       steps: this.steps,
@@ -637,11 +697,12 @@ class JourneyRun {
           }
         : {}),
       ...(this.mediaPages.length > 0 ? { mediaBreaks: this.#mediaBreaks() } : {}),
+      ...(tls ? { tls } : {}),
     };
     // Cut short by shutdown or our browser's death: our run broke, not the service (no page,
     // no false alert).
     if (failure) {
-      const { ours, ...rest } = failure;
+      const { ours, tls: _refused, ...rest } = failure;
       return { status: ours || failure.reason === 'aborted' ? 'error' : 'fail', ...rest, ...base };
     }
     const degradedAfter = this.#spec.degradedAfter;
@@ -658,6 +719,19 @@ class JourneyRun {
       message: `${this.steps.length} step(s) in ${seconds.toFixed(3)}s`,
       ...base,
     };
+  }
+
+  /**
+   * The certificate that expires first, of those the journey's documents came with and the
+   * one it was refused: what `probe_ssl_earliest_cert_expiry` reports, as for an HTTP probe.
+   */
+  async #earliestCertificate(failure: Failure | undefined): Promise<TlsDetails | undefined> {
+    const watch = this.#certificates;
+    if (watch) await within(watch.settled(), CERTIFICATES_MS);
+    const accepted = watch?.earliest(this.#ctx.now());
+    const refused = failure?.tls;
+    if (!accepted || !refused) return refused ?? accepted;
+    return refused.earliestExpiry <= accepted.earliestExpiry ? refused : accepted;
   }
 
   /** A full-page screenshot (secret fields masked) and the page's HTML (secrets removed). */
