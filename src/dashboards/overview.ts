@@ -91,7 +91,7 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
           new Stat()
             .title('Ohne aktuelles Ergebnis')
             .description(
-              'Probes whose results are not current, so the panels next to this one cannot show them: the last run ended more than three intervals ago (runs stopped: OzgwatchStaleResults; cron probes rarer than every 15 minutes are listed too), or their ozgwatch is not scraped now (down, or a shard missing: OzgwatchDown, OzgwatchShardMissing), so their series are gone. A probe removed from the probe files or moved to another shard is not counted. Purple: ozgwatch cannot tell whether these services work. The probes are listed on “ozgwatch – Betrieb des Monitors”.',
+              'Probes whose results are not current, so the panels next to this one cannot show them: the last run ended more than three intervals ago (runs stopped: OzgwatchStaleResults; for a cron probe, three of the longest gaps between its runs), or their ozgwatch is not scraped now (down, or a shard missing: OzgwatchDown, OzgwatchShardMissing), so their series are gone. A probe removed from the probe files or moved to another shard is not counted. Purple: ozgwatch cannot tell whether these services work. The probes are listed on “ozgwatch – Betrieb des Monitors”.',
             )
             .datasource(DATASOURCE)
             .unit('short')

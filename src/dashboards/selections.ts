@@ -109,8 +109,8 @@ export function withDaemonUrl(rows: string, scope: string): string {
  * Probe series whose last run ended more than three intervals ago, as OzgwatchStaleResults
  * finds them (before its `for:`): the scrape works, but the runs stopped (a stuck scheduler, a
  * full pool). Their gauges still hold the last result, so every "now" panel would show it as
- * current. Caveat of the alert too: `cron` probes export an interval of 300 s, so one that runs
- * less often than every 15 minutes is listed.
+ * current. A `cron` probe's interval is the longest gap between two runs of its schedule, so a
+ * weekly scan is listed after three weeks without a run, not after 15 minutes.
  */
 export function staleResults(scope: string): string {
   return `time() - ozgwatch_probe_last_run_timestamp_seconds{${scope}} > 3 * ozgwatch_probe_interval_seconds{${scope}}`;
