@@ -57,7 +57,7 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
           new Stat()
             .title('Verfügbar jetzt')
             .description(
-              'Availability of the chosen http and browser probes over the last 5 minutes (recording rule probe:availability:ratio_5m): maintenance windows and status error (ozgwatch could not check) left out, each probe counted once per location however many instances export it.',
+              'Availability of the chosen http and browser probes over the last 5 minutes (recording rule probe:availability:ratio_5m): maintenance windows, status error (ozgwatch could not check) and probes without a current result (last run more than three intervals ago) left out, each probe counted once per location however many instances export it.',
             )
             .datasource(DATASOURCE)
             .unit('percentunit')
@@ -103,7 +103,7 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
           new Stat()
             .title('Verfügbarkeit 30 Tage')
             .description(
-              'Average availability over 30 days of the chosen probes (recording rule probe:availability:ratio_30d; maintenance windows excluded).',
+              'Average availability over 30 days of the chosen probes (recording rule probe:availability:ratio_30d): maintenance windows, status error and time without a current result left out.',
             )
             .datasource(DATASOURCE)
             .unit('percentunit')

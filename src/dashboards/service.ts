@@ -98,7 +98,7 @@ export function serviceDashboard(): dashboard.DashboardBuilder {
           new Stat()
             .title('Verfügbarkeit 24 h')
             .description(
-              'Share of the last 24 hours in which the probe succeeded (maintenance excluded).',
+              'Share of the last 24 hours in which the probe succeeded: maintenance windows, status error and time without a current result (runs stopped) left out.',
             )
             .datasource(DATASOURCE)
             .unit('percentunit')

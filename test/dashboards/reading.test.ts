@@ -4,10 +4,12 @@
  * many probes: evaluated by Prometheus's engine (promtool), as a wall screen with ~300 probes
  * and an on-call engineer opening one probe would read them.
  */
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderDashboards } from '../../src/dashboards/index.ts';
 import {
   panelExpr,
+  RULES,
   runPromtool,
   selector,
   values,
@@ -141,6 +143,44 @@ describe.skipIf(!withPromtool)('panels when results are not current (promtool)',
         ],
       },
     ]);
+    expect(run.status, run.output).toBe(0);
+  });
+
+  it('overview: a probe whose runs stopped is neither up nor down in "Verfügbar jetzt", but counted without a current result', async () => {
+    const run = await runPromtool(
+      [
+        {
+          name: 'availability without stale results',
+          interval: '1m',
+          input_series: [
+            up('a:9464', () => 1),
+            ...probeSeries({ id: 'down', instance: 'a:9464', status: 2 }),
+            // Passed at its last run, 15 minutes ago: its probe_success still says 1.
+            ...probeSeries({ id: 'stuck', instance: 'a:9464', lastRunAt: 5 }),
+          ],
+          promql_expr_test: [
+            // Before the runs stopped: one up, one down.
+            {
+              expr: panelExpr('overview.json', 'Verfügbar jetzt'),
+              eval_time: '5m',
+              exp_samples: [{ labels: '{}', value: 0.5 }],
+            },
+            // The only probe watched is down: 0 %, not 50 %.
+            {
+              expr: panelExpr('overview.json', 'Verfügbar jetzt'),
+              eval_time: AT,
+              exp_samples: [{ labels: '{}', value: 0 }],
+            },
+            {
+              expr: panelExpr('overview.json', 'Ohne aktuelles Ergebnis'),
+              eval_time: AT,
+              exp_samples: [{ labels: '{}', value: 1 }],
+            },
+          ],
+        },
+      ],
+      { ruleFiles: [path.join(RULES, 'ozgwatch-recording.yaml')] },
+    );
     expect(run.status, run.output).toBe(0);
   });
 
