@@ -42,6 +42,8 @@ describe('longestCronGapMs', () => {
     expect(gap('0 3 1 1,4,7,10 *')).toBe(92 * DAY);
     // Office hours on weekdays: Friday 17:45 → Monday 08:00.
     expect(gap('*/15 8-17 * * 1-5')).toBe(2 * DAY + 14 * 3600 * S + 15 * 60 * S);
+    // The example of docs/probes.md: every 10 minutes by day, 22:50 → 06:00 at night.
+    expect(gap('*/10 6-22 * * *')).toBe((7 * 3600 + 10 * 60) * S);
     // Within a day (08:00 → 20:00), and overnight (18:00 → 06:00).
     expect(gap('0 2,8,20 * * *')).toBe(12 * 3600 * S);
     expect(gap('0 6,12,18 * * *')).toBe(12 * 3600 * S);
