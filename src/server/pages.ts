@@ -5,6 +5,7 @@
  */
 import type { FindingRecord, MediaBreakEvent, RunSummary } from '../store/store.ts';
 import { AVAILABILITY_KINDS } from '../report/collect.ts';
+import { STYLESHEET } from './stylesheet.ts';
 
 export interface ProbeModel {
   id: string;
@@ -46,20 +47,7 @@ export function layout(title: string, body: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(title)} – ozgwatch</title>
-<style>
-  body { font: 16px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 72rem; padding: 1rem; color: #1a1a1a; background: #fff; }
-  table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
-  th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #ccc; vertical-align: top; }
-  .pass { color: #0a5c1e; } .fail, .error { color: #a4000f; } .degraded { color: #7a4a00; } .skipped { color: #555; }
-  code { overflow-wrap: break-word; } .url { word-break: break-all; }
-  caption { text-align: left; font-weight: 600; }
-  .badge { display: inline-block; padding: 0 .4rem; border: 1px solid #595959; border-radius: .25rem; }
-  .summary { display: grid; grid-template-columns: max-content auto; gap: .1rem 1rem; }
-  .summary dd { margin: 0; font-weight: 600; }
-  img { max-width: 100%; border: 1px solid #999; }
-  a { color: #0b4fa3; }
-  a:focus, a:hover { outline: 2px solid #0b4fa3; outline-offset: 2px; }
-</style>
+<style>${STYLESHEET}</style>
 </head>
 <body>
 <header><nav aria-label="ozgwatch"><a href="/">Übersicht</a> · <a href="/reports">Berichte</a> · <a href="/api">API</a></nav></header>

@@ -2,7 +2,6 @@
  * The `/reports` routes: list, generate (POST, one at a time), and serve the files of
  * `<dataDir>/reports`. Only names of the report pattern are served, nothing else there.
  */
-import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -14,8 +13,9 @@ import { ReportGate } from '../report/quarterly.ts';
 import { parseLang } from '../report/texts.ts';
 import type { StoreLocation } from '../store/open.ts';
 import { StoreUnavailableError, type Store } from '../store/store.ts';
+import { openInside, sendFile } from './files.ts';
 import { renderReportsPage, type ReportFile } from './reports-page.ts';
-import { sendHtml, sendJson } from './respond.ts';
+import { BASE_HEADERS, sendHtml, sendJson } from './respond.ts';
 import { RETRY_AFTER_SECONDS } from './unavailable.ts';
 
 export interface ReportsOptions {
@@ -57,27 +57,38 @@ export async function handleReports(
   if (route === '/reports' && req.method === 'POST')
     return create(req, res, store, options, logger, closing);
   if (route === '/reports') return sendHtml(res, 200, await page(options));
-  const name = decodeURIComponent(route.slice('/reports/'.length));
-  if (!REPORT_FILE.test(name)) return sendJson(res, 404, { error: 'no such report' });
-  const file = path.join(options.dir, name);
-  const size = await stat(file)
-    .then((st) => (st.isFile() ? st.size : undefined))
-    .catch(() => undefined);
-  if (size === undefined) return sendJson(res, 404, { error: 'no such report' });
+  const name = decodedName(route.slice('/reports/'.length));
+  const file =
+    name !== undefined && REPORT_FILE.test(name)
+      ? await openInside(options.dir, path.join(options.dir, name))
+      : undefined;
+  if (name === undefined || !file) return sendJson(res, 404, { error: 'no such report' });
   const ext = name.slice(name.lastIndexOf('.') + 1);
   res.writeHead(200, {
+    ...BASE_HEADERS,
     'content-type': CONTENT_TYPES[ext] ?? 'application/octet-stream',
-    'content-length': String(size),
-    'x-content-type-options': 'nosniff',
+    'content-length': String(file.size),
     'cache-control': 'private, no-cache',
-    // The report needs no script and loads nothing: inline style and inline SVG only.
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    // The HTML report needs no script and loads nothing: inline style and inline SVG only.
+    // Not sandboxed: accessibility tools (axe) cannot check a page of an opaque origin, and
+    // the report is ozgwatch's own escaped rendering. The downloads are.
+    'content-security-policy':
+      ext === 'html'
+        ? "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+        : "sandbox; default-src 'none'; frame-ancestors 'none'",
+    // REPORT_FILE admits `[0-9A-Za-z._-]` only, so the quoted form is exact.
     ...(ext === 'html' ? {} : { 'content-disposition': `attachment; filename="${name}"` }),
   });
-  if (req.method === 'HEAD') return void res.end();
-  createReadStream(file)
-    .on('error', () => res.destroy())
-    .pipe(res);
+  sendFile(res, file, req.method === 'HEAD');
+}
+
+/** The file name of a `/reports/` path; undefined for a broken escape (`%E0%A4%A`). */
+function decodedName(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
 async function page(options: ReportsOptions, error?: string): Promise<string> {

@@ -1,16 +1,36 @@
 import type { ServerResponse } from 'node:http';
+import { STYLESHEET_SOURCE } from './stylesheet.ts';
+
+/**
+ * What every answer carries, whatever it is (JSON, metrics, a redirect, a file): no type
+ * sniffing, no referrer to the sites a page links, no framing. The CSP is the strictest
+ * there is; HTML pages and served files replace it with their own.
+ */
+export const BASE_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy':
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+};
+
+/**
+ * The daemon's pages: no script at all, their one stylesheet by hash, images only from the
+ * daemon (a run's screenshot), forms posting only to the daemon, no framing, no `<base>`.
+ */
+export const PAGE_CSP = `default-src 'none'; img-src 'self'; style-src ${STYLESHEET_SOURCE}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+
+/** Sets {@link BASE_HEADERS} on a response before anything else is decided. */
+export function setBaseHeaders(res: ServerResponse): void {
+  for (const [name, value] of Object.entries(BASE_HEADERS)) res.setHeader(name, value);
+}
 
 export function sendHtml(res: ServerResponse, status: number, html: string): void {
   res.writeHead(status, {
+    ...BASE_HEADERS,
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    // The pages need no script; what came from watched sites cannot run here. Forms post only
-    // to the daemon, no other site may frame the pages, and links leak no internal URL.
-    'content-security-policy':
-      "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    'x-frame-options': 'DENY',
-    'referrer-policy': 'no-referrer',
+    'content-security-policy': PAGE_CSP,
   });
   res.end(html);
 }
@@ -18,9 +38,9 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
+    ...BASE_HEADERS,
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
   });
   res.end(text);
 }

@@ -65,10 +65,14 @@ export function renderRunPage(result: Result, probe: ProbeModel | undefined): st
     parts.push(
       `<ul>${artifacts
         .map((a) => {
+          // The snapshot is shown by the daemon without its scripts (artifact-response.ts);
+          // opened from a download they would run.
           const hint =
             a.kind === 'trace'
               ? ' – öffnen mit <code>npx playwright show-trace trace.zip</code>'
-              : '';
+              : a.kind === 'html'
+                ? ` – <a href="${artifactUrl(a.name)}">im Browser ansehen</a> (ohne Skripte, lädt nichts nach)`
+                : '';
           return `<li><a href="${artifactUrl(a.name)}" download>${e(a.name)}</a> (${e(a.kind)}, ${Math.ceil(a.bytes / 1024)} KiB)${hint}</li>`;
         })
         .join('\n')}</ul>`,

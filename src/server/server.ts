@@ -1,6 +1,4 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -15,7 +13,8 @@ import { renderOverview, type ConfigState } from './overview.ts';
 import { renderProbePage, type ProbeModel } from './pages.ts';
 import { renderRunPage } from './run-page.ts';
 import { handleReports, type ReportsOptions } from './reports.ts';
-import { sendHtml, sendJson } from './respond.ts';
+import { sendArtifact } from './artifact-response.ts';
+import { sendHtml, sendJson, setBaseHeaders } from './respond.ts';
 import { sendStoreUnavailable } from './unavailable.ts';
 
 export interface ServerOptions {
@@ -39,7 +38,25 @@ export interface ServerOptions {
   configState?: () => ConfigState | undefined;
   /** Wall clock in epoch ms, for judging whether a result is stale. @default Date.now */
   now?: () => number;
+  /** How long a client may take; tests shorten them. @default SERVER_LIMITS */
+  limits?: Partial<ServerLimits>;
 }
+
+/** How long a client may take over its part: a slow or stalled one must not hold a connection. */
+export interface ServerLimits {
+  /** To send the request's headers. */
+  headersMs: number;
+  /** To send the whole request, body included. */
+  requestMs: number;
+  /**
+   * Without a byte moving either way: a client that stops reading a download (or a long
+   * `/metrics`) is cut off instead of keeping its connection and open file for good.
+   * Not while a report is being made for the request.
+   */
+  idleMs: number;
+}
+
+export const SERVER_LIMITS: ServerLimits = { headersMs: 10_000, requestMs: 30_000, idleMs: 60_000 };
 
 export interface RunningServer {
   url: string;
@@ -67,21 +84,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const tokenDigest = options.token ? digest(options.token) : undefined;
   const metricsDigest = options.metricsToken ? digest(options.metricsToken) : undefined;
 
-  // 8 KiB of headers is plenty for a browser with a bearer token; larger requests get 431.
+  const limits = { ...SERVER_LIMITS, ...options.limits };
   /** Aborted when the server closes: long work for a request (a report) stops with it. */
   const closing = new AbortController();
-  const server = createServer({ maxHeaderSize: 8 * 1024 }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (error instanceof StoreUnavailableError && !res.headersSent) {
-        storeUnavailable(error, req.url);
-        const route = new URL(req.url ?? '/', 'http://localhost').pathname;
-        return sendStoreUnavailable(res, isApiRoute(route), error);
-      }
-      options.logger.error({ err: error, url: req.url }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-      else res.destroy();
-    });
-  });
+  const server = createServer(
+    {
+      // 8 KiB of headers is plenty for a browser with a bearer token; larger requests get 431.
+      maxHeaderSize: 8 * 1024,
+      // Node looks for requests over their time only this often (30 s by default): a client
+      // sending its headers a byte at a time would otherwise keep its connection for the
+      // time limit plus up to that much.
+      connectionsCheckingInterval: Math.min(2_000, limits.headersMs),
+    },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        if (error instanceof StoreUnavailableError && !res.headersSent) {
+          storeUnavailable(error, req.url);
+          const route = new URL(req.url ?? '/', 'http://localhost').pathname;
+          return sendStoreUnavailable(res, isApiRoute(route), error);
+        }
+        options.logger.error({ err: error, url: req.url }, 'request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        else res.destroy();
+      });
+    },
+  );
   /**
    * Logged once a minute at most: the store has logged the outage itself, and a dashboard
    * polling the API would otherwise write a line per request until it is over.
@@ -92,12 +119,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     unavailableLoggedAt = performance.now();
     options.logger.warn({ err: error, url }, 'store unreachable: pages and API answer 503');
   };
-  // Small limits: nothing here takes a request body.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  // Small limits: the one body taken is the report form's 2 KiB.
+  server.headersTimeout = limits.headersMs;
+  server.requestTimeout = limits.requestMs;
+  // With no 'timeout' listener, Node destroys a socket idle this long.
+  server.timeout = limits.idleMs;
   server.maxHeadersCount = 64;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    setBaseHeaders(res);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = url.pathname;
     // Generating a report is the one request that takes a body.
@@ -141,6 +171,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (isApi) return api(route, url, res);
     if ((route === '/reports' || route.startsWith('/reports/')) && options.reports) {
+      if (post) {
+        // Making a report takes as long as it takes, with nothing sent meanwhile. Node sets
+        // the keep-alive time once the answer is sent, and this limit for the next request.
+        req.socket.setTimeout(0);
+      }
       return handleReports(
         req,
         res,
@@ -158,7 +193,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.writeHead(301, { location: route.slice(0, -1) }).end();
       return;
     }
-    if (route.startsWith('/runs/') || route.startsWith('/probes/')) return pages(route, res);
+    if (route.startsWith('/runs/') || route.startsWith('/probes/'))
+      return pages(route, res, req.method === 'HEAD');
     if (route === '/') {
       const config = options.configState?.();
       const model = {
@@ -183,7 +219,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
   }
 
-  async function pages(route: string, res: ServerResponse): Promise<void> {
+  async function pages(route: string, res: ServerResponse, head: boolean): Promise<void> {
     if (route.startsWith('/probes/')) {
       const probeMatch = /^\/probes\/([a-z0-9-]{1,64})$/.exec(route);
       const probe = probeMatch ? probeModel(probeMatch[1] as string) : undefined;
@@ -213,28 +249,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const name = runMatch[2];
     if (name === undefined)
       return sendHtml(res, 200, renderRunPage(result, probeModel(result.probeId)));
-    // Only files the result names are served: nothing else under the data folder.
-    const artifact = result.artifacts?.find((a) => a.name === name);
-    const file = artifact && options.artifacts?.file(result.probeId, result.runId, name);
-    const size = file
-      ? await stat(file)
-          .then((st) => st.size)
-          .catch(() => undefined)
-      : undefined;
-    if (!artifact || !file || size === undefined)
-      return sendJson(res, 404, { error: 'no such artifact' });
-    res.writeHead(200, {
-      // A page snapshot from a watched site must never run as our origin.
-      'content-type': artifact.kind === 'screenshot' ? 'image/png' : 'application/octet-stream',
-      'content-length': String(size),
-      'content-disposition': `${artifact.kind === 'screenshot' ? 'inline' : 'attachment'}; filename="${name}"`,
-      'content-security-policy': 'sandbox',
-      'x-content-type-options': 'nosniff',
-      'cache-control': 'private, max-age=3600',
-    });
-    createReadStream(file)
-      .on('error', () => res.destroy())
-      .pipe(res);
+    return sendArtifact(res, result, name, options.artifacts, head);
   }
 
   async function api(route: string, url: URL, res: ServerResponse): Promise<void> {

@@ -98,9 +98,9 @@ describe('daemon with a browser journey', () => {
     const trace = await fetch(`${daemon.server.url}/runs/${runId}/artifacts/trace.zip`);
     expect(trace.headers.get('content-disposition')).toMatch(/^attachment/);
     expect((await trace.arrayBuffer()).byteLength).toBeGreaterThan(1000);
-    // A snapshot of a watched page is never served as HTML of our origin.
+    // A snapshot of a watched page is shown in a sandbox of its own, never as our origin.
     const snapshot = await fetch(`${daemon.server.url}/runs/${runId}/artifacts/page.html`);
-    expect(snapshot.headers.get('content-type')).toBe('application/octet-stream');
+    expect(snapshot.headers.get('content-security-policy')).toMatch(/^sandbox; default-src 'none'/);
     // Names the result does not list are not served.
     expect((await fetch(`${daemon.server.url}/runs/${runId}/artifacts/ozgwatch.db`)).status).toBe(
       404,
