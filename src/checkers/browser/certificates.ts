@@ -1,4 +1,5 @@
-import type { BrowserContext, Frame, Request, Response } from 'playwright';
+import { isIP } from 'node:net';
+import type { BrowserContext, CDPSession, Frame, Request, Response } from 'playwright';
 import type { TlsDetails } from '../../results/result.ts';
 
 const DAY_MS = 86_400_000;
@@ -27,10 +28,18 @@ export interface CertificateWatch {
 }
 
 interface Seen {
+  /** `host:port` as in the URL. */
+  host: string;
   validTo: number;
   subjectName: string;
   issuer: string;
   protocol: string | undefined;
+}
+
+/** What only CDP tells of a certificate: its names and the connection's cipher. */
+interface Extra {
+  names: string[];
+  cipher: string | undefined;
 }
 
 /**
@@ -42,10 +51,16 @@ interface Seen {
  *
  * The browser tells the leaf certificate's expiry only (`securityDetails`); an intermediate
  * that expires first shows once Chromium refuses the chain, through the handshake of
- * {@link readPresentedCertificate}.
+ * {@link readPresentedCertificate}. The certificate's names come from the first page's CDP
+ * `session` when there is one (Playwright does not pass them on); a window the journey opened
+ * has none, and its certificate is shown without names.
  */
-export function watchCertificates(context: BrowserContext): CertificateWatch {
+export function watchCertificates(
+  context: BrowserContext,
+  session: CDPSession | undefined,
+): CertificateWatch {
   const seen = new Map<string, Seen>();
+  const extras = new Map<string, Extra>();
   const reading: Promise<void>[] = [];
   const refused: CertificateRefusal[] = [];
   const watch: CertificateWatch = {
@@ -58,7 +73,7 @@ export function watchCertificates(context: BrowserContext): CertificateWatch {
       for (const cert of seen.values()) {
         if (!first || cert.validTo < first.validTo) first = cert;
       }
-      return first && details(first, now);
+      return first && details(first, extras.get(first.host), now);
     },
     refusedIn: (steps) => refused.findLast((r) => steps.has(r.step)),
   };
@@ -71,7 +86,9 @@ export function watchCertificates(context: BrowserContext): CertificateWatch {
           if (security?.validTo === undefined) return;
           const seconds = security.validTo;
           // One entry per host: a journey loads dozens of pages from the same two or three.
-          seen.set(new URL(response.url()).host, {
+          const host = new URL(response.url()).host;
+          seen.set(host, {
+            host,
             validTo: seconds * 1000,
             subjectName: security.subjectName ?? '',
             issuer: security.issuer ?? '',
@@ -80,6 +97,21 @@ export function watchCertificates(context: BrowserContext): CertificateWatch {
         })
         .catch(() => undefined),
     );
+  });
+  // Network is enabled on the session already (the redirect watch reads it).
+  session?.on('Network.responseReceived', (event) => {
+    const security = event.response.securityDetails;
+    if (event.type !== 'Document' || !security) return;
+    let host: string;
+    try {
+      host = new URL(event.response.url).host;
+    } catch {
+      return;
+    }
+    extras.set(host, {
+      names: security.sanList.map((name) => `${isIP(name) ? 'IP' : 'DNS'}:${name}`),
+      cipher: security.cipher || undefined,
+    });
   });
   context.on('requestfailed', (request: Request) => {
     const error = request.failure()?.errorText ?? '';
@@ -103,18 +135,19 @@ function isDocument(request: Request, url: string): boolean {
 }
 
 /** The browser's view of a certificate it accepted, in the result's terms. */
-function details(cert: Seen, now: number): TlsDetails {
+function details(cert: Seen, extra: Extra | undefined, now: number): TlsDetails {
   return {
     earliestExpiry: cert.validTo,
     daysLeft: Math.floor(((cert.validTo - now) / DAY_MS) * 10) / 10,
     // The browser names the subject's and the issuer's common name only.
     subject: cert.subjectName ? `CN=${cert.subjectName}` : '',
     issuer: cert.issuer ? `CN=${cert.issuer}` : '',
-    // Not told by the browser; the name matched, or it would not have loaded the page.
-    subjectAltNames: [],
+    subjectAltNames: extra?.names ?? [],
+    // The browser accepted the certificate: the name matched, the chain was trusted.
     hostnameMatch: true,
     authorized: true,
     ...(cert.protocol ? { protocol: cert.protocol } : {}),
+    ...(extra?.cipher ? { cipher: extra.cipher } : {}),
   };
 }
 

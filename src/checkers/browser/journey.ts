@@ -247,7 +247,7 @@ class JourneyRun {
       }
       this.#traced = true;
       this.#page = this.#lease.page;
-      this.#certificates = watchCertificates(this.#context);
+      this.#certificates = watchCertificates(this.#context, this.#lease.prepared.session);
       this.#listen(this.#page);
       this.#limitPages(this.#page);
       if (this.#spec.steps) await this.#runDeclared(this.#spec.steps, this.#page);

@@ -88,6 +88,8 @@ describe('browser journey: certificates of the documents it loads', () => {
     expect(out.tls?.daysLeft).toBeGreaterThanOrEqual(9.9);
     expect(out.tls?.daysLeft).toBeLessThanOrEqual(10);
     expect(out.tls?.issuer).toBe('CN=ozgwatch Journey-Test-CA');
+    // The names the run page shows: Playwright does not tell them, the page's CDP session does.
+    expect(out.tls?.subjectAltNames).toEqual(['DNS:localhost']);
     expect(exportedExpiry(out)).toBe(sites.idp.notAfter / 1000);
   }, 30_000);
 
