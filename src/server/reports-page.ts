@@ -15,8 +15,13 @@ export interface ReportFile {
 export interface ReportsPageModel {
   /** Files by report (base name), newest report first. */
   reports: { base: string; files: ReportFile[] }[];
-  /** Quarters offered in the form, newest first; the first is preselected. */
+  /** Ended quarters offered in the form, newest first; the first is preselected. */
   quarters: string[];
+  /**
+   * The quarter under way, offered above them: its report is provisional ("vorläufig",
+   * `…-provisional.html`), with the figures of the newest run so far.
+   */
+  running?: string;
   /** Shown above the form after a failed request. */
   error?: string;
   /** This daemon makes the ended quarter's report by itself (`reports.quarterly`). */
@@ -31,9 +36,14 @@ const FORMAT_LABELS: Record<string, string> = {
 };
 
 // The accessibility officer's first question: must someone ask for the report? Not for the
-// quarter that just ended, so the form is for other quarters, languages or formats.
+// quarter that just ended, so the form is for the running quarter, earlier ones, other
+// languages or formats.
 const AUTOMATIC =
-  '<p>Den Bericht des abgelaufenen Quartals erstellt ozgwatch selbst: Ab 2 Uhr am ersten Tag des neuen Quartals steht er unten in der Liste. Das Formular brauchen Sie nur für frühere Quartale, eine andere Sprache oder andere Formate.</p>';
+  '<p>Den Bericht des abgelaufenen Quartals erstellt ozgwatch selbst: Ab 2 Uhr am ersten Tag des neuen Quartals steht er unten in der Liste. Das Formular brauchen Sie nur für das laufende Quartal, frühere Quartale, eine andere Sprache oder andere Formate.</p>';
+
+/** Why the running quarter's report is marked provisional, next to the form. */
+const PROVISIONAL =
+  '<p>Der Bericht des laufenden Quartals ist vorläufig: Er zeigt den Stand des letzten Laufs bis jetzt, sein Dateiname endet auf <code>-provisional</code>, und der endgültige Bericht nach Quartalsende ersetzt ihn nicht, sondern steht daneben.</p>';
 
 export function renderReportsPage(model: ReportsPageModel): string {
   const rows = model.reports.map(({ base, files }) => {
@@ -55,8 +65,16 @@ ${model.error ? `<p role="alert" class="fail">${e(model.error)}</p>` : ''}
 <form method="post" action="/reports">
 <p><label for="quarter">Quartal</label>
 <select id="quarter" name="quarter">
-${model.quarters.map((q, i) => `<option value="${e(q)}"${i === 0 ? ' selected' : ''}>${e(q)}</option>`).join('\n')}
+${[
+  ...(model.running
+    ? [`<option value="${e(model.running)}">${e(model.running)} (laufend, vorläufig)</option>`]
+    : []),
+  ...model.quarters.map(
+    (q, i) => `<option value="${e(q)}"${i === 0 ? ' selected' : ''}>${e(q)}</option>`,
+  ),
+].join('\n')}
 </select></p>
+${model.running ? PROVISIONAL : ''}
 <p><label for="lang">Sprache</label>
 <select id="lang" name="lang"><option value="de" selected>Deutsch</option><option value="en">English</option></select></p>
 <fieldset><legend>Formate</legend>

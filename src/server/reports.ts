@@ -111,11 +111,13 @@ async function page(options: ReportsOptions, error?: string): Promise<string> {
       modified: Math.max(...list.map((f) => f.modified)),
     }))
     .sort((a, b) => b.modified - a.modified || b.base.localeCompare(a.base));
+  const running = quarterOf((options.now ?? Date.now)());
   const quarters: string[] = [];
-  let q: Period = previousPeriod(quarterOf((options.now ?? Date.now)()));
+  let q: Period = previousPeriod(running);
   for (let i = 0; i < 8; i++, q = previousPeriod(q)) quarters.push(q.label);
   return renderReportsPage({
     reports,
+    running: running.label,
     quarters,
     quarterly: options.quarterly ?? false,
     ...(error ? { error } : {}),
@@ -158,6 +160,8 @@ async function create(
   } catch (error) {
     return sendHtml(res, 400, await page(options, (error as Error).message.replace(/^--/, '')));
   }
+  const refused = outOfRange(period, (options.now ?? Date.now)());
+  if (refused) return sendHtml(res, 400, await page(options, refused));
   const gate = options.gate ?? ownGate;
   if (!gate.tryAcquire()) {
     return sendHtml(
@@ -237,6 +241,25 @@ async function create(
   } finally {
     gate.release();
   }
+}
+
+/**
+ * Years before this are no quarter anyone monitored: the form's four digits would otherwise
+ * take `0001-Q1` (which the calendar functions read as 1901) or any of eight thousand years.
+ */
+const FIRST_YEAR = 2000;
+
+/**
+ * Why a quarter is not made from the web: one not begun has nothing to report, and each
+ * made-up quarter would leave a set of files behind, so a loop over years could fill the
+ * disk. The running quarter is fine: its report is provisional (`-provisional`).
+ */
+function outOfRange(period: Period, now: number): string | undefined {
+  const year = period.quarter?.year ?? 0;
+  if (year < FIRST_YEAR) return `Berichte gibt es für Quartale ab ${FIRST_YEAR}-Q1.`;
+  if (period.from > now)
+    return `Das Quartal ${period.label} hat noch nicht begonnen; es gibt noch nichts zu berichten.`;
+  return undefined;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
