@@ -401,6 +401,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
         formats: config.reports.formats,
         lang: config.reports.lang,
         perCounty: config.reports.perCounty,
+        deadlines: config.reports.deadlines,
         pdf: reportPdf,
         gate: reportGate,
         now: () => clock.now(),

@@ -79,6 +79,7 @@ export async function reportCommand(config: Config, values: CliValues): Promise<
       formats,
       lang,
       outDir: values.out ?? path.join(config.dataDir, 'reports'),
+      deadlines: config.reports.deadlines,
       pdf: {
         ...(config.browser.executablePath ? { executablePath: config.browser.executablePath } : {}),
         args: config.browser.args,

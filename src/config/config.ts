@@ -15,6 +15,7 @@ import { explainYamlErrors } from '../probes/yaml-errors.ts';
 import { positionOf } from '../probes/yaml-source.ts';
 import { proxyUrlProblem, splitNoProxy } from '../net/proxy.ts';
 import { parseShard, shardOfInstance, type Shard } from '../scheduler/shard.ts';
+import { DEFAULT_DEADLINES } from '../report/deadlines.ts';
 
 /**
  * Daemon settings: one strict schema, read from an optional YAML file, then
@@ -226,12 +227,26 @@ export const configSchema = z.strictObject({
       lang: z.enum(['de', 'en']).default('de'),
       /** Also one report per county (label `county`), for each county's own officer. @default false */
       perCounty: z.boolean().default(false),
+      /**
+       * How long after an open pattern was first seen its measure is due, by impact: the
+       * report's "Maßnahmen" name the due date and mark measures past it as overdue.
+       * @default { critical: 30d, serious: 90d, moderate: 180d, minor: 365d }
+       */
+      deadlines: z
+        .strictObject({
+          critical: durationMs.default(DEFAULT_DEADLINES.critical),
+          serious: durationMs.default(DEFAULT_DEADLINES.serious),
+          moderate: durationMs.default(DEFAULT_DEADLINES.moderate),
+          minor: durationMs.default(DEFAULT_DEADLINES.minor),
+        })
+        .default({ ...DEFAULT_DEADLINES }),
     })
     .default({
       quarterly: true,
       formats: ['html', 'pdf', 'csv', 'json'],
       lang: 'de',
       perCounty: false,
+      deadlines: { ...DEFAULT_DEADLINES },
     }),
   /** How long runs in flight may take to finish on SIGTERM before they are aborted. @default 10s */
   shutdownGrace: durationMs.default(10_000),

@@ -193,6 +193,11 @@ export async function buildCharts(
 
   const ranked = rankedServices(m);
   const top = ranked[0];
+  // Each bar says its level of administration (B3.2: the ranking split by level).
+  const rankedLabel = (s: (typeof ranked)[number]): string =>
+    s.adminLevel
+      ? wrapLabel(`${s.service} (${s.county}, ${t.adminLevel[s.adminLevel] ?? s.adminLevel})`)
+      : serviceLabel(s.service, s.county);
   const rankedSummary = t.chartRankedSummary(
     top ? `${top.service} (${top.county})` : '',
     top ? top.openPatterns.critical + top.openPatterns.serious : 0,
@@ -211,7 +216,7 @@ export async function buildCharts(
           data: {
             values: ranked.flatMap((s) =>
               (['critical', 'serious'] as const).map((i) => ({
-                service: serviceLabel(s.service, s.county),
+                service: rankedLabel(s),
                 impact: t.impact[i] ?? i,
                 n: s.openPatterns[i],
                 order: IMPACT_ORDER.indexOf(i),
@@ -224,7 +229,7 @@ export async function buildCharts(
               field: 'service',
               type: 'nominal',
               title: t.serviceColumn,
-              sort: ranked.map((s) => serviceLabel(s.service, s.county)),
+              sort: ranked.map(rankedLabel),
               axis: SERVICE_AXIS,
             },
             x: {

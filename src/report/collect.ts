@@ -57,6 +57,9 @@ import {
 } from './patterns.ts';
 import { previousPeriod, weeks, type Period } from './period.ts';
 import { coverageMatrix } from './wcag.ts';
+import { DEFAULT_DEADLINES, type Deadlines } from './deadlines.ts';
+import { byLevel } from './levels.ts';
+import { measures } from './measures.ts';
 
 /** Kinds whose runs say whether the service works; scans fail for findings, not outages. */
 export const AVAILABILITY_KINDS: ReadonlySet<string> = new Set(['http', 'browser']);
@@ -96,6 +99,11 @@ export const UNCHECKED_AFTER_MS = 7 * DAY;
 export interface CollectOptions {
   period: Period;
   scope?: Scope;
+  /**
+   * How long after first seen a measure is due, by impact (`reports.deadlines`).
+   * @default DEFAULT_DEADLINES
+   */
+  deadlines?: Deadlines;
   /**
    * The time the report is made (epoch ms), only to tell an unfinished period: its figures
    * are then those of just after the newest run, and the report is provisional.
@@ -187,6 +195,10 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
     const countable = docs.filter(countableDocument);
     const mb = mediaBreaks.filter((m) => keyOf(m) === key && m.level !== null);
     const firstAgs = inService.find((p) => p.ags)?.ags;
+    const adminLevel = inService.find((p) => p.adminLevel)?.adminLevel;
+    const owners = [...new Set(inService.flatMap((p) => (p.owner ? [p.owner] : [])))].sort((a, b) =>
+      a.localeCompare(b),
+    );
     const wasScanned = scannedNow.has(key);
     const spans = inService.map((p) => span.get(p.probeId)).filter((x) => x !== undefined);
     const firstRun = Math.min(...spans.map((x) => x.first));
@@ -194,6 +206,8 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
     return {
       ...s,
       ...(firstAgs ? { ags: firstAgs } : {}),
+      ...(adminLevel ? { adminLevel } : {}),
+      owners,
       probes: inService.length,
       firstRun,
       lastRun,
@@ -228,6 +242,7 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
   const versions = versionsOf(scans.values());
   // The rules the recorded profiles select; without a recorded profile, every one ozgwatch knows.
   const coverage = coverageMatrix(versions.profiles.length > 0 ? versions.profiles : undefined);
+  const deadlines = { ...(options.deadlines ?? DEFAULT_DEADLINES) };
   const model: Omit<ReportModel, 'dataHash'> = {
     period,
     previous,
@@ -236,6 +251,7 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
     dataUntil: until,
     provisional,
     asOf,
+    deadlines,
     kpis: kpis({
       services,
       servicesBefore: uniqueServices(probesBefore).length,
@@ -272,6 +288,17 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
     changes: anyScan ? balance : null,
     oldestOpen: oldestOpen(openAtEnd, asOf).map(withMeaning),
     shared: shared(openAtEnd, scans.values(), asOf).map(withMeaning),
+    measures: measures({
+      open: openAtEnd,
+      probes: new Map(probes.map((p) => [p.probeId, p])),
+      deadlines,
+      asOf,
+      meaning: (ruleId) => {
+        const { help, wcag } = withMeaning({ ruleId });
+        return { help, wcag };
+      },
+    }),
+    byLevel: byLevel(services),
     journeys: journeyRows(probes, last),
     documents,
     review: reviewRows(probes, scans),

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Store } from '../store/store.ts';
 import { buildCharts } from './charts.ts';
 import { collectReport } from './collect.ts';
+import type { Deadlines } from './deadlines.ts';
 import { renderHtml } from './html.ts';
 import type { ReportModel, Scope } from './model.ts';
 import {
@@ -31,6 +32,8 @@ export interface ReportRequest {
   lang: Lang;
   /** Folder the files go to; created when missing. */
   outDir: string;
+  /** Due dates of the measures by impact (`reports.deadlines`). @default DEFAULT_DEADLINES */
+  deadlines?: Deadlines;
   pdf?: PdfOptions;
   /**
    * The clock (epoch ms) that tells whether the period has ended (a provisional report).
@@ -62,6 +65,7 @@ export async function generateReport(
     period: request.period,
     ...(request.scope ? { scope: request.scope } : {}),
     ...(request.now !== undefined ? { now: request.now } : {}),
+    ...(request.deadlines ? { deadlines: request.deadlines } : {}),
   });
   if (request.skipEmpty && model.dataUntil === null) return { model, files: [], html: '' };
   const texts = TEXTS[request.lang];

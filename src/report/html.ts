@@ -8,7 +8,8 @@ import { escapeHtml as e, pageText } from '../server/pages.ts';
 import type { Chart } from './charts.ts';
 import { softHyphens } from './hyphenate.ts';
 import { PART_OF_PERIOD_MS } from './collect.ts';
-import type { Kpi, ReportModel } from './model.ts';
+import { DAY } from './common.ts';
+import { IMPACT_ORDER, type Kpi, type ReportModel } from './model.ts';
 import { berlinDate, REPORT_TIME_ZONE } from './period.ts';
 import type { Cell, Column, Table } from './tables.ts';
 import { criterionLabel, ruleHelp } from './rule-texts.ts';
@@ -43,6 +44,7 @@ const STYLE = `
   .disclaimer, .notice { border-left: 4px solid #7a4a00; padding: .5rem 1rem; background: #fff8e6; }
   figure { margin: 1rem 0; break-inside: avoid; } figure svg { max-width: 100%; height: auto; }
   figcaption { font-style: italic; }
+  dl.glossary dt { font-weight: 600; margin-top: .5rem; } dl.glossary dd { margin-left: 1.5rem; }
   dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; } dl.meta dt { font-weight: 600; }
   a { color: #0b4fa3; } a:focus { outline: 2px solid #0b4fa3; outline-offset: 2px; }
   @media print {
@@ -84,7 +86,10 @@ export function renderHtml(input: HtmlInput): string {
       `<p>${e(t.methodAvailability)}</p>${chart(input, 'availability')}${table(input, 'availability')}${table(input, 'availability-weekly')}`,
     ],
     ['data-quality', t.dataQualityHeading, table(input, 'data-quality')],
+    ['measures', t.measuresHeading, measures(input)],
     ['appendix', t.appendixHeading, appendix(input)],
+    ['glossary', t.glossaryHeading, glossary(input)],
+    ['easy-read', t.easyReadHeading, easyRead(input)],
   ];
   return `<!doctype html>
 <html lang="${lang}">
@@ -126,10 +131,17 @@ function meta(input: HtmlInput): string {
   const probes = m.services.reduce((n, s) => n + s.probes, 0);
   const list = (values: readonly string[]): string =>
     values.length > 0 ? values.join(', ') : t.notRecorded;
+  // The scope by level of administration and by municipality (B3.1 §0): whose services these are.
+  const levels = m.byLevel.map((l) => t.levelCount(t.adminLevel[l.level] ?? l.level, l.services));
+  const areas = [
+    ...new Set(m.services.flatMap((s) => (s.ags ? [`${s.ags} (${s.county})`] : []))),
+  ].sort();
   return `<dl class="meta">
 <dt>${e(t.period)}</dt><dd>${e(m.period.label)}: ${e(m.period.firstDay)} – ${e(m.period.lastDay)}</dd>
 <dt>${e(t.timeZone)}</dt><dd>${REPORT_TIME_ZONE}</dd>
 <dt>${e(t.scope)}</dt><dd>${e(scope.length > 0 ? scope.join(', ') : t.scopeAll)}; ${e(t.servicesAndProbes(m.services.length, probes))}</dd>
+<dt>${e(t.adminLevels)}</dt><dd>${e(levels.length > 0 ? levels.join('; ') : t.noData)}</dd>
+<dt>${e(t.municipalities)}</dt><dd>${e(list(areas))}</dd>
 <dt>${e(t.dataUntil)}</dt><dd>${m.dataUntil === null ? e(t.noData) : e(localTime(m.dataUntil, input))}</dd>
 <dt>${e(t.versions)}</dt><dd>ozgwatch ${e(m.versions.ozgwatch)}; axe-core ${e(list(m.versions.axe))}</dd>
 <dt>${e(t.browser)}</dt><dd>${e(list(m.versions.browsers))}</dd>
@@ -170,7 +182,8 @@ function summary(input: HtmlInput): string {
       ? `<p class="notice"><strong>${e(notice ?? t.summaryNoneScanned)}</strong></p>`
       : `<p>${e(t.summaryText(c.openAtEnd, Number(severe), scanned, c.fixed + c.transient, c.new + c.reopened))}</p>
 <h3>${e(t.actionsHeading)}</h3>
-${actions.length > 0 ? `<ol>${actions.map((a) => `<li>${e(a)}</li>`).join('')}</ol>` : `<p>${e(t.noActions)}</p>`}`;
+${actions.length > 0 ? `<ol>${actions.map((a) => `<li>${e(a)}</li>`).join('')}</ol>` : `<p>${e(t.noActions)}</p>`}
+${m.measures.length > 0 ? `<p>${e(t.measuresPointer(m.measures.length, m.measures.filter((x) => x.overdue).length))}</p>` : ''}`;
   return `<table>
 <caption>${e(t.kpiHeading)}</caption>
 <thead><tr><th scope="col">${e(t.kpiColumns.kpi)}</th><th scope="col" class="num">${e(t.kpiColumns.value)}</th><th scope="col" class="num">${e(t.kpiColumns.previous)}</th><th scope="col">${e(t.kpiColumns.change)}</th></tr></thead>
@@ -252,7 +265,52 @@ ${chart(input, 'heatmap')}
 ${table(input, 'by-clause')}
 <h3>${e(t.topRulesHeading)}</h3>
 ${table(input, 'top-rules')}
-${chart(input, 'ranked')}`;
+${chart(input, 'ranked')}
+<h3>${e(t.byLevelHeading)}</h3>
+<p>${e(t.byLevelIntro)}</p>
+${table(input, 'by-level')}`;
+}
+
+/** §10: every open pattern as a measure, with owner and due date (see measures.ts). */
+function measures(input: HtmlInput): string {
+  const { model: m, texts: t } = input;
+  const deadlines = IMPACT_ORDER.map((i) =>
+    t.deadlineItem(t.impact[i] ?? i, Math.round((m.deadlines[i] / DAY) * 10) / 10),
+  ).join(', ');
+  return `<p>${e(t.measuresIntro)}</p>
+<p>${e(t.measuresDeadlines(deadlines))}</p>
+${table(input, 'measures')}`;
+}
+
+function glossary({ texts: t }: HtmlInput): string {
+  return `<p>${e(t.glossaryIntro)}</p>
+<dl class="glossary">
+${t.glossary.map(([term, meaning]) => `<dt>${e(term)}</dt><dd>${e(meaning)}</dd>`).join('\n')}
+</dl>`;
+}
+
+/**
+ * The key figures in Leichte Sprache (BITV 2.0 § 4's idea, for the report itself): one
+ * statement per paragraph, as its rules ask, below a note that says what this part is.
+ */
+function easyRead({ model: m, texts: t }: HtmlInput): string {
+  const scanned = m.services.filter((s) => s.openPatterns !== null).length;
+  const kpi = (id: Kpi['id']) => m.kpis.find((k) => k.id === id);
+  const sentences = t.easyRead({
+    from: t.longDate(m.period.firstDay),
+    to: t.longDate(m.period.lastDay),
+    noData: m.dataUntil === null,
+    services: m.services.length,
+    scanned,
+    open: m.changes === null || scanned === 0 ? null : m.changes.openAtEnd,
+    openBefore: kpi('openPatterns')?.previous ?? null,
+    severeServices: kpi('servicesWithSevereIssues')?.value ?? 0,
+    fixed: m.changes ? m.changes.fixed + m.changes.transient : 0,
+    measures: m.measures.length,
+    overdue: m.measures.filter((x) => x.overdue).length,
+  });
+  return `<p class="notice"><strong>${e(t.easyReadNote)}</strong></p>
+${sentences.map((s) => `<p>${e(s)}</p>`).join('\n')}`;
 }
 
 function changes(input: HtmlInput): string {
@@ -306,6 +364,8 @@ const ROW_HEADERS: Readonly<Record<string, readonly string[]>> = {
   'needs-review': ['county', 'service', 'rule'],
   waivers: ['county', 'service', 'rule'],
   'shared-components': ['rule', 'html'],
+  measures: ['rank', 'rule'],
+  'by-level': ['level'],
   findings: ['county', 'service', 'rule', 'page', 'selector'],
 };
 

@@ -46,8 +46,15 @@ export interface Kpi {
  */
 export type ScanState = 'scanned' | 'failed' | 'none';
 
+/** Level of administration of a service (the probes' `adminLevel`), widest first. */
+export const ADMIN_LEVEL_ORDER = ['bund', 'land', 'kreis', 'gemeinde'] as const;
+
 export interface ServiceSummary extends ServiceKey {
   ags?: string;
+  /** The probes' `adminLevel`; absent when none of them names one. */
+  adminLevel?: string;
+  /** The probes' `owner`s, sorted; empty when none names one. */
+  owners: string[];
   probes: number;
   /**
    * First and last run of any of its probes in the period (epoch ms): a service watched
@@ -170,6 +177,48 @@ export interface SharedPattern extends RuleMeaning {
   occurrences: number;
   html: string;
   serviceList: string[];
+}
+
+/**
+ * One measure of the report's "Empfehlungen & Maßnahmen": fixing one open pattern (one
+ * broken component) wherever it occurs, on one service or, for a shared component, several.
+ */
+export interface Measure extends RuleMeaning {
+  /** 1 for the most urgent. */
+  rank: number;
+  pattern: string;
+  ruleId: string;
+  impact: Impact;
+  /** The services it is open on, as `county/service`, sorted. */
+  serviceList: string[];
+  /** Their levels of administration (codes, widest first); empty when none is named. */
+  adminLevels: string[];
+  /** Open occurrences at the end of the period. */
+  occurrences: number;
+  firstSeen: number;
+  ageDays: number;
+  /** Impact weight × reach (services + occurrences) × (1 + age in days / 90), one decimal. */
+  priority: number;
+  /** Owners of the probes that found it (or of the services' other probes); empty: not set. */
+  owners: string[];
+  /** First seen + the deadline of its impact (epoch ms). */
+  due: number;
+  /** Whole days past `due` at the end of the period; 0 when not overdue. */
+  daysOverdue: number;
+  overdue: boolean;
+}
+
+/** The services of one level of administration, for the ranking split by level. */
+export interface LevelRow {
+  /** `bund` … `gemeinde`, or `none` when the probes name no level. */
+  level: string;
+  services: number;
+  /** Of those, scanned for accessibility (open patterns known). */
+  scanned: number;
+  /** Of the scanned, with open critical or serious patterns. */
+  severeServices: number;
+  /** Open critical and serious patterns of these services. */
+  severePatterns: number;
 }
 
 export interface JourneyRow extends ServiceKey {
@@ -296,6 +345,8 @@ export interface ReportModel {
   asOf: number;
   /** SHA-256 of the data the report is made of (hex): same data, same hash. */
   dataHash: string;
+  /** The deadline per impact the measures' due dates come from (ms), as configured. */
+  deadlines: Record<Impact, number>;
   kpis: Kpi[];
   services: ServiceSummary[];
   /**
@@ -320,6 +371,10 @@ export interface ReportModel {
   changes: Changes | null;
   oldestOpen: OpenCritical[];
   shared: SharedPattern[];
+  /** Every open pattern as a measure, most urgent first. */
+  measures: Measure[];
+  /** Services and their severe patterns per level of administration. */
+  byLevel: LevelRow[];
   journeys: JourneyRow[];
   documents: DocumentRow[];
   review: ReviewRow[];

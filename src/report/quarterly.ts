@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { StoreLocation } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
+import type { Deadlines } from './deadlines.ts';
 import { generateReportInWorker } from './generate-in-worker.ts';
 import type { Scope } from './model.ts';
 import { reportBaseName, type PdfOptions, type ReportFormat } from './outputs.ts';
@@ -40,6 +41,8 @@ export interface QuarterlyReportsOptions {
   lang: Lang;
   /** Also one report per county (label `county`), for each county's own officer. */
   perCounty: boolean;
+  /** Due dates of the measures (`reports.deadlines`). @default DEFAULT_DEADLINES */
+  deadlines?: Deadlines;
   pdf?: PdfOptions;
   gate: ReportGate;
   now: () => number;
@@ -210,6 +213,7 @@ export class QuarterlyReports {
           formats: formats.includes('html') ? formats : ['html', ...formats],
           lang: this.#o.lang,
           outDir: this.#o.dir,
+          ...(this.#o.deadlines ? { deadlines: this.#o.deadlines } : {}),
           ...(this.#o.pdf ? { pdf: this.#o.pdf } : {}),
           now,
           // Whether anything ran is known only once the quarter is read, in the worker:

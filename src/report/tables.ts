@@ -60,6 +60,7 @@ const SCAN_TABLES = new Set([
   'median-days-to-fix',
   'oldest-open',
   'shared-components',
+  'measures',
   'needs-review',
   'waivers',
   'findings',
@@ -78,6 +79,10 @@ const service = (t: Texts): Column[] => [
   col('county', t.countyColumn),
   col('service', t.serviceColumn),
 ];
+
+/** A column of level-of-administration codes (`kreis`); empty when the probes name none. */
+const levelCol = (key: string, label: string, t: Texts): Column =>
+  col(key, label, 'text', { labels: t.adminLevel, empty: t.adminLevel.none });
 
 /** A column of impact codes (`critical` … `minor`). */
 const impactCol = (key: string, label: string, t: Texts): Column =>
@@ -115,6 +120,8 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       caption: t.servicesHeading,
       columns: [
         ...service(t),
+        levelCol('admin_level', t.serviceColumns.adminLevel, t),
+        col('ags', t.serviceColumns.ags),
         col('probes', t.serviceColumns.probes, 'int'),
         col('availability', t.serviceColumns.availability, 'percent'),
         col('open_patterns', t.serviceColumns.open, 'int'),
@@ -131,6 +138,8 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       rows: m.services.map((s) => ({
         county: s.county,
         service: s.service,
+        admin_level: s.adminLevel ?? null,
+        ags: s.ags ?? null,
         probes: s.probes,
         availability: s.availability,
         open_patterns: s.openPatterns === null ? null : total(s.openPatterns),
@@ -265,14 +274,35 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
       caption: t.chartRanked,
       columns: [
         ...service(t),
+        levelCol('admin_level', t.serviceColumns.adminLevel, t),
         col('critical', t.impact.critical ?? '', 'int'),
         col('serious', t.impact.serious ?? '', 'int'),
       ],
       rows: rankedServices(m).map((s) => ({
         county: s.county,
         service: s.service,
+        admin_level: s.adminLevel ?? null,
         critical: s.openPatterns.critical,
         serious: s.openPatterns.serious,
+      })),
+    },
+    {
+      id: 'by-level',
+      caption: t.byLevelHeading,
+      columns: [
+        col('level', t.levelColumns.level, 'text', { labels: t.adminLevel }),
+        col('services', t.levelColumns.services, 'int'),
+        col('scanned', t.levelColumns.scanned, 'int'),
+        col('services_severe', t.levelColumns.severeServices, 'int'),
+        col('patterns_severe', t.levelColumns.severePatterns, 'int'),
+      ],
+      rows: m.byLevel.map((l) => ({
+        level: l.level,
+        services: l.services,
+        scanned: l.scanned,
+        // Not scanned at all: not known, not 0.
+        services_severe: l.scanned > 0 ? l.severeServices : null,
+        patterns_severe: l.scanned > 0 ? l.severePatterns : null,
       })),
     },
     {
@@ -446,6 +476,52 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         occurrences: s.occurrences,
         html: s.html,
         service_list: s.serviceList.join(', '),
+      })),
+    },
+    {
+      id: 'measures',
+      caption: t.measuresHeading,
+      columns: [
+        col('rank', t.measureColumns.rank, 'int'),
+        col('rule', t.measureColumns.rule, 'code'),
+        col('help', t.measureColumns.help),
+        col('criteria', t.measureColumns.criteria),
+        impactCol('impact', t.measureColumns.impact, t),
+        col('service_list', t.measureColumns.serviceList),
+        col('levels', t.measureColumns.levels, 'text', { empty: t.adminLevel.none }),
+        // The levels as codes, for spreadsheets; the HTML has them in words in `levels`.
+        col('admin_levels', t.measureColumns.levels, 'code', { csvOnly: true }),
+        col('services', t.measureColumns.services, 'int', { csvOnly: true }),
+        col('occurrences', t.measureColumns.occurrences, 'int'),
+        col('first_seen', t.measureColumns.firstSeen, 'date'),
+        col('age_days', t.measureColumns.age, 'int'),
+        col('priority', t.measureColumns.priority, 'decimal'),
+        col('owner', t.measureColumns.owner, 'text', { empty: t.ownerNotSet }),
+        col('due', t.measureColumns.due, 'date'),
+        col('status', t.measureColumns.status, 'text', { labels: t.measureStatus }),
+        col('days_overdue', t.measureColumns.daysOverdue, 'int'),
+      ],
+      rows: m.measures.map((x) => ({
+        rank: x.rank,
+        rule: x.ruleId,
+        help: ruleHelp(x.ruleId, x.help, lang),
+        criteria: criteria(x.wcag, lang),
+        impact: x.impact,
+        service_list: x.serviceList.join(', '),
+        levels:
+          x.adminLevels.length > 0
+            ? x.adminLevels.map((l) => t.adminLevel[l] ?? l).join(', ')
+            : null,
+        admin_levels: x.adminLevels.join(' '),
+        services: x.serviceList.length,
+        occurrences: x.occurrences,
+        first_seen: x.firstSeen,
+        age_days: x.ageDays,
+        priority: x.priority,
+        owner: x.owners.length > 0 ? x.owners.join('; ') : null,
+        due: x.due,
+        status: x.overdue ? 'overdue' : 'due',
+        days_overdue: x.daysOverdue,
       })),
     },
     {

@@ -20,6 +20,25 @@ export interface RuleRef {
   criteria: string[];
 }
 
+/** The key figures the Leichte Sprache summary is written from. */
+export interface EasyReadFigures {
+  /** First and last day, in words (`longDate`). */
+  from: string;
+  to: string;
+  /** Not a single run in the period. */
+  noData: boolean;
+  /** Services monitored, and of those scanned for accessibility. */
+  services: number;
+  scanned: number;
+  /** Open patterns at the end; null when no scan ran. */
+  open: number | null;
+  openBefore: number | null;
+  severeServices: number;
+  fixed: number;
+  measures: number;
+  overdue: number;
+}
+
 const ruleRef = (r: RuleRef, word: string): string => {
   const what = r.help.replace(/\.$/, '');
   const refs = [...r.criteria.map((c) => `WCAG ${c}`), `${word} ${r.rule}`];
@@ -340,6 +359,8 @@ const de = {
   serviceColumns: {
     county: 'Gebiet',
     service: 'Dienst',
+    adminLevel: 'Verwaltungsebene',
+    ags: 'AGS',
     probes: 'Prüfungen',
     availability: 'Verfügbarkeit',
     open: 'offene Muster',
@@ -381,6 +402,223 @@ const de = {
     `Erstellt mit ozgwatch ${version} aus dem Datenbestand der Überwachung.`,
   skipLink: 'Zum Inhalt springen',
   unit: { days: 'Tage' },
+  adminLevels: 'Verwaltungsebenen',
+  municipalities: 'Gebiete mit Gemeindeschlüssel (AGS)',
+  /** `Kreis: 2 Dienste` */
+  levelCount: (level: string, services: number) => `${level}: ${n(services, 'Dienst', 'Dienste')}`,
+  adminLevel: {
+    bund: 'Bund',
+    land: 'Land',
+    kreis: 'Kreis',
+    gemeinde: 'Gemeinde',
+    none: 'nicht angegeben',
+  } as Record<string, string>,
+  byLevelHeading: 'Dienste nach Verwaltungsebene',
+  byLevelIntro:
+    'Die Rangfolge der Dienste nach offenen kritischen und schweren Mustern, nach Verwaltungsebene getrennt: Jede Ebene verantwortet ihre Dienste selbst. Die Ebene steht in der Prüfung (Angabe adminLevel); Dienste ohne Angabe stehen unter „nicht angegeben“.',
+  levelColumns: {
+    level: 'Verwaltungsebene',
+    services: 'Dienste',
+    scanned: 'auf Barrierefreiheit geprüft',
+    severeServices: 'mit kritischen oder schweren Mängeln',
+    severePatterns: 'offene kritische und schwere Muster',
+  },
+  measuresHeading: 'Empfehlungen und Maßnahmen',
+  measuresIntro:
+    'Jedes offene Mängelmuster ist eine Maßnahme: die Korrektur einer fehlerhaften Komponente, bei einer gemeinsamen Komponente in allen betroffenen Diensten auf einmal. Die Priorität ist Gewicht der Schwere (kritisch 4, schwer 3, mittel 2, gering 1) × Reichweite (betroffene Dienste + offene Vorkommen) × (1 + Alter in Tagen / 90). Verantwortlich ist, wer in den Prüfungen der betroffenen Dienste als zuständig eingetragen ist (Angabe owner). Die Frist beginnt mit dem ersten Fund des Musters. Die Liste ist die Grundlage für die Maßnahmen- und Zeitpläne der Behörde (§ 12c BGG).',
+  /** `list`: the deadlines per impact, e.g. `kritisch 30 Tage, schwer 90 Tage`. */
+  measuresDeadlines: (list: string) => `Fristen ab dem ersten Fund: ${list}.`,
+  deadlineItem: (impact: string, days: number) => `${impact} ${n(days, 'Tag', 'Tage')}`,
+  /** After the top actions: where the whole list is. */
+  measuresPointer: (total: number, overdue: number) =>
+    `Alle ${n(total, 'Maßnahme', 'Maßnahmen')} mit Zuständigkeit und Frist stehen im Abschnitt „Empfehlungen und Maßnahmen“; ${overdue === 1 ? 'eine ist' : `${overdue} sind`} überfällig.`,
+  measureColumns: {
+    rank: 'Rang',
+    rule: 'Regel',
+    help: 'Beschreibung',
+    criteria: 'WCAG-Erfolgskriterium',
+    impact: 'Schwere',
+    services: 'Dienste',
+    serviceList: 'Betroffene Dienste',
+    levels: 'Verwaltungsebene',
+    occurrences: 'offene Vorkommen',
+    firstSeen: 'zuerst gesehen',
+    age: 'Alter (Tage)',
+    priority: 'Priorität',
+    owner: 'Verantwortlich',
+    due: 'Frist',
+    status: 'Stand der Frist',
+    daysOverdue: 'Tage überfällig',
+  },
+  measureStatus: { overdue: 'überfällig', due: 'in der Frist' } as Record<string, string>,
+  ownerNotSet: 'nicht festgelegt',
+  glossaryHeading: 'Anhang: Begriffe',
+  glossaryIntro: 'Die Begriffe, die dieser Bericht verwendet.',
+  glossary: [
+    [
+      'BITV 2.0',
+      'Barrierefreie-Informationstechnik-Verordnung des Bundes: welche Anforderungen Websites und Apps öffentlicher Stellen erfüllen müssen; die Länder verweisen auf sie oder haben eigene Regeln (in Baden-Württemberg das L-BGG).',
+    ],
+    [
+      'WCAG',
+      'Web Content Accessibility Guidelines des W3C, hier Version 2.1: Erfolgskriterien in den Stufen A und AA, geordnet nach vier Prinzipien (wahrnehmbar, bedienbar, verständlich, robust).',
+    ],
+    [
+      'EN 301 549',
+      'Europäische Norm für barrierefreie Informationstechnik; ihr Kapitel 9 übernimmt die WCAG-Erfolgskriterien für Websites (9.1.1.1 ist WCAG 1.1.1).',
+    ],
+    ['Erfolgskriterium', 'Eine prüfbare Anforderung der WCAG, etwa 1.4.3 Kontrast (Minimum).'],
+    [
+      'axe-core',
+      'Das Prüfprogramm, mit dem ozgwatch jede besuchte Seite prüft. Es deckt nur einen Teil der Erfolgskriterien ab.',
+    ],
+    [
+      'Mängelmuster (Muster)',
+      'Eine Regel, die an gleich aufgebauten Komponenten eines Dienstes verletzt ist; dieselbe fehlerhafte Komponente auf vielen Seiten zählt einmal.',
+    ],
+    ['Vorkommen', 'Eine einzelne Stelle auf einer Seite, an der ein Muster auftritt.'],
+    [
+      'Schwere',
+      'Wie stark ein Mangel Menschen ausschließt, nach axe-core: kritisch (blockiert), schwer, mittel, gering.',
+    ],
+    [
+      'Ausnahme (Waiver)',
+      'Ein Befund, den eine verantwortliche Person mit Begründung und Ablaufdatum hingenommen hat; er zählt nicht als offen, steht aber im Ausnahmen-Register.',
+    ],
+    [
+      'Prüfbedarf',
+      'Ergebnisse, die axe-core nicht selbst entscheiden kann („incomplete“); eine Person muss sie prüfen.',
+    ],
+    [
+      'Erklärung zur Barrierefreiheit',
+      'Die Seite, auf der eine öffentliche Stelle sagt, wie barrierefrei ihr Angebot ist, was nicht barrierefrei ist und wie man Mängel melden kann (BITV 2.0 § 7).',
+    ],
+    [
+      'Schlichtungsstelle',
+      'Die Stelle, an die sich Menschen wenden können, wenn eine Behörde auf eine Meldung nicht oder nicht ausreichend antwortet.',
+    ],
+    [
+      'Leichte Sprache',
+      'Eine besonders leicht verständliche Form des Deutschen mit festen Regeln (kurze Sätze, eine Aussage je Satz, schwere Wörter erklärt), für Menschen mit Lernschwierigkeiten (BITV 2.0 § 4).',
+    ],
+    [
+      'DGS',
+      'Deutsche Gebärdensprache: Informationen als Video in Gebärdensprache, für gehörlose Menschen (BITV 2.0 § 4).',
+    ],
+    [
+      'PDF/UA',
+      'PDF/Universal Accessibility (ISO 14289-1): die Norm für barrierefreie PDF-Dateien. ozgwatch prüft die maschinell prüfbaren Anforderungen; eine Person muss den Rest prüfen.',
+    ],
+    [
+      'getaggtes PDF',
+      'Ein PDF mit Strukturbaum (Überschriften, Absätze, Tabellen), den Screenreader vorlesen können; ohne PDF/UA-Erklärung nur teilweise barrierefrei.',
+    ],
+    [
+      'Reifegrad',
+      'Wie weit ein Dienst nach dem OZG-Reifegradmodell (Stufen 0 bis 4) digital ist, von außen geschätzt.',
+    ],
+    [
+      'Medienbruch',
+      'Eine Stelle, an der ein Online-Dienst auf Papier, Post, Fax oder einen Besuch im Amt ausweicht.',
+    ],
+    [
+      'Ende-zu-Ende digital',
+      'Ein Dienst, der vom Antrag bis zum Bescheid ohne Medienbruch auskommt.',
+    ],
+    [
+      'AGS',
+      'Amtlicher Gemeindeschlüssel: die achtstellige Nummer einer Gemeinde oder eines Kreises.',
+    ],
+    ['Verwaltungsebene', 'Wer einen Dienst anbietet: Bund, Land, Kreis oder Gemeinde.'],
+    [
+      'Maßnahme, Frist, überfällig',
+      'Die Korrektur eines offenen Musters; sie ist ab dem ersten Fund des Musters in einer Frist je Schwere fällig, danach überfällig.',
+    ],
+    [
+      'Prüfsumme',
+      'Eine Zahl, die aus den Daten des Berichts berechnet ist: Gleiche Daten ergeben dieselbe Prüfsumme.',
+    ],
+  ] as [term: string, meaning: string][],
+  easyReadHeading: 'Anhang: Zusammenfassung in Leichter Sprache',
+  easyReadNote:
+    'Dieser Teil ist in Leichter Sprache. Leichte Sprache hat kurze Sätze und erklärt schwere Wörter.',
+  easyRead: (f: EasyReadFigures): string[] => {
+    const problems = (k: number) => n(k, 'Problem', 'Probleme');
+    const out = [
+      'Dieser Bericht ist über Barriere-Freiheit.',
+      'Barriere-Freiheit heißt: Alle Menschen können eine Internet-Seite gut benutzen.',
+      'Auch Menschen mit Behinderung können die Seite gut benutzen.',
+      `Der Bericht ist für diese Zeit: ${f.from} bis ${f.to}.`,
+      'Ein Online-Dienst ist ein Angebot im Internet.',
+      'Dort können Sie zum Beispiel einen Antrag stellen.',
+    ];
+    if (f.noData) {
+      out.push('In dieser Zeit gab es keine Prüfung.', 'Deshalb wissen wir nichts über Probleme.');
+      return out;
+    }
+    if (f.open === null) {
+      out.push(
+        `Wir beobachten ${n(f.services, 'Online-Dienst', 'Online-Dienste')}.`,
+        'Ein Computer-Programm hat in dieser Zeit keinen Online-Dienst auf Barriere-Freiheit geprüft.',
+        'Deshalb wissen wir nichts über Probleme.',
+      );
+      return out;
+    }
+    out.push(
+      `Ein Computer-Programm hat ${n(f.scanned, 'Online-Dienst', 'Online-Dienste')} auf Barriere-Freiheit geprüft.`,
+      `Das Programm hat ${problems(f.open)} gefunden.`,
+      f.open === 1 ? 'Dieses Problem gibt es noch.' : 'Diese Probleme gibt es noch.',
+    );
+    out.push(
+      `${f.severeServices} von ${n(f.scanned, 'Online-Dienst', 'Online-Diensten')} ${f.severeServices === 1 ? 'hat' : 'haben'} schwere Probleme.`,
+      'Schwere Probleme heißt: Manche Menschen können den Online-Dienst gar nicht benutzen.',
+    );
+    if (f.openBefore !== null) {
+      out.push(
+        `In den 3 Monaten davor waren es ${problems(f.openBefore)}.`,
+        f.open > f.openBefore
+          ? 'Jetzt gibt es also mehr Probleme.'
+          : f.open < f.openBefore
+            ? 'Jetzt gibt es also weniger Probleme.'
+            : 'Jetzt gibt es also gleich viele Probleme.',
+      );
+    }
+    if (f.fixed > 0) out.push(`${problems(f.fixed)} gibt es jetzt nicht mehr.`);
+    if (f.measures > 0) {
+      out.push(
+        `Die Verwaltung hat ${n(f.measures, 'Aufgabe', 'Aufgaben')} für diese Probleme.`,
+        'Jede Aufgabe hat einen Termin.',
+        'Bis zu diesem Termin soll die Verwaltung die Aufgabe erledigen.',
+        f.overdue === 0
+          ? 'Bei keiner Aufgabe ist der Termin schon vorbei.'
+          : `Bei ${f.overdue} von ${f.measures} Aufgaben ist der Termin schon vorbei.`,
+      );
+    }
+    out.push(
+      'Das Computer-Programm findet nicht alle Probleme.',
+      'Deshalb müssen Menschen die Seiten auch selbst prüfen.',
+    );
+    return out;
+  },
+  /** A date in words, for the Leichte Sprache summary: `1. Oktober 2026`. */
+  longDate: (iso: string) => {
+    const [y, m, d] = iso.split('-').map(Number);
+    const months = [
+      'Januar',
+      'Februar',
+      'März',
+      'April',
+      'Mai',
+      'Juni',
+      'Juli',
+      'August',
+      'September',
+      'Oktober',
+      'November',
+      'Dezember',
+    ];
+    return `${d}. ${months[(m ?? 1) - 1]} ${y}`;
+  },
 };
 
 export type Texts = typeof de;
@@ -673,6 +911,8 @@ const en: Texts = {
   serviceColumns: {
     county: 'Area',
     service: 'Service',
+    adminLevel: 'Level of administration',
+    ags: 'AGS',
     probes: 'Probes',
     availability: 'Availability',
     open: 'Open patterns',
@@ -711,6 +951,210 @@ const en: Texts = {
   footer: (version) => `Made with ozgwatch ${version} from the monitoring data.`,
   skipLink: 'Skip to content',
   unit: { days: 'days' },
+  adminLevels: 'Levels of administration',
+  municipalities: 'Areas with a municipality key (AGS)',
+  levelCount: (level, services) => `${level}: ${n(services, 'service', 'services')}`,
+  adminLevel: {
+    bund: 'Federal',
+    land: 'State',
+    kreis: 'County',
+    gemeinde: 'Municipality',
+    none: 'not given',
+  },
+  byLevelHeading: 'Services by level of administration',
+  byLevelIntro:
+    'The ranking of services by open critical and serious patterns, split by level of administration: each level answers for its own services. The level is set in the probes (field adminLevel); services without it are under "not given".',
+  levelColumns: {
+    level: 'Level of administration',
+    services: 'Services',
+    scanned: 'Scanned for accessibility',
+    severeServices: 'With critical or serious issues',
+    severePatterns: 'Open critical and serious patterns',
+  },
+  measuresHeading: 'Recommendations and measures',
+  measuresIntro:
+    "Every open issue pattern is one measure: fixing one broken component, for a shared component in every service affected at once. The priority is the weight of the impact (critical 4, serious 3, moderate 2, minor 1) × reach (services affected + open occurrences) × (1 + age in days / 90). The owners are those entered as responsible in the probes of the services affected (field owner). The deadline runs from the pattern's first sighting. The list is the basis for the public body's plan of measures and timetable (§ 12c BGG).",
+  measuresDeadlines: (list) => `Deadlines from the first sighting: ${list}.`,
+  deadlineItem: (impact, days) => `${impact} ${n(days, 'day', 'days')}`,
+  measuresPointer: (total, overdue) =>
+    `All ${n(total, 'measure', 'measures')} with owner and due date are in the section "Recommendations and measures"; ${overdue} ${overdue === 1 ? 'is' : 'are'} overdue.`,
+  measureColumns: {
+    rank: 'Rank',
+    rule: 'Rule',
+    help: 'Description',
+    criteria: 'WCAG success criterion',
+    impact: 'Impact',
+    services: 'Services',
+    serviceList: 'Services affected',
+    levels: 'Level of administration',
+    occurrences: 'Open occurrences',
+    firstSeen: 'First seen',
+    age: 'Age (days)',
+    priority: 'Priority',
+    owner: 'Owner',
+    due: 'Due',
+    status: 'Deadline',
+    daysOverdue: 'Days overdue',
+  },
+  measureStatus: { overdue: 'overdue', due: 'within deadline' },
+  ownerNotSet: 'not set',
+  glossaryHeading: 'Appendix: terms',
+  glossaryIntro: 'The terms this report uses.',
+  glossary: [
+    [
+      'BITV 2.0',
+      "Germany's federal ordinance on accessible information technology: what websites and apps of public bodies must meet; the states refer to it or have rules of their own (in Baden-Württemberg the L-BGG).",
+    ],
+    [
+      'WCAG',
+      "The W3C's Web Content Accessibility Guidelines, here version 2.1: success criteria at levels A and AA, ordered by four principles (perceivable, operable, understandable, robust).",
+    ],
+    [
+      'EN 301 549',
+      'The European standard for accessible ICT; its clause 9 takes over the WCAG success criteria for websites (9.1.1.1 is WCAG 1.1.1).',
+    ],
+    ['Success criterion', 'One testable requirement of WCAG, such as 1.4.3 Contrast (Minimum).'],
+    [
+      'axe-core',
+      'The engine ozgwatch checks every visited page with. It covers only part of the success criteria.',
+    ],
+    [
+      'Issue pattern (pattern)',
+      'One rule failing on components of the same build on one service; the same broken component on many pages counts once.',
+    ],
+    ['Occurrence', 'One place on one page where a pattern occurs.'],
+    [
+      'Impact',
+      'How much an issue shuts people out, as axe-core rates it: critical (blocks), serious, moderate, minor.',
+    ],
+    [
+      'Waiver',
+      'A finding a responsible person accepted with a reason and an expiry; it does not count as open, and is listed in the waiver register.',
+    ],
+    [
+      'Needs review',
+      'Results axe-core cannot decide by itself ("incomplete"); a person has to review them.',
+    ],
+    [
+      'Accessibility statement',
+      'The page on which a public body says how accessible its offer is, what is not, and how to report barriers (BITV 2.0 § 7).',
+    ],
+    [
+      'Conciliation body',
+      'The office people can turn to when a public body does not answer a report of a barrier, or not enough.',
+    ],
+    [
+      'Leichte Sprache (easy-to-read German)',
+      'A form of German that is particularly easy to understand, with fixed rules (short sentences, one statement each, hard words explained), for people with learning difficulties (BITV 2.0 § 4).',
+    ],
+    [
+      'DGS',
+      'German Sign Language: information as video in sign language, for deaf people (BITV 2.0 § 4).',
+    ],
+    [
+      'PDF/UA',
+      'PDF/Universal Accessibility (ISO 14289-1): the standard for accessible PDF files. ozgwatch checks its machine-checkable requirements; a person has to check the rest.',
+    ],
+    [
+      'Tagged PDF',
+      'A PDF with a structure tree (headings, paragraphs, tables) screen readers can read out; without a PDF/UA claim only partly accessible.',
+    ],
+    [
+      'Maturity level',
+      'How digital a service is under the OZG maturity model (stages 0 to 4), estimated from outside.',
+    ],
+    [
+      'Media break',
+      'A point at which an online service falls back to paper, post, fax or a visit to the office.',
+    ],
+    ['End-to-end digital', 'A service that needs no media break from application to decision.'],
+    ['AGS', 'Amtlicher Gemeindeschlüssel: the eight-digit key of a municipality or county.'],
+    ['Level of administration', 'Who offers a service: federal, state, county or municipality.'],
+    [
+      'Measure, due date, overdue',
+      "Fixing one open pattern; it is due a set time per impact after the pattern's first sighting, and overdue after that.",
+    ],
+    [
+      'Checksum',
+      "A number computed from the report's data: the same data gives the same checksum.",
+    ],
+  ],
+  easyReadHeading: 'Appendix: summary in Easy Read',
+  easyReadNote: 'This part is in Easy Read. Easy Read has short sentences and explains hard words.',
+  easyRead: (f) => {
+    const problems = (k: number) => n(k, 'problem', 'problems');
+    const out = [
+      'This report is about accessibility.',
+      'Accessibility means: all people can use a website well.',
+      'People with disabilities can use the website well too.',
+      `The report is for this time: ${f.from} to ${f.to}.`,
+      'An online service is an offer on the internet.',
+      'There you can send an application, for example.',
+    ];
+    if (f.noData) {
+      out.push('There was no check in this time.', 'So we know nothing about problems.');
+      return out;
+    }
+    if (f.open === null) {
+      out.push(
+        `We watch ${n(f.services, 'online service', 'online services')}.`,
+        'A computer program checked no online service for accessibility in this time.',
+        'So we know nothing about problems.',
+      );
+      return out;
+    }
+    out.push(
+      `A computer program checked ${n(f.scanned, 'online service', 'online services')} for accessibility.`,
+      `The program found ${problems(f.open)}.`,
+      f.open === 1 ? 'This problem is still there.' : 'These problems are still there.',
+      `${f.severeServices} of ${n(f.scanned, 'online service', 'online services')} ${f.severeServices === 1 ? 'has' : 'have'} serious problems.`,
+      'Serious problems means: some people cannot use the online service at all.',
+    );
+    if (f.openBefore !== null) {
+      out.push(
+        `In the 3 months before, there were ${problems(f.openBefore)}.`,
+        f.open > f.openBefore
+          ? 'So now there are more problems.'
+          : f.open < f.openBefore
+            ? 'So now there are fewer problems.'
+            : 'So now there are as many problems as before.',
+      );
+    }
+    if (f.fixed > 0) out.push(`${problems(f.fixed)} ${f.fixed === 1 ? 'is' : 'are'} gone now.`);
+    if (f.measures > 0) {
+      out.push(
+        `The administration has ${n(f.measures, 'task', 'tasks')} for these problems.`,
+        'Each task has a date.',
+        'The administration should finish the task by this date.',
+        f.overdue === 0
+          ? 'No task is past its date.'
+          : `${f.overdue} of ${f.measures} tasks are past their date.`,
+      );
+    }
+    out.push(
+      'The computer program does not find all problems.',
+      'So people must check the websites themselves too.',
+    );
+    return out;
+  },
+  longDate: (iso) => {
+    const [y, m, d] = iso.split('-').map(Number);
+    const months = [
+      'January',
+      'February',
+      'March',
+      'April',
+      'May',
+      'June',
+      'July',
+      'August',
+      'September',
+      'October',
+      'November',
+      'December',
+    ];
+    return `${d} ${months[(m ?? 1) - 1]} ${y}`;
+  },
 };
 
 export const TEXTS: Record<Lang, Texts> = { de, en };

@@ -49,8 +49,12 @@ describe.skipIf(!enabled)('the quarterly report from PostgreSQL', () => {
     expect(fromPostgres.model).toEqual(fromSqlite.model);
     expect(fromPostgres.model.dataHash).toBe(fromSqlite.model.dataHash);
     expect(fromPostgres.html).toBe(fromSqlite.html);
-    // Not an empty report that happens to match.
+    // Not an empty report that happens to match; owner and level came through the catalogue.
     expect(fromSqlite.model.services.length).toBeGreaterThan(0);
+    expect(fromPostgres.model.services.find((s) => s.service === 'kfz-zulassung')).toMatchObject({
+      adminLevel: 'kreis',
+      owners: ['Zulassungsstelle Böblingen'],
+    });
 
     // The daemon's /reports makes it in a worker with a connection of its own: same report.
     const files = await generateReportInWorker({

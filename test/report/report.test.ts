@@ -260,7 +260,8 @@ describe('the quarterly report, from a seeded store', () => {
     const p3 = findings.find((r) => r[2] === 'label');
     expect(p3?.slice(7, 10)).toEqual(['fixed', '2026-08-10', '2026-11-02']);
     const services = await readCsv('services');
-    expect(services.find((r) => r[1] === 'kfz-zulassung')?.[3]).toBe(
+    // county, service, admin_level, ags, probes, availability …
+    expect(services.find((r) => r[1] === 'kfz-zulassung')?.[5]).toBe(
       String(json.model.services[1]?.availability),
     );
     expect(json.model.dataHash).toMatch(/^[0-9a-f]{64}$/);

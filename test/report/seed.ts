@@ -43,6 +43,8 @@ export const PROBES = [
     kind: 'a11y',
     service: 'kfz-zulassung',
     county: 'lk-boeblingen',
+    owner: 'Zulassungsstelle Böblingen',
+    adminLevel: 'kreis',
   },
   {
     probeId: 'kfz-bitv',
@@ -85,6 +87,9 @@ export const PROBES = [
     kind: 'http',
     service: 'wohngeld',
     county: 'stadt-ulm',
+    ags: '08421000',
+    // A Stadtkreis: its officer chose the level, the AGS cannot tell.
+    adminLevel: 'gemeinde',
   },
   {
     probeId: 'wg-a11y',
