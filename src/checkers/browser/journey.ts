@@ -492,9 +492,10 @@ class JourneyRun {
   ): Promise<Failure> {
     const net = /net::(ERR_[A-Z_]+)/.exec(message)?.[1];
     // A refused certificate explains what follows it: a click that led to an identity provider
-    // with an expired certificate fails in the next step, on the browser's error page.
+    // with an expired certificate fails in the next step, on the browser's error page. (A TLS
+    // error without a certificate, ERR_SSL_…, has no certificate to read: the network path below.)
     const refusal = this.#certificates?.refusedIn(recent);
-    if (refusal || (net !== undefined && netReason(net) === 'cert_invalid')) {
+    if (refusal || net?.startsWith('ERR_CERT_')) {
       return this.#certificateFailure(stepName, message, net, refusal, step);
     }
     const pageError = this.steps.filter((s) => recent.has(s.name)).flatMap((s) => s.pageErrors)[0];

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckContext } from '../../../src/checkers/checker.ts';
@@ -143,6 +145,30 @@ describe('browser journey: certificates of the documents it loads', () => {
     const target = new URL(sites.expired.url).host;
     // The browser's navigation, then ozgwatch's own handshake: both count against the host.
     expect(asked.filter((h) => h === target).length).toBe(2);
+  }, 30_000);
+
+  it('a TLS error without a certificate (ERR_SSL_…) is left as the browser named it, without a handshake of ours', async () => {
+    // Plain HTTP where the journey expects TLS: Chromium's handshake fails before any certificate.
+    const plain = createServer((_req, res) => res.end('kein TLS'));
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `https://localhost:${(plain.address() as AddressInfo).port}/`;
+      const asked: string[] = [];
+      class CountingLimiter extends HostLimiter {
+        override run<T>(key: string, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+          asked.push(key);
+          return super.run(key, signal, fn);
+        }
+      }
+      const out = await journey([{ name: 'start', goto: url }], new CountingLimiter(1));
+      expect(out.reason).toBe('cert_invalid');
+      expect(out.message).toMatch(/^step "start": ERR_SSL_PROTOCOL_ERROR /);
+      expect(out.tls).toBeUndefined();
+      // The browser's navigation only.
+      expect(asked).toEqual([new URL(url).host]);
+    } finally {
+      await new Promise((resolve) => plain.close(resolve));
+    }
   }, 30_000);
 
   it('through the outbound proxy, the certificate is read through its tunnel, as the browser went', async () => {
