@@ -152,9 +152,9 @@ export const catalogue = {
     name: 'ozgwatch_probe_info',
     type: 'gauge',
     help: 'Descriptive labels of each configured probe; the value is always 1.',
-    labels: ['probe', 'name', 'kind', 'service', 'county', 'ags', 'leika'],
+    labels: ['probe', 'name', 'kind', 'service', 'county', 'ags', 'leika', 'admin_level'],
     scope: 'probe',
-    doc: '`ags` and `leika` are empty when the probe does not set them. Every location, and both shards while a probe moves between them, export it: join one of them for display names and keys, `… * on (probe) group_left (name, ags) topk by (probe) (1, ozgwatch_probe_info)` (a plain `ozgwatch_probe_info` on the right fails with duplicate series).',
+    doc: '`ags`, `leika` and `admin_level` (the level of administration, `bund`, `land`, `kreis` or `gemeinde`: split a dashboard by it) are empty when the probe does not set them. Every location, and both shards while a probe moves between them, export it: join one of them for display names and keys, `… * on (probe) group_left (name, ags) topk by (probe) (1, ozgwatch_probe_info)` (a plain `ozgwatch_probe_info` on the right fails with duplicate series).',
   },
   journeyStepDuration: {
     name: 'ozgwatch_journey_step_duration_seconds',

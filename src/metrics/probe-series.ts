@@ -586,6 +586,7 @@ function renderConfig(entry: Entry, probe: Probe, location: string | undefined):
     ['county', probe.labels.county],
     ['ags', probe.ags ?? ''],
     ['leika', probe.leika ?? ''],
+    ['admin_level', probe.adminLevel ?? ''],
     ...(location === undefined ? [] : [['location', location] as [string, string]]),
   ]);
   lines[INFO] = flat(`${catalogue.probeInfo.name}{${info}} 1\n`);

@@ -15,6 +15,7 @@ export function fixtureMetrics(): Metrics {
     name: 'Kfz-Zulassung Ludwigsburg',
     ags: '08118000',
     leika: '99036008261000',
+    adminLevel: 'kreis',
   });
   const down = probe('bauantrag-ulm', {
     name: 'Bauantrag "digital" Ulm',

@@ -27,7 +27,7 @@ describe('metrics: per-probe series', () => {
   it('exports a passing HTTPS run with blackbox-compatible names', async () => {
     let now = NOW;
     const metrics = buildMetrics(() => now);
-    const p = probe('kfz', { ags: '08118000', leika: '99012345678901' });
+    const p = probe('kfz', { ags: '08118000', leika: '99012345678901', adminLevel: 'kreis' });
     metrics.setProbes([p]);
     now = NOW + 500;
     metrics.record(p, result(p));
@@ -65,6 +65,7 @@ describe('metrics: per-probe series', () => {
       county: 'ludwigsburg',
       ags: '08118000',
       leika: '99012345678901',
+      admin_level: 'kreis',
     });
     // An HTTPS probe that passed has 19 series (docs/metrics.md says so).
     expect(samples(text).filter((s) => s.labels.probe === 'kfz')).toHaveLength(19);
