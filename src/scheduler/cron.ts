@@ -48,11 +48,15 @@ export class CronSchedule {
   /** The first whole second strictly after `after` (epoch ms) at which the expression matches. */
   next(after: number): number {
     let t = Math.floor(after / 1000) * 1000 + 1000;
-    // Two years covers every satisfiable expression (29 February included).
-    const limit = after + 2 * 366 * 86_400_000;
+    // 29 February recurs after 4 years, on a given weekday after 28, up to 40 across 2100 (no
+    // leap day). node-cron rejects days no month has ("31 2"), so every expression matches.
+    const limit = after + NEVER_MATCHES_AFTER_YEARS * 366 * 86_400_000;
     while (t <= limit) {
       const p = this.#parts(t);
-      if (!this.#dayMatches(p) || !this.#hour.has(p.hour)) {
+      if (!this.#dayMatches(p)) {
+        // Day by day to the next local midnight: a rare expression takes at most one step a day.
+        t = this.#nextMidnight(t, p);
+      } else if (!this.#hour.has(p.hour)) {
         // Step to the next full local hour; stepping by hours (not days) stays right across DST changes.
         t += (3600 - p.minute * 60 - p.second) * 1000;
       } else if (!this.#minute.has(p.minute)) {
@@ -64,6 +68,18 @@ export class CronSchedule {
       }
     }
     throw new RangeError(`cron expression "${this.expression}" never matches`);
+  }
+
+  /**
+   * The first instant of the next local day. Adding the hours left of the day lands at 00:00,
+   * or at 01:00 after the spring-forward night (a 23-hour day): then 00:00 of that day is an
+   * hour earlier. On the 25-hour autumn day it lands at 23:00 of the same day, and the caller's
+   * next step goes on from there.
+   */
+  #nextMidnight(t: number, p: Parts): number {
+    const next = t + ((24 - p.hour) * 3600 - p.minute * 60 - p.second) * 1000;
+    const q = this.#parts(next);
+    return q.day !== p.day && q.hour > 0 ? next - q.hour * 3_600_000 : next;
   }
 
   /** The local calendar date at `epochMs`. */
@@ -95,6 +111,9 @@ export class CronSchedule {
     return this.#lastDayOfMonth && p.day === daysInMonth(p.year, p.month);
   }
 }
+
+/** How far {@link CronSchedule.next} looks for a match, in years. */
+const NEVER_MATCHES_AFTER_YEARS = 50;
 
 /** A local calendar date: month 1–12, weekday 0 (Sunday) – 6. */
 export interface CalendarDay {

@@ -62,4 +62,26 @@ describe('CronSchedule', () => {
       t = n;
     }
   });
+
+  it('finds a leap day four years on, and one on a given weekday decades on', () => {
+    const leapDay = new CronSchedule('0 0 29 2 *');
+    // 29 February 2032, 00:00 CET.
+    expect(iso(leapDay.next(Date.UTC(2028, 2, 1)))).toBe('2032-02-28T23:00:00.000Z');
+    // 29 February that is a Monday: 2044, then 2072.
+    const leapMonday = new CronSchedule('0 0 29 2 1');
+    expect(iso(leapMonday.next(Date.UTC(2026, 10, 24)))).toBe('2044-02-28T23:00:00.000Z');
+    expect(iso(leapMonday.next(Date.UTC(2044, 2, 1)))).toBe('2072-02-28T23:00:00.000Z');
+  });
+
+  it('steps over days that do not match without missing the first minutes after a clock change', () => {
+    // The first Monday after each change of 2026 (29 March, 25 October), at 00:00 and 00:30.
+    const monday = new CronSchedule('0,30 0 * * 1');
+    expect(iso(monday.next(Date.UTC(2026, 2, 27, 12)))).toBe('2026-03-29T22:00:00.000Z');
+    expect(iso(monday.next(Date.UTC(2026, 9, 23, 12)))).toBe('2026-10-25T23:00:00.000Z');
+    // Midnight right after the spring-forward day, and the morning of the autumn one.
+    const afterSpring = new CronSchedule('5 0 30 3 *');
+    expect(iso(afterSpring.next(Date.UTC(2026, 2, 29, 0, 30)))).toBe('2026-03-29T22:05:00.000Z');
+    const autumnMorning = new CronSchedule('0 4 25 10 *');
+    expect(iso(autumnMorning.next(Date.UTC(2026, 9, 24, 20)))).toBe('2026-10-25T03:00:00.000Z');
+  });
 });
