@@ -259,8 +259,8 @@ describe('Empfehlungen und Maßnahmen', () => {
     expect(body).toContain(
       'Fristen ab dem ersten Fund: kritisch 30 Tage, schwer 90 Tage, mittel 180 Tage, gering 365 Tage.',
     );
-    expect(body).toMatch(/image-alt .* 2026-10-31 überfällig 61/);
-    expect(body).toMatch(/button-name .* 2027-03-01 in der Frist 0/);
+    expect(body).toMatch(/image-alt .* 2026-10-31 überfällig seit 61 Tagen/);
+    expect(body).toMatch(/button-name .* 2027-03-01 in der Frist/);
     // The summary points to the whole list instead of repeating it.
     expect(text(section(report.html, 'summary'))).toContain(
       'Alle 4 Maßnahmen mit Zuständigkeit und Frist stehen im Abschnitt „Empfehlungen und Maßnahmen“; eine ist überfällig.',
