@@ -154,23 +154,26 @@ function summary(input: HtmlInput): string {
   const { model: m, texts: t } = input;
   const c = m.changes;
   const severe = m.kpis.find((k) => k.id === 'servicesWithSevereIssues')?.value ?? 0;
-  const actions: string[] = [];
-  const shared = m.shared.find((s) => s.impact === 'critical' || s.impact === 'serious');
   // Each action says what the rule asks and which criterion it fails, not only axe's id.
   const ref = (r: { ruleId: string; help: string; wcag: readonly string[] }): RuleRef => ({
     rule: r.ruleId,
     help: ruleHelp(r.ruleId, r.help, input.lang),
     criteria: r.wcag.map((sc) => criterionLabel(sc, input.lang)),
   });
-  if (shared) actions.push(t.actionShared(ref(shared), shared.services, shared.occurrences));
-  const rule = m.topRules.find((r) => r.ruleId !== shared?.ruleId);
-  if (rule && (rule.impact === 'critical' || rule.impact === 'serious'))
-    actions.push(t.actionRule(ref(rule), rule.services));
-  const oldest = m.oldestOpen[0];
-  if (oldest)
-    actions.push(
-      t.actionOldest(ref(oldest), `${oldest.service} (${oldest.county})`, oldest.ageDays),
-    );
+  // The top actions are the head of the measures' ranking (§ 10), not a second ranking of
+  // their own: the summary and the list never disagree on what comes first.
+  const actions = m.measures
+    .filter((x) => x.impact === 'critical' || x.impact === 'serious')
+    .slice(0, 3)
+    .map((x) => {
+      const [county, service] = (x.serviceList[0] ?? '/').split('/');
+      const what =
+        x.serviceList.length > 1
+          ? t.actionShared(ref(x), x.serviceList.length, x.occurrences)
+          : t.actionFix(ref(x), `${service} (${county})`, x.ageDays);
+      const owners = x.owners.length > 0 ? x.owners.join(', ') : t.ownerNotSet;
+      return `${what} ${t.actionDue(berlinDate(x.due), x.overdue ? x.daysOverdue : null, owners)}`;
+    });
   const covered = m.coverage.filter((r) => r.coverage === 'partial').length;
   // "x of y services": y only those scanned for accessibility (open patterns not null). A
   // period without runs, or without any scan, must not read as all clear.

@@ -123,13 +123,15 @@ const de = {
   watchedDroppedItem: (service: string, day: string) => `${service}, letzter Lauf ${day}`,
   watchedScanFailed: (list: string) =>
     `Barrierefreiheitsprüfung ohne Ergebnis: Keine Prüfung im Zeitraum konnte eine Seite laden. Über offene Mängel dieser Dienste ist nichts bekannt (nicht 0): ${list}.`,
+  /** The first three critical or serious measures of the ranking (see measures.ts). */
   actionsHeading: 'Wichtigste Maßnahmen',
   actionShared: (rule: RuleRef, services: number, occurrences: number) =>
     `Gemeinsame Komponente korrigieren – ${ruleRef(rule, 'Regel')}: behebt ${occurrences} Vorkommen in ${n(services, 'Dienst', 'Diensten')}.`,
-  actionRule: (rule: RuleRef, services: number) =>
-    `Mängel beheben – ${ruleRef(rule, 'Regel')}: ${n(services, 'Dienst', 'Dienste')} betroffen.`,
-  actionOldest: (rule: RuleRef, service: string, days: number) =>
-    `Ältesten offenen kritischen oder schweren Mangel in ${service} beheben – ${ruleRef(rule, 'Regel')}: seit ${n(days, 'Tag', 'Tagen')} offen.`,
+  actionFix: (rule: RuleRef, service: string, days: number) =>
+    `Mangel in ${service} beheben – ${ruleRef(rule, 'Regel')}: seit ${n(days, 'Tag', 'Tagen')} offen.`,
+  /** After an action: its due date, whether it is overdue, and who answers for it. */
+  actionDue: (due: string, daysOverdue: number | null, owners: string) =>
+    `Frist ${due}${daysOverdue === null ? '' : `, überfällig seit ${n(daysOverdue, 'Tag', 'Tagen')}`}; verantwortlich: ${owners}.`,
   noActions: 'Keine offenen kritischen oder schweren Mängel.',
   disclaimer: (covered: number, total: number) =>
     `Automatisierte Prüfung deckt ${covered} von ${total} Erfolgskriterien der WCAG 2.1 (Stufen A und AA) nur teilweise ab; sie ersetzt keine vertiefte Prüfung nach Durchführungsbeschluss (EU) 2018/1524, Anhang I Nr. 1.2.`,
@@ -689,10 +691,10 @@ const en: Texts = {
   actionsHeading: 'Top actions',
   actionShared: (rule, services, occurrences) =>
     `Fix the shared component – ${ruleRef(rule, 'rule')}: clears ${n(occurrences, 'occurrence', 'occurrences')} in ${n(services, 'service', 'services')}.`,
-  actionRule: (rule, services) =>
-    `Fix the issues – ${ruleRef(rule, 'rule')}: ${n(services, 'service', 'services')} affected.`,
-  actionOldest: (rule, service, days) =>
-    `Fix the oldest open critical or serious issue in ${service} – ${ruleRef(rule, 'rule')}: open for ${n(days, 'day', 'days')}.`,
+  actionFix: (rule, service, days) =>
+    `Fix the issue in ${service} – ${ruleRef(rule, 'rule')}: open for ${n(days, 'day', 'days')}.`,
+  actionDue: (due, daysOverdue, owners) =>
+    `Due ${due}${daysOverdue === null ? '' : `, overdue by ${n(daysOverdue, 'day', 'days')}`}; owner: ${owners}.`,
   noActions: 'No open critical or serious issues.',
   disclaimer: (covered, total) =>
     `Automated checks cover ${covered} of ${total} WCAG 2.1 success criteria (levels A and AA) only in part; they do not replace an in-depth review under Commission Implementing Decision (EU) 2018/1524, Annex I 1.2.`,

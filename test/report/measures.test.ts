@@ -261,6 +261,17 @@ describe('Empfehlungen und Maßnahmen', () => {
     );
     expect(body).toMatch(/image-alt .* 2026-10-31 überfällig seit 61 Tagen/);
     expect(body).toMatch(/button-name .* 2027-03-01 in der Frist/);
+    // The summary's top actions are the head of the same ranking, with due date and owner.
+    const actions = [...section(report.html, 'summary').matchAll(/<li>([^<]*)<\/li>/g)].map((x) =>
+      text(x[1] ?? ''),
+    );
+    expect(actions).toHaveLength(2);
+    expect(actions[0]).toMatch(
+      /^Mangel in a \(lk-x\) beheben – .*Regel image-alt\): seit 91 Tagen offen\. Frist 2026-10-31, überfällig seit 61 Tagen; verantwortlich: Web-Team Landratsamt\.$/,
+    );
+    expect(actions[1]).toMatch(
+      /^Gemeinsame Komponente korrigieren – .*Regel button-name\): behebt 2 Vorkommen in 2 Diensten\. Frist 2027-03-01; verantwortlich: IT Böblingen, Web-Team Landratsamt\.$/,
+    );
     // The summary points to the whole list instead of repeating it.
     expect(text(section(report.html, 'summary'))).toContain(
       'Alle 4 Maßnahmen mit Zuständigkeit und Frist stehen im Abschnitt „Empfehlungen und Maßnahmen“; eine ist überfällig.',

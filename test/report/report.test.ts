@@ -422,7 +422,7 @@ describe('the quarterly report, from a seeded store', () => {
     expect(tables.get('findings')?.rows.find((r) => r.rule === 'label')?.wcag).toBe('4.1.2');
     const text = decodeEntities(report.html).replace(/\u00ad/g, '');
     expect(text).toContain(
-      'Mängel beheben – Erforderliche ARIA-Attribute müssen bereitgestellt werden (WCAG 4.1.2 Name, Rolle, Wert; Regel aria-required-attr): 1 Dienst betroffen.',
+      'Mangel in kfz-zulassung (lk-boeblingen) beheben – Elemente müssen einen ausreichenden Farbkontrast haben (WCAG 1.4.3 Kontrast (Minimum); Regel color-contrast): seit 152 Tagen offen. Frist 2026-10-30, überfällig seit 62 Tagen; verantwortlich: Zulassungsstelle Böblingen.',
     );
     expect(text).not.toContain('Required ARIA attributes must be provided');
     // The English report keeps axe-core's own words.

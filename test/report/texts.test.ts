@@ -6,18 +6,23 @@ describe('the report texts', () => {
     const de = TEXTS.de;
     const label = { rule: 'label', help: 'Form elements must have labels', criteria: [] };
     expect(
-      de.actionRule(
+      de.actionFix(
         {
           rule: 'aria-required-attr',
           help: 'Erforderliche ARIA-Attribute müssen bereitgestellt werden.',
           criteria: ['4.1.2 Name, Rolle, Wert'],
         },
+        'x (y)',
         1,
       ),
     ).toBe(
-      'Mängel beheben – Erforderliche ARIA-Attribute müssen bereitgestellt werden (WCAG 4.1.2 Name, Rolle, Wert; Regel aria-required-attr): 1 Dienst betroffen.',
+      'Mangel in x (y) beheben – Erforderliche ARIA-Attribute müssen bereitgestellt werden (WCAG 4.1.2 Name, Rolle, Wert; Regel aria-required-attr): seit 1 Tag offen.',
     );
-    expect(de.actionRule(label, 2)).toContain(': 2 Dienste betroffen.');
+    expect(de.actionShared(label, 2, 1)).toContain(': behebt 1 Vorkommen in 2 Diensten.');
+    expect(de.actionDue('2027-01-01', 1, 'IT')).toBe(
+      'Frist 2027-01-01, überfällig seit 1 Tag; verantwortlich: IT.',
+    );
+    expect(de.actionDue('2027-01-01', null, 'IT')).toBe('Frist 2027-01-01; verantwortlich: IT.');
     expect(de.summaryText(1, 1, 1, 1, 1)).toBe(
       'Am Ende des Zeitraums ist 1 Mängelmuster offen; 1 von 1 Dienst hat mindestens einen kritischen oder schweren Mangel. Im Zeitraum wurde 1 Muster behoben und 1 kam neu oder erneut hinzu.',
     );
@@ -25,12 +30,15 @@ describe('the report texts', () => {
       'Am Ende des Zeitraums sind 5 Mängelmuster offen; 3 von 3 Diensten haben mindestens einen kritischen oder schweren Mangel. Im Zeitraum wurden 2 Muster behoben und 4 kamen neu oder erneut hinzu.',
     );
     expect(de.servicesAndProbes(1, 1)).toBe('1 Dienst mit 1 Prüfung');
-    expect(de.actionOldest(label, 'x', 1)).toContain(': seit 1 Tag offen.');
+    expect(de.actionFix(label, 'x', 2)).toContain(': seit 2 Tagen offen.');
     expect(de.chartDocumentsSummary(1, 0, 1)).toBe(
       '1 von 1 prüfbaren Dokument erklärt PDF/UA und besteht die maschinelle Prüfung; 0 weitere sind getaggt (teilweise barrierefrei).',
     );
     const en = TEXTS.en;
-    expect(en.actionRule(label, 1)).toContain(': 1 service affected.');
+    expect(en.actionShared(label, 1, 1)).toContain(': clears 1 occurrence in 1 service.');
+    expect(en.actionDue('2027-01-01', 2, 'IT')).toBe(
+      'Due 2027-01-01, overdue by 2 days; owner: IT.',
+    );
     expect(en.summaryText(1, 1, 1, 1, 1)).toBe(
       'At the end of the period 1 issue pattern is open; 1 of 1 service has at least one critical or serious issue. During the period 1 pattern was fixed and 1 was new or came back.',
     );
