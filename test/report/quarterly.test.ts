@@ -206,7 +206,7 @@ describe('the daemon’s quarterly report', () => {
         dataDir: path.join(base, 'data'),
         server: { host: '127.0.0.1', port: 0 },
         watch: false,
-        reports: { formats: ['html', 'csv'] },
+        reports: { formats: ['html', 'csv'], deadlines: { critical: '7d' } },
       });
       const off = await startDaemon(
         { ...config, reports: { ...config.reports, quarterly: false } },
@@ -224,6 +224,15 @@ describe('the daemon’s quarterly report', () => {
         const files = await readdir(path.join(base, 'data/reports'));
         expect(files).toContain('ozgwatch-report-2026-Q4.html');
         expect(files.some((f) => f.endsWith('.csv'))).toBe(true);
+        // The measures' due dates follow reports.deadlines: button-name (critical, first seen
+        // 5 August) is due 7 days later, not after the default 30.
+        const measures = await readFile(
+          path.join(base, 'data/reports/ozgwatch-report-2026-Q4.measures.csv'),
+          'utf8',
+        );
+        expect(measures.split('\r\n').find((row) => row.includes(',button-name,'))).toContain(
+          ',2026-08-12,',
+        );
         const listed = await (await fetch(`${daemon.server.url}/reports`)).text();
         expect(listed).toContain('ozgwatch-report-2026-Q4.html');
         expect(listed).toContain('Den Bericht des abgelaufenen Quartals erstellt ozgwatch selbst');
