@@ -350,6 +350,9 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       gate: reportGate,
       onReport: (ok) => metrics.reportMade('request', ok),
       quarterly: makesQuarterly,
+      deadlines: config.reports.deadlines,
+      // The quarters offered and whether one is unfinished, by the clock the scheduled report uses.
+      now: () => clock.now(),
     },
     ready: () => current !== undefined && store.healthy(),
     configState: () => configState,

@@ -6,6 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type { Deadlines } from '../report/deadlines.ts';
 import { generateReportInWorker } from '../report/generate-in-worker.ts';
 import { parseFormats, type PdfOptions } from '../report/outputs.ts';
 import { parseQuarter, previousPeriod, quarterOf, type Period } from '../report/period.ts';
@@ -32,6 +33,8 @@ export interface ReportsOptions {
   onReport?: (ok: boolean) => void;
   /** This daemon makes the ended quarter's report by itself: the page says so. @default false */
   quarterly?: boolean;
+  /** Due dates of the measures by impact (`reports.deadlines`), as in the scheduled report. */
+  deadlines?: Deadlines;
 }
 
 const REPORT_FILE =
@@ -192,6 +195,7 @@ async function create(
           lang,
           outDir: options.dir,
           ...(options.pdf ? { pdf: options.pdf } : {}),
+          ...(options.deadlines ? { deadlines: options.deadlines } : {}),
           // Whether the period is unfinished ("vorläufig") by the daemon's clock.
           now: (options.now ?? Date.now)(),
         },

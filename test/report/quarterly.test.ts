@@ -233,12 +233,28 @@ describe('the daemon’s quarterly report', () => {
         expect(measures.split('\r\n').find((row) => row.includes(',button-name,'))).toContain(
           ',2026-08-12,',
         );
+        // A report asked for in /reports keeps the same deadlines.
+        await rm(path.join(base, 'data/reports/ozgwatch-report-2026-Q4.measures.csv'));
+        const asked = await fetch(`${daemon.server.url}/reports`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'quarter=2026-Q4&format=csv',
+          redirect: 'manual',
+        });
+        expect(asked.status).toBe(303);
+        const askedMeasures = await readFile(
+          path.join(base, 'data/reports/ozgwatch-report-2026-Q4.measures.csv'),
+          'utf8',
+        );
+        expect(askedMeasures.split('\r\n').find((row) => row.includes(',button-name,'))).toContain(
+          ',2026-08-12,',
+        );
         const listed = await (await fetch(`${daemon.server.url}/reports`)).text();
         expect(listed).toContain('ozgwatch-report-2026-Q4.html');
         expect(listed).toContain('Den Bericht des abgelaufenen Quartals erstellt ozgwatch selbst');
         const metrics = await daemon.metrics.render();
         expect(metrics).toContain('ozgwatch_reports_total{trigger="schedule",result="made"} 1');
-        expect(metrics).toContain('ozgwatch_reports_total{trigger="request",result="made"} 0');
+        expect(metrics).toContain('ozgwatch_reports_total{trigger="request",result="made"} 1');
         expect(metrics).toContain('ozgwatch_quarterly_report_overdue 0');
       } finally {
         await daemon.stop();
