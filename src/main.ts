@@ -337,6 +337,8 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     port: config.server.port,
     ...(config.server.token ? { token: config.server.token } : {}),
     ...(config.server.metricsToken ? { metricsToken: config.server.metricsToken } : {}),
+    ...(config.server.allowedHosts ? { allowedHosts: config.server.allowedHosts } : {}),
+    ...(config.server.externalUrl ? { externalUrl: config.server.externalUrl } : {}),
     logger,
     metrics,
     store,

@@ -33,6 +33,16 @@ const proxyUrl = z.string().superRefine((text, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+/** An entry of `server.allowedHosts`: a host name, or a suffix with a leading dot. */
+const HOST_ENTRY = /^\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i;
+const HOST_ENTRY_HINT =
+  'expected a host name without scheme or port (ozgwatch.lra.example) or a suffix with a leading dot (.lra.example)';
+
+/** A comma- or space-separated list from an environment variable. */
+function splitList(text: string): string[] {
+  return text.split(/[\s,]+/).filter((entry) => entry.length > 0);
+}
+
 export const configSchema = z.strictObject({
   /** Folder of probe files. @default ./probes */
   probes: z.string().default('./probes'),
@@ -63,6 +73,16 @@ export const configSchema = z.strictObject({
         )
         // Links append `/probes/<id>`: no double slash.
         .transform((url) => url.replace(/\/+$/, ''))
+        .optional(),
+      /**
+       * Public host names the pages, API and reports answer under when no `token` is set,
+       * besides addresses, local names and the host of `externalUrl`: a name
+       * (`ozgwatch.lra.example`) or a suffix with a leading dot (`.lra.example`). Keeps a page of
+       * another site from reading them under its own name (DNS rebinding).
+       */
+      allowedHosts: z
+        .union([z.array(z.string()), z.string().transform(splitList)])
+        .pipe(z.array(z.string().regex(HOST_ENTRY, HOST_ENTRY_HINT)))
         .optional(),
     })
     .default({ host: '127.0.0.1', port: 9464 }),
@@ -271,6 +291,7 @@ export const ENV_VARS: Record<string, (string | number)[]> = {
   OZGWATCH_TOKEN: ['server', 'token'],
   OZGWATCH_METRICS_TOKEN: ['server', 'metricsToken'],
   OZGWATCH_EXTERNAL_URL: ['server', 'externalUrl'],
+  OZGWATCH_ALLOWED_HOSTS: ['server', 'allowedHosts'],
   OZGWATCH_CONTACT: ['contact'],
   OZGWATCH_LOG_LEVEL: ['log', 'level'],
   OZGWATCH_LOG_FORMAT: ['log', 'format'],

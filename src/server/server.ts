@@ -12,6 +12,7 @@ import { isStale, loadOverview, loadProbeHistory } from './models.ts';
 import { renderOverview, type ConfigState } from './overview.ts';
 import { renderProbePage, type ProbeModel } from './pages.ts';
 import { renderRunPage } from './run-page.ts';
+import { hostCheck, RefusedHosts } from './allowed-hosts.ts';
 import { handleReports, type ReportsOptions } from './reports.ts';
 import { sendArtifact } from './artifact-response.ts';
 import { sendHtml, sendJson, setBaseHeaders } from './respond.ts';
@@ -24,6 +25,13 @@ export interface ServerOptions {
   token?: string;
   /** When set, `/metrics` requires `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
+  /**
+   * Public host names the pages may be opened under without a token (`server.allowedHosts`),
+   * besides local names, addresses and the host of `externalUrl`. See {@link hostCheck}.
+   */
+  allowedHosts?: readonly string[];
+  /** `server.externalUrl`: its host is allowed. */
+  externalUrl?: string;
   logger: Logger;
   metrics: Metrics;
   store: Store;
@@ -82,6 +90,8 @@ const CLOSE_GRACE_MS = 5_000;
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const now = options.now ?? Date.now;
   const tokenDigest = options.token ? digest(options.token) : undefined;
+  const hostAllowed = hostCheck(options.allowedHosts ?? [], options.externalUrl);
+  const refusedHosts = new RefusedHosts(options.logger);
   const metricsDigest = options.metricsToken ? digest(options.metricsToken) : undefined;
 
   const limits = { ...SERVER_LIMITS, ...options.limits };
@@ -168,6 +178,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (guarded && tokenDigest && !authorized(req, tokenDigest)) {
       res.setHeader('www-authenticate', 'Bearer realm="ozgwatch"');
       return sendJson(res, 401, { error: 'missing or wrong bearer token' });
+    }
+    // Without a token, a page of another site could read these under its own name (DNS rebinding).
+    if (guarded && !tokenDigest && !hostAllowed(req.headers.host)) {
+      refusedHosts.note(req.headers.host ?? '');
+      return sendJson(res, 403, {
+        error: `host "${req.headers.host ?? ''}" is not one this ozgwatch answers under: add it to server.allowedHosts (OZGWATCH_ALLOWED_HOSTS), or set server.externalUrl or server.token`,
+      });
     }
     if (isApi) return api(route, url, res);
     if ((route === '/reports' || route.startsWith('/reports/')) && options.reports) {

@@ -78,6 +78,20 @@ describe('configuration for several instances', () => {
       /ozgwatch\.yaml:2: server\.externalUrl: expected an http/,
     );
   });
+
+  it('reads server.allowedHosts as a list or from OZGWATCH_ALLOWED_HOSTS, and names a URL written there', async () => {
+    const env = { OZGWATCH_ALLOWED_HOSTS: 'ozgwatch.lra-musterkreis.de, .intranet.example' };
+    expect((await loadConfig({ env })).server.allowedHosts).toEqual([
+      'ozgwatch.lra-musterkreis.de',
+      '.intranet.example',
+    ]);
+    expect((await loadConfig({})).server.allowedHosts).toBeUndefined();
+    await expect(
+      fromFile('server:\n  allowedHosts:\n    - https://ozgwatch.lra-musterkreis.de\n'),
+    ).rejects.toThrow(
+      /ozgwatch\.yaml:3: server\.allowedHosts\[0\]: expected a host name without scheme/,
+    );
+  });
 });
 
 describe('concurrency limits', () => {
