@@ -71,10 +71,18 @@ export function quarterPeriod(year: number, q: 1 | 2 | 3 | 4): Period {
 }
 
 /** Parses `2026-Q4`; throws a message naming the expected form. */
+/**
+ * No report before 2000: nothing monitored then, and JavaScript dates read years below 100 as
+ * 19xx ("0001-Q1" became a quarter of 1901 under the label "1-Q1").
+ */
+export const FIRST_YEAR = 2000;
+const YEARS_FROM = `reports cover periods from ${FIRST_YEAR} on`;
+
 export function parseQuarter(text: string): Period {
   const m = /^(\d{4})-Q([1-4])$/.exec(text.trim());
   if (!m)
     throw new Error(`--quarter: expected a quarter like 2026-Q4, got ${JSON.stringify(text)}`);
+  if (Number(m[1]) < FIRST_YEAR) throw new Error(`--quarter: ${YEARS_FROM}, got ${m[1]}`);
   return quarterPeriod(Number(m[1]), Number(m[2]) as 1 | 2 | 3 | 4);
 }
 
@@ -92,6 +100,7 @@ export function parseDays(fromDay: string, toDay: string): Period {
     if (!parts || !real) {
       throw new Error(`${flag}: expected a date like 2026-10-01, got ${JSON.stringify(text)}`);
     }
+    if (parts[0] < FIRST_YEAR) throw new Error(`${flag}: ${YEARS_FROM}, got ${text.trim()}`);
     return [parts[0], parts[1], parts[2]];
   };
   const [fy, fm, fd] = day('--from', fromDay);

@@ -248,19 +248,12 @@ async function create(
 }
 
 /**
- * Years before this are no quarter anyone monitored: the form's four digits would otherwise
- * take `0001-Q1` (which the calendar functions read as 1901) or any of eight thousand years.
- */
-const FIRST_YEAR = 2000;
-
-/**
  * Why a quarter is not made from the web: one not begun has nothing to report, and each
  * made-up quarter would leave a set of files behind, so a loop over years could fill the
- * disk. The running quarter is fine: its report is provisional (`-provisional`).
+ * disk. The running quarter is fine: its report is provisional (`-provisional`). Years
+ * before 2000 are refused by `parseQuarter` already.
  */
 function outOfRange(period: Period, now: number): string | undefined {
-  const year = period.quarter?.year ?? 0;
-  if (year < FIRST_YEAR) return `Berichte gibt es für Quartale ab ${FIRST_YEAR}-Q1.`;
   if (period.from > now)
     return `Das Quartal ${period.label} hat noch nicht begonnen; es gibt noch nichts zu berichten.`;
   return undefined;

@@ -71,6 +71,9 @@ describe('report periods', () => {
     expect(parseQuarter('2026-Q2').firstDay).toBe('2026-04-01');
     expect(parseQuarter('2026-Q1').lastDay).toBe('2026-03-31');
     expect(() => parseQuarter('2026-Q5')).toThrow(/--quarter: expected a quarter like 2026-Q4/);
+    // Years below 100 would be read as 19xx by Date.UTC: no such report.
+    expect(() => parseQuarter('0001-Q1')).toThrow(/--quarter: reports cover periods from 2000 on/);
+    expect(() => parseDays('0099-01-01', '2026-01-01')).toThrow(/--from: reports cover periods/);
     const days = parseDays('2026-10-01', '2026-12-31');
     expect([days.from, days.to]).toEqual([Q4.from, Q4.to]);
     expect(() => parseDays('2026-12-01', '2026-11-01')).toThrow(/before --from/);
