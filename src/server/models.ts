@@ -75,11 +75,14 @@ export async function loadOverview(
 }
 
 /**
- * Whether an enabled probe's latest run is older than three intervals, as OzgwatchStaleResults
- * judges it (for a `cron` probe, three of its longest gaps between runs).
+ * Whether an enabled probe's latest run ended more than three intervals ago, as
+ * OzgwatchStaleResults judges it from `ozgwatch_probe_last_run_timestamp_seconds` (the end of
+ * the run; for a `cron` probe, three of its longest gaps between runs). Counted from the end,
+ * so that a journey that takes a minute is not stale on the page a minute before the alert.
  */
 export function isStale(probe: Probe, last: Result, now: number): boolean {
-  return probe.enabled && now - last.startedAt > 3 * intervalOf(probe);
+  const endedAt = last.startedAt + last.duration * 1000;
+  return probe.enabled && now - endedAt > 3 * intervalOf(probe);
 }
 
 /**

@@ -19,3 +19,13 @@ describe('isStale: cron probes', () => {
     expect(isStale(often, result(often, { startedAt: NOW - 16 * 60_000 }), NOW)).toBe(true);
   });
 });
+
+describe('isStale: from the end of the run', () => {
+  it('counts three intervals from when the last run ended, as the alert does', () => {
+    const journey = probe('long-journey', { every: '1m', timeout: '50s' });
+    // Started 3½ minutes ago and took 45 s: it ended 2¾ minutes ago, within three intervals.
+    const long = result(journey, { startedAt: NOW - 210_000, duration: 45 });
+    expect(isStale(journey, long, NOW)).toBe(false);
+    expect(isStale(journey, long, NOW + 20_000)).toBe(true);
+  });
+});
