@@ -14,6 +14,7 @@ import { unsetSecretsMessage, unsetSecretsOf } from './probes/unset-secrets.ts';
 import type { LoadedProbe, Probe } from './probes/schema.ts';
 import { QuarterlyReports, ReportGate, retentionShortfall } from './report/quarterly.ts';
 import type { Result, RunOrigin } from './results/result.ts';
+import { CertificateMemory } from './runner/certificate-memory.ts';
 import { FlapDamper } from './runner/flap-damper.ts';
 import { HostLimiter } from './runner/host-limiter.ts';
 import { MaintenanceCalendar } from './runner/maintenance.ts';
@@ -100,6 +101,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
 
   let current: ActiveProbes | undefined;
   const flap = new FlapDamper();
+  const certificates = new CertificateMemory();
   const hosts = new HostLimiter(config.concurrency.perHost);
   const storeSink: ResultSink = {
     name: 'store',
@@ -129,6 +131,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     hosts,
     ...(proxy ? { proxy } : {}),
     flap,
+    certificates,
     sinks: [storeSink, metricsSink],
     maintenance: () => current?.maintenance,
     browser,
@@ -215,6 +218,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
       if (!last) continue;
       // A run in a maintenance window reports its raw status, not the damped state.
       if (!last.maintenance) flap.seed(probe.id, last.reportedStatus, last.status);
+      certificates.seed(probe.id, last, clock.now());
       metrics.seed(probe, last);
     }
     // Accessibility patterns keep the day they appeared: without it, every barrier would be
@@ -281,6 +285,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     // Each instance runs and exports only its share, so Prometheus adds the instances up
     // without counting a probe twice.
     flap.retain(new Set(assigned.map((p) => p.id)));
+    certificates.retain(new Set(assigned.map((p) => p.id)));
     // A disabled probe is not watched: no series of it, or its last result would stand
     // (and alert) for ever.
     metrics.setProbes(assigned.filter((p) => p.enabled));

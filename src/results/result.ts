@@ -93,11 +93,28 @@ export interface TlsDetails {
   subjectAltNames: string[];
   /** Whether the requested host name matches the leaf certificate. */
   hostnameMatch: boolean;
-  /** Whether Node's default CA store accepted the chain. */
+  /**
+   * Whether the chain is trusted: by Node's default CA store for an `http` probe and for a
+   * certificate a journey's browser refused (read by ozgwatch's own handshake); by the browser
+   * (its trust store, with whatever the probe's browser trusts in addition) for a journey's
+   * certificate the page loaded with, which is always `true`: a refused one has no page.
+   */
   authorized: boolean;
+  /** Node's reason for not trusting the chain, e.g. `CERT_HAS_EXPIRED`. */
   authorizationError?: string;
   protocol?: string;
   cipher?: string;
+  /**
+   * The site the certificate is of, `host:port` as in its URL (`id.bund.de`,
+   * `localhost:8443`). Set by browser journeys, which load the certificates of several sites.
+   */
+  host?: string;
+  /**
+   * When the certificate was read, epoch ms, when that was an earlier run of the probe: a
+   * journey that failed before reaching a site keeps its certificate from the runs of the
+   * last days ({@link Outcome.certificates}). Absent when this run read it.
+   */
+  seenAt?: number;
 }
 
 /** One step of a browser journey. */
@@ -487,7 +504,18 @@ export interface Outcome {
   assertions: Assertion[];
   phases?: HttpPhases;
   http?: HttpDetails;
+  /**
+   * The certificate that expires first: the one `probe_ssl_earliest_cert_expiry` exports. For
+   * a browser journey, the earliest of {@link certificates}.
+   */
   tls?: TlsDetails;
+  /**
+   * Browser journeys: one certificate per site (`host`) whose pages the journey loaded in this
+   * run, and the runner adds those its runs of the last 7 days reached and this one did not
+   * (with `seenAt`), so that a journey that fails before the identity provider still exports
+   * the provider's certificate. Sorted by expiry, earliest first.
+   */
+  certificates?: TlsDetails[];
   steps?: StepResult[];
   blockedRequests?: BlockedRequest[];
   /**

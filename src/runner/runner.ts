@@ -10,6 +10,7 @@ import type { Outcome, Result } from '../results/result.ts';
 import type { Clock } from '../scheduler/clock.ts';
 import type { ArtifactStore } from './artifacts.ts';
 import type { BrowserHost } from './browser-host.ts';
+import type { CertificateMemory } from './certificate-memory.ts';
 import type { FlapDamper } from './flap-damper.ts';
 import type { HostLimiter } from './host-limiter.ts';
 import type { MaintenanceCalendar } from './maintenance.ts';
@@ -30,6 +31,11 @@ export interface RunnerOptions {
   proxy?: ProxySettings;
   /** Absent for one-off runs (`ozgwatch run`): one run has no history to damp, it reports what it saw. */
   flap?: FlapDamper;
+  /**
+   * The certificates of the sites journeys reached in their recent runs. Absent for one-off
+   * runs: one run reports the certificates it read.
+   */
+  certificates?: CertificateMemory;
   sinks: readonly ResultSink[];
   /** Current maintenance calendar; a function because reloads replace it. */
   maintenance: () => MaintenanceCalendar | undefined;
@@ -117,6 +123,8 @@ export class Runner {
       }
     }
 
+    if (this.#o.certificates)
+      outcome = this.#o.certificates.remember(probe.id, outcome, clock.now());
     const window = this.#o.maintenance()?.windowAt(probe.id, startedAt);
     const result: Result = {
       ...outcome,

@@ -35,10 +35,16 @@ const IMPACTS = ['critical', 'serious', 'moderate', 'minor'] as const;
  * time of each phase. Addresses are text, not links, like every other address on the
  * page: a redirect target is the watched site's choice (`javascript:`, a look-alike host).
  */
-export function httpSection(result: Pick<Result, 'status' | 'http' | 'phases' | 'tls'>): string {
+export function httpSection(
+  result: Pick<Result, 'kind' | 'status' | 'http' | 'phases' | 'tls' | 'certificates'>,
+): string {
+  // A journey has no request of its own: what it has is the certificates of the sites it loaded.
+  if (result.kind === 'browser' && result.tls) {
+    return journeyCertificates(result.tls, result.certificates ?? [result.tls]);
+  }
   const parts = ['<h2>HTTP</h2>'];
   if (result.http) parts.push(httpDetails(result.http));
-  if (result.tls) parts.push(tlsDetails(result.tls));
+  if (result.tls) parts.push(`<h3>Zertifikat</h3>\n${tlsDetails(result.tls)}`);
   if (result.phases) {
     const broke = result.status === 'fail' || result.status === 'error';
     parts.push(phasesTable(result.phases, broke));
@@ -47,15 +53,52 @@ export function httpSection(result: Pick<Result, 'status' | 'http' | 'phases' | 
 }
 
 /**
- * The certificate the server presented: what a certificate alert is about, and why a
- * `cert_invalid` run failed (a name that does not match, a chain nobody trusts).
+ * A journey's certificates: the one that expires first (what `probe_ssl_earliest_cert_expiry`
+ * and the certificate alerts are about), named by its site, since it may be the identity
+ * provider's or a payment page's rather than the service's; then every site known, when more
+ * than one. A certificate an earlier run read says so: this run did not get that far.
  */
-function tlsDetails(tls: TlsDetails): string {
+function journeyCertificates(first: TlsDetails, all: readonly TlsDetails[]): string {
+  const parts = [
+    `<h2>Zertifikate der Strecke</h2>
+<p>Die Zertifikate der Sites, deren Seiten die Strecke lädt (Dienst, Anmeldung, Bezahlung). Das zuerst ablaufende zählt für die Zertifikats-Alarme; eine Site, die dieser Lauf nicht erreicht hat, zählt mit dem Zertifikat, das ein Lauf der letzten 7 Tage dort gelesen hat.</p>
+<h3>Zertifikat, das zuerst abläuft</h3>
+${tlsDetails(first, true)}`,
+  ];
+  if (all.length > 1) {
+    const rows = all.map(
+      (tls) =>
+        `<tr><th scope="row"><span class="url">${pageText(tls.host ?? '')}</span></th><td>${expiryText(tls)}</td><td>${readText(tls)}</td></tr>`,
+    );
+    parts.push(`<table><caption>Alle Sites der Strecke, zuerst ablaufend zuerst</caption><thead><tr><th scope="col">Site</th><th scope="col">Ablauf</th><th scope="col">Gelesen</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>`);
+  }
+  return parts.join('\n');
+}
+
+function expiryText(tls: TlsDetails): string {
   const days = Math.floor(tls.daysLeft);
-  const expiry =
-    days < 0
-      ? `abgelaufen am ${e(when(tls.earliestExpiry))}`
-      : `gültig bis ${e(when(tls.earliestExpiry))} (noch ${days} ${days === 1 ? 'Tag' : 'Tage'})`;
+  return days < 0
+    ? `abgelaufen am ${e(when(tls.earliestExpiry))}`
+    : `gültig bis ${e(when(tls.earliestExpiry))} (noch ${days} ${days === 1 ? 'Tag' : 'Tage'})`;
+}
+
+function readText(tls: TlsDetails): string {
+  return tls.seenAt === undefined
+    ? 'in diesem Lauf'
+    : `zuletzt am ${e(when(tls.seenAt))}, in diesem Lauf nicht erreicht`;
+}
+
+/**
+ * The certificate the server presented: what a certificate alert is about, and why a
+ * `cert_invalid` run failed (a name that does not match, a chain nobody trusts). For a
+ * journey (`journey`), which site it is of and when it was read. A certificate a journey's
+ * page loaded with is trusted by the browser; one it refused is judged by Node's handshake,
+ * which may find nothing wrong where the browser did (a revoked certificate): the run's
+ * message keeps the browser's reason.
+ */
+function tlsDetails(tls: TlsDetails, journey = false): string {
   const problems = [
     ...(tls.hostnameMatch ? [] : ['passt nicht zum Hostnamen']),
     ...(tls.authorized
@@ -64,10 +107,21 @@ function tlsDetails(tls: TlsDetails): string {
           `nicht vertrauenswürdig${tls.authorizationError ? ` (<code>${e(tls.authorizationError)}</code>)` : ''}`,
         ]),
   ];
-  return `<h3>Zertifikat</h3>
-<dl>
-<dt>Ablauf</dt><dd>${expiry}</dd>
-<dt>Prüfung</dt><dd>${problems.length === 0 ? 'vertrauenswürdig, passt zum Hostnamen' : problems.join('; ')}</dd>
+  const verdict =
+    problems.length > 0
+      ? problems.join('; ')
+      : journey
+        ? 'vertrauenswürdig, passt zum Namen der Site'
+        : 'vertrauenswürdig, passt zum Hostnamen';
+  const site =
+    journey && tls.host !== undefined
+      ? `<dt>Site</dt><dd><span class="url">${pageText(tls.host)}</span></dd>
+<dt>Gelesen</dt><dd>${readText(tls)}</dd>
+`
+      : '';
+  return `<dl>
+${site}<dt>Ablauf</dt><dd>${expiryText(tls)}</dd>
+<dt>Prüfung</dt><dd>${verdict}</dd>
 <dt>Inhaber</dt><dd>${pageText(tls.subject)}</dd>
 <dt>Aussteller</dt><dd>${pageText(tls.issuer)}</dd>
 <dt>Namen im Zertifikat</dt><dd>${tls.subjectAltNames.length > 0 ? tls.subjectAltNames.map((n) => `<span class="url">${pageText(n)}</span>`).join(', ') : 'keine'}</dd>${

@@ -21,8 +21,8 @@ export interface CertificateWatch {
   step: string;
   /** Resolves once every certificate seen so far has been read. */
   settled(): Promise<void>;
-  /** The certificate, among those the journey's documents came with, that expires first. */
-  earliest(now: number): TlsDetails | undefined;
+  /** The certificates the journey's documents came with, one per host, earliest first. */
+  accepted(now: number): TlsDetails[];
   /** The latest refused navigation during one of `steps`. */
   refusedIn(steps: ReadonlySet<string>): CertificateRefusal | undefined;
 }
@@ -68,13 +68,10 @@ export function watchCertificates(
     settled: async () => {
       await Promise.allSettled(reading);
     },
-    earliest: (now) => {
-      let first: Seen | undefined;
-      for (const cert of seen.values()) {
-        if (!first || cert.validTo < first.validTo) first = cert;
-      }
-      return first && details(first, extras.get(first.host), now);
-    },
+    accepted: (now) =>
+      [...seen.values()]
+        .sort((a, b) => a.validTo - b.validTo)
+        .map((cert) => details(cert, extras.get(cert.host), now)),
     refusedIn: (steps) => refused.findLast((r) => steps.has(r.step)),
   };
   context.on('response', (response: Response) => {
@@ -148,6 +145,7 @@ function details(cert: Seen, extra: Extra | undefined, now: number): TlsDetails 
     authorized: true,
     ...(cert.protocol ? { protocol: cert.protocol } : {}),
     ...(extra?.cipher ? { cipher: extra.cipher } : {}),
+    host: cert.host,
   };
 }
 

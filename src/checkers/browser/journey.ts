@@ -677,7 +677,7 @@ class JourneyRun {
       );
     }
     await this.#saveEvidence(failure !== undefined);
-    const tls = await this.#earliestCertificate(failure);
+    const certificates = await this.#certificatesSeen(failure);
     const base = {
       assertions: this.steps.flatMap((s) => (s.assertion ? [s.assertion] : [])),
       steps: this.steps,
@@ -698,7 +698,7 @@ class JourneyRun {
           }
         : {}),
       ...(this.mediaPages.length > 0 ? { mediaBreaks: this.#mediaBreaks() } : {}),
-      ...(tls ? { tls } : {}),
+      ...(certificates.length > 0 ? { tls: certificates[0], certificates } : {}),
     };
     // Cut short by shutdown or our browser's death: our run broke, not the service (no page,
     // no false alert).
@@ -723,16 +723,21 @@ class JourneyRun {
   }
 
   /**
-   * The certificate that expires first, of those the journey's documents came with and the
-   * one it was refused: what `probe_ssl_earliest_cert_expiry` reports, as for an HTTP probe.
+   * The certificates of the sites the journey loaded, one per host, and the one it was
+   * refused, earliest first: the first is what `probe_ssl_earliest_cert_expiry` reports, as
+   * for an HTTP probe; all of them are what the runner remembers for the runs that fail before
+   * reaching a site.
    */
-  async #earliestCertificate(failure: Failure | undefined): Promise<TlsDetails | undefined> {
+  async #certificatesSeen(failure: Failure | undefined): Promise<TlsDetails[]> {
     const watch = this.#certificates;
     if (watch) await within(watch.settled(), CERTIFICATES_MS);
-    const accepted = watch?.earliest(this.#ctx.now());
+    const accepted = watch?.accepted(this.#ctx.now()) ?? [];
     const refused = failure?.tls;
-    if (!accepted || !refused) return refused ?? accepted;
-    return refused.earliestExpiry <= accepted.earliestExpiry ? refused : accepted;
+    if (!refused) return accepted;
+    // The refusal is the later reading of its host, should a page of it have loaded before.
+    return [refused, ...accepted.filter((c) => c.host !== refused.host)].sort(
+      (a, b) => a.earliestExpiry - b.earliestExpiry,
+    );
   }
 
   /** A full-page screenshot (secret fields masked) and the page's HTML (secrets removed). */

@@ -79,7 +79,7 @@ async function handshake(
       rejectUnauthorized: false,
     });
     await connected(secure, signal, 'secureConnect');
-    return readTlsDetails(secure, host, read.now());
+    return { ...readTlsDetails(secure, host, read.now()), host: target.host };
   } finally {
     signal.removeEventListener('abort', onAbort);
     secure?.destroy();

@@ -46,6 +46,8 @@ export interface TlsSites {
   wrongHost: TlsSite;
   /** Chromium flags that trust the sites meant to load, and no other. */
   trustArgs: string[];
+  /** While down, `service` answers 503, so a journey breaks before reaching `idp`. */
+  setServiceDown(down: boolean): void;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startTlsSites(): Promise<TlsSites> {
     fromDays: number,
     toDays: number,
     page: (self: string) => string,
+    status: () => number = () => 200,
   ): Promise<TlsSite> => {
     const keys = await newKeys();
     const notAfter = now + toDays * DAY;
@@ -95,7 +98,7 @@ export async function startTlsSites(): Promise<TlsSites> {
         cert: `${pem}\n${ca.toString('pem')}\n`,
       },
       (_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.writeHead(status(), { 'content-type': 'text/html; charset=utf-8' });
         res.end(page(self));
       },
     );
@@ -109,8 +112,16 @@ export async function startTlsSites(): Promise<TlsSites> {
 
   const idp = await site('localhost', -1, 10, () => html('Anmeldung mit BundID'));
   const expired = await site('localhost', -30, -1, () => html('Anmeldung (abgelaufen)'));
-  const service = await site('localhost', -1, 365, () =>
-    html('Wohngeld', `<a href="${idp.url}/login">Anmelden</a>`),
+  let serviceDown = false;
+  const service = await site(
+    'localhost',
+    -1,
+    365,
+    () =>
+      serviceDown
+        ? html('Wartungsarbeiten')
+        : html('Wohngeld', `<a href="${idp.url}/login">Anmelden</a>`),
+    () => (serviceDown ? 503 : 200),
   );
   const serviceWithExpiredLogin = await site('localhost', -1, 365, () =>
     html('Wohngeld', `<a href="${expired.url}/login">Anmelden</a>`),
@@ -128,6 +139,9 @@ export async function startTlsSites(): Promise<TlsSites> {
     expiredBehindProxy,
     wrongHost,
     trustArgs: [`--ignore-certificate-errors-spki-list=${trusted.join(',')}`],
+    setServiceDown(down) {
+      serviceDown = down;
+    },
     async close() {
       await Promise.all(
         servers.map(
