@@ -51,6 +51,7 @@ import {
   occurrenceOpenAt,
   oldestOpen,
   openPatternsByService,
+  patternHtml,
   ruleRows,
   shared,
   trend,
@@ -293,6 +294,7 @@ export async function collectReport(store: Store, options: CollectOptions): Prom
       probes: new Map(probes.map((p) => [p.probeId, p])),
       deadlines,
       asOf,
+      html: patternHtml(scans.values()),
       meaning: (ruleId) => {
         const { help, wcag } = withMeaning({ ruleId });
         return { help, wcag };

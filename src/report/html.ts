@@ -171,7 +171,17 @@ function summary(input: HtmlInput): string {
         x.serviceList.length > 1
           ? t.actionShared(ref(x), x.serviceList.length, x.occurrences)
           : t.actionFix(ref(x), `${service} (${county})`, x.ageDays);
-      const owners = x.owners.length > 0 ? x.owners.join(', ') : t.ownerNotSet;
+      // Joined as in the measures table; a shared component also names the services nobody
+      // is entered for, or its owners would read as answering for all of them.
+      const owners =
+        x.owners.length > 0
+          ? [
+              ...x.owners,
+              ...(x.servicesWithoutOwner.length > 0
+                ? [t.ownerNotSetFor(x.servicesWithoutOwner.join(', '))]
+                : []),
+            ].join('; ')
+          : t.ownerNotSet;
       return `${what} ${t.actionDue(berlinDate(x.due), x.overdue ? x.daysOverdue : null, owners)}`;
     });
   const covered = m.coverage.filter((r) => r.coverage === 'partial').length;
@@ -302,6 +312,8 @@ function easyRead({ model: m, texts: t }: HtmlInput): string {
   const sentences = t.easyRead({
     from: t.longDate(m.period.firstDay),
     to: t.longDate(m.period.lastDay),
+    previousFrom: t.longDate(m.previous.firstDay),
+    previousTo: t.longDate(m.previous.lastDay),
     noData: m.dataUntil === null,
     services: m.services.length,
     scanned,

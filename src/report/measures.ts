@@ -30,6 +30,8 @@ export interface MeasureInput {
   deadlines: Deadlines;
   asOf: number;
   meaning: (ruleId: string) => RuleMeaning;
+  /** The component's HTML as the scans recorded it, by pattern (`patternHtml`). */
+  html: ReadonlyMap<string, string>;
 }
 
 export function measures(input: MeasureInput): Measure[] {
@@ -47,6 +49,7 @@ export function measures(input: MeasureInput): Measure[] {
     const ageDays = Math.max(0, Math.floor((asOf - firstSeen) / DAY));
     const due = firstSeen + input.deadlines[impact];
     const first = list[0] as PatternState;
+    const owned = ownersOf(list, input.probes, asOf);
     return {
       pattern,
       ruleId: first.ruleId,
@@ -55,6 +58,15 @@ export function measures(input: MeasureInput): Measure[] {
       serviceList,
       adminLevels: levelsOf(serviceList, input.probes),
       occurrences,
+      // Where to fix it: the pages its open occurrences are on, and the component.
+      pages: [
+        ...new Set(
+          list.flatMap((p) =>
+            p.occurrences.filter((o) => !o.waived && occurrenceLiveAt(o, asOf)).map((o) => o.page),
+          ),
+        ),
+      ].sort(),
+      html: input.html.get(pattern) ?? '',
       firstSeen,
       ageDays,
       priority:
@@ -64,7 +76,8 @@ export function measures(input: MeasureInput): Measure[] {
             (1 + ageDays / AGE_UNIT_DAYS) *
             10,
         ) / 10,
-      owners: ownersOf(list, input.probes, asOf),
+      owners: owned.owners,
+      servicesWithoutOwner: owned.without,
       due,
       daysOverdue: Math.max(0, lastDay - dayNumber(due)),
       overdue: dayNumber(due) < lastDay,
@@ -85,14 +98,16 @@ export function measures(input: MeasureInput): Measure[] {
  * Who answers for a measure: per service, the owners of the probes whose scans found its
  * open occurrences; a service whose finding probes name none falls back to the owners of its
  * other probes (an HTTP probe owned by the web team, say). A shared component has the owners
- * of every service it is open on.
+ * of every service it is open on, and names the services for which nobody is entered: the
+ * owners of the others would otherwise read as answering for all of them.
  */
 function ownersOf(
   list: readonly PatternState[],
   probes: ReadonlyMap<string, ScopedProbe>,
   asOf: number,
-): string[] {
+): { owners: string[]; without: string[] } {
   const owners = new Set<string>();
+  const without = new Set<string>();
   for (const p of list) {
     const finders = new Set(
       p.occurrences.filter((o) => !o.waived && occurrenceLiveAt(o, asOf)).map((o) => o.probeId),
@@ -105,8 +120,12 @@ function ownersOf(
       found = named([...probes.values()].filter((x) => x.key === key).map((x) => x.probeId));
     }
     for (const o of found) owners.add(o);
+    if (found.length === 0) without.add(keyOf(p.service));
   }
-  return [...owners].sort((a, b) => a.localeCompare(b));
+  return {
+    owners: [...owners].sort((a, b) => a.localeCompare(b)),
+    without: [...without].sort(),
+  };
 }
 
 /**

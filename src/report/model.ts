@@ -195,12 +195,18 @@ export interface Measure extends RuleMeaning {
   adminLevels: string[];
   /** Open occurrences at the end of the period. */
   occurrences: number;
+  /** The pages its open occurrences are on, sorted: where to fix it. */
+  pages: string[];
+  /** The broken component's HTML as a scan recorded it (from the watched page). */
+  html: string;
   firstSeen: number;
   ageDays: number;
   /** Impact weight × reach (services + occurrences) × (1 + age in days / 90), one decimal. */
   priority: number;
   /** Owners of the probes that found it (or of the services' other probes); empty: not set. */
   owners: string[];
+  /** The services (`county/service`) whose probes name no owner; all of them when `owners` is empty. */
+  servicesWithoutOwner: string[];
   /** First seen + the deadline of its impact (epoch ms). */
   due: number;
   /** Whole days past `due` at the end of the period; 0 when not overdue. */

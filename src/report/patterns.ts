@@ -375,11 +375,8 @@ export function oldestOpen(
 }
 
 /** Patterns open on two services or more: one fix in the shared component clears them all. */
-export function shared(
-  patterns: readonly PatternState[],
-  results: Iterable<Result>,
-  at: number,
-): Omit<SharedPattern, keyof RuleMeaning>[] {
+/** The HTML of each pattern's component, from the first scan that shows it. */
+export function patternHtml(results: Iterable<Result>): Map<string, string> {
   const html = new Map<string, string>();
   for (const [, report] of a11yReports(results)) {
     for (const page of report.pages) {
@@ -387,6 +384,15 @@ export function shared(
         for (const n of v.nodes) if (!html.has(n.pattern)) html.set(n.pattern, n.html);
     }
   }
+  return html;
+}
+
+export function shared(
+  patterns: readonly PatternState[],
+  results: Iterable<Result>,
+  at: number,
+): Omit<SharedPattern, keyof RuleMeaning>[] {
+  const html = patternHtml(results);
   const byPattern = new Map<string, PatternState[]>();
   for (const p of patterns) byPattern.set(p.pattern, [...(byPattern.get(p.pattern) ?? []), p]);
   return [...byPattern.entries()]

@@ -33,6 +33,9 @@ export interface EasyReadFigures {
   /** Open patterns at the end; null when no scan ran. */
   open: number | null;
   openBefore: number | null;
+  /** First and last day of the comparison period, in words (`longDate`). */
+  previousFrom: string;
+  previousTo: string;
   severeServices: number;
   fixed: number;
   measures: number;
@@ -433,7 +436,7 @@ const de = {
   deadlineItem: (impact: string, days: number) => `${impact} ${n(days, 'Tag', 'Tage')}`,
   /** After the top actions: where the whole list is. */
   measuresPointer: (total: number, overdue: number) =>
-    `Alle ${n(total, 'Maßnahme', 'Maßnahmen')} mit Zuständigkeit und Frist stehen im Abschnitt „Empfehlungen und Maßnahmen“; ${overdue === 1 ? 'eine ist' : `${overdue} sind`} überfällig.`,
+    `Alle ${n(total, 'Maßnahme', 'Maßnahmen')} mit Zuständigkeit und Frist stehen im Abschnitt „Empfehlungen und Maßnahmen“; ${overdue === 0 ? 'keine ist' : overdue === 1 ? 'eine ist' : `${overdue} sind`} überfällig.`,
   measureColumns: {
     rank: 'Rang',
     rule: 'Regel',
@@ -444,10 +447,13 @@ const de = {
     serviceList: 'Betroffene Dienste',
     levels: 'Verwaltungsebene',
     occurrences: 'offene Vorkommen',
+    pages: 'Seiten',
+    html: 'Komponente (HTML)',
     firstSeen: 'zuerst gesehen',
     age: 'Alter (Tage)',
     priority: 'Priorität',
     owner: 'Verantwortlich',
+    withoutOwner: 'Dienste ohne Verantwortliche',
     due: 'Frist',
     status: 'Stand der Frist',
     daysOverdue: 'Tage überfällig',
@@ -455,6 +461,8 @@ const de = {
   withinDeadline: 'in der Frist',
   overdueSince: (days: number) => `überfällig seit ${n(days, 'Tag', 'Tagen')}`,
   ownerNotSet: 'nicht festgelegt',
+  /** After the owners of a shared component: the services for which nobody is entered. */
+  ownerNotSetFor: (services: string) => `nicht festgelegt für ${services}`,
   glossaryHeading: 'Anhang: Begriffe',
   glossaryIntro: 'Die Begriffe, die dieser Bericht verwendet.',
   glossary: [
@@ -479,7 +487,14 @@ const de = {
       'Mängelmuster (Muster)',
       'Eine Regel, die an gleich aufgebauten Komponenten eines Dienstes verletzt ist; dieselbe fehlerhafte Komponente auf vielen Seiten zählt einmal.',
     ],
-    ['Vorkommen', 'Eine einzelne Stelle auf einer Seite, an der ein Muster auftritt.'],
+    [
+      'Vorkommen (Befund)',
+      'Eine einzelne Stelle auf einer Seite, an der ein Muster auftritt; der Anhang „alle Befunde“ listet jedes.',
+    ],
+    [
+      'Gemeinsame Komponente',
+      'Ein Baustein, der in mehreren Diensten gleich vorkommt, etwa ein Cookie-Banner oder eine Vorlage des Redaktionssystems: Eine Korrektur an ihm behebt das Muster in allen diesen Diensten.',
+    ],
     [
       'Schwere',
       'Wie stark ein Mangel Menschen ausschließt, nach axe-core: kritisch (blockiert), schwer, mittel, gering.',
@@ -491,6 +506,18 @@ const de = {
     [
       'Prüfbedarf',
       'Ergebnisse, die axe-core nicht selbst entscheiden kann („incomplete“); eine Person muss sie prüfen.',
+    ],
+    [
+      'Prüfung',
+      'Eine in ozgwatch eingerichtete, regelmäßig laufende Überwachung eines Dienstes: Erreichbarkeit, Barrierefreiheit (axe-core), BITV-Formalien, Medienbrüche oder eine Journey. In ihr stehen die Verwaltungsebene (adminLevel) und wer verantwortlich ist (owner).',
+    ],
+    [
+      'Journey',
+      'Ein Antragsweg, den ozgwatch Schritt für Schritt im Browser durchläuft, ohne etwas abzuschicken; Scan-Schritte prüfen dabei auch Fehler- und Bestätigungsseiten.',
+    ],
+    [
+      'Screenreader',
+      'Ein Programm, das blinden und sehbehinderten Menschen den Inhalt des Bildschirms vorliest oder in Braille ausgibt.',
     ],
     [
       'Erklärung zur Barrierefreiheit',
@@ -518,11 +545,11 @@ const de = {
     ],
     [
       'Reifegrad',
-      'Wie weit ein Dienst nach dem OZG-Reifegradmodell (Stufen 0 bis 4) digital ist, von außen geschätzt.',
+      'Wie weit ein Dienst nach dem OZG-Reifegradmodell 1.1 (Stufen 0 bis 4) digital ist, aus Sicht der Bürgerinnen und Bürger geschätzt; ab Stufe 3 (Online-Leistung: Antrag samt Nachweisen online) gilt ein Dienst als OZG-konform.',
     ],
     [
       'Medienbruch',
-      'Eine Stelle, an der ein Online-Dienst auf Papier, Post, Fax oder einen Besuch im Amt ausweicht.',
+      'Ein Schritt, der die Antragstellenden zwingt, den digitalen Weg zu verlassen: Unterschrift von Hand, Einreichung per Post, Fax oder E-Mail, persönliches Erscheinen, Originaldokumente, Zahlung vor Ort, Bescheid nur auf Papier. Ein Papierweg, der nur als Alternative zu einem vollständigen Online-Weg angeboten wird, ist keiner.',
     ],
     [
       'Ende-zu-Ende digital',
@@ -534,8 +561,12 @@ const de = {
     ],
     ['Verwaltungsebene', 'Wer einen Dienst anbietet: Bund, Land, Kreis oder Gemeinde.'],
     [
+      'Wartungsfenster',
+      'Eine angekündigte Zeit, in der ein Dienst gewartet wird; Läufe darin zählen nicht zur Verfügbarkeit.',
+    ],
+    [
       'Maßnahme, Frist, überfällig',
-      'Die Korrektur eines offenen Musters; sie ist ab dem ersten Fund des Musters in einer Frist je Schwere fällig, danach überfällig.',
+      'Die Korrektur eines offenen Musters; sie ist ab dem ersten Fund des Musters in einer Frist je Schwere fällig. Überfällig ist sie, wenn die Frist vor dem Stichtag des Berichts abgelaufen ist: dem letzten Tag des Zeitraums, solange er läuft dem Tag des Datenstands.',
     ],
     [
       'Prüfsumme',
@@ -567,18 +598,21 @@ const de = {
       );
       return out;
     }
+    if (f.services > f.scanned)
+      out.push(`Wir beobachten ${n(f.services, 'Online-Dienst', 'Online-Dienste')}.`);
     out.push(
       `Ein Computer-Programm hat ${n(f.scanned, 'Online-Dienst', 'Online-Dienste')} auf Barriere-Freiheit geprüft.`,
-      `Das Programm hat ${problems(f.open)} gefunden.`,
-      f.open === 1 ? 'Dieses Problem gibt es noch.' : 'Diese Probleme gibt es noch.',
-    );
-    out.push(
+      `Am Ende von dieser Zeit gab es ${problems(f.open)}.`,
       `${f.severeServices} von ${n(f.scanned, 'Online-Dienst', 'Online-Diensten')} ${f.severeServices === 1 ? 'hat' : 'haben'} schwere Probleme.`,
-      'Schwere Probleme heißt: Manche Menschen können den Online-Dienst gar nicht benutzen.',
+      // Serious, not only critical: "gar nicht" alone would overstate what axe calls serious.
+      'Schwere Probleme heißt: Manche Menschen können den Online-Dienst schlecht benutzen.',
+      'Oder sie können ihn gar nicht benutzen.',
     );
     if (f.openBefore !== null) {
+      // The comparison period by its dates: a report of any range of days has one as long.
       out.push(
-        `In den 3 Monaten davor waren es ${problems(f.openBefore)}.`,
+        `Die Zeit davor war: ${f.previousFrom} bis ${f.previousTo}.`,
+        `Am Ende von der Zeit davor gab es ${problems(f.openBefore)}.`,
         f.open > f.openBefore
           ? 'Jetzt gibt es also mehr Probleme.'
           : f.open < f.openBefore
@@ -586,19 +620,25 @@ const de = {
             : 'Jetzt gibt es also gleich viele Probleme.',
       );
     }
-    if (f.fixed > 0) out.push(`${problems(f.fixed)} gibt es jetzt nicht mehr.`);
+    if (f.fixed > 0) out.push(`In dieser Zeit hat die Verwaltung ${problems(f.fixed)} gelöst.`);
     if (f.measures > 0) {
+      out.push(`Die Verwaltung hat ${n(f.measures, 'Aufgabe', 'Aufgaben')} für die Probleme.`);
+      // Fewer tasks than problems needs saying, or the reader counts one against the other.
+      if (f.measures < f.open)
+        out.push(
+          'Manche Probleme gibt es in mehreren Online-Diensten.',
+          'Dann reicht 1 Aufgabe für alle diese Online-Dienste.',
+        );
       out.push(
-        `Die Verwaltung hat ${n(f.measures, 'Aufgabe', 'Aufgaben')} für diese Probleme.`,
         'Jede Aufgabe hat einen Termin.',
         'Bis zu diesem Termin soll die Verwaltung die Aufgabe erledigen.',
         f.overdue === 0
-          ? 'Bei keiner Aufgabe ist der Termin schon vorbei.'
+          ? 'Für alle Aufgaben ist noch Zeit.'
           : `Bei ${f.overdue} von ${f.measures} Aufgaben ist der Termin schon vorbei.`,
       );
     }
     out.push(
-      'Das Computer-Programm findet nicht alle Probleme.',
+      'Das Computer-Programm findet nur einen Teil von den Problemen.',
       'Deshalb müssen Menschen die Seiten auch selbst prüfen.',
     );
     return out;
@@ -980,7 +1020,7 @@ const en: Texts = {
   measuresDeadlines: (list) => `Deadlines from the first sighting: ${list}.`,
   deadlineItem: (impact, days) => `${impact} ${n(days, 'day', 'days')}`,
   measuresPointer: (total, overdue) =>
-    `All ${n(total, 'measure', 'measures')} with owner and due date are in the section "Recommendations and measures"; ${overdue} ${overdue === 1 ? 'is' : 'are'} overdue.`,
+    `All ${n(total, 'measure', 'measures')} with owner and due date are in the section "Recommendations and measures"; ${overdue === 0 ? 'none is' : `${overdue} ${overdue === 1 ? 'is' : 'are'}`} overdue.`,
   measureColumns: {
     rank: 'Rank',
     rule: 'Rule',
@@ -991,10 +1031,13 @@ const en: Texts = {
     serviceList: 'Services affected',
     levels: 'Level of administration',
     occurrences: 'Open occurrences',
+    pages: 'Pages',
+    html: 'Component (HTML)',
     firstSeen: 'First seen',
     age: 'Age (days)',
     priority: 'Priority',
     owner: 'Owner',
+    withoutOwner: 'Services without owner',
     due: 'Due',
     status: 'Deadline',
     daysOverdue: 'Days overdue',
@@ -1002,6 +1045,7 @@ const en: Texts = {
   withinDeadline: 'within deadline',
   overdueSince: (days) => `overdue by ${n(days, 'day', 'days')}`,
   ownerNotSet: 'not set',
+  ownerNotSetFor: (services) => `not set for ${services}`,
   glossaryHeading: 'Appendix: terms',
   glossaryIntro: 'The terms this report uses.',
   glossary: [
@@ -1026,7 +1070,14 @@ const en: Texts = {
       'Issue pattern (pattern)',
       'One rule failing on components of the same build on one service; the same broken component on many pages counts once.',
     ],
-    ['Occurrence', 'One place on one page where a pattern occurs.'],
+    [
+      'Occurrence (finding)',
+      'One place on one page where a pattern occurs; the appendix "every finding" lists each.',
+    ],
+    [
+      'Shared component',
+      'A building block that appears the same way on several services, such as a cookie banner or a template of the content management system: one fix in it clears the pattern on all these services.',
+    ],
     [
       'Impact',
       'How much an issue shuts people out, as axe-core rates it: critical (blocks), serious, moderate, minor.',
@@ -1038,6 +1089,18 @@ const en: Texts = {
     [
       'Needs review',
       'Results axe-core cannot decide by itself ("incomplete"); a person has to review them.',
+    ],
+    [
+      'Probe',
+      'A regular check of a service set up in ozgwatch: availability, accessibility (axe-core), BITV formal requirements, media breaks or a journey. It names the level of administration (adminLevel) and who is responsible (owner).',
+    ],
+    [
+      'Journey',
+      'An application path that ozgwatch walks step by step in a browser without submitting anything; its scan steps also check error and confirmation pages.',
+    ],
+    [
+      'Screen reader',
+      'A program that reads the content of the screen out to blind and partially sighted people, or shows it in Braille.',
     ],
     [
       'Accessibility statement',
@@ -1065,18 +1128,22 @@ const en: Texts = {
     ],
     [
       'Maturity level',
-      'How digital a service is under the OZG maturity model (stages 0 to 4), estimated from outside.',
+      "How digital a service is under the OZG maturity model 1.1 (stages 0 to 4), estimated from the citizen's side; from stage 3 (online service: application with all evidence online) a service counts as OZG-compliant.",
     ],
     [
       'Media break',
-      'A point at which an online service falls back to paper, post, fax or a visit to the office.',
+      'A step that forces applicants to leave the digital channel: a handwritten signature, sending by post, fax or e-mail, appearing in person, original documents, paying on site, a decision on paper only. A paper channel offered only as an alternative to a complete online path is none.',
     ],
     ['End-to-end digital', 'A service that needs no media break from application to decision.'],
     ['AGS', 'Amtlicher Gemeindeschlüssel: the eight-digit key of a municipality or county.'],
     ['Level of administration', 'Who offers a service: federal, state, county or municipality.'],
     [
+      'Maintenance window',
+      'An announced time in which a service is being maintained; runs in it do not count towards availability.',
+    ],
+    [
       'Measure, due date, overdue',
-      "Fixing one open pattern; it is due a set time per impact after the pattern's first sighting, and overdue after that.",
+      "Fixing one open pattern; it is due a set time per impact after the pattern's first sighting. It is overdue when that time ran out before the report's reference day: the last day of the period, or while the period runs the day of the data.",
     ],
     [
       'Checksum',
@@ -1107,16 +1174,19 @@ const en: Texts = {
       );
       return out;
     }
+    if (f.services > f.scanned)
+      out.push(`We watch ${n(f.services, 'online service', 'online services')}.`);
     out.push(
       `A computer program checked ${n(f.scanned, 'online service', 'online services')} for accessibility.`,
-      `The program found ${problems(f.open)}.`,
-      f.open === 1 ? 'This problem is still there.' : 'These problems are still there.',
+      `At the end of this time there ${f.open === 1 ? 'was' : 'were'} ${problems(f.open)}.`,
       `${f.severeServices} of ${n(f.scanned, 'online service', 'online services')} ${f.severeServices === 1 ? 'has' : 'have'} serious problems.`,
-      'Serious problems means: some people cannot use the online service at all.',
+      'Serious problems means: some people can use the online service only badly.',
+      'Or they cannot use it at all.',
     );
     if (f.openBefore !== null) {
       out.push(
-        `In the 3 months before, there were ${problems(f.openBefore)}.`,
+        `The time before was: ${f.previousFrom} to ${f.previousTo}.`,
+        `At the end of the time before there ${f.openBefore === 1 ? 'was' : 'were'} ${problems(f.openBefore)}.`,
         f.open > f.openBefore
           ? 'So now there are more problems.'
           : f.open < f.openBefore
@@ -1124,19 +1194,24 @@ const en: Texts = {
             : 'So now there are as many problems as before.',
       );
     }
-    if (f.fixed > 0) out.push(`${problems(f.fixed)} ${f.fixed === 1 ? 'is' : 'are'} gone now.`);
+    if (f.fixed > 0) out.push(`In this time the administration solved ${problems(f.fixed)}.`);
     if (f.measures > 0) {
+      out.push(`The administration has ${n(f.measures, 'task', 'tasks')} for the problems.`);
+      if (f.measures < f.open)
+        out.push(
+          'Some problems are in more than one online service.',
+          'Then 1 task is enough for all these online services.',
+        );
       out.push(
-        `The administration has ${n(f.measures, 'task', 'tasks')} for these problems.`,
         'Each task has a date.',
         'The administration should finish the task by this date.',
         f.overdue === 0
-          ? 'No task is past its date.'
-          : `${f.overdue} of ${f.measures} tasks are past their date.`,
+          ? 'There is still time for all tasks.'
+          : `${f.overdue} of ${f.measures} tasks ${f.overdue === 1 ? 'is past its' : 'are past their'} date.`,
       );
     }
     out.push(
-      'The computer program does not find all problems.',
+      'The computer program finds only a part of the problems.',
       'So people must check the websites themselves too.',
     );
     return out;

@@ -270,7 +270,7 @@ describe('Empfehlungen und Maßnahmen', () => {
       /^Mangel in a \(lk-x\) beheben – .*Regel image-alt\): seit 91 Tagen offen\. Frist 2026-10-31, überfällig seit 61 Tagen; verantwortlich: Web-Team Landratsamt\.$/,
     );
     expect(actions[1]).toMatch(
-      /^Gemeinsame Komponente korrigieren – .*Regel button-name\): behebt 2 Vorkommen in 2 Diensten\. Frist 2027-03-01; verantwortlich: IT Böblingen, Web-Team Landratsamt\.$/,
+      /^Gemeinsame Komponente korrigieren – .*Regel button-name\): behebt 2 Vorkommen in 2 Diensten\. Frist 2027-03-01; verantwortlich: IT Böblingen; Web-Team Landratsamt\.$/,
     );
     // The summary points to the whole list instead of repeating it.
     expect(text(section(report.html, 'summary'))).toContain(
@@ -373,8 +373,8 @@ describe('Anhang: glossary and Leichte Sprache', () => {
       'Ein Computer-Programm hat 3 Online-Dienste auf Barriere-Freiheit geprüft.',
     );
     // Five open patterns (the shared button on two services), four measures.
-    expect(sentences).toContain('Das Programm hat 5 Probleme gefunden.');
-    expect(sentences).toContain('Die Verwaltung hat 4 Aufgaben für diese Probleme.');
+    expect(sentences).toContain('Am Ende von dieser Zeit gab es 5 Probleme.');
+    expect(sentences).toContain('Die Verwaltung hat 4 Aufgaben für die Probleme.');
     expect(sentences).toContain('2 von 3 Online-Diensten haben schwere Probleme.');
     expect(sentences).toContain('Bei 1 von 4 Aufgaben ist der Termin schon vorbei.');
     // One statement per sentence: short (numbers are no words), compounds split by a hyphen,
@@ -384,7 +384,9 @@ describe('Anhang: glossary and Leichte Sprache', () => {
       expect(s, s).not.toMatch(/Barrierefreiheit|Computerprogramm|Onlinedienst/);
       expect(s, s).not.toMatch(/\b(wurde|wurden|worden)\b/);
     }
-    expect(text(section(english.html, 'easy-read'))).toContain('The program found 5 problems.');
+    expect(text(section(english.html, 'easy-read'))).toContain(
+      'At the end of this time there were 5 problems.',
+    );
   });
 
   it('says nothing is known when nothing ran', async () => {
