@@ -23,7 +23,8 @@ interface Known {
  * year, so `probe_ssl_earliest_cert_expiry` does not jump with every broken run and the
  * certificate alerts neither end nor hide the expiry while the journey is broken.
  *
- * A site not reached for {@link CERTIFICATE_MEMORY_MS} is forgotten; a run that passes has
+ * A site not reached for {@link CERTIFICATE_MEMORY_MS} is forgotten, and so is a certificate
+ * of an earlier run once it has expired (see `#forget`); a run that passes has
  * reached every site its journey needs, so what it did not reach is forgotten at once (a
  * journey changed to log in elsewhere stops reporting the old provider).
  */
@@ -51,7 +52,7 @@ export class CertificateMemory {
       known.set(tls.host, { tls, seenAt: now });
       read.add(tls.host);
     }
-    this.#forget(known, now);
+    this.#forget(known, now, read);
     if (known.size === 0) {
       this.#probes.delete(probeId);
       return outcome;
@@ -84,9 +85,18 @@ export class CertificateMemory {
     for (const id of this.#probes.keys()) if (!ids.has(id)) this.#probes.delete(id);
   }
 
-  #forget(known: Map<string, Known>, now: number): void {
-    for (const [host, { seenAt }] of known) {
-      if (now - seenAt >= this.#horizonMs) known.delete(host);
+  /**
+   * Drops what is too old to stand for the site, and a certificate that was valid when an
+   * earlier run read it and has expired since: whether it was renewed meanwhile only a run that
+   * reaches the site can tell, and an expired certificate holds back the outage alerts (the run
+   * is taken to fail on it), which a run that broke elsewhere must not do. One read as expired
+   * stays: that was seen. `read`: the sites this run read, which always stand.
+   */
+  #forget(known: Map<string, Known>, now: number, read: ReadonlySet<string> = new Set()): void {
+    for (const [host, { tls, seenAt }] of known) {
+      if (read.has(host)) continue;
+      const expiredSince = tls.earliestExpiry <= now && tls.earliestExpiry > seenAt;
+      if (now - seenAt >= this.#horizonMs || expiredSince) known.delete(host);
     }
   }
 }

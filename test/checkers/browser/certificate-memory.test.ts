@@ -178,6 +178,29 @@ describe('browser journey: the certificates of the sites its recent runs reached
     }
   }, 90_000);
 
+  it('a remembered certificate that expires meanwhile stops counting: an outage elsewhere is not taken for it', async () => {
+    const clock = new ManualClock(Date.now());
+    // A memory longer than the provider's 10 days, so that only the expiry can end it.
+    const world = new World(clock, journeyProbe(login()), new CertificateMemory(30 * DAY));
+    try {
+      expect((await world.run()).tls?.earliestExpiry).toBe(sites.idp.notAfter);
+      sites.setServiceDown(true);
+      clock.jump(5 * DAY);
+      expect((await world.run()).tls?.earliestExpiry).toBe(sites.idp.notAfter);
+      // Past the provider's expiry: no run has seen whether it was renewed.
+      clock.jump(6 * DAY);
+      const broken = await world.run();
+      expect(broken.reason).toBe('http_status');
+      expect(broken.tls).toMatchObject({
+        host: new URL(sites.service.url).host,
+        earliestExpiry: sites.service.notAfter,
+      });
+      expect(world.exported()).toBe(sites.service.notAfter / 1000);
+    } finally {
+      sites.setServiceDown(false);
+    }
+  }, 60_000);
+
   it('a passing run forgets the sites it did not reach: a journey that no longer logs in stops reporting the provider', async () => {
     const clock = new ManualClock(Date.now());
     const memory = new CertificateMemory();
