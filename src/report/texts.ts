@@ -436,7 +436,9 @@ const de = {
   deadlineItem: (impact: string, days: number) => `${impact} ${n(days, 'Tag', 'Tage')}`,
   /** After the top actions: where the whole list is. */
   measuresPointer: (total: number, overdue: number) =>
-    `Alle ${n(total, 'Maßnahme', 'Maßnahmen')} mit Zuständigkeit und Frist stehen im Abschnitt „Empfehlungen und Maßnahmen“; ${overdue === 0 ? 'keine ist' : overdue === 1 ? 'eine ist' : `${overdue} sind`} überfällig.`,
+    total === 1
+      ? `Die Maßnahme steht mit Zuständigkeit und Frist im Abschnitt „Empfehlungen und Maßnahmen“; sie ist ${overdue === 1 ? 'überfällig' : 'in der Frist'}.`
+      : `Alle ${total} Maßnahmen mit Zuständigkeit und Frist stehen im Abschnitt „Empfehlungen und Maßnahmen“; ${overdue === 0 ? 'keine ist' : overdue === 1 ? 'eine ist' : `${overdue} sind`} überfällig.`,
   measureColumns: {
     rank: 'Rang',
     rule: 'Regel',
@@ -557,7 +559,7 @@ const de = {
     ],
     [
       'AGS',
-      'Amtlicher Gemeindeschlüssel: die achtstellige Nummer einer Gemeinde oder eines Kreises.',
+      'Amtlicher Gemeindeschlüssel: die achtstellige Nummer einer Gemeinde; für einen Kreis steht sein fünfstelliger Kreisschlüssel, mit 000 aufgefüllt (08117000).',
     ],
     ['Verwaltungsebene', 'Wer einen Dienst anbietet: Bund, Land, Kreis oder Gemeinde.'],
     [
@@ -1020,7 +1022,9 @@ const en: Texts = {
   measuresDeadlines: (list) => `Deadlines from the first sighting: ${list}.`,
   deadlineItem: (impact, days) => `${impact} ${n(days, 'day', 'days')}`,
   measuresPointer: (total, overdue) =>
-    `All ${n(total, 'measure', 'measures')} with owner and due date are in the section "Recommendations and measures"; ${overdue === 0 ? 'none is' : `${overdue} ${overdue === 1 ? 'is' : 'are'}`} overdue.`,
+    total === 1
+      ? `The measure is in the section "Recommendations and measures" with owner and due date; it is ${overdue === 1 ? 'overdue' : 'within its deadline'}.`
+      : `All ${total} measures with owner and due date are in the section "Recommendations and measures"; ${overdue === 0 ? 'none is' : `${overdue} ${overdue === 1 ? 'is' : 'are'}`} overdue.`,
   measureColumns: {
     rank: 'Rank',
     rule: 'Rule',
@@ -1135,7 +1139,10 @@ const en: Texts = {
       'A step that forces applicants to leave the digital channel: a handwritten signature, sending by post, fax or e-mail, appearing in person, original documents, paying on site, a decision on paper only. A paper channel offered only as an alternative to a complete online path is none.',
     ],
     ['End-to-end digital', 'A service that needs no media break from application to decision.'],
-    ['AGS', 'Amtlicher Gemeindeschlüssel: the eight-digit key of a municipality or county.'],
+    [
+      'AGS',
+      'Amtlicher Gemeindeschlüssel: the eight-digit key of a municipality; a county has its five-digit county key, filled up with 000 (08117000).',
+    ],
     ['Level of administration', 'Who offers a service: federal, state, county or municipality.'],
     [
       'Maintenance window',
@@ -1180,7 +1187,7 @@ const en: Texts = {
       `A computer program checked ${n(f.scanned, 'online service', 'online services')} for accessibility.`,
       `At the end of this time there ${f.open === 1 ? 'was' : 'were'} ${problems(f.open)}.`,
       `${f.severeServices} of ${n(f.scanned, 'online service', 'online services')} ${f.severeServices === 1 ? 'has' : 'have'} serious problems.`,
-      'Serious problems means: some people can use the online service only badly.',
+      'Serious problems means: the online service is hard to use for some people.',
       'Or they cannot use it at all.',
     );
     if (f.openBefore !== null) {

@@ -185,6 +185,33 @@ describe('the count of overdue measures', () => {
   });
 });
 
+describe('the pointer to the measures', () => {
+  it('speaks of one measure in the singular', async () => {
+    for (const [lang, expected] of [
+      [
+        'de',
+        'Die Maßnahme steht mit Zuständigkeit und Frist im Abschnitt „Empfehlungen und Maßnahmen“; sie ist in der Frist.',
+      ],
+      [
+        'en',
+        'The measure is in the section "Recommendations and measures" with owner and due date; it is within its deadline.',
+      ],
+    ] as const) {
+      // Hundesteuer alone has one open pattern, the contrast of its hint, due in March.
+      const one = await generateReport(store, {
+        period: Q4,
+        scope: { service: 'hundesteuer' },
+        now: NOW,
+        formats: [],
+        lang,
+        outDir: dir,
+      });
+      expect(one.model.measures).toHaveLength(1);
+      expect(text(section(one.html, 'summary'))).toContain(expected);
+    }
+  });
+});
+
 describe('the summary in Leichte Sprache', () => {
   const sentences = (html: string): string[] =>
     [...section(html, 'easy-read').matchAll(/<p>([^<]*)<\/p>/g)].map((x) => text(x[1] ?? ''));
@@ -253,6 +280,9 @@ describe('the summary in Leichte Sprache', () => {
     expect(s).toContain('1 of 5 tasks is past its date.');
     expect(s).toContain('At the end of this time there were 7 problems.');
     expect(s).toContain('The time before was: 1 July 2026 to 30 September 2026.');
+    expect(s).toContain(
+      'Serious problems means: the online service is hard to use for some people.',
+    );
     expect(s).toContain('In this time the administration solved 1 problem.');
   });
 });
@@ -295,6 +325,9 @@ describe('the glossary', () => {
     expect(entry(de.html, 'Medienbruch')).toContain('nur als Alternative');
     expect(entry(de.html, 'Medienbruch')).toMatch(/E-Mail/);
     expect(entry(en.html, 'Media break')).toContain('only as an alternative');
+    // A county has no Gemeindeschlüssel of its own: its Kreisschlüssel, filled up with 000.
+    expect(entry(de.html, 'AGS')).toContain('fünfstelliger Kreisschlüssel, mit 000 aufgefüllt');
+    expect(entry(en.html, 'AGS')).toContain('five-digit county key, filled up with 000');
     // OZG-konform from stage 3 of model 1.1.
     expect(entry(de.html, 'Reifegrad')).toContain('ab Stufe 3');
     expect(entry(en.html, 'Maturity level')).toContain('from stage 3');
