@@ -312,8 +312,8 @@ function easyRead({ model: m, texts: t }: HtmlInput): string {
   const sentences = t.easyRead({
     from: t.longDate(m.period.firstDay),
     to: t.longDate(m.period.lastDay),
-    previousFrom: t.longDate(m.previous.firstDay),
-    previousTo: t.longDate(m.previous.lastDay),
+    openOn: t.longDate(m.provisional ? berlinDate(m.asOf - 1) : m.period.lastDay),
+    openBeforeOn: t.longDate(m.previous.lastDay),
     noData: m.dataUntil === null,
     services: m.services.length,
     scanned,

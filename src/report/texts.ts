@@ -33,9 +33,12 @@ export interface EasyReadFigures {
   /** Open patterns at the end; null when no scan ran. */
   open: number | null;
   openBefore: number | null;
-  /** First and last day of the comparison period, in words (`longDate`). */
-  previousFrom: string;
-  previousTo: string;
+  /**
+   * The days the open patterns are counted on, in words: the period's last day (or, while it
+   * runs, the day of its figures) and the comparison period's last day.
+   */
+  openOn: string;
+  openBeforeOn: string;
   severeServices: number;
   fixed: number;
   measures: number;
@@ -604,17 +607,17 @@ const de = {
       out.push(`Wir beobachten ${n(f.services, 'Online-Dienst', 'Online-Dienste')}.`);
     out.push(
       `Ein Computer-Programm hat ${n(f.scanned, 'Online-Dienst', 'Online-Dienste')} auf Barriere-Freiheit geprüft.`,
-      `Am Ende von dieser Zeit gab es ${problems(f.open)}.`,
+      `Am ${f.openOn} gab es ${problems(f.open)}.`,
       `${f.severeServices} von ${n(f.scanned, 'Online-Dienst', 'Online-Diensten')} ${f.severeServices === 1 ? 'hat' : 'haben'} schwere Probleme.`,
       // Serious, not only critical: "gar nicht" alone would overstate what axe calls serious.
       'Schwere Probleme heißt: Manche Menschen können den Online-Dienst schlecht benutzen.',
       'Oder sie können ihn gar nicht benutzen.',
     );
     if (f.openBefore !== null) {
-      // The comparison period by its dates: a report of any range of days has one as long.
+      // Days, not "the 3 months before": a report of any range of days has a comparison
+      // period as long, and a running quarter has no end yet.
       out.push(
-        `Die Zeit davor war: ${f.previousFrom} bis ${f.previousTo}.`,
-        `Am Ende von der Zeit davor gab es ${problems(f.openBefore)}.`,
+        `Am ${f.openBeforeOn} gab es ${problems(f.openBefore)}.`,
         f.open > f.openBefore
           ? 'Jetzt gibt es also mehr Probleme.'
           : f.open < f.openBefore
@@ -1185,15 +1188,14 @@ const en: Texts = {
       out.push(`We watch ${n(f.services, 'online service', 'online services')}.`);
     out.push(
       `A computer program checked ${n(f.scanned, 'online service', 'online services')} for accessibility.`,
-      `At the end of this time there ${f.open === 1 ? 'was' : 'were'} ${problems(f.open)}.`,
+      `On ${f.openOn} there ${f.open === 1 ? 'was' : 'were'} ${problems(f.open)}.`,
       `${f.severeServices} of ${n(f.scanned, 'online service', 'online services')} ${f.severeServices === 1 ? 'has' : 'have'} serious problems.`,
       'Serious problems means: the online service is hard to use for some people.',
       'Or they cannot use it at all.',
     );
     if (f.openBefore !== null) {
       out.push(
-        `The time before was: ${f.previousFrom} to ${f.previousTo}.`,
-        `At the end of the time before there ${f.openBefore === 1 ? 'was' : 'were'} ${problems(f.openBefore)}.`,
+        `On ${f.openBeforeOn} there ${f.openBefore === 1 ? 'was' : 'were'} ${problems(f.openBefore)}.`,
         f.open > f.openBefore
           ? 'So now there are more problems.'
           : f.open < f.openBefore

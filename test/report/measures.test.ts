@@ -373,7 +373,7 @@ describe('Anhang: glossary and Leichte Sprache', () => {
       'Ein Computer-Programm hat 3 Online-Dienste auf Barriere-Freiheit geprüft.',
     );
     // Five open patterns (the shared button on two services), four measures.
-    expect(sentences).toContain('Am Ende von dieser Zeit gab es 5 Probleme.');
+    expect(sentences).toContain('Am 31. Dezember 2026 gab es 5 Probleme.');
     expect(sentences).toContain('Die Verwaltung hat 4 Aufgaben für die Probleme.');
     expect(sentences).toContain('2 von 3 Online-Diensten haben schwere Probleme.');
     expect(sentences).toContain('Bei 1 von 4 Aufgaben ist der Termin schon vorbei.');
@@ -385,7 +385,7 @@ describe('Anhang: glossary and Leichte Sprache', () => {
       expect(s, s).not.toMatch(/\b(wurde|wurden|worden)\b/);
     }
     expect(text(section(english.html, 'easy-read'))).toContain(
-      'At the end of this time there were 5 problems.',
+      'On 31 December 2026 there were 5 problems.',
     );
   });
 

@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DEADLINES } from '../../src/report/deadlines.ts';
 import { generateReport, type GeneratedReport } from '../../src/report/generate.ts';
+import { parseDays } from '../../src/report/period.ts';
 import type { ReportModel } from '../../src/report/model.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.ts';
 import { seedLandkreis } from './landkreis.ts';
@@ -226,16 +227,13 @@ describe('the summary in Leichte Sprache', () => {
     expect(s).toContain(
       `Ein Computer-Programm hat ${scanned} Online-Dienste auf Barriere-Freiheit geprüft.`,
     );
-    expect(s).toContain(`Am Ende von dieser Zeit gab es ${kpi('openPatterns')?.value} Probleme.`);
+    expect(s).toContain(`Am 31. Dezember 2026 gab es ${kpi('openPatterns')?.value} Probleme.`);
     expect(s).toContain(
       `${kpi('servicesWithSevereIssues')?.value} von ${scanned} Online-Diensten haben schwere Probleme.`,
     );
-    // The comparison period by its dates (a report of any range has one as long), and
-    // the open patterns at its end.
-    expect(s).toContain('Die Zeit davor war: 1. Juli 2026 bis 30. September 2026.');
-    expect(s).toContain(
-      `Am Ende von der Zeit davor gab es ${kpi('openPatterns')?.previous} Probleme.`,
-    );
+    // The open patterns at the end of the comparison period, by its day (a report of any
+    // range of days has one as long).
+    expect(s).toContain(`Am 30. September 2026 gab es ${kpi('openPatterns')?.previous} Probleme.`);
     expect(s.join(' ')).not.toMatch(/3 Monaten/);
     const c = m.changes;
     expect(s).toContain(
@@ -249,6 +247,25 @@ describe('the summary in Leichte Sprache', () => {
     expect(s).toContain(
       `Bei ${overdue} von ${m.measures.length} Aufgaben ist der Termin schon vorbei.`,
     );
+  });
+
+  it('counts on the day of the figures while the period runs, and by days for any range', async () => {
+    // 1 December to 31 January, made on 10 January: the newest run is the HTTP check of
+    // 1 January, 02:00, as the cover's "Stand" says.
+    const running = await generateReport(store, {
+      period: parseDays('2026-12-01', '2027-01-31'),
+      now: Q4.to + 9 * DAY,
+      formats: [],
+      lang: 'de',
+      outDir: dir,
+    });
+    expect(running.model.provisional).toBe(true);
+    const s = sentences(running.html);
+    const kpi = (id: string) => running.model.kpis.find((k) => k.id === id);
+    expect(text(running.html)).toContain('Stand 2027-01-01, 02:00:00 Uhr (MEZ)');
+    expect(s).toContain(`Am 1. Januar 2027 gab es ${kpi('openPatterns')?.value} Probleme.`);
+    // The comparison period is as long (62 days): it ends on 30 November.
+    expect(s).toContain(`Am 30. November 2026 gab es ${kpi('openPatterns')?.previous} Probleme.`);
   });
 
   it('calls serious problems what they are, not only what blocks', () => {
@@ -278,8 +295,8 @@ describe('the summary in Leichte Sprache', () => {
   it('agrees in number in English', async () => {
     const s = sentences(en.html);
     expect(s).toContain('1 of 5 tasks is past its date.');
-    expect(s).toContain('At the end of this time there were 7 problems.');
-    expect(s).toContain('The time before was: 1 July 2026 to 30 September 2026.');
+    expect(s).toContain('On 31 December 2026 there were 7 problems.');
+    expect(s).toContain('On 30 September 2026 there were 2 problems.');
     expect(s).toContain(
       'Serious problems means: the online service is hard to use for some people.',
     );
