@@ -512,8 +512,9 @@ export interface Outcome {
   /**
    * Browser journeys: one certificate per site (`host`) whose pages the journey loaded in this
    * run, and the runner adds those its runs of the last 7 days reached and this one did not
-   * (with `seenAt`), so that a journey that fails before the identity provider still exports
-   * the provider's certificate. Sorted by expiry, earliest first.
+   * (with `seenAt`; not once expired since, nor in a run that passed), so that a
+   * journey that fails before the identity provider still exports the provider's certificate.
+   * Sorted by expiry, earliest first.
    */
   certificates?: TlsDetails[];
   steps?: StepResult[];
