@@ -433,7 +433,7 @@ const de = {
   },
   measuresHeading: 'Empfehlungen und Maßnahmen',
   measuresIntro:
-    'Jedes offene Mängelmuster ist eine Maßnahme: die Korrektur einer fehlerhaften Komponente, bei einer gemeinsamen Komponente in allen betroffenen Diensten auf einmal. Die Priorität ist Gewicht der Schwere (kritisch 4, schwer 3, mittel 2, gering 1) × Reichweite (betroffene Dienste + offene Vorkommen) × (1 + Alter in Tagen / 90). Verantwortlich ist, wer in den Prüfungen der betroffenen Dienste als zuständig eingetragen ist (Angabe owner). Die Frist beginnt mit dem ersten Fund des Musters. Die Liste ist die Grundlage für die Maßnahmen- und Zeitpläne der Behörde (§ 12c BGG).',
+    'Jedes offene Mängelmuster ist eine Maßnahme: die Korrektur einer fehlerhaften Komponente, bei einer gemeinsamen Komponente in allen betroffenen Diensten auf einmal. Die Priorität ist Gewicht der Schwere (kritisch 4, schwer 3, mittel 2, gering 1) × Reichweite (betroffene Dienste + offene Vorkommen) × (1 + Alter in Tagen / 90). Verantwortlich ist, wer in den Prüfungen der betroffenen Dienste als zuständig eingetragen ist (Angabe owner); Dienste, in deren Prüfungen niemand eingetragen ist, stehen unter „Dienste ohne Verantwortliche“. Die Frist beginnt mit dem ersten Fund des Musters. Die Liste ist die Grundlage für die Maßnahmen- und Zeitpläne der Behörde (§ 12c BGG).',
   /** `list`: the deadlines per impact, e.g. `kritisch 30 Tage, schwer 90 Tage`. */
   measuresDeadlines: (list: string) => `Fristen ab dem ersten Fund: ${list}.`,
   deadlineItem: (impact: string, days: number) => `${impact} ${n(days, 'Tag', 'Tage')}`,
@@ -1020,8 +1020,7 @@ const en: Texts = {
     severePatterns: 'Open critical and serious patterns',
   },
   measuresHeading: 'Recommendations and measures',
-  measuresIntro:
-    "Every open issue pattern is one measure: fixing one broken component, for a shared component in every service affected at once. The priority is the weight of the impact (critical 4, serious 3, moderate 2, minor 1) × reach (services affected + open occurrences) × (1 + age in days / 90). The owners are those entered as responsible in the probes of the services affected (field owner). The deadline runs from the pattern's first sighting. The list is the basis for the public body's plan of measures and timetable (§ 12c BGG).",
+  measuresIntro: `Every open issue pattern is one measure: fixing one broken component, for a shared component in every service affected at once. The priority is the weight of the impact (critical 4, serious 3, moderate 2, minor 1) × reach (services affected + open occurrences) × (1 + age in days / 90). The owners are those entered as responsible in the probes of the services affected (field owner); services whose probes name nobody are under "Services without owner". The deadline runs from the pattern's first sighting. The list is the basis for the public body's plan of measures and timetable (§ 12c BGG).`,
   measuresDeadlines: (list) => `Deadlines from the first sighting: ${list}.`,
   deadlineItem: (impact, days) => `${impact} ${n(days, 'day', 'days')}`,
   measuresPointer: (total, overdue) =>

@@ -111,6 +111,9 @@ describe('a measure says who answers for it', () => {
       'lk-goeppingen/gewerbe',
     ]);
 
+    expect(text(section(de.html, 'measures'))).toContain(
+      'Dienste, in deren Prüfungen niemand eingetragen ist, stehen unter „Dienste ohne Verantwortliche“.',
+    );
     const row = measureRows(de.html).get('button-name') ?? [];
     expect(row).toContain('Sozialamt; Web-Redaktion Landratsamt');
     expect(row).toContain('lk-goeppingen/gewerbe');
