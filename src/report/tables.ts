@@ -488,8 +488,9 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         col('criteria', t.measureColumns.criteria),
         impactCol('impact', t.measureColumns.impact, t),
         col('service_list', t.measureColumns.serviceList),
-        col('levels', t.measureColumns.levels, 'text', { empty: t.adminLevel.none }),
-        // The levels as codes, for spreadsheets; the HTML has them in words in `levels`.
+        // Spreadsheets only, like the priority below: 16 columns did not fit a screen or an A4
+        // page, and the services table and the ranking already give each service's level.
+        col('levels', t.measureColumns.levels, 'text', { empty: t.adminLevel.none, csvOnly: true }),
         col('admin_levels', t.measureColumns.levels, 'code', { csvOnly: true }),
         col('services', t.measureColumns.services, 'int', { csvOnly: true }),
         col('occurrences', t.measureColumns.occurrences, 'int'),
@@ -498,7 +499,8 @@ export function buildTables(m: ReportModel, t: Texts, lang: 'de' | 'en'): Map<st
         col('html', t.measureColumns.html, 'code'),
         col('first_seen', t.measureColumns.firstSeen, 'date'),
         col('age_days', t.measureColumns.age, 'int', { csvOnly: true }),
-        col('priority', t.measureColumns.priority, 'decimal'),
+        // The rank says the order; the number behind it is for whoever re-sorts the CSV.
+        col('priority', t.measureColumns.priority, 'decimal', { csvOnly: true }),
         col('owner', t.measureColumns.owner, 'text', { empty: t.ownerNotSet }),
         col('services_without_owner', t.measureColumns.withoutOwner, 'text', { empty: t.none }),
         col('due', t.measureColumns.due, 'date'),

@@ -286,6 +286,15 @@ describe('Empfehlungen und Maßnahmen', () => {
     const hdg = rows.find((r) => r[head.indexOf('rule')] === 'heading-order') ?? [];
     expect(hdg[head.indexOf('owner')]).toBe('');
     expect(hdg[head.indexOf('admin_levels')]).toBe('');
+    // The page's table keeps to what an officer reads; the numbers behind the order and the
+    // levels (in the services table already) are for spreadsheets.
+    const pageColumns = [
+      ...section(report.html, 'measures').matchAll(/<th scope="col"[^>]*>([^<]*)</g),
+    ].map((x) => x[1]);
+    expect(pageColumns).toContain('Frist');
+    expect(pageColumns).not.toContain('Priorität');
+    expect(pageColumns).not.toContain('Verwaltungsebene');
+    expect(head).toEqual(expect.arrayContaining(['priority', 'levels', 'admin_levels']));
     const json = JSON.parse(
       await readFile(path.join(dir, 'de', 'ozgwatch-report-2026-Q4.json'), 'utf8'),
     ) as { tables: Record<string, { rows: Record<string, unknown>[] }> };
