@@ -76,6 +76,13 @@ export async function prepareGuard(context: BrowserContext): Promise<Guard> {
   const block = (method: string, url: string): void => {
     guard.blocked.push({ method, url, step: guard.step });
   };
+  // Workers' sockets, which no route sees, ask the guard through the browser's DevTools. Not
+  // set up for this context (its page already gone), they are refused: nothing allows them.
+  const firstPage = context.pages()[0];
+  const workerSockets = await guardWorkerSockets(context, {
+    allows: (url) => allows(WEBSOCKET, url),
+    block: (url) => block(WEBSOCKET, url),
+  }).catch(() => undefined);
   await context.route('**/*', async (route: Route) => {
     const request = route.request();
     if (!run) {
@@ -90,6 +97,11 @@ export async function prepareGuard(context: BrowserContext): Promise<Guard> {
       block(method, request.url());
       await route.abort(refusal(request)).catch(() => undefined);
       return;
+    }
+    // A popup's first document waits until its workers' sockets are guarded (see
+    // `WorkerSocketGuard.whenWatched`); the context's own page was before the guard returned.
+    if (workerSockets && opensPopup(request, firstPage)) {
+      await workerSockets.pagesWatched().catch(() => false);
     }
     const send = (): Promise<void> =>
       safe ? route.continue() : sendAllowed(route, (url) => allows(method, url), block);
@@ -119,12 +131,6 @@ export async function prepareGuard(context: BrowserContext): Promise<Guard> {
     // (Blazor shows its reconnect notice) instead of a socket that silently swallows messages.
     return socket.close({ code: 1008, reason: 'blocked by ozgwatch' }).catch(() => undefined);
   });
-  // Workers' sockets, which no route sees, ask the guard through the browser's DevTools. Not
-  // set up for this context (its page already gone), they are refused: nothing allows them.
-  await guardWorkerSockets(context, {
-    allows: (url) => allows(WEBSOCKET, url),
-    block: (url) => block(WEBSOCKET, url),
-  }).catch(() => false);
   // A socket the guard held back never exists, so the page reports none: one it reports
   // and the probe did not allow was opened past the guard (a worker's, in a browser whose
   // DevTools port ozgwatch could not reach).
@@ -141,6 +147,20 @@ export async function prepareGuard(context: BrowserContext): Promise<Guard> {
   });
   await context.addInitScript(PAGE_GUARD);
   return guard;
+}
+
+/**
+ * Whether `request` loads a document into a popup's main frame. Playwright cannot name the
+ * frame of a popup's first request (made before the frame is), so that throws: a popup too.
+ */
+function opensPopup(request: Request, firstPage: Page | undefined): boolean {
+  if (!request.isNavigationRequest()) return false;
+  try {
+    const frame = request.frame();
+    return frame.parentFrame() === null && frame.page() !== firstPage;
+  } catch {
+    return true;
+  }
 }
 
 /** The method a blocked or allowed WebSocket is recorded and allowed as. */

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext } from 'playwright';
+import type { Browser, BrowserContext, Page } from 'playwright';
 import { CdpConnection, type CdpEvent } from '../devtools/cdp.ts';
 import { SOCKET_BINDING, SOCKET_STAND_IN, SOCKET_VERDICT } from '../devtools/socket-stand-in.ts';
 import { devtoolsEndpoint } from './devtools-endpoint.ts';
@@ -43,6 +43,12 @@ export class WorkerSocketGuard {
   readonly #policies = new Map<string, SocketPolicy>();
   /** The browser context of each attached target, by its session. */
   readonly #contextOf = new Map<string, string>();
+  /** The target of each attached page or frame, by its session. */
+  readonly #targetOf = new Map<string, string>();
+  /** Pages and frames whose new workers this connection is attached to, by target id. */
+  readonly #watched = new Set<string>();
+  /** Who waits for a page to be watched ({@link whenWatched}), by target id. */
+  readonly #waiting = new Map<string, Set<() => void>>();
 
   private constructor() {}
 
@@ -92,7 +98,11 @@ export class WorkerSocketGuard {
     if (method === 'Target.attachedToTarget') {
       await this.#attach(params as unknown as Attached, sessionId);
     } else if (method === 'Target.detachedFromTarget') {
-      this.#contextOf.delete(params.sessionId as string);
+      const session = params.sessionId as string;
+      this.#contextOf.delete(session);
+      const target = this.#targetOf.get(session);
+      this.#targetOf.delete(session);
+      if (target !== undefined) this.#watched.delete(target);
     } else if (method === 'Runtime.bindingCalled' && params.name === SOCKET_BINDING && sessionId) {
       const asked = JSON.parse(String(params.payload)) as { id: number; url: string };
       const policy = this.#policies.get(this.#contextOf.get(sessionId) ?? '');
@@ -134,6 +144,52 @@ export class WorkerSocketGuard {
           ? [send('Target.setAutoAttach', attachTo('worker', 'iframe'))]
           : [];
     await Promise.all([...steps, run()]);
+    if (targetInfo.type === 'page' || targetInfo.type === 'iframe') {
+      this.#targetOf.set(sessionId, targetInfo.targetId);
+      this.#watched.add(targetInfo.targetId);
+      for (const wake of this.#waiting.get(targetInfo.targetId) ?? []) wake();
+      this.#waiting.delete(targetInfo.targetId);
+    }
+  }
+
+  /**
+   * Resolves true once the page `targetId` is attached with its workers watched, false if
+   * that takes longer than `ms`. Chromium is meant to hold a new page until every client
+   * that auto-attaches lets it go, but a popup opened by a page's own script has been seen
+   * running its scripts, a worker and the worker's socket included, before this connection
+   * heard of it (Chromium 156 on a loaded machine, about one run in twelve). So the request
+   * guard holds a popup's first document until this says yes.
+   */
+  whenWatched(targetId: string, ms: number): Promise<boolean> {
+    if (this.#watched.has(targetId)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiting = this.#waiting.get(targetId) ?? new Set<() => void>();
+      this.#waiting.set(targetId, waiting);
+      const wake = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        waiting.delete(wake);
+        if (waiting.size === 0) this.#waiting.delete(targetId);
+        resolve(false);
+      }, ms);
+      waiting.add(wake);
+    });
+  }
+
+  /**
+   * {@link whenWatched} for every page the browser context `id` has now, the one being
+   * opened included: a popup's target exists by the time its first request is made, where
+   * Playwright cannot yet name its page.
+   */
+  async whenContextWatched(id: string, ms: number): Promise<boolean> {
+    const { targetInfos } = await this.#cdp.send<{
+      targetInfos: { targetId: string; type: string; browserContextId?: string }[];
+    }>('Target.getTargets');
+    const pages = targetInfos.filter((t) => t.type === 'page' && t.browserContextId === id);
+    const watched = await Promise.all(pages.map((t) => this.whenWatched(t.targetId, ms)));
+    return watched.every(Boolean);
   }
 }
 
@@ -146,25 +202,45 @@ interface Attached {
 /** One guard per browser: its connection pauses every new page, so a second would add up. */
 const guards = new WeakMap<Browser, Promise<WorkerSocketGuard | undefined>>();
 
+/** How long a page waits for the guard's connection to watch it before it goes on unwatched. */
+const WATCH_WAIT_MS = 5000;
+
+/** Lets a popup's first document load only once its workers' sockets are guarded. */
+export interface WorkerSocketGate {
+  /**
+   * Resolves true when every page of the context is watched, false when that did not happen
+   * in time (a page's sockets are then only seen as they open, see `Guard.unguarded`).
+   */
+  pagesWatched(): Promise<boolean>;
+}
+
 /**
  * Puts the sockets of `context`'s workers under `policy` for as long as the context lives.
- * False when the browser has no DevTools port ozgwatch can use.
+ * Undefined when the browser has no DevTools port ozgwatch can use.
  */
 export async function guardWorkerSockets(
   context: BrowserContext,
   policy: SocketPolicy,
-): Promise<boolean> {
+): Promise<WorkerSocketGate | undefined> {
   const browser = context.browser();
   const page = context.pages()[0];
-  if (!browser || !page) return false;
+  if (!browser || !page) return undefined;
   const guard = await WorkerSocketGuard.for(browser);
-  if (!guard) return false;
+  if (!guard) return undefined;
+  const { targetId, browserContextId } = await targetOf(context, page);
+  if (!browserContextId) return undefined;
+  context.on('close', guard.register(browserContextId, policy));
+  await guard.whenWatched(targetId, WATCH_WAIT_MS);
+  return { pagesWatched: () => guard.whenContextWatched(browserContextId, WATCH_WAIT_MS) };
+}
+
+async function targetOf(
+  context: BrowserContext,
+  page: Page,
+): Promise<{ targetId: string; browserContextId?: string }> {
   const session = await context.newCDPSession(page);
   try {
-    const { targetInfo } = await session.send('Target.getTargetInfo');
-    if (!targetInfo.browserContextId) return false;
-    context.on('close', guard.register(targetInfo.browserContextId, policy));
-    return true;
+    return (await session.send('Target.getTargetInfo')).targetInfo;
   } finally {
     await session.detach().catch(() => undefined);
   }
