@@ -102,7 +102,11 @@ export class WorkerSocketGuard {
       this.#contextOf.delete(session);
       const target = this.#targetOf.get(session);
       this.#targetOf.delete(session);
-      if (target !== undefined) this.#watched.delete(target);
+      if (target !== undefined) {
+        this.#watched.delete(target);
+        // A page that closed before it was watched has no workers left to guard.
+        this.#wake(target);
+      }
     } else if (method === 'Runtime.bindingCalled' && params.name === SOCKET_BINDING && sessionId) {
       const asked = JSON.parse(String(params.payload)) as { id: number; url: string };
       const policy = this.#policies.get(this.#contextOf.get(sessionId) ?? '');
@@ -125,6 +129,8 @@ export class WorkerSocketGuard {
   ): Promise<void> {
     const context = targetInfo.browserContextId ?? this.#contextOf.get(parent ?? '');
     if (context) this.#contextOf.set(sessionId, context);
+    const watches = targetInfo.type === 'page' || targetInfo.type === 'iframe';
+    if (watches) this.#targetOf.set(sessionId, targetInfo.targetId);
     const send = (method: string, params: Record<string, unknown> = {}): Promise<unknown> =>
       this.#cdp.send(method, params, sessionId);
     const run = (): Promise<unknown> =>
@@ -144,12 +150,16 @@ export class WorkerSocketGuard {
           ? [send('Target.setAutoAttach', attachTo('worker', 'iframe'))]
           : [];
     await Promise.all([...steps, run()]);
-    if (targetInfo.type === 'page' || targetInfo.type === 'iframe') {
-      this.#targetOf.set(sessionId, targetInfo.targetId);
+    // Not if the target went away meanwhile (its detach came first, and a step failed).
+    if (watches && this.#targetOf.has(sessionId)) {
       this.#watched.add(targetInfo.targetId);
-      for (const wake of this.#waiting.get(targetInfo.targetId) ?? []) wake();
-      this.#waiting.delete(targetInfo.targetId);
+      this.#wake(targetInfo.targetId);
     }
+  }
+
+  #wake(targetId: string): void {
+    for (const wake of this.#waiting.get(targetId) ?? []) wake();
+    this.#waiting.delete(targetId);
   }
 
   /**
