@@ -400,10 +400,17 @@ describe.concurrent('page faults: the browser journey', { timeout: 45_000 }, () 
   });
 
   it('a download started in a popup is kept like one of the page', async () => {
+    const before = site.requests('/download');
     const run = await journey({
       journey: async ({ page, step }) => {
         await step('oeffnen', () => page.goto(site.url('/popup-download')));
-        await step('warten', () => page.waitForTimeout(1000));
+        // Until the popup asked for its download (a loaded CI machine took over a second to
+        // open it), at most 10 s; the end of the run then waits for the download to finish.
+        await step('warten', async () => {
+          const until = Date.now() + 10_000;
+          while (site.requests('/download') === before && Date.now() < until)
+            await page.waitForTimeout(50);
+        });
       },
     });
     expectClear(run, 'pass', undefined, JOURNEY_DEADLINE);
