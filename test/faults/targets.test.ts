@@ -312,29 +312,34 @@ describe.concurrent('page faults: the browser journey', { timeout: 45_000 }, () 
   });
 
   it('popups opened in a loop: the journey passes, the context keeps at most ten of them', async () => {
+    let opened = 0;
     let pages = 0;
-    const before = site.requests('/popup-child');
     const run = await journey({
       journey: async ({ page, step }) => {
+        page.context().on('page', () => void opened++);
         await step('oeffnen', () => page.goto(site.url('/popups')));
-        // Until the page has opened more windows than a context keeps (every 25 ms when the
-        // machine is idle; a loaded CI machine opened 7 in 2.5 s), at most 10 s.
+        // Until the page has opened 16 windows, six more than a context keeps (one every 25 ms
+        // when the machine is idle; a loaded CI machine opened 7 in 2.5 s), at most 15 s.
         await step('warten', async () => {
-          const until = Date.now() + 10_000;
-          while (site.requests('/popup-child') - before <= 11 && Date.now() < until)
+          const until = Date.now() + 15_000;
+          while (opened < 16 && Date.now() < until) await page.waitForTimeout(100);
+          // What stays open: the fewest pages seen over half a second. One look can also count
+          // windows whose close is on its way, several at once on a loaded machine.
+          pages = Infinity;
+          for (let look = 0; look < 6; look++) {
             await page.waitForTimeout(100);
-          await page.waitForTimeout(500);
+            pages = Math.min(pages, page.context().pages().length);
+          }
         });
-        pages = page.context().pages().length;
       },
     });
     expectClear(run, 'pass', undefined, JOURNEY_DEADLINE);
-    // The page kept opening windows (one every 25 ms, fewer on a busy machine) …
-    expect(site.requests('/popup-child') - before).toBeGreaterThan(11);
+    // The page kept opening windows: kept all, the context would have 17 pages or more …
+    expect(opened).toBeGreaterThanOrEqual(16);
     // … but the run's own page and ten popups are all that stay open (give or take the
     // window opened a moment ago, whose close is still on its way).
     expect(pages).toBeGreaterThan(1);
-    expect(pages).toBeLessThanOrEqual(11 + 2);
+    expect(pages).toBeLessThanOrEqual(11 + 1);
   });
 
   it('alert, confirm, prompt and a dialog every 5 ms do not hold the journey', async () => {
@@ -370,7 +375,9 @@ describe.concurrent('page faults: the browser journey', { timeout: 45_000 }, () 
   });
 
   it('a download past browser.downloadLimitMb is cut as it grows, not kept, and logged', async () => {
-    const before = site.bytesSent('/download');
+    // At 64 MiB/s, as from a fast server (from 127.0.0.1 a loaded machine wrote 363 MiB
+    // before the cut arrived); tagged, as "downloads without end" streams one beside it.
+    const endless = '/download?endless=1&mibps=64&tag=limit';
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
     const run = await timed(JOURNEY_DEADLINE, (ctx) =>
@@ -378,9 +385,7 @@ describe.concurrent('page faults: the browser journey', { timeout: 45_000 }, () 
         { ...ctx, logger },
         browserSpecSchema.parse({
           journey: async ({ page, step }: JourneyContext) => {
-            await step('herunterladen', () =>
-              page.goto(site.url('/download?endless=1')).catch(() => undefined),
-            );
+            await step('herunterladen', () => page.goto(site.url(endless)).catch(() => undefined));
             await step('warten', () => page.waitForTimeout(1000));
           },
         }),
@@ -392,25 +397,31 @@ describe.concurrent('page faults: the browser journey', { timeout: 45_000 }, () 
     const cut = lines
       .map((line) => JSON.parse(line) as { msg: string })
       .filter((line) => line.msg.includes('downloadLimitMb'));
-    expect(cut).toMatchObject([{ url: site.url('/download?endless=1'), limitMb: 20 }]);
-    // 20 MiB, the socket buffers and what arrived while the cut was on its way: 27–33 MiB
-    // sent on an idle machine, up to 72 MiB during the whole test run. The time limit
-    // alone let the endless body run to the fixture's ceiling of 512 MiB.
-    expect(site.bytesSent('/download') - before).toBeLessThan(256 * 2 ** 20);
+    expect(cut).toMatchObject([{ url: site.url(endless), limitMb: 20 }]);
+    // 20 MiB and what arrived while the cut was on its way: 20–32 MiB sent on an idle
+    // machine, up to 114 MiB with two busy loops beside the test file. The time limit alone
+    // (5 s) would let some 320 MiB through; before it, the body ran to the fixture's
+    // ceiling of 512 MiB.
+    expect(site.bytesSent('/download?tag=limit')).toBeLessThan(256 * 2 ** 20);
   });
 
   it('a download started in a popup is kept like one of the page', async () => {
-    const before = site.requests('/download');
+    // Also the one test that caught popups running past Playwright's routes: while the
+    // worker-socket guard's DevTools connection held pages too, this popup's request reached
+    // the site unrouted in about one run in seven with this block under load, and Playwright
+    // never reported its page or its download.
     const run = await journey({
       journey: async ({ page, step }) => {
-        await step('oeffnen', () => page.goto(site.url('/popup-download')));
-        // Until the popup asked for its download (a loaded CI machine took over a second to
-        // open it), at most 10 s; the end of the run then waits for the download to finish.
-        await step('warten', async () => {
-          const until = Date.now() + 10_000;
-          while (site.requests('/download') === before && Date.now() < until)
-            await page.waitForTimeout(50);
+        // Playwright reports the download on the popup, or on its opener when the popup was
+        // not yet set up; listened to on both from the start, as the run itself does.
+        const downloaded = new Promise<void>((resolve) => {
+          page.once('download', () => resolve());
+          page.context().on('page', (popup) => popup.once('download', () => resolve()));
         });
+        await step('oeffnen', () => page.goto(site.url('/popup-download')));
+        // A loaded CI machine took over a second to open the popup: at most 10 s. The end of
+        // the run then waits for the download to finish.
+        await step('warten', () => Promise.race([downloaded, page.waitForTimeout(10_000)]));
       },
     });
     expectClear(run, 'pass', undefined, JOURNEY_DEADLINE);

@@ -18,14 +18,21 @@ const attachTo = (...types: string[]): Record<string, unknown> => ({
   filter: types.map((type) => ({ type })),
 });
 
+/** Auto-attach of the kinds named, leaving each new target to run as it would. */
+const attachWithoutHold = (...types: string[]): Record<string, unknown> => ({
+  ...attachTo(...types),
+  waitForDebuggerOnStart: false,
+});
+
 /**
  * Holds back the WebSockets of dedicated workers (module, nested and `blob:` ones alike) and
  * service workers in every context of one Playwright browser, which Playwright's
  * `routeWebSocket` does not see. (Shared workers are not started at all: the page guard.)
  *
  * A connection of its own to the browser's DevTools port attaches to every page as it is
- * made and to every service worker, and through the pages to their workers and to frames of
- * other sites (which have workers of their own), each paused before it runs. A worker gets the stand-in for
+ * made (without holding it, see {@link WorkerSocketGuard.#open}) and to every service
+ * worker, and through the pages to their workers and to frames of other sites (which have
+ * workers of their own), each of these paused before it runs. A worker gets the stand-in for
  * `WebSocket` ({@link SOCKET_STAND_IN}, the Lighthouse guard's) before its own script, then is
  * let go; its sockets ask this connection first and connect only if the context's guard
  * allows them. A socket of a context no guard registered is refused: such a context has no
@@ -77,8 +84,17 @@ export class WorkerSocketGuard {
     guard.#cdp = cdp;
     browser.on('disconnected', () => cdp.close());
     try {
-      // Service workers are the browser's, not a page's: attached here, with the pages.
-      await cdp.send('Target.setAutoAttach', attachTo('page', 'service_worker'));
+      // Service workers are the browser's, not a page's: attached here, each held until its
+      // stand-in is in place.
+      await cdp.send('Target.setAutoAttach', attachTo('service_worker'));
+      // Pages through a second session of the browser, which does not hold them: a popup its
+      // page's script opened, held by two clients, has been let go by this one before
+      // Playwright's was attached, and then ran without the context's routes, the request
+      // guard's included (Chromium 156, one run in seven on a loaded machine). Playwright
+      // holds every page it is told of until its routes are set; the request guard holds a
+      // popup's first document until this connection watches the popup.
+      const { sessionId } = await cdp.send<{ sessionId: string }>('Target.attachToBrowserTarget');
+      await cdp.send('Target.setAutoAttach', attachWithoutHold('page'), sessionId);
     } catch {
       cdp.close();
       return undefined;
