@@ -180,11 +180,9 @@ export class WorkerSocketGuard {
 
   /**
    * Resolves true once the page `targetId` is attached with its workers watched, false if
-   * that takes longer than `ms`. Chromium is meant to hold a new page until every client
-   * that auto-attaches lets it go, but a popup opened by a page's own script has been seen
-   * running its scripts, a worker and the worker's socket included, before this connection
-   * heard of it (Chromium 156 on a loaded machine, about one run in twelve). So the request
-   * guard holds a popup's first document until this says yes.
+   * that takes longer than `ms`. This connection does not hold pages (see `#open`), so a
+   * popup can run, a worker and the worker's socket included, before it is watched: the
+   * request guard holds a popup's first document until this says yes.
    */
   whenWatched(targetId: string, ms: number): Promise<boolean> {
     if (this.#watched.has(targetId)) return Promise.resolve(true);
@@ -225,7 +223,7 @@ interface Attached {
   waitingForDebugger: boolean;
 }
 
-/** One guard per browser: its connection pauses every new page, so a second would add up. */
+/** One guard per browser: its connection pauses every new worker, so a second would add up. */
 const guards = new WeakMap<Browser, Promise<WorkerSocketGuard | undefined>>();
 
 /** How long a page waits for the guard's connection to watch it before it goes on unwatched. */
