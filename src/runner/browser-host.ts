@@ -158,7 +158,8 @@ export class BrowserHost {
    * A fresh context with its first page. `signal` (the run's deadline) ends the wait: a
    * launch or a context that hangs must not hold the run beyond it; a lease that arrives
    * after the abort is released at once. `prepare` sets the context up for the run (and,
-   * ahead of time, the next run's).
+   * ahead of time, the next run's). Service workers are blocked unless `options` allow
+   * them (see {@link CONTEXT_DEFAULTS}).
    */
   lease(options: BrowserContextOptions, signal?: AbortSignal): Promise<BrowserLease>;
   lease<P>(
@@ -448,13 +449,23 @@ function closeWhenMade(ready: Promise<MadeContext>): void {
   void ready.then((made) => made.context.close()).catch(() => undefined);
 }
 
+/**
+ * What every context of the host is made with unless a lease asks otherwise. Service workers
+ * cannot be registered (Playwright's stand-in for `register`, in every frame), as Playwright
+ * advises where requests are routed: a run sees a service as a first visit does, answered by
+ * its server and not by a worker's cache, and nothing a service worker would send needs
+ * guarding. (Its WebSocket has got past the worker guard on a loaded machine: the worker ran
+ * before the guard's stand-in was in place.)
+ */
+export const CONTEXT_DEFAULTS: BrowserContextOptions = { serviceWorkers: 'block' };
+
 /** A context with its first page, prepared; closed again when preparing fails. */
 async function makeContext(
   browser: Browser,
   options: BrowserContextOptions,
   prepare: Prepare<unknown> | undefined,
 ): Promise<MadeContext & { prepared: unknown }> {
-  const context = await browser.newContext(options);
+  const context = await browser.newContext({ ...CONTEXT_DEFAULTS, ...options });
   try {
     const page = await context.newPage();
     return { context, page, prepared: await prepare?.({ context, page }) };

@@ -121,7 +121,6 @@ export async function checkBrowser(ctx: CheckContext, spec: BrowserSpec): Promis
         locale: spec.locale,
         viewport: spec.viewport,
         acceptDownloads: true,
-        serviceWorkers: 'block',
       },
       ctx.signal,
       prepareJourney,

@@ -25,14 +25,16 @@ const attachWithoutHold = (...types: string[]): Record<string, unknown> => ({
 });
 
 /**
- * Holds back the WebSockets of dedicated workers (module, nested and `blob:` ones alike) and
- * service workers in every context of one Playwright browser, which Playwright's
- * `routeWebSocket` does not see. (Shared workers are not started at all: the page guard.)
+ * Holds back the WebSockets of dedicated workers (module, nested and `blob:` ones alike) in
+ * every context of one Playwright browser, which Playwright's `routeWebSocket` does not see.
+ * (Shared workers are not started at all: the page guard. Service workers are not
+ * registered, by the browser host's context defaults: attached and held by this connection,
+ * one still ran before its stand-in was in place on a loaded machine.)
  *
  * A connection of its own to the browser's DevTools port attaches to every page as it is
- * made (without holding it, see {@link WorkerSocketGuard.#open}) and to every service
- * worker, and through the pages to their workers and to frames of other sites (which have
- * workers of their own), each of these paused before it runs. A worker gets the stand-in for
+ * made (without holding it, see {@link WorkerSocketGuard.#open}), and through the pages to
+ * their workers and to frames of other sites (which have workers of their own), each of
+ * these paused before it runs. A worker gets the stand-in for
  * `WebSocket` ({@link SOCKET_STAND_IN}, the Lighthouse guard's) before its own script, then is
  * let go; its sockets ask this connection first and connect only if the context's guard
  * allows them. A socket of a context no guard registered is refused: such a context has no
@@ -84,17 +86,12 @@ export class WorkerSocketGuard {
     guard.#cdp = cdp;
     browser.on('disconnected', () => cdp.close());
     try {
-      // Service workers are the browser's, not a page's: attached here, each held until its
-      // stand-in is in place.
-      await cdp.send('Target.setAutoAttach', attachTo('service_worker'));
-      // Pages through a second session of the browser, which does not hold them: a popup its
-      // page's script opened, held by two clients, has been let go by this one before
-      // Playwright's was attached, and then ran without the context's routes, the request
-      // guard's included (Chromium 156, one run in seven on a loaded machine). Playwright
-      // holds every page it is told of until its routes are set; the request guard holds a
-      // popup's first document until this connection watches the popup.
-      const { sessionId } = await cdp.send<{ sessionId: string }>('Target.attachToBrowserTarget');
-      await cdp.send('Target.setAutoAttach', attachWithoutHold('page'), sessionId);
+      // Pages are not held: a popup its page's script opened, held by two clients, has been
+      // let go by this one before Playwright's was attached, and then ran without the
+      // context's routes, the request guard's included (Chromium 156, one run in seven on a
+      // loaded machine). Playwright holds every page it is told of until its routes are set;
+      // the request guard holds a popup's first document until this connection watches it.
+      await cdp.send('Target.setAutoAttach', attachWithoutHold('page'));
     } catch {
       cdp.close();
       return undefined;
@@ -155,7 +152,7 @@ export class WorkerSocketGuard {
     // starts after them (a worker, a frame) is attached, and the stand-in is in place before
     // the worker's first line. One round trip per page, frame or worker.
     const steps: Promise<unknown>[] =
-      targetInfo.type === 'worker' || targetInfo.type === 'service_worker'
+      targetInfo.type === 'worker'
         ? [
             send('Target.setAutoAttach', attachTo('worker')),
             send('Runtime.enable'),
