@@ -294,6 +294,57 @@ describe('the request guard', () => {
   });
 });
 
+describe('a frame of another site in a renderer of its own', () => {
+  // As a full Chromium runs it (site isolation): the frame is a target of its own, which the
+  // workers' guard attaches and lets go beside Playwright, as it did the popups that once ran
+  // without routes. The headless shell keeps such a frame in its page's renderer.
+  it('a POST it sends as it loads never reaches the server, and is recorded', async () => {
+    const isolated = new BrowserHost({
+      args: ['--site-per-process'],
+      restartAfterRuns: 1000,
+      memoryLimitMb: 4000,
+      downloadLimitMb: 20,
+      logger: pino({ level: 'silent' }),
+    });
+    let frames: string[] = [];
+    try {
+      const out = await checkBrowser(
+        { ...context(), browser: isolated },
+        browserSpecSchema.parse({
+          stepTimeout: '5s',
+          journey: async ({ page, step }) => {
+            await step('start', async () => {
+              await page.goto(site('iframe-fremd-beim-laden'));
+              await page
+                .frameLocator('iframe')
+                .getByRole('heading', { name: 'Beim Laden' })
+                .waitFor();
+              // The frame is the target this test is about, not part of its page's renderer.
+              const cdp = await page.context().browser()!.newBrowserCDPSession();
+              const { targetInfos } = await cdp.send('Target.getTargets');
+              await cdp.detach();
+              frames = targetInfos.filter((t) => t.type === 'iframe').map((t) => t.url);
+            });
+          },
+        } satisfies BrowserSpecInput),
+      );
+      await settle();
+      expect(frames).toEqual([site('beim-laden').replace('127.0.0.1', 'localhost')]);
+      expect(reached()).toEqual([]);
+      expect(out.status).toBe('pass');
+      expect(out.blockedRequests).toEqual([
+        {
+          method: 'POST',
+          url: site('ziel/beim-laden').replace('127.0.0.1', 'localhost'),
+          step: 'start',
+        },
+      ]);
+    } finally {
+      await isolated.close();
+    }
+  });
+});
+
 describe("a worker's WebSocket", () => {
   // No route sees a worker's socket: the guard puts its own WebSocket into every worker over
   // the browser's DevTools before the worker's script runs, and that one asks first.
