@@ -209,6 +209,21 @@ describe('the request guard', () => {
     expect(out.warnings).toBeUndefined();
   });
 
+  it("a fetch POST from an empty window.open popup, by its opener's script: never sent", async () => {
+    // The popup never loaded a document of its own, and no route sees its request: Playwright
+    // holds it (Chromium 156). It fails or hangs, and is not in the result's blockedRequests.
+    const out = await journey(
+      steps([
+        { goto: site('fenster-fetch') },
+        { name: 'absenden', click: { role: 'button', name: 'Antrag öffnen' } },
+      ]),
+    );
+    await settle();
+    await settle();
+    expect(out.status).toBe('pass');
+    expect(reached()).toEqual([]);
+  });
+
   it.each([
     ['a beacon', 'abschied'],
     ['a keepalive fetch', 'abschied-fetch'],
