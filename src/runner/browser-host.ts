@@ -457,7 +457,7 @@ function closeWhenMade(ready: Promise<MadeContext>): void {
  * guarding. (Its WebSocket has got past the worker guard on a loaded machine: the worker ran
  * before the guard's stand-in was in place.)
  */
-export const CONTEXT_DEFAULTS: BrowserContextOptions = { serviceWorkers: 'block' };
+const CONTEXT_DEFAULTS: BrowserContextOptions = { serviceWorkers: 'block' };
 
 /** A context with its first page, prepared; closed again when preparing fails. */
 async function makeContext(

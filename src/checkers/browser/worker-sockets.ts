@@ -31,14 +31,13 @@ const attachWithoutHold = (...types: string[]): Record<string, unknown> => ({
  * registered, by the browser host's context defaults: attached and held by this connection,
  * one still ran before its stand-in was in place on a loaded machine.)
  *
- * A connection of its own to the browser's DevTools port attaches to every page as it is
- * made (without holding it, see {@link WorkerSocketGuard.#open}), and through the pages to
- * their workers and to frames of other sites (which have workers of their own), each of
- * these paused before it runs. A worker gets the stand-in for
- * `WebSocket` ({@link SOCKET_STAND_IN}, the Lighthouse guard's) before its own script, then is
- * let go; its sockets ask this connection first and connect only if the context's guard
- * allows them. A socket of a context no guard registered is refused: such a context has no
- * run that could allow it.
+ * A connection of its own to the browser's DevTools port attaches to every page as it is made
+ * (without holding it, see {@link WorkerSocketGuard.#open}), and through the pages to their
+ * workers and to frames of other sites (which have workers of their own), each of these paused
+ * before it runs. A worker gets the stand-in for `WebSocket` ({@link SOCKET_STAND_IN}, the
+ * Lighthouse guard's) before its own script, then is let go; its sockets ask this connection
+ * first and connect only if the context's guard allows them. A socket of a context no guard
+ * registered is refused: such a context has no run that could allow it.
  *
  * Why not Playwright's own CDP session: its sessions cannot talk to the targets they attach
  * ("flat" sessions are dropped), and a target attached the other way does not wait for the
