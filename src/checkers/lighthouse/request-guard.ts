@@ -21,9 +21,25 @@ export interface BrowserRequestGuard {
   close(): void;
 }
 
-/** Targets whose documents get the socket stand-in before their first script. */
+/** Targets whose documents get {@link DOCUMENT_GUARD} before their first script. */
 const DOCUMENTS = new Set(['page', 'iframe']);
 const WORKERS = new Set(['worker', 'shared_worker', 'service_worker']);
+
+/**
+ * Put before a document's first script with the socket stand-in: a service worker is not
+ * registered, as in journeys and page scans. Its requests would be held back by `Fetch`, but
+ * its sockets depend on the worker being attached before it runs, which the journeys' guard
+ * did not always manage for a service worker (Chromium 156, on a loaded machine). The page is
+ * told as a browser tells it where service workers are not allowed.
+ */
+const NO_SERVICE_WORKERS = `if (self.ServiceWorkerContainer) {
+  ServiceWorkerContainer.prototype.register = function register() {
+    return Promise.reject(new DOMException('Service workers are not registered during an audit', 'SecurityError'));
+  };
+}`;
+
+/** What every document of the audited browser runs first. */
+const DOCUMENT_GUARD = `${SOCKET_STAND_IN}\n${NO_SERVICE_WORKERS}`;
 
 /**
  * Guards the whole browser at `endpoint` (`ws://…/devtools/browser/…`):
@@ -35,7 +51,7 @@ const WORKERS = new Set(['worker', 'shared_worker', 'service_worker']);
  *   by a 307 where nobody allowed it.
  * - Every target is attached before it runs (`waitForDebuggerOnStart`), its WebSockets
  *   replaced by {@link SOCKET_STAND_IN}, and then let go: a socket's handshake is nothing
- *   `Fetch` can hold.
+ *   `Fetch` can hold. Documents cannot register service workers ({@link NO_SERVICE_WORKERS}).
  *
  * All requests are paused, not only the kinds that can carry a state change: a kind that
  * a later Chromium adds must not slip through. Pausing costs a message to this process and
@@ -84,12 +100,13 @@ export async function guardBrowser(
       await attach(params as unknown as Attached);
     } else if (method === 'Runtime.executionContextCreated' && sessionId) {
       // A frame's first, empty document (a script-made iframe) runs no script of a new
-      // document: its WebSocket is put in place as its context appears. A page that takes
-      // it within the same task that made the frame is quicker, and gets the browser's own.
+      // document: its WebSocket and `register` are put in place as its context appears. A
+      // page that takes them within the same task that made the frame is quicker, and gets
+      // the browser's own.
       const context = params.context as { id: number };
       await cdp.send(
         'Runtime.evaluate',
-        { expression: SOCKET_STAND_IN, contextId: context.id },
+        { expression: DOCUMENT_GUARD, contextId: context.id },
         sessionId,
       );
     } else if (method === 'Runtime.bindingCalled' && params.name === SOCKET_BINDING) {
@@ -144,7 +161,7 @@ export async function guardBrowser(
     await cdp.send('Runtime.addBinding', { name: SOCKET_BINDING }, sessionId);
     await cdp.send(
       'Page.addScriptToEvaluateOnNewDocument',
-      { source: SOCKET_STAND_IN, runImmediately: true },
+      { source: DOCUMENT_GUARD, runImmediately: true },
       sessionId,
     );
     // Only once guarded; a page that could not be guarded stays paused and sends nothing.

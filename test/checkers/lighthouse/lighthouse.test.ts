@@ -175,6 +175,9 @@ describe('the request guard in Lighthouse audits', () => {
         new Set(['POST /erlaubt/ok', 'POST /erlaubt/umleiten']),
       );
       expect(site.sockets.opened).toEqual(['/ws/erlaubt']);
+      // No service worker was registered: its script was never fetched.
+      expect(site.read()).not.toContain('/service-worker.js');
+      expect(site.read()).toContain('/worker.js');
       expect(site.sockets.messages).toEqual(['Guten Tag']);
 
       // Everything else is listed, under the audited page, as a page scan lists it.
