@@ -28,8 +28,8 @@ const attachWithoutHold = (...types: string[]): Record<string, unknown> => ({
  * Holds back the WebSockets of dedicated workers (module, nested and `blob:` ones alike) in
  * every context of one Playwright browser, which Playwright's `routeWebSocket` does not see.
  * (Shared workers are not started at all: the page guard. Service workers are not
- * registered, by the browser host's context defaults: attached and held by this connection,
- * one still ran before its stand-in was in place on a loaded machine.)
+ * registered, by the browser host's context defaults: when this connection still attached
+ * and held them, one ran before its stand-in was in place on a loaded machine.)
  *
  * A connection of its own to the browser's DevTools port attaches to every page as it is made
  * (without holding it, see {@link WorkerSocketGuard.#open}), and through the pages to their
