@@ -106,14 +106,14 @@ export function withDaemonUrl(rows: string, scope: string): string {
 }
 
 /**
- * Probe series whose last run ended more than three intervals ago, as OzgwatchStaleResults
- * finds them (before its `for:`): the scrape works, but the runs stopped (a stuck scheduler, a
- * full pool). Their gauges still hold the last result, so every "now" panel would show it as
- * current. A `cron` probe's interval is the longest gap between two runs of its schedule, so a
- * weekly scan is listed after three weeks without a run, not after 15 minutes.
+ * Probe series whose last result is stale, as OzgwatchStaleResults finds them (before its
+ * `for:`): the third run after it is due and none has ended. The scrape works, but the runs
+ * stopped (a stuck scheduler, a full pool). Their gauges still hold the last result, so every
+ * "now" panel would show it as current. The daemon computes the moment from the probe's own
+ * schedule, so a weekly scan is listed after three weeks without a run, not after 15 minutes.
  */
 export function staleResults(scope: string): string {
-  return `time() - ozgwatch_probe_last_run_timestamp_seconds{${scope}} > 3 * ozgwatch_probe_interval_seconds{${scope}}`;
+  return `ozgwatch_probe_stale_after_timestamp_seconds{${scope}} < time()`;
 }
 
 /**

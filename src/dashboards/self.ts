@@ -226,7 +226,7 @@ export function selfDashboard(): dashboard.DashboardBuilder {
           new Table()
             .title('Prüfungen ohne aktuelles Ergebnis')
             .description(
-              'Probes whose results are not current (counted on the overview as “Ohne aktuelles Ergebnis”): reason "stale", the last run ended more than three intervals ago although the instance is scraped (runs stopped; OzgwatchStaleResults); reason "not scraped", their instance is down or gone and no other instance exports them (OzgwatchDown, OzgwatchShardMissing). Every dashboard shows their last result, or nothing, so nobody knows whether these services work. One row per probe and instance.',
+              'Probes whose results are not current (counted on the overview as “Ohne aktuelles Ergebnis”): reason "stale", the third run after the last one is due and none ended although the instance is scraped (runs stopped; OzgwatchStaleResults); reason "not scraped", their instance is down or gone and no other instance exports them (OzgwatchDown, OzgwatchShardMissing). Every dashboard shows their last result, or nothing, so nobody knows whether these services work. One row per probe and instance.',
             )
             .datasource(DATASOURCE)
             .withTransformation({

@@ -85,7 +85,7 @@ export function serviceDashboard(): dashboard.DashboardBuilder {
           new Stat()
             .title('Status')
             .description(
-              'State of the probe now, per location: bestanden (pass), langsam (degraded), gestört (fail: citizens cannot use the service), nicht prüfbar (error: ozgwatch could not check, the service may work), Wartung (the last run was in an announced maintenance window; the status before it is frozen), veraltet (no run for more than three intervals: the last status is history). Red only for gestört.',
+              'State of the probe now, per location: bestanden (pass), langsam (degraded), gestört (fail: citizens cannot use the service), nicht prüfbar (error: ozgwatch could not check, the service may work), Wartung (the last run was in an announced maintenance window; the status before it is frozen), veraltet (the third run after the last one is due and none ended: the last status is history). Red only for gestört.',
             )
             .datasource(DATASOURCE)
             .unit('none')

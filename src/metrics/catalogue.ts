@@ -130,7 +130,15 @@ export const catalogue = {
     help: 'Interval between runs of the probe, in seconds; for a cron probe the longest gap between two of its runs.',
     labels: probeLabels,
     scope: 'probe',
-    doc: 'A weekly `cron` probe exports 604800. Measured on the Berlin wall clock, so daylight saving time neither adds nor takes an hour; at most 400 days (a rarer schedule, such as 29 February, gets 400). A result stands for three intervals: after that `OzgwatchStaleResults` fires and the availability ratios leave the probe out. Present from the moment the probe is configured.',
+    doc: 'A weekly `cron` probe exports 604800. Measured on the Berlin wall clock, so daylight saving time neither adds nor takes an hour; at most 400 days (a rarer schedule, such as 29 February, gets 400). When a result stops standing is `ozgwatch_probe_stale_after_timestamp_seconds`. Present from the moment the probe is configured.',
+  },
+  staleAfterTimestamp: {
+    name: 'ozgwatch_probe_stale_after_timestamp_seconds',
+    type: 'gauge',
+    help: 'When the last result of the probe goes stale if no run ends before, unix seconds: when the third run after it is due.',
+    labels: probeLabels,
+    scope: 'probe',
+    doc: 'Three intervals after the last run ended; for a `cron` probe, the third start of its schedule after it (plus `jitter`), so a Friday evening result of an office-hours schedule stands through the weekend and goes stale on Monday morning, not a week later. From then on `OzgwatchStaleResults` fires, the availability ratios leave the probe out and the pages mark it _veraltet_. Present with `ozgwatch_probe_last_run_timestamp_seconds`; moves with a change of the schedule.',
   },
   probeStatus: {
     name: 'ozgwatch_probe_status',

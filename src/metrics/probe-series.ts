@@ -1,4 +1,5 @@
 import { intervalOf, type Probe } from '../probes/schema.ts';
+import { staleAfter } from '../scheduler/staleness.ts';
 import { isSuccess, type HttpPhases, type Result, type RunStatus } from '../results/result.ts';
 import {
   catalogue,
@@ -72,6 +73,7 @@ export class ProbeSeries {
           maintenance: false,
           since: new Map(),
           newUntil: Number.POSITIVE_INFINITY,
+          staleRenderedFor: '',
         };
         renderRuns(entry);
       } else if (entry.labels !== labels) {
@@ -81,6 +83,7 @@ export class ProbeSeries {
         renderRuns(entry);
       }
       renderConfig(entry, probe, this.#location);
+      if (entry.staleRenderedFor !== staleKey(entry, probe)) renderStaleAfter(entry, probe);
       next.set(probe.id, entry);
     }
     this.#entries = next;
@@ -107,6 +110,7 @@ export class ProbeSeries {
       renderNew(entry, nowMs);
     }
     renderRuns(entry);
+    renderStaleAfter(entry, probe);
     return true;
   }
 
@@ -131,6 +135,7 @@ export class ProbeSeries {
       renderNew(entry, nowMs);
     }
     renderRuns(entry);
+    renderStaleAfter(entry, probe);
     return true;
   }
 
@@ -229,6 +234,8 @@ interface Entry {
   since: OpenSince;
   /** Epoch ms when the next new pattern stops being new; re-rendered then. */
   newUntil: number;
+  /** {@link staleKey} of the stale-after line, so that a reload renders it again only if it changed. */
+  staleRenderedFor: string;
 }
 
 const index = (spec: MetricSpec): number => PROBE_METRICS.indexOf(spec);
@@ -243,6 +250,7 @@ const IP_PROTOCOL = index(catalogue.probeIpProtocol);
 const RUNS = index(catalogue.runsTotal);
 const LAST_RUN = index(catalogue.lastRunTimestamp);
 const INTERVAL = index(catalogue.intervalSeconds);
+const STALE_AFTER = index(catalogue.staleAfterTimestamp);
 const STATUS = index(catalogue.probeStatus);
 const MAINTENANCE_FLAG = index(catalogue.probeMaintenance);
 const INFO = index(catalogue.probeInfo);
@@ -573,6 +581,23 @@ function renderRuns(entry: Entry): void {
     lines[LAST_RUN] = line(catalogue.lastRunTimestamp, labels, entry.lastRunAt);
     lines[MAINTENANCE_FLAG] = line(catalogue.probeMaintenance, labels, entry.maintenance ? 1 : 0);
   }
+}
+
+/** What the stale-after line depends on besides the last run: its labels and the schedule. */
+function staleKey(entry: Entry, probe: Probe): string {
+  return `${entry.labels}|${probe.every ?? ''}|${probe.cron ?? ''}|${probe.jitter ?? ''}`;
+}
+
+/**
+ * When the last result goes stale, from the end of the last run and the schedule now in force:
+ * a reload that makes a weekly probe run every minute makes its result stale within minutes.
+ * Computed here, once per run or change, because a rule cannot step through a cron schedule.
+ */
+function renderStaleAfter(entry: Entry, probe: Probe): void {
+  if (entry.lastRunAt === 0) return;
+  const at = staleAfter(probe, entry.lastRunAt * 1000) / 1000;
+  entry.lines[STALE_AFTER] = line(catalogue.staleAfterTimestamp, entry.labels, at);
+  entry.staleRenderedFor = staleKey(entry, probe);
 }
 
 function renderConfig(entry: Entry, probe: Probe, location: string | undefined): void {

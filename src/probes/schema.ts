@@ -286,8 +286,8 @@ export function specOf(probe: Probe): unknown {
 
 /**
  * How long one result stands before the next run is due, in ms: `every`, or for a `cron` probe
- * the longest gap between two of its runs. The interval metric, the staleness of results
- * (three intervals) and the seeding after a restart all judge by it.
+ * the longest gap between two of its runs. The interval metric, the seeding after a restart and
+ * the bound on the staleness of results (three intervals, scheduler/staleness.ts) judge by it.
  */
 export function intervalOf(probe: Probe): number {
   if (probe.cron !== undefined) return cronIntervalMs(probe.cron);

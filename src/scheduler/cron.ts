@@ -47,10 +47,19 @@ export class CronSchedule {
 
   /** The first whole second strictly after `after` (epoch ms) at which the expression matches. */
   next(after: number): number {
-    let t = Math.floor(after / 1000) * 1000 + 1000;
     // 29 February recurs after 4 years, on a given weekday after 28, up to 40 across 2100 (no
     // leap day). node-cron rejects days no month has ("31 2"), so every expression matches.
-    const limit = after + NEVER_MATCHES_AFTER_YEARS * 366 * 86_400_000;
+    const t = this.nextUntil(after, after + NEVER_MATCHES_AFTER_YEARS * 366 * 86_400_000);
+    if (t === undefined) throw new RangeError(`cron expression "${this.expression}" never matches`);
+    return t;
+  }
+
+  /**
+   * {@link next}, or undefined when that lies after `limit` (epoch ms): the search stops there,
+   * so a caller that needs only the near future does not step through years of a rare schedule.
+   */
+  nextUntil(after: number, limit: number): number | undefined {
+    let t = Math.floor(after / 1000) * 1000 + 1000;
     while (t <= limit) {
       const p = this.#parts(t);
       if (!this.#dayMatches(p)) {
@@ -67,7 +76,7 @@ export class CronSchedule {
         return t;
       }
     }
-    throw new RangeError(`cron expression "${this.expression}" never matches`);
+    return undefined;
   }
 
   /**

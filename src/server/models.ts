@@ -3,7 +3,8 @@
  * overview.ts and pages.ts.
  */
 import { summarise } from '../checkers/a11y/summary.ts';
-import { intervalOf, type LoadedProbe, type Probe } from '../probes/schema.ts';
+import type { LoadedProbe, Probe } from '../probes/schema.ts';
+import { staleAfter } from '../scheduler/staleness.ts';
 import type { Result } from '../results/result.ts';
 import type { Store } from '../store/store.ts';
 import type { OverviewModel, OverviewProbe } from './overview.ts';
@@ -75,14 +76,14 @@ export async function loadOverview(
 }
 
 /**
- * Whether an enabled probe's latest run ended more than three intervals ago, as
- * OzgwatchStaleResults judges it from `ozgwatch_probe_last_run_timestamp_seconds` (the end of
- * the run; for a `cron` probe, three of its longest gaps between runs). Counted from the end,
- * so that a journey that takes a minute is not stale on the page a minute before the alert.
+ * Whether an enabled probe's latest result is stale: the third run after it is due and none
+ * has ended ({@link staleAfter}), as OzgwatchStaleResults judges it from
+ * `ozgwatch_probe_stale_after_timestamp_seconds`. Counted from the end of the run, so that a
+ * journey that takes a minute is not stale on the page a minute before the alert.
  */
 export function isStale(probe: Probe, last: Result, now: number): boolean {
   const endedAt = last.startedAt + last.duration * 1000;
-  return probe.enabled && now - endedAt > 3 * intervalOf(probe);
+  return probe.enabled && now > staleAfter(probe, endedAt);
 }
 
 /**

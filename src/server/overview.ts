@@ -24,7 +24,7 @@ export interface OverviewProbe {
   /** The latest run; absent before the first. */
   last?: OverviewRun & { status: RunStatus; reportedStatus: RunStatus; message: string };
   /**
-   * Enabled, but its latest run is older than three intervals (what OzgwatchStaleResults
+   * Enabled, but the third run after its latest one is due and none ended (what OzgwatchStaleResults
    * fires on): nothing runs it now — a missing shard, a stuck scheduler. Its result is old news.
    */
   stale?: true;
@@ -163,7 +163,7 @@ function row(probe: OverviewProbe): string {
           last.reportedStatus === 'pass' && last.status === 'pass'
             ? ''
             : `<br>${e(shorten(last.message))}`
-        }${probe.stale ? '<br><strong>veraltet:</strong> seit über drei Intervallen kein Lauf' : ''}`;
+        }${probe.stale ? '<br><strong>veraltet:</strong> drei fällige Läufe ohne Ergebnis' : ''}`;
   const a11y = probe.a11y
     ? `<span class="badge">${e(a11yText(probe.a11y))}</span>${from(probe.a11y)}`
     : 'nicht geprüft';

@@ -73,6 +73,11 @@ function probeSeries(e: Exported): InputSeries[] {
       series: selector('ozgwatch_probe_last_run_timestamp_seconds', labels),
       values: during(span, (m) => 60 * Math.min(m, e.lastRunAt ?? m)),
     },
+    // Every 60 s: the daemon puts it three intervals after the last run.
+    {
+      series: selector('ozgwatch_probe_stale_after_timestamp_seconds', labels),
+      values: during(span, (m) => 60 * Math.min(m, e.lastRunAt ?? m) + 180),
+    },
   ];
 }
 

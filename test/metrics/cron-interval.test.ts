@@ -45,3 +45,45 @@ describe('metrics: the interval of cron probes', () => {
     expect(has(text, 'ozgwatch_probe_last_run_timestamp_seconds', LABELS)).toBe(false);
   });
 });
+
+describe('metrics: when the last result goes stale', () => {
+  const STALE = 'ozgwatch_probe_stale_after_timestamp_seconds';
+
+  it('is absent before the first run, then the third scheduled start after it', async () => {
+    // NOW is Monday 23 November 2026, 09:00 in Berlin.
+    const office = probe('buergerbuero', { every: undefined, cron: '*/5 7-18 * * 1-5' });
+    const metrics = buildMetrics();
+    metrics.setProbes([office]);
+    expect(has(await metrics.render(), STALE, { probe: 'buergerbuero' })).toBe(false);
+    metrics.record(office, result(office, { startedAt: NOW - 1000 }));
+    // Recorded at 09:00: 09:05 and 09:10 may be missed, 09:15 is the third start.
+    expect(valueOf(await metrics.render(), STALE, { probe: 'buergerbuero' })).toBe(
+      (NOW + 15 * 60_000) / 1000,
+    );
+  });
+
+  it('follows a reload that changes the schedule, from the same last run', async () => {
+    const metrics = buildMetrics();
+    const p = weekly();
+    metrics.setProbes([p]);
+    metrics.record(p, result(p));
+    // NOW is a Monday after 03:00: three weeks less six hours to the third Monday.
+    expect(valueOf(await metrics.render(), STALE, LABELS)).toBe(
+      (NOW + 21 * DAY - 6 * 3_600_000) / 1000,
+    );
+    metrics.setProbes([probe('portal-weekly', { every: '1m' })]);
+    const text = await metrics.render();
+    expect(valueOf(text, STALE, LABELS)).toBe((NOW + 3 * 60_000) / 1000);
+    expect(valueOf(text, 'ozgwatch_probe_last_run_timestamp_seconds', LABELS)).toBe(NOW / 1000);
+  });
+
+  it('after a restart, counts from the end of the stored run', async () => {
+    const p = probe('every-5', { every: '5m' });
+    const metrics = buildMetrics();
+    metrics.setProbes([p]);
+    metrics.seed(p, result(p, { startedAt: NOW - 60_000, duration: 2 }));
+    expect(valueOf(await metrics.render(), STALE, { probe: 'every-5' })).toBe(
+      (NOW - 58_000 + 15 * 60_000) / 1000,
+    );
+  });
+});

@@ -67,8 +67,8 @@ describe('metrics: per-probe series', () => {
       leika: '99012345678901',
       admin_level: 'kreis',
     });
-    // An HTTPS probe that passed has 19 series (docs/metrics.md says so).
-    expect(samples(text).filter((s) => s.labels.probe === 'kfz')).toHaveLength(19);
+    // An HTTPS probe that passed has 20 series (docs/metrics.md says so).
+    expect(samples(text).filter((s) => s.labels.probe === 'kfz')).toHaveLength(20);
     // One HELP and TYPE per family.
     expect(text.match(/^# TYPE probe_http_duration_seconds /gm)).toHaveLength(1);
     expect(types(text).get('ozgwatch_probe_runs_total')).toBe('counter');
@@ -289,7 +289,7 @@ describe('metrics: per-probe series', () => {
     metrics.setProbes([probe('kfz', { labels: { service: 'kfz-neu', county: 'ludwigsburg' } })]);
     const text = await metrics.render();
     const ofProbe = samples(text).filter((s) => s.labels.probe === 'kfz');
-    expect(ofProbe).toHaveLength(19);
+    expect(ofProbe).toHaveLength(20);
     expect(new Set(ofProbe.map((s) => s.labels.service))).toEqual(new Set(['kfz-neu']));
     expect(valueOf(text, 'ozgwatch_probe_runs_total', { probe: 'kfz', result: 'pass' })).toBe(1);
   });

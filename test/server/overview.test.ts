@@ -406,7 +406,7 @@ describe('overview at /', () => {
         `Gebiet: kreis-a | Leistung: wohngeld | Wohngeld Medienbrüche | media-breaks | fehlgeschlagen status 503 ∈ [200] | ${when(T0 + HOUR)} | nicht geprüft | Reifegrad 2 (geschätzt), 1 Medienbruch`,
         `Gebiet: stadt-b | Leistung: hundesteuer | Hundesteuer ${XSS} | http | fehlgeschlagen Fehlerseite ${XSS} | ${when(T0)} | nicht geprüft | nicht geprüft`,
         `Gebiet: stadt-b | Leistung: hundesteuer | Hundesteuer digital | media-breaks | bestanden | ${when(T0)} | nicht geprüft | Reifegrad 4 (geschätzt), Ende-zu-Ende digital`,
-        `Gebiet: stadt-b | Leistung: hundesteuer | Hundesteuer Formular | http | Prüfung nicht möglich DNS-Auflösung fehlgeschlagen veraltet: seit über drei Intervallen kein Lauf | ${when(T0)} | nicht geprüft | nicht geprüft`,
+        `Gebiet: stadt-b | Leistung: hundesteuer | Hundesteuer Formular | http | Prüfung nicht möglich DNS-Auflösung fehlgeschlagen veraltet: drei fällige Läufe ohne Ergebnis | ${when(T0)} | nicht geprüft | nicht geprüft`,
         `Gebiet: stadt-b | Leistung: portal | Portal B barrierefrei | a11y | Prüfung nicht möglich navigation timeout | ${when(T0 + HOUR)} | keine Verstöße aus dem Lauf ${when(T0)} | nicht geprüft`,
         `Gebiet: stadt-b | Leistung: portal | Portal B neu | http | noch kein Lauf | – | nicht geprüft | nicht geprüft`,
       ]);
