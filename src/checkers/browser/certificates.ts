@@ -21,7 +21,10 @@ export interface CertificateWatch {
   step: string;
   /** Resolves once every certificate seen so far has been read. */
   settled(): Promise<void>;
-  /** The certificates the journey's documents came with, one per host, earliest first. */
+  /**
+   * The certificates the journey's documents came with, one per host (the one that expires
+   * first, where a host served several), earliest first.
+   */
   accepted(now: number): TlsDetails[];
   /** The latest refused navigation during one of `steps`. */
   refusedIn(steps: ReadonlySet<string>): CertificateRefusal | undefined;
@@ -36,7 +39,7 @@ interface Seen {
   protocol: string | undefined;
 }
 
-/** What only CDP tells of a certificate: its names and the connection's cipher. */
+/** What only CDP tells of a certificate: its names and the connection's cipher. Keyed by {@link certKey}. */
 interface Extra {
   names: string[];
   cipher: string | undefined;
@@ -71,7 +74,7 @@ export function watchCertificates(
     accepted: (now) =>
       [...seen.values()]
         .sort((a, b) => a.validTo - b.validTo)
-        .map((cert) => details(cert, extras.get(cert.host), now)),
+        .map((cert) => details(cert, extras.get(certKey(cert.host, cert.validTo)), now)),
     refusedIn: (steps) => refused.findLast((r) => steps.has(r.step)),
   };
   context.on('response', (response: Response) => {
@@ -81,12 +84,16 @@ export function watchCertificates(
         .securityDetails()
         .then((security) => {
           if (security?.validTo === undefined) return;
-          const seconds = security.validTo;
-          // One entry per host: a journey loads dozens of pages from the same two or three.
+          const validTo = security.validTo * 1000;
+          // One entry per host: a journey loads dozens of pages from the same two or three. A
+          // host behind a load balancer may serve two certificates, one per backend; the one
+          // that expires first counts, as a citizen's next visit may meet it.
           const host = new URL(response.url()).host;
+          const before = seen.get(host);
+          if (before !== undefined && before.validTo <= validTo) return;
           seen.set(host, {
             host,
-            validTo: seconds * 1000,
+            validTo,
             subjectName: security.subjectName ?? '',
             issuer: security.issuer ?? '',
             protocol: security.protocol,
@@ -105,7 +112,7 @@ export function watchCertificates(
     } catch {
       return;
     }
-    extras.set(host, {
+    extras.set(certKey(host, security.validTo * 1000), {
       names: security.sanList.map((name) => `${isIP(name) ? 'IP' : 'DNS'}:${name}`),
       cipher: security.cipher || undefined,
     });
@@ -116,6 +123,11 @@ export function watchCertificates(
     refused.push({ url: request.url(), error, step: watch.step });
   });
   return watch;
+}
+
+/** Names a certificate by its host and its end of validity, to pair what CDP and Playwright tell. */
+function certKey(host: string, validTo: number): string {
+  return `${host} ${validTo}`;
 }
 
 /** An HTTPS document of a page's main frame (the page itself or a popup the journey opened). */

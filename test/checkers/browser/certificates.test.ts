@@ -119,6 +119,24 @@ describe('browser journey: certificates of the documents it loads', () => {
     expect(exportedExpiry(out)).toBe(sites.expired.notAfter / 1000);
   }, 30_000);
 
+  it('a host that serves two certificates (two backends) counts with the one that expires first, not the last one met', async () => {
+    const before = sites.alternating.served().length;
+    const out = await journey([
+      { name: 'start', goto: `${sites.alternating.url}/` },
+      { name: 'weiter', click: { role: 'link', name: 'Weiter' } },
+      { name: 'zurueck', goto: `${sites.alternating.url}/` },
+    ]);
+    expect(out.status).toBe('pass');
+    const served = sites.alternating.served().slice(before);
+    // Both backends answered, and a document over the year-long certificate came last.
+    expect(served).toContain(sites.alternating.notAfter);
+    const yearLong = served.find((t) => t !== sites.alternating.notAfter);
+    expect(served.at(-1)).toBe(yearLong);
+    expect(out.tls?.earliestExpiry).toBe(sites.alternating.notAfter);
+    expect(out.certificates).toHaveLength(1);
+    expect(exportedExpiry(out)).toBe(sites.alternating.notAfter / 1000);
+  }, 30_000);
+
   it('a certificate for another name says so, with the names it has', async () => {
     const out = await journey([{ name: 'start', goto: `${sites.wrongHost.url}/` }]);
     expect(out).toMatchObject({ status: 'fail', reason: 'cert_invalid' });

@@ -9,9 +9,10 @@
  * ones are refused as a county's would be, though Chromium names the untrusted issuer
  * (ERR_CERT_AUTHORITY_INVALID) before their own fault.
  */
-import { createHash, KeyObject, webcrypto, X509Certificate } from 'node:crypto';
+import { constants, createHash, KeyObject, webcrypto, X509Certificate } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:https';
+import { createSecureContext, type PeerCertificate, type TLSSocket } from 'node:tls';
 // @peculiar/x509 resolves its algorithms through tsyringe, which needs this polyfill first.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
@@ -44,6 +45,15 @@ export interface TlsSites {
   expiredBehindProxy: TlsSite;
   /** Valid for a year, but for other.example only. */
   wrongHost: TlsSite;
+  /**
+   * Two backends behind one address, as behind a load balancer: each connection gets the other
+   * one's certificate, the first valid for a year, the next for 20 days (`notAfter` is the
+   * latter's), and every answer closes its connection. Its pages link `/weiter`.
+   */
+  alternating: TlsSite & {
+    /** The end of validity of the certificate each request came over, in order. */
+    served(): number[];
+  };
   /** Chromium flags that trust the sites meant to load, and no other. */
   trustArgs: string[];
   /** While down, `service` answers 503, so a journey breaks before reaching `idp`. */
@@ -67,13 +77,7 @@ export async function startTlsSites(): Promise<TlsSites> {
     ],
   });
   const servers: Server[] = [];
-  const site = async (
-    name: string,
-    fromDays: number,
-    toDays: number,
-    page: (self: string) => string,
-    status: () => number = () => 200,
-  ): Promise<TlsSite> => {
+  const certificate = async (name: string, fromDays: number, toDays: number) => {
     const keys = await newKeys();
     const notAfter = now + toDays * DAY;
     const cert = await x509.X509CertificateGenerator.create({
@@ -91,21 +95,30 @@ export async function startTlsSites(): Promise<TlsSites> {
       ],
     });
     const pem = cert.toString('pem');
+    return {
+      key: KeyObject.from(keys.privateKey).export({ type: 'pkcs8', format: 'pem' }),
+      cert: `${pem}\n${ca.toString('pem')}\n`,
+      notAfter: new Date(cert.notAfter).getTime(),
+      spki: spkiOf(pem),
+    };
+  };
+  const site = async (
+    name: string,
+    fromDays: number,
+    toDays: number,
+    page: (self: string) => string,
+    status: () => number = () => 200,
+  ): Promise<TlsSite> => {
+    const { key, cert, notAfter, spki } = await certificate(name, fromDays, toDays);
     let self = '';
-    const server = createServer(
-      {
-        key: KeyObject.from(keys.privateKey).export({ type: 'pkcs8', format: 'pem' }),
-        cert: `${pem}\n${ca.toString('pem')}\n`,
-      },
-      (_req, res) => {
-        res.writeHead(status(), { 'content-type': 'text/html; charset=utf-8' });
-        res.end(page(self));
-      },
-    );
+    const server = createServer({ key, cert }, (_req, res) => {
+      res.writeHead(status(), { 'content-type': 'text/html; charset=utf-8' });
+      res.end(page(self));
+    });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     self = `https://localhost:${(server.address() as AddressInfo).port}`;
-    return { url: self, notAfter: new Date(cert.notAfter).getTime(), spki: spkiOf(pem) };
+    return { url: self, notAfter, spki };
   };
   const html = (title: string, body = ''): string =>
     `<!doctype html><html lang="de"><title>${title}</title><h1>${title}</h1>${body}`;
@@ -130,7 +143,42 @@ export async function startTlsSites(): Promise<TlsSites> {
     html('Abgelaufen'),
   );
   const wrongHost = await site('other.example', -1, 365, () => html('Falscher Name'));
-  const trusted = [idp, service, serviceWithExpiredLogin].map((s) => s.spki);
+
+  const yearLong = await certificate('localhost', -1, 365);
+  const shortLived = await certificate('localhost', -1, 20);
+  const contexts = [yearLong, shortLived].map(({ key, cert }) =>
+    createSecureContext({ key, cert }),
+  );
+  let handshakes = 0;
+  const served: number[] = [];
+  const balancer = createServer(
+    {
+      key: yearLong.key,
+      cert: yearLong.cert,
+      // Each handshake a new backend: no session resumption, which would keep the first one's.
+      secureOptions: constants.SSL_OP_NO_TICKET,
+      SNICallback: (_name, done) => done(null, contexts[handshakes++ % 2]),
+    },
+    (req, res) => {
+      const local = (req.socket as TLSSocket).getCertificate() as PeerCertificate | null;
+      served.push(local ? new Date(local.valid_to).getTime() : 0);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', connection: 'close' });
+      res.end(html('Bürgerbüro', '<a href="/weiter">Weiter</a>'));
+    },
+  );
+  servers.push(balancer);
+  await new Promise<void>((resolve) => balancer.listen(0, '127.0.0.1', resolve));
+  const alternating = {
+    url: `https://localhost:${(balancer.address() as AddressInfo).port}`,
+    notAfter: shortLived.notAfter,
+    spki: shortLived.spki,
+    served: () => [...served],
+  };
+  const trusted = [
+    ...[idp, service, serviceWithExpiredLogin].map((s) => s.spki),
+    yearLong.spki,
+    shortLived.spki,
+  ];
   return {
     service,
     idp,
@@ -138,6 +186,7 @@ export async function startTlsSites(): Promise<TlsSites> {
     expired,
     expiredBehindProxy,
     wrongHost,
+    alternating,
     trustArgs: [`--ignore-certificate-errors-spki-list=${trusted.join(',')}`],
     setServiceDown(down) {
       serviceDown = down;
