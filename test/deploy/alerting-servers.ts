@@ -1,12 +1,12 @@
 /**
- * What the deploy tests start next to the rules they check: a free port, a wait for a server
- * to be ready, a webhook that records what Alertmanager notifies, and Debian's Alertmanager on
+ * What the deploy tests start next to the rules they check: a wait for a server to be ready, a webhook that records what Alertmanager notifies, and Debian's Alertmanager on
  * 127.0.0.1 with a configuration of the test's own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { startOnFreePort } from '../fixtures/free-port.ts';
 
 export type Labels = Record<string, string>;
 
@@ -15,14 +15,6 @@ export interface Notified {
   labels: Labels;
   status: string;
   groupKey?: string;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 /** The first value `what` gives that is not undefined, asked every 250 ms for `ms`. */
@@ -66,33 +58,26 @@ export async function startWebhook(
 
 /**
  * Debian's Alertmanager with `configFile`, its state in `dir`, alone (no cluster peers), on a
- * free port of 127.0.0.1; `ready` resolves once it answers `/-/ready`.
+ * free port of 127.0.0.1, once it answers `/-/ready`.
  */
 export async function startAlertmanager(
   configFile: string,
   dir: string,
-): Promise<{ process: ChildProcess; url: string; port: number; ready(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(
+): Promise<{ process: ChildProcess; url: string; port: number }> {
+  const { process, port } = await startOnFreePort(
     'prometheus-alertmanager',
-    [
-      `--config.file=${configFile}`,
-      `--storage.path=${path.join(dir, 'am')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-    ],
-    { stdio: 'ignore' },
+    (port) =>
+      spawn(
+        'prometheus-alertmanager',
+        [
+          `--config.file=${configFile}`,
+          `--storage.path=${path.join(dir, 'am')}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          '--cluster.listen-address=',
+        ],
+        { stdio: 'ignore' },
+      ),
+    async (port) => (await fetch(`http://127.0.0.1:${port}/-/ready`)).ok,
   );
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    process: child,
-    url,
-    port,
-    ready: () =>
-      until(
-        async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined),
-        20_000,
-        'alertmanager ready',
-      ).then(() => undefined),
-  };
+  return { process, port, url: `http://127.0.0.1:${port}` };
 }

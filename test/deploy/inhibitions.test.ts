@@ -253,7 +253,6 @@ beforeAll(async () => {
   const am = await startAlertmanager(path.join(dir, 'alertmanager.yml'), dir);
   alertmanager = am.process;
   amUrl = am.url;
-  await am.ready();
 }, 30_000);
 
 afterAll(async () => {

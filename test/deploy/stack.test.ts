@@ -14,13 +14,8 @@ import { configSchema } from '../../src/config/config.ts';
 import { dashboardExpressions } from '../../src/dashboards/expressions.ts';
 import { startDaemon, type Daemon } from '../../src/main.ts';
 import { startPortal, type Portal } from '../fixtures/county-portal/index.ts';
-import {
-  freePort,
-  startAlertmanager,
-  startWebhook,
-  until,
-  type Notified,
-} from './alerting-servers.ts';
+import { startOnFreePort } from '../fixtures/free-port.ts';
+import { startAlertmanager, startWebhook, until, type Notified } from './alerting-servers.ts';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 const tools = ['prometheus', 'prometheus-alertmanager'].filter(
@@ -159,7 +154,6 @@ receivers: [{ name: hook, webhook_configs: [{ url: "${hook}", send_resolved: fal
   const rulesDir = path.join(dir, 'rules');
   await mkdir(rulesDir);
   const rules = await testRules(rulesDir);
-  const promPort = await freePort();
   const daemonTarget = new URL(daemon.server.url).host;
   await writeFile(
     path.join(dir, 'prometheus.yml'),
@@ -169,21 +163,22 @@ alerting: { alertmanagers: [{ static_configs: [{ targets: ["127.0.0.1:${amPort}"
 scrape_configs: [{ job_name: ozgwatch, static_configs: [{ targets: ["${daemonTarget}"] }] }]
 `,
   );
-  prometheus = spawn(
+  const prom = await startOnFreePort(
     'prometheus',
-    [
-      `--config.file=${path.join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-    ],
-    { stdio: 'ignore' },
+    (port) =>
+      spawn(
+        'prometheus',
+        [
+          `--config.file=${path.join(dir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+        ],
+        { stdio: 'ignore' },
+      ),
+    async (port) => (await fetch(`http://127.0.0.1:${port}/-/ready`)).ok,
   );
-  promUrl = `http://127.0.0.1:${promPort}`;
-  await until(
-    async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined),
-    20_000,
-    'prometheus ready',
-  );
+  prometheus = prom.process;
+  promUrl = `http://127.0.0.1:${prom.port}`;
   // Every kind of probe has run and been scraped, and the recording rules have a value.
   await until(
     async () => {

@@ -10,7 +10,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -18,6 +17,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/store/postgres.ts';
+import { startOnFreePort } from '../fixtures/free-port.ts';
 import { postgresAvailable, startPostgres, type PostgresServer } from './postgres-server.ts';
 import { result, T0 } from './sample-results.ts';
 
@@ -36,57 +36,62 @@ describe.skipIf(!postgresAvailable || !PGBOUNCER)(
     beforeAll(async () => {
       server = await startPostgres();
       dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-pgbouncer-'));
-      bouncerPort = await freePort();
-      const ini = path.join(dir, 'pgbouncer.ini');
-      await writeFile(
-        ini,
-        [
-          '[databases]',
-          `* = host=127.0.0.1 port=${server.port} user=ozgwatch`,
-          '[pgbouncer]',
-          'listen_addr = 127.0.0.1',
-          `listen_port = ${bouncerPort}`,
-          'unix_socket_dir =',
-          'auth_type = any',
-          'pool_mode = transaction',
-          // Several server connections, handed out in turn: consecutive statements of one
-          // client land on different ones, as they do under load.
-          'default_pool_size = 4',
-          'server_round_robin = 1',
-          `logfile = ${path.join(dir, 'pgbouncer.log')}`,
-          '',
-        ].join('\n'),
-      );
       const asRoot = process.getuid?.() === 0;
-      // PgBouncer refuses to run as root.
-      if (asRoot) {
-        const uid = Number((await run('id', ['-u', 'postgres'])).stdout.trim());
-        const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
-        await chown(dir, uid, gid);
-        await chown(ini, uid, gid);
-      }
-      bouncer = asRoot
-        ? spawn('/usr/sbin/runuser', ['-u', 'postgres', '--', PGBOUNCER as string, ini], {
-            stdio: 'ignore',
-          })
-        : spawn(PGBOUNCER as string, [ini], { stdio: 'ignore' });
-      // Ready once it accepts a query.
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const client = new pg.Client({
-          connectionString: `postgres://ozgwatch@127.0.0.1:${bouncerPort}/postgres`,
-        });
-        try {
-          await client.connect();
-          await client.query('SELECT 1');
-          await client.end();
-          break;
-        } catch (error) {
-          await client.end().catch(() => undefined);
-          if (Date.now() > deadline) throw error;
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
+      const owner = asRoot
+        ? {
+            uid: Number((await run('id', ['-u', 'postgres'])).stdout.trim()),
+            gid: Number((await run('id', ['-g', 'postgres'])).stdout.trim()),
+          }
+        : undefined;
+      if (owner) await chown(dir, owner.uid, owner.gid);
+      const started = await startOnFreePort(
+        'pgbouncer',
+        async (port) => {
+          const ini = path.join(dir, 'pgbouncer.ini');
+          await writeFile(
+            ini,
+            [
+              '[databases]',
+              `* = host=127.0.0.1 port=${server.port} user=ozgwatch`,
+              '[pgbouncer]',
+              'listen_addr = 127.0.0.1',
+              `listen_port = ${port}`,
+              'unix_socket_dir =',
+              'auth_type = any',
+              'pool_mode = transaction',
+              // Several server connections, handed out in turn: consecutive statements of one
+              // client land on different ones, as they do under load.
+              'default_pool_size = 4',
+              'server_round_robin = 1',
+              `logfile = ${path.join(dir, 'pgbouncer.log')}`,
+              '',
+            ].join('\n'),
+          );
+          // PgBouncer refuses to run as root.
+          if (owner) await chown(ini, owner.uid, owner.gid);
+          return owner
+            ? spawn('/usr/sbin/runuser', ['-u', 'postgres', '--', PGBOUNCER as string, ini], {
+                stdio: 'ignore',
+              })
+            : spawn(PGBOUNCER as string, [ini], { stdio: 'ignore' });
+        },
+        // Ready once it accepts a query.
+        async (port) => {
+          const client = new pg.Client({
+            connectionString: `postgres://ozgwatch@127.0.0.1:${port}/postgres`,
+          });
+          try {
+            await client.connect();
+            await client.query('SELECT 1');
+            return true;
+          } finally {
+            await client.end().catch(() => undefined);
+          }
+        },
+        15_000,
+      );
+      bouncer = started.process;
+      bouncerPort = started.port;
     }, 60_000);
     afterAll(async () => {
       bouncer?.kill('SIGTERM');
@@ -145,14 +150,3 @@ describe.skipIf(!postgresAvailable || !PGBOUNCER)(
     }, 60_000);
   },
 );
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}

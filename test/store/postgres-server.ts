@@ -5,12 +5,12 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { freePort } from '../fixtures/free-port.ts';
 
 const run = promisify(execFile);
 
@@ -154,7 +154,7 @@ export async function startPostgres(serverOptions: PostgresOptions = {}): Promis
     '--locale=C',
     '--no-sync',
   ]);
-  const port = await freePort();
+  let port = await freePort();
   const settings: Record<string, string> = {
     // A test server: durability is not what is tested.
     fsync: 'off',
@@ -180,7 +180,18 @@ export async function startPostgres(serverOptions: PostgresOptions = {}): Promis
       ].join(' '),
       'start',
     ]);
-  await start();
+  // The port was free a moment ago; another test file may have taken it since. Then the server
+  // cannot listen and pg_ctl fails: another port, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      break;
+    } catch (error) {
+      const log = await readFile(path.join(dir, 'server.log'), 'utf8').catch(() => '');
+      if (attempt === 3 || !/could not bind/i.test(log)) throw error;
+      port = await freePort();
+    }
+  }
 
   let counter = 0;
   const url = (database: string) => `postgres://ozgwatch@127.0.0.1:${port}/${database}`;
@@ -253,15 +264,4 @@ function serverProcesses(data: string): number[] {
     })
     .map(Number);
   return [postmaster, ...children];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
