@@ -210,6 +210,11 @@ describe('daemon', () => {
     const lastRun = (text: string): number =>
       Number(value(text, 'ozgwatch_probe_last_run_timestamp_seconds', 'kfz-down'));
     expect(Math.abs(lastRun(after) - lastRun(before))).toBeLessThan(0.05);
+    // Its result stands for three of its 1-minute intervals from that end, as before the restart.
+    const staleAfter = (text: string): number =>
+      Number(value(text, 'ozgwatch_probe_stale_after_timestamp_seconds', 'kfz-down'));
+    expect(staleAfter(before) - lastRun(before)).toBeCloseTo(180, 3);
+    expect(staleAfter(after) - lastRun(after)).toBeCloseTo(180, 3);
     expect(value(after, 'ozgwatch_probe_last_run_timestamp_seconds', 'old-down')).toBeUndefined();
     for (const family of ['probe_success', 'ozgwatch_probe_status', 'probe_http_status_code']) {
       expect([family, value(after, family, 'kfz-down')]).toEqual([
