@@ -349,6 +349,7 @@ export async function startDaemon(config: Config, deps: DaemonDeps): Promise<Dae
     store,
     probes: () => current?.probes ?? [],
     nextRunAt: (id) => scheduler.nextRunAt(id),
+    scheduledSince: (id) => scheduler.scheduledSince(id),
     artifacts,
     reports: {
       dir: reportsDir,

@@ -135,10 +135,10 @@ export const catalogue = {
   staleAfterTimestamp: {
     name: 'ozgwatch_probe_stale_after_timestamp_seconds',
     type: 'gauge',
-    help: 'When the last result of the probe goes stale if no run ends before, unix seconds: when the third run after it is due.',
+    help: 'When the last result of the probe goes stale if no run ends before, unix seconds: when the third run after it (or after the probe was configured) is due.',
     labels: probeLabels,
     scope: 'probe',
-    doc: 'Three intervals after the last run ended; for a `cron` probe, the third start of its schedule after it (plus `jitter`), so a Friday evening result of an office-hours schedule stands through the weekend and goes stale on Monday morning, not a week later. From then on `OzgwatchStaleResults` fires, the availability ratios leave the probe out and the pages mark it _veraltet_. Present with `ozgwatch_probe_last_run_timestamp_seconds`; moves with a change of the schedule.',
+    doc: 'Three intervals after the last run ended; for a `cron` probe, the third start of its schedule after it (plus `jitter`), so a Friday evening result of an office-hours schedule stands through the weekend and goes stale on Monday morning, not a week later. From then on `OzgwatchStaleResults` fires, the availability ratios leave the probe out and the pages mark it _veraltet_. Present from the moment the probe is configured: before its first run in this process (a new probe, or one whose stored result no longer stood at a restart) it counts from then, so a daemon that never runs a probe is noticed as well. Moves with a change of the schedule.',
   },
   probeStatus: {
     name: 'ozgwatch_probe_status',

@@ -73,7 +73,8 @@ export class ProbeSeries {
           maintenance: false,
           since: new Map(),
           newUntil: Number.POSITIVE_INFINITY,
-          staleRenderedFor: '',
+          schedule: '',
+          configuredAt: this.#now(),
         };
         renderRuns(entry);
       } else if (entry.labels !== labels) {
@@ -81,9 +82,16 @@ export class ProbeSeries {
         renderLast(entry);
         renderNew(entry, this.#now());
         renderRuns(entry);
+        renderStaleAfter(entry, probe);
       }
       renderConfig(entry, probe, this.#location);
-      if (entry.staleRenderedFor !== staleKey(entry, probe)) renderStaleAfter(entry, probe);
+      const schedule = scheduleKey(probe);
+      if (entry.schedule !== schedule) {
+        // A new schedule starts the wait for a first run afresh, as the scheduler does.
+        if (entry.lastRunAt === 0) entry.configuredAt = this.#now();
+        entry.schedule = schedule;
+        renderStaleAfter(entry, probe);
+      }
       next.set(probe.id, entry);
     }
     this.#entries = next;
@@ -234,8 +242,10 @@ interface Entry {
   since: OpenSince;
   /** Epoch ms when the next new pattern stops being new; re-rendered then. */
   newUntil: number;
-  /** {@link staleKey} of the stale-after line, so that a reload renders it again only if it changed. */
-  staleRenderedFor: string;
+  /** {@link scheduleKey} of the schedule the stale-after line was rendered for. */
+  schedule: string;
+  /** Epoch ms when the probe (or its schedule) was configured: the wait for a first run counts from it. */
+  configuredAt: number;
 }
 
 const index = (spec: MetricSpec): number => PROBE_METRICS.indexOf(spec);
@@ -583,21 +593,22 @@ function renderRuns(entry: Entry): void {
   }
 }
 
-/** What the stale-after line depends on besides the last run: its labels and the schedule. */
-function staleKey(entry: Entry, probe: Probe): string {
-  return `${entry.labels}|${probe.every ?? ''}|${probe.cron ?? ''}|${probe.jitter ?? ''}`;
+/** What the stale-after line depends on besides the last run: the schedule. */
+function scheduleKey(probe: Probe): string {
+  return `${probe.every ?? ''}|${probe.cron ?? ''}|${probe.jitter ?? ''}`;
 }
 
 /**
  * When the last result goes stale, from the end of the last run and the schedule now in force:
  * a reload that makes a weekly probe run every minute makes its result stale within minutes.
+ * Before the first run (a new probe, or one whose stored result no longer stood at a restart),
+ * counted from when it was configured: a daemon that starts and never runs it is noticed too.
  * Computed here, once per run or change, because a rule cannot step through a cron schedule.
  */
 function renderStaleAfter(entry: Entry, probe: Probe): void {
-  if (entry.lastRunAt === 0) return;
-  const at = staleAfter(probe, entry.lastRunAt * 1000) / 1000;
+  const from = entry.lastRunAt > 0 ? entry.lastRunAt * 1000 : entry.configuredAt;
+  const at = staleAfter(probe, from) / 1000;
   entry.lines[STALE_AFTER] = line(catalogue.staleAfterTimestamp, entry.labels, at);
-  entry.staleRenderedFor = staleKey(entry, probe);
 }
 
 function renderConfig(entry: Entry, probe: Probe, location: string | undefined): void {

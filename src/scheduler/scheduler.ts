@@ -33,6 +33,8 @@ interface Entry {
   jitter: number;
   cron?: CronSchedule;
   removed: boolean;
+  /** Wall-clock ms when this schedule was set: before a first run, staleness counts from it. */
+  since: number;
 }
 
 /** Default spread per run: a tenth of the interval, at most 30 s. */
@@ -117,6 +119,14 @@ export class Scheduler {
     return due === undefined ? undefined : this.#clock.now() + (due - this.#clock.monotonic());
   }
 
+  /**
+   * Wall-clock time since which the probe has had its current schedule: when it was loaded, or
+   * when a reload changed `every`, `cron` or `jitter`.
+   */
+  scheduledSince(probeId: string): number | undefined {
+    return this.#entries.get(probeId)?.since;
+  }
+
   size(): number {
     return this.#entries.size;
   }
@@ -138,6 +148,7 @@ export class Scheduler {
         jitter: probe.jitter ?? 0,
         cron,
         removed: false,
+        since: this.#clock.now(),
       };
       entry.due = this.#nextCronDue(entry, now);
       return entry;
@@ -145,7 +156,16 @@ export class Scheduler {
     const interval = probe.every ?? DEFAULT_EVERY_MS;
     const jitter = Math.min(probe.jitter ?? defaultJitter(interval), interval);
     const anchor = now + this.#random() * interval;
-    return { probe, signature, due: anchor, anchor, interval, jitter, removed: false };
+    return {
+      probe,
+      signature,
+      due: anchor,
+      anchor,
+      interval,
+      jitter,
+      removed: false,
+      since: this.#clock.now(),
+    };
   }
 
   #nextCronDue(entry: Entry, nowMono: number): number {

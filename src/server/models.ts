@@ -21,6 +21,7 @@ export async function loadOverview(
   store: Store,
   loaded: readonly LoadedProbe[],
   now: number,
+  scheduledSince: (probeId: string) => number | undefined = () => undefined,
 ): Promise<OverviewModel> {
   const latest = await store.latest(loaded.map((l) => l.probe.id));
   const probes = await Promise.all(
@@ -34,7 +35,11 @@ export async function loadOverview(
         service: probe.labels.service,
         enabled: probe.enabled,
       };
-      if (!last) return base;
+      if (!last) {
+        return isStale(probe, undefined, now, scheduledSince(probe.id))
+          ? { ...base, stale: true }
+          : base;
+      }
       const { a11y, mediaBreaks } = await withReports(store, last);
       const scanned = a11y?.a11y ? summarise(a11y.a11y) : undefined;
       const report = mediaBreaks?.mediaBreaks;
@@ -79,11 +84,18 @@ export async function loadOverview(
  * Whether an enabled probe's latest result is stale: the third run after it is due and none
  * has ended ({@link staleAfter}), as OzgwatchStaleResults judges it from
  * `ozgwatch_probe_stale_after_timestamp_seconds`. Counted from the end of the run, so that a
- * journey that takes a minute is not stale on the page a minute before the alert.
+ * journey that takes a minute is not stale on the page a minute before the alert. A probe
+ * without any run counts from `scheduledSince`, when it got its schedule; without that time,
+ * it is not stale.
  */
-export function isStale(probe: Probe, last: Result, now: number): boolean {
-  const endedAt = last.startedAt + last.duration * 1000;
-  return probe.enabled && now > staleAfter(probe, endedAt);
+export function isStale(
+  probe: Probe,
+  last: Result | undefined,
+  now: number,
+  scheduledSince?: number,
+): boolean {
+  const from = last ? last.startedAt + last.duration * 1000 : scheduledSince;
+  return probe.enabled && from !== undefined && now > staleAfter(probe, from);
 }
 
 /**

@@ -155,15 +155,18 @@ function row(probe: OverviewProbe): string {
   const from = (run: OverviewRun): string =>
     probe.last && run.runId !== probe.last.runId ? `<br>aus dem Lauf ${runLink(run)}` : '';
   const last = probe.last;
+  const stale = probe.stale
+    ? '<br><strong>veraltet:</strong> drei fällige Läufe ohne Ergebnis'
+    : '';
   const state = !probe.enabled
     ? 'deaktiviert'
     : !last
-      ? 'noch kein Lauf'
+      ? `noch kein Lauf${stale}`
       : `${statusLabel(last.reportedStatus)}${unconfirmed(last)}${
           last.reportedStatus === 'pass' && last.status === 'pass'
             ? ''
             : `<br>${e(shorten(last.message))}`
-        }${probe.stale ? '<br><strong>veraltet:</strong> drei fällige Läufe ohne Ergebnis' : ''}`;
+        }${stale}`;
   const a11y = probe.a11y
     ? `<span class="badge">${e(a11yText(probe.a11y))}</span>${from(probe.a11y)}`
     : 'nicht geprüft';

@@ -39,6 +39,11 @@ export interface ServerOptions {
   /** Evidence files of runs, served under /runs/:id/artifacts/. */
   artifacts?: ArtifactStore;
   nextRunAt: (probeId: string) => number | undefined;
+  /**
+   * Since when a probe has had its schedule, for a probe without any stored run: it is stale
+   * once three runs were due since then. @default no such time: such a probe is never stale
+   */
+  scheduledSince?: (probeId: string) => number | undefined;
   /** `/reports`: where generated reports go, and how to print PDFs. Absent: no report pages. */
   reports?: ReportsOptions;
   ready: () => boolean;
@@ -215,7 +220,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (route === '/') {
       const config = options.configState?.();
       const model = {
-        ...(await loadOverview(options.store, options.probes(), now())),
+        ...(await loadOverview(options.store, options.probes(), now(), options.scheduledSince)),
         ...(config ? { config } : {}),
       };
       return sendHtml(res, 200, renderOverview(model));
@@ -314,7 +319,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
             cron: probe.cron ?? null,
             source,
             nextRunAt: next === undefined ? null : new Date(next).toISOString(),
-            stale: last ? isStale(probe, last, now()) : false,
+            stale: isStale(probe, last, now(), options.scheduledSince?.(probe.id)),
             lastRun: last
               ? {
                   runId: last.runId,

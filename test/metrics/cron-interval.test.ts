@@ -49,17 +49,44 @@ describe('metrics: the interval of cron probes', () => {
 describe('metrics: when the last result goes stale', () => {
   const STALE = 'ozgwatch_probe_stale_after_timestamp_seconds';
 
-  it('is absent before the first run, then the third scheduled start after it', async () => {
+  it('counts from the configuration before the first run, then from the run: the third scheduled start', async () => {
     // NOW is Monday 23 November 2026, 09:00 in Berlin.
+    let now = NOW - 2 * 3_600_000;
     const office = probe('buergerbuero', { every: undefined, cron: '*/5 7-18 * * 1-5' });
-    const metrics = buildMetrics();
+    const metrics = buildMetrics(() => now);
     metrics.setProbes([office]);
-    expect(has(await metrics.render(), STALE, { probe: 'buergerbuero' })).toBe(false);
+    // Loaded at 07:00 (a restart, its stored result too old to stand): stale at 07:15 if no
+    // run ever ends.
+    expect(valueOf(await metrics.render(), STALE, { probe: 'buergerbuero' })).toBe(
+      (NOW - 2 * 3_600_000 + 15 * 60_000) / 1000,
+    );
+    // A reload that changes nothing else keeps that.
+    now = NOW - 3_600_000;
+    metrics.setProbes([office]);
+    expect(valueOf(await metrics.render(), STALE, { probe: 'buergerbuero' })).toBe(
+      (NOW - 2 * 3_600_000 + 15 * 60_000) / 1000,
+    );
+    now = NOW;
     metrics.record(office, result(office, { startedAt: NOW - 1000 }));
     // Recorded at 09:00: 09:05 and 09:10 may be missed, 09:15 is the third start.
     expect(valueOf(await metrics.render(), STALE, { probe: 'buergerbuero' })).toBe(
       (NOW + 15 * 60_000) / 1000,
     );
+  });
+
+  it('a new schedule before the first run starts the wait afresh', async () => {
+    let now = NOW;
+    const metrics = buildMetrics(() => now);
+    metrics.setProbes([probe('neu', { every: '1m' })]);
+    expect(valueOf(await metrics.render(), STALE, { probe: 'neu' })).toBe((NOW + 180_000) / 1000);
+    now = NOW + 120_000;
+    metrics.setProbes([probe('neu', { every: '5m' })]);
+    expect(valueOf(await metrics.render(), STALE, { probe: 'neu' })).toBe(
+      (NOW + 120_000 + 900_000) / 1000,
+    );
+    expect(
+      has(await metrics.render(), 'ozgwatch_probe_last_run_timestamp_seconds', { probe: 'neu' }),
+    ).toBe(false);
   });
 
   it('follows a reload that changes the schedule, from the same last run', async () => {

@@ -120,6 +120,17 @@ describe('Scheduler', () => {
     ]);
   });
 
+  it('tells since when each probe has had its schedule: kept by a reload, restarted by a new one', async () => {
+    const w = world();
+    const start = w.clock.now();
+    w.scheduler.setProbes([probe('a'), probe('b')]);
+    await w.clock.advance(10_000);
+    w.scheduler.setProbes([probe('a', { name: 'renamed' }), probe('b', { every: '2m' })]);
+    expect(w.scheduler.scheduledSince('a')).toBe(start);
+    expect(w.scheduler.scheduledSince('b')).toBe(start + 10_000);
+    expect(w.scheduler.scheduledSince('c')).toBeUndefined();
+  });
+
   it('does not schedule disabled probes', async () => {
     const w = world();
     w.scheduler.setProbes([probe('a', { enabled: false })]);

@@ -292,13 +292,14 @@ let store: SqliteStore;
 let open: RunningServer;
 let guarded: RunningServer;
 let viewer: Browser;
+let serverOptions: Parameters<typeof startServer>[0];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ozgwatch-overview-'));
   store = openSqliteStore({ path: path.join(dir, 'store.db'), logger: pino({ level: 'silent' }) });
   seed(store);
   await store.flush();
-  const options = {
+  const options = (serverOptions = {
     host: '127.0.0.1',
     port: 0,
     logger: pino({ level: 'silent' }),
@@ -309,7 +310,7 @@ beforeAll(async () => {
     ready: () => true,
     // Shortly after the last seeded runs: what is stale then is fixed, whatever today is.
     now: () => T0 + 5 * HOUR,
-  };
+  });
   open = await startServer(options);
   guarded = await startServer({ ...options, token: TOKEN });
   const executablePath = await chromiumExecutable();
@@ -382,8 +383,34 @@ describe('overview at /', () => {
       stale: boolean;
     }[];
     expect(probes.filter((p) => p.stale).map((p) => p.id)).toEqual(['hund-b-broken']);
-    // Never run is not stale: there is no result to be old.
+    // Never run is not stale without a time since when it has had its schedule.
     expect(probes.find((p) => p.id === 'portal-b-new')?.stale).toBe(false);
+  });
+
+  it('names a probe stale that has not run since it got its daily schedule three days ago', async () => {
+    const since = (days: number) =>
+      startServer({
+        ...serverOptions,
+        scheduledSince: (id) =>
+          id === 'portal-b-new' ? T0 + 5 * HOUR - days * 24 * HOUR : undefined,
+      });
+    for (const [days, stale] of [
+      [2.9, false],
+      [3.1, true],
+    ] as const) {
+      const server = await since(days);
+      try {
+        const probes = (await (await fetch(`${server.url}/api/probes`)).json()) as {
+          id: string;
+          stale: boolean;
+        }[];
+        expect([days, probes.find((p) => p.id === 'portal-b-new')?.stale]).toEqual([days, stale]);
+        const overview = await (await fetch(`${server.url}/`)).text();
+        expect(overview.includes('noch kein Lauf<br><strong>veraltet:</strong>')).toBe(stale);
+      } finally {
+        await server.close();
+      }
+    }
   });
 
   it('groups probes by county and service, shows state, last run and badges', async () => {

@@ -40,3 +40,14 @@ describe('isStale: from the end of the run', () => {
     expect(isStale(journey, long, NOW + 20_000)).toBe(true);
   });
 });
+
+describe('isStale: a probe without any run', () => {
+  it('counts from when it got its schedule, and is not stale without that time', () => {
+    const fresh = probe('fresh', { every: '5m' });
+    expect(isStale(fresh, undefined, NOW)).toBe(false);
+    expect(isStale(fresh, undefined, NOW, NOW - 14 * 60_000)).toBe(false);
+    expect(isStale(fresh, undefined, NOW, NOW - 16 * 60_000)).toBe(true);
+    const disabled = probe('disabled', { every: '5m', enabled: false });
+    expect(isStale(disabled, undefined, NOW, NOW - 16 * 60_000)).toBe(false);
+  });
+});
