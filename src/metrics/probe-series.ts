@@ -1,4 +1,5 @@
 import { intervalOf, type Probe } from '../probes/schema.ts';
+import { scheduleSignature } from '../scheduler/scheduler.ts';
 import { staleAfter } from '../scheduler/staleness.ts';
 import { isSuccess, type HttpPhases, type Result, type RunStatus } from '../results/result.ts';
 import {
@@ -85,7 +86,7 @@ export class ProbeSeries {
         renderStaleAfter(entry, probe);
       }
       renderConfig(entry, probe, this.#location);
-      const schedule = scheduleKey(probe);
+      const schedule = scheduleSignature(probe);
       if (entry.schedule !== schedule) {
         // A new schedule starts the wait for a first run afresh, as the scheduler does.
         if (entry.lastRunAt === 0) entry.configuredAt = this.#now();
@@ -242,7 +243,7 @@ interface Entry {
   since: OpenSince;
   /** Epoch ms when the next new pattern stops being new; re-rendered then. */
   newUntil: number;
-  /** {@link scheduleKey} of the schedule the stale-after line was rendered for. */
+  /** {@link scheduleSignature} of the schedule the stale-after line was rendered for. */
   schedule: string;
   /** Epoch ms when the probe (or its schedule) was configured: the wait for a first run counts from it. */
   configuredAt: number;
@@ -591,11 +592,6 @@ function renderRuns(entry: Entry): void {
     lines[LAST_RUN] = line(catalogue.lastRunTimestamp, labels, entry.lastRunAt);
     lines[MAINTENANCE_FLAG] = line(catalogue.probeMaintenance, labels, entry.maintenance ? 1 : 0);
   }
-}
-
-/** What the stale-after line depends on besides the last run: the schedule. */
-function scheduleKey(probe: Probe): string {
-  return `${probe.every ?? ''}|${probe.cron ?? ''}|${probe.jitter ?? ''}`;
 }
 
 /**

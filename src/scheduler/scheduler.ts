@@ -238,6 +238,7 @@ export class Scheduler {
   }
 }
 
-function scheduleSignature(probe: Probe): string {
+/** What decides when a probe runs: a change of it restarts the probe's timing. */
+export function scheduleSignature(probe: Probe): string {
   return `${probe.every ?? ''}|${probe.cron ?? ''}|${probe.jitter ?? ''}`;
 }
