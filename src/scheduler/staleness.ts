@@ -2,7 +2,7 @@ import { intervalOf, type Probe } from '../probes/schema.ts';
 import { CronSchedule } from './cron.ts';
 
 /** A result is stale once this many runs after it are due and none has ended. */
-export const MISSED_RUNS = 3;
+const MISSED_RUNS = 3;
 
 /** Reloads may bring new expressions; the memo is dropped rather than grown without end. */
 const MEMO_LIMIT = 10_000;

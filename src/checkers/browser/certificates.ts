@@ -39,7 +39,10 @@ interface Seen {
   protocol: string | undefined;
 }
 
-/** What only CDP tells of a certificate: its names and the connection's cipher. Keyed by {@link certKey}. */
+/**
+ * What only CDP tells of a certificate: its names and the connection's cipher. Kept by
+ * {@link certKey}, so that two certificates of one host keep their own.
+ */
 interface Extra {
   names: string[];
   cipher: string | undefined;
